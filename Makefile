@@ -1,0 +1,70 @@
+# trustack - build the library (static + shared + pkg-config), the CLI, and run the tests.
+#
+#   make                 build into build/ (CC=clang works too)
+#   make check           build, run the test suite, then again under ASan+UBSan
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SAN=1           sanitizer build into build-san/
+CC      ?= cc
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+VERSION := 0.1.0
+
+ifeq ($(SAN),1)
+B       := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     := -O1 -g
+else
+B       := build
+SANFLAGS :=
+OPT     ?= -O2 -g
+endif
+
+CFLAGS  ?=
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALLCFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Ilib $(SANFLAGS) $(CFLAGS)
+LIBS    := -lelf -ldw -lZydis -lpthread
+
+LIB_SRC := $(wildcard lib/*/*.c lib/arch/*/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_SRC := $(wildcard programs/*.c)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+
+all: $(B)/trustack $(B)/libtrustack.a $(B)/libtrustack.so $(B)/trustack.pc
+
+$(B)/%.o: %.c $(wildcard include/*.h lib/*/*.h lib/arch/*.h programs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(B)/libtrustack.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/libtrustack.so: $(LIB_OBJ)
+	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,libtrustack.so.0 -o $@ $^ $(LIBS)
+
+$(B)/trustack: $(CLI_OBJ) $(B)/libtrustack.a
+	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrustack.a $(LIBS)
+
+$(B)/trustack.pc: Makefile
+	@mkdir -p $(B)
+	printf 'prefix=%s\nlibdir=%s\nincludedir=%s/include\n\nName: trustack\nDescription: trustworthy stack traces: stack analysis and reliable unwinding\nVersion: %s\nLibs: -L$${libdir} -ltrustack\nLibs.private: -lelf -ldw -lZydis -lpthread\nCflags: -I$${includedir}\n' \
+		'$(PREFIX)' '$(LIBDIR)' '$(PREFIX)' '$(VERSION)' > $@
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(B)/trustack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(B)/libtrustack.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/libtrustack.so $(DESTDIR)$(LIBDIR)/libtrustack.so.$(VERSION)
+	ln -sf libtrustack.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libtrustack.so.0
+	ln -sf libtrustack.so.0 $(DESTDIR)$(LIBDIR)/libtrustack.so
+	install -m 644 include/trustack.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(B)/trustack.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+check: all
+	bash tests/run.sh
+	$(MAKE) SAN=1 all
+	TRUSTACK=$(CURDIR)/build-san/trustack TS_WORK=$(CURDIR)/build-san/test-work TS_QUICK=1 TS_SAN=1 bash tests/run.sh
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all install check clean

@@ -1,0 +1,337 @@
+/*
+ * check.c - the public entry points: open, check, annotate; warning kinds.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/unit.h"
+#include "trustack.h"
+
+struct trustack_elf {
+	struct ts_image *img;
+};
+
+const char *trustack_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case TRUSTACK_OK: return "success";
+	case TRUSTACK_E_IO: return "cannot read the file";
+	case TRUSTACK_E_FORMAT: return "malformed ELF file";
+	case TRUSTACK_E_UNSUPPORTED: return "unsupported ELF file";
+	case TRUSTACK_E_NOMEM: return "out of memory";
+	case TRUSTACK_E_ARG: return "invalid argument";
+	case TRUSTACK_E_NOTFOUND: return "not found";
+	default: return "unknown error";
+	}
+}
+
+static const char *const kind_names[TRUSTACK_W__COUNT] = {
+	[TRUSTACK_W_CALL_WITHOUT_FRAME] = "call-without-frame",
+	[TRUSTACK_W_FP_CLOBBERED] = "fp-clobbered",
+	[TRUSTACK_W_FP_SCRATCH] = "fp-scratch",
+	[TRUSTACK_W_RETURN_MODIFIED_FRAME] = "return-modified-frame",
+	[TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME] = "sibling-call-modified-frame",
+	[TRUSTACK_W_STACK_MISMATCH] = "stack-mismatch",
+	[TRUSTACK_W_FALLS_THROUGH] = "falls-through",
+	[TRUSTACK_W_UNREACHABLE] = "unreachable",
+	[TRUSTACK_W_UNDEFINED_STACK] = "undefined-stack",
+	[TRUSTACK_W_UNSUPPORTED_STACK_OP] = "unsupported-stack-op",
+	[TRUSTACK_W_UNSUPPORTED_REALIGN] = "unsupported-realign",
+	[TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP] = "unresolved-indirect-jump",
+	[TRUSTACK_W_DECODE_ERROR] = "decode-error",
+	[TRUSTACK_W_LR_CLOBBERED] = "lr-clobbered",
+	[TRUSTACK_W_PAC_MISMATCH] = "pac-mismatch",
+};
+
+const char *trustack_warning_kind__name(enum trustack_warning_kind kind)
+{
+	return (unsigned)kind < TRUSTACK_W__COUNT ? kind_names[kind] : "unknown";
+}
+
+bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind)
+{
+	return kind == TRUSTACK_W_CALL_WITHOUT_FRAME || kind == TRUSTACK_W_FP_CLOBBERED ||
+	       kind == TRUSTACK_W_FP_SCRATCH;
+}
+
+int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen)
+{
+	struct trustack_elf *e = calloc(1, sizeof(*e));
+	if (!e)
+		return -TRUSTACK_E_NOMEM;
+	int rc = ts_image_open(path, NULL, 0, &e->img, errbuf, errlen);
+	if (rc) {
+		free(e);
+		*out = NULL;
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int trustack_elf__open_mem(const void *buf, size_t size, const char *name, struct trustack_elf **out,
+			   char *errbuf, size_t errlen)
+{
+	struct trustack_elf *e = calloc(1, sizeof(*e));
+	if (!e)
+		return -TRUSTACK_E_NOMEM;
+	int rc = ts_image_open(name, buf, size, &e->img, errbuf, errlen);
+	if (rc) {
+		free(e);
+		*out = NULL;
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+void trustack_elf__close(struct trustack_elf *elf)
+{
+	if (!elf)
+		return;
+	ts_image_close(elf->img);
+	free(elf);
+}
+
+const char *trustack_elf__arch(const struct trustack_elf *elf)
+{
+	return elf->img->arch->name;
+}
+
+/* ---- check --------------------------------------------------------------------------------- */
+
+struct fwarn {
+	uint32_t func;
+	struct ts_uwarn w;
+};
+
+struct job {
+	struct ts_image *img;
+	enum trustack_rules rules;
+	_Atomic size_t next;
+	pthread_mutex_t lock;
+	struct fwarn *warns;
+	size_t nwarns, capwarns;
+	_Atomic uint64_t insns, visited, funcs;
+	_Atomic int err;
+};
+
+static bool standalone(const struct ts_image *img, size_t f)
+{
+	return !(img->funcs[f].flags & TS_FUNC_FRAGMENT) && img->funcs[f].size;
+}
+
+static int collect(struct job *j, uint32_t f, const struct ts_unit *u)
+{
+	int rc = 0;
+	pthread_mutex_lock(&j->lock);
+	for (size_t i = 0; i < u->nwarns; i++) {
+		if (j->nwarns == j->capwarns) {
+			size_t cap = j->capwarns ? j->capwarns * 2 : 64;
+			struct fwarn *n = realloc(j->warns, cap * sizeof(*n));
+			if (!n) {
+				rc = -TRUSTACK_E_NOMEM;
+				break;
+			}
+			j->warns = n;
+			j->capwarns = cap;
+		}
+		j->warns[j->nwarns].func = f;
+		j->warns[j->nwarns].w = u->warns[i];
+		j->nwarns++;
+	}
+	pthread_mutex_unlock(&j->lock);
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	struct ts_unit u = { 0 };
+	for (;;) {
+		size_t f = atomic_fetch_add(&j->next, 1);
+		if (f >= j->img->nfuncs || atomic_load(&j->err))
+			break;
+		if (!standalone(j->img, f))
+			continue;
+		int rc = ts_unit_analyse(&u, j->img, (int)f, j->rules);
+		if (!rc)
+			rc = collect(j, (uint32_t)f, &u);
+		if (rc) {
+			atomic_store(&j->err, rc);
+			break;
+		}
+		uint64_t vis = 0;
+		for (size_t i = 0; i < u.n; i++)
+			vis += u.row[i] >= 0;
+		atomic_fetch_add(&j->insns, u.n);
+		atomic_fetch_add(&j->visited, vis);
+		atomic_fetch_add(&j->funcs, 1);
+	}
+	ts_unit_free(&u);
+	return NULL;
+}
+
+static int cmp_fwarn(const void *a, const void *b)
+{
+	const struct fwarn *x = a, *y = b;
+	if (x->w.addr != y->w.addr)
+		return x->w.addr < y->w.addr ? -1 : 1;
+	if (x->w.kind != y->w.kind)
+		return x->w.kind - y->w.kind;
+	return 0;
+}
+
+static void emit(const struct ts_image *img, const struct ts_uwarn *w, trustack_warning_fn fn, void *ctx)
+{
+	struct trustack_warning out = { 0 };
+	int g = ts_image_func_at(img, w->addr);
+	out.kind = w->kind;
+	out.address = ts_image_report_addr(img, w->addr, &out.section);
+	if (g >= 0) {
+		out.function = img->funcs[g].name;
+		out.func_address = ts_image_report_addr(img, img->funcs[g].addr, NULL);
+		out.offset = w->addr - img->funcs[g].addr;
+	}
+	out.message = w->msg;
+	fn(&out, ctx);
+}
+
+int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *opts, trustack_warning_fn on_warning,
+		   void *ctx, struct trustack_check_stats *stats)
+{
+	if (!elf || !opts || opts->sz < sizeof(size_t) + sizeof(enum trustack_rules))
+		return -TRUSTACK_E_ARG;
+	struct job j = { .img = elf->img, .rules = opts->rules };
+	pthread_mutex_init(&j.lock, NULL);
+	unsigned nthreads = opts->sz >= sizeof(*opts) && opts->threads > 1 ? opts->threads : 1;
+	if (nthreads > 256)
+		nthreads = 256;
+	if (nthreads == 1) {
+		worker(&j);
+	} else {
+		pthread_t tid[256];
+		unsigned started = 0;
+		for (; started < nthreads; started++)
+			if (pthread_create(&tid[started], NULL, worker, &j))
+				break;
+		if (!started)
+			worker(&j);
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(tid[i], NULL);
+	}
+	pthread_mutex_destroy(&j.lock);
+	int rc = atomic_load(&j.err);
+	qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
+	uint64_t emitted = 0;
+	for (size_t i = 0; i < j.nwarns; i++) {
+		if (i && !cmp_fwarn(&j.warns[i], &j.warns[i - 1]))
+			continue; /* the same finding reached on two walks */
+		if (on_warning)
+			emit(elf->img, &j.warns[i].w, on_warning, ctx);
+		emitted++;
+	}
+	free(j.warns);
+	if (stats) {
+		stats->functions = j.funcs;
+		stats->instructions = j.insns;
+		stats->visited = j.visited;
+		stats->warnings = emitted;
+	}
+	return rc;
+}
+
+/* ---- annotate ------------------------------------------------------------------------------ */
+
+static void fmt_loc(const struct ts_arch *a, const struct trustack_loc *l, char *b, size_t n)
+{
+	switch (l->kind) {
+	case TRUSTACK_LOC_SAME: snprintf(b, n, "same"); break;
+	case TRUSTACK_LOC_AT_CFA: snprintf(b, n, "cfa%+d", l->offset); break;
+	case TRUSTACK_LOC_AT_REG: snprintf(b, n, "[%s%+d]", a->reg_name(l->reg), l->offset); break;
+	case TRUSTACK_LOC_IN_REG: snprintf(b, n, "%s", a->reg_name(l->reg)); break;
+	default: snprintf(b, n, "und"); break;
+	}
+}
+
+char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row, char *buf, size_t len)
+{
+	const struct ts_arch *a = elf->img->arch;
+	char cfa[48], ra[32], fp[32];
+	switch (row->cfa_kind) {
+	case TRUSTACK_CFA_REG: snprintf(cfa, sizeof(cfa), "%s%+d", a->reg_name(row->cfa_reg), row->cfa_offset); break;
+	case TRUSTACK_CFA_DEREF: snprintf(cfa, sizeof(cfa), "[%s%+d]", a->reg_name(row->cfa_reg), row->cfa_offset); break;
+	default: snprintf(cfa, sizeof(cfa), "und"); break;
+	}
+	fmt_loc(a, &row->ra, ra, sizeof(ra));
+	fmt_loc(a, &row->fp, fp, sizeof(fp));
+	snprintf(buf, len, "cfa=%s ra=%s fp=%s", cfa, ra, fp);
+	return buf;
+}
+
+static int cmp_uwarn(const void *a, const void *b)
+{
+	const struct ts_uwarn *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->kind - y->kind;
+}
+
+int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts *opts, const char *const *funcs,
+		      size_t nfuncs, trustack_insn_fn on_insn, trustack_warning_fn on_warning, void *ctx)
+{
+	struct ts_image *img = elf->img;
+	enum trustack_rules rules = opts ? opts->rules : TRUSTACK_RULES_STACK;
+	for (size_t k = 0; k < nfuncs; k++)
+		if (ts_image_func_by_name(img, funcs[k]) < 0)
+			return -TRUSTACK_E_NOTFOUND;
+	struct ts_unit u = { 0 };
+	int rc = 0;
+	for (size_t f = 0; f < img->nfuncs && !rc; f++) {
+		if (!standalone(img, f))
+			continue;
+		if (nfuncs) {
+			bool want = false;
+			for (size_t k = 0; k < nfuncs; k++)
+				want |= !strcmp(img->funcs[f].name, funcs[k]);
+			if (!want)
+				continue;
+		}
+		rc = ts_unit_analyse(&u, img, (int)f, rules);
+		if (rc)
+			break;
+		qsort(u.warns, u.nwarns, sizeof(*u.warns), cmp_uwarn);
+		for (size_t i = 0; i < u.nwarns; i++)
+			if (on_warning && !(i && !cmp_uwarn(&u.warns[i], &u.warns[i - 1])))
+				emit(img, &u.warns[i], on_warning, ctx);
+		for (size_t i = 0; i < u.n && on_insn; i++) {
+			const struct ts_insn *in = &u.insns[i];
+			struct trustack_insn_info info = { 0 };
+			char text[128], state[128];
+			size_t avail;
+			const uint8_t *bytes = ts_image_bytes(img, in->addr, &avail);
+			int g = ts_image_func_at(img, in->addr);
+			info.function = g >= 0 ? img->funcs[g].name : img->funcs[f].name;
+			info.address = ts_image_report_addr(img, in->addr, NULL);
+			info.offset = in->addr - (g >= 0 ? img->funcs[g].addr : img->funcs[f].addr);
+			info.bytes = bytes;
+			info.length = in->len;
+			img->arch->format(img->dec, bytes, avail, in->addr, text, sizeof(text));
+			info.text = text;
+			info.visited = u.row[i] >= 0;
+			if (info.visited) {
+				info.row = u.rows[u.row[i]];
+				trustack_row__format(elf, &info.row, state, sizeof(state));
+			} else {
+				snprintf(state, sizeof(state), "(not reached)");
+			}
+			info.state = state;
+			on_insn(&info, ctx);
+		}
+	}
+	ts_unit_free(&u);
+	return rc;
+}

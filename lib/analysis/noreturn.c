@@ -1,0 +1,171 @@
+/*
+ * noreturn.c - which calls never return.
+ *
+ * Three sources, in order: a list of userspace functions that never return (libc, libstdc++,
+ * the C++ ABI), the names DWARF marks DW_AT_noreturn, and inference inside the file: a function
+ * none of whose paths reaches a return or a tail call to a function that returns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/unit.h"
+
+static const char *const known_noreturn[] = {
+	"_Exit", "_Unwind_Resume", "_ZSt9terminatev", "__assert_fail", "__assert_perror_fail",
+	"__chk_fail", "__cxa_bad_cast", "__cxa_bad_typeid", "__cxa_call_terminate",
+	"__cxa_call_unexpected", "__cxa_pure_virtual", "__cxa_deleted_virtual", "__cxa_rethrow",
+	"__cxa_throw", "__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal",
+	"__libc_start_main", "__longjmp_chk", "__stack_chk_fail", "__stack_chk_fail_local",
+	"__ubsan_handle_builtin_unreachable", "__ubsan_handle_missing_return", "_exit", "abort",
+	"err", "errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit",
+	"verr", "verrx", "_longjmp", "__libc_longjmp", "__libc_siglongjmp", "__cxa_begin_catch_noreturn",
+	"__asan_handle_no_return_unused", "_dl_signal_error", "__malloc_assert",
+};
+
+static bool in_list(const char *name)
+{
+	for (size_t i = 0; i < sizeof(known_noreturn) / sizeof(known_noreturn[0]); i++)
+		if (!strcmp(known_noreturn[i], name))
+			return true;
+	/* libstdc++'s std::__throw_* helpers: _ZSt19__throw_logic_errorPKc, ... */
+	if (!strncmp(name, "_ZSt", 4) && strstr(name, "__throw_"))
+		return true;
+	return false;
+}
+
+static int cmp_name(const void *k, const void *e)
+{
+	return strcmp((const char *)k, *(char *const *)e);
+}
+
+static bool name_noreturn(const struct ts_image *img, const char *name)
+{
+	char base[256];
+	const char *at = strchr(name, '@'); /* versioned names: exit@GLIBC_2.2.5 */
+	if (at && (size_t)(at - name) < sizeof(base)) {
+		memcpy(base, name, (size_t)(at - name));
+		base[at - name] = 0;
+		name = base;
+	}
+	if (in_list(name))
+		return true;
+	return img->nnoreturn_names &&
+	       bsearch(name, img->noreturn_names, img->nnoreturn_names, sizeof(char *), cmp_name);
+}
+
+/* Reachability from the function start, without state: does any path return? */
+static bool infer_returns(const struct ts_image *img, int f, int depth);
+
+static bool func_noreturn(const struct ts_image *img, int f, int depth)
+{
+	_Atomic uint8_t *memo = &img->noreturn_memo[f];
+	uint8_t m = atomic_load(memo);
+	if (m == 1 || m == 3)
+		return false; /* returns, or being computed (recursion: assume it returns) */
+	if (m == 2)
+		return true;
+	const struct ts_func *fn = &img->funcs[f];
+	if ((fn->flags & TS_FUNC_WEAK) || depth > 8)
+		return false; /* a weak definition may be replaced by one that returns */
+	if (name_noreturn(img, fn->name)) {
+		atomic_store(memo, 2);
+		return true;
+	}
+	uint8_t expect = 0;
+	if (!atomic_compare_exchange_strong(memo, &expect, 3))
+		return expect == 2;
+	bool nr = !infer_returns(img, f, depth);
+	atomic_store(memo, nr ? 2 : 1);
+	return nr;
+}
+
+bool ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name)
+{
+	if (name && name_noreturn(img, name))
+		return true;
+	int f = ts_image_func_at(img, target);
+	if (f >= 0 && img->funcs[f].addr == target)
+		return func_noreturn(img, f, 0);
+	return false;
+}
+
+static bool infer_returns(const struct ts_image *img, int f, int depth)
+{
+	const struct ts_func *fn = &img->funcs[f];
+	size_t avail;
+	const uint8_t *code = ts_image_bytes(img, fn->addr, &avail);
+	if (!code || !fn->size || fn->size > avail)
+		return true;
+	uint8_t *seen = calloc(fn->size, 1);
+	uint64_t *work = malloc(sizeof(uint64_t) * 64);
+	size_t nwork = 0, capwork = 64;
+	bool returns = false;
+	if (!seen || !work) {
+		free(seen);
+		free(work);
+		return true;
+	}
+	work[nwork++] = fn->addr;
+	while (nwork && !returns) {
+		uint64_t a = work[--nwork];
+		while (!returns) {
+			if (a < fn->addr || a >= fn->addr + fn->size) {
+				/* left the function: a fragment or another function */
+				int g = ts_image_func_at(img, a);
+				if (g < 0 || (img->funcs[g].parent != f && !func_noreturn(img, g, depth + 1)))
+					returns = true;
+				else if (img->funcs[g].parent == f)
+					returns = true; /* fragments: not followed here, be conservative */
+				break;
+			}
+			if (seen[a - fn->addr])
+				break;
+			seen[a - fn->addr] = 1;
+			struct ts_insn in;
+			unsigned len = img->arch->decode(img->dec, code + (a - fn->addr), fn->addr + fn->size - a, a, &in);
+			if (!len || in.flow == TS_FLOW_STOP)
+				break;
+			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_JUMP_IND) {
+				returns = true; /* an indirect jump may be a tail call */
+				break;
+			}
+			if (in.flow == TS_FLOW_CALL) {
+				if (ts_noreturn_call(img, in.target, ts_image_target_name(img, in.target)))
+					break;
+			} else if (in.flow == TS_FLOW_CALL_IND) {
+				const char *n = (in.treg == TS_REG_NONE && in.tmem.abs) ?
+							ts_image_got_name(img, (uint64_t)in.tmem.disp) : NULL;
+				if (n && name_noreturn(img, n))
+					break;
+			}
+			if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC) {
+				uint64_t t = in.target;
+				if (t < fn->addr || t >= fn->addr + fn->size) {
+					int g = ts_image_func_at(img, t);
+					bool frag = g >= 0 && img->funcs[g].parent == f;
+					if (frag || g < 0 || img->funcs[g].addr != t || !func_noreturn(img, g, depth + 1)) {
+						returns = true;
+						break;
+					}
+				} else {
+					if (nwork == capwork) {
+						uint64_t *w = realloc(work, sizeof(uint64_t) * capwork * 2);
+						if (!w) {
+							returns = true;
+							break;
+						}
+						work = w;
+						capwork *= 2;
+					}
+					work[nwork++] = t;
+				}
+				if (in.flow == TS_FLOW_JUMP)
+					break;
+			}
+			a += len;
+		}
+	}
+	free(seen);
+	free(work);
+	return returns;
+}

@@ -1,0 +1,540 @@
+/*
+ * state.c - symbolic interpretation of uops, the meet of two states, and the unwind row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/state.h"
+#include "elf/image.h"
+
+static const struct ts_val UNK = { 0 };
+
+static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST, .off = c }; }
+static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
+static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
+
+static bool val_eq(const struct ts_val *a, const struct ts_val *b)
+{
+	return a->kind == b->kind && a->reg == b->reg && a->esize == b->esize && a->flags == b->flags &&
+	       a->count == b->count && a->off == b->off && a->aux == b->aux;
+}
+
+void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned r = 0; r < a->nregs; r++)
+		if ((a->callee_saved >> r) & 1)
+			s->regs[r] = (struct ts_val){ .kind = V_ORIG, .reg = (uint8_t)r };
+	s->regs[a->sp] = vrel(V_CFA, a->entry_sp_offset);
+	if (a->ra_in_reg) {
+		s->regs[a->ra] = (struct ts_val){ .kind = V_ORIG, .reg = a->ra };
+	} else {
+		s->slots[0] = (struct ts_slot){ .anchor = V_CFA, .size = 8, .off = a->ra_cfa_offset,
+						.v = { .kind = V_ORIG, .reg = a->ra } };
+		s->nslots = 1;
+	}
+}
+
+/* ---- values ---------------------------------------------------------------------------- */
+
+static struct ts_val val_add(struct ts_val x, struct ts_val y)
+{
+	if (y.kind == V_CONST && y.off == 0)
+		return x;
+	if (x.kind == V_CONST && x.off == 0)
+		return y;
+	if (y.kind == V_CONST && is_anchor(&x))
+		return vrel(x.kind, x.off + y.off);
+	if (x.kind == V_CONST && is_anchor(&y))
+		return vrel(y.kind, x.off + y.off);
+	if (x.kind == V_CONST && y.kind == V_CONST)
+		return vconst(x.off + y.off);
+	if (x.kind == V_JTENT && y.kind == V_CONST) {
+		x.kind = V_JTSUM;
+		x.aux = y.off;
+		return x;
+	}
+	if (y.kind == V_JTENT && x.kind == V_CONST) {
+		y.kind = V_JTSUM;
+		y.aux = x.off;
+		return y;
+	}
+	return UNK;
+}
+
+static struct ts_val val_sub(struct ts_val x, struct ts_val y)
+{
+	if (y.kind == V_CONST)
+		return val_add(x, vconst(-y.off));
+	if (is_anchor(&x) && y.kind == x.kind)
+		return vconst(x.off - y.off);
+	return UNK;
+}
+
+static struct ts_val val_scale(struct ts_val v, unsigned scale)
+{
+	if (scale == 1)
+		return v;
+	if (v.kind == V_CONST)
+		return vconst(v.off * (int64_t)scale);
+	if (v.kind == V_RANGE && (unsigned)v.esize * scale <= 255) {
+		v.esize = (uint8_t)(v.esize * scale);
+		return v;
+	}
+	return UNK;
+}
+
+static struct ts_val reg_val(const struct ts_state *s, uint8_t r)
+{
+	return r < TS_MAX_REGS ? s->regs[r] : UNK;
+}
+
+struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
+{
+	if (m->abs)
+		return vconst(m->disp);
+	struct ts_val v = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
+	if (m->index != TS_REG_NONE)
+		v = val_add(v, val_scale(reg_val(s, m->index), m->scale));
+	return val_add(v, vconst(m->disp));
+}
+
+/* ---- stack slots ------------------------------------------------------------------------ */
+
+static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+{
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].anchor == anchor && s->slots[i].off == off && s->slots[i].size == size)
+			return i;
+	return -1;
+}
+
+static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+{
+	for (int i = 0; i < s->nslots;) {
+		const struct ts_slot *t = &s->slots[i];
+		bool overlap = size == 0 || (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + t->size);
+		if (overlap)
+			s->slots[i] = s->slots[--s->nslots];
+		else
+			i++;
+	}
+}
+
+static bool worth_tracking(const struct ts_val *v)
+{
+	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE;
+}
+
+static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
+{
+	slot_kill_overlap(s, anchor, off, size);
+	if (!worth_tracking(&v) || s->nslots == TS_MAX_SLOTS || off < INT32_MIN || off > INT32_MAX)
+		return;
+	if (size != 8 && v.kind != V_RANGE)
+		return;
+	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
+}
+
+/* A load from a constant table indexed by a bounded (or unknown) index. */
+static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m)
+{
+	if (m->abs || (m->size != 4 && m->size != 8))
+		return UNK;
+	struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
+	struct ts_val i = m->index != TS_REG_NONE ? val_scale(reg_val(s, m->index), m->scale) : UNK;
+	if (m->index == TS_REG_NONE)
+		return UNK;
+	if (b.kind != V_CONST) { /* -O0: (%rdx,%rax,1) with rdx the scaled index and rax the table */
+		struct ts_val t = b;
+		b = i;
+		i = t;
+	}
+	if (b.kind != V_CONST)
+		return UNK;
+	struct ts_val e = { .kind = V_JTENT, .esize = m->size, .off = b.off + m->disp };
+	if (m->sext)
+		e.flags |= TS_VF_SEXT;
+	if (i.kind == V_RANGE && i.esize == m->size)
+		e.count = i.count + 1;
+	else if (i.kind == V_RANGE || i.kind == V_UNK)
+		e.count = 0; /* unbounded: the jump that uses it will be reported */
+	else
+		return UNK;
+	return e;
+}
+
+static struct ts_val load(const struct ts_image *img, const struct ts_state *s, const struct ts_mem *m)
+{
+	struct ts_val addr = ts_state_addr(s, m);
+	if (is_anchor(&addr)) {
+		int i = slot_find(s, addr.kind, addr.off, m->size);
+		if (i < 0)
+			return UNK;
+		struct ts_val v = s->slots[i].v;
+		if (m->size < 8 && m->sext)
+			return UNK;
+		return v;
+	}
+	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_got_name(img, (uint64_t)addr.off)) {
+		uint64_t v;
+		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
+			return vconst((int64_t)v);
+	}
+	return table_load(s, m);
+}
+
+static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
+{
+	if (r >= TS_MAX_REGS)
+		return;
+	(void)a;
+	s->regs[r] = v;
+	/* a comparison involving r no longer describes r */
+	if (s->cmp_kind == TS_CMP_RI && s->cmp_a == r)
+		s->cmp_kind = TS_CMP_CLOBBER;
+	if (s->cmp_kind == TS_CMP_RR && (s->cmp_a == r || s->cmp_b == r))
+		s->cmp_kind = TS_CMP_CLOBBER;
+}
+
+enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
+				     const struct ts_insn *in)
+{
+	enum ts_apply_problem prob = TS_AP_NONE;
+	for (unsigned k = 0; k < in->nuops; k++) {
+		const struct ts_uop *u = &in->uops[k];
+		struct ts_val src = u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
+		struct ts_val dst = u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
+		switch (u->kind) {
+		case TS_UOP_MOV:
+			set_reg(a, s, u->dst, src);
+			break;
+		case TS_UOP_ADDI:
+			set_reg(a, s, u->dst, val_add(src, vconst(u->imm)));
+			break;
+		case TS_UOP_ADD:
+			if (u->src == TS_REG_NONE)
+				set_reg(a, s, u->dst, UNK);
+			else
+				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
+			break;
+		case TS_UOP_ANDI: {
+			struct ts_val r = UNK;
+			uint64_t mask = (uint64_t)u->imm;
+			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == (~mask + 1);
+			if (src.kind == V_CONST)
+				r = vconst(src.off & u->imm);
+			else if (is_anchor(&src) && align_mask) {
+				/* a new alignment anchor: what was relative to the old one is forgotten */
+				for (unsigned i = 0; i < TS_MAX_REGS; i++)
+					if (s->regs[i].kind == V_ALN)
+						s->regs[i] = UNK;
+				for (int i = 0; i < s->nslots;) {
+					if (s->slots[i].anchor == V_ALN)
+						s->slots[i] = s->slots[--s->nslots];
+					else
+						i++;
+				}
+				r = vrel(V_ALN, 0);
+			}
+			set_reg(a, s, u->dst, r);
+			break;
+		}
+		case TS_UOP_LEA:
+			set_reg(a, s, u->dst, ts_state_addr(s, &u->mem));
+			break;
+		case TS_UOP_LOAD:
+			set_reg(a, s, u->dst, load(img, s, &u->mem));
+			break;
+		case TS_UOP_STORE: {
+			struct ts_val addr = ts_state_addr(s, &u->mem);
+			if (is_anchor(&addr))
+				slot_store(s, addr.kind, addr.off, u->mem.size ? u->mem.size : 8, src);
+			break;
+		}
+		case TS_UOP_CONST:
+			set_reg(a, s, u->dst, vconst(u->imm));
+			break;
+		case TS_UOP_CLOBBER:
+			set_reg(a, s, u->dst, UNK);
+			break;
+		case TS_UOP_SEXT32:
+			if (src.kind == V_JTENT && src.esize == 4)
+				src.flags |= TS_VF_SEXT;
+			else if (src.kind == V_CONST)
+				src.off = (int32_t)src.off;
+			else if (src.kind != V_RANGE)
+				src = UNK;
+			set_reg(a, s, u->dst, src);
+			break;
+		case TS_UOP_ZEXT32:
+			if (src.kind == V_CONST)
+				src.off = (uint32_t)src.off;
+			else if (!(src.kind == V_RANGE || (src.kind == V_JTENT && src.esize == 4 && !(src.flags & TS_VF_SEXT))))
+				src = UNK;
+			set_reg(a, s, u->dst, src);
+			break;
+		case TS_UOP_SHLI:
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			break;
+		case TS_UOP_SWAP:
+			set_reg(a, s, u->dst, src);
+			set_reg(a, s, u->src, dst);
+			break;
+		case TS_UOP_UNSUPPORTED:
+			set_reg(a, s, u->dst, UNK);
+			prob = TS_AP_UNSUPPORTED;
+			break;
+		}
+	}
+	if (in->cmp_kind != TS_CMP_KEEP) {
+		s->cmp_kind = in->cmp_kind;
+		s->cmp_a = in->cmp_a;
+		s->cmp_b = in->cmp_b;
+		s->cmp_width = in->cmp_width;
+		s->cmp_imm = in->cmp_imm;
+		s->cmp_mem = in->cmp_mem;
+	}
+	return prob;
+}
+
+void ts_state_after_call(const struct ts_arch *a, struct ts_state *s)
+{
+	for (unsigned r = 0; r < a->nregs; r++)
+		if ((a->call_clobbered >> r) & 1)
+			s->regs[r] = UNK;
+	s->cmp_kind = TS_CMP_CLOBBER;
+}
+
+void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken)
+{
+	(void)a;
+	if (in->cond == TS_COND_OTHER)
+		return;
+	if (s->cmp_kind == TS_CMP_RR && s->cmp_width == 8) {
+		/* equality of two registers: after `cmp %r11,%rsp; jne loop` the fall-through knows
+		 * rsp == r11 (stack-clash probe loops) */
+		bool equal = (in->cond == TS_COND_EQ && taken) || (in->cond == TS_COND_NE && !taken);
+		if (equal) {
+			struct ts_val x = s->regs[s->cmp_a], y = s->regs[s->cmp_b];
+			if (x.kind == V_UNK && y.kind != V_UNK)
+				s->regs[s->cmp_a] = y;
+			else if (y.kind == V_UNK && x.kind != V_UNK)
+				s->regs[s->cmp_b] = x;
+		}
+		return;
+	}
+	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI)
+		return;
+	if (s->cmp_imm < 0)
+		return;
+	uint64_t n = (uint64_t)s->cmp_imm;
+	int64_t max = -1;
+	switch (in->cond) {
+	case TS_COND_UGT: max = taken ? -1 : (int64_t)n; break;          /* ja: fall-through x <= n */
+	case TS_COND_UGE: max = taken ? -1 : (int64_t)n - 1; break;      /* jae: fall-through x < n */
+	case TS_COND_ULE: max = taken ? (int64_t)n : -1; break;          /* jbe taken: x <= n */
+	case TS_COND_ULT: max = taken ? (int64_t)n - 1 : -1; break;      /* jb taken: x < n */
+	default: break;
+	}
+	if (max < 0 || max > 0xffff)
+		return;
+	struct ts_val r = { .kind = V_RANGE, .esize = 1, .count = (uint32_t)max };
+	if (s->cmp_kind == TS_CMP_RI) {
+		s->regs[s->cmp_a] = r;
+	} else {
+		struct ts_val addr = ts_state_addr(s, &s->cmp_mem);
+		if (is_anchor(&addr))
+			slot_store(s, addr.kind, addr.off, s->cmp_width, r);
+	}
+}
+
+/* ---- meet -------------------------------------------------------------------------------- */
+
+static bool val_meet(struct ts_val *x, const struct ts_val *y)
+{
+	if (val_eq(x, y))
+		return false;
+	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize) {
+		if (y->count > x->count) {
+			x->count = y->count;
+			return true;
+		}
+		return false;
+	}
+	if (x->kind == V_UNK)
+		return false;
+	*x = UNK;
+	return true;
+}
+
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o)
+{
+	bool changed = false;
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		changed |= val_meet(&s->regs[r], &o->regs[r]);
+	for (int i = 0; i < s->nslots;) {
+		struct ts_slot *t = &s->slots[i];
+		int j = slot_find(o, t->anchor, t->off, t->size);
+		if (j < 0) {
+			*t = s->slots[--s->nslots];
+			changed = true;
+			continue;
+		}
+		changed |= val_meet(&t->v, &o->slots[j].v);
+		if (t->v.kind == V_UNK) {
+			*t = s->slots[--s->nslots];
+			continue;
+		}
+		i++;
+	}
+	uint8_t flags = s->flags | o->flags;
+	if (flags != s->flags) {
+		s->flags = flags;
+		changed = true;
+	}
+	if (s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) {
+		if (s->cmp_kind != TS_CMP_CLOBBER)
+			changed = true;
+		s->cmp_kind = TS_CMP_CLOBBER;
+	}
+	(void)a;
+	return changed;
+}
+
+bool ts_state_equal(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y)
+{
+	struct ts_state t = *x;
+	return !ts_state_meet(a, &t, y) && x->nslots == y->nslots;
+}
+
+/* ---- rows ---------------------------------------------------------------------------------- */
+
+static int slot_with(const struct ts_state *s, const struct ts_val *v, uint8_t anchor)
+{
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].size == 8 && s->slots[i].anchor == anchor && val_eq(&s->slots[i].v, v))
+			return i;
+	return -1;
+}
+
+bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val *fp = &s->regs[a->fp];
+	if (!is_anchor(fp))
+		return false;
+	int i = slot_find(s, fp->kind, fp->off, 8);
+	if (i < 0 || s->slots[i].v.kind != V_ORIG || s->slots[i].v.reg != a->fp)
+		return false;
+	int j = slot_find(s, fp->kind, fp->off + 8, 8);
+	return j >= 0 && s->slots[j].v.kind == V_ORIG && s->slots[j].v.reg == a->ra;
+}
+
+struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r)
+{
+	struct trustack_loc l = { 0 };
+	struct ts_val want = { .kind = V_ORIG, .reg = (uint8_t)r };
+	if (r < TS_MAX_REGS && val_eq(&s->regs[r], &want) && (r != a->ra || a->ra_in_reg)) {
+		l.kind = TRUSTACK_LOC_SAME;
+		return l;
+	}
+	int i = slot_with(s, &want, V_CFA);
+	if (i >= 0) {
+		l.kind = TRUSTACK_LOC_AT_CFA;
+		l.offset = s->slots[i].off;
+		return l;
+	}
+	i = slot_with(s, &want, V_ALN);
+	if (i >= 0) {
+		/* relative to a register that points into the realigned frame */
+		const uint8_t cand[2] = { a->fp, a->sp };
+		for (int c = 0; c < 2; c++) {
+			const struct ts_val *v = &s->regs[cand[c]];
+			if (v->kind == V_ALN) {
+				l.kind = TRUSTACK_LOC_AT_REG;
+				l.reg = cand[c];
+				l.offset = (int32_t)(s->slots[i].off - v->off);
+				return l;
+			}
+		}
+	}
+	for (unsigned q = 0; q < a->nregs; q++) {
+		if (q != r && val_eq(&s->regs[q], &want)) {
+			l.kind = TRUSTACK_LOC_IN_REG;
+			l.reg = (uint8_t)q;
+			return l;
+		}
+	}
+	return l;
+}
+
+void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	const struct ts_val *fp = &s->regs[a->fp], *sp = &s->regs[a->sp];
+	if (ts_state_frame_established(a, s) && fp->kind == V_CFA) {
+		row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->fp, row->cfa_offset = (int32_t)-fp->off;
+	} else if (sp->kind == V_CFA) {
+		row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->sp, row->cfa_offset = (int32_t)-sp->off;
+	} else {
+		/* a slot in the realigned frame holding the CFA (DRAP spilled) */
+		struct ts_val cfa0 = vrel(V_CFA, 0);
+		int i = slot_with(s, &cfa0, V_ALN);
+		if (i >= 0 && (fp->kind == V_ALN || sp->kind == V_ALN)) {
+			uint8_t base = fp->kind == V_ALN ? a->fp : a->sp;
+			row->cfa_kind = TRUSTACK_CFA_DEREF, row->cfa_reg = base;
+			row->cfa_offset = (int32_t)(s->slots[i].off - s->regs[base].off);
+		} else if (fp->kind == V_CFA) {
+			row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->fp, row->cfa_offset = (int32_t)-fp->off;
+		} else {
+			for (unsigned r = 0; r < a->nregs; r++) {
+				if (s->regs[r].kind == V_CFA) {
+					row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = (uint8_t)r;
+					row->cfa_offset = (int32_t)-s->regs[r].off;
+					break;
+				}
+			}
+		}
+	}
+	row->ra = ts_state_loc(a, s, a->ra);
+	row->fp = ts_state_loc(a, s, a->fp);
+}
+
+bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, int64_t sp_adjust, char *why,
+			   size_t whylen)
+{
+	const struct ts_val *sp = &s->regs[a->sp];
+	int64_t want = a->entry_sp_offset + sp_adjust;
+	if (sp->kind != V_CFA) {
+		snprintf(why, whylen, "stack pointer not restored (unknown relative to the CFA)");
+		return false;
+	}
+	if (sp->off != want) {
+		snprintf(why, whylen, "stack pointer at cfa%+lld, expected cfa%+lld", (long long)sp->off,
+			 (long long)want);
+		return false;
+	}
+	struct trustack_loc ra = ts_state_loc(a, s, a->ra);
+	bool ra_ok = a->ra_in_reg ? ra.kind == TRUSTACK_LOC_SAME
+				  : (ra.kind == TRUSTACK_LOC_AT_CFA && ra.offset == a->ra_cfa_offset);
+	if (!ra_ok) {
+		snprintf(why, whylen, "return address overwritten");
+		return false;
+	}
+	for (unsigned r = 0; r < a->nregs; r++) {
+		if (!((a->callee_saved >> r) & 1))
+			continue;
+		struct ts_val want_v = { .kind = V_ORIG, .reg = (uint8_t)r };
+		if (val_eq(&s->regs[r], &want_v))
+			continue;
+		struct trustack_loc l = ts_state_loc(a, s, r);
+		/* A callee-saved register that was saved must come back. One never saved and changed
+		 * is the function's own business, except the frame pointer, which the caller's
+		 * unwinding depends on. */
+		if (l.kind == TRUSTACK_LOC_UNDEFINED && r != a->fp)
+			continue;
+		snprintf(why, whylen, "%s not restored", a->reg_name(r));
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,105 @@
+/*
+ * state.h - the abstract machine state at one instruction.
+ *
+ * Every register and every tracked stack slot holds a symbolic value:
+ *   CFA+k     an address relative to the canonical frame address (the caller's SP)
+ *   ALN+k     an address relative to the stack after a realignment (`and $-N,%rsp`)
+ *   ORIG(r)   the caller's value of register r (for the return address: ORIG(ra))
+ *   CONST c   a known constant (an address from a RIP-relative lea, an immediate)
+ *   RANGE     an unsigned bounded index 0..n (times a stride), learnt from `cmp $n; ja`
+ *   JTENT     an entry loaded from a jump table at a constant address with a bounded index
+ *   JTSUM     a PC-relative jump-table entry plus its base: a jump-table target
+ * The unwind row (where the CFA, the return address and the frame pointer are) is not stored:
+ * it is derived from the values, so any register or slot that still holds a CFA-relative value
+ * can serve. That one mechanism covers frame pointers, DRAP, stack-clash probe loops and alloca.
+ */
+#ifndef TS_STATE_H
+#define TS_STATE_H
+
+#include "arch/arch.h"
+#include "trustack.h"
+
+struct ts_image;
+
+enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM };
+
+#define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
+
+struct ts_val {
+	uint8_t kind;
+	uint8_t reg;    /* V_ORIG */
+	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size */
+	uint8_t flags;
+	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
+	int64_t off;    /* CFA/ALN offset, constant, table address */
+	int64_t aux;    /* JTSUM: the base added to each entry */
+};
+
+#define TS_MAX_SLOTS 20
+
+struct ts_slot {
+	uint8_t anchor; /* V_CFA or V_ALN */
+	uint8_t size;
+	int32_t off;
+	struct ts_val v;
+};
+
+enum ts_state_flag {
+	TS_SF_FRAME_LIVE = 1,   /* the frame pointer was set up on this path and not torn down */
+	TS_SF_FP_REPORTED = 2,  /* an fp-rule warning was given on this path: do not repeat it */
+};
+
+struct ts_state {
+	struct ts_val regs[TS_MAX_REGS];
+	struct ts_slot slots[TS_MAX_SLOTS];
+	uint8_t nslots;
+	uint8_t flags;
+	/* the last flags-setting comparison, for refinement at a conditional jump */
+	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
+	int64_t cmp_imm;
+	struct ts_mem cmp_mem;
+};
+
+/* What applying one instruction found wrong with the stack. */
+enum ts_apply_problem {
+	TS_AP_NONE = 0,
+	TS_AP_UNSUPPORTED, /* a stack-pointer change the model cannot express */
+};
+
+void ts_state_entry(const struct ts_arch *a, struct ts_state *s);
+
+/* Apply the data effects (uops, flags) of one instruction. */
+enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img,
+				     struct ts_state *s, const struct ts_insn *in);
+
+/* Effects of a call that returns: caller-saved registers are lost. */
+void ts_state_after_call(const struct ts_arch *a, struct ts_state *s);
+
+/* Refine s for the edge of a conditional jump (taken or not) using the last comparison. */
+void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken);
+
+/* Value of a register / memory address in s. */
+struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);
+
+/* s = meet(s, o). Returns true if s changed. */
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o);
+
+bool ts_state_equal(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y);
+
+/* Derive the unwind row. */
+void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
+
+/* Location of the caller's value of register r (callee-saved or ra). */
+struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r);
+
+/* The standard frame is set up: FP points at {saved FP, return address}. */
+bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s);
+
+/*
+ * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why
+ * into why. Used at returns and tail calls.
+ */
+bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, int64_t sp_adjust,
+			   char *why, size_t whylen);
+
+#endif

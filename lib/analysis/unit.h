@@ -1,0 +1,53 @@
+/*
+ * unit.h - one unit of analysis: a function and its gcc .cold fragments, decoded, with the
+ * state computed at every instruction.
+ */
+#ifndef TS_UNIT_H
+#define TS_UNIT_H
+
+#include "analysis/state.h"
+#include "elf/image.h"
+#include "trustack.h"
+
+struct ts_uwarn {
+	uint64_t addr;
+	uint8_t kind; /* enum trustack_warning_kind */
+	char msg[160];
+};
+
+struct ts_unit {
+	const struct ts_image *img;
+	const struct ts_arch *a;
+	enum trustack_rules rules;
+	int func;
+
+	struct ts_insn *insns;  /* sorted by address, all ranges */
+	uint8_t *last;          /* 1 if the instruction ends its range (function or fragment) */
+	size_t n, cap;
+
+	int32_t *row;           /* index into rows, -1 = not reached */
+	int32_t *wstart;        /* instruction where the walk that reached it began */
+	int32_t *leader;        /* index into states for join points, -1 otherwise */
+
+	struct ts_state *states;
+	size_t nstates, capstates;
+	struct trustack_row *rows;
+	size_t nrows, caprows;
+
+	int32_t *work;
+	size_t nwork, capwork;
+
+	struct ts_uwarn *warns;
+	size_t nwarns, capwarns;
+
+	int err;                /* TRUSTACK_E_NOMEM when an allocation failed */
+};
+
+/* Analyse function index f (with its fragments). Returns 0 or a negative error. */
+int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules);
+void ts_unit_free(struct ts_unit *u);
+
+/* Does a call to target (named name, may be NULL) never return? */
+bool ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name);
+
+#endif

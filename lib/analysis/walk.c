@@ -1,0 +1,585 @@
+/*
+ * walk.c - follow every path of a function and compute the state at every instruction.
+ *
+ * A forward dataflow analysis. Full states are stored only at join points ("leaders": branch
+ * targets and instructions two paths reach); every instruction stores the derived unwind row.
+ * When a new edge lands in the middle of a straight run that was already walked, the state
+ * there is rebuilt by replaying the run from its leader, and the instruction becomes a leader.
+ * A leader whose state changes under the meet is walked again, so loops converge (the meet only
+ * ever forgets facts, which bounds the number of rounds).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/unit.h"
+
+#define GROW(ptr, n, cap, init)                                                                 \
+	((n) < (cap) ? 0 : grow_array((void **)&(ptr), &(cap), sizeof(*(ptr)), (init)))
+
+static int grow_array(void **p, size_t *cap, size_t elem, size_t init)
+{
+	size_t ncap = *cap ? *cap * 2 : init;
+	void *n = realloc(*p, ncap * elem);
+	if (!n)
+		return -1;
+	*p = n;
+	*cap = ncap;
+	return 0;
+}
+
+static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
+{
+	if (trustack_warning_kind__is_fp_rule(kind) && u->rules != TRUSTACK_RULES_FP)
+		return;
+	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
+	struct ts_uwarn *w = &u->warns[u->nwarns++];
+	w->addr = addr;
+	w->kind = (uint8_t)kind;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- decoding ------------------------------------------------------------------------------ */
+
+static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
+{
+	size_t avail;
+	const uint8_t *code = ts_image_bytes(u->img, start, &avail);
+	if (!code || !size)
+		return 0;
+	if (size > avail)
+		size = avail;
+	uint64_t a = start, end = start + size;
+	size_t first = u->n;
+	while (a < end) {
+		if (GROW(u->insns, u->n, u->cap, 256))
+			return -TRUSTACK_E_NOMEM;
+		struct ts_insn *in = &u->insns[u->n];
+		unsigned len = u->a->decode(u->img->dec, code + (a - start), end - a, a, in);
+		if (!len) {
+			in->flow = TS_FLOW_INVALID;
+			in->len = 1;
+			in->nuops = 0;
+			len = 1;
+		}
+		u->n++;
+		a += len;
+	}
+	if (u->n > first)
+		u->insns[u->n - 1].flags |= 0x8000; /* range end, moved to u->last below */
+	return 0;
+}
+
+static int cmp_insn(const void *a, const void *b)
+{
+	const struct ts_insn *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static long insn_index(const struct ts_unit *u, uint64_t addr)
+{
+	size_t lo = 0, hi = u->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u->insns[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->n && u->insns[lo].addr == addr ? (long)lo : -1;
+}
+
+static bool in_unit(const struct ts_unit *u, uint64_t addr)
+{
+	/* the function's own entry is a call or tail call (recursion), never an internal edge */
+	if (addr == u->img->funcs[u->func].addr)
+		return false;
+	if (!u->n || addr < u->insns[0].addr)
+		return false;
+	long lo = 0, hi = (long)u->n - 1;
+	while (lo < hi) { /* the last instruction starting at or before addr */
+		long mid = (lo + hi + 1) / 2;
+		if (u->insns[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return addr < u->insns[lo].addr + u->insns[lo].len;
+}
+
+/* ---- rows ---------------------------------------------------------------------------------- */
+
+static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
+{
+	/* rows repeat in runs: compare with the most recent few before appending */
+	for (size_t k = 0; k < 8 && k < u->nrows; k++) {
+		size_t i = u->nrows - 1 - k;
+		if (!memcmp(&u->rows[i], r, sizeof(*r)))
+			return (int32_t)i;
+	}
+	if (GROW(u->rows, u->nrows, u->caprows, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return 0;
+	}
+	u->rows[u->nrows] = *r;
+	return (int32_t)u->nrows++;
+}
+
+/* ---- edges --------------------------------------------------------------------------------- */
+
+static void push_work(struct ts_unit *u, int32_t i)
+{
+	if (GROW(u->work, u->nwork, u->capwork, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
+	u->work[u->nwork++] = i;
+}
+
+static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
+{
+	if (GROW(u->states, u->nstates, u->capstates, 16)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return -1;
+	}
+	u->states[u->nstates] = *s;
+	return (int32_t)u->nstates++;
+}
+
+static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
+		       const struct ts_state *m, char *why, size_t len)
+{
+	struct trustack_row rx, ry, rm;
+	ts_state_row(a, x, &rx);
+	ts_state_row(a, y, &ry);
+	ts_state_row(a, m, &rm);
+	if (rx.cfa_kind && ry.cfa_kind && !rm.cfa_kind) {
+		snprintf(why, len, "cfa %s%+d vs %s%+d", a->reg_name(rx.cfa_reg), rx.cfa_offset,
+			 a->reg_name(ry.cfa_reg), ry.cfa_offset);
+		return true;
+	}
+	for (unsigned r = 0; r < a->nregs; r++) {
+		if (!((a->callee_saved >> r) & 1) && r != a->ra)
+			continue;
+		struct trustack_loc lx = ts_state_loc(a, x, r), ly = ts_state_loc(a, y, r), lm = ts_state_loc(a, m, r);
+		if (lx.kind && ly.kind && !lm.kind) {
+			snprintf(why, len, "%s saved differently (%d%+d vs %d%+d)", a->reg_name(r), lx.kind, lx.offset,
+				 ly.kind, ly.offset);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s);
+
+/* Control reaches instruction t with state s. */
+static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s)
+{
+	long t = insn_index(u, target);
+	if (t < 0) {
+		warn(u, from_addr, TRUSTACK_W_DECODE_ERROR,
+		     "branch to 0x%llx, which is not an instruction boundary",
+		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
+		return;
+	}
+	if (u->leader[t] < 0 && u->row[t] >= 0) {
+		/* reached before by a straight run: rebuild its state and make it a join point */
+		struct ts_state r;
+		replay(u, u->wstart[t], (int32_t)t, &r);
+		u->leader[t] = new_state(u, &r);
+		if (u->leader[t] < 0)
+			return;
+	}
+	if (u->leader[t] < 0) {
+		u->leader[t] = new_state(u, s);
+		push_work(u, (int32_t)t);
+		return;
+	}
+	struct ts_state *cur = &u->states[u->leader[t]];
+	struct ts_state m = *cur;
+	if (!ts_state_meet(u->a, &m, s))
+		return;
+	char why[96];
+	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
+		warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
+		return; /* keep the first state: one report, no cascade */
+	}
+	*cur = m;
+	push_work(u, (int32_t)t);
+}
+
+/* ---- one instruction ----------------------------------------------------------------------- */
+
+enum step { STEP_NEXT, STEP_END };
+
+static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
+{
+	for (unsigned k = 0; k < in->nuops; k++) {
+		const struct ts_uop *o = &in->uops[k];
+		if (o->kind != TS_UOP_STORE && (o->dst == a->fp || (o->kind == TS_UOP_SWAP && o->src == a->fp)))
+			return true;
+	}
+	return false;
+}
+
+static bool realigns_sp(const struct ts_arch *a, const struct ts_insn *in)
+{
+	for (unsigned k = 0; k < in->nuops; k++)
+		if (in->uops[k].kind == TS_UOP_ANDI && in->uops[k].dst == a->sp)
+			return true;
+	return false;
+}
+
+static const char *name_at(const struct ts_unit *u, uint64_t addr)
+{
+	const char *n = ts_image_target_name(u->img, addr);
+	return n ? n : "?";
+}
+
+/* Is the indirect target a call through a GOT slot of a named function? */
+static const char *indirect_name(const struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	if (in->treg == TS_REG_NONE && in->tmem.abs)
+		return ts_image_got_name(u->img, (uint64_t)in->tmem.disp);
+	if (in->treg != TS_REG_NONE && s->regs[in->treg].kind == V_CONST)
+		return ts_image_target_name(u->img, (uint64_t)s->regs[in->treg].off);
+	return NULL;
+}
+
+static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, const char *what)
+{
+	char why[96];
+	if (!ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
+		warn(u, in->addr, TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME,
+		     "sibling call to %s with modified stack frame: %s", what, why);
+}
+
+static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
+{
+	if (!v.count) {
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+		     "jump table at 0x%llx with no known bound on the index",
+		     (unsigned long long)ts_image_report_addr(u->img, (uint64_t)v.off, NULL));
+		return;
+	}
+	for (uint32_t e = 0; e < v.count; e++) {
+		uint64_t raw, target;
+		uint64_t ea = (uint64_t)v.off + (uint64_t)e * v.esize;
+		if (!ts_image_read(u->img, ea, v.esize, &raw)) {
+			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+			     "jump table entry %u at 0x%llx is not readable", e,
+			     (unsigned long long)ts_image_report_addr(u->img, ea, NULL));
+			return;
+		}
+		if (v.kind == V_JTSUM) {
+			int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
+						 : (int64_t)raw;
+			target = (uint64_t)(v.aux + d);
+		} else {
+			target = raw;
+		}
+		if (!in_unit(u, target)) {
+			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+			     "jump table entry %u leads outside the function (0x%llx): table only partly resolved", e,
+			     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
+			return;
+		}
+	}
+	for (uint32_t e = 0; e < v.count; e++) {
+		uint64_t raw, target;
+		ts_image_read(u->img, (uint64_t)v.off + (uint64_t)e * v.esize, v.esize, &raw);
+		if (v.kind == V_JTSUM) {
+			int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
+						 : (int64_t)raw;
+			target = (uint64_t)(v.aux + d);
+		} else {
+			target = raw;
+		}
+		edge(u, in->addr, target, s);
+	}
+}
+
+/*
+ * Apply instruction i to s, checking the rules when report is set, and send the state along
+ * its branch edges. Returns whether the straight run continues to i+1.
+ */
+static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
+{
+	const struct ts_arch *a = u->a;
+	const struct ts_insn *in = &u->insns[i];
+	struct trustack_row before;
+	ts_state_row(a, s, &before);
+
+	if (in->flow == TS_FLOW_INVALID) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
+		return STEP_END;
+	}
+	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
+			  in->flow == TS_FLOW_RET;
+	if (uses_stack && !before.cfa_kind) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
+		return STEP_END;
+	}
+
+	bool fp_est_before = ts_state_frame_established(a, s);
+	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
+	if (prob == TS_AP_UNSUPPORTED) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
+		return STEP_END;
+	}
+	if (before.cfa_kind && realigns_sp(a, in)) {
+		struct trustack_row after;
+		ts_state_row(a, s, &after);
+		if (!after.cfa_kind) {
+			if (report)
+				warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
+				     "stack realigned without a frame pointer or DRAP register holding the CFA");
+			return STEP_END;
+		}
+	}
+	if (fp_written(a, in)) {
+		bool est = ts_state_frame_established(a, s);
+		struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+		bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
+		if (est) {
+			s->flags |= TS_SF_FRAME_LIVE;
+		} else if (restored) {
+			s->flags &= (uint8_t)~TS_SF_FRAME_LIVE;
+		} else if (!(s->flags & TS_SF_FP_REPORTED)) {
+			if (fp_est_before || (s->flags & TS_SF_FRAME_LIVE)) {
+				if (report)
+					warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED,
+					     "frame pointer overwritten while it holds the frame");
+			} else if (report) {
+				warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
+				     "frame pointer used as a general register in a function without a frame");
+			}
+			s->flags |= TS_SF_FP_REPORTED;
+		}
+	}
+
+	switch (in->flow) {
+	case TS_FLOW_NEXT:
+		return STEP_NEXT;
+	case TS_FLOW_STOP:
+		return STEP_END;
+	case TS_FLOW_RET: {
+		char why[96];
+		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
+			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
+		return STEP_END;
+	}
+	case TS_FLOW_JCC: {
+		struct ts_state taken = *s;
+		ts_state_refine(a, &taken, in, true);
+		ts_state_refine(a, s, in, false);
+		if (report) {
+			if (in_unit(u, in->target))
+				edge(u, in->addr, in->target, &taken);
+			else
+				sibling_call(u, in, &taken, name_at(u, in->target));
+		}
+		return STEP_NEXT;
+	}
+	case TS_FLOW_JUMP:
+		if (report) {
+			if (in_unit(u, in->target))
+				edge(u, in->addr, in->target, s);
+			else
+				sibling_call(u, in, s, name_at(u, in->target));
+		}
+		return STEP_END;
+	case TS_FLOW_JUMP_IND: {
+		if (!report)
+			return STEP_END;
+		struct ts_val v;
+		if (in->treg != TS_REG_NONE) {
+			v = s->regs[in->treg];
+		} else {
+			struct ts_state t = *s;
+			struct ts_insn ld = { .nuops = 1 };
+			ld.uops[0] = (struct ts_uop){ .kind = TS_UOP_LOAD, .dst = 32, .src = TS_REG_NONE, .mem = in->tmem };
+			ld.uops[0].mem.size = 8;
+			ts_state_apply(a, u->img, &t, &ld);
+			v = t.regs[32];
+		}
+		if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
+			jump_table(u, in, s, v);
+		} else if (v.kind == V_JTENT) {
+			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
+		} else {
+			const char *n = indirect_name(u, in, s);
+			sibling_call(u, in, s, n ? n : "an indirect target");
+		}
+		return STEP_END;
+	}
+	case TS_FLOW_CALL:
+	case TS_FLOW_CALL_IND: {
+		const char *name = in->flow == TS_FLOW_CALL ? ts_image_target_name(u->img, in->target)
+							    : indirect_name(u, in, s);
+		if (in->flow == TS_FLOW_CALL && in_unit(u, in->target)) {
+			/* an intra-function call (retpoline-style thunks): a push and a jump */
+			struct ts_insn push = { .nuops = 2 };
+			push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
+			push.uops[1] = (struct ts_uop){ .kind = TS_UOP_STORE, .src = TS_REG_NONE,
+							.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
+			ts_state_apply(a, u->img, s, &push);
+			if (report)
+				edge(u, in->addr, in->target, s);
+			return STEP_END;
+		}
+		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED)) {
+			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
+			     name ? name : "an indirect target");
+			s->flags |= TS_SF_FP_REPORTED;
+		}
+		bool nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
+						   : (name && ts_noreturn_call(u->img, 0, name));
+		if (nr)
+			return STEP_END;
+		ts_state_after_call(a, s);
+		return STEP_NEXT;
+	}
+	default:
+		return STEP_END;
+	}
+}
+
+/* Rebuild the state at instruction `to` by replaying the straight run from leader `from`. */
+static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
+{
+	*s = u->states[u->leader[from]];
+	for (int32_t i = from; i < to; i++)
+		step(u, i, s, false);
+}
+
+/* Walk the straight run starting at leader i. */
+static void walk(struct ts_unit *u, int32_t i)
+{
+	struct ts_state s = u->states[u->leader[i]];
+	int32_t start = i;
+	for (;;) {
+		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
+			/* joins a run walked before: merge there */
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			return;
+		}
+		if (i != start && u->leader[i] >= 0) {
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			return;
+		}
+		struct trustack_row r;
+		ts_state_row(u->a, &s, &r);
+		u->row[i] = intern_row(u, &r);
+		u->wstart[i] = start;
+		if (step(u, i, &s, true) == STEP_END)
+			return;
+		if (u->last[i]) {
+			const struct ts_insn *in = &u->insns[i];
+			uint64_t next = in->addr + in->len;
+			int g = ts_image_func_at(u->img, next);
+			if (g >= 0)
+				warn(u, in->addr, TRUSTACK_W_FALLS_THROUGH, "falls through to next function %s()",
+				     u->img->funcs[g].name);
+			else
+				warn(u, in->addr, TRUSTACK_W_FALLS_THROUGH, "runs past the end of the function");
+			return;
+		}
+		i++;
+	}
+}
+
+static void find_unreachable(struct ts_unit *u)
+{
+	bool in_block = false;
+	for (size_t i = 0; i < u->n; i++) {
+		const struct ts_insn *in = &u->insns[i];
+		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
+		if (u->row[i] >= 0 || padding) {
+			in_block = false;
+		} else if (!in_block) {
+			if (in->flow == TS_FLOW_INVALID)
+				warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction (not reached)");
+			else
+				warn(u, in->addr, TRUSTACK_W_UNREACHABLE, "unreachable instruction");
+			in_block = true;
+		}
+		if (u->last[i])
+			in_block = false;
+	}
+}
+
+int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)
+{
+	u->img = img;
+	u->a = img->arch;
+	u->rules = rules;
+	u->func = f;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = 0;
+	u->err = 0;
+	const struct ts_func *fn = &img->funcs[f];
+	int rc = decode_range(u, fn->addr, fn->size);
+	/* gcc .cold fragments belong to this unit (they are few: a linear scan is fine) */
+	for (size_t g = 0; !rc && g < img->nfuncs; g++)
+		if (img->funcs[g].parent == f)
+			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
+	if (rc)
+		return rc;
+	qsort(u->insns, u->n, sizeof(*u->insns), cmp_insn);
+	free(u->last);
+	free(u->row);
+	free(u->wstart);
+	free(u->leader);
+	u->last = malloc(u->n + 1);
+	u->row = malloc((u->n + 1) * sizeof(int32_t));
+	u->wstart = malloc((u->n + 1) * sizeof(int32_t));
+	u->leader = malloc((u->n + 1) * sizeof(int32_t));
+	if (!u->last || !u->row || !u->wstart || !u->leader)
+		return -TRUSTACK_E_NOMEM;
+	for (size_t i = 0; i < u->n; i++) {
+		u->last[i] = (u->insns[i].flags & 0x8000) != 0;
+		u->insns[i].flags &= 0x7fff;
+		u->row[i] = u->wstart[i] = u->leader[i] = -1;
+	}
+	if (!u->n)
+		return 0;
+	long e = insn_index(u, fn->addr);
+	if (e < 0)
+		return 0;
+	struct ts_state entry;
+	ts_state_entry(u->a, &entry);
+	u->leader[e] = new_state(u, &entry);
+	push_work(u, (int32_t)e);
+	while (u->nwork && !u->err) {
+		int32_t i = u->work[--u->nwork];
+		walk(u, i);
+	}
+	if (!u->err)
+		find_unreachable(u);
+	return u->err;
+}
+
+void ts_unit_free(struct ts_unit *u)
+{
+	free(u->insns);
+	free(u->last);
+	free(u->row);
+	free(u->wstart);
+	free(u->leader);
+	free(u->states);
+	free(u->rows);
+	free(u->work);
+	free(u->warns);
+	memset(u, 0, sizeof(*u));
+}

@@ -1,0 +1,150 @@
+/*
+ * arch.h - the boundary between an architecture's instruction decoder and the generic analysis.
+ *
+ * A decoder turns one machine instruction into a struct ts_insn: its length, its control-flow
+ * kind and targets, and its effect on registers and memory as a short list of micro-operations
+ * (uops) over DWARF-numbered registers. The analysis interprets the uops symbolically; it knows
+ * nothing about x86 or arm64 encodings. A decoder only describes data movement that can matter
+ * for the stack: everything else it reports as "destination clobbered".
+ */
+#ifndef TS_ARCH_H
+#define TS_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_MAX_REGS 33   /* arm64: x0-x30, sp, plus one spare; x86-64: 0-16 */
+#define TS_REG_NONE 0xff
+
+/* How control leaves an instruction. */
+enum ts_flow {
+	TS_FLOW_NEXT = 0,   /* falls through to the next instruction */
+	TS_FLOW_JUMP,       /* direct unconditional jump to target */
+	TS_FLOW_JCC,        /* direct conditional jump: target or next */
+	TS_FLOW_JUMP_IND,   /* indirect jump through treg or tmem */
+	TS_FLOW_CALL,       /* direct call to target */
+	TS_FLOW_CALL_IND,   /* indirect call */
+	TS_FLOW_RET,        /* return */
+	TS_FLOW_STOP,       /* trap/halt: the path ends here (ud2, hlt, brk, int3) */
+	TS_FLOW_INVALID,    /* could not be decoded */
+};
+
+/* Condition of a conditional jump, as far as the analysis can use it for refinement. */
+enum ts_cond {
+	TS_COND_OTHER = 0,
+	TS_COND_EQ, TS_COND_NE,
+	TS_COND_ULT, TS_COND_UGE, TS_COND_ULE, TS_COND_UGT,
+};
+
+/* A memory operand: base + index*scale + disp. With riprel the absolute address is in disp. */
+struct ts_mem {
+	uint8_t base, index;   /* TS_REG_NONE when absent */
+	uint8_t scale;         /* 1, 2, 4, 8 */
+	uint8_t size;          /* access size in bytes (0 = address only, e.g. lea) */
+	bool sext;             /* the loaded value is sign-extended to 64 bits */
+	bool abs;              /* disp is an absolute address (rip-relative or absolute) */
+	int64_t disp;
+};
+
+enum ts_uop_kind {
+	TS_UOP_MOV = 1,  /* dst = src */
+	TS_UOP_ADDI,     /* dst = src + imm */
+	TS_UOP_ADD,      /* dst = dst + src, or dst - src when imm == -1 */
+	TS_UOP_ANDI,     /* dst = src & imm (stack realignment) */
+	TS_UOP_LEA,      /* dst = address of mem */
+	TS_UOP_LOAD,     /* dst = mem (zero- or sign-extended per mem.size/mem.sext) */
+	TS_UOP_STORE,    /* mem = src (src TS_REG_NONE: some value we do not track) */
+	TS_UOP_CONST,    /* dst = imm */
+	TS_UOP_CLOBBER,  /* dst = unknown */
+	TS_UOP_SEXT32,   /* dst = sign-extend low 32 bits of src (cdqe, movslq reg) */
+	TS_UOP_ZEXT32,   /* dst = zero-extend low 32 bits of src (mov %eax,%eax) */
+	TS_UOP_SHLI,     /* dst = src << imm */
+	TS_UOP_SWAP,     /* exchange dst and src */
+	TS_UOP_UNSUPPORTED, /* a stack-pointer change the model cannot express */
+};
+
+struct ts_uop {
+	uint8_t kind;
+	uint8_t dst, src;
+	int64_t imm;
+	struct ts_mem mem;
+};
+
+/* What the instruction does to the flags, for refinement at the next conditional jump. */
+enum ts_cmp_kind {
+	TS_CMP_KEEP = 0,  /* flags untouched */
+	TS_CMP_CLOBBER,   /* flags set by something we do not model */
+	TS_CMP_RI,        /* compare register a with immediate imm */
+	TS_CMP_RR,        /* compare register a with register b */
+	TS_CMP_MI,        /* compare memory cmp_mem with immediate imm */
+};
+
+#define TS_INSN_MAX_UOPS 6
+
+enum ts_insn_flag {
+	TS_IF_NOP = 1 << 0,       /* no-op / padding */
+	TS_IF_TRAP = 1 << 1,      /* int3 / ud2 / brk: padding when unreachable */
+	TS_IF_NOTRACK = 1 << 2,
+	TS_IF_SYSCALL = 1 << 3,
+	TS_IF_PRIV = 1 << 4,      /* privileged / context switch (iret, sysret) */
+	TS_IF_STACK = 1 << 5,     /* touches the stack pointer (for undefined-stack checks) */
+};
+
+struct ts_insn {
+	uint64_t addr;
+	uint8_t len;
+	uint8_t flow;      /* enum ts_flow */
+	uint8_t cond;      /* enum ts_cond, for TS_FLOW_JCC */
+	uint8_t nuops;
+	uint16_t flags;    /* enum ts_insn_flag */
+	uint8_t treg;      /* indirect target register, or TS_REG_NONE (then tmem) */
+	uint8_t cmp_kind;  /* enum ts_cmp_kind */
+	uint8_t cmp_a, cmp_b;
+	uint8_t cmp_width; /* bytes compared */
+	int64_t cmp_imm;
+	struct ts_mem cmp_mem;
+	uint64_t target;   /* direct branch/call target */
+	struct ts_mem tmem;
+	struct ts_uop uops[TS_INSN_MAX_UOPS];
+};
+
+struct ts_arch;
+
+/* Opaque per-architecture decoder context, read-only after creation (thread-safe). */
+struct ts_decoder;
+
+struct ts_arch {
+	const char *name;
+	uint16_t e_machine;
+	uint8_t nregs;          /* registers tracked: 0 .. nregs-1 */
+	uint8_t sp, fp;         /* stack and frame pointer */
+	uint8_t ra;             /* return-address column: pseudo register (x86) or LR (arm64) */
+	bool ra_in_reg;         /* at entry the return address is in register ra (arm64) */
+	int8_t ra_cfa_offset;   /* otherwise it is at CFA + this (x86-64: -8) */
+	int8_t entry_sp_offset; /* SP = CFA + this at function entry (x86-64: -8, arm64: 0) */
+	int8_t frame_fp_offset; /* standard frame: FP = CFA + this (x86-64: -16) */
+	uint64_t callee_saved;  /* mask of callee-saved registers (besides sp) */
+	uint64_t call_clobbered;/* mask of registers a call may change */
+
+	struct ts_decoder *(*decoder_new)(void);
+	void (*decoder_free)(struct ts_decoder *d);
+	/* Decode one instruction at addr. Returns the length, or 0 when it cannot be decoded. */
+	unsigned (*decode)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+			   struct ts_insn *out);
+	/* Disassembly text of the instruction. */
+	void (*format)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+		       char *out, size_t outlen);
+	const char *(*reg_name)(unsigned reg);
+	/* Relocation of a relocatable object: compute and store the value at loc. Returns 0,
+	 * 1 when the type is not applicable to code/data we read (ignored), or -1 when unknown. */
+	int (*apply_reloc)(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S,
+			   int64_t A, uint64_t GOT_slot);
+	/* Is this relocation type a GOT-relative reference (needs a GOT slot for S)? */
+	bool (*reloc_uses_got)(uint32_t type);
+};
+
+const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);
+extern const struct ts_arch ts_arch_x86_64;
+
+#endif

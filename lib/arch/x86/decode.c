@@ -1,0 +1,603 @@
+/*
+ * x86-64 decoder: Zydis instruction -> struct ts_insn (arch.h).
+ *
+ * Registers use the DWARF numbering of the x86-64 psABI (rax 0, rdx 1, rcx 2, rbx 3, rsi 4,
+ * rdi 5, rbp 6, rsp 7, r8-r15 8-15, return address column 16). Register 32 is a scratch
+ * register private to one instruction (push/pop with a memory operand).
+ */
+#include <Zydis/Zydis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+
+enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15, RA };
+#define TMP 32
+
+struct ts_decoder {
+	ZydisDecoder dec;
+	ZydisFormatter fmt;
+};
+
+static struct ts_decoder *x86_decoder_new(void)
+{
+	struct ts_decoder *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	if (!ZYAN_SUCCESS(ZydisDecoderInit(&d->dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)) ||
+	    !ZYAN_SUCCESS(ZydisFormatterInit(&d->fmt, ZYDIS_FORMATTER_STYLE_ATT))) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static void x86_decoder_free(struct ts_decoder *d) { free(d); }
+
+/* Zydis register -> DWARF number of its 64-bit container; width in bytes via *width. */
+static uint8_t dwarf_reg(ZydisRegister r, unsigned *width)
+{
+	static const uint8_t map[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+					 R8, R9, R10, R11, R12, R13, R14, R15 };
+	ZydisRegister big = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r);
+	if (width)
+		*width = ZydisRegisterGetWidth(ZYDIS_MACHINE_MODE_LONG_64, r) / 8;
+	if (big >= ZYDIS_REGISTER_RAX && big <= ZYDIS_REGISTER_R15)
+		return map[big - ZYDIS_REGISTER_RAX];
+	return TS_REG_NONE;
+}
+
+static const char *x86_reg_name(unsigned reg)
+{
+	static const char *names[] = { "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+				       "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ra" };
+	return reg < sizeof(names) / sizeof(names[0]) ? names[reg] : "?";
+}
+
+static bool mem_operand(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *op,
+			uint64_t addr, struct ts_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->base = m->index = TS_REG_NONE;
+	m->scale = 1;
+	m->size = op->size / 8;
+	if (op->mem.segment == ZYDIS_REGISTER_FS || op->mem.segment == ZYDIS_REGISTER_GS)
+		return false; /* thread-local: never the stack frame */
+	if (op->mem.base == ZYDIS_REGISTER_RIP) {
+		ZyanU64 abs;
+		if (!ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(in, op, addr, &abs)))
+			return false;
+		m->abs = true;
+		m->disp = (int64_t)abs;
+		return true;
+	}
+	if (op->mem.base != ZYDIS_REGISTER_NONE) {
+		m->base = dwarf_reg(op->mem.base, NULL);
+		if (m->base == TS_REG_NONE)
+			return false;
+	}
+	if (op->mem.index != ZYDIS_REGISTER_NONE) {
+		m->index = dwarf_reg(op->mem.index, NULL);
+		if (m->index == TS_REG_NONE)
+			return false;
+		m->scale = op->mem.scale ? op->mem.scale : 1;
+	}
+	m->disp = op->mem.disp.has_displacement ? op->mem.disp.value : 0;
+	if (m->base == TS_REG_NONE && m->index == TS_REG_NONE)
+		m->abs = true;
+	return true;
+}
+
+static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
+{
+	struct ts_uop *u = &o->uops[o->nuops++];
+	memset(u, 0, sizeof(*u));
+	u->kind = kind;
+	u->dst = dst;
+	u->src = src;
+	u->imm = imm;
+	u->mem.base = u->mem.index = TS_REG_NONE;
+	return u;
+}
+
+static void store_mem(struct ts_insn *o, const struct ts_mem *m, uint8_t src)
+{
+	struct ts_uop *u = uop(o, TS_UOP_STORE, TS_REG_NONE, src, 0);
+	u->mem = *m;
+}
+
+static void load_mem(struct ts_insn *o, uint8_t dst, const struct ts_mem *m)
+{
+	struct ts_uop *u = uop(o, TS_UOP_LOAD, dst, TS_REG_NONE, 0);
+	u->mem = *m;
+}
+
+static enum ts_cond cond_of(ZydisMnemonic mn)
+{
+	switch (mn) {
+	case ZYDIS_MNEMONIC_JZ: return TS_COND_EQ;
+	case ZYDIS_MNEMONIC_JNZ: return TS_COND_NE;
+	case ZYDIS_MNEMONIC_JB: return TS_COND_ULT;
+	case ZYDIS_MNEMONIC_JNB: return TS_COND_UGE;
+	case ZYDIS_MNEMONIC_JBE: return TS_COND_ULE;
+	case ZYDIS_MNEMONIC_JNBE: return TS_COND_UGT;
+	default: return TS_COND_OTHER;
+	}
+}
+
+/*
+ * The fallback for instructions without a dedicated model: every general register written
+ * becomes unknown, every memory write through a register is a store of an unknown value (so a
+ * tracked stack slot it hits is forgotten). A write to rsp that we do not model is reported.
+ */
+static void generic_effects(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
+			    uint64_t addr, struct ts_insn *o)
+{
+	for (unsigned i = 0; i < in->operand_count && o->nuops < TS_INSN_MAX_UOPS - 1; i++) {
+		const ZydisDecodedOperand *op = &ops[i];
+		if (!(op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+			continue;
+		if (op->type == ZYDIS_OPERAND_TYPE_REGISTER) {
+			uint8_t r = dwarf_reg(op->reg.value, NULL);
+			if (r == TS_REG_NONE)
+				continue;
+			if (r == RSP) {
+				uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+				o->flags |= TS_IF_STACK;
+			} else {
+				uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, 0);
+			}
+		} else if (op->type == ZYDIS_OPERAND_TYPE_MEMORY && op->mem.type == ZYDIS_MEMOP_TYPE_MEM) {
+			struct ts_mem m;
+			if (mem_operand(in, op, addr, &m) && !m.abs)
+				store_mem(o, &m, TS_REG_NONE);
+		}
+	}
+}
+
+/* Explicit operand i as a 64-bit register number (width in *w), or TS_REG_NONE. */
+static uint8_t opreg(const ZydisDecodedOperand *op, unsigned *w)
+{
+	if (op->type != ZYDIS_OPERAND_TYPE_REGISTER)
+		return TS_REG_NONE;
+	return dwarf_reg(op->reg.value, w);
+}
+
+static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
+			uint64_t addr, struct ts_insn *o)
+{
+	unsigned w0 = 0, w1 = 0;
+	const ZydisDecodedOperand *a = &ops[0], *b = &ops[1];
+	uint8_t ra = in->operand_count_visible > 0 ? opreg(a, &w0) : TS_REG_NONE;
+	uint8_t rb = in->operand_count_visible > 1 ? opreg(b, &w1) : TS_REG_NONE;
+	struct ts_mem m;
+
+	switch (in->mnemonic) {
+	case ZYDIS_MNEMONIC_PUSH:
+		o->flags |= TS_IF_STACK;
+		if (ra != TS_REG_NONE && w0 == 8) {
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			store_mem(o, &s, ra);
+			return;
+		}
+		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
+			load_mem(o, TMP, &m);
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			store_mem(o, &s, TMP);
+			return;
+		}
+		/* push imm, push fs: an untracked value */
+		uop(o, TS_UOP_ADDI, RSP, RSP, -(int64_t)(in->operand_width / 8));
+		return;
+	case ZYDIS_MNEMONIC_POP:
+		o->flags |= TS_IF_STACK;
+		if (ra == RSP) {
+			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+			return;
+		}
+		if (ra != TS_REG_NONE && w0 == 8) {
+			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			load_mem(o, ra, &s);
+			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+			return;
+		}
+		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
+			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			load_mem(o, TMP, &s);
+			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+			if (!m.abs)
+				store_mem(o, &m, TMP);
+			return;
+		}
+		if (ra != TS_REG_NONE)
+			uop(o, TS_UOP_CLOBBER, ra, TS_REG_NONE, 0);
+		uop(o, TS_UOP_ADDI, RSP, RSP, in->operand_width / 8);
+		return;
+	case ZYDIS_MNEMONIC_PUSHFQ:
+		o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+		return;
+	case ZYDIS_MNEMONIC_POPFQ:
+		o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		return;
+	case ZYDIS_MNEMONIC_LEAVE: {
+		o->flags |= TS_IF_STACK;
+		struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+		uop(o, TS_UOP_MOV, RSP, RBP, 0);
+		load_mem(o, RBP, &s);
+		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		return;
+	}
+	case ZYDIS_MNEMONIC_ENTER:
+		o->flags |= TS_IF_STACK;
+		if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[1].imm.value.u == 0) {
+			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			store_mem(o, &s, RBP);
+			uop(o, TS_UOP_MOV, RBP, RSP, 0);
+			uop(o, TS_UOP_ADDI, RSP, RSP, -(int64_t)ops[0].imm.value.u);
+		} else {
+			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		}
+		return;
+	case ZYDIS_MNEMONIC_MOV:
+		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 8 && w1 == 8) {
+			uop(o, TS_UOP_MOV, ra, rb, 0);
+			return;
+		}
+		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 4 && w1 == 4) {
+			uop(o, TS_UOP_ZEXT32, ra, rb, 0);
+			return;
+		}
+		if (ra != TS_REG_NONE && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && w0 >= 4) {
+			uint64_t v = b->imm.value.u;
+			if (w0 == 4)
+				v &= 0xffffffffu;
+			uop(o, TS_UOP_CONST, ra, TS_REG_NONE, (int64_t)v);
+			return;
+		}
+		if (ra != TS_REG_NONE && w0 >= 4 && b->type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    mem_operand(in, b, addr, &m)) {
+			load_mem(o, ra, &m);
+			return;
+		}
+		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
+			if (m.abs)
+				return; /* a global: not the stack */
+			store_mem(o, &m, (rb != TS_REG_NONE && w1 == 8) ? rb : TS_REG_NONE);
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_MOVSXD:
+		if (ra != TS_REG_NONE && w0 == 8) {
+			if (rb != TS_REG_NONE) {
+				uop(o, TS_UOP_SEXT32, ra, rb, 0);
+				return;
+			}
+			if (b->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, b, addr, &m)) {
+				m.sext = true;
+				load_mem(o, ra, &m);
+				return;
+			}
+		}
+		break;
+	case ZYDIS_MNEMONIC_MOVZX:
+	case ZYDIS_MNEMONIC_MOVSX:
+		if (ra != TS_REG_NONE && b->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, b, addr, &m)) {
+			m.sext = in->mnemonic == ZYDIS_MNEMONIC_MOVSX;
+			load_mem(o, ra, &m);
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_CDQE:
+		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
+		return;
+	case ZYDIS_MNEMONIC_LEA:
+		if (ra != TS_REG_NONE && w0 == 8 && mem_operand(in, b, addr, &m)) {
+			struct ts_uop *u = uop(o, TS_UOP_LEA, ra, TS_REG_NONE, 0);
+			m.size = 0;
+			u->mem = m;
+			if (ra == RSP)
+				o->flags |= TS_IF_STACK;
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_ADD:
+	case ZYDIS_MNEMONIC_SUB:
+		if (ra != TS_REG_NONE && w0 == 8) {
+			int sign = in->mnemonic == ZYDIS_MNEMONIC_ADD ? 1 : -1;
+			if (ra == RSP)
+				o->flags |= TS_IF_STACK;
+			if (b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+				uop(o, TS_UOP_ADDI, ra, ra, sign * b->imm.value.s);
+				return;
+			}
+			if (rb != TS_REG_NONE && w1 == 8) {
+				uop(o, TS_UOP_ADD, ra, rb, sign);
+				return;
+			}
+			if (ra == RSP) {
+				uop(o, TS_UOP_ADD, RSP, TS_REG_NONE, sign); /* unknown amount */
+				return;
+			}
+		}
+		break;
+	case ZYDIS_MNEMONIC_AND:
+		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+			if (ra == RSP)
+				o->flags |= TS_IF_STACK;
+			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_SHL:
+		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_XCHG:
+		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 8 && w1 == 8) {
+			if (ra == RSP || rb == RSP) {
+				o->flags |= TS_IF_STACK;
+				uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+				return;
+			}
+			uop(o, TS_UOP_SWAP, ra, rb, 0);
+			return;
+		}
+		break;
+	case ZYDIS_MNEMONIC_XOR:
+	case ZYDIS_MNEMONIC_SBB:
+		/* xor %eax,%eax is the usual zeroing idiom */
+		if (ra != TS_REG_NONE && ra == rb && in->mnemonic == ZYDIS_MNEMONIC_XOR && ra != RSP) {
+			uop(o, TS_UOP_CONST, ra, TS_REG_NONE, 0);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	generic_effects(in, ops, addr, o);
+}
+
+static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
+		       struct ts_insn *o)
+{
+	if (in->mnemonic == ZYDIS_MNEMONIC_CMP && in->operand_count_visible >= 2) {
+		unsigned w0 = 0, w1 = 0;
+		uint8_t a = opreg(&ops[0], &w0);
+		if (a != TS_REG_NONE && w0 >= 4) {
+			o->cmp_a = a;
+			o->cmp_width = (uint8_t)w0;
+			if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+				o->cmp_kind = TS_CMP_RI;
+				o->cmp_imm = ops[1].imm.value.s;
+				return;
+			}
+			uint8_t b = opreg(&ops[1], &w1);
+			if (b != TS_REG_NONE && w1 == w0) {
+				o->cmp_kind = TS_CMP_RR;
+				o->cmp_b = b;
+				return;
+			}
+		}
+		/* -O0 code compares the switch index in its stack slot: cmpl $n,-0x14(%rbp) */
+		if (ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+		    ops[0].size >= 32 && mem_operand(in, &ops[0], o->addr, &o->cmp_mem) && !o->cmp_mem.abs) {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_width = (uint8_t)(ops[0].size / 8);
+			o->cmp_imm = ops[1].imm.value.s;
+			return;
+		}
+	}
+	if (in->cpu_flags && in->cpu_flags->modified)
+		o->cmp_kind = TS_CMP_CLOBBER;
+}
+
+static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+			   struct ts_insn *o)
+{
+	ZydisDecodedInstruction in;
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+
+	memset(o, 0, offsetof(struct ts_insn, uops));
+	o->addr = addr;
+	o->treg = TS_REG_NONE;
+	o->tmem.base = o->tmem.index = TS_REG_NONE;
+	if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d->dec, buf, len, &in, ops))) {
+		o->flow = TS_FLOW_INVALID;
+		o->len = 1;
+		return 0;
+	}
+	o->len = in.length;
+	if (in.attributes & ZYDIS_ATTRIB_HAS_NOTRACK)
+		o->flags |= TS_IF_NOTRACK;
+
+	switch (in.meta.category) {
+	case ZYDIS_CATEGORY_NOP:
+	case ZYDIS_CATEGORY_WIDENOP:
+		o->flags |= TS_IF_NOP;
+		return o->len;
+	default:
+		break;
+	}
+
+	switch (in.mnemonic) {
+	case ZYDIS_MNEMONIC_ENDBR64:
+	case ZYDIS_MNEMONIC_ENDBR32:
+	case ZYDIS_MNEMONIC_PAUSE:
+	case ZYDIS_MNEMONIC_LFENCE:
+	case ZYDIS_MNEMONIC_PREFETCHNTA: case ZYDIS_MNEMONIC_PREFETCHT0:
+	case ZYDIS_MNEMONIC_PREFETCHT1: case ZYDIS_MNEMONIC_PREFETCHT2:
+		o->flags |= TS_IF_NOP;
+		return o->len;
+	case ZYDIS_MNEMONIC_INT3:
+	case ZYDIS_MNEMONIC_UD0:
+	case ZYDIS_MNEMONIC_UD1:
+	case ZYDIS_MNEMONIC_UD2:
+		o->flow = TS_FLOW_STOP;
+		o->flags |= TS_IF_TRAP;
+		return o->len;
+	case ZYDIS_MNEMONIC_HLT:
+		o->flow = TS_FLOW_STOP;
+		return o->len;
+	case ZYDIS_MNEMONIC_RET:
+		o->flow = TS_FLOW_RET;
+		o->flags |= TS_IF_STACK;
+		if (in.operand_count_visible > 0) /* ret $imm: callee pops arguments */
+			o->cmp_imm = (int64_t)ops[0].imm.value.u;
+		return o->len;
+	case ZYDIS_MNEMONIC_IRETQ: case ZYDIS_MNEMONIC_IRETD: case ZYDIS_MNEMONIC_IRET:
+	case ZYDIS_MNEMONIC_SYSRET: case ZYDIS_MNEMONIC_SYSEXIT: case ZYDIS_MNEMONIC_SYSENTER:
+		o->flow = TS_FLOW_STOP;
+		o->flags |= TS_IF_PRIV;
+		return o->len;
+	case ZYDIS_MNEMONIC_SYSCALL:
+		o->flags |= TS_IF_SYSCALL;
+		uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 0);
+		uop(o, TS_UOP_CLOBBER, RCX, TS_REG_NONE, 0);
+		uop(o, TS_UOP_CLOBBER, R11, TS_REG_NONE, 0);
+		return o->len;
+	default:
+		break;
+	}
+
+	switch (in.meta.category) {
+	case ZYDIS_CATEGORY_RET:
+		/* retf and friends */
+		o->flow = TS_FLOW_STOP;
+		o->flags |= TS_IF_PRIV;
+		return o->len;
+	case ZYDIS_CATEGORY_COND_BR:
+	case ZYDIS_CATEGORY_UNCOND_BR:
+	case ZYDIS_CATEGORY_CALL: {
+		bool call = in.meta.category == ZYDIS_CATEGORY_CALL;
+		const ZydisDecodedOperand *t = &ops[0];
+		if (in.meta.category == ZYDIS_CATEGORY_COND_BR) {
+			o->flow = TS_FLOW_JCC;
+			o->cond = cond_of(in.mnemonic);
+			/* loop/jrcxz also decrement or test rcx */
+			if (in.mnemonic == ZYDIS_MNEMONIC_LOOP || in.mnemonic == ZYDIS_MNEMONIC_LOOPE ||
+			    in.mnemonic == ZYDIS_MNEMONIC_LOOPNE)
+				uop(o, TS_UOP_CLOBBER, RCX, TS_REG_NONE, 0);
+		}
+		if (t->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && t->imm.is_relative) {
+			ZyanU64 abs;
+			ZydisCalcAbsoluteAddress(&in, t, addr, &abs);
+			o->target = abs;
+			if (o->flow != TS_FLOW_JCC)
+				o->flow = call ? TS_FLOW_CALL : TS_FLOW_JUMP;
+		} else if (o->flow == TS_FLOW_JCC) {
+			o->cond = TS_COND_OTHER;
+		} else if (t->type == ZYDIS_OPERAND_TYPE_REGISTER) {
+			o->treg = dwarf_reg(t->reg.value, NULL);
+			o->flow = call ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
+		} else if (t->type == ZYDIS_OPERAND_TYPE_MEMORY) {
+			o->flow = call ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
+			if (!mem_operand(&in, t, addr, &o->tmem))
+				o->tmem.base = o->tmem.index = TS_REG_NONE, o->tmem.abs = false;
+		} else {
+			/* far jumps/calls */
+			o->flow = TS_FLOW_STOP;
+			o->flags |= TS_IF_PRIV;
+		}
+		return o->len;
+	}
+	default:
+		break;
+	}
+
+	decode_data(&in, ops, addr, o);
+	decode_cmp(&in, ops, o);
+	return o->len;
+}
+
+static void x86_format(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+		       char *out, size_t outlen)
+{
+	ZydisDecodedInstruction in;
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+	if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d->dec, buf, len, &in, ops)) ||
+	    !ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&d->fmt, &in, ops, in.operand_count_visible,
+							   out, outlen, addr, ZYAN_NULL)))
+		snprintf(out, outlen, "(bad)");
+}
+
+/* x86-64 relocation types (elf.h values) that appear in code and data we read. */
+static int x86_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S, int64_t A,
+			   uint64_t got)
+{
+	uint64_t v;
+	unsigned size;
+	switch (type) {
+	case 0: /* R_X86_64_NONE */
+		return 1;
+	case 1: /* R_X86_64_64 */
+		v = S + A, size = 8;
+		break;
+	case 2: /* PC32 */
+	case 4: /* PLT32 */
+		v = S + A - P, size = 4;
+		break;
+	case 10: /* 32 */
+	case 11: /* 32S */
+		v = S + A, size = 4;
+		break;
+	case 24: /* PC64 */
+		v = S + A - P, size = 8;
+		break;
+	case 9:  /* GOTPCREL */
+	case 41: /* GOTPCRELX */
+	case 42: /* REX_GOTPCRELX */
+		v = got + A - P, size = 4;
+		break;
+	case 26: /* GOTPC32 */
+		v = got + A - P, size = 4;
+		break;
+	case 12: /* 16 */
+		v = S + A, size = 2;
+		break;
+	case 14: /* 8 */
+		v = S + A, size = 1;
+		break;
+	default:
+		return 1; /* TLS, DTPOFF, SIZE...: not control flow; leave the bytes as they are */
+	}
+	if (room < size)
+		return -1;
+	memcpy(loc, &v, size); /* little endian host and target */
+	return 0;
+}
+
+static bool x86_reloc_uses_got(uint32_t type)
+{
+	return type == 9 || type == 41 || type == 42;
+}
+
+const struct ts_arch ts_arch_x86_64 = {
+	.name = "x86-64",
+	.e_machine = 62, /* EM_X86_64 */
+	.nregs = 17,
+	.sp = RSP,
+	.fp = RBP,
+	.ra = RA,
+	.ra_in_reg = false,
+	.ra_cfa_offset = -8,
+	.entry_sp_offset = -8,
+	.frame_fp_offset = -16,
+	.callee_saved = (1u << RBX) | (1u << RBP) | (1u << R12) | (1u << R13) | (1u << R14) | (1u << R15),
+	.call_clobbered = (1u << RAX) | (1u << RDX) | (1u << RCX) | (1u << RSI) | (1u << RDI) |
+			  (1u << R8) | (1u << R9) | (1u << R10) | (1u << R11),
+	.decoder_new = x86_decoder_new,
+	.decoder_free = x86_decoder_free,
+	.decode = x86_decode,
+	.format = x86_format,
+	.reg_name = x86_reg_name,
+	.apply_reloc = x86_apply_reloc,
+	.reloc_uses_got = x86_reloc_uses_got,
+};

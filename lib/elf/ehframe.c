@@ -1,0 +1,232 @@
+/*
+ * ehframe.c - function bounds from .eh_frame FDEs.
+ *
+ * Stripped files and shared libraries that export only some symbols (libc.so.6 has only .dynsym)
+ * still describe every compiled function with an FDE. Each FDE range that no symbol covers
+ * becomes a function named "fde@ADDR", so no code is silently left out of the analysis.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/image.h"
+#include "trustack.h"
+
+struct cursor {
+	const uint8_t *p, *end;
+	uint64_t addr; /* address of *p */
+	bool bad;
+};
+
+static uint64_t rd(struct cursor *c, unsigned n)
+{
+	uint64_t v = 0;
+	if ((size_t)(c->end - c->p) < n) {
+		c->bad = true;
+		c->p = c->end;
+		return 0;
+	}
+	memcpy(&v, c->p, n);
+	c->p += n;
+	c->addr += n;
+	return v;
+}
+
+static uint64_t uleb(struct cursor *c)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	while (c->p < c->end) {
+		uint8_t b = *c->p++;
+		c->addr++;
+		if (shift < 64)
+			v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80))
+			return v;
+	}
+	c->bad = true;
+	return v;
+}
+
+static int64_t sleb(struct cursor *c)
+{
+	int64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b = 0;
+	while (c->p < c->end) {
+		b = *c->p++;
+		c->addr++;
+		if (shift < 64)
+			v |= (int64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80)) {
+			if (shift < 64 && (b & 0x40))
+				v |= -((int64_t)1 << shift);
+			return v;
+		}
+	}
+	c->bad = true;
+	return v;
+}
+
+/* Decode a DW_EH_PE_* encoded pointer; pcrel is the only relative form used in practice. */
+static uint64_t enc_ptr(struct cursor *c, uint8_t enc, bool value_only)
+{
+	uint64_t at = c->addr, v;
+	if (enc == 0xff) /* DW_EH_PE_omit */
+		return 0;
+	switch (enc & 0x0f) {
+	case 0x00: v = rd(c, 8); break;
+	case 0x01: v = uleb(c); break;
+	case 0x02: v = rd(c, 2); break;
+	case 0x03: v = rd(c, 4); break;
+	case 0x04: v = rd(c, 8); break;
+	case 0x09: v = (uint64_t)sleb(c); break;
+	case 0x0a: v = (uint64_t)(int64_t)(int16_t)rd(c, 2); break;
+	case 0x0b: v = (uint64_t)(int64_t)(int32_t)rd(c, 4); break;
+	case 0x0c: v = rd(c, 8); break;
+	default: c->bad = true; return 0;
+	}
+	if (!value_only && (enc & 0x70) == 0x10)
+		v += at;
+	return v;
+}
+
+struct cie_info {
+	uint64_t off;
+	uint8_t fde_enc;
+	bool aug_z;
+};
+
+static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64_t off, struct cie_info *ci)
+{
+	struct cursor c = { base + off, base + size, secaddr + off, false };
+	uint64_t len = rd(&c, 4);
+	if (len == 0xffffffffu)
+		len = rd(&c, 8);
+	const uint8_t *end = c.p + len;
+	if (c.bad || len > (size_t)(c.end - c.p))
+		return false;
+	c.end = end;
+	if (rd(&c, 4) != 0) /* CIE id */
+		return false;
+	uint8_t version = (uint8_t)rd(&c, 1);
+	const char *aug = (const char *)c.p;
+	size_t auglen = strnlen(aug, (size_t)(c.end - c.p));
+	if (auglen == (size_t)(c.end - c.p))
+		return false;
+	c.p += auglen + 1;
+	c.addr += auglen + 1;
+	if (strstr(aug, "eh"))
+		rd(&c, 8);
+	uleb(&c);
+	sleb(&c);
+	if (version == 1)
+		rd(&c, 1);
+	else
+		uleb(&c);
+	ci->off = off;
+	ci->fde_enc = 0; /* absptr */
+	ci->aug_z = aug[0] == 'z';
+	if (ci->aug_z) {
+		uleb(&c);
+		for (const char *a = aug + 1; *a && !c.bad; a++) {
+			if (*a == 'R')
+				ci->fde_enc = (uint8_t)rd(&c, 1);
+			else if (*a == 'P') {
+				uint8_t e = (uint8_t)rd(&c, 1);
+				enc_ptr(&c, e & 0x7f, false);
+			} else if (*a == 'L')
+				rd(&c, 1);
+			else if (*a != 'S' && *a != 'B')
+				break;
+		}
+	}
+	return !c.bad;
+}
+
+static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, size_t *cap)
+{
+	const struct ts_section *s = ts_image_section_at(img, start);
+	if (!s || !s->exec || !size || start + size > s->addr + s->size)
+		return 0;
+	/* covered by a symbol? (functions are not sorted yet: linear check of the symbol ones) */
+	for (size_t i = 0; i < img->nsyms; i++) {
+		const struct ts_symbol *y = &img->syms[i];
+		if (y->addr > start)
+			break;
+		if ((y->type == STT_FUNC || y->type == STT_GNU_IFUNC) && start < y->addr + (y->size ? y->size : 1))
+			return 0;
+	}
+	if (img->nfuncs == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		struct ts_func *n = realloc(img->funcs, *cap * sizeof(*n));
+		if (!n)
+			return -TRUSTACK_E_NOMEM;
+		img->funcs = n;
+	}
+	char *name = malloc(32);
+	if (!name)
+		return -TRUSTACK_E_NOMEM;
+	snprintf(name, 32, "fde@0x%llx", (unsigned long long)(img->rel ? start - s->addr : start));
+	if (ts_image_add_ext(img, 0, name)) { /* keeps ownership in the ext list; addr 0 is never looked up */
+		free(name);
+		return -TRUSTACK_E_NOMEM;
+	}
+	struct ts_func *f = &img->funcs[img->nfuncs++];
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->addr = start;
+	f->size = size;
+	f->sec = (uint32_t)(s - img->secs);
+	f->parent = -1;
+	f->flags = TS_FUNC_FROM_FDE;
+	return 0;
+}
+
+int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	const struct ts_section *eh = NULL;
+	for (size_t i = 1; i < img->nsecs; i++)
+		if (!strcmp(img->secs[i].name, ".eh_frame") && img->secs[i].data)
+			eh = &img->secs[i];
+	if (!eh)
+		return 0;
+	size_t cap = img->nsyms ? img->nsyms : 1; /* funcs was allocated with nsyms entries */
+	struct cie_info ci = { .off = (uint64_t)-1 };
+	uint64_t off = 0;
+	while (off + 4 <= eh->size) {
+		struct cursor c = { eh->data + off, eh->data + eh->size, eh->addr + off, false };
+		uint64_t len = rd(&c, 4);
+		if (len == 0)
+			break;
+		if (len == 0xffffffffu)
+			len = rd(&c, 8);
+		uint64_t body = (uint64_t)(c.p - eh->data);
+		if (c.bad || len > eh->size - body)
+			break; /* malformed tail: the bounds we have so far stay */
+		uint64_t next = body + len;
+		uint64_t idpos = c.addr;
+		uint32_t id = (uint32_t)rd(&c, 4);
+		if (id != 0) {
+			uint64_t cieoff = (idpos - eh->addr) - id;
+			if (cieoff != ci.off && !parse_cie(eh->data, eh->size, eh->addr, cieoff, &ci))
+				ci.off = (uint64_t)-1;
+			if (ci.off == cieoff) {
+				c.end = eh->data + next;
+				uint64_t start = enc_ptr(&c, ci.fde_enc, false);
+				uint64_t range = enc_ptr(&c, ci.fde_enc & 0x0f, true);
+				if (!c.bad) {
+					int rc = add_fde_func(img, start, range, &cap);
+					if (rc)
+						return rc;
+				}
+			}
+		}
+		off = next;
+	}
+	return 0;
+}

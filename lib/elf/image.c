@@ -1,0 +1,678 @@
+/*
+ * image.c - open an ELF file with libelf and build the address space (see image.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf/image.h"
+#include "trustack.h"
+
+#define REL_BASE 0x100000ull  /* first synthetic section address of a relocatable object */
+#define REL_GAP 0x1000ull     /* gap between synthetic sections: running off one is visible */
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -code;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+
+static int cmp_sec_addr(const void *a, const void *b, void *ctx)
+{
+	const struct ts_section *s = ((const struct ts_image *)ctx)->secs;
+	return cmp_u64(s[*(const uint32_t *)a].addr, s[*(const uint32_t *)b].addr);
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct ts_symbol *x = a, *y = b;
+	int c = cmp_u64(x->addr, y->addr);
+	return c ? c : cmp_u64(y->size, x->size);
+}
+
+static int cmp_ext(const void *a, const void *b)
+{
+	const struct ts_addr_name *x = a, *y = b;
+	return cmp_u64(x->addr, y->addr);
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+	const struct ts_func *x = a, *y = b;
+	return cmp_u64(x->addr, y->addr);
+}
+
+static int cmp_func_name(const void *a, const void *b, void *ctx)
+{
+	const struct ts_func *f = ((const struct ts_image *)ctx)->funcs;
+	return strcmp(f[*(const uint32_t *)a].name, f[*(const uint32_t *)b].name);
+}
+
+int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name)
+{
+	if (img->next == img->capext) {
+		size_t cap = img->capext ? img->capext * 2 : 64;
+		struct ts_addr_name *n = realloc(img->ext, cap * sizeof(*n));
+		if (!n)
+			return -TRUSTACK_E_NOMEM;
+		img->ext = n;
+		img->capext = cap;
+	}
+	img->ext[img->next].addr = addr;
+	img->ext[img->next].name = name;
+	img->next++;
+	return 0;
+}
+
+void ts_image_sort_ext(struct ts_image *img)
+{
+	qsort(img->ext, img->next, sizeof(*img->ext), cmp_ext);
+}
+
+static const char *ext_lookup(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->next;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (img->ext[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < img->next && img->ext[lo].addr == addr ? img->ext[lo].name : NULL;
+}
+
+const struct ts_section *ts_image_section_at(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nby_addr;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct ts_section *s = &img->secs[img->by_addr[mid]];
+		if (addr < s->addr)
+			hi = mid;
+		else if (addr >= s->addr + s->size)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	if (img->got && addr >= img->got_base && addr < img->got_base + img->ngot * 8)
+		return NULL; /* handled by ts_image_bytes */
+	return NULL;
+}
+
+const uint8_t *ts_image_bytes(const struct ts_image *img, uint64_t addr, size_t *avail)
+{
+	const struct ts_section *s = ts_image_section_at(img, addr);
+	if (s && s->data) {
+		*avail = s->addr + s->size - addr;
+		return s->data + (addr - s->addr);
+	}
+	if (img->got && addr >= img->got_base && addr < img->got_base + img->ngot * 8) {
+		*avail = img->got_base + img->ngot * 8 - addr;
+		return img->got + (addr - img->got_base);
+	}
+	*avail = 0;
+	return NULL;
+}
+
+bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64_t *val)
+{
+	size_t avail;
+	const uint8_t *p = ts_image_bytes(img, addr, &avail);
+	if (!p || avail < n || n > 8)
+		return false;
+	uint64_t v = 0;
+	memcpy(&v, p, n);
+	*val = v;
+	return true;
+}
+
+int ts_image_func_at(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nfuncs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (img->funcs[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	const struct ts_func *f = &img->funcs[lo - 1];
+	return addr < f->addr + f->size ? (int)(lo - 1) : -1;
+}
+
+int ts_image_func_by_name(const struct ts_image *img, const char *name)
+{
+	size_t lo = 0, hi = img->nfuncs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(img->funcs[img->funcs_by_name[mid]].name, name);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < img->nfuncs && !strcmp(img->funcs[img->funcs_by_name[lo]].name, name))
+		return (int)img->funcs_by_name[lo];
+	return -1;
+}
+
+const char *ts_image_target_name(const struct ts_image *img, uint64_t addr)
+{
+	const char *n = ext_lookup(img, addr);
+	if (n)
+		return n;
+	int f = ts_image_func_at(img, addr);
+	if (f >= 0 && img->funcs[f].addr == addr)
+		return img->funcs[f].name;
+	return NULL;
+}
+
+const char *ts_image_got_name(const struct ts_image *img, uint64_t slot)
+{
+	return ext_lookup(img, slot);
+}
+
+uint64_t ts_image_report_addr(const struct ts_image *img, uint64_t addr, const char **secname)
+{
+	const struct ts_section *s = ts_image_section_at(img, addr);
+	if (secname)
+		*secname = s ? s->name : NULL;
+	if (img->rel && s)
+		return addr - s->addr;
+	return addr;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static int load_sections(struct ts_image *img, size_t filesize, char *err, size_t errlen)
+{
+	size_t shnum, shstrndx;
+	if (elf_getshdrnum(img->elf, &shnum) || elf_getshdrstrndx(img->elf, &shstrndx))
+		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: bad section header table (%s)",
+			    elf_errmsg(-1));
+	img->secs = calloc(shnum ? shnum : 1, sizeof(*img->secs));
+	if (!img->secs)
+		return -TRUSTACK_E_NOMEM;
+	img->nsecs = shnum;
+	uint64_t next = REL_BASE;
+	for (size_t i = 1; i < shnum; i++) {
+		Elf_Scn *scn = elf_getscn(img->elf, i);
+		GElf_Shdr sh;
+		if (!scn || !gelf_getshdr(scn, &sh))
+			return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: section %zu unreadable", i);
+		struct ts_section *s = &img->secs[i];
+		s->name = elf_strptr(img->elf, shstrndx, sh.sh_name);
+		if (!s->name)
+			s->name = "?";
+		s->size = sh.sh_size;
+		s->flags = sh.sh_flags;
+		s->type = sh.sh_type;
+		s->exec = (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC);
+		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
+		    (sh.sh_offset > filesize || sh.sh_size > filesize - sh.sh_offset))
+			return fail(err, errlen, TRUSTACK_E_FORMAT,
+				    "truncated or malformed ELF: section %s [%zu] extends beyond the end of the file",
+				    s->name, i);
+		if (img->rel && (sh.sh_flags & SHF_ALLOC)) {
+			uint64_t al = sh.sh_addralign > 16 ? sh.sh_addralign : 16;
+			if (al & (al - 1))
+				al = 16;
+			next = (next + al - 1) & ~(al - 1);
+			s->addr = next;
+			next += sh.sh_size + REL_GAP;
+		} else {
+			s->addr = sh.sh_addr;
+		}
+		if ((sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS && sh.sh_size) {
+			if (sh.sh_flags & SHF_COMPRESSED)
+				continue;
+			Elf_Data *d = elf_getdata(scn, NULL);
+			if (!d || d->d_size < sh.sh_size || !d->d_buf)
+				return fail(err, errlen, TRUSTACK_E_FORMAT,
+					    "truncated or malformed ELF: cannot read section %s", s->name);
+			s->data = d->d_buf;
+		}
+	}
+	img->got_base = (next + 0xfff) & ~0xfffull;
+	/* index of allocated sections with contents, by address */
+	img->by_addr = calloc(shnum ? shnum : 1, sizeof(uint32_t));
+	if (!img->by_addr)
+		return -TRUSTACK_E_NOMEM;
+	for (size_t i = 1; i < shnum; i++)
+		if (img->secs[i].data && img->secs[i].size)
+			img->by_addr[img->nby_addr++] = (uint32_t)i;
+	qsort_r(img->by_addr, img->nby_addr, sizeof(uint32_t), cmp_sec_addr, img);
+	/* overlapping sections would make address lookups ambiguous */
+	for (size_t i = 1; i < img->nby_addr; i++) {
+		const struct ts_section *a = &img->secs[img->by_addr[i - 1]], *b = &img->secs[img->by_addr[i]];
+		if (a->addr + a->size > b->addr && !(a->flags & SHF_TLS) && !(b->flags & SHF_TLS))
+			return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: sections %s and %s overlap",
+				    a->name, b->name);
+	}
+	return 0;
+}
+
+static Elf_Scn *find_symtab(struct ts_image *img, GElf_Shdr *sh, uint32_t want)
+{
+	for (size_t i = 1; i < img->nsecs; i++) {
+		Elf_Scn *scn = elf_getscn(img->elf, i);
+		if (scn && gelf_getshdr(scn, sh) && sh->sh_type == want)
+			return scn;
+	}
+	return NULL;
+}
+
+/* Read symbols; for relocatable objects also return each symbol's (synthetic) address. */
+static int load_symbols(struct ts_image *img, uint64_t **symaddr_out, size_t *nsym_out,
+			Elf_Data **symdata_out, size_t *strndx_out, char *err, size_t errlen)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = find_symtab(img, &sh, SHT_SYMTAB);
+	if (!scn)
+		scn = find_symtab(img, &sh, SHT_DYNSYM);
+	*symaddr_out = NULL;
+	*nsym_out = 0;
+	if (!scn)
+		return 0;
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !sh.sh_entsize)
+		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable symbol table");
+	size_t n = sh.sh_size / sh.sh_entsize;
+	if (d->d_size / sizeof(Elf64_Sym) < n)
+		n = d->d_size / sizeof(Elf64_Sym);
+	uint64_t *symaddr = calloc(n ? n : 1, sizeof(uint64_t));
+	img->syms = calloc(n ? n : 1, sizeof(*img->syms));
+	if (!symaddr || !img->syms) {
+		free(symaddr);
+		return -TRUSTACK_E_NOMEM;
+	}
+	uint64_t extaddr = img->got_base + 0x10000000ull; /* extern region, after the GOT */
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym s;
+		if (!gelf_getsym(d, (int)i, &s))
+			continue;
+		const char *name = elf_strptr(img->elf, sh.sh_link, s.st_name);
+		if (!name)
+			name = "";
+		uint8_t type = GELF_ST_TYPE(s.st_info);
+		if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_COMMON) {
+			if (img->rel && i > 0) {
+				symaddr[i] = extaddr;
+				if (*name && ts_image_add_ext(img, extaddr, name))
+					goto nomem;
+				extaddr += 16;
+			}
+			continue;
+		}
+		if (s.st_shndx == SHN_ABS) {
+			symaddr[i] = s.st_value;
+			continue;
+		}
+		if (s.st_shndx >= img->nsecs)
+			continue; /* SHN_XINDEX and friends: not for code */
+		uint64_t a = img->rel ? img->secs[s.st_shndx].addr + s.st_value : s.st_value;
+		symaddr[i] = a;
+		if (type == STT_SECTION || type == STT_FILE || !*name)
+			continue;
+		struct ts_symbol *t = &img->syms[img->nsyms++];
+		t->name = name;
+		t->addr = a;
+		t->size = s.st_size;
+		t->type = type;
+		t->bind = GELF_ST_BIND(s.st_info);
+		t->sec = s.st_shndx;
+	}
+	qsort(img->syms, img->nsyms, sizeof(*img->syms), cmp_sym);
+	*symaddr_out = symaddr;
+	*nsym_out = n;
+	*symdata_out = d;
+	*strndx_out = sh.sh_link;
+	return 0;
+nomem:
+	free(symaddr);
+	return -TRUSTACK_E_NOMEM;
+}
+
+/* Apply the relocations of a relocatable object to private copies of the sections. */
+static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size_t nsym, Elf_Data *symdata,
+			     size_t strndx, char *err, size_t errlen)
+{
+	uint32_t *gotslot = calloc(nsym ? nsym : 1, sizeof(uint32_t)); /* slot index + 1 */
+	uint64_t *gotval = NULL;
+	size_t ngot = 0, capgot = 0;
+	int rc = 0;
+	if (!gotslot)
+		return -TRUSTACK_E_NOMEM;
+	for (size_t i = 1; i < img->nsecs; i++) {
+		Elf_Scn *scn = elf_getscn(img->elf, i);
+		GElf_Shdr sh;
+		if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA)
+			continue;
+		if (sh.sh_info == 0 || sh.sh_info >= img->nsecs)
+			continue;
+		struct ts_section *t = &img->secs[sh.sh_info];
+		if (!(t->flags & SHF_ALLOC) || !t->data)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !sh.sh_entsize) {
+			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable %s", img->secs[i].name);
+			goto out;
+		}
+		if (!t->owned) {
+			t->owned = malloc(t->size);
+			if (!t->owned) {
+				rc = -TRUSTACK_E_NOMEM;
+				goto out;
+			}
+			memcpy(t->owned, t->data, t->size);
+			t->data = t->owned;
+		}
+		size_t n = d->d_size / sizeof(Elf64_Rela);
+		for (size_t k = 0; k < n; k++) {
+			GElf_Rela r;
+			if (!gelf_getrela(d, (int)k, &r))
+				continue;
+			size_t si = GELF_R_SYM(r.r_info);
+			uint32_t type = GELF_R_TYPE(r.r_info);
+			if (si >= nsym || r.r_offset >= t->size)
+				continue; /* reported nowhere: the bytes stay as assembled */
+			uint64_t S = symaddr[si], slot = 0;
+			if (img->arch->reloc_uses_got(type)) {
+				if (!gotslot[si]) {
+					if (ngot == capgot) {
+						capgot = capgot ? capgot * 2 : 64;
+						uint64_t *g = realloc(gotval, capgot * sizeof(uint64_t));
+						if (!g) {
+							rc = -TRUSTACK_E_NOMEM;
+							goto out;
+						}
+						gotval = g;
+					}
+					gotval[ngot] = S;
+					gotslot[si] = (uint32_t)++ngot;
+					GElf_Sym s;
+					if (gelf_getsym(symdata, (int)si, &s)) {
+						const char *nm = elf_strptr(img->elf, strndx, s.st_name);
+						if (nm && *nm && ts_image_add_ext(img, img->got_base + (ngot - 1) * 8, nm)) {
+							rc = -TRUSTACK_E_NOMEM;
+							goto out;
+						}
+					}
+				}
+				slot = img->got_base + (gotslot[si] - 1) * 8;
+			}
+			img->arch->apply_reloc(type, t->owned + r.r_offset, t->size - r.r_offset,
+					       t->addr + r.r_offset, S, r.r_addend, slot);
+		}
+	}
+	if (ngot) {
+		img->got = malloc(ngot * 8);
+		if (!img->got) {
+			rc = -TRUSTACK_E_NOMEM;
+			goto out;
+		}
+		memcpy(img->got, gotval, ngot * 8);
+		img->ngot = ngot;
+	}
+out:
+	free(gotslot);
+	free(gotval);
+	return rc;
+}
+
+/* GOT slots of a linked file: JUMP_SLOT and GLOB_DAT relocations name the symbol behind a slot. */
+static int load_dynamic_got(struct ts_image *img)
+{
+	for (size_t i = 1; i < img->nsecs; i++) {
+		Elf_Scn *scn = elf_getscn(img->elf, i);
+		GElf_Shdr sh;
+		if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_link ||
+		    sh.sh_link >= img->nsecs)
+			continue;
+		Elf_Scn *symscn = elf_getscn(img->elf, sh.sh_link);
+		GElf_Shdr symsh;
+		if (!symscn || !gelf_getshdr(symscn, &symsh) || symsh.sh_type != SHT_DYNSYM)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL), *sd = elf_getdata(symscn, NULL);
+		if (!d || !sd)
+			continue;
+		size_t n = d->d_size / sizeof(Elf64_Rela);
+		for (size_t k = 0; k < n; k++) {
+			GElf_Rela r;
+			GElf_Sym s;
+			if (!gelf_getrela(d, (int)k, &r))
+				continue;
+			uint32_t type = GELF_R_TYPE(r.r_info);
+			/* x86-64 GLOB_DAT 6, JUMP_SLOT 7; aarch64 GLOB_DAT 1025, JUMP_SLOT 1026 */
+			if (type != 6 && type != 7 && type != 1025 && type != 1026)
+				continue;
+			if (!gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &s))
+				continue;
+			const char *nm = elf_strptr(img->elf, symsh.sh_link, s.st_name);
+			if (nm && *nm && ts_image_add_ext(img, r.r_offset, nm))
+				return -TRUSTACK_E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+static bool is_fragment_name(const char *name, size_t *plen)
+{
+	const char *c = strstr(name, ".cold");
+	if (!c || c == name || (c[5] != 0 && c[5] != '.'))
+		return false;
+	*plen = (size_t)(c - name);
+	return true;
+}
+
+static int build_functions(struct ts_image *img)
+{
+	img->funcs = calloc(img->nsyms ? img->nsyms : 1, sizeof(*img->funcs));
+	if (!img->funcs)
+		return -TRUSTACK_E_NOMEM;
+	for (size_t i = 0; i < img->nsyms; i++) {
+		const struct ts_symbol *s = &img->syms[i];
+		if (s->type != STT_FUNC && s->type != STT_GNU_IFUNC)
+			continue;
+		if (s->sec >= img->nsecs || !img->secs[s->sec].exec)
+			continue;
+		struct ts_func *prev = img->nfuncs ? &img->funcs[img->nfuncs - 1] : NULL;
+		uint32_t flags = (s->bind == STB_WEAK ? TS_FUNC_WEAK : 0) | (s->bind == STB_GLOBAL ? TS_FUNC_GLOBAL : 0);
+		if (prev && prev->addr == s->addr) {
+			/* an alias: keep the largest size; prefer a global name, then a weak one */
+			if (s->size > prev->size)
+				prev->size = s->size;
+			if ((flags & TS_FUNC_GLOBAL) && !(prev->flags & TS_FUNC_GLOBAL)) {
+				prev->name = s->name;
+				prev->flags = flags;
+			}
+			continue;
+		}
+		struct ts_func *f = &img->funcs[img->nfuncs++];
+		f->name = s->name;
+		f->addr = s->addr;
+		f->size = s->size;
+		f->sec = s->sec;
+		f->parent = -1;
+		f->flags = flags;
+	}
+	return 0;
+}
+
+/* Sizes of zero become "up to the next function or the section end"; overlaps are trimmed. */
+static void finish_functions(struct ts_image *img)
+{
+	qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		struct ts_func *f = &img->funcs[i];
+		const struct ts_section *s = &img->secs[f->sec];
+		uint64_t end = s->addr + s->size;
+		if (i + 1 < img->nfuncs && img->funcs[i + 1].sec == f->sec && img->funcs[i + 1].addr < end)
+			end = img->funcs[i + 1].addr;
+		if (f->size == 0 || f->addr + f->size > end)
+			f->size = end > f->addr ? end - f->addr : 0;
+	}
+	img->funcs_by_name = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint32_t));
+	for (size_t i = 0; img->funcs_by_name && i < img->nfuncs; i++)
+		img->funcs_by_name[i] = (uint32_t)i;
+	if (img->funcs_by_name)
+		qsort_r(img->funcs_by_name, img->nfuncs, sizeof(uint32_t), cmp_func_name, img);
+	/* gcc's hot/cold splitting: foo.cold (or foo.cold.N) continues foo */
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		size_t plen;
+		if (!is_fragment_name(img->funcs[i].name, &plen))
+			continue;
+		char buf[512];
+		if (plen >= sizeof(buf))
+			continue;
+		memcpy(buf, img->funcs[i].name, plen);
+		buf[plen] = 0;
+		int p = ts_image_func_by_name(img, buf);
+		if (p >= 0 && (size_t)p != i) {
+			img->funcs[i].parent = p;
+			img->funcs[i].flags |= TS_FUNC_FRAGMENT;
+		}
+	}
+	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+}
+
+int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_image **out, char *err,
+		  size_t errlen)
+{
+	struct ts_image *img = calloc(1, sizeof(*img));
+	uint64_t *symaddr = NULL;
+	size_t nsym = 0, strndx = 0, filesize;
+	Elf_Data *symdata = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!img)
+		return -TRUSTACK_E_NOMEM;
+	img->fd = -1;
+	img->path = strdup(path ? path : "<memory>");
+	elf_version(EV_CURRENT);
+	if (mem) {
+		filesize = memsize;
+		img->elf = elf_memory((char *)mem, memsize);
+	} else {
+		struct stat st;
+		img->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (img->fd < 0) {
+			rc = fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
+			goto bad;
+		}
+		if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
+			rc = fail(err, errlen, TRUSTACK_E_IO, "not a regular file");
+			goto bad;
+		}
+		filesize = (size_t)st.st_size;
+		img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
+	}
+	if (!img->elf) {
+		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "cannot read as ELF: %s", elf_errmsg(-1));
+		goto bad;
+	}
+	if (elf_kind(img->elf) == ELF_K_AR) {
+		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "ar archives are not supported yet: extract the members");
+		goto bad;
+	}
+	if (elf_kind(img->elf) != ELF_K_ELF) {
+		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "not an ELF file");
+		goto bad;
+	}
+	const char *ident = elf_getident(img->elf, NULL);
+	if (!ident || !gelf_getehdr(img->elf, &img->ehdr)) {
+		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "truncated or malformed ELF header");
+		goto bad;
+	}
+	if (ident[EI_CLASS] != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB) {
+		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF is supported");
+		goto bad;
+	}
+	img->arch = ts_arch_for_machine(img->ehdr.e_machine);
+	if (!img->arch) {
+		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "unsupported machine type %u", img->ehdr.e_machine);
+		goto bad;
+	}
+	if (img->ehdr.e_type != ET_REL && img->ehdr.e_type != ET_EXEC && img->ehdr.e_type != ET_DYN) {
+		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "ELF type %u (core file?) has no code to check",
+			  img->ehdr.e_type);
+		goto bad;
+	}
+	img->rel = img->ehdr.e_type == ET_REL;
+	if ((rc = load_sections(img, filesize, err, errlen)))
+		goto bad;
+	if ((rc = load_symbols(img, &symaddr, &nsym, &symdata, &strndx, err, errlen)))
+		goto bad;
+	if (img->rel) {
+		if ((rc = apply_relocations(img, symaddr, nsym, symdata, strndx, err, errlen)))
+			goto bad;
+	} else if ((rc = load_dynamic_got(img))) {
+		goto bad;
+	}
+	ts_image_sort_ext(img);
+	if ((rc = build_functions(img)))
+		goto bad;
+	img->dec = img->arch->decoder_new();
+	if (!img->dec) {
+		rc = -TRUSTACK_E_NOMEM;
+		goto bad;
+	}
+	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
+		goto bad;
+	finish_functions(img);
+	if (!img->rel && (rc = ts_image_load_plt(img)))
+		goto bad;
+	ts_image_sort_ext(img);
+	ts_image_load_dwarf_noreturn(img);
+	free(symaddr);
+	*out = img;
+	return 0;
+bad:
+	free(symaddr);
+	ts_image_close(img);
+	return rc;
+}
+
+void ts_image_close(struct ts_image *img)
+{
+	if (!img)
+		return;
+	for (size_t i = 0; i < img->nsecs; i++)
+		free(img->secs[i].owned);
+	for (size_t i = 0; i < img->nnoreturn_names; i++)
+		free(img->noreturn_names[i]);
+	free(img->noreturn_names);
+	free(img->secs);
+	free(img->by_addr);
+	free(img->syms);
+	free(img->funcs);
+	free(img->funcs_by_name);
+	free(img->ext);
+	free(img->got);
+	free((void *)img->noreturn_memo);
+	if (img->dec)
+		img->arch->decoder_free(img->dec);
+	if (img->elf)
+		elf_end(img->elf);
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->path);
+	free(img);
+}

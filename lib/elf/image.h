@@ -1,0 +1,128 @@
+/*
+ * image.h - an ELF file as an address space the analysis can read.
+ *
+ * Linked files (executables, shared libraries) keep their virtual addresses. Relocatable
+ * objects are "linked in memory": every allocated section gets a synthetic address, undefined
+ * symbols get addresses in an extern region, GOT-relative references get slots in a synthetic
+ * GOT, and relocations are applied to private copies of the section contents. After that, call
+ * targets, jump tables and RIP-relative references look exactly as in a linked file, and one
+ * code path serves both. The input file is opened read-only and never modified.
+ */
+#ifndef TS_IMAGE_H
+#define TS_IMAGE_H
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+struct ts_section {
+	const char *name;
+	uint64_t addr, size;
+	uint64_t flags;       /* SHF_* */
+	uint32_t type;        /* SHT_* */
+	const uint8_t *data;  /* NULL for NOBITS */
+	uint8_t *owned;       /* private relocated copy, if any */
+	bool exec;
+};
+
+struct ts_symbol {
+	const char *name;
+	uint64_t addr, size;
+	uint8_t type, bind;
+	uint32_t sec;         /* index into img->secs */
+};
+
+enum ts_func_flag {
+	TS_FUNC_FRAGMENT = 1 << 0, /* gcc .cold fragment: analysed as part of its parent */
+	TS_FUNC_FROM_FDE = 1 << 1, /* bounds from .eh_frame, no symbol */
+	TS_FUNC_WEAK = 1 << 2,
+	TS_FUNC_GLOBAL = 1 << 3,
+};
+
+struct ts_func {
+	const char *name;
+	uint64_t addr, size;
+	uint32_t sec;
+	int32_t parent;       /* for fragments: index of the parent function, else -1 */
+	uint32_t flags;
+};
+
+struct ts_addr_name {
+	uint64_t addr;
+	const char *name;
+};
+
+struct ts_image {
+	const struct ts_arch *arch;
+	struct ts_decoder *dec;
+	char *path;
+	int fd;
+	Elf *elf;
+	GElf_Ehdr ehdr;
+	bool rel;             /* ET_REL: addresses are synthetic, report section offsets */
+
+	struct ts_section *secs;   /* indexed by ELF section index */
+	size_t nsecs;
+	uint32_t *by_addr;         /* allocated sections with data, sorted by address */
+	size_t nby_addr;
+
+	struct ts_symbol *syms;    /* defined symbols, sorted by address */
+	size_t nsyms;
+
+	struct ts_func *funcs;     /* sorted by address, non-overlapping starts */
+	size_t nfuncs;
+	uint32_t *funcs_by_name;   /* indices sorted by name */
+
+	struct ts_addr_name *ext;  /* names of addresses outside the file: PLT stubs, extern */
+	size_t next, capext;       /* symbols of objects, GOT slots; sorted by addr */
+
+	uint64_t got_base;         /* synthetic GOT of a relocatable object */
+	uint8_t *got;
+	size_t ngot;
+
+	char **noreturn_names;     /* from DW_AT_noreturn, sorted */
+	size_t nnoreturn_names;
+	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
+};
+
+/* Open path; on error returns a negative TRUSTACK_E_* and writes a message into err. */
+int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_image **out,
+		  char *err, size_t errlen);
+void ts_image_close(struct ts_image *img);
+
+/* Section containing addr (allocated, with data), or NULL. */
+const struct ts_section *ts_image_section_at(const struct ts_image *img, uint64_t addr);
+
+/* Pointer to the bytes at addr, with the number of bytes available in *avail; NULL if none. */
+const uint8_t *ts_image_bytes(const struct ts_image *img, uint64_t addr, size_t *avail);
+
+/* Read n (1..8) bytes little-endian at addr; false when not mapped. */
+bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64_t *val);
+
+/* Function containing addr, or -1. */
+int ts_image_func_at(const struct ts_image *img, uint64_t addr);
+
+/* Function by exact name, or -1. */
+int ts_image_func_by_name(const struct ts_image *img, const char *name);
+
+/* Best name for a call/jump target: function, PLT stub, extern symbol or GOT slot. */
+const char *ts_image_target_name(const struct ts_image *img, uint64_t addr);
+
+/* Name behind a GOT slot address (for call *slot(%rip)), or NULL. */
+const char *ts_image_got_name(const struct ts_image *img, uint64_t slot);
+
+/* The address to report: VA for linked files, section offset for relocatable objects. */
+uint64_t ts_image_report_addr(const struct ts_image *img, uint64_t addr, const char **secname);
+
+/* Internal helpers shared by the loaders. */
+int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name);
+void ts_image_sort_ext(struct ts_image *img);
+int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen);
+void ts_image_load_dwarf_noreturn(struct ts_image *img);
+int ts_image_load_plt(struct ts_image *img);
+
+#endif
