@@ -22,9 +22,12 @@ static bool val_eq(const struct ts_val *a, const struct ts_val *b)
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (unsigned r = 0; r < a->nregs; r++)
+	for (unsigned r = 0; r < a->nregs; r++) {
 		if ((a->callee_saved >> r) & 1)
 			s->regs[r] = (struct ts_val){ .kind = V_ORIG, .reg = (uint8_t)r };
+		else /* arguments and scratch registers: unknown, but each with its identity */
+			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+	}
 	s->regs[a->sp] = vrel(V_CFA, a->entry_sp_offset);
 	if (a->ra_in_reg) {
 		s->regs[a->ra] = (struct ts_val){ .kind = V_ORIG, .reg = a->ra };
@@ -123,7 +126,7 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 
 static bool worth_tracking(const struct ts_val *v)
 {
-	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE;
+	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM;
 }
 
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
@@ -131,7 +134,7 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 	slot_kill_overlap(s, anchor, off, size);
 	if (!worth_tracking(&v) || s->nslots == TS_MAX_SLOTS || off < INT32_MIN || off > INT32_MAX)
 		return;
-	if (size != 8 && v.kind != V_RANGE)
+	if (size != 8 && !((v.kind == V_RANGE || v.kind == V_SYM) && size == 4))
 		return;
 	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
 }
@@ -184,23 +187,34 @@ static struct ts_val load(const struct ts_image *img, const struct ts_state *s, 
 	return table_load(s, m);
 }
 
+static struct ts_val fresh(struct ts_state *s)
+{
+	return (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+}
+
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
 {
 	if (r >= TS_MAX_REGS)
 		return;
 	(void)a;
-	s->regs[r] = v;
-	/* a comparison involving r no longer describes r */
-	if (s->cmp_kind == TS_CMP_RI && s->cmp_a == r)
-		s->cmp_kind = TS_CMP_CLOBBER;
-	if (s->cmp_kind == TS_CMP_RR && (s->cmp_a == r || s->cmp_b == r))
-		s->cmp_kind = TS_CMP_CLOBBER;
+	s->regs[r] = v.kind == V_UNK ? fresh(s) : v;
 }
 
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
 				     const struct ts_insn *in)
 {
 	enum ts_apply_problem prob = TS_AP_NONE;
+	struct ts_val va = UNK, vb = UNK;
+	if (in->cmp_kind == TS_CMP_RI || in->cmp_kind == TS_CMP_RR)
+		va = reg_val(s, in->cmp_a);
+	if (in->cmp_kind == TS_CMP_RR)
+		vb = reg_val(s, in->cmp_b);
+	if (in->cmp_kind == TS_CMP_MI) {
+		struct ts_mem m = in->cmp_mem;
+		m.size = in->cmp_width;
+		m.sext = false;
+		va = load(img, s, &m);
+	}
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *u = &in->uops[k];
 		struct ts_val src = u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
@@ -259,7 +273,9 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, UNK);
 			break;
 		case TS_UOP_SEXT32:
-			if (src.kind == V_JTENT && src.esize == 4)
+			if (src.kind == V_SYM)
+				src = UNK;
+			else if (src.kind == V_JTENT && src.esize == 4)
 				src.flags |= TS_VF_SEXT;
 			else if (src.kind == V_CONST)
 				src.off = (int32_t)src.off;
@@ -268,7 +284,9 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, src);
 			break;
 		case TS_UOP_ZEXT32:
-			if (src.kind == V_CONST)
+			if (src.kind == V_SYM)
+				src.flags |= TS_VF_Z32;
+			else if (src.kind == V_CONST)
 				src.off = (uint32_t)src.off;
 			else if (!(src.kind == V_RANGE || (src.kind == V_JTENT && src.esize == 4 && !(src.flags & TS_VF_SEXT))))
 				src = UNK;
@@ -293,7 +311,8 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 		s->cmp_b = in->cmp_b;
 		s->cmp_width = in->cmp_width;
 		s->cmp_imm = in->cmp_imm;
-		s->cmp_mem = in->cmp_mem;
+		s->cmp_va = va;
+		s->cmp_vb = vb;
 	}
 	return prob;
 }
@@ -302,7 +321,7 @@ void ts_state_after_call(const struct ts_arch *a, struct ts_state *s)
 {
 	for (unsigned r = 0; r < a->nregs; r++)
 		if ((a->call_clobbered >> r) & 1)
-			s->regs[r] = UNK;
+			s->regs[r] = fresh(s);
 	s->cmp_kind = TS_CMP_CLOBBER;
 }
 
@@ -315,18 +334,16 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 		/* equality of two registers: after `cmp %r11,%rsp; jne loop` the fall-through knows
 		 * rsp == r11 (stack-clash probe loops) */
 		bool equal = (in->cond == TS_COND_EQ && taken) || (in->cond == TS_COND_NE && !taken);
-		if (equal) {
-			struct ts_val x = s->regs[s->cmp_a], y = s->regs[s->cmp_b];
-			if (x.kind == V_UNK && y.kind != V_UNK)
-				s->regs[s->cmp_a] = y;
-			else if (y.kind == V_UNK && x.kind != V_UNK)
-				s->regs[s->cmp_b] = x;
+		struct ts_val *x = &s->regs[s->cmp_a], *y = &s->regs[s->cmp_b];
+		if (equal && val_eq(x, &s->cmp_va) && val_eq(y, &s->cmp_vb)) {
+			if (!is_anchor(x) && is_anchor(y))
+				*x = *y;
+			else if (!is_anchor(y) && is_anchor(x))
+				*y = *x;
 		}
 		return;
 	}
-	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI)
-		return;
-	if (s->cmp_imm < 0)
+	if ((s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI) || s->cmp_va.kind != V_SYM || s->cmp_imm < 0)
 		return;
 	uint64_t n = (uint64_t)s->cmp_imm;
 	int64_t max = -1;
@@ -339,14 +356,16 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	}
 	if (max < 0 || max > 0xffff)
 		return;
+	/* every copy of the compared value is bounded (for a 32-bit compare: its low 32 bits,
+	 * which is what compiled code then uses as the index) */
 	struct ts_val r = { .kind = V_RANGE, .esize = 1, .count = (uint32_t)max };
-	if (s->cmp_kind == TS_CMP_RI) {
-		s->regs[s->cmp_a] = r;
-	} else {
-		struct ts_val addr = ts_state_addr(s, &s->cmp_mem);
-		if (is_anchor(&addr))
-			slot_store(s, addr.kind, addr.off, s->cmp_width, r);
-	}
+	int64_t id = s->cmp_va.off;
+	for (unsigned i = 0; i < TS_MAX_REGS; i++)
+		if (s->regs[i].kind == V_SYM && s->regs[i].off == id)
+			s->regs[i] = r;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].v.kind == V_SYM && s->slots[i].v.off == id)
+			s->slots[i].v = r;
 }
 
 /* ---- meet -------------------------------------------------------------------------------- */
@@ -388,6 +407,8 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 		}
 		i++;
 	}
+	if (o->next_sym > s->next_sym)
+		s->next_sym = o->next_sym; /* not a change of meaning */
 	uint8_t flags = s->flags | o->flags;
 	if (flags != s->flags) {
 		s->flags = flags;

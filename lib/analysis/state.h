@@ -9,6 +9,10 @@
  *   RANGE     an unsigned bounded index 0..n (times a stride), learnt from `cmp $n; ja`
  *   JTENT     an entry loaded from a jump table at a constant address with a bounded index
  *   JTSUM     a PC-relative jump-table entry plus its base: a jump-table target
+ *   SYM n     an unknown value with an identity: copies of it (in registers or spilled) are
+ *             known to be equal, so a comparison bounds all of them. Identities come from a
+ *             counter carried along each path, and the meet keeps one only where both paths
+ *             agree, so equal identities always mean equal values.
  * The unwind row (where the CFA, the return address and the frame pointer are) is not stored:
  * it is derived from the values, so any register or slot that still holds a CFA-relative value
  * can serve. That one mechanism covers frame pointers, DRAP, stack-clash probe loops and alloca.
@@ -21,9 +25,10 @@
 
 struct ts_image;
 
-enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM };
+enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM };
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
+#define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
 
 struct ts_val {
 	uint8_t kind;
@@ -57,7 +62,8 @@ struct ts_state {
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;
-	struct ts_mem cmp_mem;
+	struct ts_val cmp_va, cmp_vb; /* the compared values, as they were */
+	uint32_t next_sym;            /* next SYM identity; not part of the state's meaning */
 };
 
 /* What applying one instruction found wrong with the stack. */

@@ -268,7 +268,7 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
 			if (m.abs)
 				return; /* a global: not the stack */
-			store_mem(o, &m, (rb != TS_REG_NONE && w1 == 8) ? rb : TS_REG_NONE);
+			store_mem(o, &m, (rb != TS_REG_NONE && w1 >= 4) ? rb : TS_REG_NONE);
 			return;
 		}
 		break;
@@ -368,6 +368,19 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
 		       struct ts_insn *o)
 {
+	/* `sub $n,%reg; ja` compares the old value of reg with n, like cmp (clang -O0 switches) */
+	if (in->mnemonic == ZYDIS_MNEMONIC_SUB && in->operand_count_visible >= 2 &&
+	    ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+		unsigned w = 0;
+		uint8_t a = opreg(&ops[0], &w);
+		if (a != TS_REG_NONE && a != RSP && w >= 4) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = a;
+			o->cmp_width = (uint8_t)w;
+			o->cmp_imm = ops[1].imm.value.s;
+			return;
+		}
+	}
 	if (in->mnemonic == ZYDIS_MNEMONIC_CMP && in->operand_count_visible >= 2) {
 		unsigned w0 = 0, w1 = 0;
 		uint8_t a = opreg(&ops[0], &w0);
