@@ -80,7 +80,7 @@ static struct ts_val val_scale(struct ts_val v, unsigned scale)
 		return v;
 	if (v.kind == V_CONST)
 		return vconst(v.off * (int64_t)scale);
-	if (v.kind == V_RANGE && (unsigned)v.esize * scale <= 255) {
+	if (v.kind == V_RANGE && !v.reg && (unsigned)v.esize * scale <= 255) {
 		v.esize = (uint8_t)(v.esize * scale);
 		return v;
 	}
@@ -100,6 +100,26 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 	if (m->index != TS_REG_NONE)
 		v = val_add(v, val_scale(reg_val(s, m->index), m->scale));
 	return val_add(v, vconst(m->disp));
+}
+
+static struct ts_val fresh(struct ts_state *s)
+{
+	return (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+}
+
+/* The value zero-extended from its low w bytes (w = 1, 2, 4). */
+static struct ts_val zext(struct ts_val v, unsigned w)
+{
+	if (v.kind == V_SYM && w == 4)
+		v.flags |= TS_VF_Z32; /* zext32(x): shares x's identity */
+	else if (v.kind == V_CONST)
+		v.off = (int64_t)((uint64_t)v.off & (w == 4 ? 0xffffffffull : w == 2 ? 0xffff : 0xff));
+	else if (v.kind == V_RANGE && v.reg && v.reg <= w)
+		v.reg = 0; /* the bounded low bytes, zero-extended: a full bound */
+	else if (!((v.kind == V_RANGE && !v.reg) ||
+		   (v.kind == V_JTENT && v.esize == 4 && w == 4 && !(v.flags & TS_VF_SEXT))))
+		v = UNK;
+	return v;
 }
 
 /* ---- stack slots ------------------------------------------------------------------------ */
@@ -158,7 +178,7 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	struct ts_val e = { .kind = V_JTENT, .esize = m->size, .off = b.off + m->disp };
 	if (m->sext)
 		e.flags |= TS_VF_SEXT;
-	if (i.kind == V_RANGE && i.esize == m->size)
+	if (i.kind == V_RANGE && !i.reg && i.esize == m->size)
 		e.count = i.count + 1;
 	else if (i.kind == V_RANGE || i.kind == V_UNK)
 		e.count = 0; /* unbounded: the jump that uses it will be reported */
@@ -167,29 +187,74 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	return e;
 }
 
-static struct ts_val load(const struct ts_image *img, const struct ts_state *s, const struct ts_mem *m)
+static bool load_key(const struct ts_state *s, const struct ts_mem *m, struct ts_load *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->base = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
+	k->index = m->index != TS_REG_NONE ? reg_val(s, m->index) : vconst(0);
+	if (m->abs)
+		k->base = vconst(m->disp);
+	k->disp = m->abs ? 0 : m->disp;
+	k->scale = m->scale;
+	k->size = m->size;
+	/* only addresses made of identities and constants denote one place along a path */
+	bool ok_b = k->base.kind == V_SYM || k->base.kind == V_CONST;
+	bool ok_i = k->index.kind == V_SYM || k->index.kind == V_CONST;
+	return ok_b && ok_i && m->size && m->size <= 8;
+}
+
+static bool load_eq(const struct ts_load *x, const struct ts_load *y)
+{
+	return val_eq(&x->base, &y->base) && val_eq(&x->index, &y->index) && x->disp == y->disp &&
+	       x->scale == y->scale && x->size == y->size;
+}
+
+/* The identity of a value loaded from memory off the stack. */
+static struct ts_val remembered_load(struct ts_state *s, const struct ts_mem *m)
+{
+	struct ts_load k;
+	if (!load_key(s, m, &k) || m->sext)
+		return UNK;
+	for (int i = 0; i < s->nloads; i++)
+		if (load_eq(&s->loads[i], &k))
+			return k.size < 8 ? zext(s->loads[i].v, k.size) : s->loads[i].v;
+	struct ts_val v = fresh(s);
+	k.v = v;
+	if (s->nloads == TS_MAX_LOADS)
+		memmove(&s->loads[0], &s->loads[1], sizeof(s->loads[0]) * --s->nloads);
+	s->loads[s->nloads++] = k;
+	return v;
+}
+
+static struct ts_val load(const struct ts_image *img, struct ts_state *s, const struct ts_mem *m)
 {
 	struct ts_val addr = ts_state_addr(s, m);
 	if (is_anchor(&addr)) {
 		int i = slot_find(s, addr.kind, addr.off, m->size);
-		if (i < 0)
+		if (i < 0) {
+			/* give the stack value an identity, so a comparison of it bounds later loads */
+			if ((m->size == 4 || m->size == 8) && !m->sext) {
+				struct ts_val v = fresh(s);
+				slot_store(s, addr.kind, addr.off, m->size, v);
+				return v;
+			}
 			return UNK;
+		}
 		struct ts_val v = s->slots[i].v;
 		if (m->size < 8 && m->sext)
 			return UNK;
-		return v;
+		return m->size < 8 ? zext(v, m->size) : v;
 	}
 	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_got_name(img, (uint64_t)addr.off)) {
 		uint64_t v;
 		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
 	}
-	return table_load(s, m);
-}
-
-static struct ts_val fresh(struct ts_state *s)
-{
-	return (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+	struct ts_val t = table_load(s, m);
+	if (t.kind != V_UNK && t.count)
+		return t;
+	struct ts_val r = remembered_load(s, m);
+	return r.kind != V_UNK ? r : t;
 }
 
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
@@ -264,14 +329,20 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			struct ts_val addr = ts_state_addr(s, &u->mem);
 			if (is_anchor(&addr))
 				slot_store(s, addr.kind, addr.off, u->mem.size ? u->mem.size : 8, src);
+			else
+				s->nloads = 0; /* memory off the stack changed: forget remembered loads */
 			break;
 		}
 		case TS_UOP_CONST:
 			set_reg(a, s, u->dst, vconst(u->imm));
 			break;
-		case TS_UOP_CLOBBER:
-			set_reg(a, s, u->dst, UNK);
+		case TS_UOP_CLOBBER: {
+			struct ts_val v = fresh(s);
+			if (u->imm == 4)
+				v.flags |= TS_VF_Z32;
+			set_reg(a, s, u->dst, v);
 			break;
+		}
 		case TS_UOP_SEXT32:
 			if (src.kind == V_SYM)
 				src = UNK;
@@ -284,13 +355,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, src);
 			break;
 		case TS_UOP_ZEXT32:
-			if (src.kind == V_SYM)
-				src.flags |= TS_VF_Z32;
-			else if (src.kind == V_CONST)
-				src.off = (uint32_t)src.off;
-			else if (!(src.kind == V_RANGE || (src.kind == V_JTENT && src.esize == 4 && !(src.flags & TS_VF_SEXT))))
-				src = UNK;
-			set_reg(a, s, u->dst, src);
+			set_reg(a, s, u->dst, zext(src, u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4));
 			break;
 		case TS_UOP_SHLI:
 			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
@@ -323,6 +388,7 @@ void ts_state_after_call(const struct ts_arch *a, struct ts_state *s)
 		if ((a->call_clobbered >> r) & 1)
 			s->regs[r] = fresh(s);
 	s->cmp_kind = TS_CMP_CLOBBER;
+	s->nloads = 0;
 }
 
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken)
@@ -356,16 +422,27 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	}
 	if (max < 0 || max > 0xffff)
 		return;
-	/* every copy of the compared value is bounded (for a 32-bit compare: its low 32 bits,
-	 * which is what compiled code then uses as the index) */
-	struct ts_val r = { .kind = V_RANGE, .esize = 1, .count = (uint32_t)max };
+	/* Every copy of the compared value is bounded. A compare of width w bounds the low w
+	 * bytes; that is the whole value only for a 64-bit compare or a value known to be
+	 * zero-extended from 32 bits. Otherwise the RANGE is "narrow" (reg = w) until a matching
+	 * zero-extension (movzbl, movzwl, mov %eax,%eax) makes it whole. */
 	int64_t id = s->cmp_va.off;
+	unsigned w = s->cmp_width ? s->cmp_width : 8;
+	struct ts_val *vals[TS_MAX_REGS + TS_MAX_SLOTS + TS_MAX_LOADS];
+	unsigned nv = 0;
 	for (unsigned i = 0; i < TS_MAX_REGS; i++)
-		if (s->regs[i].kind == V_SYM && s->regs[i].off == id)
-			s->regs[i] = r;
+		vals[nv++] = &s->regs[i];
 	for (int i = 0; i < s->nslots; i++)
-		if (s->slots[i].v.kind == V_SYM && s->slots[i].v.off == id)
-			s->slots[i].v = r;
+		vals[nv++] = &s->slots[i].v;
+	for (int i = 0; i < s->nloads; i++)
+		vals[nv++] = &s->loads[i].v;
+	for (unsigned i = 0; i < nv; i++) {
+		struct ts_val *v = vals[i];
+		if (v->kind != V_SYM || v->off != id)
+			continue;
+		bool whole = w == 8 || (w == 4 && (v->flags & TS_VF_Z32));
+		*v = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max, .reg = (uint8_t)(whole ? 0 : w) };
+	}
 }
 
 /* ---- meet -------------------------------------------------------------------------------- */
@@ -407,6 +484,18 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 		}
 		i++;
 	}
+	for (int i = 0; i < s->nloads;) {
+		bool found = false;
+		for (int j = 0; j < o->nloads && !found; j++)
+			found = load_eq(&s->loads[i], &o->loads[j]) && val_eq(&s->loads[i].v, &o->loads[j].v);
+		if (found) {
+			i++;
+			continue;
+		}
+		memmove(&s->loads[i], &s->loads[i + 1], sizeof(s->loads[0]) * (size_t)(s->nloads - i - 1));
+		s->nloads--;
+		changed = true;
+	}
 	if (o->next_sym > s->next_sym)
 		s->next_sym = o->next_sym; /* not a change of meaning */
 	uint8_t flags = s->flags | o->flags;
@@ -426,7 +515,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 bool ts_state_equal(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y)
 {
 	struct ts_state t = *x;
-	return !ts_state_meet(a, &t, y) && x->nslots == y->nslots;
+	return !ts_state_meet(a, &t, y) && x->nslots == y->nslots && x->nloads == y->nloads;
 }
 
 /* ---- rows ---------------------------------------------------------------------------------- */

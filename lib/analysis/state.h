@@ -49,6 +49,16 @@ struct ts_slot {
 	struct ts_val v;
 };
 
+/* A load from memory off the stack, remembered so that loading the same address again (with no
+ * store in between) yields the same identity: `cmpb $n,(%rcx,%rax); ja; movzbl (%rcx,%rax),%eax`. */
+#define TS_MAX_LOADS 4
+struct ts_load {
+	struct ts_val base, index;
+	int64_t disp;
+	uint8_t scale, size;
+	struct ts_val v;  /* what was loaded: a SYM, or the RANGE a comparison made of it */
+};
+
 enum ts_state_flag {
 	TS_SF_FRAME_LIVE = 1,   /* the frame pointer was set up on this path and not torn down */
 	TS_SF_FP_REPORTED = 2,  /* an fp-rule warning was given on this path: do not repeat it */
@@ -57,7 +67,8 @@ enum ts_state_flag {
 struct ts_state {
 	struct ts_val regs[TS_MAX_REGS];
 	struct ts_slot slots[TS_MAX_SLOTS];
-	uint8_t nslots;
+	struct ts_load loads[TS_MAX_LOADS];
+	uint8_t nslots, nloads;
 	uint8_t flags;
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;

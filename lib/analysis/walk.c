@@ -191,12 +191,17 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return;
 	}
 	if (u->leader[t] < 0 && u->row[t] >= 0) {
-		/* reached before by a straight run: rebuild its state and make it a join point */
+		/* Reached before by a straight run: rebuild its state and make it a join point. The
+		 * rest of that run now follows from here, so later walks from t own it (otherwise
+		 * every instruction of a loop body would become a join point of its own). */
 		struct ts_state r;
-		replay(u, u->wstart[t], (int32_t)t, &r);
+		int32_t old = u->wstart[t];
+		replay(u, old, (int32_t)t, &r);
 		u->leader[t] = new_state(u, &r);
 		if (u->leader[t] < 0)
 			return;
+		for (size_t j = (size_t)t; j < u->n && u->wstart[j] == old && (j == (size_t)t || u->leader[j] < 0); j++)
+			u->wstart[j] = (int32_t)t;
 	}
 	if (u->leader[t] < 0) {
 		u->leader[t] = new_state(u, s);

@@ -56,9 +56,9 @@ enum ts_uop_kind {
 	TS_UOP_LOAD,     /* dst = mem (zero- or sign-extended per mem.size/mem.sext) */
 	TS_UOP_STORE,    /* mem = src (src TS_REG_NONE: some value we do not track) */
 	TS_UOP_CONST,    /* dst = imm */
-	TS_UOP_CLOBBER,  /* dst = unknown */
+	TS_UOP_CLOBBER,  /* dst = unknown; imm 4: a 32-bit result (upper half zero) */
 	TS_UOP_SEXT32,   /* dst = sign-extend low 32 bits of src (cdqe, movslq reg) */
-	TS_UOP_ZEXT32,   /* dst = zero-extend low 32 bits of src (mov %eax,%eax) */
+	TS_UOP_ZEXT32,   /* dst = zero-extend the low imm bytes of src (1, 2; 0 or 4 = 32 bits) */
 	TS_UOP_SHLI,     /* dst = src << imm */
 	TS_UOP_SWAP,     /* exchange dst and src */
 	TS_UOP_UNSUPPORTED, /* a stack-pointer change the model cannot express */

@@ -139,14 +139,15 @@ static void generic_effects(const ZydisDecodedInstruction *in, const ZydisDecode
 		if (!(op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
 			continue;
 		if (op->type == ZYDIS_OPERAND_TYPE_REGISTER) {
-			uint8_t r = dwarf_reg(op->reg.value, NULL);
+			unsigned w = 0;
+			uint8_t r = dwarf_reg(op->reg.value, &w);
 			if (r == TS_REG_NONE)
 				continue;
 			if (r == RSP) {
 				uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
 				o->flags |= TS_IF_STACK;
 			} else {
-				uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, 0);
+				uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
 			}
 		} else if (op->type == ZYDIS_OPERAND_TYPE_MEMORY && op->mem.type == ZYDIS_MEMOP_TYPE_MEM) {
 			struct ts_mem m;
@@ -292,6 +293,10 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			load_mem(o, ra, &m);
 			return;
 		}
+		if (ra != TS_REG_NONE && rb != TS_REG_NONE && in->mnemonic == ZYDIS_MNEMONIC_MOVZX && w0 >= 4) {
+			uop(o, TS_UOP_ZEXT32, ra, rb, w1); /* movzbl %cl,%ecx */
+			return;
+		}
 		break;
 	case ZYDIS_MNEMONIC_CDQE:
 		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
@@ -351,6 +356,12 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			return;
 		}
 		break;
+	case ZYDIS_MNEMONIC_OR:
+		/* `or $0,mem` changes nothing: a memory barrier (lock) or a stack probe */
+		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+		    b->imm.value.u == 0)
+			return;
+		break;
 	case ZYDIS_MNEMONIC_XOR:
 	case ZYDIS_MNEMONIC_SBB:
 		/* xor %eax,%eax is the usual zeroing idiom */
@@ -373,7 +384,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 	    ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 		unsigned w = 0;
 		uint8_t a = opreg(&ops[0], &w);
-		if (a != TS_REG_NONE && a != RSP && w >= 4) {
+		if (a != TS_REG_NONE && a != RSP) {
 			o->cmp_kind = TS_CMP_RI;
 			o->cmp_a = a;
 			o->cmp_width = (uint8_t)w;
@@ -384,7 +395,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 	if (in->mnemonic == ZYDIS_MNEMONIC_CMP && in->operand_count_visible >= 2) {
 		unsigned w0 = 0, w1 = 0;
 		uint8_t a = opreg(&ops[0], &w0);
-		if (a != TS_REG_NONE && w0 >= 4) {
+		if (a != TS_REG_NONE) {
 			o->cmp_a = a;
 			o->cmp_width = (uint8_t)w0;
 			if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
@@ -401,7 +412,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 		}
 		/* -O0 code compares the switch index in its stack slot: cmpl $n,-0x14(%rbp) */
 		if (ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
-		    ops[0].size >= 32 && mem_operand(in, &ops[0], o->addr, &o->cmp_mem) && !o->cmp_mem.abs) {
+		    mem_operand(in, &ops[0], o->addr, &o->cmp_mem)) {
 			o->cmp_kind = TS_CMP_MI;
 			o->cmp_width = (uint8_t)(ops[0].size / 8);
 			o->cmp_imm = ops[1].imm.value.s;
