@@ -110,15 +110,18 @@ static struct ts_val fresh(struct ts_state *s)
 /* The value zero-extended from its low w bytes (w = 1, 2, 4). */
 static struct ts_val zext(struct ts_val v, unsigned w)
 {
-	if (v.kind == V_SYM && w == 4)
+	if (v.kind == V_SYM && w == 4) {
 		v.flags |= TS_VF_Z32; /* zext32(x): shares x's identity */
-	else if (v.kind == V_CONST)
+	} else if (v.kind == V_SYM && v.esize && v.esize <= w) {
+		/* already zero above w bytes: unchanged */
+	} else if (v.kind == V_CONST) {
 		v.off = (int64_t)((uint64_t)v.off & (w == 4 ? 0xffffffffull : w == 2 ? 0xffff : 0xff));
-	else if (v.kind == V_RANGE && v.reg && v.reg <= w)
+	} else if (v.kind == V_RANGE && v.reg && v.reg <= w) {
 		v.reg = 0; /* the bounded low bytes, zero-extended: a full bound */
-	else if (!((v.kind == V_RANGE && !v.reg) ||
-		   (v.kind == V_JTENT && v.esize == 4 && w == 4 && !(v.flags & TS_VF_SEXT))))
+	} else if (!((v.kind == V_RANGE && !v.reg) ||
+		     (v.kind == V_JTENT && v.esize == 4 && w == 4 && !(v.flags & TS_VF_SEXT)))) {
 		v = UNK;
+	}
 	return v;
 }
 
@@ -154,7 +157,7 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 	slot_kill_overlap(s, anchor, off, size);
 	if (!worth_tracking(&v) || s->nslots == TS_MAX_SLOTS || off < INT32_MIN || off > INT32_MAX)
 		return;
-	if (size != 8 && !((v.kind == V_RANGE || v.kind == V_SYM) && size == 4))
+	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM))
 		return;
 	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
 }
@@ -219,6 +222,8 @@ static struct ts_val remembered_load(struct ts_state *s, const struct ts_mem *m)
 		if (load_eq(&s->loads[i], &k))
 			return k.size < 8 ? zext(s->loads[i].v, k.size) : s->loads[i].v;
 	struct ts_val v = fresh(s);
+	if (m->size < 8)
+		v.esize = m->size; /* movzbl/movzwl/32-bit loads zero the upper bytes */
 	k.v = v;
 	if (s->nloads == TS_MAX_LOADS)
 		memmove(&s->loads[0], &s->loads[1], sizeof(s->loads[0]) * --s->nloads);
@@ -233,12 +238,13 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		int i = slot_find(s, addr.kind, addr.off, m->size);
 		if (i < 0) {
 			/* give the stack value an identity, so a comparison of it bounds later loads */
-			if ((m->size == 4 || m->size == 8) && !m->sext) {
-				struct ts_val v = fresh(s);
-				slot_store(s, addr.kind, addr.off, m->size, v);
-				return v;
-			}
-			return UNK;
+			if (m->sext)
+				return UNK;
+			struct ts_val v = fresh(s);
+			if (m->size < 8)
+				v.esize = m->size;
+			slot_store(s, addr.kind, addr.off, m->size, v);
+			return v;
 		}
 		struct ts_val v = s->slots[i].v;
 		if (m->size < 8 && m->sext)
@@ -409,7 +415,16 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 		}
 		return;
 	}
-	if ((s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI) || s->cmp_va.kind != V_SYM || s->cmp_imm < 0)
+	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI)
+		return;
+	int64_t id;
+	if (s->cmp_va.kind == V_SYM)
+		id = s->cmp_va.off;
+	else if (s->cmp_va.kind == V_RANGE && s->cmp_va.aux)
+		id = s->cmp_va.aux - 1; /* a second comparison of an already bounded value */
+	else
+		return;
+	if (s->cmp_imm < 0)
 		return;
 	uint64_t n = (uint64_t)s->cmp_imm;
 	int64_t max = -1;
@@ -423,10 +438,9 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	if (max < 0 || max > 0xffff)
 		return;
 	/* Every copy of the compared value is bounded. A compare of width w bounds the low w
-	 * bytes; that is the whole value only for a 64-bit compare or a value known to be
-	 * zero-extended from 32 bits. Otherwise the RANGE is "narrow" (reg = w) until a matching
+	 * bytes; that is the whole value only for a 64-bit compare or a value known to be zero
+	 * above w bytes. Otherwise the RANGE is "narrow" (reg = w) until a matching
 	 * zero-extension (movzbl, movzwl, mov %eax,%eax) makes it whole. */
-	int64_t id = s->cmp_va.off;
 	unsigned w = s->cmp_width ? s->cmp_width : 8;
 	struct ts_val *vals[TS_MAX_REGS + TS_MAX_SLOTS + TS_MAX_LOADS];
 	unsigned nv = 0;
@@ -438,10 +452,14 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 		vals[nv++] = &s->loads[i].v;
 	for (unsigned i = 0; i < nv; i++) {
 		struct ts_val *v = vals[i];
-		if (v->kind != V_SYM || v->off != id)
-			continue;
-		bool whole = w == 8 || (w == 4 && (v->flags & TS_VF_Z32));
-		*v = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max, .reg = (uint8_t)(whole ? 0 : w) };
+		if (v->kind == V_SYM && v->off == id) {
+			bool whole = w == 8 || (w == 4 && (v->flags & TS_VF_Z32)) || (v->esize && v->esize <= w);
+			*v = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max,
+					      .reg = (uint8_t)(whole ? 0 : w), .aux = id + 1 };
+		} else if (v->kind == V_RANGE && v->aux == id + 1 && v->esize == 1) {
+			if ((uint32_t)max < v->count && (!v->reg || v->reg == w))
+				v->count = (uint32_t)max;
+		}
 	}
 }
 
@@ -451,12 +469,17 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y)
 {
 	if (val_eq(x, y))
 		return false;
-	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize) {
+	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
+		bool changed = false;
 		if (y->count > x->count) {
 			x->count = y->count;
-			return true;
+			changed = true;
 		}
-		return false;
+		if (x->aux && x->aux != y->aux) {
+			x->aux = 0;
+			changed = true;
+		}
+		return changed;
 	}
 	if (x->kind == V_UNK)
 		return false;

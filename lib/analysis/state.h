@@ -33,11 +33,11 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 struct ts_val {
 	uint8_t kind;
 	uint8_t reg;    /* V_ORIG */
-	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size */
+	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
 	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
 	int64_t off;    /* CFA/ALN offset, constant, table address */
-	int64_t aux;    /* JTSUM: the base added to each entry */
+	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none) */
 };
 
 #define TS_MAX_SLOTS 20
