@@ -306,7 +306,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 		case TS_UOP_ANDI: {
 			struct ts_val r = UNK;
 			uint64_t mask = (uint64_t)u->imm;
-			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == (~mask + 1);
+			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == 0; /* -2^k */
 			if (src.kind == V_CONST)
 				r = vconst(src.off & u->imm);
 			else if (is_anchor(&src) && align_mask) {

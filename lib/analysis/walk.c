@@ -29,6 +29,15 @@ static int grow_array(void **p, size_t *cap, size_t elem, size_t init)
 	return 0;
 }
 
+/* Kinds after which the analysis cannot follow the path: code only it leads to is not
+ * "unreachable", so such a unit reports no unreachable code (the warning covers it). */
+static bool abandons_path(enum trustack_warning_kind kind)
+{
+	return kind == TRUSTACK_W_UNDEFINED_STACK || kind == TRUSTACK_W_UNSUPPORTED_STACK_OP ||
+	       kind == TRUSTACK_W_UNSUPPORTED_REALIGN || kind == TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP ||
+	       kind == TRUSTACK_W_DECODE_ERROR || kind == TRUSTACK_W_STACK_MISMATCH;
+}
+
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
 	if (trustack_warning_kind__is_fp_rule(kind) && u->rules != TRUSTACK_RULES_FP)
@@ -444,11 +453,11 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 				edge(u, in->addr, in->target, s);
 			return STEP_END;
 		}
-		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED)) {
+		/* every frameless call is reported, except after the frame pointer was reported
+		 * clobbered on this path (that one report explains the calls that follow) */
+		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED))
 			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 			     name ? name : "an indirect target");
-			s->flags |= TS_SF_FP_REPORTED;
-		}
 		bool nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 						   : (name && ts_noreturn_call(u->img, 0, name));
 		if (nr)
@@ -570,7 +579,10 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		int32_t i = u->work[--u->nwork];
 		walk(u, i);
 	}
-	if (!u->err)
+	bool abandoned = false;
+	for (size_t i = 0; i < u->nwarns; i++)
+		abandoned |= abandons_path(u->warns[i].kind);
+	if (!u->err && !abandoned)
 		find_unreachable(u);
 	return u->err;
 }

@@ -616,6 +616,19 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_i
 		goto bad;
 	}
 	img->rel = img->ehdr.e_type == ET_REL;
+	if (img->ehdr.e_shoff > filesize ||
+	    (uint64_t)img->ehdr.e_shnum * img->ehdr.e_shentsize > filesize - img->ehdr.e_shoff) {
+		rc = fail(err, errlen, TRUSTACK_E_FORMAT,
+			  "truncated or malformed ELF: the section header table lies beyond the end of the file");
+		goto bad;
+	}
+	if (img->ehdr.e_shoff == 0 || img->ehdr.e_shnum == 0) {
+		size_t n = 0;
+		if (elf_getshdrnum(img->elf, &n) || n == 0) {
+			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "ELF file without section headers: cannot find its code");
+			goto bad;
+		}
+	}
 	if ((rc = load_sections(img, filesize, err, errlen)))
 		goto bad;
 	if ((rc = load_symbols(img, &symaddr, &nsym, &symdata, &strndx, err, errlen)))
