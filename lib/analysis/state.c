@@ -481,6 +481,13 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y)
 		}
 		return changed;
 	}
+	/* a value and the same value bounded on another path: the identity survives, the bound not */
+	if (x->kind == V_SYM && y->kind == V_RANGE && y->aux == x->off + 1)
+		return false;
+	if (x->kind == V_RANGE && x->aux && y->kind == V_SYM && x->aux == y->off + 1) {
+		*x = *y;
+		return true;
+	}
 	if (x->kind == V_UNK)
 		return false;
 	*x = UNK;
