@@ -376,6 +376,15 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	generic_effects(in, ops, addr, o);
 }
 
+/* An immediate compared at width w bytes, as the unsigned number the flags see. */
+static int64_t cmp_imm(const ZydisDecodedOperand *imm, unsigned w)
+{
+	uint64_t v = imm->imm.value.u;
+	if (w < 8)
+		v &= (1ull << (8 * w)) - 1;
+	return (int64_t)v;
+}
+
 static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
 		       struct ts_insn *o)
 {
@@ -388,7 +397,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 			o->cmp_kind = TS_CMP_RI;
 			o->cmp_a = a;
 			o->cmp_width = (uint8_t)w;
-			o->cmp_imm = ops[1].imm.value.s;
+			o->cmp_imm = cmp_imm(&ops[1], w);
 			return;
 		}
 	}
@@ -400,7 +409,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 			o->cmp_width = (uint8_t)w0;
 			if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 				o->cmp_kind = TS_CMP_RI;
-				o->cmp_imm = ops[1].imm.value.s;
+				o->cmp_imm = cmp_imm(&ops[1], w0);
 				return;
 			}
 			uint8_t b = opreg(&ops[1], &w1);
@@ -415,7 +424,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 		    mem_operand(in, &ops[0], o->addr, &o->cmp_mem)) {
 			o->cmp_kind = TS_CMP_MI;
 			o->cmp_width = (uint8_t)(ops[0].size / 8);
-			o->cmp_imm = ops[1].imm.value.s;
+			o->cmp_imm = cmp_imm(&ops[1], o->cmp_width);
 			return;
 		}
 	}
