@@ -260,7 +260,15 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 	if (t.kind != V_UNK && t.count)
 		return t;
 	struct ts_val r = remembered_load(s, m);
-	return r.kind != V_UNK ? r : t;
+	if (r.kind != V_UNK)
+		return r;
+	if (t.kind != V_UNK)
+		return t;
+	if (m->size < 8 && !m->sext) {
+		r = fresh(s);
+		r.esize = m->size; /* movzbl/movzwl/32-bit loads zero the upper bytes */
+	}
+	return r;
 }
 
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
@@ -465,9 +473,49 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 
 /* ---- meet -------------------------------------------------------------------------------- */
 
-static bool val_meet(struct ts_val *x, const struct ts_val *y)
+/*
+ * Two paths may name the same unknown value differently (each path draws identities from its
+ * own counter). Where every location holding identity K on one path holds J on the other, and
+ * the other way round, K and J are one value under two names: the meet keeps K. Any other
+ * difference loses the identity.
+ */
+struct renaming {
+	int64_t k[TS_MAX_REGS + TS_MAX_SLOTS], j[TS_MAX_REGS + TS_MAX_SLOTS];
+	bool bad[TS_MAX_REGS + TS_MAX_SLOTS];
+	unsigned n;
+};
+
+static void rename_note(struct renaming *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (val_eq(x, y))
+	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
+	for (unsigned i = 0; i < rn->n; i++) {
+		bool mk = xs && x->off == rn->k[i], mj = ys && y->off == rn->j[i];
+		if (mk != mj || (mk && (x->flags != y->flags || x->esize != y->esize)))
+			rn->bad[i] = true;
+		if (mk || mj)
+			return;
+	}
+	if (xs && ys && rn->n < TS_MAX_REGS + TS_MAX_SLOTS) {
+		rn->k[rn->n] = x->off;
+		rn->j[rn->n] = y->off;
+		rn->bad[rn->n] = x->flags != y->flags || x->esize != y->esize;
+		rn->n++;
+	}
+}
+
+static bool renamed(const struct renaming *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	if (x->kind != V_SYM || y->kind != V_SYM)
+		return false;
+	for (unsigned i = 0; i < rn->n; i++)
+		if (rn->k[i] == x->off)
+			return rn->j[i] == y->off && !rn->bad[i];
+	return false;
+}
+
+static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn)
+{
+	if (val_eq(x, y) || renamed(rn, x, y))
 		return false;
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
@@ -497,8 +545,24 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y)
 bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o)
 {
 	bool changed = false;
+	struct renaming rn;
+	rn.n = 0;
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
-		changed |= val_meet(&s->regs[r], &o->regs[r]);
+		rename_note(&rn, &s->regs[r], &o->regs[r]);
+	for (int i = 0; i < s->nslots; i++) {
+		int j = slot_find(o, s->slots[i].anchor, s->slots[i].off, s->slots[i].size);
+		static const struct ts_val none = { 0 };
+		rename_note(&rn, &s->slots[i].v, j >= 0 ? &o->slots[j].v : &none);
+	}
+	/* identities present on one side only, in slots the other side lacks, break the pairing */
+	for (int j = 0; j < o->nslots; j++) {
+		if (slot_find(s, o->slots[j].anchor, o->slots[j].off, o->slots[j].size) < 0) {
+			static const struct ts_val none = { 0 };
+			rename_note(&rn, &none, &o->slots[j].v);
+		}
+	}
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		changed |= val_meet(&s->regs[r], &o->regs[r], &rn);
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
 		int j = slot_find(o, t->anchor, t->off, t->size);
@@ -507,7 +571,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 			continue;
 		}
-		changed |= val_meet(&t->v, &o->slots[j].v);
+		changed |= val_meet(&t->v, &o->slots[j].v, &rn);
 		if (t->v.kind == V_UNK) {
 			*t = s->slots[--s->nslots];
 			continue;
