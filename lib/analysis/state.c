@@ -74,10 +74,20 @@ static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 	return UNK;
 }
 
+/* A value known to be zero above its low byte is an index of at most 255 (clang indexes
+ * 256-entry tables with a zero-extended byte and no bound check). */
+static struct ts_val byte_bound(struct ts_val v)
+{
+	if (v.kind == V_SYM && v.esize == 1)
+		return (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = 255, .aux = v.off + 1 };
+	return v;
+}
+
 static struct ts_val val_scale(struct ts_val v, unsigned scale)
 {
 	if (scale == 1)
 		return v;
+	v = byte_bound(v);
 	if (v.kind == V_CONST)
 		return vconst(v.off * (int64_t)scale);
 	if (v.kind == V_RANGE && !v.reg && (unsigned)v.esize * scale <= 255) {
@@ -168,7 +178,7 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	if (m->abs || (m->size != 4 && m->size != 8))
 		return UNK;
 	struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
-	struct ts_val i = m->index != TS_REG_NONE ? val_scale(reg_val(s, m->index), m->scale) : UNK;
+	struct ts_val i = m->index != TS_REG_NONE ? val_scale(byte_bound(reg_val(s, m->index)), m->scale) : UNK;
 	if (m->index == TS_REG_NONE)
 		return UNK;
 	if (b.kind != V_CONST) { /* -O0: (%rdx,%rax,1) with rdx the scaled index and rax the table */

@@ -151,6 +151,9 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	const struct ts_section *s = ts_image_section_at(img, start);
 	if (!s || !s->exec || !size || start + size > s->addr + s->size)
 		return 0;
+	/* the linker's FDEs for PLT stubs: stubs are not functions with the usual entry state */
+	if (!strncmp(s->name, ".plt", 4))
+		return 0;
 	/* covered by a symbol? (functions are not sorted yet: linear check of the symbol ones) */
 	for (size_t i = 0; i < img->nsyms; i++) {
 		const struct ts_symbol *y = &img->syms[i];

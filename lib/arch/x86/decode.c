@@ -477,7 +477,9 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 		o->flags |= TS_IF_TRAP;
 		return o->len;
 	case ZYDIS_MNEMONIC_HLT:
+		/* in userspace hlt only ever follows a call that does not return (_start) */
 		o->flow = TS_FLOW_STOP;
+		o->flags |= TS_IF_TRAP;
 		return o->len;
 	case ZYDIS_MNEMONIC_RET:
 		o->flow = TS_FLOW_RET;
