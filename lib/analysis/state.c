@@ -378,9 +378,16 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 				src = UNK;
 			set_reg(a, s, u->dst, src);
 			break;
-		case TS_UOP_ZEXT32:
-			set_reg(a, s, u->dst, zext(src, u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4));
+		case TS_UOP_ZEXT32: {
+			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
+			struct ts_val r = zext(src, w);
+			if (r.kind == V_UNK) {
+				r = fresh(s); /* unknown, but zero above w bytes */
+				r.esize = (uint8_t)w;
+			}
+			set_reg(a, s, u->dst, r);
 			break;
+		}
 		case TS_UOP_SHLI:
 			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
 			break;
@@ -523,10 +530,39 @@ static bool renamed(const struct renaming *rn, const struct ts_val *x, const str
 	return false;
 }
 
-static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn)
+/* How often identity id is used in s (values, and ranges that remember it). */
+static unsigned uses_of(const struct ts_state *s, int64_t id)
+{
+	unsigned n = 0;
+	const struct ts_val *v;
+	for (unsigned i = 0; i < TS_MAX_REGS + TS_MAX_SLOTS + TS_MAX_LOADS; i++) {
+		if (i < TS_MAX_REGS)
+			v = &s->regs[i];
+		else if (i - TS_MAX_REGS < s->nslots)
+			v = &s->slots[i - TS_MAX_REGS].v;
+		else if (i >= TS_MAX_REGS + TS_MAX_SLOTS && i - TS_MAX_REGS - TS_MAX_SLOTS < s->nloads)
+			v = &s->loads[i - TS_MAX_REGS - TS_MAX_SLOTS].v;
+		else
+			continue;
+		n += (v->kind == V_SYM && v->off == id) || (v->kind == V_RANGE && v->aux == id + 1);
+	}
+	return n;
+}
+
+static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn, const struct ts_state *xs)
 {
 	if (val_eq(x, y) || renamed(rn, x, y))
 		return false;
+	if (x->kind == V_SYM && y->kind == V_SYM && uses_of(xs, x->off) == 1) {
+		/* A name used nowhere else claims no equality: it may go on naming whatever this
+		 * location holds after the merge. Only the facts both sides share survive. */
+		uint8_t esize = x->esize && y->esize ? (x->esize > y->esize ? x->esize : y->esize) : 0;
+		uint8_t flags = x->flags & y->flags;
+		bool changed = esize != x->esize || flags != x->flags;
+		x->esize = esize;
+		x->flags = flags;
+		return changed;
+	}
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
 		if (y->count > x->count) {
@@ -571,8 +607,9 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			rename_note(&rn, &none, &o->slots[j].v);
 		}
 	}
+	const struct ts_state before = *s;
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
-		changed |= val_meet(&s->regs[r], &o->regs[r], &rn);
+		changed |= val_meet(&s->regs[r], &o->regs[r], &rn, &before);
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
 		int j = slot_find(o, t->anchor, t->off, t->size);
@@ -581,7 +618,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 			continue;
 		}
-		changed |= val_meet(&t->v, &o->slots[j].v, &rn);
+		changed |= val_meet(&t->v, &o->slots[j].v, &rn, &before);
 		if (t->v.kind == V_UNK) {
 			*t = s->slots[--s->nslots];
 			continue;
