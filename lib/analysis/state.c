@@ -191,7 +191,10 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	struct ts_val e = { .kind = V_JTENT, .esize = m->size, .off = b.off + m->disp };
 	if (m->sext)
 		e.flags |= TS_VF_SEXT;
-	if (i.kind == V_RANGE && !i.reg && i.esize == m->size)
+	if (i.kind == V_CONST && i.off >= 0 && i.off < 0x10000 && i.off % m->size == 0) {
+		e.off += i.off; /* a known index: the one entry it selects */
+		e.count = 1;
+	} else if (i.kind == V_RANGE && !i.reg && i.esize == m->size)
 		e.count = i.count + 1;
 	else if (i.kind == V_RANGE || i.kind == V_UNK)
 		e.count = 0; /* unbounded: the jump that uses it will be reported */
@@ -482,8 +485,14 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 			*v = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max,
 					      .reg = (uint8_t)(whole ? 0 : w), .aux = id + 1 };
 		} else if (v->kind == V_RANGE && v->aux == id + 1 && v->esize == 1) {
-			if ((uint32_t)max < v->count && (!v->reg || v->reg == w))
+			if (!v->reg || v->reg == w) {
+				if ((uint32_t)max < v->count)
+					v->count = (uint32_t)max;
+			} else {
+				/* bounds of different widths: the latest compare is what the index uses */
 				v->count = (uint32_t)max;
+				v->reg = (uint8_t)(w == 8 ? 0 : w);
+			}
 		}
 	}
 }
