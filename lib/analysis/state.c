@@ -150,10 +150,12 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 	for (int i = 0; i < s->nslots;) {
 		const struct ts_slot *t = &s->slots[i];
 		bool overlap = size == 0 || (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + t->size);
-		if (overlap)
-			s->slots[i] = s->slots[--s->nslots];
-		else
+		if (overlap) {
+			memmove(&s->slots[i], &s->slots[i + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - i - 1));
+			s->nslots--;
+		} else {
 			i++;
+		}
 	}
 }
 
@@ -165,8 +167,20 @@ static bool worth_tracking(const struct ts_val *v)
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
 {
 	slot_kill_overlap(s, anchor, off, size);
-	if (!worth_tracking(&v) || s->nslots == TS_MAX_SLOTS || off < INT32_MIN || off > INT32_MAX)
+	if (!worth_tracking(&v) || off < INT32_MIN || off > INT32_MAX)
 		return;
+	if (s->nslots == TS_MAX_SLOTS) {
+		/* Saved registers and frame addresses are what unwinding needs: never evict them.
+		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
+		int victim = -1;
+		for (int i = 0; i < s->nslots && victim < 0; i++)
+			if (s->slots[i].v.kind == V_SYM || s->slots[i].v.kind == V_RANGE)
+				victim = i;
+		if (victim < 0)
+			return;
+		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
+		s->nslots--;
+	}
 	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM))
 		return;
 	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };

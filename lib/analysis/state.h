@@ -40,7 +40,7 @@ struct ts_val {
 	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none) */
 };
 
-#define TS_MAX_SLOTS 20
+#define TS_MAX_SLOTS 24
 
 struct ts_slot {
 	uint8_t anchor; /* V_CFA or V_ALN */
