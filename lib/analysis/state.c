@@ -553,39 +553,15 @@ static bool renamed(const struct renaming *rn, const struct ts_val *x, const str
 	return false;
 }
 
-/* How often identity id is used in s (values, and ranges that remember it). */
-static unsigned uses_of(const struct ts_state *s, int64_t id)
-{
-	unsigned n = 0;
-	const struct ts_val *v;
-	for (unsigned i = 0; i < TS_MAX_REGS + TS_MAX_SLOTS + TS_MAX_LOADS; i++) {
-		if (i < TS_MAX_REGS)
-			v = &s->regs[i];
-		else if (i - TS_MAX_REGS < s->nslots)
-			v = &s->slots[i - TS_MAX_REGS].v;
-		else if (i >= TS_MAX_REGS + TS_MAX_SLOTS && i - TS_MAX_REGS - TS_MAX_SLOTS < s->nloads)
-			v = &s->loads[i - TS_MAX_REGS - TS_MAX_SLOTS].v;
-		else
-			continue;
-		n += (v->kind == V_SYM && v->off == id) || (v->kind == V_RANGE && v->aux == id + 1);
-	}
-	return n;
-}
-
-static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn, const struct ts_state *xs)
+/*
+ * x = meet(x, y) for one location. Values that differ (and are not one value under two names)
+ * become "the value this location holds at this join point": an identity made from the join
+ * point and the location (phi), so it is unique and the same on every round of the analysis.
+ */
+static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn, int64_t phi)
 {
 	if (val_eq(x, y) || renamed(rn, x, y))
 		return false;
-	if (x->kind == V_SYM && y->kind == V_SYM && uses_of(xs, x->off) == 1) {
-		/* A name used nowhere else claims no equality: it may go on naming whatever this
-		 * location holds after the merge. Only the facts both sides share survive. */
-		uint8_t esize = x->esize && y->esize ? (x->esize > y->esize ? x->esize : y->esize) : 0;
-		uint8_t flags = x->flags & y->flags;
-		bool changed = esize != x->esize || flags != x->flags;
-		x->esize = esize;
-		x->flags = flags;
-		return changed;
-	}
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
 		if (y->count > x->count) {
@@ -605,13 +581,29 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct rena
 		*x = *y;
 		return true;
 	}
-	if (x->kind == V_UNK)
-		return false;
-	*x = UNK;
+	/* what both sides know about the upper bytes survives */
+	bool both_sym = x->kind == V_SYM && y->kind == V_SYM;
+	uint8_t esize = both_sym && x->esize && y->esize ? (x->esize > y->esize ? x->esize : y->esize) : 0;
+	uint8_t flags = both_sym ? (uint8_t)(x->flags & y->flags) : 0;
+	if (x->kind == V_SYM && x->off == phi) {
+		bool changed = esize != x->esize || flags != x->flags;
+		x->esize = esize;
+		x->flags = flags;
+		return changed;
+	}
+	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags };
 	return true;
 }
 
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o)
+static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61) | ((uint64_t)join << 8) | r); }
+
+static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
+{
+	return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | ((uint64_t)(t->anchor == V_ALN) << 33) |
+			 (uint32_t)t->off);
+}
+
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join)
 {
 	bool changed = false;
 	struct renaming rn;
@@ -630,9 +622,8 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			rename_note(&rn, &none, &o->slots[j].v);
 		}
 	}
-	const struct ts_state before = *s;
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
-		changed |= val_meet(&s->regs[r], &o->regs[r], &rn, &before);
+		changed |= val_meet(&s->regs[r], &o->regs[r], &rn, phi_reg(join, r));
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
 		int j = slot_find(o, t->anchor, t->off, t->size);
@@ -641,7 +632,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 			continue;
 		}
-		changed |= val_meet(&t->v, &o->slots[j].v, &rn, &before);
+		changed |= val_meet(&t->v, &o->slots[j].v, &rn, phi_slot(join, t));
 		if (t->v.kind == V_UNK) {
 			*t = s->slots[--s->nslots];
 			continue;
@@ -674,12 +665,6 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 	}
 	(void)a;
 	return changed;
-}
-
-bool ts_state_equal(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y)
-{
-	struct ts_state t = *x;
-	return !ts_state_meet(a, &t, y) && x->nslots == y->nslots && x->nloads == y->nloads;
 }
 
 /* ---- rows ---------------------------------------------------------------------------------- */

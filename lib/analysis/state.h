@@ -98,10 +98,8 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 /* Value of a register / memory address in s. */
 struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);
 
-/* s = meet(s, o). Returns true if s changed. */
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o);
-
-bool ts_state_equal(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y);
+/* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join);
 
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);

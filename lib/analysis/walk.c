@@ -219,7 +219,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 	}
 	struct ts_state *cur = &u->states[u->leader[t]];
 	struct ts_state m = *cur;
-	if (!ts_state_meet(u->a, &m, s))
+	if (!ts_state_meet(u->a, &m, s, (uint32_t)t))
 		return;
 	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
