@@ -79,14 +79,14 @@ static bool func_noreturn(const struct ts_image *img, int f, int depth)
 	return nr;
 }
 
-bool ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name)
+enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name)
 {
 	if (name && name_noreturn(img, name))
-		return true;
+		return TS_NORETURN_KNOWN;
 	int f = ts_image_func_at(img, target);
-	if (f >= 0 && img->funcs[f].addr == target)
-		return func_noreturn(img, f, 0);
-	return false;
+	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, 0))
+		return name_noreturn(img, img->funcs[f].name) ? TS_NORETURN_KNOWN : TS_NORETURN_INFERRED;
+	return TS_RETURNS;
 }
 
 static bool infer_returns(const struct ts_image *img, int f, int depth)

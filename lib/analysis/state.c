@@ -558,6 +558,25 @@ static bool renamed(const struct renaming *rn, const struct ts_val *x, const str
  * become "the value this location holds at this join point": an identity made from the join
  * point and the location (phi), so it is unique and the same on every round of the analysis.
  */
+/* Number of low bytes outside which v is known to be zero (0: not known). */
+static unsigned zero_above(const struct ts_val *v)
+{
+	switch (v->kind) {
+	case V_CONST:
+		if (v->off < 0)
+			return 0;
+		return v->off < 0x100 ? 1 : v->off < 0x10000 ? 2 : v->off <= 0xffffffffll ? 4 : 8;
+	case V_RANGE:
+		if (v->reg)
+			return 0;
+		return (uint64_t)v->count * v->esize < 0x100 ? 1 : (uint64_t)v->count * v->esize < 0x10000 ? 2 : 4;
+	case V_SYM:
+		return v->esize ? v->esize : (v->flags & TS_VF_Z32) ? 4 : 0;
+	default:
+		return 0;
+	}
+}
+
 static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn, int64_t phi)
 {
 	if (val_eq(x, y) || renamed(rn, x, y))
@@ -582,9 +601,9 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct rena
 		return true;
 	}
 	/* what both sides know about the upper bytes survives */
-	bool both_sym = x->kind == V_SYM && y->kind == V_SYM;
-	uint8_t esize = both_sym && x->esize && y->esize ? (x->esize > y->esize ? x->esize : y->esize) : 0;
-	uint8_t flags = both_sym ? (uint8_t)(x->flags & y->flags) : 0;
+	unsigned zx = zero_above(x), zy = zero_above(y);
+	uint8_t esize = zx && zy ? (uint8_t)(zx > zy ? zx : zy) : 0;
+	uint8_t flags = x->kind == V_SYM && y->kind == V_SYM ? (uint8_t)(x->flags & y->flags) : 0;
 	if (x->kind == V_SYM && x->off == phi) {
 		bool changed = esize != x->esize || flags != x->flags;
 		x->esize = esize;

@@ -47,7 +47,13 @@ struct ts_unit {
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules);
 void ts_unit_free(struct ts_unit *u);
 
-/* Does a call to target (named name, may be NULL) never return? */
-bool ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name);
+enum ts_noreturn {
+	TS_RETURNS = 0,
+	TS_NORETURN_KNOWN,    /* a known name, or DW_AT_noreturn: the compiler knew too */
+	TS_NORETURN_INFERRED, /* inferred from the callee's code: the compiler may not know */
+};
+
+/* Does a call to target (named name, may be NULL) never return, and how do we know? */
+enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name);
 
 #endif

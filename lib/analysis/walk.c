@@ -458,9 +458,11 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED))
 			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 			     name ? name : "an indirect target");
-		bool nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
-						   : (name && ts_noreturn_call(u->img, 0, name));
-		if (nr)
+		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
+							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+		if (nr == TS_NORETURN_INFERRED)
+			u->insns[i].flags |= TS_IF_DEAD_AFTER;
+		if (nr != TS_RETURNS)
 			return STEP_END;
 		ts_state_after_call(a, s);
 		return STEP_NEXT;
@@ -514,23 +516,35 @@ static void walk(struct ts_unit *u, int32_t i)
 	}
 }
 
+static bool ends_run(const struct ts_insn *in)
+{
+	return in->flow == TS_FLOW_RET || in->flow == TS_FLOW_JUMP || in->flow == TS_FLOW_JUMP_IND ||
+	       in->flow == TS_FLOW_STOP;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
-	bool in_block = false;
+	enum { NONE, REPORTED, EXCUSED } block = NONE;
 	for (size_t i = 0; i < u->n; i++) {
 		const struct ts_insn *in = &u->insns[i];
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
-			in_block = false;
-		} else if (!in_block) {
+			block = NONE;
+		} else if (block == NONE && i > 0 && !u->last[i - 1] && u->row[i - 1] >= 0 &&
+			   (u->insns[i - 1].flags & TS_IF_DEAD_AFTER)) {
+			/* the straight run after a call we inferred never returns: dead, but what a
+			 * compiler emits when it cannot know (cli_exit() calls exit() without being
+			 * declared noreturn), so not a defect of the code */
+			block = EXCUSED;
+		} else if (block == NONE) {
 			if (in->flow == TS_FLOW_INVALID)
 				warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction (not reached)");
 			else
 				warn(u, in->addr, TRUSTACK_W_UNREACHABLE, "unreachable instruction");
-			in_block = true;
+			block = REPORTED;
 		}
-		if (u->last[i])
-			in_block = false;
+		if (u->last[i] || (block == EXCUSED && ends_run(in)))
+			block = NONE;
 	}
 }
 
