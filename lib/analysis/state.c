@@ -587,8 +587,8 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct rena
 			x->count = y->count;
 			changed = true;
 		}
-		if (x->aux && x->aux != y->aux) {
-			x->aux = 0;
+		if (x->aux != y->aux && x->aux != phi + 1) {
+			x->aux = phi + 1; /* the bounded value is named by the join point, like others */
 			changed = true;
 		}
 		return changed;

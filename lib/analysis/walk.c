@@ -522,6 +522,18 @@ static bool ends_run(const struct ts_insn *in)
 	       in->flow == TS_FLOW_STOP;
 }
 
+/* Does instruction i follow (across padding) a call we inferred never returns? */
+static bool follows_dead_call(const struct ts_unit *u, size_t i)
+{
+	while (i > 0 && !u->last[i - 1]) {
+		const struct ts_insn *p = &u->insns[i - 1];
+		if (!(p->flags & (TS_IF_NOP | TS_IF_TRAP)))
+			return u->row[i - 1] >= 0 && (p->flags & TS_IF_DEAD_AFTER);
+		i--;
+	}
+	return false;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -530,8 +542,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && i > 0 && !u->last[i - 1] && u->row[i - 1] >= 0 &&
-			   (u->insns[i - 1].flags & TS_IF_DEAD_AFTER)) {
+		} else if (block == NONE && follows_dead_call(u, i)) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */
