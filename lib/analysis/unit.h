@@ -19,6 +19,7 @@ struct ts_unit {
 	const struct ts_image *img;
 	const struct ts_arch *a;
 	enum trustack_rules rules;
+	bool fp_exempt;         /* glibc start-up code: the fp rules do not apply (see walk.c) */
 	int func;
 
 	struct ts_insn *insns;  /* sorted by address, all ranges */

@@ -40,7 +40,7 @@ static bool abandons_path(enum trustack_warning_kind kind)
 
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
-	if (trustack_warning_kind__is_fp_rule(kind) && u->rules != TRUSTACK_RULES_FP)
+	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
 	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
 		u->err = -TRUSTACK_E_NOMEM;
@@ -559,11 +559,23 @@ static void find_unreachable(struct ts_unit *u)
 	}
 }
 
+/*
+ * The C library's start-up code linked into every program: _start must clear the frame pointer
+ * (the psABI's end-of-chain marker), and _init/_fini come from crti.o, built without frames.
+ * The program's authors cannot change them, so the frame-pointer rules skip them; the stack
+ * rules still apply.
+ */
+static bool fp_rules_exempt(const char *name)
+{
+	return !strcmp(name, "_start") || !strcmp(name, "_init") || !strcmp(name, "_fini");
+}
+
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)
 {
 	u->img = img;
 	u->a = img->arch;
 	u->rules = rules;
+	u->fp_exempt = fp_rules_exempt(img->funcs[f].name);
 	u->func = f;
 	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = 0;
 	u->err = 0;

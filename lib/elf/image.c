@@ -80,11 +80,13 @@ int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name)
 void ts_image_sort_ext(struct ts_image *img)
 {
 	qsort(img->ext, img->next, sizeof(*img->ext), cmp_ext);
+	img->nsorted = img->next;
 }
 
 static const char *ext_lookup(const struct ts_image *img, uint64_t addr)
 {
-	size_t lo = 0, hi = img->next;
+	/* entries added since the last sort are not searched (the PLT loader adds while it looks up) */
+	size_t lo = 0, hi = img->nsorted;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (img->ext[mid].addr < addr)
@@ -92,7 +94,7 @@ static const char *ext_lookup(const struct ts_image *img, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo < img->next && img->ext[lo].addr == addr ? img->ext[lo].name : NULL;
+	return lo < img->nsorted && img->ext[lo].addr == addr ? img->ext[lo].name : NULL;
 }
 
 const struct ts_section *ts_image_section_at(const struct ts_image *img, uint64_t addr)

@@ -78,7 +78,8 @@ struct ts_image {
 	uint32_t *funcs_by_name;   /* indices sorted by name */
 
 	struct ts_addr_name *ext;  /* names of addresses outside the file: PLT stubs, extern */
-	size_t next, capext;       /* symbols of objects, GOT slots; sorted by addr */
+	size_t next, capext;       /* symbols of objects, GOT slots */
+	size_t nsorted;            /* ext[0..nsorted) is sorted by addr and searchable */
 
 	uint64_t got_base;         /* synthetic GOT of a relocatable object */
 	uint8_t *got;
