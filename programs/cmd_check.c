@@ -378,6 +378,7 @@ int cmd_check(int argc, char **argv)
 		printf("]}]}\n");
 	if (total.warnings && status == EXIT_CLEAN)
 		status = EXIT_FINDINGS;
+	fflush(stdout); /* the summary comes after the findings, also when both are piped */
 	if (!quiet)
 		fprintf(stderr, "trustack: %zu file%s, %llu functions, %llu instructions (%llu reached): %llu warning%s%s\n",
 			c.nfiles - nerr, c.nfiles - nerr == 1 ? "" : "s", (unsigned long long)total.functions,

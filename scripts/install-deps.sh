@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages trustack needs, if any is missing. Run as root (or with sudo).
+#   scripts/install-deps.sh          build + test dependencies
+#   scripts/install-deps.sh --build  only what building needs
+set -eu
+build_pkgs="make gcc clang pkg-config libelf-dev libdw-dev libzydis-dev"
+test_pkgs="binutils elfutils gdb linux-kbuild-6.1 libclang-rt-14-dev nodejs npm g++ python3"
+want=$build_pkgs
+[ "${1:-}" = "--build" ] || want="$build_pkgs $test_pkgs"
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+# node and npm may come from elsewhere than Debian (the machine image has its own)
+if command -v npm >/dev/null 2>&1; then missing=$(echo "$missing" | sed -e 's/ nodejs//' -e 's/ npm//'); fi
+[ -z "${missing// /}" ] && exit 0
+echo "trustack: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
