@@ -19,7 +19,7 @@ static const char *const known_noreturn[] = {
 	"__ubsan_handle_builtin_unreachable", "__ubsan_handle_missing_return", "_exit", "abort",
 	"err", "errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit",
 	"verr", "verrx", "_longjmp", "__libc_longjmp", "__libc_siglongjmp", "__cxa_begin_catch_noreturn",
-	"__asan_handle_no_return_unused", "_dl_signal_error", "__malloc_assert",
+	"_dl_signal_error", "__malloc_assert", "__clang_call_terminate",
 };
 
 static bool in_list(const char *name)

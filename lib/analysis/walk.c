@@ -458,6 +458,15 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED))
 			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 			     name ? name : "an indirect target");
+		uint64_t lp = ts_image_landing_pad(u->img, in->addr);
+		if (lp && report) {
+			/* an exception thrown through this call resumes at the landing pad with the
+			 * frame as after a return (the unwinder restores the callee-saved registers) */
+			struct ts_state t = *s;
+			ts_state_after_call(a, &t);
+			if (in_unit(u, lp))
+				edge(u, in->addr, lp, &t);
+		}
 		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
 		if (nr == TS_NORETURN_INFERRED)
@@ -585,6 +594,23 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	for (size_t g = 0; !rc && g < img->nfuncs; g++)
 		if (img->funcs[g].parent == f)
 			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
+	/* fragments known only from their CFI (stripped files): those this code jumps to */
+	for (size_t scanned = 0, added = 0; !rc && scanned < u->n && added < 64; scanned++) {
+		const struct ts_insn *in = &u->insns[scanned];
+		if (in->flow != TS_FLOW_JUMP && in->flow != TS_FLOW_JCC)
+			continue;
+		int g = ts_image_func_at(img, in->target);
+		if (g < 0 || g == f || img->funcs[g].addr != in->target ||
+		    !(img->funcs[g].flags & TS_FUNC_FRAGMENT) || img->funcs[g].parent != -1)
+			continue;
+		bool have = false;
+		for (size_t k = 0; k < u->n && !have; k++)
+			have = u->insns[k].addr == in->target;
+		if (!have) {
+			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
+			added++;
+		}
+	}
 	if (rc)
 		return rc;
 	qsort(u->insns, u->n, sizeof(*u->insns), cmp_insn);

@@ -1,9 +1,11 @@
 /*
- * ehframe.c - function bounds from .eh_frame FDEs.
- *
- * Stripped files and shared libraries that export only some symbols (libc.so.6 has only .dynsym)
- * still describe every compiled function with an FDE. Each FDE range that no symbol covers
- * becomes a function named "fde@ADDR", so no code is silently left out of the analysis.
+ * ehframe.c - what .eh_frame tells besides unwind rules:
+ *  - function bounds: stripped files and shared libraries that export only some symbols
+ *    (libc.so.6 has only .dynsym) still describe every compiled function with an FDE. Each
+ *    FDE range that no symbol covers becomes a function named "fde@ADDR", so no code is
+ *    silently left out of the analysis;
+ *  - C++ landing pads: an FDE's LSDA (.gcc_except_table) lists, for ranges of call sites, the
+ *    code an exception thrown through the call continues at. No branch leads there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,7 @@ static uint64_t enc_ptr(struct cursor *c, uint8_t enc, bool value_only)
 struct cie_info {
 	uint64_t off;
 	uint8_t fde_enc;
+	uint8_t lsda_enc; /* 0xff: the CIE has no 'L' */
 	bool aug_z;
 };
 
@@ -128,6 +131,7 @@ static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64
 		uleb(&c);
 	ci->off = off;
 	ci->fde_enc = 0; /* absptr */
+	ci->lsda_enc = 0xff;
 	ci->aug_z = aug[0] == 'z';
 	if (ci->aug_z) {
 		uleb(&c);
@@ -138,7 +142,7 @@ static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64
 				uint8_t e = (uint8_t)rd(&c, 1);
 				enc_ptr(&c, e & 0x7f, false);
 			} else if (*a == 'L')
-				rd(&c, 1);
+				ci->lsda_enc = (uint8_t)rd(&c, 1);
 			else if (*a != 'S' && *a != 'B')
 				break;
 		}
@@ -188,6 +192,77 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	return 0;
 }
 
+static int add_site(struct ts_image *img, uint64_t start, uint64_t end, uint64_t lp)
+{
+	if (img->nlsda == img->caplsda) {
+		size_t cap = img->caplsda ? img->caplsda * 2 : 64;
+		struct ts_lsda_site *n = realloc(img->lsda, cap * sizeof(*n));
+		if (!n)
+			return -TRUSTACK_E_NOMEM;
+		img->lsda = n;
+		img->caplsda = cap;
+	}
+	img->lsda[img->nlsda++] = (struct ts_lsda_site){ start, end, lp };
+	return 0;
+}
+
+/* Read the call-site table of the LSDA at addr, for the function starting at func. A
+ * malformed table contributes what it could read: the landing pads are then reported as
+ * unreachable, never silently accepted. */
+static int parse_lsda(struct ts_image *img, uint64_t addr, uint64_t func)
+{
+	size_t avail;
+	const uint8_t *p = ts_image_bytes(img, addr, &avail);
+	if (!p)
+		return 0;
+	struct cursor c = { p, p + avail, addr, false };
+	uint8_t lpstart_enc = (uint8_t)rd(&c, 1);
+	uint64_t lpstart = lpstart_enc == 0xff ? func : enc_ptr(&c, lpstart_enc, false);
+	uint8_t ttype_enc = (uint8_t)rd(&c, 1);
+	if (ttype_enc != 0xff)
+		uleb(&c);
+	uint8_t cs_enc = (uint8_t)rd(&c, 1);
+	uint64_t cs_len = uleb(&c);
+	if (c.bad || cs_len > (size_t)(c.end - c.p))
+		return 0;
+	c.end = c.p + cs_len;
+	while (c.p < c.end && !c.bad) {
+		uint64_t start = enc_ptr(&c, cs_enc & 0x0f, true);
+		uint64_t len = enc_ptr(&c, cs_enc & 0x0f, true);
+		uint64_t lp = enc_ptr(&c, cs_enc & 0x0f, true);
+		uleb(&c); /* action */
+		if (c.bad)
+			break;
+		if (lp) {
+			int rc = add_site(img, lpstart + start, lpstart + start + len, lpstart + lp);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct ts_lsda_site *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nlsda;
+	while (lo < hi) { /* the last site starting at or before addr */
+		size_t mid = (lo + hi) / 2;
+		if (img->lsda[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr < img->lsda[lo - 1].end)
+		return img->lsda[lo - 1].lp;
+	return 0;
+}
+
 int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 {
 	(void)err;
@@ -227,9 +302,20 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 					if (rc)
 						return rc;
 				}
+				if (!c.bad && ci.aug_z && ci.lsda_enc != 0xff) {
+					uleb(&c); /* augmentation data length */
+					uint64_t lsda = enc_ptr(&c, ci.lsda_enc, false);
+					if (!c.bad && lsda) {
+						int rc = parse_lsda(img, lsda, start);
+						if (rc)
+							return rc;
+					}
+				}
 			}
 		}
 		off = next;
 	}
+	if (img->nlsda)
+		qsort(img->lsda, img->nlsda, sizeof(*img->lsda), cmp_site);
 	return 0;
 }

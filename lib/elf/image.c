@@ -652,6 +652,7 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_i
 	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
 		goto bad;
 	finish_functions(img);
+	ts_image_mark_fde_fragments(img);
 	if (!img->rel && (rc = ts_image_load_plt(img)))
 		goto bad;
 	ts_image_sort_ext(img);
@@ -680,6 +681,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->funcs);
 	free(img->funcs_by_name);
 	free(img->ext);
+	free(img->lsda);
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	if (img->dec)

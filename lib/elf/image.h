@@ -37,7 +37,7 @@ struct ts_symbol {
 };
 
 enum ts_func_flag {
-	TS_FUNC_FRAGMENT = 1 << 0, /* gcc .cold fragment: analysed as part of its parent */
+	TS_FUNC_FRAGMENT = 1 << 0, /* gcc .cold fragment: analysed as part of its parent(s) */
 	TS_FUNC_FROM_FDE = 1 << 1, /* bounds from .eh_frame, no symbol */
 	TS_FUNC_WEAK = 1 << 2,
 	TS_FUNC_GLOBAL = 1 << 3,
@@ -49,6 +49,11 @@ struct ts_func {
 	uint32_t sec;
 	int32_t parent;       /* for fragments: index of the parent function, else -1 */
 	uint32_t flags;
+};
+
+/* A call-site record of a C++ LSDA: calls in [start, end) unwind to landing pad lp. */
+struct ts_lsda_site {
+	uint64_t start, end, lp;
 };
 
 struct ts_addr_name {
@@ -85,6 +90,9 @@ struct ts_image {
 	uint8_t *got;
 	size_t ngot;
 
+	struct ts_lsda_site *lsda; /* landing pads, sorted by start */
+	size_t nlsda, caplsda;
+
 	char **noreturn_names;     /* from DW_AT_noreturn, sorted */
 	size_t nnoreturn_names;
 	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
@@ -103,6 +111,9 @@ const uint8_t *ts_image_bytes(const struct ts_image *img, uint64_t addr, size_t 
 
 /* Read n (1..8) bytes little-endian at addr; false when not mapped. */
 bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64_t *val);
+
+/* The landing pad a throw from the call at addr goes to, or 0. */
+uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
 
 /* Function containing addr, or -1. */
 int ts_image_func_at(const struct ts_image *img, uint64_t addr);
@@ -124,6 +135,7 @@ int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name);
 void ts_image_sort_ext(struct ts_image *img);
 int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen);
 void ts_image_load_dwarf_noreturn(struct ts_image *img);
+void ts_image_mark_fde_fragments(struct ts_image *img);
 int ts_image_load_plt(struct ts_image *img);
 
 #endif
