@@ -68,3 +68,18 @@ clean:
 	rm -rf build build-san
 
 .PHONY: all install check clean
+
+# ---- fuzzing (tests/fuzz/README.md) -------------------------------------------------------------
+# make fuzz: the libFuzzer target build-fuzz/fuzz_check (clang with libclang-rt-14-dev), every
+# lib source compiled directly with ASan+UBSan and coverage. Separate from build/ and build-san/.
+FUZZ_CC  ?= clang
+FUZZ_SRC := $(wildcard lib/*/*.c lib/arch/*/*.c) tests/fuzz/fuzz_check.c
+
+fuzz: build-fuzz/fuzz_check
+
+build-fuzz/fuzz_check: $(FUZZ_SRC) $(wildcard include/*.h lib/*/*.h lib/arch/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-g -O1 -pthread -Iinclude -Ilib -o $@ $(FUZZ_SRC) -lelf -ldw -lZydis -lpthread
+
+.PHONY: fuzz

@@ -89,44 +89,89 @@ enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, c
 	return TS_RETURNS;
 }
 
+/* A set of addresses (open addressing), for the reachability walk below. */
+struct addr_set {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+static bool set_add(struct addr_set *s, uint64_t a)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint64_t *n = calloc(cap, sizeof(uint64_t));
+		if (!n)
+			return false;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t h = (size_t)(s->slot[i] * 0x9e3779b97f4a7c15ull) & (cap - 1);
+			while (n[h])
+				h = (h + 1) & (cap - 1);
+			n[h] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = n;
+		s->cap = cap;
+	}
+	size_t h = (size_t)(a * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+	while (s->slot[h]) {
+		if (s->slot[h] == a)
+			return false;
+		h = (h + 1) & (s->cap - 1);
+	}
+	s->slot[h] = a;
+	s->n++;
+	return true;
+}
+
+/* Is addr code that belongs to function f: its body or a fragment (.cold) it may enter? */
+static bool part_of(const struct ts_image *img, int f, uint64_t addr)
+{
+	int g = ts_image_func_at(img, addr);
+	if (g < 0)
+		return false;
+	if (g == f)
+		return true;
+	return (img->funcs[g].flags & TS_FUNC_FRAGMENT) && (img->funcs[g].parent == f || img->funcs[g].parent == -1);
+}
+
+/*
+ * Reachability from the function start without state: does any path return? Jumps into the
+ * function's fragments are followed; a jump to another function's start is a tail call that
+ * returns if that function does; an indirect jump may be a tail call, so it returns.
+ */
 static bool infer_returns(const struct ts_image *img, int f, int depth)
 {
 	const struct ts_func *fn = &img->funcs[f];
-	size_t avail;
-	const uint8_t *code = ts_image_bytes(img, fn->addr, &avail);
-	if (!code || !fn->size || fn->size > avail)
-		return true;
-	uint8_t *seen = calloc(fn->size, 1);
+	struct addr_set seen = { 0 };
 	uint64_t *work = malloc(sizeof(uint64_t) * 64);
 	size_t nwork = 0, capwork = 64;
 	bool returns = false;
-	if (!seen || !work) {
-		free(seen);
-		free(work);
+	if (!work)
 		return true;
-	}
 	work[nwork++] = fn->addr;
 	while (nwork && !returns) {
 		uint64_t a = work[--nwork];
 		while (!returns) {
-			if (a < fn->addr || a >= fn->addr + fn->size) {
-				/* left the function: a fragment or another function */
+			if (!part_of(img, f, a)) {
 				int g = ts_image_func_at(img, a);
-				if (g < 0 || (img->funcs[g].parent != f && !func_noreturn(img, g, depth + 1)))
+				if (g < 0 || img->funcs[g].addr != a || !func_noreturn(img, g, depth + 1))
 					returns = true;
-				else if (img->funcs[g].parent == f)
-					returns = true; /* fragments: not followed here, be conservative */
 				break;
 			}
-			if (seen[a - fn->addr])
-				break;
-			seen[a - fn->addr] = 1;
+			if (!set_add(&seen, a))
+				break; /* visited (or out of memory: then this path counts as ending) */
+			size_t avail;
+			const uint8_t *code = ts_image_bytes(img, a, &avail);
+			int g = ts_image_func_at(img, a);
+			uint64_t end = img->funcs[g].addr + img->funcs[g].size;
 			struct ts_insn in;
-			unsigned len = img->arch->decode(img->dec, code + (a - fn->addr), fn->addr + fn->size - a, a, &in);
+			unsigned len = code ? img->arch->decode(img->dec, code, end - a < avail ? end - a : avail, a, &in) : 0;
 			if (!len || in.flow == TS_FLOW_STOP)
 				break;
 			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_JUMP_IND) {
-				returns = true; /* an indirect jump may be a tail call */
+				returns = true;
 				break;
 			}
 			if (in.flow == TS_FLOW_CALL) {
@@ -139,14 +184,8 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 					break;
 			}
 			if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC) {
-				uint64_t t = in.target;
-				if (t < fn->addr || t >= fn->addr + fn->size) {
-					int g = ts_image_func_at(img, t);
-					bool frag = g >= 0 && img->funcs[g].parent == f;
-					if (frag || g < 0 || img->funcs[g].addr != t || !func_noreturn(img, g, depth + 1)) {
-						returns = true;
-						break;
-					}
+				if (in.target == fn->addr) {
+					/* a loop back to the entry: the entry is already being walked */
 				} else {
 					if (nwork == capwork) {
 						uint64_t *w = realloc(work, sizeof(uint64_t) * capwork * 2);
@@ -157,15 +196,19 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 						work = w;
 						capwork *= 2;
 					}
-					work[nwork++] = t;
+					work[nwork++] = in.target;
 				}
 				if (in.flow == TS_FLOW_JUMP)
 					break;
 			}
 			a += len;
+			if (a >= end) {
+				returns = true; /* runs off the end: be conservative */
+				break;
+			}
 		}
 	}
-	free(seen);
+	free(seen.slot);
 	free(work);
 	return returns;
 }

@@ -22,13 +22,19 @@ struct ts_unit {
 	bool fp_exempt;         /* glibc start-up code: the fp rules do not apply (see walk.c) */
 	int func;
 
-	struct ts_insn *insns;  /* sorted by address, all ranges */
+	struct ts_insn *insns;  /* the ranges one after the other, each in address order */
 	uint8_t *last;          /* 1 if the instruction ends its range (function or fragment) */
 	size_t n, cap;
+	struct ts_range {
+		uint64_t start, end;
+		size_t first;   /* index of its first instruction */
+	} *ranges;              /* the function, then its fragments as they are found */
+	size_t nranges, capranges;
 
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
+	size_t capinfo;         /* allocated length of last/row/wstart/leader */
 
 	struct ts_state *states;
 	size_t nstates, capstates;

@@ -57,6 +57,32 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 /* ---- decoding ------------------------------------------------------------------------------ */
 
+static int grow_info(struct ts_unit *u, size_t need)
+{
+	if (need <= u->capinfo)
+		return 0;
+	size_t cap = u->capinfo ? u->capinfo : 256;
+	while (cap < need)
+		cap *= 2;
+	uint8_t *last = realloc(u->last, cap);
+	if (last)
+		u->last = last;
+	int32_t *row = realloc(u->row, cap * sizeof(int32_t));
+	if (row)
+		u->row = row;
+	int32_t *ws = realloc(u->wstart, cap * sizeof(int32_t));
+	if (ws)
+		u->wstart = ws;
+	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
+	if (ld)
+		u->leader = ld;
+	if (!last || !row || !ws || !ld)
+		return -TRUSTACK_E_NOMEM;
+	u->capinfo = cap;
+	return 0;
+}
+
+/* Decode [start, start+size) and append it as a range of the unit. */
 static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 {
 	size_t avail;
@@ -65,10 +91,12 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		return 0;
 	if (size > avail)
 		size = avail;
+	if (GROW(u->ranges, u->nranges, u->capranges, 4))
+		return -TRUSTACK_E_NOMEM;
 	uint64_t a = start, end = start + size;
 	size_t first = u->n;
 	while (a < end) {
-		if (GROW(u->insns, u->n, u->cap, 256))
+		if (GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
 			return -TRUSTACK_E_NOMEM;
 		struct ts_insn *in = &u->insns[u->n];
 		unsigned len = u->a->decode(u->img->dec, code + (a - start), end - a, a, in);
@@ -78,23 +106,31 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 			in->nuops = 0;
 			len = 1;
 		}
+		u->last[u->n] = 0;
+		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
 		u->n++;
 		a += len;
 	}
 	if (u->n > first)
-		u->insns[u->n - 1].flags |= 0x8000; /* range end, moved to u->last below */
+		u->last[u->n - 1] = 1;
+	u->ranges[u->nranges++] = (struct ts_range){ start, end, first };
 	return 0;
 }
 
-static int cmp_insn(const void *a, const void *b)
+static const struct ts_range *range_of(const struct ts_unit *u, uint64_t addr)
 {
-	const struct ts_insn *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	for (size_t r = 0; r < u->nranges; r++)
+		if (addr >= u->ranges[r].start && addr < u->ranges[r].end)
+			return &u->ranges[r];
+	return NULL;
 }
 
 static long insn_index(const struct ts_unit *u, uint64_t addr)
 {
-	size_t lo = 0, hi = u->n;
+	const struct ts_range *r = range_of(u, addr);
+	if (!r)
+		return -1;
+	size_t lo = r->first, hi = (size_t)(r + 1 < u->ranges + u->nranges ? r[1].first : u->n);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (u->insns[mid].addr < addr)
@@ -105,22 +141,27 @@ static long insn_index(const struct ts_unit *u, uint64_t addr)
 	return lo < u->n && u->insns[lo].addr == addr ? (long)lo : -1;
 }
 
-static bool in_unit(const struct ts_unit *u, uint64_t addr)
+/*
+ * Is addr code of this unit? The function's own entry is a call or tail call (recursion),
+ * never an internal edge. A fragment known only from its CFI (stripped files) becomes part of
+ * the unit when control reaches it.
+ */
+static bool in_unit(struct ts_unit *u, uint64_t addr)
 {
-	/* the function's own entry is a call or tail call (recursion), never an internal edge */
-	if (addr == u->img->funcs[u->func].addr)
+	const struct ts_func *fn = &u->img->funcs[u->func];
+	if (addr == fn->addr)
 		return false;
-	if (!u->n || addr < u->insns[0].addr)
+	if (range_of(u, addr))
+		return true;
+	int g = ts_image_func_at(u->img, addr);
+	if (g < 0 || g == u->func || !(u->img->funcs[g].flags & TS_FUNC_FRAGMENT) ||
+	    (u->img->funcs[g].parent != -1 && u->img->funcs[g].parent != u->func) || u->nranges >= 64)
 		return false;
-	long lo = 0, hi = (long)u->n - 1;
-	while (lo < hi) { /* the last instruction starting at or before addr */
-		long mid = (lo + hi + 1) / 2;
-		if (u->insns[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid - 1;
+	if (decode_range(u, u->img->funcs[g].addr, u->img->funcs[g].size)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return false;
 	}
-	return addr < u->insns[lo].addr + u->insns[lo].len;
+	return true;
 }
 
 /* ---- rows ---------------------------------------------------------------------------------- */
@@ -328,7 +369,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
-	const struct ts_insn *in = &u->insns[i];
+	const struct ts_insn insn = u->insns[i]; /* a copy: edges may add fragments to the unit */
+	const struct ts_insn *in = &insn;
 	struct trustack_row before;
 	ts_state_row(a, s, &before);
 
@@ -469,7 +511,10 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
-		if (nr == TS_NORETURN_INFERRED)
+		/* what follows a call that never returns: excused when the compiler could not know
+		 * (inferred), or when it is the lone jump unoptimised code ends a block with */
+		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
+		if (nr == TS_NORETURN_INFERRED || (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP))
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
 		if (nr != TS_RETURNS)
 			return STEP_END;
@@ -586,7 +631,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->rules = rules;
 	u->fp_exempt = fp_rules_exempt(img->funcs[f].name);
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = 0;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = 0;
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
 	int rc = decode_range(u, fn->addr, fn->size);
@@ -594,41 +639,8 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	for (size_t g = 0; !rc && g < img->nfuncs; g++)
 		if (img->funcs[g].parent == f)
 			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
-	/* fragments known only from their CFI (stripped files): those this code jumps to */
-	for (size_t scanned = 0, added = 0; !rc && scanned < u->n && added < 64; scanned++) {
-		const struct ts_insn *in = &u->insns[scanned];
-		if (in->flow != TS_FLOW_JUMP && in->flow != TS_FLOW_JCC)
-			continue;
-		int g = ts_image_func_at(img, in->target);
-		if (g < 0 || g == f || img->funcs[g].addr != in->target ||
-		    !(img->funcs[g].flags & TS_FUNC_FRAGMENT) || img->funcs[g].parent != -1)
-			continue;
-		bool have = false;
-		for (size_t k = 0; k < u->n && !have; k++)
-			have = u->insns[k].addr == in->target;
-		if (!have) {
-			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
-			added++;
-		}
-	}
 	if (rc)
 		return rc;
-	qsort(u->insns, u->n, sizeof(*u->insns), cmp_insn);
-	free(u->last);
-	free(u->row);
-	free(u->wstart);
-	free(u->leader);
-	u->last = malloc(u->n + 1);
-	u->row = malloc((u->n + 1) * sizeof(int32_t));
-	u->wstart = malloc((u->n + 1) * sizeof(int32_t));
-	u->leader = malloc((u->n + 1) * sizeof(int32_t));
-	if (!u->last || !u->row || !u->wstart || !u->leader)
-		return -TRUSTACK_E_NOMEM;
-	for (size_t i = 0; i < u->n; i++) {
-		u->last[i] = (u->insns[i].flags & 0x8000) != 0;
-		u->insns[i].flags &= 0x7fff;
-		u->row[i] = u->wstart[i] = u->leader[i] = -1;
-	}
 	if (!u->n)
 		return 0;
 	long e = insn_index(u, fn->addr);
@@ -657,6 +669,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
+	free(u->ranges);
 	free(u->states);
 	free(u->rows);
 	free(u->work);
