@@ -79,7 +79,8 @@ static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 static struct ts_val byte_bound(struct ts_val v)
 {
 	if (v.kind == V_SYM && v.esize == 1)
-		return (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = 255, .aux = v.off + 1 };
+		return (struct ts_val){ .kind = V_RANGE, .esize = 1, .flags = TS_VF_IMPLICIT, .count = 255,
+					.aux = v.off + 1 };
 	return v;
 }
 
@@ -208,8 +209,10 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	if (i.kind == V_CONST && i.off >= 0 && i.off < 0x10000 && i.off % m->size == 0) {
 		e.off += i.off; /* a known index: the one entry it selects */
 		e.count = 1;
-	} else if (i.kind == V_RANGE && !i.reg && i.esize == m->size)
+	} else if (i.kind == V_RANGE && !i.reg && i.esize == m->size) {
 		e.count = i.count + 1;
+		e.flags |= i.flags & TS_VF_IMPLICIT;
+	}
 	else if (i.kind == V_RANGE || i.kind == V_UNK)
 		e.count = 0; /* unbounded: the jump that uses it will be reported */
 	else

@@ -29,6 +29,7 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
+#define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: bound only by the index's width (a byte), no compare */
 
 struct ts_val {
 	uint8_t kind;

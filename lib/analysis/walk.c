@@ -317,6 +317,34 @@ static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const stru
 		     "sibling call to %s with modified stack frame: %s", what, why);
 }
 
+static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, uint64_t *target)
+{
+	uint64_t raw, ea = (uint64_t)v.off + (uint64_t)e * v.esize;
+	if (!ts_image_read(u->img, ea, v.esize, &raw))
+		return false;
+	if (v.kind == V_JTSUM) {
+		int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
+					 : (int64_t)raw;
+		*target = (uint64_t)(v.aux + d);
+	} else {
+		*target = raw;
+	}
+	return true;
+}
+
+/* A table entry may also be a tail call: the start of another function. */
+static bool function_start(const struct ts_unit *u, uint64_t addr)
+{
+	int g = ts_image_func_at(u->img, addr);
+	return g >= 0 && u->img->funcs[g].addr == addr && !(u->img->funcs[g].flags & TS_FUNC_FRAGMENT);
+}
+
+/*
+ * Follow every entry of a jump table, or report it: a table is never partly followed. With a
+ * bound that only comes from the index's width (a byte, no compare: the compiler knew a
+ * smaller range), the table ends at the first entry that is not code of the function: the
+ * real entries come first, so none is dropped.
+ */
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
 	if (!v.count) {
@@ -325,40 +353,34 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		     (unsigned long long)ts_image_report_addr(u->img, (uint64_t)v.off, NULL));
 		return;
 	}
-	for (uint32_t e = 0; e < v.count; e++) {
-		uint64_t raw, target;
+	uint32_t count = v.count;
+	for (uint32_t e = 0; e < count; e++) {
+		uint64_t target;
+		bool readable = table_target(u, v, e, &target);
+		bool ok = readable && (in_unit(u, target) || function_start(u, target));
+		if (ok)
+			continue;
+		if ((v.flags & TS_VF_IMPLICIT) && e > 0) {
+			count = e;
+			break;
+		}
 		uint64_t ea = (uint64_t)v.off + (uint64_t)e * v.esize;
-		if (!ts_image_read(u->img, ea, v.esize, &raw)) {
-			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
-			     "jump table entry %u at 0x%llx is not readable", e,
+		if (!readable)
+			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "jump table entry %u at 0x%llx is not readable", e,
 			     (unsigned long long)ts_image_report_addr(u->img, ea, NULL));
-			return;
-		}
-		if (v.kind == V_JTSUM) {
-			int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
-						 : (int64_t)raw;
-			target = (uint64_t)(v.aux + d);
-		} else {
-			target = raw;
-		}
-		if (!in_unit(u, target)) {
+		else
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 			     "jump table entry %u leads outside the function (0x%llx): table only partly resolved", e,
 			     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
-			return;
-		}
+		return;
 	}
-	for (uint32_t e = 0; e < v.count; e++) {
-		uint64_t raw, target;
-		ts_image_read(u->img, (uint64_t)v.off + (uint64_t)e * v.esize, v.esize, &raw);
-		if (v.kind == V_JTSUM) {
-			int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
-						 : (int64_t)raw;
-			target = (uint64_t)(v.aux + d);
-		} else {
-			target = raw;
-		}
-		edge(u, in->addr, target, s);
+	for (uint32_t e = 0; e < count; e++) {
+		uint64_t target;
+		table_target(u, v, e, &target);
+		if (in_unit(u, target))
+			edge(u, in->addr, target, s);
+		else
+			sibling_call(u, in, s, name_at(u, target));
 	}
 }
 
