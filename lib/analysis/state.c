@@ -261,6 +261,26 @@ static struct ts_val remembered_load(struct ts_state *s, const struct ts_mem *m)
 	return v;
 }
 
+/* A store through m: forget remembered loads it may overwrite. Same base and index, disjoint
+ * offsets (two fields of one structure) cannot alias; anything else may. */
+static void forget_loads(struct ts_state *s, const struct ts_mem *m)
+{
+	struct ts_load k;
+	bool keyed = load_key(s, m, &k);
+	for (int i = 0; i < s->nloads;) {
+		const struct ts_load *l = &s->loads[i];
+		bool disjoint = keyed && val_eq(&l->base, &k.base) && val_eq(&l->index, &k.index) &&
+				l->scale == k.scale && m->size &&
+				(l->disp + l->size <= k.disp || k.disp + m->size <= l->disp);
+		if (disjoint) {
+			i++;
+			continue;
+		}
+		memmove(&s->loads[i], &s->loads[i + 1], sizeof(s->loads[0]) * (size_t)(s->nloads - i - 1));
+		s->nloads--;
+	}
+}
+
 static struct ts_val load(const struct ts_image *img, struct ts_state *s, const struct ts_mem *m)
 {
 	struct ts_val addr = ts_state_addr(s, m);
@@ -374,7 +394,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			if (is_anchor(&addr))
 				slot_store(s, addr.kind, addr.off, u->mem.size ? u->mem.size : 8, src);
 			else
-				s->nloads = 0; /* memory off the stack changed: forget remembered loads */
+				forget_loads(s, &u->mem); /* memory off the stack changed */
 			break;
 		}
 		case TS_UOP_CONST:

@@ -154,8 +154,13 @@ static bool in_unit(struct ts_unit *u, uint64_t addr)
 	if (range_of(u, addr))
 		return true;
 	int g = ts_image_func_at(u->img, addr);
-	if (g < 0 || g == u->func || !(u->img->funcs[g].flags & TS_FUNC_FRAGMENT) ||
-	    (u->img->funcs[g].parent != -1 && u->img->funcs[g].parent != u->func) || u->nranges >= 64)
+	if (g < 0 || g == u->func || u->nranges >= 64)
+		return false;
+	const struct ts_func *fg = &u->img->funcs[g];
+	bool fragment = (fg->flags & TS_FUNC_FRAGMENT) && (fg->parent == -1 || fg->parent == u->func);
+	/* code known only from an FDE, entered in its middle: a tail call would go to its start */
+	bool entered_mid = (fg->flags & TS_FUNC_FROM_FDE) && addr != fg->addr;
+	if (!fragment && !entered_mid)
 		return false;
 	if (decode_range(u, u->img->funcs[g].addr, u->img->funcs[g].size)) {
 		u->err = -TRUSTACK_E_NOMEM;

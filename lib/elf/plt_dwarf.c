@@ -1,8 +1,7 @@
 /*
  * plt_dwarf.c - what the analysis needs that is not in the symbol table:
  *  - PLT stubs of linked files (a call to a stub is a call to the symbol of its GOT slot);
- *  - functions that DWARF marks DW_AT_noreturn (declarations of external ones included);
- *  - which FDE-only functions are fragments (the CFI at their start is not a function entry).
+ *  - functions that DWARF marks DW_AT_noreturn (declarations of external ones included).
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -136,44 +135,4 @@ void ts_image_load_dwarf_noreturn(struct ts_image *img)
 	dwfl_end(dwfl);
 	if (img->nnoreturn_names)
 		qsort(img->noreturn_names, img->nnoreturn_names, sizeof(char *), cmp_str);
-}
-
-/*
- * In a stripped file gcc's .cold parts have no symbol, only an FDE. The CFI at the start of a
- * real function says CFA = rsp+8 (the return address was just pushed); a fragment starts
- * inside its parent's frame. Mark such FDE functions as fragments: they are analysed as part
- * of the functions that jump to them, with the state those jumps carry.
- */
-void ts_image_mark_fde_fragments(struct ts_image *img)
-{
-	bool any = false;
-	for (size_t i = 0; i < img->nfuncs && !any; i++)
-		any = (img->funcs[i].flags & TS_FUNC_FROM_FDE) != 0;
-	if (!any || img->rel)
-		return;
-	Dwarf_CFI *cfi = dwarf_getcfi_elf(img->elf);
-	if (!cfi)
-		return;
-	for (size_t i = 0; i < img->nfuncs; i++) {
-		struct ts_func *f = &img->funcs[i];
-		if (!(f->flags & TS_FUNC_FROM_FDE))
-			continue;
-		Dwarf_Frame *frame = NULL;
-		Dwarf_Op *ops = NULL;
-		size_t nops = 0;
-		if (dwarf_cfi_addrframe(cfi, f->addr, &frame) != 0)
-			continue;
-		if (dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 &&
-		    ops[0].atom == DW_OP_bregx && ops[0].number == img->arch->sp &&
-		    (int64_t)ops[0].number2 == -img->arch->entry_sp_offset) {
-			free(frame);
-			continue; /* CFA = sp + 8: a function entry */
-		}
-		if (nops >= 1) {
-			f->flags |= TS_FUNC_FRAGMENT;
-			f->parent = -1; /* found by the jumps into it */
-		}
-		free(frame);
-	}
-	dwarf_cfi_end(cfi);
 }
