@@ -146,7 +146,7 @@ static long insn_index(const struct ts_unit *u, uint64_t addr)
  * never an internal edge. A fragment known only from its CFI (stripped files) becomes part of
  * the unit when control reaches it.
  */
-static bool in_unit(struct ts_unit *u, uint64_t addr)
+static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 {
 	const struct ts_func *fn = &u->img->funcs[u->func];
 	if (addr == fn->addr)
@@ -159,7 +159,7 @@ static bool in_unit(struct ts_unit *u, uint64_t addr)
 	const struct ts_func *fg = &u->img->funcs[g];
 	bool fragment = (fg->flags & TS_FUNC_FRAGMENT) && (fg->parent == -1 || fg->parent == u->func);
 	/* code known only from an FDE, entered in its middle: a tail call would go to its start */
-	bool entered_mid = (fg->flags & TS_FUNC_FROM_FDE) && addr != fg->addr;
+	bool entered_mid = allow_mid && (fg->flags & TS_FUNC_FROM_FDE) && addr != fg->addr;
 	if (!fragment && !entered_mid)
 		return false;
 	if (decode_range(u, u->img->funcs[g].addr, u->img->funcs[g].size)) {
@@ -168,6 +168,8 @@ static bool in_unit(struct ts_unit *u, uint64_t addr)
 	}
 	return true;
 }
+
+static bool in_unit(struct ts_unit *u, uint64_t addr) { return adopt(u, addr, true); }
 
 /* ---- rows ---------------------------------------------------------------------------------- */
 
@@ -362,7 +364,9 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		bool readable = table_target(u, v, e, &target);
-		bool ok = readable && (in_unit(u, target) || function_start(u, target));
+		/* a direct jump into the middle of FDE-only code is believed; a table entry is not,
+		 * since past the end of a table with an implicit bound lies anything */
+		bool ok = readable && (adopt(u, target, false) || function_start(u, target));
 		if (ok)
 			continue;
 		if ((v.flags & TS_VF_IMPLICIT) && e > 0) {
