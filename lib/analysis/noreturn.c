@@ -1,9 +1,10 @@
 /*
  * noreturn.c - which calls never return.
  *
- * Three sources, in order: a list of userspace functions that never return (libc, libstdc++,
- * the C++ ABI), the names DWARF marks DW_AT_noreturn, and inference inside the file: a function
- * none of whose paths reaches a return or a tail call to a function that returns.
+ * Four sources, in order: a list of userspace functions that never return (libc, libstdc++,
+ * the C++ ABI), the names DWARF marks DW_AT_noreturn, inference inside the file (a function
+ * none of whose paths reaches a return or a tail call to a function that returns), and the
+ * compiler's layout (a callee that ends two or more functions: nothing was emitted after it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,9 @@ enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, c
 	int f = ts_image_func_at(img, target);
 	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, 0))
 		return name_noreturn(img, img->funcs[f].name) ? TS_NORETURN_KNOWN : TS_NORETURN_INFERRED;
+	/* the compiler's layout: calls to it end two or more functions */
+	if (target && ts_image_tail_call_count(img, target) >= 2)
+		return TS_NORETURN_INFERRED;
 	return TS_RETURNS;
 }
 

@@ -483,6 +483,49 @@ static bool is_fragment_name(const char *name, size_t *plen)
 	return true;
 }
 
+static int cmp_u64p(const void *a, const void *b)
+{
+	return cmp_u64(*(const uint64_t *)a, *(const uint64_t *)b);
+}
+
+/*
+ * Compilers emit nothing after a call that never returns, so such calls often end a function
+ * (or a .cold part). Record the targets of functions' last bytes that read as `call rel32`:
+ * a target that ends several functions never returns, even when its code cannot show it
+ * (glibc's _Unwind_Resume wrapper ends in a jump through a mangled pointer).
+ */
+static void collect_tail_calls(struct ts_image *img)
+{
+	img->tail_calls = malloc((img->nfuncs ? img->nfuncs : 1) * sizeof(uint64_t));
+	if (!img->tail_calls)
+		return;
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		const struct ts_func *f = &img->funcs[i];
+		uint64_t v;
+		if (f->size < 5 || !ts_image_read(img, f->addr + f->size - 5, 1, &v) || v != 0xe8 ||
+		    !ts_image_read(img, f->addr + f->size - 4, 4, &v))
+			continue;
+		img->tail_calls[img->ntail_calls++] = f->addr + f->size + (uint64_t)(int64_t)(int32_t)v;
+	}
+	qsort(img->tail_calls, img->ntail_calls, sizeof(uint64_t), cmp_u64p);
+}
+
+size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target)
+{
+	size_t lo = 0, hi = img->ntail_calls;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (img->tail_calls[mid] < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	while (lo + n < img->ntail_calls && img->tail_calls[lo + n] == target)
+		n++;
+	return n;
+}
+
 static int build_functions(struct ts_image *img)
 {
 	img->funcs = calloc(img->nsyms ? img->nsyms : 1, sizeof(*img->funcs));
@@ -552,6 +595,7 @@ static void finish_functions(struct ts_image *img)
 		}
 	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+	collect_tail_calls(img);
 }
 
 int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_image **out, char *err,
@@ -682,6 +726,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->funcs_by_name);
 	free(img->ext);
 	free(img->lsda);
+	free(img->tail_calls);
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	if (img->dec)

@@ -93,6 +93,9 @@ struct ts_image {
 	struct ts_lsda_site *lsda; /* landing pads, sorted by start */
 	size_t nlsda, caplsda;
 
+	uint64_t *tail_calls;      /* targets of calls that end a function (5-byte call rel32), sorted */
+	size_t ntail_calls;
+
 	char **noreturn_names;     /* from DW_AT_noreturn, sorted */
 	size_t nnoreturn_names;
 	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
@@ -114,6 +117,9 @@ bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64
 
 /* The landing pad a throw from the call at addr goes to, or 0. */
 uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
+
+/* How many functions end with a direct call to target (evidence it never returns). */
+size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target);
 
 /* Function containing addr, or -1. */
 int ts_image_func_at(const struct ts_image *img, uint64_t addr);
