@@ -225,7 +225,8 @@ int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *o
 	}
 	pthread_mutex_destroy(&j.lock);
 	int rc = atomic_load(&j.err);
-	qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
+	if (j.nwarns)
+		qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
 	uint64_t emitted = 0;
 	for (size_t i = 0; i < j.nwarns; i++) {
 		if (i && !cmp_fwarn(&j.warns[i], &j.warns[i - 1]))
@@ -303,7 +304,8 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 		rc = ts_unit_analyse(&u, img, (int)f, rules);
 		if (rc)
 			break;
-		qsort(u.warns, u.nwarns, sizeof(*u.warns), cmp_uwarn);
+		if (u.nwarns)
+			qsort(u.warns, u.nwarns, sizeof(*u.warns), cmp_uwarn);
 		for (size_t i = 0; i < u.nwarns; i++)
 			if (on_warning && !(i && !cmp_uwarn(&u.warns[i], &u.warns[i - 1])))
 				emit(img, &u.warns[i], on_warning, ctx);

@@ -158,11 +158,17 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	/* the linker's FDEs for PLT stubs: stubs are not functions with the usual entry state */
 	if (!strncmp(s->name, ".plt", 4))
 		return 0;
-	/* covered by a symbol? (functions are not sorted yet: linear check of the symbol ones) */
-	for (size_t i = 0; i < img->nsyms; i++) {
-		const struct ts_symbol *y = &img->syms[i];
-		if (y->addr > start)
-			break;
+	/* covered by a function symbol? (symbols are sorted by address; look at the few before) */
+	size_t lo = 0, hi = img->nsyms;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (img->syms[mid].addr <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = 0; k < 32 && lo > k; k++) {
+		const struct ts_symbol *y = &img->syms[lo - 1 - k];
 		if ((y->type == STT_FUNC || y->type == STT_GNU_IFUNC) && start < y->addr + (y->size ? y->size : 1))
 			return 0;
 	}
@@ -173,14 +179,13 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 			return -TRUSTACK_E_NOMEM;
 		img->funcs = n;
 	}
-	char *name = malloc(32);
+	char *buf = malloc(32);
+	if (!buf)
+		return -TRUSTACK_E_NOMEM;
+	snprintf(buf, 32, "fde@0x%llx", (unsigned long long)(img->rel ? start - s->addr : start));
+	const char *name = ts_image_own_name(img, buf);
 	if (!name)
 		return -TRUSTACK_E_NOMEM;
-	snprintf(name, 32, "fde@0x%llx", (unsigned long long)(img->rel ? start - s->addr : start));
-	if (ts_image_add_ext(img, 0, name)) { /* keeps ownership in the ext list; addr 0 is never looked up */
-		free(name);
-		return -TRUSTACK_E_NOMEM;
-	}
 	struct ts_func *f = &img->funcs[img->nfuncs++];
 	memset(f, 0, sizeof(*f));
 	f->name = name;

@@ -77,9 +77,27 @@ int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name)
 	return 0;
 }
 
+/* Keep a name the image made; returns it, or NULL (and frees it) when out of memory. */
+const char *ts_image_own_name(struct ts_image *img, char *name)
+{
+	if (img->nowned == img->capowned) {
+		size_t cap = img->capowned ? img->capowned * 2 : 64;
+		char **n = realloc(img->owned_names, cap * sizeof(char *));
+		if (!n) {
+			free(name);
+			return NULL;
+		}
+		img->owned_names = n;
+		img->capowned = cap;
+	}
+	img->owned_names[img->nowned++] = name;
+	return name;
+}
+
 void ts_image_sort_ext(struct ts_image *img)
 {
-	qsort(img->ext, img->next, sizeof(*img->ext), cmp_ext);
+	if (img->next)
+		qsort(img->ext, img->next, sizeof(*img->ext), cmp_ext);
 	img->nsorted = img->next;
 }
 
@@ -340,7 +358,8 @@ static int load_symbols(struct ts_image *img, uint64_t **symaddr_out, size_t *ns
 		t->bind = GELF_ST_BIND(s.st_info);
 		t->sec = s.st_shndx;
 	}
-	qsort(img->syms, img->nsyms, sizeof(*img->syms), cmp_sym);
+	if (img->nsyms)
+		qsort(img->syms, img->nsyms, sizeof(*img->syms), cmp_sym);
 	*symaddr_out = symaddr;
 	*nsym_out = n;
 	*symdata_out = d;
@@ -507,7 +526,8 @@ static void collect_tail_calls(struct ts_image *img)
 			continue;
 		img->tail_calls[img->ntail_calls++] = f->addr + f->size + (uint64_t)(int64_t)(int32_t)v;
 	}
-	qsort(img->tail_calls, img->ntail_calls, sizeof(uint64_t), cmp_u64p);
+	if (img->ntail_calls)
+		qsort(img->tail_calls, img->ntail_calls, sizeof(uint64_t), cmp_u64p);
 }
 
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target)
@@ -563,7 +583,8 @@ static int build_functions(struct ts_image *img)
 /* Sizes of zero become "up to the next function or the section end"; overlaps are trimmed. */
 static void finish_functions(struct ts_image *img)
 {
-	qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
+	if (img->nfuncs)
+		qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
 	for (size_t i = 0; i < img->nfuncs; i++) {
 		struct ts_func *f = &img->funcs[i];
 		const struct ts_section *s = &img->secs[f->sec];
@@ -718,6 +739,9 @@ void ts_image_close(struct ts_image *img)
 		free(img->secs[i].owned);
 	for (size_t i = 0; i < img->nnoreturn_names; i++)
 		free(img->noreturn_names[i]);
+	for (size_t i = 0; i < img->nowned; i++)
+		free(img->owned_names[i]);
+	free(img->owned_names);
 	free(img->noreturn_names);
 	free(img->secs);
 	free(img->by_addr);

@@ -93,6 +93,9 @@ struct ts_image {
 	struct ts_lsda_site *lsda; /* landing pads, sorted by start */
 	size_t nlsda, caplsda;
 
+	char **owned_names;        /* names we made (fde@ADDR), freed with the image */
+	size_t nowned, capowned;
+
 	uint64_t *tail_calls;      /* targets of calls that end a function (5-byte call rel32), sorted */
 	size_t ntail_calls;
 
@@ -137,6 +140,7 @@ const char *ts_image_got_name(const struct ts_image *img, uint64_t slot);
 uint64_t ts_image_report_addr(const struct ts_image *img, uint64_t addr, const char **secname);
 
 /* Internal helpers shared by the loaders. */
+const char *ts_image_own_name(struct ts_image *img, char *name);
 int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name);
 void ts_image_sort_ext(struct ts_image *img);
 int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen);
