@@ -9,6 +9,10 @@
 
 static const struct ts_val UNK = { 0 };
 
+/* Machine arithmetic wraps; C's signed arithmetic must not overflow. */
+static int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static int64_t wmul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
+
 static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST, .off = c }; }
 static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
@@ -47,11 +51,11 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 	if (x.kind == V_CONST && x.off == 0)
 		return y;
 	if (y.kind == V_CONST && is_anchor(&x))
-		return vrel(x.kind, x.off + y.off);
+		return vrel(x.kind, wadd(x.off, y.off));
 	if (x.kind == V_CONST && is_anchor(&y))
-		return vrel(y.kind, x.off + y.off);
+		return vrel(y.kind, wadd(x.off, y.off));
 	if (x.kind == V_CONST && y.kind == V_CONST)
-		return vconst(x.off + y.off);
+		return vconst(wadd(x.off, y.off));
 	if (x.kind == V_JTENT && y.kind == V_CONST) {
 		x.kind = V_JTSUM;
 		x.aux = y.off;
@@ -68,9 +72,9 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 {
 	if (y.kind == V_CONST)
-		return val_add(x, vconst(-y.off));
+		return val_add(x, vconst(wmul(y.off, -1)));
 	if (is_anchor(&x) && y.kind == x.kind)
-		return vconst(x.off - y.off);
+		return vconst(wadd(x.off, wmul(y.off, -1)));
 	return UNK;
 }
 
@@ -90,7 +94,7 @@ static struct ts_val val_scale(struct ts_val v, unsigned scale)
 		return v;
 	v = byte_bound(v);
 	if (v.kind == V_CONST)
-		return vconst(v.off * (int64_t)scale);
+		return vconst(wmul(v.off, (int64_t)scale));
 	if (v.kind == V_RANGE && !v.reg && (unsigned)v.esize * scale <= 255) {
 		v.esize = (uint8_t)(v.esize * scale);
 		return v;
@@ -203,11 +207,11 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	}
 	if (b.kind != V_CONST)
 		return UNK;
-	struct ts_val e = { .kind = V_JTENT, .esize = m->size, .off = b.off + m->disp };
+	struct ts_val e = { .kind = V_JTENT, .esize = m->size, .off = wadd(b.off, m->disp) };
 	if (m->sext)
 		e.flags |= TS_VF_SEXT;
 	if (i.kind == V_CONST && i.off >= 0 && i.off < 0x10000 && i.off % m->size == 0) {
-		e.off += i.off; /* a known index: the one entry it selects */
+		e.off = wadd(e.off, i.off); /* a known index: the one entry it selects */
 		e.count = 1;
 	} else if (i.kind == V_RANGE && !i.reg && i.esize == m->size) {
 		e.count = i.count + 1;
