@@ -60,17 +60,11 @@ struct ts_load {
 	struct ts_val v;  /* what was loaded: a SYM, or the RANGE a comparison made of it */
 };
 
-enum ts_state_flag {
-	TS_SF_FRAME_LIVE = 1,   /* the frame pointer was set up on this path and not torn down */
-	TS_SF_FP_REPORTED = 2,  /* an fp-rule warning was given on this path: do not repeat it */
-};
-
 struct ts_state {
 	struct ts_val regs[TS_MAX_REGS];
 	struct ts_slot slots[TS_MAX_SLOTS];
 	struct ts_load loads[TS_MAX_LOADS];
 	uint8_t nslots, nloads;
-	uint8_t flags;
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;

@@ -40,6 +40,8 @@ static bool abandons_path(enum trustack_warning_kind kind)
 
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
+	if (!u->reporting)
+		return; /* converging: states are not final yet */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
 	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
@@ -419,6 +421,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	}
 
 	bool fp_est_before = ts_state_frame_established(a, s);
+	const struct ts_val fp_before = s->regs[a->fp];
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
@@ -436,23 +439,20 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 	}
 	if (fp_written(a, in)) {
-		bool est = ts_state_frame_established(a, s);
+		/* Report where the frame pointer stops being what it should be: the write that
+		 * destroys an established frame (fp-clobbered) or that reuses the caller's frame
+		 * pointer as a general register (fp-scratch). Later writes of a value that is
+		 * already neither were reported at that first write. */
 		struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+		bool est = ts_state_frame_established(a, s);
 		bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-		if (est) {
-			s->flags |= TS_SF_FRAME_LIVE;
-		} else if (restored) {
-			s->flags &= (uint8_t)~TS_SF_FRAME_LIVE;
-		} else if (!(s->flags & TS_SF_FP_REPORTED)) {
-			if (fp_est_before || (s->flags & TS_SF_FRAME_LIVE)) {
-				if (report)
-					warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED,
-					     "frame pointer overwritten while it holds the frame");
-			} else if (report) {
+		bool was_orig = !memcmp(&fp_before, &orig, sizeof(orig));
+		if (!est && !restored && report) {
+			if (fp_est_before)
+				warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
+			else if (was_orig)
 				warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
 				     "frame pointer used as a general register in a function without a frame");
-			}
-			s->flags |= TS_SF_FP_REPORTED;
 		}
 	}
 
@@ -526,9 +526,10 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 				edge(u, in->addr, in->target, s);
 			return STEP_END;
 		}
-		/* every frameless call is reported, except after the frame pointer was reported
-		 * clobbered on this path (that one report explains the calls that follow) */
-		if (report && !ts_state_frame_established(a, s) && !(s->flags & TS_SF_FP_REPORTED))
+		/* every frameless call is reported, except while the frame pointer holds something
+		 * else than the caller's: the fp-clobbered/fp-scratch report explains those calls */
+		struct ts_val orig_fp = { .kind = V_ORIG, .reg = a->fp };
+		if (report && !ts_state_frame_established(a, s) && !memcmp(&s->regs[a->fp], &orig_fp, sizeof(orig_fp)))
 			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 			     name ? name : "an indirect target");
 		uint64_t lp = ts_image_landing_pad(u->img, in->addr);
@@ -586,6 +587,9 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->wstart[i] = start;
 		if (step(u, i, &s, true) == STEP_END)
 			return;
+		if (u->wstart[i] != start)
+			return; /* an edge of this very instruction made a join point upstream: the walk
+				 * from there owns the rest of this run now (a loop's back edge) */
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
@@ -681,7 +685,19 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	ts_state_entry(u->a, &entry);
 	u->leader[e] = new_state(u, &entry);
 	push_work(u, (int32_t)e);
+	/* Converge first: a state seen on an early round (a loop taken once) is not the final
+	 * one, and rules checked against it would be wrong. Then walk every run once more from
+	 * the final states, reporting. */
+	u->reporting = false;
 	while (u->nwork && !u->err) {
+		int32_t i = u->work[--u->nwork];
+		walk(u, i);
+	}
+	u->reporting = true;
+	for (size_t i = 0; i < u->n && !u->err; i++)
+		if (u->leader[i] >= 0)
+			walk(u, (int32_t)i);
+	while (u->nwork && !u->err) { /* only if the reporting walk still changed a state */
 		int32_t i = u->work[--u->nwork];
 		walk(u, i);
 	}
