@@ -87,6 +87,13 @@ enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, c
 	int f = ts_image_func_at(img, target);
 	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, 0))
 		return name_noreturn(img, img->funcs[f].name) ? TS_NORETURN_KNOWN : TS_NORETURN_INFERRED;
+	/* a call through the PLT to a function defined in this very file (an interposable
+	 * symbol of a shared library): its code is here to look at */
+	if (name && (f < 0 || img->funcs[f].addr != target)) {
+		int d = ts_image_func_by_name(img, name);
+		if (d >= 0 && !(img->funcs[d].flags & TS_FUNC_WEAK) && func_noreturn(img, d, 0))
+			return TS_NORETURN_INFERRED;
+	}
 	/* the compiler's layout: calls to it end two or more functions */
 	if (target && ts_image_tail_call_count(img, target) >= 2)
 		return TS_NORETURN_INFERRED;

@@ -321,6 +321,9 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 	if (m->size < 8 && !m->sext) {
 		r = fresh(s);
 		r.esize = m->size; /* movzbl/movzwl/32-bit loads zero the upper bytes */
+	} else if (m->size == 4 && m->sext) {
+		r = fresh(s);
+		r.flags |= TS_VF_S32; /* movslq */
 	}
 	return r;
 }
@@ -371,6 +374,10 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == 0; /* -2^k */
 			if (src.kind == V_CONST)
 				r = vconst(src.off & u->imm);
+			else if (u->imm >= 0 && u->imm <= 0xffff && !is_anchor(&src))
+				/* x & mask is at most mask: a bound (clang -O0 switches on masked values) */
+				r = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)u->imm,
+						     .aux = fresh(s).off + 1 /* an identity, for later compares */ };
 			else if (is_anchor(&src) && align_mask) {
 				/* a new alignment anchor: what was relative to the old one is forgotten */
 				for (unsigned i = 0; i < TS_MAX_REGS; i++)
@@ -412,8 +419,10 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		}
 		case TS_UOP_SEXT32:
-			if (src.kind == V_SYM)
-				src = UNK;
+			if (src.kind == V_SYM) {
+				src = fresh(s);
+				src.flags |= TS_VF_S32;
+			}
 			else if (src.kind == V_JTENT && src.esize == 4)
 				src.flags |= TS_VF_SEXT;
 			else if (src.kind == V_CONST)
@@ -457,10 +466,10 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 	return prob;
 }
 
-void ts_state_after_call(const struct ts_arch *a, struct ts_state *s)
+void ts_state_after_call(const struct ts_arch *a, struct ts_state *s, uint64_t mask)
 {
 	for (unsigned r = 0; r < a->nregs; r++)
-		if ((a->call_clobbered >> r) & 1)
+		if ((mask >> r) & 1)
 			s->regs[r] = fresh(s);
 	s->cmp_kind = TS_CMP_CLOBBER;
 	s->nloads = 0;
@@ -522,7 +531,10 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	for (unsigned i = 0; i < nv; i++) {
 		struct ts_val *v = vals[i];
 		if (v->kind == V_SYM && v->off == id) {
-			bool whole = w == 8 || (w == 4 && (v->flags & TS_VF_Z32)) || (v->esize && v->esize <= w);
+			/* a value sign-extended from 32 bits whose low 32 bits are at most n < 2^31
+			 * is at most n */
+			bool s32 = w == 4 && (v->flags & TS_VF_S32) && max < 0x80000000ll;
+			bool whole = w == 8 || (w == 4 && (v->flags & TS_VF_Z32)) || (v->esize && v->esize <= w) || s32;
 			*v = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max,
 					      .reg = (uint8_t)(whole ? 0 : w), .aux = id + 1 };
 		} else if (v->kind == V_RANGE && v->aux == id + 1 && v->esize == 1) {

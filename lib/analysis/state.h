@@ -29,6 +29,7 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
+#define TS_VF_S32 8  /* SYM: sign-extended from its low 32 bits (movslq) */
 #define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: bound only by the index's width (a byte), no compare */
 
 struct ts_val {
@@ -84,8 +85,8 @@ void ts_state_entry(const struct ts_arch *a, struct ts_state *s);
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img,
 				     struct ts_state *s, const struct ts_insn *in);
 
-/* Effects of a call that returns: caller-saved registers are lost. */
-void ts_state_after_call(const struct ts_arch *a, struct ts_state *s);
+/* Effects of a call that returns: the registers in mask (caller-saved ones) are lost. */
+void ts_state_after_call(const struct ts_arch *a, struct ts_state *s, uint64_t mask);
 
 /* Refine s for the edge of a conditional jump (taken or not) using the last comparison. */
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken);

@@ -61,6 +61,10 @@ enum ts_noreturn {
 	TS_NORETURN_INFERRED, /* inferred from the callee's code: the compiler may not know */
 };
 
+/* Registers a call to target may change: the ABI's caller-saved set, or fewer for a function
+ * of this file whose code shows it (gcc -fipa-ra relies on that). */
+uint64_t ts_call_clobbers(const struct ts_image *img, uint64_t target);
+
 /* Does a call to target (named name, may be NULL) never return, and how do we know? */
 enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name);
 

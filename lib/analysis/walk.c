@@ -537,7 +537,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			/* an exception thrown through this call resumes at the landing pad with the
 			 * frame as after a return (the unwinder restores the callee-saved registers) */
 			struct ts_state t = *s;
-			ts_state_after_call(a, &t);
+			ts_state_after_call(a, &t, a->call_clobbered);
 			if (in_unit(u, lp))
 				edge(u, in->addr, lp, &t);
 		}
@@ -550,7 +550,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
 		if (nr != TS_RETURNS)
 			return STEP_END;
-		ts_state_after_call(a, s);
+		ts_state_after_call(a, s, in->flow == TS_FLOW_CALL ? ts_call_clobbers(u->img, in->target) : a->call_clobbered);
 		return STEP_NEXT;
 	}
 	default:
@@ -649,14 +649,16 @@ static void find_unreachable(struct ts_unit *u)
 }
 
 /*
- * The C library's start-up code linked into every program: _start must clear the frame pointer
- * (the psABI's end-of-chain marker), and _init/_fini come from crti.o, built without frames.
- * The program's authors cannot change them, so the frame-pointer rules skip them; the stack
- * rules still apply.
+ * Code the program's authors cannot change, so the frame-pointer rules skip it (the stack
+ * rules still apply): the C library's start-up code linked into every program (_start must
+ * clear the frame pointer, the psABI's end-of-chain marker; _init/_fini come from crti.o,
+ * built without frames), and clang's __clang_call_terminate, which clang emits without a
+ * frame even with -fno-omit-frame-pointer (it calls __cxa_begin_catch, then std::terminate).
  */
 static bool fp_rules_exempt(const char *name)
 {
-	return !strcmp(name, "_start") || !strcmp(name, "_init") || !strcmp(name, "_fini");
+	return !strcmp(name, "_start") || !strcmp(name, "_init") || !strcmp(name, "_fini") ||
+	       !strcmp(name, "__clang_call_terminate");
 }
 
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)

@@ -616,6 +616,7 @@ static void finish_functions(struct ts_image *img)
 		}
 	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+	img->clobber_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint64_t));
 	collect_tail_calls(img);
 }
 
@@ -753,6 +754,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->tail_calls);
 	free(img->got);
 	free((void *)img->noreturn_memo);
+	free((void *)img->clobber_memo);
 	if (img->dec)
 		img->arch->decoder_free(img->dec);
 	if (img->elf)

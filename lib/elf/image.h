@@ -102,6 +102,7 @@ struct ts_image {
 	char **noreturn_names;     /* from DW_AT_noreturn, sorted */
 	size_t nnoreturn_names;
 	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
+	_Atomic uint64_t *clobber_memo; /* per function: registers it may change (clobbers.c) */
 };
 
 /* Open path; on error returns a negative TRUSTACK_E_* and writes a message into err. */

@@ -332,6 +332,12 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 		}
 		break;
 	case ZYDIS_MNEMONIC_AND:
+		/* a 32-bit and zero-extends, so a non-negative mask bounds the whole register */
+		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+		    b->imm.value.s >= 0) {
+			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
+			return;
+		}
 		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			if (ra == RSP)
 				o->flags |= TS_IF_STACK;
