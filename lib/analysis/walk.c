@@ -396,6 +396,27 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 }
 
 /*
+ * GNU C's computed goto (goto *p, p = &&label): an indirect jump whose target we do not know,
+ * in a function whose labels are stored in data. It may go to any of them, as the compiler
+ * also assumes. A function without such labels makes it a tail call instead.
+ */
+static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	bool any = false;
+	for (size_t r = 0; r < u->nranges; r++) {
+		const uint64_t *refs;
+		size_t n = ts_image_code_refs(u->img, u->ranges[r].start, u->ranges[r].end, &refs);
+		for (size_t k = 0; k < n; k++) {
+			if (refs[k] == u->img->funcs[u->func].addr)
+				continue; /* a pointer to the function itself */
+			edge(u, in->addr, refs[k], s);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
  * Apply instruction i to s, checking the rules when report is set, and send the state along
  * its branch edges. Returns whether the straight run continues to i+1.
  */
@@ -505,7 +526,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			jump_table(u, in, s, v);
 		} else if (v.kind == V_JTENT) {
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
-		} else {
+		} else if (!computed_goto(u, in, s)) {
 			const char *n = indirect_name(u, in, s);
 			sibling_call(u, in, s, n ? n : "an indirect target");
 		}

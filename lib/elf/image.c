@@ -36,6 +36,11 @@ static int cmp_sec_addr(const void *a, const void *b, void *ctx)
 	return cmp_u64(s[*(const uint32_t *)a].addr, s[*(const uint32_t *)b].addr);
 }
 
+static int cmp_u64p(const void *a, const void *b)
+{
+	return cmp_u64(*(const uint64_t *)a, *(const uint64_t *)b);
+}
+
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct ts_symbol *x = a, *y = b;
@@ -370,6 +375,56 @@ nomem:
 	return -TRUSTACK_E_NOMEM;
 }
 
+static void add_code_ref(struct ts_image *img, uint64_t addr)
+{
+	const struct ts_section *s = ts_image_section_at(img, addr);
+	if (!s || !s->exec)
+		return;
+	if (img->ncode_refs == img->capcode_refs) {
+		size_t cap = img->capcode_refs ? img->capcode_refs * 2 : 64;
+		uint64_t *n = realloc(img->code_refs, cap * sizeof(uint64_t));
+		if (!n)
+			return; /* fewer computed-goto targets: their code is then reported, not hidden */
+		img->code_refs = n;
+		img->capcode_refs = cap;
+	}
+	img->code_refs[img->ncode_refs++] = addr;
+}
+
+/* A non-PIE executable has no relocations left: aligned words in data that hold a code
+ * address are the candidates (only those inside the jumping function are ever used). */
+static void scan_code_refs(struct ts_image *img)
+{
+	for (size_t i = 1; i < img->nsecs; i++) {
+		const struct ts_section *s = &img->secs[i];
+		if (!s->data || s->exec || !(s->flags & SHF_ALLOC) || (s->flags & SHF_TLS) || s->type != SHT_PROGBITS)
+			continue;
+		for (uint64_t off = (8 - (s->addr & 7)) & 7; off + 8 <= s->size; off += 8) {
+			uint64_t v;
+			memcpy(&v, s->data + off, 8);
+			if (v && ts_image_section_at(img, v) && ts_image_section_at(img, v)->exec)
+				add_code_ref(img, v);
+		}
+	}
+}
+
+size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
+{
+	size_t a = 0, b = img->ncode_refs;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (img->code_refs[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	size_t n = 0;
+	while (a + n < img->ncode_refs && img->code_refs[a + n] < hi)
+		n++;
+	*first = img->code_refs + a;
+	return n;
+}
+
 /* Apply the relocations of a relocatable object to private copies of the sections. */
 static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size_t nsym, Elf_Data *symdata,
 			     size_t strndx, char *err, size_t errlen)
@@ -440,6 +495,10 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			}
 			img->arch->apply_reloc(type, t->owned + r.r_offset, t->size - r.r_offset,
 					       t->addr + r.r_offset, S, r.r_addend, slot);
+			/* an absolute code address stored in data: an address-taken label (x86-64
+			 * R_X86_64_64); PC-relative entries (jump tables) are not */
+			if (!t->exec && type == 1)
+				add_code_ref(img, S + (uint64_t)r.r_addend);
 		}
 	}
 	if (ngot) {
@@ -480,6 +539,13 @@ static int load_dynamic_got(struct ts_image *img)
 			if (!gelf_getrela(d, (int)k, &r))
 				continue;
 			uint32_t type = GELF_R_TYPE(r.r_info);
+			/* x86-64 RELATIVE 8, aarch64 1027: a code address stored in data */
+			if (type == 8 || type == 1027) {
+				const struct ts_section *at = ts_image_section_at(img, r.r_offset);
+				if (at && !at->exec)
+					add_code_ref(img, (uint64_t)r.r_addend);
+				continue;
+			}
 			/* x86-64 GLOB_DAT 6, JUMP_SLOT 7; aarch64 GLOB_DAT 1025, JUMP_SLOT 1026 */
 			if (type != 6 && type != 7 && type != 1025 && type != 1026)
 				continue;
@@ -502,10 +568,6 @@ static bool is_fragment_name(const char *name, size_t *plen)
 	return true;
 }
 
-static int cmp_u64p(const void *a, const void *b)
-{
-	return cmp_u64(*(const uint64_t *)a, *(const uint64_t *)b);
-}
 
 /*
  * Compilers emit nothing after a call that never returns, so such calls often end a function
@@ -708,6 +770,10 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_i
 		goto bad;
 	}
 	ts_image_sort_ext(img);
+	if (img->ehdr.e_type == ET_EXEC)
+		scan_code_refs(img);
+	if (img->ncode_refs)
+		qsort(img->code_refs, img->ncode_refs, sizeof(uint64_t), cmp_u64p);
 	if ((rc = build_functions(img)))
 		goto bad;
 	img->dec = img->arch->decoder_new();
@@ -752,6 +818,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->ext);
 	free(img->lsda);
 	free(img->tail_calls);
+	free(img->code_refs);
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	free((void *)img->clobber_memo);

@@ -96,6 +96,9 @@ struct ts_image {
 	char **owned_names;        /* names we made (fde@ADDR), freed with the image */
 	size_t nowned, capowned;
 
+	uint64_t *code_refs;       /* code addresses stored in data (address-taken labels), sorted */
+	size_t ncode_refs, capcode_refs;
+
 	uint64_t *tail_calls;      /* targets of calls that end a function (5-byte call rel32), sorted */
 	size_t ntail_calls;
 
@@ -121,6 +124,10 @@ bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64
 
 /* The landing pad a throw from the call at addr goes to, or 0. */
 uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
+
+/* Code addresses in [lo, hi) that data refers to (computed-goto targets), via *first and the
+ * count returned. */
+size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
 
 /* How many functions end with a direct call to target (evidence it never returns). */
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target);
