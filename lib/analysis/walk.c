@@ -282,7 +282,11 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 
 /* ---- one instruction ----------------------------------------------------------------------- */
 
-enum step { STEP_NEXT, STEP_END };
+enum step {
+	STEP_NEXT,
+	STEP_END,
+	STEP_SOFT, /* continues after a call we inferred never returns */
+};
 
 static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
 {
@@ -564,14 +568,20 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
-		/* what follows a call that never returns: excused when the compiler could not know
-		 * (inferred), or when it is the lone jump unoptimised code ends a block with */
+		/* What follows a call that never returns. When only we inferred that, the compiler
+		 * may not have known (an interposable callee, a callee it did not analyse) and
+		 * laid out code after the call that it considers reachable: go on as if the call
+		 * returned; running off the function's end from here is no fall-through (STEP_SOFT).
+		 * After a call the compiler knew never returns, only the lone jump unoptimised
+		 * code ends a block with is expected. */
 		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-		if (nr == TS_NORETURN_INFERRED || (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP))
+		if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
-		if (nr != TS_RETURNS)
+		if (nr == TS_NORETURN_KNOWN)
 			return STEP_END;
 		ts_state_after_call(a, s, in->flow == TS_FLOW_CALL ? ts_call_clobbers(u->img, in->target) : a->call_clobbered);
+		if (nr == TS_NORETURN_INFERRED)
+			return STEP_SOFT;
 		return STEP_NEXT;
 	}
 	default:
@@ -592,6 +602,7 @@ static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s = u->states[u->leader[i]];
 	int32_t start = i;
+	bool soft = false;
 	for (;;) {
 		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
 			/* joins a run walked before: merge there */
@@ -606,14 +617,22 @@ static void walk(struct ts_unit *u, int32_t i)
 		ts_state_row(u->a, &s, &r);
 		u->row[i] = intern_row(u, &r);
 		u->wstart[i] = start;
-		if (step(u, i, &s, true) == STEP_END)
+		enum step st = step(u, i, &s, true);
+		if (st == STEP_END)
 			return;
+		const struct ts_insn *done = &u->insns[i];
+		if (st == STEP_SOFT)
+			soft = true;
+		else if (!(done->flags & (TS_IF_NOP | TS_IF_TRAP)))
+			soft = false;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
 				 * from there owns the rest of this run now (a loop's back edge) */
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
+			if (soft)
+				return; /* the end of a function that ends in a call that never returns */
 			int g = ts_image_func_at(u->img, next);
 			if (g >= 0)
 				warn(u, in->addr, TRUSTACK_W_FALLS_THROUGH, "falls through to next function %s()",
