@@ -711,6 +711,10 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 	}
 	if (o->next_sym > s->next_sym)
 		s->next_sym = o->next_sym; /* not a change of meaning */
+	if (s->soft && !o->soft) {
+		s->soft = false;
+		changed = true;
+	}
 	if (s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) {
 		if (s->cmp_kind != TS_CMP_CLOBBER)
 			changed = true;

@@ -66,6 +66,7 @@ struct ts_state {
 	struct ts_slot slots[TS_MAX_SLOTS];
 	struct ts_load loads[TS_MAX_LOADS];
 	uint8_t nslots, nloads;
+	bool soft;      /* reached only by letting a call we inferred never returns return */
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;

@@ -40,8 +40,8 @@ static bool abandons_path(enum trustack_warning_kind kind)
 
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
-	if (!u->reporting)
-		return; /* converging: states are not final yet */
+	if (!u->reporting || u->quiet)
+		return; /* converging (states are not final yet), or on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
 	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
@@ -268,13 +268,19 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return;
 	}
 	struct ts_state *cur = &u->states[u->leader[t]];
+	if (cur->soft && !s->soft) {
+		*cur = *s; /* a real path replaces what only a soft path brought */
+		push_work(u, (int32_t)t);
+		return;
+	}
 	struct ts_state m = *cur;
 	if (!ts_state_meet(u->a, &m, s, (uint32_t)t))
 		return;
 	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
-		warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
-		return; /* keep the first state: one report, no cascade */
+		if (!s->soft && !cur->soft)
+			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
+		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
 	*cur = m;
 	push_work(u, (int32_t)t);
@@ -282,11 +288,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 
 /* ---- one instruction ----------------------------------------------------------------------- */
 
-enum step {
-	STEP_NEXT,
-	STEP_END,
-	STEP_SOFT, /* continues after a call we inferred never returns */
-};
+enum step { STEP_NEXT, STEP_END };
 
 static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
 {
@@ -401,11 +403,16 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 
 /*
  * GNU C's computed goto (goto *p, p = &&label): an indirect jump whose target we do not know,
- * in a function whose labels are stored in data. It may go to any of them, as the compiler
- * also assumes. A function without such labels makes it a tail call instead.
+ * with a modified frame (so no tail call), in a function whose labels are stored in data. It
+ * may go to any of them, as the compiler also assumes.
  */
 static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
 {
+	/* with the frame as at entry it is a tail call (address-taken labels also include
+	 * absolute switch tables, which must not become targets of an ordinary tail call) */
+	char why[96];
+	if (ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
+		return false;
 	bool any = false;
 	for (size_t r = 0; r < u->nranges; r++) {
 		const uint64_t *refs;
@@ -571,7 +578,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		/* What follows a call that never returns. When only we inferred that, the compiler
 		 * may not have known (an interposable callee, a callee it did not analyse) and
 		 * laid out code after the call that it considers reachable: go on as if the call
-		 * returned; running off the function's end from here is no fall-through (STEP_SOFT).
+		 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
 		 * After a call the compiler knew never returns, only the lone jump unoptimised
 		 * code ends a block with is expected. */
 		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
@@ -581,7 +588,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			return STEP_END;
 		ts_state_after_call(a, s, in->flow == TS_FLOW_CALL ? ts_call_clobbers(u->img, in->target) : a->call_clobbered);
 		if (nr == TS_NORETURN_INFERRED)
-			return STEP_SOFT;
+			s->soft = true;
 		return STEP_NEXT;
 	}
 	default:
@@ -602,7 +609,6 @@ static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s = u->states[u->leader[i]];
 	int32_t start = i;
-	bool soft = false;
 	for (;;) {
 		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
 			/* joins a run walked before: merge there */
@@ -617,21 +623,18 @@ static void walk(struct ts_unit *u, int32_t i)
 		ts_state_row(u->a, &s, &r);
 		u->row[i] = intern_row(u, &r);
 		u->wstart[i] = start;
+		u->quiet = s.soft;
 		enum step st = step(u, i, &s, true);
+		u->quiet = false;
 		if (st == STEP_END)
 			return;
-		const struct ts_insn *done = &u->insns[i];
-		if (st == STEP_SOFT)
-			soft = true;
-		else if (!(done->flags & (TS_IF_NOP | TS_IF_TRAP)))
-			soft = false;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
 				 * from there owns the rest of this run now (a loop's back edge) */
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
-			if (soft)
+			if (s.soft)
 				return; /* the end of a function that ends in a call that never returns */
 			int g = ts_image_func_at(u->img, next);
 			if (g >= 0)
