@@ -567,6 +567,8 @@ struct renaming {
 static void rename_note(struct renaming *rn, const struct ts_val *x, const struct ts_val *y)
 {
 	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
+	if (!xs && !ys)
+		return; /* no identity involved: nothing to pair or to contradict */
 	for (unsigned i = 0; i < rn->n; i++) {
 		bool mk = xs && x->off == rn->k[i], mj = ys && y->off == rn->j[i];
 		if (mk != mj || (mk && (x->flags != y->flags || x->esize != y->esize)))

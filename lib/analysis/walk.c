@@ -224,6 +224,22 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 			 a->reg_name(ry.cfa_reg), ry.cfa_offset);
 		return true;
 	}
+	/* Saved registers can only be lost if the meet dropped a place holding a caller's value:
+	 * check that cheaply before computing locations. */
+	bool dropped = false;
+	for (unsigned r = 0; r < a->nregs && !dropped; r++)
+		dropped = x->regs[r].kind == V_ORIG && m->regs[r].kind != V_ORIG;
+	for (int i = 0; i < x->nslots && !dropped; i++) {
+		if (x->slots[i].v.kind != V_ORIG)
+			continue;
+		bool kept = false;
+		for (int j = 0; j < m->nslots && !kept; j++)
+			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].off == x->slots[i].off &&
+			       m->slots[j].v.kind == V_ORIG && m->slots[j].v.reg == x->slots[i].v.reg;
+		dropped = !kept;
+	}
+	if (!dropped)
+		return false;
 	for (unsigned r = 0; r < a->nregs; r++) {
 		if (!((a->callee_saved >> r) & 1) && r != a->ra)
 			continue;
@@ -619,9 +635,13 @@ static void walk(struct ts_unit *u, int32_t i)
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
 			return;
 		}
-		struct trustack_row r;
-		ts_state_row(u->a, &s, &r);
-		u->row[i] = intern_row(u, &r);
+		if (u->reporting) {
+			struct trustack_row r;
+			ts_state_row(u->a, &s, &r);
+			u->row[i] = intern_row(u, &r);
+		} else {
+			u->row[i] = 0; /* reached; the row itself comes from the final walk */
+		}
 		u->wstart[i] = start;
 		u->quiet = s.soft;
 		enum step st = step(u, i, &s, true);
