@@ -80,18 +80,27 @@ static bool func_noreturn(const struct ts_image *img, int f, int depth)
 	return nr;
 }
 
+static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int depth);
+
 enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name)
+{
+	return noreturn_call(img, target, name, 0);
+}
+
+/* depth: how many calls deep the inference already is (bounded: a long chain of calls must
+ * not exhaust the stack; beyond the bound a callee counts as returning) */
+static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int depth)
 {
 	if (name && name_noreturn(img, name))
 		return TS_NORETURN_KNOWN;
 	int f = ts_image_func_at(img, target);
-	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, 0))
+	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, depth))
 		return name_noreturn(img, img->funcs[f].name) ? TS_NORETURN_KNOWN : TS_NORETURN_INFERRED;
 	/* a call through the PLT to a function defined in this very file (an interposable
 	 * symbol of a shared library): its code is here to look at */
 	if (name && (f < 0 || img->funcs[f].addr != target)) {
 		int d = ts_image_func_by_name(img, name);
-		if (d >= 0 && !(img->funcs[d].flags & TS_FUNC_WEAK) && func_noreturn(img, d, 0))
+		if (d >= 0 && !(img->funcs[d].flags & TS_FUNC_WEAK) && func_noreturn(img, d, depth))
 			return TS_NORETURN_INFERRED;
 	}
 	/* the compiler's layout: calls to it end two or more functions */
@@ -186,7 +195,7 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 				break;
 			}
 			if (in.flow == TS_FLOW_CALL) {
-				if (ts_noreturn_call(img, in.target, ts_image_target_name(img, in.target)))
+				if (noreturn_call(img, in.target, ts_image_target_name(img, in.target), depth + 1))
 					break;
 			} else if (in.flow == TS_FLOW_CALL_IND) {
 				const char *n = (in.treg == TS_REG_NONE && in.tmem.abs) ?

@@ -104,6 +104,8 @@ struct cie_info {
 
 static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64_t off, struct cie_info *ci)
 {
+	if (off >= size)
+		return false; /* a CIE pointer outside the section */
 	struct cursor c = { base + off, base + size, secaddr + off, false };
 	uint64_t len = rd(&c, 4);
 	if (len == 0xffffffffu)

@@ -421,7 +421,7 @@ size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, 
 	size_t n = 0;
 	while (a + n < img->ncode_refs && img->code_refs[a + n] < hi)
 		n++;
-	*first = img->code_refs + a;
+	*first = n ? img->code_refs + a : NULL;
 	return n;
 }
 
