@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The command-line contract: help and usage errors, output formats that parse, -j giving the
+# same report as one thread, directories searched for ELF files only, annotate.
+set -u
+T=${TRUSTACK:-${TS_TOP:-.}/build/trustack}
+top=${TS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+work=${TS_WORK:-/tmp/ts-cli}/cli
+rm -rf "$work"; mkdir -p "$work/dir/sub"
+[ -x "$T" ] || { echo "FAIL cli: trustack binary missing"; exit 1; }
+
+ok() { echo "PASS cli/$1"; }
+bad() { echo "FAIL cli/$1: $2"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "${msg:-condition false}"; fi; }
+
+# a small program with one bug (the demo's checksum.S) and clean C
+gcc -O2 -fno-omit-frame-pointer -c "$top/demo/src/eval.c" -o "$work/dir/eval.o" || exit 1
+gcc -c "$top/demo/src/checksum.S" -o "$work/dir/sub/checksum.o" || exit 1
+echo "not an ELF file" > "$work/dir/notes.txt"
+
+"$T" --help >"$work/h" 2>&1; check help-exit0 test $? -eq 0
+check help-lists-check grep -q "check FILE" "$work/h"
+"$T" check --help >"$work/h" 2>&1; check check-help test $? -eq 0
+check check-help-kinds grep -q "unresolved-indirect-jump" "$work/h"
+"$T" frobnicate >/dev/null 2>&1; check unknown-command-exit2 test $? -eq 2
+"$T" check --rules=nope "$work/dir/eval.o" >/dev/null 2>"$work/e"; check bad-rules-exit2 test $? -eq 2
+check bad-rules-message grep -q "rules must be" "$work/e"
+"$T" check >/dev/null 2>&1; check no-input-exit2 test $? -eq 2
+"$T" check "$work/dir/notes.txt" >/dev/null 2>"$work/e"; check not-elf-exit2 test $? -eq 2
+check not-elf-message grep -q "notes.txt: error:" "$work/e"
+
+"$T" check -q "$work/dir/eval.o" >"$work/o" 2>&1; check clean-exit0 test $? -eq 0
+"$T" check -q --rules=fp "$work/dir/sub/checksum.o" >"$work/o" 2>&1; check findings-exit1 test $? -eq 1
+check text-shape grep -qE '^.*checksum\.o: warning: trustack: fast_checksum\+0x[0-9a-f]+: .* \[fp-clobbered\]$' "$work/o"
+
+"$T" check -q --rules=fp --format=json "$work/dir" >"$work/j"
+check json-parses python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["summary"]
+assert s["files"] == 2 and s["errors"] == 0 and s["rules"] == "fp", s
+assert s["warnings"] == len(d["warnings"]) == 3, s
+for w in d["warnings"]:
+    assert set(["file","function","offset","address","section","kind","message"]) <= set(w), w
+    assert w["function"] == "fast_checksum" and w["file"].endswith("checksum.o"), w
+' "$work/j"
+"$T" check -q --rules=fp --format=sarif "$work/dir" >"$work/s"
+check sarif-parses python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "2.1.0"
+r = d["runs"][0]
+assert r["tool"]["driver"]["name"] == "trustack"
+assert len(r["results"]) == 3 and all(x["ruleId"] for x in r["results"])
+ids = {x["id"] for x in r["tool"]["driver"]["rules"]}
+assert {x["ruleId"] for x in r["results"]} <= ids
+' "$work/s"
+
+# a directory: only ELF files, recursively; -j must not change the report
+"$T" check -q "$work/dir" >"$work/j1" 2>/dev/null
+"$T" check -q -j 2 "$work/dir" >"$work/j2" 2>/dev/null
+check dir-finds-nested grep -q "sub/checksum.o" "$work/j1"
+check jobs-same-report cmp -s "$work/j1" "$work/j2"
+
+"$T" annotate "$work/dir/sub/checksum.o" fast_checksum >"$work/a" 2>&1; check annotate-findings-exit1 test $? -eq 1
+check annotate-state grep -q "cfa=rbp+16 ra=cfa-8 fp=cfa-16" "$work/a"
+check annotate-entry grep -q "cfa=rsp+8 ra=cfa-8 fp=same" "$work/a"
+"$T" annotate "$work/dir/eval.o" no_such_function >/dev/null 2>&1; check annotate-unknown-exit2 test $? -eq 2
+exit 0
