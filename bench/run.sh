@@ -21,6 +21,8 @@
 #   BENCH_TIMEOUT  seconds before one run is killed and reported as a hang (default 900)
 #   BENCH_MAX_LOAD wait while the 1-minute load is above this and the CPUs are busy with
 #                  something else (default 1.5); BENCH_WAIT caps the wait (default 900 s)
+#   BENCH_MAX_NOISE a measured run during which other processes used more than this many
+#                  cores (default 0.3) is dropped and repeated, at most 3x BENCH_REPS attempts
 #   OBJTOOL        objtool binary (default /usr/lib/linux-kbuild-6.1/tools/objtool/objtool)
 set -uo pipefail
 export LC_ALL=C
@@ -34,6 +36,8 @@ TIMEOUT=${BENCH_TIMEOUT:-900}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 MAX_WAIT=${BENCH_WAIT:-900}
 J2=${BENCH_J2:-large}
+MAX_NOISE=${BENCH_MAX_NOISE:-0.3}
+HZ=$(getconf CLK_TCK)
 OBJTOOL=${OBJTOOL:-/usr/lib/linux-kbuild-6.1/tools/objtool/objtool}
 CC_BENCH=${CC_BENCH:-gcc}
 FLAGS="-O2 -fno-omit-frame-pointer -fno-pie -fno-jump-tables"
@@ -77,24 +81,33 @@ cpu_busy_now() {   # busy cores over the next 2 s, e.g. 0.03
         busy=y[1]-x[1]; idle=y[2]-x[2]; t=busy+idle; r=0; if (t > 0) r=n*busy/t; printf "%.2f", r}'
 }
 LOADNOTE=
-wait_quiet() {   # $1: what is about to be measured
-    local waited=0 l busy
+wait_quiet() {   # $1: what is about to be measured; $2=quiet: no note in the report
+    local waited=0 l busy calm=0
     while :; do
         l=$(cut -d' ' -f1 /proc/loadavg)
         busy=$(cpu_busy_now)
-        if awk -v l="$l" -v m="$MAX_LOAD" -v b="$busy" 'BEGIN{exit !(l <= m || b < 0.25)}'; then
-            break
+        # Quiet = other work below 0.25 cores over a 2 s sample. The load average lags (our
+        # own previous runs raise it), so above MAX_LOAD we only ask for two quiet samples in
+        # a row instead of one.
+        if awk -v b="$busy" 'BEGIN{exit !(b < 0.25)}'; then
+            calm=$((calm + 1))
+            if [ "$calm" -ge 2 ] || awk -v l="$l" -v m="$MAX_LOAD" 'BEGIN{exit !(l <= m)}'; then
+                break
+            fi
+            waited=$((waited + 2)); continue
         fi
+        calm=0
         if [ "$waited" -ge "$MAX_WAIT" ]; then
             log "load $l, $busy cores busy: still busy after ${waited}s, measuring $1 anyway"
             LOADNOTE+="- $1: started after waiting ${waited} s with load $l and $busy cores busy with other work (figures may be inflated)"$'\n'
             return
         fi
         log "load $l, $busy cores busy with other work: waiting before $1"
-        sleep 20; waited=$((waited + 22))
+        sleep 15; waited=$((waited + 17))
     done
+    [ "${2:-}" = quiet ] && return
     [ "$waited" -gt 0 ] && LOADNOTE+="- $1: waited ${waited} s for the machine to become quiet"$'\n'
-    LOADNOTE+="- $1: load average $l, $busy cores busy just before"$'\n'
+    LOADNOTE+="- $1: load average $l, $busy cores busy with other work just before"$'\n'
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -113,12 +126,13 @@ M_OK="0 1"      # exit statuses that are not failures (trustack: 0 clean, 1 find
 measure() {   # measure NAME CMD...
     local name=$1; shift
     local tf=$W/run/time.$$ out=$W/run/$name.out err=$W/run/$name.err
-    local i t0 t1 rc s0 s1 walls=() cpus=() rss=0 noise=0 line e m u s n total=$((M_WARMUP + REPS))
+    local t0 t1 rc s0 s1 walls=() cpus=() rss=0 noise=0 line e m u s n
     R_BAD=; R_RC=
     : >"$out.all"
     M_SEQ=$((M_SEQ + 1))
     printf '%s\n' "\`${M_SHOW:-$*}\`" >>"$cmds.$(printf %03d $M_SEQ)"
-    for ((i = 0; i < total; i++)); do
+    local runs=0 kept=0 dropped=0 attempts=0
+    while [ "$kept" -lt "$REPS" ]; do
         eval "$M_PREP"
         s0=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
         t0=$EPOCHREALTIME
@@ -126,6 +140,7 @@ measure() {   # measure NAME CMD...
         rc=$?
         t1=$EPOCHREALTIME
         s1=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+        runs=$((runs + 1))
         R_RC=$rc
         line=$(tail -n1 "$tf")
         read -r e m u s <<<"$line"
@@ -144,24 +159,33 @@ measure() {   # measure NAME CMD...
             log "$name: FAILED ($why)"
             return
         fi
-        if [ "$i" -ge "$M_WARMUP" ]; then
-            cat "$out" >>"$out.all"
-            walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b-a}')")
-            cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
-            [ "$m" -gt "$rss" ] && rss=$m
-            n=$(awk -v a="$s0" -v b="$s1" -v u="$u" -v s="$s" -v hz="$(getconf CLK_TCK)" -v w="$t0" -v x="$t1" \
-                'BEGIN{o=(b-a)/hz-(u+s); if(o<0)o=0; printf "%.2f", o/(x-w)}')
-            awk -v a="$n" -v b="$noise" 'BEGIN{exit !(a > b)}' && noise=$n
+        [ "$runs" -le "$M_WARMUP" ] && continue
+        # other processes' CPU during this run, in cores
+        n=$(awk -v a="$s0" -v b="$s1" -v u="$u" -v s="$s" -v hz="$HZ" -v w="$t0" -v x="$t1" \
+            'BEGIN{o=(b-a)/hz-(u+s); if(o<0)o=0; printf "%.2f", o/(x-w)}')
+        attempts=$((attempts + 1))
+        if awk -v a="$n" -v b="$MAX_NOISE" 'BEGIN{exit !(a > b)}' && [ "$attempts" -lt $((3 * REPS)) ]; then
+            dropped=$((dropped + 1))
+            log "$name: run dropped, other work used $n cores meanwhile"
+            wait_quiet "$name" quiet
+            continue
         fi
+        kept=$((kept + 1))
+        cat "$out" >>"$out.all"
+        walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b-a}')")
+        cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
+        [ "$m" -gt "$rss" ] && rss=$m
+        awk -v a="$n" -v b="$noise" 'BEGIN{exit !(a > b)}' && noise=$n
     done
+    R_DROPPED=$dropped
     R_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | median)
     R_WMIN=$(printf '%s\n' "${walls[@]}" | sort -g | head -n1)
     R_WMAX=$(printf '%s\n' "${walls[@]}" | sort -g | tail -n1)
     R_CPU=$(printf '%s\n' "${cpus[@]}" | sort -g | median)
     R_RSS=$rss
-    R_NOISE=$noise
+    R_NOISE="$noise ($dropped dropped)"
     R_OUT=$out; R_ERR=$err
-    log "$name: median $R_WALL s (min $R_WMIN, max $R_WMAX), peak RSS $((rss / 1024)) MB, cpu $R_CPU s, rc $rc"
+    log "$name: median $R_WALL s (min $R_WMIN, max $R_WMAX), peak RSS $((rss / 1024)) MB, cpu $R_CPU s, rc $rc, $dropped noisy runs dropped"
 }
 median() { sort -g | awk '{v[NR]=$1} END{ if (NR % 2) m=v[(NR+1)/2]; else m=(v[NR/2]+v[NR/2+1])/2; print m}'; }
 mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
@@ -270,7 +294,7 @@ partA() {
     echo "|---|---:|---:|---:|---|---:|---:|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "| object | contents | objtool s min–max | trustack s min–max | objtool warnings | trustack warnings | ORC entries written by objtool | other CPU load during runs (cores, objtool / trustack) | objtool's other messages |"
+    echo "| object | contents | objtool s min–max | trustack s min–max | objtool warnings | trustack warnings | ORC entries written by objtool | other processes' CPU during the kept runs, max cores (noisy runs dropped), objtool / trustack | objtool's other messages |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${details[@]}"
     echo
@@ -341,7 +365,7 @@ partB() {
     echo "|---|---:|---:|---|---:|---:|---|---:|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "| library | trustack | file | trustack s min–max | trustack CPU s (user+sys) | trustack warnings | trustack's summary (untimed run without -q) | zydis_decode process: wall, peak RSS, failures | other CPU load during trustack runs (cores) |"
+    echo "| library | trustack | file | trustack s min–max | trustack CPU s (user+sys) | trustack warnings | trustack's summary (untimed run without -q) | zydis_decode process: wall, peak RSS, failures | other processes' CPU during the kept trustack runs, max cores (noisy runs dropped) |"
     echo "|---|---|---|---:|---:|---:|---|---|---:|"
     printf '%s\n' "${details[@]}"
     echo

@@ -86,10 +86,7 @@ static uint64_t func_clobbers(const struct ts_image *img, int f, int depth)
 	if (!atomic_compare_exchange_strong(memo, &expect, BUSY))
 		return (expect & DONE) ? (expect & ~DONE) : all;
 	/* a function with .cold parts also changes what they change: stay with the ABI */
-	bool has_parts = false;
-	for (size_t g = 0; g < img->nfuncs && !has_parts; g++)
-		has_parts = img->funcs[g].parent == f;
-	uint64_t r = has_parts ? all : scan(img, f, depth);
+	uint64_t r = img->funcs[f].first_part >= 0 ? all : scan(img, f, depth);
 	atomic_store(memo, r | DONE);
 	return r;
 }

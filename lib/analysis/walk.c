@@ -735,10 +735,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
 	int rc = decode_range(u, fn->addr, fn->size);
-	/* gcc .cold fragments belong to this unit (they are few: a linear scan is fine) */
-	for (size_t g = 0; !rc && g < img->nfuncs; g++)
-		if (img->funcs[g].parent == f)
-			rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
+	/* gcc .cold fragments belong to this unit */
+	for (int32_t g = fn->first_part; !rc && g >= 0; g = img->funcs[g].next_part)
+		rc = decode_range(u, img->funcs[g].addr, img->funcs[g].size);
 	if (rc)
 		return rc;
 	if (!u->n)

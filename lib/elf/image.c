@@ -677,6 +677,16 @@ static void finish_functions(struct ts_image *img)
 			img->funcs[i].flags |= TS_FUNC_FRAGMENT;
 		}
 	}
+	/* each parent's list of fragments (walk.c and clobbers.c need them per function) */
+	for (size_t i = 0; i < img->nfuncs; i++)
+		img->funcs[i].first_part = img->funcs[i].next_part = -1;
+	for (size_t i = img->nfuncs; i-- > 0;) {
+		int32_t p = img->funcs[i].parent;
+		if (p >= 0) {
+			img->funcs[i].next_part = img->funcs[p].first_part;
+			img->funcs[p].first_part = (int32_t)i;
+		}
+	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
 	img->clobber_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint64_t));
 	collect_tail_calls(img);

@@ -48,6 +48,8 @@ struct ts_func {
 	uint64_t addr, size;
 	uint32_t sec;
 	int32_t parent;       /* for fragments: index of the parent function, else -1 */
+	int32_t first_part;   /* first fragment whose parent this is, or -1 */
+	int32_t next_part;    /* next fragment of the same parent, or -1 */
 	uint32_t flags;
 };
 
