@@ -558,47 +558,53 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
  * the other way round, K and J are one value under two names: the meet keeps K. Any other
  * difference loses the identity.
  */
-struct renaming {
-	int64_t k[TS_MAX_REGS + TS_MAX_SLOTS], j[TS_MAX_REGS + TS_MAX_SLOTS];
-	bool bad[TS_MAX_REGS + TS_MAX_SLOTS];
-	unsigned n;
-};
+#define RN_NONE INT64_MIN
 
-static void rename_note(struct renaming *rn, const struct ts_val *x, const struct ts_val *y)
+/* Entries of a generation other than the current one are empty: no clearing per meet. */
+static struct rn_entry *rn_slot(struct ts_meet_scratch *rn, struct rn_entry *t, int64_t key, bool by_k)
 {
-	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
-	if (!xs && !ys)
-		return; /* no identity involved: nothing to pair or to contradict */
-	for (unsigned i = 0; i < rn->n; i++) {
-		bool mk = xs && x->off == rn->k[i], mj = ys && y->off == rn->j[i];
-		if (mk != mj || (mk && (x->flags != y->flags || x->esize != y->esize)))
-			rn->bad[i] = true;
-		if (mk || mj)
-			return;
-	}
-	if (xs && ys && rn->n < TS_MAX_REGS + TS_MAX_SLOTS) {
-		rn->k[rn->n] = x->off;
-		rn->j[rn->n] = y->off;
-		rn->bad[rn->n] = x->flags != y->flags || x->esize != y->esize;
-		rn->n++;
-	}
-}
-
-static bool renamed(const struct renaming *rn, const struct ts_val *x, const struct ts_val *y)
-{
-	if (x->kind != V_SYM || y->kind != V_SYM)
-		return false;
-	for (unsigned i = 0; i < rn->n; i++)
-		if (rn->k[i] == x->off)
-			return rn->j[i] == y->off && !rn->bad[i];
-	return false;
+	size_t h = (size_t)((uint64_t)key * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_SLOTS - 1);
+	while (t[h].gen == rn->gen && (by_k ? t[h].k : t[h].j) != key)
+		h = (h + 1) & (TS_RN_SLOTS - 1);
+	return &t[h];
 }
 
 /*
- * x = meet(x, y) for one location. Values that differ (and are not one value under two names)
- * become "the value this location holds at this join point": an identity made from the join
- * point and the location (phi), so it is unique and the same on every round of the analysis.
+ * Record that one location holds name x on the stored side and y on the incoming side. A name
+ * that is ever paired with two different things (another name, or no name) is inconsistent.
  */
+static void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
+	if (!xs && !ys)
+		return; /* no identity involved */
+	int64_t k = xs ? x->off : RN_NONE, j = ys ? y->off : RN_NONE;
+	bool facts_differ = xs && ys && (x->flags != y->flags || x->esize != y->esize);
+	if (xs) {
+		struct rn_entry *e = rn_slot(rn, rn->byk, k, true);
+		if (e->gen != rn->gen)
+			*e = (struct rn_entry){ .k = k, .j = j, .gen = rn->gen, .bad = !ys || facts_differ };
+		else if (e->j != j || facts_differ)
+			e->bad = true;
+	}
+	if (ys) {
+		struct rn_entry *e = rn_slot(rn, rn->byj, j, false);
+		if (e->gen != rn->gen)
+			*e = (struct rn_entry){ .k = k, .j = j, .gen = rn->gen, .bad = !xs || facts_differ };
+		else if (e->k != k || facts_differ)
+			e->bad = true;
+	}
+}
+
+static bool renamed(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	if (x->kind != V_SYM || y->kind != V_SYM)
+		return false;
+	const struct rn_entry *a = rn_slot(rn, rn->byk, x->off, true);
+	const struct rn_entry *b = rn_slot(rn, rn->byj, y->off, false);
+	return a->gen == rn->gen && b->gen == rn->gen && !a->bad && !b->bad && a->j == y->off && b->k == x->off;
+}
+
 /* Number of low bytes outside which v is known to be zero (0: not known). */
 static unsigned zero_above(const struct ts_val *v)
 {
@@ -618,7 +624,7 @@ static unsigned zero_above(const struct ts_val *v)
 	}
 }
 
-static bool val_meet(struct ts_val *x, const struct ts_val *y, const struct renaming *rn, int64_t phi)
+static bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
 {
 	if (val_eq(x, y) || renamed(rn, x, y))
 		return false;
@@ -663,27 +669,29 @@ static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
 			 (uint32_t)t->off);
 }
 
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join)
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join,
+		   struct ts_meet_scratch *rn)
 {
 	bool changed = false;
-	struct renaming rn;
-	rn.n = 0;
+	static const struct ts_val none = { 0 };
+	if (++rn->gen == 0) { /* wrapped: really empty the tables once */
+		memset(rn->byk, 0, sizeof(rn->byk));
+		memset(rn->byj, 0, sizeof(rn->byj));
+		rn->gen = 1;
+	}
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
-		rename_note(&rn, &s->regs[r], &o->regs[r]);
+		rename_note(rn, &s->regs[r], &o->regs[r]);
 	for (int i = 0; i < s->nslots; i++) {
 		int j = slot_find(o, s->slots[i].anchor, s->slots[i].off, s->slots[i].size);
-		static const struct ts_val none = { 0 };
-		rename_note(&rn, &s->slots[i].v, j >= 0 ? &o->slots[j].v : &none);
+		rename_note(rn, &s->slots[i].v, j >= 0 ? &o->slots[j].v : &none);
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
 	for (int j = 0; j < o->nslots; j++) {
-		if (slot_find(s, o->slots[j].anchor, o->slots[j].off, o->slots[j].size) < 0) {
-			static const struct ts_val none = { 0 };
-			rename_note(&rn, &none, &o->slots[j].v);
-		}
+		if (slot_find(s, o->slots[j].anchor, o->slots[j].off, o->slots[j].size) < 0)
+			rename_note(rn, &none, &o->slots[j].v);
 	}
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
-		changed |= val_meet(&s->regs[r], &o->regs[r], &rn, phi_reg(join, r));
+		changed |= val_meet(&s->regs[r], &o->regs[r], rn, phi_reg(join, r));
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
 		int j = slot_find(o, t->anchor, t->off, t->size);
@@ -692,7 +700,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 			continue;
 		}
-		changed |= val_meet(&t->v, &o->slots[j].v, &rn, phi_slot(join, t));
+		changed |= val_meet(&t->v, &o->slots[j].v, rn, phi_slot(join, t));
 		if (t->v.kind == V_UNK) {
 			*t = s->slots[--s->nslots];
 			continue;

@@ -95,8 +95,21 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 /* Value of a register / memory address in s. */
 struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);
 
+/* Scratch space of the meet (which names two paths use for one value), kept by the caller so
+ * that a meet needs no clearing: entries of another generation are empty. */
+#define TS_RN_SLOTS 256
+struct ts_meet_scratch {
+	struct rn_entry {
+		int64_t k, j;  /* a name on the stored side, on the incoming side */
+		uint32_t gen;
+		bool bad;      /* paired with two different things: not one value */
+	} byk[TS_RN_SLOTS], byj[TS_RN_SLOTS];
+	uint32_t gen;
+};
+
 /* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join);
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join,
+		   struct ts_meet_scratch *scratch);
 
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);

@@ -49,6 +49,7 @@ struct ts_unit {
 	struct ts_uwarn *warns;
 	size_t nwarns, capwarns;
 
+	struct ts_meet_scratch *scratch; /* for ts_state_meet */
 	int err;                /* TRUSTACK_E_NOMEM when an allocation failed */
 };
 

@@ -290,7 +290,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return;
 	}
 	struct ts_state m = *cur;
-	if (!ts_state_meet(u->a, &m, s, (uint32_t)t))
+	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch))
 		return;
 	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
@@ -730,6 +730,8 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->a = img->arch;
 	u->rules = rules;
 	u->fp_exempt = fp_rules_exempt(img->funcs[f].name);
+	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
+		return -TRUSTACK_E_NOMEM;
 	u->func = f;
 	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = 0;
 	u->err = 0;
@@ -781,6 +783,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->wstart);
 	free(u->leader);
 	free(u->ranges);
+	free(u->scratch);
 	free(u->states);
 	free(u->rows);
 	free(u->work);
