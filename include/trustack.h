@@ -54,6 +54,18 @@ int trustack_elf__open_mem(const void *buf, size_t size, const char *name,
 
 void trustack_elf__close(struct trustack_elf *elf);
 
+/*
+ * ar archives (.a): the names of the regular members of the archive at path, in order (*n is 0
+ * when path is not an archive). Free the list with trustack_archive__free(). Thin archives are
+ * not supported yet (-TRUSTACK_E_UNSUPPORTED).
+ */
+int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen);
+void trustack_archive__free(char **names, size_t n);
+
+/* Open member number index (as listed by trustack_archive__members) of the archive at path. */
+int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
+			      size_t errlen);
+
 /* Architecture name of the file: "x86-64" or "aarch64". */
 const char *trustack_elf__arch(const struct trustack_elf *elf);
 

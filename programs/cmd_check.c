@@ -21,7 +21,9 @@
 enum fmt { FMT_TEXT, FMT_JSON, FMT_SARIF };
 
 struct file_result {
-	char *path;
+	char *path;       /* as shown: FILE, or ARCHIVE(MEMBER) */
+	char *archive;    /* for archive members: the archive's path */
+	size_t member;
 	char *out;        /* text lines, or JSON/SARIF fragments (one object per warning) */
 	size_t outlen;
 	char *error;      /* set when the file could not be analysed */
@@ -52,6 +54,7 @@ static void usage(FILE *f)
 		"\n"
 		"Follow every path of every function and report each violation of the stack rules.\n"
 		"Directories are searched recursively for ELF files; other files there are skipped.\n"
+		"An ar archive (.a) is checked member by member, reported as ARCHIVE(MEMBER).\n"
 		"\n"
 		"options:\n"
 		"  --rules=stack|fp   stack (default): the stack state is computable everywhere, returns\n"
@@ -131,7 +134,10 @@ static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned th
 {
 	char err[256] = "";
 	struct trustack_elf *elf;
-	int rc = trustack_elf__open(r->path, &elf, err, sizeof(err));
+	if (r->error)
+		return; /* known before: an archive we cannot read */
+	int rc = r->archive ? trustack_elf__open_member(r->archive, r->member, &elf, err, sizeof(err))
+			    : trustack_elf__open(r->path, &elf, err, sizeof(err));
 	if (rc) {
 		r->error = strdup(err[0] ? err : trustack_strerror(rc));
 		return;
@@ -163,19 +169,46 @@ static void *file_worker(void *arg)
 	}
 }
 
-static int add_file(struct check_ctx *c, const char *path)
+static struct file_result *new_file(struct check_ctx *c)
 {
 	if (c->nfiles == c->capfiles) {
 		size_t cap = c->capfiles ? c->capfiles * 2 : 16;
 		struct file_result *n = realloc(c->files, cap * sizeof(*n));
 		if (!n)
-			return -1;
+			return NULL;
 		c->files = n;
 		c->capfiles = cap;
 	}
-	memset(&c->files[c->nfiles], 0, sizeof(c->files[0]));
-	c->files[c->nfiles].path = strdup(path);
-	c->nfiles++;
+	struct file_result *r = &c->files[c->nfiles++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+/* A file to check; an ar archive becomes one entry per member, shown as ARCHIVE(MEMBER). */
+static int add_file(struct check_ctx *c, const char *path)
+{
+	char **names, err[256] = "";
+	size_t n;
+	int rc = trustack_archive__members(path, &names, &n, err, sizeof(err));
+	if (rc || n == 0) {
+		struct file_result *r = new_file(c);
+		if (!r)
+			return -1;
+		r->path = strdup(path);
+		if (rc)
+			r->error = strdup(err[0] ? err : trustack_strerror(rc));
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct file_result *r = new_file(c);
+		if (!r)
+			break;
+		if (asprintf(&r->path, "%s(%s)", path, names[i]) < 0)
+			r->path = strdup(path);
+		r->archive = strdup(path);
+		r->member = i;
+	}
+	trustack_archive__free(names, n);
 	return 0;
 }
 
@@ -185,7 +218,9 @@ static bool is_elf(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool yes = read(fd, m, 4) == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
+	ssize_t got = read(fd, m, 4);
+	bool yes = got == 4 && ((m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F') ||
+				!memcmp(m, "!<ar", 4)); /* ELF files and ar archives */
 	close(fd);
 	return yes;
 }
@@ -387,6 +422,7 @@ int cmd_check(int argc, char **argv)
 			nerr ? ", some files could not be checked" : "");
 	for (size_t i = 0; i < c.nfiles; i++) {
 		free(c.files[i].path);
+		free(c.files[i].archive);
 		free(c.files[i].out);
 		free(c.files[i].error);
 	}

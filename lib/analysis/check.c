@@ -62,7 +62,7 @@ int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf
 	struct trustack_elf *e = calloc(1, sizeof(*e));
 	if (!e)
 		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(path, NULL, 0, &e->img, errbuf, errlen);
+	int rc = ts_image_open(path, NULL, 0, -1, &e->img, errbuf, errlen);
 	if (rc) {
 		free(e);
 		*out = NULL;
@@ -78,7 +78,7 @@ int trustack_elf__open_mem(const void *buf, size_t size, const char *name, struc
 	struct trustack_elf *e = calloc(1, sizeof(*e));
 	if (!e)
 		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(name, buf, size, &e->img, errbuf, errlen);
+	int rc = ts_image_open(name, buf, size, -1, &e->img, errbuf, errlen);
 	if (rc) {
 		free(e);
 		*out = NULL;
@@ -86,6 +86,34 @@ int trustack_elf__open_mem(const void *buf, size_t size, const char *name, struc
 	}
 	*out = e;
 	return 0;
+}
+
+int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
+			      size_t errlen)
+{
+	struct trustack_elf *e = calloc(1, sizeof(*e));
+	*out = NULL;
+	if (!e)
+		return -TRUSTACK_E_NOMEM;
+	int rc = ts_image_open(path, NULL, 0, (long)index, &e->img, errbuf, errlen);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen)
+{
+	return ts_archive_members(path, names, n, errbuf, errlen);
+}
+
+void trustack_archive__free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 void trustack_elf__close(struct trustack_elf *elf)

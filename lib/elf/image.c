@@ -692,8 +692,87 @@ static void finish_functions(struct ts_image *img)
 	collect_tail_calls(img);
 }
 
-int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_image **out, char *err,
-		  size_t errlen)
+/* Regular archive members: not the symbol index ("/", "/SYM64/") nor the long-name table ("//"). */
+static bool regular_member(Elf *m)
+{
+	Elf_Arhdr *h = elf_getarhdr(m);
+	return h && h->ar_name && h->ar_name[0] != '/' && elf_kind(m) == ELF_K_ELF;
+}
+
+static bool is_thin_archive(int fd)
+{
+	char magic[8];
+	return pread(fd, magic, 8, 0) == 8 && !memcmp(magic, "!<thin>\n", 8);
+}
+
+int ts_archive_members(const char *path, char ***names, size_t *n, char *err, size_t errlen)
+{
+	*names = NULL;
+	*n = 0;
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
+	if (is_thin_archive(fd)) {
+		close(fd);
+		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+			    "thin archives are not supported yet: check the object files it lists");
+	}
+	Elf *ar = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	int rc = 0;
+	if (!ar || elf_kind(ar) != ELF_K_AR) {
+		if (ar)
+			elf_end(ar);
+		close(fd);
+		return 0; /* not an archive */
+	}
+	size_t cap = 0;
+	Elf_Cmd cmd = ELF_C_READ_MMAP;
+	Elf *m;
+	while ((m = elf_begin(fd, cmd, ar))) {
+		if (regular_member(m)) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
+				char **nn = realloc(*names, cap * sizeof(char *));
+				if (!nn) {
+					rc = -TRUSTACK_E_NOMEM;
+					elf_end(m);
+					break;
+				}
+				*names = nn;
+			}
+			(*names)[(*n)++] = strdup(elf_getarhdr(m)->ar_name);
+		}
+		cmd = elf_next(m);
+		elf_end(m);
+	}
+	elf_end(ar);
+	close(fd);
+	return rc;
+}
+
+/* Position img->elf on member number `member` of the archive it holds. */
+static int open_member(struct ts_image *img, long member, size_t *filesize, char *err, size_t errlen)
+{
+	img->ar = img->elf;
+	img->elf = NULL;
+	Elf_Cmd cmd = ELF_C_READ_MMAP;
+	Elf *m;
+	long idx = 0;
+	while ((m = elf_begin(img->fd, cmd, img->ar))) {
+		if (regular_member(m) && idx++ == member) {
+			img->elf = m;
+			*filesize = elf_getarhdr(m)->ar_size;
+			return 0;
+		}
+		cmd = elf_next(m);
+		elf_end(m);
+	}
+	return fail(err, errlen, TRUSTACK_E_NOTFOUND, "archive has no member %ld", member);
+}
+
+int ts_image_open(const char *path, const void *mem, size_t memsize, long member, struct ts_image **out,
+		  char *err, size_t errlen)
 {
 	struct ts_image *img = calloc(1, sizeof(*img));
 	uint64_t *symaddr = NULL;
@@ -729,7 +808,19 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_i
 		goto bad;
 	}
 	if (elf_kind(img->elf) == ELF_K_AR) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "ar archives are not supported yet: extract the members");
+		if (member < 0 || img->fd < 0) {
+			rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+				  "an ar archive: open its members (trustack check does that by itself)");
+			goto bad;
+		}
+		if ((rc = open_member(img, member, &filesize, err, errlen)))
+			goto bad;
+	} else if (member >= 0) {
+		rc = fail(err, errlen, TRUSTACK_E_ARG, "not an archive");
+		goto bad;
+	} else if (img->fd >= 0 && is_thin_archive(img->fd)) {
+		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+			  "thin archives are not supported yet: check the object files it lists");
 		goto bad;
 	}
 	if (elf_kind(img->elf) != ELF_K_ELF) {
@@ -836,6 +927,8 @@ void ts_image_close(struct ts_image *img)
 		img->arch->decoder_free(img->dec);
 	if (img->elf)
 		elf_end(img->elf);
+	if (img->ar)
+		elf_end(img->ar);
 	if (img->fd >= 0)
 		close(img->fd);
 	free(img->path);

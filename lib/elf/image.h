@@ -68,6 +68,7 @@ struct ts_image {
 	struct ts_decoder *dec;
 	char *path;
 	int fd;
+	Elf *ar;                   /* the archive, when this image is one of its members */
 	Elf *elf;
 	GElf_Ehdr ehdr;
 	bool rel;             /* ET_REL: addresses are synthetic, report section offsets */
@@ -110,9 +111,13 @@ struct ts_image {
 	_Atomic uint64_t *clobber_memo; /* per function: registers it may change (clobbers.c) */
 };
 
-/* Open path; on error returns a negative TRUSTACK_E_* and writes a message into err. */
-int ts_image_open(const char *path, const void *mem, size_t memsize, struct ts_image **out,
+/* Open path (member >= 0: that member of an ar archive); on error returns a negative
+ * TRUSTACK_E_* and writes a message into err. */
+int ts_image_open(const char *path, const void *mem, size_t memsize, long member, struct ts_image **out,
 		  char *err, size_t errlen);
+
+/* The regular members of the ar archive at path, in order (names malloc'd). */
+int ts_archive_members(const char *path, char ***names, size_t *n, char *err, size_t errlen);
 void ts_image_close(struct ts_image *img);
 
 /* Section containing addr (allocated, with data), or NULL. */

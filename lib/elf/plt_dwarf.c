@@ -111,8 +111,8 @@ void ts_image_load_dwarf_noreturn(struct ts_image *img)
 	for (size_t i = 1; i < img->nsecs; i++)
 		if (!strcmp(img->secs[i].name, ".debug_info"))
 			has_info = true;
-	if (!has_info || img->fd < 0)
-		return;
+	if (!has_info || img->fd < 0 || img->ar)
+		return; /* libdwfl reads files by name: not for memory images or archive members */
 	/* libdwfl applies the relocations of .debug_* sections in relocatable objects */
 	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
 	if (!dwfl)

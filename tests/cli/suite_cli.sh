@@ -65,4 +65,14 @@ check jobs-same-report cmp -s "$work/j1" "$work/j2"
 check annotate-state grep -q "cfa=rbp+16 ra=cfa-8 fp=cfa-16" "$work/a"
 check annotate-entry grep -q "cfa=rsp+8 ra=cfa-8 fp=same" "$work/a"
 "$T" annotate "$work/dir/eval.o" no_such_function >/dev/null 2>&1; check annotate-unknown-exit2 test $? -eq 2
+# ar archives: member by member, named ARCHIVE(MEMBER); thin archives: a clear error
+rm -f "$work/lib.a" "$work/thin.a"
+ar rcs "$work/lib.a" "$work/dir/eval.o" "$work/dir/sub/checksum.o"
+"$T" check -q --rules=fp "$work/lib.a" >"$work/ar" 2>&1; check archive-exit1 test $? -eq 1
+check archive-member-name grep -q 'lib\.a(checksum\.o): warning: trustack: fast_checksum+0x13: .*\[fp-clobbered\]' "$work/ar"
+"$T" check -q --format=json "$work/lib.a" >"$work/arj" 2>/dev/null
+check archive-json-files python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["files"] == 2, d["summary"]' "$work/arj"
+ar rcsT "$work/thin.a" "$work/dir/eval.o"
+"$T" check -q "$work/thin.a" >/dev/null 2>"$work/e"; check thin-archive-exit2 test $? -eq 2
+check thin-archive-message grep -q "thin archives are not supported" "$work/e"
 exit 0
