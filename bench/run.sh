@@ -99,7 +99,7 @@ wait_quiet() {   # $1: what is about to be measured; $2=quiet: no note in the re
         calm=0
         if [ "$waited" -ge "$MAX_WAIT" ]; then
             log "load $l, $busy cores busy: still busy after ${waited}s, measuring $1 anyway"
-            LOADNOTE+="- $1: started after waiting ${waited} s with load $l and $busy cores busy with other work (figures may be inflated)"$'\n'
+            [ "${2:-}" = quiet ] || LOADNOTE+="- $1: started after waiting ${waited} s with load $l and $busy cores busy with other work (figures may be inflated)"$'\n'
             return
         fi
         log "load $l, $busy cores busy with other work: waiting before $1"
