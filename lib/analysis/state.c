@@ -216,11 +216,14 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 	} else if (i.kind == V_RANGE && !i.reg && i.esize == m->size) {
 		e.count = i.count + 1;
 		e.flags |= i.flags & TS_VF_IMPLICIT;
-	}
-	else if (i.kind == V_RANGE || i.kind == V_UNK)
-		e.count = 0; /* unbounded: the jump that uses it will be reported */
-	else
+	} else if (i.kind == V_RANGE || i.kind == V_UNK || i.kind == V_SYM) {
+		/* no bound we can see: clang's switches over enums have none (the type bounds the
+		 * index). The table ends at its first entry that is not code of the function. */
+		e.count = TS_TABLE_MAX;
+		e.flags |= TS_VF_IMPLICIT;
+	} else {
 		return UNK;
+	}
 	return e;
 }
 

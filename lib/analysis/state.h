@@ -30,7 +30,8 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
 #define TS_VF_S32 8  /* SYM: sign-extended from its low 32 bits (movslq) */
-#define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: bound only by the index's width (a byte), no compare */
+#define TS_TABLE_MAX 4096 /* entries read at most from a table whose bound we cannot see */
+#define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: no compare bounds the index (only its width, or nothing) */
 
 struct ts_val {
 	uint8_t kind;

@@ -371,10 +371,11 @@ static bool function_start(const struct ts_unit *u, uint64_t addr)
 }
 
 /*
- * Follow every entry of a jump table, or report it: a table is never partly followed. With a
- * bound that only comes from the index's width (a byte, no compare: the compiler knew a
- * smaller range), the table ends at the first entry that is not code of the function: the
- * real entries come first, so none is dropped.
+ * Follow every entry of a jump table, or report it: a table is never partly followed. When no
+ * compare bounds the index (only its width, or nothing at all: clang's switches over enums,
+ * where the type is the bound), the table ends at the first entry that is not code of the
+ * function: the real entries come first, so none is dropped (one that is not code itself
+ * would leave its case unreached, and reported).
  */
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
@@ -390,7 +391,13 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		bool readable = table_target(u, v, e, &target);
 		/* a direct jump into the middle of FDE-only code is believed; a table entry is not,
 		 * since past the end of a table with an implicit bound lies anything */
-		bool ok = readable && (adopt(u, target, false) || function_start(u, target));
+		bool ok;
+		if (v.flags & TS_VF_IMPLICIT)
+			/* without a visible bound only an instruction of the function is a case:
+			 * past the end of the table lies anything */
+			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0;
+		else
+			ok = readable && (adopt(u, target, false) || function_start(u, target));
 		if (ok)
 			continue;
 		if ((v.flags & TS_VF_IMPLICIT) && e > 0) {
@@ -398,7 +405,11 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			break;
 		}
 		uint64_t ea = (uint64_t)v.off + (uint64_t)e * v.esize;
-		if (!readable)
+		if (e == 0 && (v.flags & TS_VF_IMPLICIT))
+			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+			     "jump table at 0x%llx with no known bound: not one entry leads into the function",
+			     (unsigned long long)ts_image_report_addr(u->img, (uint64_t)v.off, NULL));
+		else if (!readable)
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "jump table entry %u at 0x%llx is not readable", e,
 			     (unsigned long long)ts_image_report_addr(u->img, ea, NULL));
 		else

@@ -6,11 +6,13 @@
 # Every seed is a small ELF file (< 8 KiB): relocatable objects built by gcc and clang from the
 # C and assembly below (a jump table in its PIC and absolute forms, a function with a frame and
 # alloca, calls to exit, a gcc .cold split, a PIC object calling through the PLT/GOT, hand-written
-# assembly with DRAP and deliberate violations, a C++ landing pad), two tiny linked files built
+# assembly with DRAP and deliberate violations, a C++ landing pad), small ar archives (with and
+# without a symbol index, a non-ELF member, a thin one), two tiny linked files built
 # with -nostdlib (a static-pie executable and a shared library with a PLT) plus their stripped
 # copies (function bounds then come from .eh_frame only), and truncated/garbled variants of some
 # of them (cut in the middle of the section headers, bad e_shoff/e_shnum/e_shstrndx, a foreign
-# e_machine, a 32-bit class byte, flipped bytes in .symtab, .rela.text and .eh_frame).
+# e_machine, a 32-bit class byte, flipped bytes in .symtab, .rela.text and .eh_frame, an archive
+# member with a huge size, a truncated archive).
 #
 # The committed seeds are what the fuzzer and the replay suite use; this script only documents
 # how they were made (gcc 12 / clang 14 / binutils 2.40 of Debian 12). Other tool versions give
@@ -217,8 +219,8 @@ gcc -O2 -fno-pie -c switch.c -o rel-switch-gcc-nopie
 clang -O2 -c switch.c -o rel-switch-clang
 gcc -O0 -fno-omit-frame-pointer -c frame.c -o rel-frame-gcc-O0
 gcc -O2 -c frame.c -o rel-frame-gcc-O2
-gcc -O2 -g1 -c exit.c -o rel-exit-gcc
-gcc -O2 -g -c exit.c -o rel-exit-gcc-g # DW_AT_noreturn
+gcc -O2 -g1 -fdebug-prefix-map="$tmp"=. -c exit.c -o rel-exit-gcc
+gcc -O2 -g -fdebug-prefix-map="$tmp"=. -c exit.c -o rel-exit-gcc-g # DW_AT_noreturn
 gcc -O2 -c cold.c -o rel-cold-gcc
 gcc -O2 -fPIC -c pic.c -o rel-pic-gcc
 clang -O1 -fPIC -c pic.c -o rel-pic-clang
@@ -231,6 +233,13 @@ gcc -O2 -fpie -static-pie -nostdlib -fno-stack-protector "${ldsmall[@]}" start.c
 strip -o exe-static-pie-stripped exe-static-pie
 gcc -O2 -fPIC -shared -nostdlib "${ldsmall[@]}" lib.c -o lib-shared
 strip -o lib-shared-stripped lib-shared
+
+# ---- ar archives (checked member by member; the fuzzer opens them through a memfd) ------------
+cp rel-asm asm.o && cp rel-switch-clang switch.o && printf 'not an object\n' >notes.txt
+ar rcS ar-two asm.o switch.o        # S: no symbol index, keeps it small
+ar rcs ar-index asm.o notes.txt     # with a symbol index and a member that is not ELF
+ar rcST ar-thin asm.o               # thin: names a file outside, rejected
+rm -f asm.o switch.o notes.txt
 
 # ---- truncated / garbled variants ---------------------------------------------------------------
 poke() { # poke FILE OFFSET HEXBYTES...: overwrite bytes in place
@@ -255,6 +264,8 @@ cp rel-switch-gcc-pie bad-class32 && poke bad-class32 4 01               # ELFCL
 cp rel-asm bad-symtab && poke bad-symtab $(( $(secoff rel-asm .symtab) + 24 + 24 * 3 + 4 )) 07 ff ff 00 ff ff ff ff
 cp rel-asm bad-rela && poke bad-rela $(( $(secoff rel-asm .rela.text) + 8 )) 2a 00 00 00 99 00 00 00
 cp rel-cold-gcc bad-ehframe && poke bad-ehframe $(( $(secoff rel-cold-gcc .eh_frame) + 20 )) ff ff ff ff ff ff ff 7f
+cp ar-two bad-ar-size && poke bad-ar-size $((8 + 48)) 39 39 39 39 39 39 39 39 39 39   # member size 9999999999
+head -c $(( $(stat -c %s ar-two) - 200 )) ar-two >bad-ar-trunc
 cp exe-static-pie-stripped bad-exe-ehframe && \
 	poke bad-exe-ehframe $(( $(secoff exe-static-pie-stripped .eh_frame) + 32 )) 00 00 00 80 ff ff ff ff
 
@@ -262,7 +273,7 @@ cp exe-static-pie-stripped bad-exe-ehframe && \
 rm -rf "$out"
 mkdir -p "$out"
 total=0
-for f in rel-* exe-* lib-* bad-*; do
+for f in rel-* exe-* lib-* ar-* bad-*; do
 	s=$(stat -c %s "$f")
 	if [ "$s" -ge 8192 ]; then
 		echo "make-seeds: $f is $s bytes (limit 8 KiB), left out" >&2

@@ -121,6 +121,7 @@ echo "PASS fuzz/build"
 # ---- (b) replay crashers and seeds --------------------------------------------------------------
 # One process per input, so a leak or a crash is attributed to its file.
 fopts=(-rss_limit_mb=2048 -timeout=10)
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 for f in "${inputs[@]}"; do
     name=${f#"$here"/}
     log=$work/replay-${name//\//-}.log
@@ -139,12 +140,13 @@ corpus=$work/corpus
 crashes=${TS_WORK:-$top/build/test-work}/fuzz-crashes
 mkdir -p "$corpus" "$work/artifacts"
 cp "$here"/seeds/* "$corpus"/
-"$fuzzer" "${fopts[@]}" -max_total_time="$secs" -max_len=16384 -print_final_stats=1 -dict="$here/elf.dict" \
+# the outer timeout only guards against libFuzzer itself wedging (e.g. in its exit-time leak check)
+timeout $((secs + 300)) "$fuzzer" "${fopts[@]}" -max_total_time="$secs" -max_len=16384 -print_final_stats=1 -dict="$here/elf.dict" \
     -artifact_prefix="$work/artifacts/" "$corpus" >"$work/run.log" 2>&1
 rc=$?
 arts=("$work"/artifacts/*)
 if [ "$rc" -eq 0 ] && [ ! -e "${arts[0]}" ]; then
-    stats=$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$work/run.log" | sed 's/^stat:://' | tr '\n' ' ')
+    stats=$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$work/run.log" | sed 's/^stat:://' | tr '\n' ' ' | tr -s ' ')
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/run.log" | tail -n1)
     echo "PASS fuzz/run"
     echo "    ${secs}s: $stats$cov"

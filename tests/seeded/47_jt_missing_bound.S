@@ -1,10 +1,13 @@
 /*
- * 47 - unresolved-indirect-jump: a gcc -fPIE style jump table whose bound check
- * was forgotten.  Nothing limits the index, so the table size is unknown and
- * the jump cannot be resolved (at run time any op > 3 jumps through whatever
- * follows the table).  Reported at the indirect jmp.  Only that warning is
- * expected: the case blocks are reachable through the table at run time, so
- * they must not be reported as unreachable.
+ * 47 - unresolved-indirect-jump: a gcc -fPIE style jump table without a bound
+ * check whose entries were written against the wrong table base (copied from
+ * the twin below), so not one of them leads into this function.  A missing
+ * bound alone is not reported (clang's switches over enums have none: the
+ * table is followed up to its first entry that is not code of the function),
+ * but a table none of whose entries is code of the function cannot be resolved.
+ * Reported at the indirect jmp.  Only that warning is expected: the case blocks
+ * are reachable at run time through a correct table, so they must not be
+ * reported as unreachable.
  *
  * long jt_missing_bound(unsigned op, long a, long b)
  */
@@ -16,7 +19,7 @@
 	.globl	jt_missing_bound
 	.type	jt_missing_bound, @function
 jt_missing_bound:
-	leaq	.Lb_tab(%rip), %rcx	# BUG: no cmpl $3, %edi / ja before the table
+	leaq	.Lb_tab(%rip), %rcx	# no bound check: fine on its own
 	movl	%edi, %edi
 	movslq	(%rcx,%rdi,4), %rax
 	addq	%rcx, %rax
@@ -25,10 +28,10 @@ site_jt_missing_bound:
 	.section .rodata
 	.p2align 2
 .Lb_tab:
-	.long	.Lb_c0-.Lb_tab
-	.long	.Lb_c1-.Lb_tab
-	.long	.Lb_c2-.Lb_tab
-	.long	.Lb_c3-.Lb_tab
+	.long	.Lg_c0-.Lb_tab		# BUG: entries point into the twin, not here
+	.long	.Lg_c1-.Lb_tab
+	.long	.Lg_c2-.Lb_tab
+	.long	.Lg_c3-.Lb_tab
 	.text
 .Lb_c0:
 	leaq	(%rsi,%rdx), %rax
