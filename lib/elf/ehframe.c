@@ -110,10 +110,9 @@ static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64
 	uint64_t len = rd(&c, 4);
 	if (len == 0xffffffffu)
 		len = rd(&c, 8);
-	const uint8_t *end = c.p + len;
 	if (c.bad || len > (size_t)(c.end - c.p))
-		return false;
-	c.end = end;
+		return false; /* checked before forming the end pointer, which must stay in bounds */
+	c.end = c.p + len;
 	if (rd(&c, 4) != 0) /* CIE id */
 		return false;
 	uint8_t version = (uint8_t)rd(&c, 1);
