@@ -408,20 +408,28 @@ static void scan_code_refs(struct ts_image *img)
 	}
 }
 
-size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
+/* The values of sorted array v (n entries) in [lo, hi): their count, and the first in *first. */
+static size_t sorted_range(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi, size_t *first)
 {
-	size_t a = 0, b = img->ncode_refs;
+	size_t a = 0, b = n;
 	while (a < b) {
 		size_t mid = (a + b) / 2;
-		if (img->code_refs[mid] < lo)
+		if (v[mid] < lo)
 			a = mid + 1;
 		else
 			b = mid;
 	}
-	size_t n = 0;
-	while (a + n < img->ncode_refs && img->code_refs[a + n] < hi)
-		n++;
-	*first = n ? img->code_refs + a : NULL;
+	size_t k = 0;
+	while (a + k < n && v[a + k] < hi)
+		k++;
+	*first = a;
+	return k;
+}
+
+size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
+{
+	size_t at, n = sorted_range(img->code_refs, img->ncode_refs, lo, hi, &at);
+	*first = n ? img->code_refs + at : NULL;
 	return n;
 }
 
@@ -594,18 +602,8 @@ static void collect_tail_calls(struct ts_image *img)
 
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target)
 {
-	size_t lo = 0, hi = img->ntail_calls;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (img->tail_calls[mid] < target)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t n = 0;
-	while (lo + n < img->ntail_calls && img->tail_calls[lo + n] == target)
-		n++;
-	return n;
+	size_t at;
+	return target == UINT64_MAX ? 0 : sorted_range(img->tail_calls, img->ntail_calls, target, target + 1, &at);
 }
 
 static int build_functions(struct ts_image *img)
