@@ -30,6 +30,8 @@ struct ts_unit {
 	struct ts_range {
 		uint64_t start, end;
 		size_t first;   /* index of its first instruction */
+		bool borrowed;  /* code of another function entered in its middle: analysed on its
+				 * own too, so its unreached parts are not this unit's to report */
 	} *ranges;              /* the function, then its fragments as they are found */
 	size_t nranges, capranges;
 

@@ -115,7 +115,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	}
 	if (u->n > first)
 		u->last[u->n - 1] = 1;
-	u->ranges[u->nranges++] = (struct ts_range){ start, end, first };
+	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false };
 	return 0;
 }
 
@@ -168,6 +168,8 @@ static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 		u->err = -TRUSTACK_E_NOMEM;
 		return false;
 	}
+	if (!fragment && u->nranges)
+		u->ranges[u->nranges - 1].borrowed = true;
 	return true;
 }
 
@@ -700,7 +702,12 @@ static bool follows_dead_call(const struct ts_unit *u, size_t i)
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
+	size_t r = 0;
 	for (size_t i = 0; i < u->n; i++) {
+		while (r + 1 < u->nranges && i >= u->ranges[r + 1].first)
+			r++;
+		if (u->ranges[r].borrowed)
+			continue;
 		const struct ts_insn *in = &u->insns[i];
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
@@ -762,6 +769,16 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	ts_state_entry(u->a, &entry);
 	u->leader[e] = new_state(u, &entry);
 	push_work(u, (int32_t)e);
+	/* further entry points of hand-written code known only from an FDE (fragments.c) */
+	const uint64_t *alt;
+	size_t nalt = ts_image_alt_entries(img, fn->addr, fn->addr + fn->size, &alt);
+	for (size_t k = 0; k < nalt; k++) {
+		long x = insn_index(u, alt[k]);
+		if (x < 0 || u->leader[x] >= 0)
+			continue;
+		u->leader[x] = new_state(u, &entry);
+		push_work(u, (int32_t)x);
+	}
 	/* Converge first: a state seen on an early round (a loop taken once) is not the final
 	 * one, and rules checked against it would be wrong. Then walk every run once more from
 	 * the final states, reporting. */

@@ -38,6 +38,56 @@ static void mark_by_cfi(struct ts_image *img)
 	dwarf_cfi_end(cfi);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Hand-written code may have several entry points in one FDE (glibc's memmove variants share
+ * their tails); an IFUNC resolver picks one with `lea entry(%rip)`. In a stripped file those
+ * entries have no symbol: collect addresses taken that way inside another FDE-only function,
+ * other than its start, so the analysis can start there too.
+ */
+static void collect_alt_entries(struct ts_image *img)
+{
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		const struct ts_func *f = &img->funcs[i];
+		size_t avail;
+		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
+		if (!code)
+			continue;
+		uint64_t end = f->addr + (f->size < avail ? f->size : avail);
+		for (uint64_t a = f->addr; a < end;) {
+			struct ts_insn in;
+			unsigned len = img->arch->decode(img->dec, code + (a - f->addr), end - a, a, &in);
+			a += len ? len : 1;
+			for (unsigned k = 0; k < in.nuops; k++) {
+				const struct ts_uop *u = &in.uops[k];
+				if (u->kind != TS_UOP_LEA || !u->mem.abs)
+					continue;
+				uint64_t t = (uint64_t)u->mem.disp;
+				int g = ts_image_func_at(img, t);
+				if (g < 0 || (size_t)g == i || img->funcs[g].addr == t ||
+				    !(img->funcs[g].flags & TS_FUNC_FROM_FDE) || (img->funcs[g].flags & TS_FUNC_FRAGMENT))
+					continue;
+				if (img->nalt_entries == img->capalt_entries) {
+					size_t cap = img->capalt_entries ? img->capalt_entries * 2 : 64;
+					uint64_t *n = realloc(img->alt_entries, cap * sizeof(uint64_t));
+					if (!n)
+						return; /* fewer entries: their code is then reported, not hidden */
+					img->alt_entries = n;
+					img->capalt_entries = cap;
+				}
+				img->alt_entries[img->nalt_entries++] = t;
+			}
+		}
+	}
+	if (img->nalt_entries)
+		qsort(img->alt_entries, img->nalt_entries, sizeof(uint64_t), cmp_u64);
+}
+
 void ts_image_mark_fde_fragments(struct ts_image *img)
 {
 	bool any = false;
@@ -46,4 +96,5 @@ void ts_image_mark_fde_fragments(struct ts_image *img)
 	if (!any || img->rel)
 		return;
 	mark_by_cfi(img);
+	collect_alt_entries(img);
 }

@@ -600,6 +600,13 @@ static void collect_tail_calls(struct ts_image *img)
 		qsort(img->tail_calls, img->ntail_calls, sizeof(uint64_t), cmp_u64p);
 }
 
+size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
+{
+	size_t at, n = sorted_range(img->alt_entries, img->nalt_entries, lo, hi, &at);
+	*first = n ? img->alt_entries + at : NULL;
+	return n;
+}
+
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target)
 {
 	size_t at;
@@ -918,6 +925,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->lsda);
 	free(img->tail_calls);
 	free(img->code_refs);
+	free(img->alt_entries);
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	free((void *)img->clobber_memo);

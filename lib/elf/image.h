@@ -102,6 +102,9 @@ struct ts_image {
 	uint64_t *code_refs;       /* code addresses stored in data (address-taken labels), sorted */
 	size_t ncode_refs, capcode_refs;
 
+	uint64_t *alt_entries;     /* entry points inside FDE-only functions (fragments.c), sorted */
+	size_t nalt_entries, capalt_entries;
+
 	uint64_t *tail_calls;      /* targets of calls that end a function (5-byte call rel32), sorted */
 	size_t ntail_calls;
 
@@ -135,6 +138,9 @@ uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
 /* Code addresses in [lo, hi) that data refers to (computed-goto targets), via *first and the
  * count returned. */
 size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
+
+/* Entry points inside [lo, hi) other than a function's start, via *first and the count. */
+size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
 
 /* How many functions end with a direct call to target (evidence it never returns). */
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target);
