@@ -257,10 +257,29 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s);
 
+/* A branch into an instruction just past prefixes that do not change its effect: the same
+ * instruction, as far as the stack is concerned. Returns its index, or -1. */
+static long past_prefixes(const struct ts_unit *u, uint64_t target)
+{
+	for (unsigned back = 1; back <= 4 && back <= target; back++) {
+		long i = insn_index(u, target - back);
+		if (i < 0)
+			continue;
+		size_t avail;
+		const uint8_t *p = ts_image_bytes(u->img, target - back, &avail);
+		if (p && avail >= back && u->insns[i].len > back && u->a->skippable_prefixes(p, back))
+			return i;
+		return -1;
+	}
+	return -1;
+}
+
 /* Control reaches instruction t with state s. */
 static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s)
 {
 	long t = insn_index(u, target);
+	if (t < 0 && u->a->skippable_prefixes)
+		t = past_prefixes(u, target);
 	if (t < 0) {
 		warn(u, from_addr, TRUSTACK_W_DECODE_ERROR,
 		     "branch to 0x%llx, which is not an instruction boundary",

@@ -143,6 +143,10 @@ struct ts_arch {
 			   int64_t A, uint64_t GOT_slot);
 	/* Is this relocation type a GOT-relative reference (needs a GOT slot for S)? */
 	bool (*reloc_uses_got)(uint32_t type);
+	/* Are these n bytes at the start of an instruction only prefixes that leave its effect on
+	 * registers and stack unchanged (x86 `lock`)? A branch past them (glibc skips `lock` on
+	 * its single-threaded path) then reaches the same instruction. NULL: never. */
+	bool (*skippable_prefixes)(const uint8_t *bytes, unsigned n);
 };
 
 const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);

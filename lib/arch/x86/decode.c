@@ -620,6 +620,14 @@ static bool x86_reloc_uses_got(uint32_t type)
 	return type == 9 || type == 41 || type == 42;
 }
 
+static bool x86_skippable_prefixes(const uint8_t *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (p[i] != 0xf0) /* lock: atomicity only */
+			return false;
+	return n > 0;
+}
+
 const struct ts_arch ts_arch_x86_64 = {
 	.name = "x86-64",
 	.e_machine = 62, /* EM_X86_64 */
@@ -641,4 +649,5 @@ const struct ts_arch ts_arch_x86_64 = {
 	.reg_name = x86_reg_name,
 	.apply_reloc = x86_apply_reloc,
 	.reloc_uses_got = x86_reloc_uses_got,
+	.skippable_prefixes = x86_skippable_prefixes,
 };
