@@ -48,7 +48,9 @@ struct trustack_elf;
  */
 int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen);
 
-/* Same, from a buffer the caller keeps alive until __close(); name is used in messages. */
+/* Same, from a buffer the caller keeps alive until __close(); name is used in messages. DWARF
+ * is not read from memory images (DW_AT_noreturn then does not inform the analysis), so results
+ * can differ from opening the same file by path. */
 int trustack_elf__open_mem(const void *buf, size_t size, const char *name,
 			   struct trustack_elf **out, char *errbuf, size_t errlen);
 

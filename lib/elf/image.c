@@ -746,7 +746,13 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 				}
 				*names = nn;
 			}
-			(*names)[(*n)++] = strdup(elf_getarhdr(m)->ar_name);
+			char *name = strdup(elf_getarhdr(m)->ar_name);
+			if (!name) {
+				rc = -TRUSTACK_E_NOMEM;
+				elf_end(m);
+				break;
+			}
+			(*names)[(*n)++] = name;
 		}
 		cmd = elf_next(m);
 		elf_end(m);
