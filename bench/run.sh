@@ -274,7 +274,7 @@ partA() {
         M_SHOW=
         ot_w=$R_WALL ot_r=$R_RSS ot_min=$R_WMIN ot_max=$R_WMAX ot_bad=$R_BAD ot_noise=$R_NOISE
         otw=$(grep -c 'warning: objtool:' "$R_ERR")
-        ot_note=$(grep -v 'warning: objtool:' "$R_ERR" | head -n 3 | tr '\n' ' ')
+        ot_note=$(grep -v 'warning: objtool:' "$R_ERR" | head -n 3 | paste -sd';' -)
         orc=$(readelf -SW "$W/run/objtool-$obj" | awk '$2==".orc_unwind_ip"{print $6} $3==".orc_unwind_ip"{print $7}' | head -n1)
         [ -n "$orc" ] && orc=$((16#$orc / 4))
         cp -f "$R_ERR" "$W/logs/objtool-$base.txt"

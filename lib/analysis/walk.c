@@ -426,6 +426,12 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			break;
 		}
 		uint64_t ea = (uint64_t)v.off + (uint64_t)e * v.esize;
+		if (e == 0 && (v.flags & TS_VF_IMPLICIT) && readable && function_start(u, target)) {
+			/* not a switch: a pointer to a function loaded from an array (of structures,
+			 * perhaps) and jumped to, i.e. an indirect tail call */
+			sibling_call(u, in, s, "an indirect target");
+			return;
+		}
 		if (e == 0 && (v.flags & TS_VF_IMPLICIT))
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 			     "jump table at 0x%llx with no known bound: not one entry leads into the function",

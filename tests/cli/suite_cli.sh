@@ -65,6 +65,22 @@ check jobs-same-report cmp -s "$work/j1" "$work/j2"
 check annotate-state grep -q "cfa=rbp+16 ra=cfa-8 fp=cfa-16" "$work/a"
 check annotate-entry grep -q "cfa=rsp+8 ra=cfa-8 fp=same" "$work/a"
 "$T" annotate "$work/dir/eval.o" no_such_function >/dev/null 2>&1; check annotate-unknown-exit2 test $? -eq 2
+# a tail call through an array of structures holding function pointers (jimsh's pattern):
+# `jmp *ops(,%rax*3,8)` after the epilogue is not a switch, and no bound is needed
+cat >"$work/fnptr.c" <<'CEOF'
+long f0(long x) { return x + 1; }
+long f1(long x) { return x * 3; }
+long f2(long x) { return x - 7; }
+struct op { long (*fn)(long); const char *name; long cost; };
+const struct op ops[] = { { f0, "inc", 1 }, { f1, "triple", 2 }, { f2, "sub7", 1 } };
+long dispatch(int i, long x) { return ops[i].fn(x); }
+CEOF
+for fl in "-O2" "-O2 -fno-omit-frame-pointer" "-O2 -fPIC"; do
+    gcc $fl -c "$work/fnptr.c" -o "$work/fnptr.o" || continue
+    "$T" check -q --rules=stack "$work/fnptr.o" >"$work/fp.out" 2>&1
+    check "fnptr-table-tailcall${fl// /}" test $? -eq 0
+done
+
 # ar archives: member by member, named ARCHIVE(MEMBER); thin archives: a clear error
 rm -f "$work/lib.a" "$work/thin.a"
 ar rcs "$work/lib.a" "$work/dir/eval.o" "$work/dir/sub/checksum.o"
