@@ -113,12 +113,13 @@ wait_quiet() {   # $1: what is about to be measured; $2=quiet: no note in the re
 }
 
 # ---------------------------------------------------------------------------------------------
-# One measured figure: M_NAME is set, M_PREP is eval'ed before each run (not timed).
-# Runs the command BENCH_REPS times (plus $M_WARMUP untimed runs first), each under
+# One measured figure: measure NAME CMD... ; M_PREP is eval'ed before each run (not timed).
+# Runs the command until BENCH_REPS runs are kept (after $M_WARMUP untimed runs), each under
 # /usr/bin/time (peak RSS, CPU) and timeout. Wall time is taken with bash's $EPOCHREALTIME
-# around the run. Also estimates other CPU work during each run from /proc/stat.
+# around the run. The CPU other processes used during each run comes from /proc/stat; a run
+# where that exceeds BENCH_MAX_NOISE is dropped and repeated once the machine is quiet.
 # Results: R_WALL (median), R_WMIN, R_WMAX, R_RSS (max over runs, KB), R_CPU (median user+sys),
-# R_RC (exit status of the last run), R_BAD (non-empty if a run failed/hung/crashed),
+# R_BAD (non-empty if a run failed/hung/crashed),
 # R_OUT/R_ERR (files of the last run), R_NOISE (max other-CPU cores during a run).
 M_PREP=:
 M_WARMUP=1
@@ -128,8 +129,8 @@ M_OK="0 1"      # exit statuses that are not failures (trustack: 0 clean, 1 find
 measure() {   # measure NAME CMD...
     local name=$1; shift
     local tf=$W/run/time.$$ out=$W/run/$name.out err=$W/run/$name.err
-    local t0 t1 rc s0 s1 walls=() cpus=() rss=0 noise=0 line e m u s n
-    R_BAD=; R_RC=
+    local t0 t1 rc s0 s1 walls=() cpus=() rss=0 noise=0 line m u s n
+    R_BAD=
     : >"$out.all"
     M_SEQ=$((M_SEQ + 1))
     printf '%s\n' "\`${M_SHOW:-$*}\`" >>"$cmds.$(printf %03d $M_SEQ)"
@@ -143,9 +144,8 @@ measure() {   # measure NAME CMD...
         t1=$EPOCHREALTIME
         s1=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
         runs=$((runs + 1))
-        R_RC=$rc
         line=$(tail -n1 "$tf")
-        read -r e m u s <<<"$line"
+        read -r _ m u s <<<"$line"
         if [[ " $M_OK " != *" $rc "* ]]; then
             local why="exit status $rc"
             [ "$rc" -eq 124 ] && why="killed after ${TIMEOUT}s (hang?)"
@@ -182,7 +182,6 @@ measure() {   # measure NAME CMD...
         [ "$m" -gt "$rss" ] && rss=$m
         awk -v a="$n" -v b="$noise" 'BEGIN{exit !(a > b)}' && noise=$n
     done
-    R_DROPPED=$dropped
     R_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | median)
     R_WMIN=$(printf '%s\n' "${walls[@]}" | sort -g | head -n1)
     R_WMAX=$(printf '%s\n' "${walls[@]}" | sort -g | tail -n1)
@@ -283,7 +282,8 @@ partA() {
         ts_w=$R_WALL ts_r=$R_RSS ts_min=$R_WMIN ts_max=$R_WMAX ts_bad=$R_BAD ts_noise=$R_NOISE
         tsw=$(grep -c ': warning: trustack:' "$R_OUT")
         cp -f "$R_OUT" "$W/logs/trustack-$base.txt"
-        local label="\`$obj\` ($(human "$(text_size "$O/$obj")") text)"
+        local label
+        label="\`$obj\` ($(human "$(text_size "$O/$obj")") text)"
         if [ -n "$ot_bad$ts_bad" ]; then
             rows+=("| $label | ${ot_bad:-$(sec "$ot_w")} | ${ts_bad:-$(sec "$ts_w")} | n/a | n/a | $(mb "$ot_r") | ${ts_bad:-$(mb "$ts_r")} | n/a | n/a |")
             continue
@@ -320,9 +320,9 @@ partB() {
             [ -e "$l" ] && libs+=("$l")
         done
     fi
-    local largest= lsz=0 sz
+    local largest='' lsz=0 sz
     for l in "${libs[@]}"; do sz=$(dottext "$l"); [ "${sz:-0}" -gt "$lsz" ] && { lsz=$sz; largest=$l; }; done
-    local rows=() details=() base zdec zins zfail zw zr line tw tr tcpu tbad tsw summary j2 r
+    local rows=() details=() base zdec zins zfail zw zr line tw tr tcpu tbad tsw summary r
     for l in "${libs[@]}"; do
         base=$(basename "$l")
         wait_quiet "B/$base"

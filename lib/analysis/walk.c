@@ -426,7 +426,11 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			break;
 		}
 		uint64_t ea = (uint64_t)v.off + (uint64_t)e * v.esize;
-		if (e == 0 && (v.flags & TS_VF_IMPLICIT) && readable && function_start(u, target)) {
+		/* the first entry names a function: a function's start, an external function (its
+		 * extern or PLT address), or a slot a dynamic relocation fills with a symbol */
+		bool names_function = (readable && (function_start(u, target) || ts_image_target_name(u->img, target))) ||
+				      ts_image_got_name(u->img, ea);
+		if (e == 0 && (v.flags & TS_VF_IMPLICIT) && names_function) {
 			/* not a switch: a pointer to a function loaded from an array (of structures,
 			 * perhaps) and jumped to, i.e. an indirect tail call */
 			sibling_call(u, in, s, "an indirect target");

@@ -554,8 +554,9 @@ static int load_dynamic_got(struct ts_image *img)
 					add_code_ref(img, (uint64_t)r.r_addend);
 				continue;
 			}
-			/* x86-64 GLOB_DAT 6, JUMP_SLOT 7; aarch64 GLOB_DAT 1025, JUMP_SLOT 1026 */
-			if (type != 6 && type != 7 && type != 1025 && type != 1026)
+			/* x86-64 GLOB_DAT 6, JUMP_SLOT 7, 64 1; aarch64 GLOB_DAT 1025, JUMP_SLOT 1026,
+			 * ABS64 257: a slot the loader fills with the address of a named symbol */
+			if (type != 6 && type != 7 && type != 1 && type != 1025 && type != 1026 && type != 257)
 				continue;
 			if (!gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &s))
 				continue;
