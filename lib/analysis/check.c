@@ -57,51 +57,38 @@ bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind)
 	       kind == TRUSTACK_W_FP_SCRATCH;
 }
 
-int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen)
+/* The three ways to open: a file, a buffer, a member of an archive (member >= 0). */
+static int open_elf(const char *path, const void *mem, size_t size, long member, struct trustack_elf **out,
+		    char *errbuf, size_t errlen)
 {
+	*out = NULL;
 	struct trustack_elf *e = calloc(1, sizeof(*e));
 	if (!e)
 		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(path, NULL, 0, -1, &e->img, errbuf, errlen);
+	int rc = ts_image_open(path, mem, size, member, &e->img, errbuf, errlen);
 	if (rc) {
 		free(e);
-		*out = NULL;
 		return rc;
 	}
 	*out = e;
 	return 0;
+}
+
+int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen)
+{
+	return open_elf(path, NULL, 0, -1, out, errbuf, errlen);
 }
 
 int trustack_elf__open_mem(const void *buf, size_t size, const char *name, struct trustack_elf **out,
 			   char *errbuf, size_t errlen)
 {
-	struct trustack_elf *e = calloc(1, sizeof(*e));
-	if (!e)
-		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(name, buf, size, -1, &e->img, errbuf, errlen);
-	if (rc) {
-		free(e);
-		*out = NULL;
-		return rc;
-	}
-	*out = e;
-	return 0;
+	return open_elf(name, buf, size, -1, out, errbuf, errlen);
 }
 
 int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
 			      size_t errlen)
 {
-	struct trustack_elf *e = calloc(1, sizeof(*e));
-	*out = NULL;
-	if (!e)
-		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(path, NULL, 0, (long)index, &e->img, errbuf, errlen);
-	if (rc) {
-		free(e);
-		return rc;
-	}
-	*out = e;
-	return 0;
+	return open_elf(path, NULL, 0, (long)index, out, errbuf, errlen);
 }
 
 int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen)

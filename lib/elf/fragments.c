@@ -38,12 +38,6 @@ static void mark_by_cfi(struct ts_image *img)
 	dwarf_cfi_end(cfi);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Hand-written code may have several entry points in one FDE (glibc's memmove variants share
  * their tails); an IFUNC resolver picks one with `lea entry(%rip)`. In a stripped file those
@@ -84,8 +78,7 @@ static void collect_alt_entries(struct ts_image *img)
 			}
 		}
 	}
-	if (img->nalt_entries)
-		qsort(img->alt_entries, img->nalt_entries, sizeof(uint64_t), cmp_u64);
+	ts_sort_u64(img->alt_entries, img->nalt_entries);
 }
 
 void ts_image_mark_fde_fragments(struct ts_image *img)

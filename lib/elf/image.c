@@ -41,6 +41,12 @@ static int cmp_u64p(const void *a, const void *b)
 	return cmp_u64(*(const uint64_t *)a, *(const uint64_t *)b);
 }
 
+void ts_sort_u64(uint64_t *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(uint64_t), cmp_u64p);
+}
+
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct ts_symbol *x = a, *y = b;
@@ -597,8 +603,7 @@ static void collect_tail_calls(struct ts_image *img)
 			continue;
 		img->tail_calls[img->ntail_calls++] = f->addr + f->size + (uint64_t)(int64_t)(int32_t)v;
 	}
-	if (img->ntail_calls)
-		qsort(img->tail_calls, img->ntail_calls, sizeof(uint64_t), cmp_u64p);
+	ts_sort_u64(img->tail_calls, img->ntail_calls);
 }
 
 size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
@@ -885,8 +890,7 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 	ts_image_sort_ext(img);
 	if (img->ehdr.e_type == ET_EXEC)
 		scan_code_refs(img);
-	if (img->ncode_refs)
-		qsort(img->code_refs, img->ncode_refs, sizeof(uint64_t), cmp_u64p);
+	ts_sort_u64(img->code_refs, img->ncode_refs);
 	if ((rc = build_functions(img)))
 		goto bad;
 	img->dec = img->arch->decoder_new();

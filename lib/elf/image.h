@@ -161,6 +161,7 @@ const char *ts_image_got_name(const struct ts_image *img, uint64_t slot);
 uint64_t ts_image_report_addr(const struct ts_image *img, uint64_t addr, const char **secname);
 
 /* Internal helpers shared by the loaders. */
+void ts_sort_u64(uint64_t *v, size_t n);
 const char *ts_image_own_name(struct ts_image *img, char *name);
 int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name);
 void ts_image_sort_ext(struct ts_image *img);
