@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/unit.h"
+#include "analysis/driver.h"
 #include "trustack.h"
 
 struct trustack_elf {
@@ -124,23 +124,16 @@ struct fwarn {
 };
 
 struct job {
-	struct ts_image *img;
-	enum trustack_rules rules;
-	_Atomic size_t next;
 	pthread_mutex_t lock;
 	struct fwarn *warns;
 	size_t nwarns, capwarns;
 	_Atomic uint64_t insns, visited, funcs;
-	_Atomic int err;
 };
 
-static bool standalone(const struct ts_image *img, size_t f)
+/* The consumer of every analysed unit: keep its warnings and count what was seen. */
+static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 {
-	return !(img->funcs[f].flags & TS_FUNC_FRAGMENT) && img->funcs[f].size;
-}
-
-static int collect(struct job *j, uint32_t f, const struct ts_unit *u)
-{
+	struct job *j = ctx;
 	int rc = 0;
 	pthread_mutex_lock(&j->lock);
 	for (size_t i = 0; i < u->nwarns; i++) {
@@ -154,40 +147,18 @@ static int collect(struct job *j, uint32_t f, const struct ts_unit *u)
 			j->warns = n;
 			j->capwarns = cap;
 		}
-		j->warns[j->nwarns].func = f;
+		j->warns[j->nwarns].func = (uint32_t)u->func;
 		j->warns[j->nwarns].w = u->warns[i];
 		j->nwarns++;
 	}
 	pthread_mutex_unlock(&j->lock);
+	uint64_t vis = 0;
+	for (size_t i = 0; i < u->n; i++)
+		vis += u->row[i] >= 0;
+	atomic_fetch_add(&j->insns, u->n);
+	atomic_fetch_add(&j->visited, vis);
+	atomic_fetch_add(&j->funcs, 1);
 	return rc;
-}
-
-static void *worker(void *arg)
-{
-	struct job *j = arg;
-	struct ts_unit u = { 0 };
-	for (;;) {
-		size_t f = atomic_fetch_add(&j->next, 1);
-		if (f >= j->img->nfuncs || atomic_load(&j->err))
-			break;
-		if (!standalone(j->img, f))
-			continue;
-		int rc = ts_unit_analyse(&u, j->img, (int)f, j->rules);
-		if (!rc)
-			rc = collect(j, (uint32_t)f, &u);
-		if (rc) {
-			atomic_store(&j->err, rc);
-			break;
-		}
-		uint64_t vis = 0;
-		for (size_t i = 0; i < u.n; i++)
-			vis += u.row[i] >= 0;
-		atomic_fetch_add(&j->insns, u.n);
-		atomic_fetch_add(&j->visited, vis);
-		atomic_fetch_add(&j->funcs, 1);
-	}
-	ts_unit_free(&u);
-	return NULL;
 }
 
 static int cmp_fwarn(const void *a, const void *b)
@@ -220,26 +191,11 @@ int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *o
 {
 	if (!elf || !opts || opts->sz < sizeof(size_t) + sizeof(enum trustack_rules))
 		return -TRUSTACK_E_ARG;
-	struct job j = { .img = elf->img, .rules = opts->rules };
+	struct job j = { 0 };
 	pthread_mutex_init(&j.lock, NULL);
-	unsigned nthreads = opts->sz >= sizeof(*opts) && opts->threads > 1 ? opts->threads : 1;
-	if (nthreads > 256)
-		nthreads = 256;
-	if (nthreads == 1) {
-		worker(&j);
-	} else {
-		pthread_t tid[256];
-		unsigned started = 0;
-		for (; started < nthreads; started++)
-			if (pthread_create(&tid[started], NULL, worker, &j))
-				break;
-		if (!started)
-			worker(&j);
-		for (unsigned i = 0; i < started; i++)
-			pthread_join(tid[i], NULL);
-	}
+	unsigned threads = opts->sz >= sizeof(*opts) ? opts->threads : 1;
+	int rc = ts_analyse_all(elf->img, opts->rules, threads, collect, &j);
 	pthread_mutex_destroy(&j.lock);
-	int rc = atomic_load(&j.err);
 	if (j.nwarns)
 		qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
 	uint64_t emitted = 0;
@@ -307,7 +263,7 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 	struct ts_unit u = { 0 };
 	int rc = 0;
 	for (size_t f = 0; f < img->nfuncs && !rc; f++) {
-		if (!standalone(img, f))
+		if (!ts_standalone(img, f))
 			continue;
 		if (nfuncs) {
 			bool want = false;

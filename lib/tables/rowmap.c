@@ -1,0 +1,146 @@
+/*
+ * rowmap.c - run the analysis over a whole image and keep its rows as ranges (see rowmap.h).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/driver.h"
+#include "tables/rowmap.h"
+
+static bool loc_equal(const struct trustack_loc *a, const struct trustack_loc *b)
+{
+	return a->kind == b->kind && a->reg == b->reg && a->offset == b->offset;
+}
+
+bool ts_row_equal(const struct trustack_row *a, const struct trustack_row *b)
+{
+	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset &&
+	       loc_equal(&a->ra, &b->ra) && loc_equal(&a->fp, &b->fp);
+}
+
+struct build {
+	pthread_mutex_t lock;
+	struct ts_rowrange *r;
+	size_t n, cap;
+	int err;
+};
+
+static int push(struct ts_rowrange **r, size_t *n, size_t *cap, const struct ts_rowrange *x)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct ts_rowrange *p = realloc(*r, c * sizeof(*p));
+		if (!p)
+			return -TRUSTACK_E_NOMEM;
+		*r = p;
+		*cap = c;
+	}
+	(*r)[(*n)++] = *x;
+	return 0;
+}
+
+/* Ranges of one unit, merged locally first so the shared list grows by few entries. */
+static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
+{
+	struct build *b = ctx;
+	struct ts_rowrange *loc = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (size_t k = 0; k < u->nranges && !rc; k++) {
+		const struct ts_range *rg = &u->ranges[k];
+		if (rg->borrowed)
+			continue; /* another function's code: that function's own unit describes it */
+		size_t end = k + 1 < u->nranges ? u->ranges[k + 1].first : u->n;
+		int32_t func = ts_image_func_at(u->img, rg->start);
+		if (func < 0)
+			func = u->func;
+		for (size_t i = rg->first; i < end && !rc; i++) {
+			const struct ts_insn *in = &u->insns[i];
+			struct ts_rowrange x = { .start = in->addr, .len = in->len, .func = func, .ninsns = 1 };
+			x.reached = u->row[i] >= 0;
+			if (x.reached)
+				x.row = u->rows[u->row[i]];
+			struct ts_rowrange *p = n ? &loc[n - 1] : NULL;
+			if (p && p->start + p->len == x.start && p->func == x.func && p->reached == x.reached &&
+			    (!x.reached || ts_row_equal(&p->row, &x.row))) {
+				p->len += x.len;
+				p->ninsns++;
+				continue;
+			}
+			rc = push(&loc, &n, &cap, &x);
+		}
+	}
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = push(&b->r, &b->n, &b->cap, &loc[i]);
+	pthread_mutex_unlock(&b->lock);
+	free(loc);
+	return rc;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct ts_rowrange *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->func < y->func ? -1 : x->func > y->func;
+}
+
+int ts_rowmap_build(const struct ts_image *img, enum trustack_rules rules, unsigned threads,
+		    struct ts_rowmap *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct build b = { 0 };
+	pthread_mutex_init(&b.lock, NULL);
+	int rc = ts_analyse_all(img, rules, threads, collect, &b);
+	pthread_mutex_destroy(&b.lock);
+	if (rc) {
+		free(b.r);
+		return rc;
+	}
+	if (b.n)
+		qsort(b.r, b.n, sizeof(*b.r), cmp_range);
+	/* Drop what a second unit analysed again (a fragment two functions share); count where
+	 * the two disagreed. Ranges of one unit never overlap, so an overlap means a repeat. */
+	size_t w = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		struct ts_rowrange *x = &b.r[i];
+		if (w) {
+			struct ts_rowrange *p = &b.r[w - 1];
+			if (x->start < p->start + p->len) {
+				if (x->reached != p->reached || (x->reached && !ts_row_equal(&x->row, &p->row)))
+					out->conflicts += x->ninsns;
+				continue;
+			}
+		}
+		b.r[w++] = *x;
+	}
+	out->r = b.r;
+	out->n = w;
+	for (size_t i = 0; i < w; i++)
+		out->instructions += b.r[i].ninsns;
+	return 0;
+}
+
+void ts_rowmap_free(struct ts_rowmap *m)
+{
+	free(m->r);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct ts_rowrange *ts_rowmap_find(const struct ts_rowmap *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->r[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct ts_rowrange *r = &m->r[lo - 1];
+	return addr < r->start + r->len ? r : NULL;
+}

@@ -1,0 +1,43 @@
+/*
+ * rowmap.h - the analysis result for a whole image as address ranges of equal unwind rows.
+ *
+ * This is what the table writers (ORC, SFrame) consume: every instruction of every function,
+ * in address order, grouped into maximal runs of consecutive instructions of the same function
+ * that share one row (or are all unreached). Bytes outside every function (padding between
+ * functions, code no symbol or FDE covers) are absent: writers treat gaps as "no information".
+ */
+#ifndef TS_ROWMAP_H
+#define TS_ROWMAP_H
+
+#include "elf/image.h"
+#include "trustack.h"
+
+struct ts_rowrange {
+	uint64_t start;          /* image address (synthetic for relocatable objects, see image.h) */
+	uint32_t len;            /* bytes: the range is [start, start + len) */
+	int32_t func;            /* img->funcs index of the function or fragment holding it */
+	uint32_t ninsns;         /* instructions in the range */
+	bool reached;            /* false: the analysis never reached these instructions */
+	struct trustack_row row; /* meaningful when reached; CFA may still be UNDEFINED */
+};
+
+struct ts_rowmap {
+	struct ts_rowrange *r;   /* sorted by start, non-overlapping */
+	size_t n;
+	uint64_t instructions;   /* total over all ranges */
+	uint64_t conflicts;      /* instructions two units analysed differently (a shared .cold
+				  * fragment); the first unit's row is kept */
+};
+
+/* Analyse every function of img and build its row map. Returns 0 or a negative TRUSTACK_E_*. */
+int ts_rowmap_build(const struct ts_image *img, enum trustack_rules rules, unsigned threads,
+		    struct ts_rowmap *out);
+void ts_rowmap_free(struct ts_rowmap *m);
+
+/* Rows equal field by field (padding ignored). */
+bool ts_row_equal(const struct trustack_row *a, const struct trustack_row *b);
+
+/* The range holding addr, or NULL. */
+const struct ts_rowrange *ts_rowmap_find(const struct ts_rowmap *m, uint64_t addr);
+
+#endif
