@@ -202,6 +202,24 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row,
 			   char *buf, size_t len);
 
+/* ---------------------------------------------------------------------------------------------
+ * ORC tables (the kernel's format), written from the analysis.
+ */
+
+/* (ORC API: lib/tables/orc*.c) */
+
+/* ---------------------------------------------------------------------------------------------
+ * SFrame tables (binutils' format), written from the analysis and read back.
+ */
+
+/* (SFrame API: lib/tables/sframe*.c) */
+
+/* ---------------------------------------------------------------------------------------------
+ * diff: the analysis against the file's own unwind information.
+ */
+
+/* (diff API: lib/tables/diff*.c) */
+
 #ifdef __cplusplus
 }
 #endif

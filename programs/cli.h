@@ -8,6 +8,10 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_annotate(int argc, char **argv);
+int cmd_orc(int argc, char **argv);
+int cmd_sframe(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 /* JSON string output with escaping. */
 void json_str(FILE *f, const char *s);

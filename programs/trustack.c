@@ -4,6 +4,14 @@
 
 #include "cli.h"
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", cmd_check },   { "annotate", cmd_annotate }, { "orc", cmd_orc },
+	{ "sframe", cmd_sframe }, { "diff", cmd_diff },         { "dump", cmd_dump },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -14,6 +22,10 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  check FILE|DIR...        validate the stack rules of every function\n"
 		"  annotate FILE [FUNC...]  disassembly with the unwind state at each instruction\n"
+		"  orc FILE -o OUT          ORC unwind tables (the kernel's format) from the analysis\n"
+		"  sframe FILE -o OUT       SFrame unwind tables (binutils' format) from the analysis\n"
+		"  diff FILE                compare the analysis with the file's own unwind tables\n"
+		"  dump FILE                print the unwind tables found in a file\n"
 		"  help [COMMAND]           this text, or the options of a command\n"
 		"  version                  print the version\n"
 		"\n"
@@ -28,10 +40,9 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "annotate"))
-		return cmd_annotate(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("trustack %s\n", TRUSTACK_VERSION);
 		return EXIT_CLEAN;
@@ -39,10 +50,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		if (argc > 2) {
 			char *sub[] = { argv[2], "--help", NULL };
-			if (!strcmp(argv[2], "check"))
-				return cmd_check(2, sub);
-			if (!strcmp(argv[2], "annotate"))
-				return cmd_annotate(2, sub);
+			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				if (!strcmp(argv[2], commands[i].name))
+					return commands[i].run(2, sub);
 		}
 		usage(stdout);
 		return EXIT_CLEAN;
