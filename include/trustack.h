@@ -203,6 +203,23 @@ char *trustack_row__format(const struct trustack_elf *elf, const struct trustack
 			   char *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
+ * Unwind tables written from the analysis: what a format cannot express is reported through a
+ * trustack_problem_fn, never dropped silently.
+ */
+struct trustack_table_problem {
+	const char *function;   /* containing function, or NULL */
+	uint64_t func_address;  /* as in trustack_warning */
+	uint64_t offset;        /* of the first instruction concerned, from the function start */
+	uint64_t address;       /* as in trustack_warning */
+	const char *section;
+	uint64_t length;        /* bytes of code the problem covers */
+	const char *message;    /* what could not be expressed, and what the table says instead */
+};
+
+/* Called for each problem, from the calling thread, in address order. */
+typedef void (*trustack_problem_fn)(const struct trustack_table_problem *p, void *ctx);
+
+/* ---------------------------------------------------------------------------------------------
  * ORC tables (the kernel's format), written from the analysis.
  */
 
