@@ -235,7 +235,94 @@ typedef void (*trustack_problem_fn)(const struct trustack_table_problem *p, void
  * diff: the analysis against the file's own unwind information.
  */
 
-/* (diff API: lib/tables/diff*.c) */
+enum trustack_diff_table {
+	TRUSTACK_DIFF_EH_FRAME = 1 << 0,    /* .eh_frame (the compiler's CFI, loaded) */
+	TRUSTACK_DIFF_DEBUG_FRAME = 1 << 1, /* .debug_frame (the compiler's CFI, debug info) */
+	TRUSTACK_DIFF_SFRAME = 1 << 2,      /* .sframe */
+	TRUSTACK_DIFF_ORC = 1 << 3,         /* .orc_unwind + .orc_unwind_ip */
+	TRUSTACK_DIFF__NTABLES = 4,
+};
+
+/* Why an instruction's rows differ (stable names: trustack_diff_class__name()). */
+enum trustack_diff_class {
+	TRUSTACK_DIFF_UNCLASSIFIED = 0,     /* a real disagreement no class explains */
+	TRUSTACK_DIFF_TABLE_LACKS_FUNCTION, /* the table covers no instruction of the function */
+	TRUSTACK_DIFF_TABLE_PARTIAL,        /* the table covers only part of the function */
+	TRUSTACK_DIFF_ANALYSIS_UNREACHED,   /* code the analysis never reaches (and reports) */
+	TRUSTACK_DIFF_ANALYSIS_UNDEFINED,   /* the analysis lost the state there (and reports it) */
+	TRUSTACK_DIFF_OUTERMOST,            /* the table marks the last frame (RA undefined) */
+	TRUSTACK_DIFF_EPILOGUE_FP_SLOT,     /* the table names a saved copy that the analysis proves
+					     * still holds the value, but below the stack pointer (popped
+					     * in an epilogue): imprecise compiler CFI */
+	TRUSTACK_DIFF_BOTH_LOCATIONS_VALID, /* the caller's value is in two places (saved, and still in
+					     * its register); the table names one, the analysis the other,
+					     * and the analysis proves both hold it */
+	TRUSTACK_DIFF_CFA_BASE_EQUAL,       /* CFA on two registers the code just proved equal (a
+					     * stack-clash probe loop exits when rsp == r11) */
+	TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST, /* an instruction moved the stack pointer and the table's
+					     * SP-based CFA did not follow (the table is wrong) */
+	TRUSTACK_DIFF_CONTEXT_SWITCH,       /* the table describes the context being switched to
+					     * (setcontext family: CFA on the ucontext pointer) */
+	TRUSTACK_DIFF_TABLE_OPAQUE,         /* the table's rule is an expression we do not compare */
+	TRUSTACK_DIFF_SIGNAL_FRAME,         /* the table marks a signal frame */
+	TRUSTACK_DIFF__CLASSES
+};
+
+/* Stable kebab-case name of a class ("table-lacks-function", ...). */
+const char *trustack_diff_class__name(enum trustack_diff_class c);
+
+/* True for the classes whose two rules, though written differently, recover the same state. */
+bool trustack_diff_class__is_equivalent(enum trustack_diff_class c);
+
+/* Stable name of a table ("eh_frame", "debug_frame", "sframe", "orc"); t is one bit. */
+const char *trustack_diff_table__name(enum trustack_diff_table t);
+
+struct trustack_diff_opts {
+	size_t sz;                 /* sizeof(struct trustack_diff_opts) */
+	enum trustack_rules rules;
+	unsigned threads;
+	unsigned tables;           /* TRUSTACK_DIFF_* bits to compare against; 0 = every one present */
+};
+
+/* A run of consecutive instructions of one function with the same disagreement. */
+struct trustack_diff_mismatch {
+	enum trustack_diff_table table;
+	enum trustack_diff_class cls;
+	const char *function;
+	uint64_t func_address, offset, address; /* as in trustack_warning */
+	const char *section;
+	uint64_t instructions;     /* how many consecutive instructions */
+	const char *analysis;      /* the analysis' row as text, "(not reached)" or "(none)" */
+	const char *table_row;     /* the table's row as text, or "(none)" */
+};
+
+struct trustack_diff_counts {
+	uint64_t compared;         /* instructions both describe: agree + equivalent + disagree */
+	uint64_t agree;            /* the same rule */
+	uint64_t equivalent;       /* rules of another form that recover the same caller state (the
+				    * classes epilogue-fp-slot, both-locations-valid, cfa-base-equal) */
+	uint64_t disagree;
+	uint64_t only_analysis;    /* the analysis has a row, the table none */
+	uint64_t only_table;       /* the table has a row, the analysis none */
+	uint64_t classes[TRUSTACK_DIFF__CLASSES]; /* instructions per class (disagree + only_*) */
+};
+
+struct trustack_diff_stats {
+	unsigned tables;           /* the TRUSTACK_DIFF_* tables found and compared */
+	struct trustack_diff_counts table[TRUSTACK_DIFF__NTABLES]; /* indexed by bit number */
+	struct trustack_diff_counts total;
+};
+
+typedef void (*trustack_mismatch_fn)(const struct trustack_diff_mismatch *m, void *ctx);
+
+/*
+ * Compare the analysis with the file's own unwind tables at every instruction of every
+ * function. on_mismatch (may be NULL) is called from the calling thread, in address order per
+ * table. Returns 0 when the comparison ran (mismatches or not), -TRUSTACK_E_NOTFOUND when the
+ * file has none of the requested tables, or another negative error (message in errbuf).
+ */
+int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opts, trustack_mismatch_fn on_mismatch,
+		  void *ctx, struct trustack_diff_stats *stats, char *errbuf, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -767,12 +767,17 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 		l.kind = TRUSTACK_LOC_SAME;
 		return l;
 	}
+	/* a slot below the stack pointer (already popped) is the last choice: a copy in a register
+	 * survives what may overwrite that memory (vfork's child, the next call) */
 	int i = slot_with(s, &want, V_CFA);
-	if (i >= 0) {
+	const struct ts_val *sp = &s->regs[a->sp];
+	bool dead = i >= 0 && sp->kind == V_CFA && s->slots[i].off < sp->off;
+	if (i >= 0 && !dead) {
 		l.kind = TRUSTACK_LOC_AT_CFA;
 		l.offset = s->slots[i].off;
 		return l;
 	}
+	int dead_slot = i;
 	i = slot_with(s, &want, V_ALN);
 	if (i >= 0) {
 		/* relative to a register that points into the realigned frame */
@@ -794,7 +799,28 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 			return l;
 		}
 	}
+	if (dead_slot >= 0) {
+		l.kind = TRUSTACK_LOC_AT_CFA;
+		l.offset = s->slots[dead_slot].off;
+	}
 	return l;
+}
+
+bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc)
+{
+	struct ts_val want = { .kind = V_ORIG, .reg = (uint8_t)r };
+	switch (loc->kind) {
+	case TRUSTACK_LOC_SAME:
+		return r < TS_MAX_REGS && val_eq(&s->regs[r], &want) && (r != a->ra || a->ra_in_reg);
+	case TRUSTACK_LOC_IN_REG:
+		return loc->reg < a->nregs && val_eq(&s->regs[loc->reg], &want);
+	case TRUSTACK_LOC_AT_CFA: {
+		int i = slot_find(s, V_CFA, loc->offset, 8);
+		return i >= 0 && val_eq(&s->slots[i].v, &want);
+	}
+	default:
+		return false;
+	}
 }
 
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row)

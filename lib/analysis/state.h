@@ -118,6 +118,10 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 /* Location of the caller's value of register r (callee-saved or ra). */
 struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r);
 
+/* Does loc hold the caller's value of register r in state s? (A table may name another copy
+ * than the one ts_state_loc picks.) */
+bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc);
+
 /* The standard frame is set up: FP points at {saved FP, return address}. */
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s);
 

@@ -59,6 +59,10 @@ struct ts_unit {
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules);
 void ts_unit_free(struct ts_unit *u);
 
+/* The converged state before instruction i of an analysed unit, rebuilt by replaying from the
+ * leader its walk started at (diff uses it to check a table's rule). -1 when i was not reached. */
+int ts_unit_state_at(struct ts_unit *u, size_t i, struct ts_state *s);
+
 enum ts_noreturn {
 	TS_RETURNS = 0,
 	TS_NORETURN_KNOWN,    /* a known name, or DW_AT_noreturn: the compiler knew too */

@@ -662,6 +662,17 @@ static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state 
 		step(u, i, s, false);
 }
 
+int ts_unit_state_at(struct ts_unit *u, size_t i, struct ts_state *s)
+{
+	if (i >= u->n || u->row[i] < 0)
+		return -1;
+	int32_t from = u->wstart[i];
+	if (from < 0 || (size_t)from >= u->n || u->leader[from] < 0)
+		return -1;
+	replay(u, from, (int32_t)i, s);
+	return 0;
+}
+
 /* Walk the straight run starting at leader i. */
 static void walk(struct ts_unit *u, int32_t i)
 {

@@ -13,6 +13,15 @@
 
 #include "elf/image.h"
 
+/* Does the CFI row say CFA = sp + (what a call leaves), as at a function's entry? */
+static bool is_entry_cfa(const struct ts_image *img, Dwarf_Frame *frame, size_t *nops)
+{
+	Dwarf_Op *ops = NULL;
+	*nops = 0;
+	return dwarf_frame_cfa(frame, &ops, nops) == 0 && *nops == 1 && ops[0].atom == DW_OP_bregx &&
+	       ops[0].number == img->arch->sp && (int64_t)ops[0].number2 == -img->arch->entry_sp_offset;
+}
+
 static void mark_by_cfi(struct ts_image *img)
 {
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(img->elf);
@@ -23,12 +32,24 @@ static void mark_by_cfi(struct ts_image *img)
 		if (!(f->flags & TS_FUNC_FROM_FDE))
 			continue;
 		Dwarf_Frame *frame = NULL;
-		Dwarf_Op *ops = NULL;
 		size_t nops = 0;
 		if (dwarf_cfi_addrframe(cfi, f->addr, &frame) != 0)
 			continue;
-		bool entry = dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 && ops[0].atom == DW_OP_bregx &&
-			     ops[0].number == img->arch->sp && (int64_t)ops[0].number2 == -img->arch->entry_sp_offset;
+		bool entry = is_entry_cfa(img, frame, &nops);
+		/* gcc starts a cold part whose first instruction is a landing pad with a nop (a
+		 * landing pad at offset 0 would read as "none"); the FDE's first row then describes
+		 * the nop alone, and the fragment's frame shows from the next byte on */
+		size_t avail;
+		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
+		if (entry && code && avail > 1 && f->size > 1 && code[0] == 0x90 && img->arch->e_machine == EM_X86_64) {
+			Dwarf_Frame *next = NULL;
+			size_t n2 = 0;
+			if (dwarf_cfi_addrframe(cfi, f->addr + 1, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1) {
+				entry = false;
+				nops = n2;
+			}
+			free(next);
+		}
 		if (!entry && nops >= 1) {
 			f->flags |= TS_FUNC_FRAGMENT;
 			f->parent = -1; /* found by the jumps into it */

@@ -1,0 +1,430 @@
+/*
+ * diff.c - the analysis against the file's own unwind tables, instruction by instruction.
+ *
+ * Every function is analysed (driver.c); for each instruction we ask each table for its row
+ * and compare the CFA rule, where the return address is and where the caller's frame pointer
+ * is. A disagreement is put in a class when a known, benign reason explains it (docs/diff.md
+ * has each with a real example); what no class explains is "unclassified", and those make
+ * the command fail. Consecutive instructions with the same disagreement form one run.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/driver.h"
+#include "analysis/handle.h"
+#include "tables/rowmap.h"
+#include "tables/source.h"
+
+static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
+	[TRUSTACK_DIFF_UNCLASSIFIED] = "unclassified",
+	[TRUSTACK_DIFF_TABLE_LACKS_FUNCTION] = "table-lacks-function",
+	[TRUSTACK_DIFF_TABLE_PARTIAL] = "table-partial",
+	[TRUSTACK_DIFF_ANALYSIS_UNREACHED] = "analysis-unreached",
+	[TRUSTACK_DIFF_ANALYSIS_UNDEFINED] = "analysis-undefined",
+	[TRUSTACK_DIFF_OUTERMOST] = "outermost-frame",
+	[TRUSTACK_DIFF_EPILOGUE_FP_SLOT] = "epilogue-fp-slot",
+	[TRUSTACK_DIFF_BOTH_LOCATIONS_VALID] = "both-locations-valid",
+	[TRUSTACK_DIFF_CFA_BASE_EQUAL] = "cfa-base-equal",
+	[TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST] = "table-misses-sp-adjust",
+	[TRUSTACK_DIFF_CONTEXT_SWITCH] = "context-switch",
+	[TRUSTACK_DIFF_TABLE_OPAQUE] = "table-opaque",
+	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
+};
+
+const char *trustack_diff_class__name(enum trustack_diff_class c)
+{
+	return (unsigned)c < TRUSTACK_DIFF__CLASSES ? class_names[c] : "unknown";
+}
+
+bool trustack_diff_class__is_equivalent(enum trustack_diff_class c)
+{
+	return c == TRUSTACK_DIFF_EPILOGUE_FP_SLOT || c == TRUSTACK_DIFF_BOTH_LOCATIONS_VALID ||
+	       c == TRUSTACK_DIFF_CFA_BASE_EQUAL;
+}
+
+static const char *const table_names[TRUSTACK_DIFF__NTABLES] = { "eh_frame", "debug_frame", "sframe", "orc" };
+
+static int table_index(unsigned bit)
+{
+	for (int i = 0; i < TRUSTACK_DIFF__NTABLES; i++)
+		if (bit == 1u << i)
+			return i;
+	return -1;
+}
+
+const char *trustack_diff_table__name(enum trustack_diff_table t)
+{
+	int i = table_index((unsigned)t);
+	return i >= 0 ? table_names[i] : "unknown";
+}
+
+enum outcome { O_NONE, O_AGREE, O_DISAGREE, O_ONLY_ANALYSIS, O_ONLY_TABLE };
+
+/* A run of consecutive instructions with the same non-agreeing outcome. */
+struct run {
+	uint64_t addr;           /* first instruction */
+	uint64_t count;
+	uint8_t table;           /* index */
+	uint8_t cls;
+	uint8_t outcome;
+	bool reached, covered;
+	uint8_t tstatus;
+	struct trustack_row arow, trow;
+	char what[64];
+};
+
+struct diffjob {
+	const struct ts_image *img;
+	struct ts_source *src[TRUSTACK_DIFF__NTABLES];
+	struct ts_srcrow *cache;     /* per slot x table: the last answer */
+	unsigned nslots;
+	pthread_mutex_t lock;
+	struct run *runs;
+	size_t nruns, capruns;
+	struct trustack_diff_counts counts[TRUSTACK_DIFF__NTABLES];
+	int err;
+};
+
+static int push_run(struct run **v, size_t *n, size_t *cap, const struct run *r)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct run *p = realloc(*v, c * sizeof(*p));
+		if (!p)
+			return -TRUSTACK_E_NOMEM;
+		*v = p;
+		*cap = c;
+	}
+	(*v)[(*n)++] = *r;
+	return 0;
+}
+
+static int lookup(struct diffjob *j, unsigned slot, int t, uint64_t addr, struct ts_srcrow **out)
+{
+	struct ts_srcrow *c = &j->cache[slot * TRUSTACK_DIFF__NTABLES + t];
+	if (c->end > c->start && addr >= c->start && addr < c->end) {
+		*out = c;
+		return 0;
+	}
+	int rc = j->src[t]->lookup(j->src[t], slot, addr, c);
+	*out = c;
+	return rc;
+}
+
+static bool loc_eq(const struct trustack_loc *a, const struct trustack_loc *b)
+{
+	return a->kind == b->kind && a->reg == b->reg && a->offset == b->offset;
+}
+
+static bool cfa_eq(const struct trustack_row *a, const struct trustack_row *b)
+{
+	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset;
+}
+
+/*
+ * The class of a disagreement between two rows both present. prev ("the anchor") is the table's
+ * row at the last instruction of this function range, in address order, where the analysis and
+ * the table agreed on the CFA.
+ */
+struct prevstate {
+	bool valid;
+	struct trustack_row trow;
+};
+
+/* Do the two instructions before in[0] (same straight run) prove registers x and y equal? That
+ * is "cmp x, y" (8 bytes) then a "jne" that fell through to here. */
+static bool proven_equal(const struct ts_insn *in, size_t before, unsigned x, unsigned y)
+{
+	if (before < 2)
+		return false;
+	const struct ts_insn *j = in - 1, *c = in - 2;
+	if (j->flow != TS_FLOW_JCC || j->cond != TS_COND_NE || j->addr + j->len != in->addr)
+		return false;
+	return c->cmp_kind == TS_CMP_RR && c->cmp_width == 8 &&
+	       ((c->cmp_a == x && c->cmp_b == y) || (c->cmp_a == y && c->cmp_b == x));
+}
+
+static enum trustack_diff_class classify(const struct ts_arch *a, const struct trustack_row *ar,
+					 const struct ts_srcrow *t, const struct prevstate *prev,
+					 const struct ts_insn *in, size_t before, const struct ts_state *st)
+{
+	if (ar->cfa_kind == TRUSTACK_CFA_UNDEFINED)
+		return TRUSTACK_DIFF_ANALYSIS_UNDEFINED;
+	if (t->status == TS_SRC_OPAQUE)
+		return TRUSTACK_DIFF_TABLE_OPAQUE;
+	if (t->outermost)
+		return TRUSTACK_DIFF_OUTERMOST;
+	if (t->signal)
+		return TRUSTACK_DIFF_SIGNAL_FRAME;
+	const struct trustack_row *b = &t->row;
+	bool same_cfa = cfa_eq(ar, b), same_ra = loc_eq(&ar->ra, &b->ra), same_fp = loc_eq(&ar->fp, &b->fp);
+	if (same_cfa && (!same_ra || !same_fp) && st) {
+		/* the same CFA, another place for RA or FP: right if that place holds the caller's
+		 * value too, which the analysis' state at this instruction can tell */
+		bool ok = (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
+			  (same_fp || ts_state_holds(a, st, a->fp, &b->fp));
+		if (ok) {
+			const struct trustack_loc *l[2] = { same_ra ? NULL : &b->ra, same_fp ? NULL : &b->fp };
+			for (int k = 0; k < 2; k++)
+				if (l[k] && l[k]->kind == TRUSTACK_LOC_AT_CFA && b->cfa_kind == TRUSTACK_CFA_REG &&
+				    b->cfa_reg == a->sp && (int64_t)b->cfa_offset + l[k]->offset < 0)
+					return TRUSTACK_DIFF_EPILOGUE_FP_SLOT;
+			return TRUSTACK_DIFF_BOTH_LOCATIONS_VALID;
+		}
+	}
+	if (ar->cfa_kind == TRUSTACK_CFA_REG && b->cfa_kind == TRUSTACK_CFA_REG && ar->cfa_offset == b->cfa_offset &&
+	    ar->cfa_reg != b->cfa_reg && same_ra && loc_eq(&ar->fp, &b->fp) &&
+	    proven_equal(in, before, ar->cfa_reg, b->cfa_reg))
+		return TRUSTACK_DIFF_CFA_BASE_EQUAL;
+	/* the table kept its SP-based row while the stack pointer moved: its row is the one it had
+	 * at the last instruction (in address order) where both agreed on the CFA, and the
+	 * analysis' SP-based CFA has moved since by the pushes, pops and adjustments it decoded */
+	if (!same_cfa && same_ra && ar->cfa_kind == TRUSTACK_CFA_REG && b->cfa_kind == TRUSTACK_CFA_REG &&
+	    ar->cfa_reg == a->sp && b->cfa_reg == a->sp && prev->valid && ts_row_equal(&prev->trow, b))
+		return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+	/* glibc's setcontext/swapcontext/__start_context describe the context they switch to:
+	 * CFA on the register holding the ucontext, RA in a register or inside that structure */
+	if (b->cfa_kind == TRUSTACK_CFA_REG && b->cfa_reg != a->sp && b->cfa_reg != a->fp &&
+	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0)))
+		return TRUSTACK_DIFF_CONTEXT_SWITCH;
+	return TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
+static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b)
+{
+	return cfa_eq(a, b) && loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp);
+}
+
+/* Compare one unit against every table. */
+static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
+{
+	struct diffjob *j = ctx;
+	struct run *local = NULL;
+	size_t nlocal = 0, caplocal = 0;
+	struct trustack_diff_counts cnt[TRUSTACK_DIFF__NTABLES];
+	memset(cnt, 0, sizeof(cnt));
+	int rc = 0;
+	for (int t = 0; t < TRUSTACK_DIFF__NTABLES && !rc; t++) {
+		if (!j->src[t])
+			continue;
+		for (size_t k = 0; k < u->nranges && !rc; k++) {
+			const struct ts_range *rg = &u->ranges[k];
+			if (rg->borrowed)
+				continue;
+			size_t first = rg->first, end = k + 1 < u->nranges ? u->ranges[k + 1].first : u->n;
+			/* does the table cover any instruction of this range? */
+			bool any = false;
+			for (size_t i = first; i < end && !any && !rc; i++) {
+				struct ts_srcrow *tr;
+				rc = lookup(j, slot, t, u->insns[i].addr, &tr);
+				any = tr->status != TS_SRC_NONE;
+			}
+			struct run *prev = NULL;
+			struct prevstate ps = { 0 };
+			for (size_t i = first; i < end && !rc; i++) {
+				const struct ts_insn *in = &u->insns[i];
+				struct ts_srcrow *tr;
+				rc = lookup(j, slot, t, in->addr, &tr);
+				if (rc)
+					break;
+				bool reached = u->row[i] >= 0, covered = tr->status != TS_SRC_NONE;
+				const struct trustack_row *ar = reached ? &u->rows[u->row[i]] : NULL;
+				enum outcome o;
+				enum trustack_diff_class cls = TRUSTACK_DIFF_UNCLASSIFIED;
+				struct prevstate before = ps;
+				if (reached && covered && tr->status == TS_SRC_ROW && cfa_eq(ar, &tr->row)) {
+					ps.valid = true;
+					ps.trow = tr->row;
+				}
+				if (!reached && !covered) {
+					prev = NULL;
+					continue;
+				}
+				if (reached && covered) {
+					cnt[t].compared++;
+					if (tr->status == TS_SRC_ROW && !tr->outermost && rows_agree(ar, &tr->row)) {
+						cnt[t].agree++;
+						prev = NULL;
+						continue;
+					}
+					o = O_DISAGREE;
+					/* the state is rebuilt only for the rows that differ */
+					struct ts_state st;
+					bool have = ts_unit_state_at((struct ts_unit *)u, i, &st) == 0;
+					cls = classify(u->a, ar, tr, &before, in, i - first, have ? &st : NULL);
+					if (trustack_diff_class__is_equivalent(cls))
+						cnt[t].equivalent++;
+					else
+						cnt[t].disagree++;
+				} else if (reached) {
+					o = O_ONLY_ANALYSIS;
+					cnt[t].only_analysis++;
+					cls = any ? TRUSTACK_DIFF_TABLE_PARTIAL : TRUSTACK_DIFF_TABLE_LACKS_FUNCTION;
+				} else {
+					o = O_ONLY_TABLE;
+					cnt[t].only_table++;
+					cls = TRUSTACK_DIFF_ANALYSIS_UNREACHED;
+				}
+				cnt[t].classes[cls]++;
+				struct run r = { .addr = in->addr, .count = 1, .table = (uint8_t)t, .cls = (uint8_t)cls,
+						 .outcome = (uint8_t)o, .reached = reached, .covered = covered,
+						 .tstatus = tr->status };
+				if (ar)
+					r.arow = *ar;
+				if (covered)
+					r.trow = tr->row;
+				memcpy(r.what, tr->what, sizeof(r.what));
+				if (prev && prev->cls == r.cls && prev->outcome == r.outcome && prev->reached == r.reached &&
+				    prev->covered == r.covered && prev->tstatus == r.tstatus &&
+				    (!reached || ts_row_equal(&prev->arow, &r.arow)) &&
+				    (!covered || ts_row_equal(&prev->trow, &r.trow))) {
+					prev->count++;
+					continue;
+				}
+				rc = push_run(&local, &nlocal, &caplocal, &r);
+				prev = rc ? NULL : &local[nlocal - 1];
+			}
+		}
+	}
+	pthread_mutex_lock(&j->lock);
+	for (size_t i = 0; i < nlocal && !rc; i++)
+		rc = push_run(&j->runs, &j->nruns, &j->capruns, &local[i]);
+	for (int t = 0; t < TRUSTACK_DIFF__NTABLES; t++) {
+		struct trustack_diff_counts *d = &j->counts[t];
+		d->compared += cnt[t].compared;
+		d->agree += cnt[t].agree;
+		d->equivalent += cnt[t].equivalent;
+		d->disagree += cnt[t].disagree;
+		d->only_analysis += cnt[t].only_analysis;
+		d->only_table += cnt[t].only_table;
+		for (int c = 0; c < TRUSTACK_DIFF__CLASSES; c++)
+			d->classes[c] += cnt[t].classes[c];
+	}
+	pthread_mutex_unlock(&j->lock);
+	free(local);
+	return rc;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct run *x = a, *y = b;
+	if (x->table != y->table)
+		return x->table - y->table;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return 0;
+}
+
+static int open_source(const struct ts_image *img, int t, unsigned slots, struct ts_source **out, char *err,
+		       size_t errlen)
+{
+	switch (1u << t) {
+	case TRUSTACK_DIFF_EH_FRAME: return ts_source_open_eh_frame(img, slots, out, err, errlen);
+	case TRUSTACK_DIFF_DEBUG_FRAME: return ts_source_open_debug_frame(img, slots, out, err, errlen);
+	default:
+		snprintf(err, errlen, "%s: not readable by diff yet", table_names[t]);
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
+}
+
+int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opts, trustack_mismatch_fn on_mismatch,
+		  void *ctx, struct trustack_diff_stats *stats, char *errbuf, size_t errlen)
+{
+	char scratch[8];
+	if (!errbuf || !errlen) {
+		errbuf = scratch;
+		errlen = sizeof(scratch);
+	}
+	errbuf[0] = 0;
+	if (!elf || !opts || opts->sz < sizeof(*opts))
+		return -TRUSTACK_E_ARG;
+	const struct ts_image *img = elf->img;
+	struct diffjob j = { .img = img };
+	j.nslots = ts_driver_threads(opts->threads);
+	unsigned want = opts->tables ? opts->tables : (1u << TRUSTACK_DIFF__NTABLES) - 1;
+	unsigned found = 0;
+	int rc = 0;
+	for (int t = 0; t < TRUSTACK_DIFF__NTABLES && !rc; t++) {
+		if (!(want & (1u << t)))
+			continue;
+		char e[160] = "";
+		int r = open_source(img, t, j.nslots, &j.src[t], e, sizeof(e));
+		if (!r) {
+			found |= 1u << t;
+		} else if (opts->tables && r != -TRUSTACK_E_NOTFOUND) {
+			snprintf(errbuf, errlen, "%s", e);
+			rc = r; /* asked for explicitly, present, but unreadable */
+		} else if (r == -TRUSTACK_E_NOMEM) {
+			rc = r;
+		}
+	}
+	if (!rc && !found) {
+		snprintf(errbuf, errlen, "the file has no unwind table to compare with%s",
+			 opts->tables ? " (of the kinds asked for)" : "");
+		rc = -TRUSTACK_E_NOTFOUND;
+	}
+	if (!rc) {
+		j.cache = calloc((size_t)j.nslots * TRUSTACK_DIFF__NTABLES, sizeof(*j.cache));
+		if (!j.cache)
+			rc = -TRUSTACK_E_NOMEM;
+	}
+	if (!rc) {
+		pthread_mutex_init(&j.lock, NULL);
+		rc = ts_analyse_all(img, opts->rules, opts->threads, compare_unit, &j);
+		pthread_mutex_destroy(&j.lock);
+	}
+	if (!rc && j.nruns)
+		qsort(j.runs, j.nruns, sizeof(*j.runs), cmp_run);
+	for (size_t i = 0; !rc && on_mismatch && i < j.nruns; i++) {
+		const struct run *r = &j.runs[i];
+		struct trustack_diff_mismatch m = { 0 };
+		char arow[128], trow[128];
+		m.table = 1u << r->table;
+		m.cls = r->cls;
+		m.instructions = r->count;
+		m.address = ts_image_report_addr(img, r->addr, &m.section);
+		int g = ts_image_func_at(img, r->addr);
+		if (g >= 0) {
+			m.function = img->funcs[g].name;
+			m.func_address = ts_image_report_addr(img, img->funcs[g].addr, NULL);
+			m.offset = r->addr - img->funcs[g].addr;
+		}
+		if (r->reached)
+			trustack_row__format(elf, &r->arow, arow, sizeof(arow));
+		else
+			snprintf(arow, sizeof(arow), "(not reached)");
+		if (!r->covered)
+			snprintf(trow, sizeof(trow), "(none)");
+		else if (r->tstatus == TS_SRC_OPAQUE)
+			snprintf(trow, sizeof(trow), "(%s)", r->what);
+		else
+			trustack_row__format(elf, &r->trow, trow, sizeof(trow));
+		m.analysis = arow;
+		m.table_row = trow;
+		on_mismatch(&m, ctx);
+	}
+	if (stats && !rc) {
+		memset(stats, 0, sizeof(*stats));
+		stats->tables = found;
+		for (int t = 0; t < TRUSTACK_DIFF__NTABLES; t++) {
+			stats->table[t] = j.counts[t];
+			struct trustack_diff_counts *d = &stats->total, *s = &j.counts[t];
+			d->compared += s->compared;
+			d->agree += s->agree;
+			d->equivalent += s->equivalent;
+			d->disagree += s->disagree;
+			d->only_analysis += s->only_analysis;
+			d->only_table += s->only_table;
+			for (int c = 0; c < TRUSTACK_DIFF__CLASSES; c++)
+				d->classes[c] += s->classes[c];
+		}
+	}
+	for (int t = 0; t < TRUSTACK_DIFF__NTABLES; t++)
+		if (j.src[t])
+			j.src[t]->close(j.src[t]);
+	free(j.cache);
+	free(j.runs);
+	return rc;
+}

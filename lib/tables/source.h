@@ -1,0 +1,61 @@
+/*
+ * source.h - a table of unwind rows read from a file (the compiler's .eh_frame/.debug_frame, an
+ * .sframe or ORC section), asked one address at a time. diff compares the analysis with these.
+ *
+ * Lookups come from the driver's worker threads: each worker passes its slot number, and a
+ * source keeps per-slot state (libdw's CFI caches are not thread-safe), so no locking is needed.
+ */
+#ifndef TS_SOURCE_H
+#define TS_SOURCE_H
+
+#include "elf/image.h"
+#include "trustack.h"
+
+enum ts_src_status {
+	TS_SRC_NONE = 0, /* the table does not cover the address */
+	TS_SRC_ROW,      /* row holds the table's rule */
+	TS_SRC_OPAQUE,   /* covered, by a rule a trustack_row cannot express (what says which) */
+};
+
+struct ts_srcrow {
+	uint8_t status;          /* enum ts_src_status */
+	bool outermost;          /* the table says the return address is undefined: last frame */
+	bool signal;             /* the entry is marked as a signal frame */
+	uint64_t start, end;     /* the answer holds for every address in [start, end) */
+	uint64_t fde_start;      /* start of the covering FDE / function entry, if any */
+	struct trustack_row row; /* for TS_SRC_ROW */
+	char what[64];           /* for TS_SRC_OPAQUE */
+};
+
+struct ts_source {
+	const char *name;        /* "eh_frame", "debug_frame", "sframe", "orc" */
+	/* Answer for addr (an image address); 0 or a negative TRUSTACK_E_*. */
+	int (*lookup)(struct ts_source *s, unsigned slot, uint64_t addr, struct ts_srcrow *out);
+	void (*close)(struct ts_source *s);
+};
+
+/*
+ * The compiler's CFI: .eh_frame or .debug_frame, read with libdw. slots is the number of worker
+ * threads that will call lookup. Returns -TRUSTACK_E_NOTFOUND when the file has no such section.
+ */
+int ts_source_open_eh_frame(const struct ts_image *img, unsigned slots, struct ts_source **out, char *err,
+			    size_t errlen);
+int ts_source_open_debug_frame(const struct ts_image *img, unsigned slots, struct ts_source **out, char *err,
+			       size_t errlen);
+
+/*
+ * A table already decoded into sorted entries (SFrame, ORC readers): entry i holds from its start
+ * up to the next entry's start, or up to its own end when end is non-zero. The source takes
+ * ownership of the array.
+ */
+struct ts_srcentry {
+	uint64_t start, end;     /* end 0: up to the next entry */
+	uint64_t fde_start;
+	uint8_t status;
+	bool outermost, signal;
+	struct trustack_row row;
+	char what[64];
+};
+int ts_source_from_entries(const char *name, struct ts_srcentry *e, size_t n, struct ts_source **out);
+
+#endif
