@@ -261,6 +261,9 @@ enum trustack_diff_class {
 					     * stack-clash probe loop exits when rsp == r11) */
 	TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST, /* an instruction moved the stack pointer and the table's
 					     * SP-based CFA did not follow (the table is wrong) */
+	TRUSTACK_DIFF_TABLE_STALE_FP_RULE,  /* the table still says "FP saved at [rbp+k]" after the
+					     * epilogue restored rbp (gcc's DRAP epilogues; the table is
+					     * wrong there) */
 	TRUSTACK_DIFF_CONTEXT_SWITCH,       /* the table describes the context being switched to
 					     * (setcontext family: CFA on the ucontext pointer) */
 	TRUSTACK_DIFF_TABLE_OPAQUE,         /* the table's rule is an expression we do not compare */

@@ -38,9 +38,10 @@ static void usage(FILE *f)
 		"  -j N               analyse with N threads (default: 1)\n"
 		"  -h, --help         this text\n"
 		"\n"
-		"classes (equivalent rules): epilogue-fp-slot fp-still-in-register\n"
+		"classes (equivalent rules): epilogue-fp-slot both-locations-valid cfa-base-equal\n"
 		"classes (disagreements): table-lacks-function table-partial analysis-unreached\n"
 		"  analysis-undefined outermost-frame table-opaque signal-frame table-misses-sp-adjust\n"
+		"  table-stale-fp-rule context-switch\n"
 		"  unclassified\n"
 		"exit status: 0 every disagreement classified, 1 unclassified disagreements, 2 error\n");
 }

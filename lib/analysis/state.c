@@ -806,6 +806,11 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 	return l;
 }
 
+bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k)
+{
+	return r < TS_MAX_REGS && s->regs[r].kind == V_CFA && s->regs[r].off == k;
+}
+
 bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc)
 {
 	struct ts_val want = { .kind = V_ORIG, .reg = (uint8_t)r };
@@ -835,7 +840,21 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 		/* a slot in the realigned frame holding the CFA (DRAP spilled) */
 		struct ts_val cfa0 = vrel(V_CFA, 0);
 		int i = slot_with(s, &cfa0, V_ALN);
-		if (i >= 0 && (fp->kind == V_ALN || sp->kind == V_ALN)) {
+		/* a slot already popped is the last choice (see ts_state_loc): the DRAP register itself
+		 * may hold the CFA again by then (the epilogue's "pop %r10; pop %rbp") */
+		if (i >= 0 && sp->kind == V_ALN && s->slots[i].off < sp->off) {
+			for (unsigned r = 0; r < a->nregs; r++) {
+				if (s->regs[r].kind == V_CFA) {
+					row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = (uint8_t)r;
+					row->cfa_offset = (int32_t)-s->regs[r].off;
+					i = -1;
+					break;
+				}
+			}
+		}
+		if (row->cfa_kind) {
+			/* chosen above */
+		} else if (i >= 0 && (fp->kind == V_ALN || sp->kind == V_ALN)) {
 			uint8_t base = fp->kind == V_ALN ? a->fp : a->sp;
 			row->cfa_kind = TRUSTACK_CFA_DEREF, row->cfa_reg = base;
 			row->cfa_offset = (int32_t)(s->slots[i].off - s->regs[base].off);

@@ -118,6 +118,9 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 /* Location of the caller's value of register r (callee-saved or ra). */
 struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r);
 
+/* Is register r known to hold CFA + k in state s? */
+bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k);
+
 /* Does loc hold the caller's value of register r in state s? (A table may name another copy
  * than the one ts_state_loc picks.) */
 bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc);

@@ -52,6 +52,14 @@ static bool map_reg_rule(const Dwarf_Op *ops, size_t n, bool undefined_rule, str
 		}
 		return true;
 	}
+	/* expression(E): libdw pushes the CFA first, as DWARF says; E = breg(R)+k ignores it and
+	 * names the save slot at R+k (gcc's DRAP frames save FP this way) */
+	if (n == 2 && ops[0].atom == DW_OP_call_frame_cfa && ops[1].atom >= DW_OP_breg0 && ops[1].atom <= DW_OP_breg31) {
+		loc->kind = TRUSTACK_LOC_AT_REG;
+		loc->reg = (uint8_t)(ops[1].atom - DW_OP_breg0);
+		loc->offset = (int32_t)(int64_t)ops[1].number;
+		return true;
+	}
 	/* offset(N): the value is saved at CFA+N */
 	if (ops[0].atom == DW_OP_call_frame_cfa) {
 		if (n == 1) {

@@ -28,6 +28,7 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_BOTH_LOCATIONS_VALID] = "both-locations-valid",
 	[TRUSTACK_DIFF_CFA_BASE_EQUAL] = "cfa-base-equal",
 	[TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST] = "table-misses-sp-adjust",
+	[TRUSTACK_DIFF_TABLE_STALE_FP_RULE] = "table-stale-fp-rule",
 	[TRUSTACK_DIFF_CONTEXT_SWITCH] = "context-switch",
 	[TRUSTACK_DIFF_TABLE_OPAQUE] = "table-opaque",
 	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
@@ -133,22 +134,8 @@ struct prevstate {
 	struct trustack_row trow;
 };
 
-/* Do the two instructions before in[0] (same straight run) prove registers x and y equal? That
- * is "cmp x, y" (8 bytes) then a "jne" that fell through to here. */
-static bool proven_equal(const struct ts_insn *in, size_t before, unsigned x, unsigned y)
-{
-	if (before < 2)
-		return false;
-	const struct ts_insn *j = in - 1, *c = in - 2;
-	if (j->flow != TS_FLOW_JCC || j->cond != TS_COND_NE || j->addr + j->len != in->addr)
-		return false;
-	return c->cmp_kind == TS_CMP_RR && c->cmp_width == 8 &&
-	       ((c->cmp_a == x && c->cmp_b == y) || (c->cmp_a == y && c->cmp_b == x));
-}
-
 static enum trustack_diff_class classify(const struct ts_arch *a, const struct trustack_row *ar,
-					 const struct ts_srcrow *t, const struct prevstate *prev,
-					 const struct ts_insn *in, size_t before, const struct ts_state *st)
+					 const struct ts_srcrow *t, const struct prevstate *prev, const struct ts_state *st)
 {
 	if (ar->cfa_kind == TRUSTACK_CFA_UNDEFINED)
 		return TRUSTACK_DIFF_ANALYSIS_UNDEFINED;
@@ -174,10 +161,22 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 			return TRUSTACK_DIFF_BOTH_LOCATIONS_VALID;
 		}
 	}
-	if (ar->cfa_kind == TRUSTACK_CFA_REG && b->cfa_kind == TRUSTACK_CFA_REG && ar->cfa_offset == b->cfa_offset &&
-	    ar->cfa_reg != b->cfa_reg && same_ra && loc_eq(&ar->fp, &b->fp) &&
-	    proven_equal(in, before, ar->cfa_reg, b->cfa_reg))
-		return TRUSTACK_DIFF_CFA_BASE_EQUAL;
+	/* "FP saved at [rbp+k]" once rbp holds the caller's value again names a word of the
+	 * caller's frame, not the save slot: the table is stale there */
+	if (same_ra && b->fp.kind == TRUSTACK_LOC_AT_REG && b->fp.reg == a->fp && ar->fp.kind == TRUSTACK_LOC_SAME &&
+	    (same_cfa || (st && b->cfa_kind == TRUSTACK_CFA_REG &&
+			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset))))
+		return TRUSTACK_DIFF_TABLE_STALE_FP_RULE;
+	/* another register (or offset) for the CFA: right if the analysis knows that register's value
+	 * as CFA-relative with the offset that makes the table's rule come out at the CFA (DRAP's
+	 * "lea 8(%rsp),%r10", a probe loop that exits on rsp == r11) */
+	if (!same_cfa && b->cfa_kind == TRUSTACK_CFA_REG && ar->cfa_kind != TRUSTACK_CFA_UNDEFINED && st &&
+	    ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)) {
+		bool ok = (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
+			  (same_fp || ts_state_holds(a, st, a->fp, &b->fp));
+		if (ok)
+			return TRUSTACK_DIFF_CFA_BASE_EQUAL;
+	}
 	/* the table kept its SP-based row while the stack pointer moved: its row is the one it had
 	 * at the last instruction (in address order) where both agreed on the CFA, and the
 	 * analysis' SP-based CFA has moved since by the pushes, pops and adjustments it decoded */
@@ -253,7 +252,7 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					/* the state is rebuilt only for the rows that differ */
 					struct ts_state st;
 					bool have = ts_unit_state_at((struct ts_unit *)u, i, &st) == 0;
-					cls = classify(u->a, ar, tr, &before, in, i - first, have ? &st : NULL);
+					cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
 					if (trustack_diff_class__is_equivalent(cls))
 						cnt[t].equivalent++;
 					else
