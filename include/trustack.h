@@ -223,7 +223,95 @@ typedef void (*trustack_problem_fn)(const struct trustack_table_problem *p, void
  * ORC tables (the kernel's format), written from the analysis.
  */
 
-/* (ORC API: lib/tables/orc*.c) */
+/* Entry layouts of struct orc_entry (6 bytes: s16 sp_offset, s16 bp_offset, sp_reg:4, bp_reg:4, then
+ * the type bits). */
+enum trustack_orc_layout {
+	TRUSTACK_ORC_LAYOUT_CURRENT = 0, /* Linux 6.4+: type:3 signal:1 (the default) */
+	TRUSTACK_ORC_LAYOUT_6_1 = 1,     /* Linux <= 6.2: type:2 end:1 (Debian's objtool 6.1 reads it) */
+	TRUSTACK_ORC_LAYOUT_AUTO = 2,    /* reading only: detect from the entries (docs/orc.md) */
+};
+
+/* ORC base registers (ORC_REG_*). */
+enum trustack_orc_reg {
+	TRUSTACK_ORC_REG_UNDEFINED = 0, /* sp: no information; bp: unchanged in this frame */
+	TRUSTACK_ORC_REG_PREV_SP = 1,   /* the CFA (bp only) */
+	TRUSTACK_ORC_REG_DX = 2,
+	TRUSTACK_ORC_REG_DI = 3,
+	TRUSTACK_ORC_REG_BP = 4,
+	TRUSTACK_ORC_REG_SP = 5,
+	TRUSTACK_ORC_REG_R10 = 6,
+	TRUSTACK_ORC_REG_R13 = 7,
+	TRUSTACK_ORC_REG_BP_INDIRECT = 8, /* CFA = *(bp + offset) */
+	TRUSTACK_ORC_REG_SP_INDIRECT = 9, /* CFA = *(sp) + offset */
+};
+
+/* ORC entry types, current numbering (the 6.1 layout's are translated on reading). */
+enum trustack_orc_type {
+	TRUSTACK_ORC_TYPE_UNDEFINED = 0,    /* no information: an unwind through here is unreliable */
+	TRUSTACK_ORC_TYPE_END_OF_STACK = 1, /* the outermost frame (_start) */
+	TRUSTACK_ORC_TYPE_CALL = 2,         /* a normal frame: return address at CFA - 8 */
+	TRUSTACK_ORC_TYPE_REGS = 3,
+	TRUSTACK_ORC_TYPE_REGS_PARTIAL = 4,
+};
+
+struct trustack_orc_opts {
+	size_t sz;                         /* sizeof(struct trustack_orc_opts), for extension */
+	enum trustack_rules rules;         /* for the analysis, as in trustack_check_opts */
+	unsigned threads;                  /* worker threads; 0 or 1 = the calling thread */
+	enum trustack_orc_layout layout;   /* CURRENT or 6_1 */
+};
+
+struct trustack_orc_stats {
+	uint64_t entries;    /* ORC entries written (section terminators included) */
+	uint64_t functions;  /* functions covered */
+	uint64_t problems;   /* problems reported (ranges written as UNDEFINED instead) */
+	uint64_t bytes;      /* bytes of .orc_unwind + .orc_unwind_ip */
+};
+
+/*
+ * Analyse every function of elf (x86-64) and write a copy of its file to out_path with
+ * .orc_unwind and .orc_unwind_ip added. Relocatable objects get the sections as objtool makes
+ * them (allocated, .orc_unwind_ip relocated against section symbols); linked files get them
+ * non-allocated, with each .orc_unwind_ip slot relative to its own offset from address 0
+ * (docs/orc.md). What ORC cannot express (a CFA register ORC has no name for, an offset beyond
+ * 16 bits, a return address not at CFA-8...) is reported through on_problem and written as an
+ * UNDEFINED entry, never truncated. A file that has .orc_unwind already is refused
+ * (-TRUSTACK_E_ARG); archive members and memory images cannot be written. Returns 0 when the
+ * copy was written (problems or not) or a negative TRUSTACK_E_* with a message in errbuf.
+ * on_problem and stats may be NULL.
+ */
+int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts *opts, const char *out_path,
+			trustack_problem_fn on_problem, void *ctx, struct trustack_orc_stats *stats, char *errbuf,
+			size_t errlen);
+
+/* One entry of an ORC table, read back from a file. */
+struct trustack_orc_entry {
+	uint64_t address;       /* where the entry starts to apply: VA, or section offset for objects */
+	const char *section;    /* section holding address (or ending at it: a terminator), or NULL */
+	int16_t sp_offset, bp_offset;
+	uint8_t sp_reg, bp_reg; /* enum trustack_orc_reg */
+	uint8_t type;           /* enum trustack_orc_type */
+	uint8_t signal;         /* current layout: look up ip rather than ip-1 in the caller */
+	uint8_t end;            /* 6.1 layout: the end bit as stored */
+};
+
+/*
+ * Read the ORC tables of elf (.orc_unwind + .orc_unwind_ip, objects through their relocations,
+ * linked files in both our non-allocated and the kernel's allocated form). The entries are
+ * sorted by address (stable: a terminator stays before a real entry at the same address).
+ * layout AUTO detects the layout, reported in *detected (may be NULL). Returns 0 (with *n = 0
+ * when the file has no ORC) or a negative TRUSTACK_E_*. Free the array with free().
+ */
+int trustack_orc__read(struct trustack_elf *elf, enum trustack_orc_layout layout, struct trustack_orc_entry **out,
+		       size_t *n, enum trustack_orc_layout *detected, char *errbuf, size_t errlen);
+
+/*
+ * One entry as objtool --dump=orc prints it: ".text+1a: sp:sp+16 bp:prevsp-16 type:call end:0"
+ * for the 6.1 layout, "... type:call signal:0" for the current one; linked files print the
+ * address in hex instead of SECTION+OFFSET. Returns buf (at least 96 bytes recommended).
+ */
+char *trustack_orc_entry__format(const struct trustack_elf *elf, const struct trustack_orc_entry *e,
+				 enum trustack_orc_layout layout, char *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
  * SFrame tables (binutils' format), written from the analysis and read back.

@@ -11,7 +11,6 @@
 #include "analysis/handle.h"
 #include "trustack.h"
 
-
 const char *trustack_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {

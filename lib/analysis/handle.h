@@ -1,5 +1,6 @@
 /*
- * handle.h - what the public struct trustack_elf is: the library's internal image of the file.
+ * handle.h - what the public struct trustack_elf holds, for the library files that implement
+ * public entry points on it (check.c, the table writers).
  */
 #ifndef TS_HANDLE_H
 #define TS_HANDLE_H
