@@ -8,11 +8,8 @@
 #include <string.h>
 
 #include "analysis/driver.h"
+#include "analysis/handle.h"
 #include "trustack.h"
-
-struct trustack_elf {
-	struct ts_image *img;
-};
 
 const char *trustack_strerror(int err)
 {
