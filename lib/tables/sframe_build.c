@@ -144,8 +144,8 @@ static int32_t entry_func(const struct ts_image *img)
 /* ---- PLT --------------------------------------------------------------------------------- */
 
 /* The CFA offsets (from SP) of the stub at addr .. addr+size, entered with CFA = SP + cfa0:
- * an FRE at each change. Every instruction must be decodable, change SP only by pushes/pops
- * (ADDI) and end in a jump; false otherwise. */
+ * an FRE at each change. Every instruction must be decodable and change SP only by pushes or
+ * pops (ADDI); after a direct jump only padding may follow. False otherwise. */
 static bool stub_rows(const struct ts_image *img, uint64_t addr, uint64_t size, int32_t cfa0, uint32_t *starts,
 		      int32_t *cfa, unsigned *n, unsigned max)
 {
@@ -171,9 +171,11 @@ static bool stub_rows(const struct ts_image *img, uint64_t addr, uint64_t size, 
 					return false;
 				c -= (int32_t)o->imm;
 			}
-			if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JUMP_IND)
+			/* an indirect jump does not end the stub: a lazy PLTn's GOT slot first points
+			 * back to the push after it */
+			if (in.flow == TS_FLOW_JUMP)
 				ended = true;
-			else if (in.flow != TS_FLOW_NEXT)
+			else if (in.flow != TS_FLOW_NEXT && in.flow != TS_FLOW_JUMP_IND)
 				return false;
 			if (off + len < size && c != cfa[*n - 1]) {
 				if (*n == max)
@@ -185,7 +187,8 @@ static bool stub_rows(const struct ts_image *img, uint64_t addr, uint64_t size, 
 		}
 		off += len;
 	}
-	return ended;
+	(void)ended;
+	return true;
 }
 
 static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype, const uint32_t *starts,
@@ -271,6 +274,24 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 	return rc;
 }
 
+/* Is the unreached range only NOPs and traps (padding between functions or after a
+ * noreturn call)? */
+static bool padding(const struct ts_image *img, const struct ts_rowrange *x)
+{
+	size_t avail;
+	const uint8_t *p = ts_image_bytes(img, x->start, &avail);
+	if (!p || avail < x->len)
+		return false;
+	for (uint32_t off = 0; off < x->len;) {
+		struct ts_insn in;
+		unsigned len = img->arch->decode(img->dec, p + off, x->len - off, x->start + off, &in);
+		if (!len || !(in.flags & (TS_IF_NOP | TS_IF_TRAP)))
+			return false;
+		off += len;
+	}
+	return true;
+}
+
 /* ---- the whole table ---------------------------------------------------------------------- */
 
 static int cmp_fde(const void *x, const void *y)
@@ -296,11 +317,17 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 		const struct ts_rowrange *x = &m->r[i];
 		struct ts_sf_fre r;
 		const char *why = NULL;
-		if (x->func == entry && x->reached) {
+		if (x->func == entry && x->reached && version == 1) {
+			/* v1 has no "RA undefined": binutils 2.40 reads an FRE without offsets as CFA
+			 * offset -1 (objdump prints sp+-1), a wrong row; leave it out instead */
+			why = "outermost frame (return address undefined) has no SFrame v1 encoding: no unwind information";
+		} else if (x->func == entry && x->reached) {
 			/* the psABI's outermost frame: nothing to return to (v1: see docs/sframe.md) */
 			memset(&r, 0, sizeof(r));
 			r.ra.kind = TS_SF_UNDEFINED;
 		} else if (!x->reached) {
+			if (padding(img, x))
+				continue; /* alignment padding is never executed: nothing to describe */
 			why = "not reached by the analysis: no unwind information";
 		} else {
 			why = row_rules(&x->row, &r);

@@ -92,6 +92,14 @@ void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fre *r, str
 	(void)t;
 	loc_row(&r->ra, &row->ra);
 	loc_row(&r->fp, &row->fp);
+	/* *(cfa.reg + cfa.off + k) is "at CFA + k" (how a v3 flexible FDE must say it) */
+	struct trustack_loc *l[2] = { &row->ra, &row->fp };
+	for (int k = 0; k < 2; k++)
+		if (l[k]->kind == TRUSTACK_LOC_AT_REG && r->cfa.kind == TS_SF_REG && l[k]->reg == r->cfa.reg) {
+			l[k]->kind = TRUSTACK_LOC_AT_CFA;
+			l[k]->offset -= r->cfa.off;
+			l[k]->reg = 0;
+		}
 	if (r->ra.kind == TS_SF_UNDEFINED) {
 		/* the outermost frame: the CFA rule is still what the FRE's FDE says before it */
 		row->cfa_kind = TRUSTACK_CFA_UNDEFINED;
