@@ -86,6 +86,9 @@ struct ts_sf_fde {
 struct ts_sframe {
 	uint8_t version, flags, abi;
 	int8_t fixed_fp, fixed_ra;
+	/* encoder: FRE start offsets sized from the function's size, as gas 2.40 does, rather than
+	 * from the largest start offset (the default, never larger); lets tests compare bytes */
+	bool addr_from_size;
 	struct ts_sf_fde *fdes;
 	size_t nfdes, capfdes;
 	struct ts_sf_fre *fres;

@@ -212,7 +212,7 @@ static void put_fres(struct buf *b, const struct ts_sframe *t, const struct ts_s
 	for (size_t i = 0; i < n; i++)
 		if (t->fres[first + i].start - rebase > maxstart)
 			maxstart = t->fres[first + i].start - rebase;
-	unsigned at = addr_code(maxstart);
+	unsigned at = addr_code(t->addr_from_size ? f->size : maxstart);
 	*fre_type = at;
 	for (size_t i = 0; i < n; i++) {
 		const struct ts_sf_fre *r = &t->fres[first + i];
@@ -229,7 +229,6 @@ static void put_fres(struct buf *b, const struct ts_sframe *t, const struct ts_s
 		for (unsigned k = 0; k < nw; k++)
 			put(b, (uint32_t)w[k], 1u << sz);
 	}
-	(void)f;
 }
 
 /* An FDE as written: v3 allows at most 65535 FREs per FDE, so long ones are cut in pieces. */

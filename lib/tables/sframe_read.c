@@ -160,7 +160,7 @@ void ts_sframe_print(FILE *f, const struct ts_sframe *t, const struct ts_image *
 	for (size_t i = 0; i < t->nfdes; i++) {
 		const struct ts_sf_fde *d = &t->fdes[i];
 		uint64_t pc = img ? ts_image_report_addr(img, d->start, NULL) : d->start;
-		fprintf(f, "\n    func idx [%zu]: pc = %#llx, size = %u bytes", i, (unsigned long long)pc, d->size);
+		fprintf(f, "\n    func idx [%zu]: pc = 0x%llx, size = %u bytes", i, (unsigned long long)pc, d->size);
 		if (d->signal || d->flex)
 			fprintf(f, ", attr = \"%s%s\"", d->signal ? "S" : "", d->flex ? "F" : "");
 		if (d->pauth_key)

@@ -56,6 +56,7 @@ static int roundtrip(const char *path)
 			return 2;
 		}
 		struct ts_sf_encoded e;
+		t.addr_from_size = true;
 		if (ts_sframe_encode(&t, t.version, sh.sh_addr, &e, err, sizeof(err))) {
 			fprintf(stderr, "%s: encode: %s\n", path, err);
 			return 2;
