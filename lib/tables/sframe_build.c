@@ -326,8 +326,14 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 			memset(&r, 0, sizeof(r));
 			r.ra.kind = TS_SF_UNDEFINED;
 		} else if (!x->reached) {
-			if (padding(img, x))
-				continue; /* alignment padding is never executed: nothing to describe */
+			if (padding(img, x)) {
+				/* alignment padding is never executed: nothing to report, and inside a
+				 * function the FDE runs on over it (its row is never used) rather than
+				 * splitting in two */
+				if (b.open && b.func == x->func && b.end == x->start)
+					b.end += x->len;
+				continue;
+			}
 			why = "not reached by the analysis: no unwind information";
 		} else {
 			why = row_rules(&x->row, &r);
