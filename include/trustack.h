@@ -317,7 +317,43 @@ char *trustack_orc_entry__format(const struct trustack_elf *elf, const struct tr
  * SFrame tables (binutils' format), written from the analysis and read back.
  */
 
-/* (SFrame API: lib/tables/sframe*.c) */
+/* (SFrame API: lib/tables/sframe*.c; what each version holds: docs/sframe.md) */
+struct trustack_sframe_opts {
+	size_t sz;                 /* sizeof(struct trustack_sframe_opts), for extension */
+	enum trustack_rules rules; /* the analysis' rules (the rows are the same; fp adds checks) */
+	unsigned threads;          /* analysis threads; 0 or 1 = the calling thread */
+	unsigned version;          /* SFrame version 1, 2 or 3; 0 = 2 */
+};
+
+struct trustack_sframe_stats {
+	uint64_t fdes;      /* FDEs written */
+	uint64_t fres;      /* FREs written */
+	uint64_t bytes;     /* size of the .sframe section */
+	uint64_t problems;  /* reports through the problem callback */
+};
+
+/*
+ * Analyse elf and write a copy of it to out_path with a new `.sframe` section: for relocatable
+ * objects an allocated one (SHT_PROGBITS, like gas) whose function start fields carry
+ * R_X86_64_PC32 (v1, v2) or R_X86_64_PC64 (v3) relocations; for linked files a non-allocated
+ * one with sh_addr 0, so start fields are the functions' virtual addresses. Code the version
+ * cannot describe is reported through on_problem (may be NULL) and left without an FDE.
+ * Returns 0 (problems or not) or a negative TRUSTACK_E_* with a message in errbuf;
+ * -TRUSTACK_E_UNSUPPORTED for files other than x86-64 or that already have a `.sframe`.
+ * The input file is never modified. stats may be NULL.
+ */
+int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
+			   const char *out_path, trustack_problem_fn on_problem, void *ctx,
+			   struct trustack_sframe_stats *stats, char *errbuf, size_t errlen);
+
+/*
+ * The same table as the bytes of a `.sframe` section at address 0 (start fields are virtual
+ * addresses), in a malloc'd buffer *buf of *size bytes the caller frees. Linked files only
+ * (an object's table needs the relocations only __write adds: -TRUSTACK_E_UNSUPPORTED).
+ */
+int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
+			    trustack_problem_fn on_problem, void *ctx, struct trustack_sframe_stats *stats,
+			    void **buf, size_t *size, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
  * diff: the analysis against the file's own unwind information.

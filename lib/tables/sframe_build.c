@@ -1,0 +1,374 @@
+/*
+ * sframe_build.c - SFrame tables for x86-64 from the analysis' rows (rowmap.h).
+ *
+ * One FDE per contiguous run of a function's (or .cold fragment's) instructions that the
+ * chosen version can express. Whatever it cannot (the CFA unknown or loaded from memory, the
+ * return address or the caller's frame pointer somewhere SFrame has no words for, code the
+ * analysis never reached) is reported and left out: the FDE is split around it, so an unwinder
+ * finds no FDE there ("no information") instead of a wrong row.
+ *
+ * PLT stubs of linked files come from the .plt bytes, decoded (not assumed): PLT0 becomes a
+ * PCINC FDE, the PLTn entries one PCMASK FDE with a 16-byte block, if every entry has the same
+ * stack effect. .plt.sec and .plt.got entries only jump: CFA = SP + 8 throughout.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tables/sframe.h"
+#include "trustack.h"
+
+#define X86_SP 7
+#define X86_FP 6
+#define FIXED_RA (-8)
+
+struct bld {
+	const struct ts_image *img;
+	struct ts_sframe *t;
+	unsigned version;
+	ts_sf_problem_fn fn;
+	void *ctx;
+	uint64_t problems;
+	/* the problem being accumulated (adjacent ranges with the same message merge) */
+	struct ts_sf_problem pend;
+	int32_t pend_func;
+	/* the FDE being built */
+	bool open;
+	int32_t func;
+	uint64_t end;
+};
+
+static void flush_problem(struct bld *b)
+{
+	if (!b->pend.len)
+		return;
+	if (b->fn)
+		b->fn(&b->pend, b->ctx);
+	b->problems++;
+	b->pend.len = 0;
+}
+
+static void problem(struct bld *b, uint64_t addr, uint64_t len, int32_t func, const char *msg)
+{
+	if (b->pend.len && b->pend.addr + b->pend.len == addr && b->pend_func == func && !strcmp(b->pend.msg, msg)) {
+		b->pend.len += len;
+		return;
+	}
+	flush_problem(b);
+	b->pend = (struct ts_sf_problem){ addr, len, msg };
+	b->pend_func = func;
+}
+
+static void close_fde(struct bld *b)
+{
+	if (b->open)
+		b->t->fdes[b->t->nfdes - 1].size = (uint32_t)(b->end - b->t->fdes[b->t->nfdes - 1].start);
+	b->open = false;
+}
+
+static bool same_rule(const struct ts_sf_rule *x, const struct ts_sf_rule *y)
+{
+	return x->kind == y->kind && x->reg == y->reg && x->off == y->off;
+}
+
+static bool same_fre(const struct ts_sf_fre *x, const struct ts_sf_fre *y)
+{
+	if (x->ra.kind == TS_SF_UNDEFINED || y->ra.kind == TS_SF_UNDEFINED)
+		return x->ra.kind == y->ra.kind;
+	return same_rule(&x->cfa, &y->cfa) && same_rule(&x->ra, &y->ra) && same_rule(&x->fp, &y->fp) &&
+	       x->mangled_ra == y->mangled_ra;
+}
+
+/* Add an FRE for [addr, addr + len) of func, opening a new FDE when this does not continue
+ * the current one. */
+static int emit(struct bld *b, uint64_t addr, uint64_t len, int32_t func, const struct ts_sf_fre *r)
+{
+	int rc;
+	if (!b->open || b->func != func || b->end != addr ||
+	    addr + len - b->t->fdes[b->t->nfdes - 1].start > UINT32_MAX) {
+		close_fde(b);
+		struct ts_sf_fde f = { .start = addr, .pctype = TS_SF_PCINC };
+		if ((rc = ts_sframe_add_fde(b->t, &f)))
+			return rc;
+		b->open = true;
+		b->func = func;
+	}
+	struct ts_sf_fde *f = &b->t->fdes[b->t->nfdes - 1];
+	struct ts_sf_fre x = *r;
+	x.start = (uint32_t)(addr - f->start);
+	if (!f->n || !same_fre(&b->t->fres[b->t->nfres - 1], &x))
+		if ((rc = ts_sframe_add_fre(b->t, &x)))
+			return rc;
+	b->end = addr + len;
+	return 0;
+}
+
+/* A row as FRE rules, or the reason it has none. */
+static const char *row_rules(const struct trustack_row *row, struct ts_sf_fre *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (row->cfa_kind) {
+	case TRUSTACK_CFA_REG: r->cfa = (struct ts_sf_rule){ TS_SF_REG, row->cfa_reg, row->cfa_offset }; break;
+	case TRUSTACK_CFA_DEREF: r->cfa = (struct ts_sf_rule){ TS_SF_DEREF, row->cfa_reg, row->cfa_offset }; break;
+	default: return "CFA unknown to the analysis: no unwind information";
+	}
+	const struct trustack_loc *l[2] = { &row->ra, &row->fp };
+	struct ts_sf_rule *o[2] = { &r->ra, &r->fp };
+	for (int k = 0; k < 2; k++) {
+		switch (l[k]->kind) {
+		case TRUSTACK_LOC_SAME:
+			if (!k)
+				return "return address still in its register: not expressible";
+			*o[k] = (struct ts_sf_rule){ TS_SF_SAME, 0, 0 };
+			break;
+		case TRUSTACK_LOC_AT_CFA: *o[k] = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, l[k]->offset }; break;
+		case TRUSTACK_LOC_IN_REG: *o[k] = (struct ts_sf_rule){ TS_SF_REG, l[k]->reg, 0 }; break;
+		case TRUSTACK_LOC_AT_REG: *o[k] = (struct ts_sf_rule){ TS_SF_DEREF, l[k]->reg, l[k]->offset }; break;
+		default:
+			return k ? "caller's frame pointer lost: no unwind information"
+				 : "return address lost: no unwind information";
+		}
+	}
+	return NULL;
+}
+
+/* The function holding the ELF entry point at its first byte (_start), or -1. Relocatable
+ * objects have none: crt1.o's _start is only the entry once linked. */
+static int32_t entry_func(const struct ts_image *img)
+{
+	if (img->rel || !img->ehdr.e_entry)
+		return -1;
+	int f = ts_image_func_at(img, img->ehdr.e_entry);
+	return f >= 0 && img->funcs[f].addr == img->ehdr.e_entry ? f : -1;
+}
+
+/* ---- PLT --------------------------------------------------------------------------------- */
+
+/* The CFA offsets (from SP) of the stub at addr .. addr+size, entered with CFA = SP + cfa0:
+ * an FRE at each change. Every instruction must be decodable and change SP only by pushes or
+ * pops (ADDI); after a direct jump only padding may follow. False otherwise. */
+static bool stub_rows(const struct ts_image *img, uint64_t addr, uint64_t size, int32_t cfa0, uint32_t *starts,
+		      int32_t *cfa, unsigned *n, unsigned max)
+{
+	size_t avail;
+	const uint8_t *p = ts_image_bytes(img, addr, &avail);
+	if (!p || avail < size)
+		return false;
+	int32_t c = cfa0;
+	bool ended = false;
+	*n = 0;
+	starts[(*n)] = 0, cfa[(*n)++] = c;
+	for (uint64_t off = 0; off < size;) {
+		struct ts_insn in;
+		unsigned len = img->arch->decode(img->dec, p + off, size - off, addr + off, &in);
+		if (!len || in.flow == TS_FLOW_INVALID)
+			return false;
+		if (!ended) {
+			for (unsigned u = 0; u < in.nuops; u++) {
+				const struct ts_uop *o = &in.uops[u];
+				if (o->dst != X86_SP)
+					continue;
+				if (o->kind != TS_UOP_ADDI || o->src != X86_SP)
+					return false;
+				c -= (int32_t)o->imm;
+			}
+			/* an indirect jump does not end the stub: a lazy PLTn's GOT slot first points
+			 * back to the push after it */
+			if (in.flow == TS_FLOW_JUMP)
+				ended = true;
+			else if (in.flow != TS_FLOW_NEXT && in.flow != TS_FLOW_JUMP_IND)
+				return false;
+			if (off + len < size && c != cfa[*n - 1]) {
+				if (*n == max)
+					return false;
+				starts[*n] = (uint32_t)(off + len), cfa[(*n)++] = c;
+			}
+		} else if (!(in.flags & (TS_IF_NOP | TS_IF_TRAP))) {
+			return false; /* only padding may follow the jump */
+		}
+		off += len;
+	}
+	(void)ended;
+	return true;
+}
+
+static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype, const uint32_t *starts,
+		   const int32_t *cfa, unsigned n)
+{
+	struct ts_sf_fde f = { .start = start, .size = (uint32_t)size, .pctype = pctype,
+			       .rep_size = pctype == TS_SF_PCMASK ? 16 : 0 };
+	int rc = ts_sframe_add_fde(b->t, &f);
+	for (unsigned k = 0; k < n && !rc; k++) {
+		struct ts_sf_fre r = { .start = starts[k],
+				       .cfa = { TS_SF_REG, X86_SP, cfa[k] },
+				       .ra = { TS_SF_AT_CFA, 0, FIXED_RA },
+				       .fp = { TS_SF_SAME, 0, 0 } };
+		rc = ts_sframe_add_fre(b->t, &r);
+	}
+	return rc;
+}
+
+static bool covered(const struct ts_rowmap *m, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->r[i].start < hi && m->r[i].start + m->r[i].len > lo)
+			return true;
+	return false;
+}
+
+static int build_plt(struct bld *b, const struct ts_rowmap *m)
+{
+	const struct ts_image *img = b->img;
+	int rc = 0;
+	for (size_t i = 1; i < img->nsecs && !rc; i++) {
+		const struct ts_section *s = &img->secs[i];
+		bool lazy = !strcmp(s->name, ".plt"), jump_only = !strcmp(s->name, ".plt.sec") || !strcmp(s->name, ".plt.got");
+		if ((!lazy && !jump_only) || !s->exec || !s->data || !s->size)
+			continue;
+		if (covered(m, s->addr, s->addr + s->size))
+			continue; /* described by the analysis (FDE-derived functions of a stripped file) */
+		uint32_t st[8];
+		int32_t cf[8];
+		unsigned n;
+		if (jump_only) {
+			bool ok = s->size % 8 == 0;
+			uint64_t esz = s->size % 16 == 0 ? 16 : 8;
+			for (uint64_t off = 0; ok && off < s->size; off += esz)
+				ok = stub_rows(img, s->addr + off, esz, 8, st, cf, &n, 8) && n == 1;
+			if (ok)
+				rc = plt_fde(b, s->addr, s->size, TS_SF_PCINC, st, cf, 1);
+			else
+				problem(b, s->addr, s->size, -1, "PLT entries of an unknown form: no unwind information");
+			continue;
+		}
+		/* lazy PLT: PLT0 is entered with the relocation index pushed (CFA = SP + 16) */
+		if (s->size < 16 || s->size % 16) {
+			problem(b, s->addr, s->size, -1, "PLT of an unknown layout: no unwind information");
+			continue;
+		}
+		if (stub_rows(img, s->addr, 16, 16, st, cf, &n, 8))
+			rc = plt_fde(b, s->addr, 16, TS_SF_PCINC, st, cf, n);
+		else
+			problem(b, s->addr, 16, -1, "PLT0 of an unknown form: no unwind information");
+		if (rc || s->size == 16)
+			continue;
+		uint32_t st0[8];
+		int32_t cf0[8];
+		unsigned n0 = 0;
+		bool ok = true;
+		for (uint64_t off = 16; ok && off < s->size; off += 16) {
+			ok = stub_rows(img, s->addr + off, 16, 8, st, cf, &n, 8);
+			if (ok && off == 16) {
+				memcpy(st0, st, sizeof(st));
+				memcpy(cf0, cf, sizeof(cf));
+				n0 = n;
+			} else if (ok) {
+				ok = n == n0 && !memcmp(st, st0, n * sizeof(*st)) && !memcmp(cf, cf0, n * sizeof(*cf));
+			}
+		}
+		if (ok)
+			rc = plt_fde(b, s->addr + 16, s->size - 16, TS_SF_PCMASK, st0, cf0, n0);
+		else
+			problem(b, s->addr + 16, s->size - 16, -1,
+				"PLT entries that differ or have an unknown form: no unwind information");
+	}
+	return rc;
+}
+
+/* Is the unreached range only NOPs and traps (padding between functions or after a
+ * noreturn call)? */
+static bool padding(const struct ts_image *img, const struct ts_rowrange *x)
+{
+	size_t avail;
+	const uint8_t *p = ts_image_bytes(img, x->start, &avail);
+	if (!p || avail < x->len)
+		return false;
+	for (uint32_t off = 0; off < x->len;) {
+		struct ts_insn in;
+		unsigned len = img->arch->decode(img->dec, p + off, x->len - off, x->start + off, &in);
+		if (!len || !(in.flags & (TS_IF_NOP | TS_IF_TRAP)))
+			return false;
+		off += len;
+	}
+	return true;
+}
+
+/* ---- the whole table ---------------------------------------------------------------------- */
+
+static int cmp_fde(const void *x, const void *y)
+{
+	const struct ts_sf_fde *a = x, *c = y;
+	return a->start < c->start ? -1 : a->start > c->start;
+}
+
+int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsigned version, struct ts_sframe *out,
+		    ts_sf_problem_fn on_problem, void *ctx, uint64_t *problems)
+{
+	memset(out, 0, sizeof(*out));
+	out->version = (uint8_t)version;
+	out->abi = TS_SF_ABI_AMD64_LE;
+	out->fixed_ra = FIXED_RA;
+	struct bld b = { .img = img, .t = out, .version = version, .fn = on_problem, .ctx = ctx };
+	int32_t entry = entry_func(img);
+	int rc = 0;
+	if (!img->rel)
+		rc = build_plt(&b, m);
+	flush_problem(&b);
+	for (size_t i = 0; i < m->n && !rc; i++) {
+		const struct ts_rowrange *x = &m->r[i];
+		struct ts_sf_fre r;
+		const char *why = NULL;
+		if (x->func == entry && x->reached && version == 1) {
+			/* v1 has no "RA undefined": binutils 2.40 reads an FRE without offsets as CFA
+			 * offset -1 (objdump prints sp+-1), a wrong row; leave it out instead */
+			why = "outermost frame (return address undefined) has no SFrame v1 encoding: no unwind information";
+		} else if (x->func == entry && x->reached) {
+			/* the psABI's outermost frame: nothing to return to (v1: see docs/sframe.md) */
+			memset(&r, 0, sizeof(r));
+			r.ra.kind = TS_SF_UNDEFINED;
+		} else if (!x->reached) {
+			if (padding(img, x)) {
+				/* alignment padding is never executed: nothing to report, and inside a
+				 * function the FDE runs on over it (its row is never used) rather than
+				 * splitting in two */
+				if (b.open && b.func == x->func && b.end == x->start)
+					b.end += x->len;
+				continue;
+			}
+			why = "not reached by the analysis: no unwind information";
+		} else {
+			why = row_rules(&x->row, &r);
+			bool flex;
+			if (!why)
+				ts_sframe_expressible(&r, version, FIXED_RA, &flex, &why);
+		}
+		if (why) {
+			close_fde(&b);
+			problem(&b, x->start, x->len, x->func, why);
+			continue;
+		}
+		flush_problem(&b);
+		rc = emit(&b, x->start, x->len, x->func, &r);
+	}
+	close_fde(&b);
+	flush_problem(&b);
+	if (rc) {
+		ts_sframe_free(out);
+		return rc;
+	}
+	/* sorted by address: PLT FDEs came first, and the row map is in address order */
+	qsort(out->fdes, out->nfdes, sizeof(*out->fdes), cmp_fde);
+	bool one_section = true;
+	for (size_t i = 1; i < out->nfdes; i++)
+		if (ts_image_section_at(img, out->fdes[i].start) != ts_image_section_at(img, out->fdes[0].start))
+			one_section = false;
+	/* Objects: the order of sections in the link is ld's choice, so FDE_SORTED only holds
+	 * when one section holds every function (gas sets no flag in objects at all). v2/v3
+	 * objects say PCREL because the start fields carry PC-relative relocations. */
+	if (!img->rel || one_section)
+		out->flags |= TS_SF_F_FDE_SORTED;
+	if (img->rel && version >= 2)
+		out->flags |= TS_SF_F_FUNC_START_PCREL;
+	if (problems)
+		*problems = b.problems;
+	return 0;
+}
