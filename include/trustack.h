@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -354,6 +355,12 @@ int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sfram
 int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
 			    trustack_problem_fn on_problem, void *ctx, struct trustack_sframe_stats *stats,
 			    void **buf, size_t *size, char *errbuf, size_t errlen);
+
+/*
+ * Print elf's .sframe section (any version) to f in the shape of `objdump --sframe`. Returns 0,
+ * -TRUSTACK_E_NOTFOUND when the file has none, or another negative error (message in errbuf).
+ */
+int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
  * diff: the analysis against the file's own unwind information.

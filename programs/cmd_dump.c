@@ -1,10 +1,108 @@
-/* cmd_dump.c - `trustack dump`: being built (issue 3); the owner replaces this file. */
+/*
+ * cmd_dump.c - `trustack dump`: print the unwind tables found in a file (ORC, SFrame).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: trustack dump [--orc-layout=auto|current|6.1] FILE...\n"
+		"\n"
+		"Print the unwind tables found in FILE: ORC (.orc_unwind + .orc_unwind_ip, in the lines of\n"
+		"objtool --dump=orc) and SFrame (.sframe of any version, in the shape of objdump --sframe),\n"
+		"whether the compiler, objtool or trustack orc/sframe wrote them.\n"
+		"\n"
+		"options:\n"
+		"  --orc-layout=L  the ORC entry layout: auto (default: detected from the entries),\n"
+		"                  current (Linux 6.4+) or 6.1 (type:2 end:1)\n"
+		"  -h, --help      this text\n"
+		"exit status: 0 printed (or the file has no such table: a note on stderr), 2 error\n");
+}
+
+static int dump_orc(struct trustack_elf *elf, const char *path, enum trustack_orc_layout layout, bool *found)
+{
+	struct trustack_orc_entry *e = NULL;
+	size_t n = 0;
+	enum trustack_orc_layout detected = layout;
+	char err[256] = "";
+	int rc = trustack_orc__read(elf, layout, &e, &n, &detected, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "trustack dump: %s: ORC: %s\n", path, *err ? err : trustack_strerror(rc));
+		return rc;
+	}
+	if (n) {
+		*found = true;
+		printf("%s: ORC, %zu entries, layout %s\n", path, n,
+		       detected == TRUSTACK_ORC_LAYOUT_6_1 ? "6.1 (type:2 end:1)" : "current (type:3 signal:1)");
+		char line[160];
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", trustack_orc_entry__format(elf, &e[i], detected, line, sizeof(line)));
+	}
+	free(e);
+	return 0;
+}
 
 int cmd_dump(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "trustack: 'dump' is not available in this build yet\n");
-	return EXIT_ERROR;
+	static const struct option longopts[] = {
+		{ "orc-layout", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum trustack_orc_layout layout = TRUSTACK_ORC_LAYOUT_AUTO;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (!strcmp(optarg, "auto"))
+				layout = TRUSTACK_ORC_LAYOUT_AUTO;
+			else if (!strcmp(optarg, "current"))
+				layout = TRUSTACK_ORC_LAYOUT_CURRENT;
+			else if (!strcmp(optarg, "6.1"))
+				layout = TRUSTACK_ORC_LAYOUT_6_1;
+			else {
+				fprintf(stderr, "trustack dump: --orc-layout must be auto, current or 6.1\n");
+				return EXIT_ERROR;
+			}
+			break;
+		case 'h': usage(stdout); return EXIT_CLEAN;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	int status = EXIT_CLEAN;
+	for (int i = optind; i < argc; i++) {
+		char err[256] = "";
+		struct trustack_elf *elf;
+		int rc = trustack_elf__open(argv[i], &elf, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "trustack dump: %s: %s\n", argv[i], *err ? err : trustack_strerror(rc));
+			status = EXIT_ERROR;
+			continue;
+		}
+		bool found = false;
+		if (dump_orc(elf, argv[i], layout, &found))
+			status = EXIT_ERROR;
+		fflush(stdout);
+		err[0] = 0;
+		rc = trustack_sframe__dump(elf, stdout, err, sizeof(err));
+		if (!rc) {
+			found = true;
+		} else if (rc != -TRUSTACK_E_NOTFOUND) {
+			fprintf(stderr, "trustack dump: %s: SFrame: %s\n", argv[i], *err ? err : trustack_strerror(rc));
+			status = EXIT_ERROR;
+		}
+		if (!found && status == EXIT_CLEAN)
+			fprintf(stderr, "trustack dump: %s: no ORC or SFrame tables\n", argv[i]);
+		trustack_elf__close(elf);
+	}
+	return status;
 }

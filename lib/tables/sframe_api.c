@@ -111,3 +111,10 @@ int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sfra
 	return 0;
 }
 
+
+int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen)
+{
+	if (!elf || !f)
+		return -TRUSTACK_E_ARG;
+	return ts_sframe_dump(f, elf->img, errbuf, errlen);
+}
