@@ -163,14 +163,8 @@ int cmd_diff(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'r':
-			if (!strcmp(optarg, "stack"))
-				opts.rules = TRUSTACK_RULES_STACK;
-			else if (!strcmp(optarg, "fp"))
-				opts.rules = TRUSTACK_RULES_FP;
-			else {
-				fprintf(stderr, "trustack diff: --rules must be stack or fp\n");
+			if (!cli_parse_rules("diff", optarg, &opts.rules))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -183,16 +177,10 @@ int cmd_diff(int argc, char **argv)
 			}
 			break;
 		case 'v': d.verbose = true; break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "trustack diff: -j needs a number from 1 to 256\n");
+		case 'j':
+			if (!cli_parse_jobs("diff", optarg, &opts.threads))
 				return EXIT_ERROR;
-			}
-			opts.threads = (unsigned)n;
 			break;
-		}
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}

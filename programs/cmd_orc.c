@@ -137,14 +137,8 @@ int cmd_orc(int argc, char **argv)
 			}
 			break;
 		case 'r':
-			if (!strcmp(optarg, "stack"))
-				opts.rules = TRUSTACK_RULES_STACK;
-			else if (!strcmp(optarg, "fp"))
-				opts.rules = TRUSTACK_RULES_FP;
-			else {
-				fprintf(stderr, "trustack orc: --rules must be stack or fp\n");
+			if (!cli_parse_rules("orc", optarg, &opts.rules))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -156,16 +150,10 @@ int cmd_orc(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 256) {
-				fprintf(stderr, "trustack orc: -j wants a number from 1 to 256\n");
+		case 'j':
+			if (!cli_parse_jobs("orc", optarg, &opts.threads))
 				return EXIT_ERROR;
-			}
-			opts.threads = (unsigned)j;
 			break;
-		}
 		case 'D': dumping = true; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(stdout); return EXIT_CLEAN;

@@ -117,7 +117,6 @@ int cmd_sframe(int argc, char **argv)
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
-		char *end;
 		switch (o) {
 		case 'o': out = optarg; break;
 		case 'V':
@@ -128,14 +127,8 @@ int cmd_sframe(int argc, char **argv)
 			opts.version = (unsigned)(optarg[0] - '0');
 			break;
 		case 'r':
-			if (!strcmp(optarg, "stack"))
-				opts.rules = TRUSTACK_RULES_STACK;
-			else if (!strcmp(optarg, "fp"))
-				opts.rules = TRUSTACK_RULES_FP;
-			else {
-				fprintf(stderr, "trustack sframe: --rules must be stack or fp\n");
+			if (!cli_parse_rules("sframe", optarg, &opts.rules))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -148,12 +141,8 @@ int cmd_sframe(int argc, char **argv)
 			}
 			break;
 		case 'j':
-			errno = 0;
-			opts.threads = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || !opts.threads || opts.threads > 256) {
-				fprintf(stderr, "trustack sframe: -j needs a number from 1 to 256\n");
+			if (!cli_parse_jobs("sframe", optarg, &opts.threads))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'R': raw = true; break;
 		case 'D': do_dump = true; break;
