@@ -632,6 +632,11 @@ size_t trustack_unwinder__module_count(const struct trustack_unwinder *u);
 const char *trustack_unwinder__module_name(const struct trustack_unwinder *u, size_t i, uint64_t *start,
 					   uint64_t *end, uint64_t *bias);
 
+/* Replace how memory is read (e.g. a snapshot of a stack); read_mem NULL on an unwinder made by
+ * from_self() returns to direct loads. Not while another thread unwinds with u. Returns 0 or
+ * -TRUSTACK_E_ARG. */
+int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_mem_fn read_mem, void *ctx);
+
 void trustack_unwinder__free(struct trustack_unwinder *u);
 
 /*
