@@ -75,6 +75,8 @@ static const struct ts_uw_arch x86_64 = {
 	},
 	.call_window = 8,
 	.after_call = x86_after_call,
+	.call_fast_byte = 0xe8, /* call rel32 */
+	.call_fast_back = 5,
 	.sigret_len = sizeof(x86_sigret),
 	.sigret = x86_sigret,
 	.sigregs = x86_sigregs,

@@ -17,7 +17,7 @@ int ts_uw_table_index(struct ts_uw_table *t)
 	if (t->hi <= t->lo)
 		return 0;
 	uint64_t nblk = ((t->hi - t->lo - 1) >> TS_UW_BLK_SHIFT) + 1;
-	if (nblk >= UINT32_MAX)
+	if (nblk >= UINT32_MAX || u->n >= TS_UW_BLK_ROW)
 		return -TRUSTACK_E_ARG;
 	free(t->blk);
 	t->blk = malloc((nblk + 1) * sizeof(*t->blk));
@@ -32,6 +32,13 @@ int ts_uw_table_index(struct ts_uw_table *t)
 		while (i + 1 < u->n && u->base + u->pc[i + 1] <= addr)
 			i++;
 		t->blk[b] = i;
+	}
+	/* blocks inside one entry point at its row directly: one load less per lookup */
+	for (uint64_t b = 0; b < nblk; b++) {
+		uint64_t s = t->lo + (b << TS_UW_BLK_SHIFT), e = s + (1u << TS_UW_BLK_SHIFT);
+		uint32_t k = t->blk[b];
+		if (u->base + u->pc[k + 1] >= e && u->row[k] < TS_UW_BLK_ROW)
+			t->blk[b] = TS_UW_BLK_ROW | u->row[k];
 	}
 	t->present = true;
 	return 0;

@@ -3,6 +3,7 @@
  * tables. Everything slow (analysis, reading .sframe, sidecars) happens here, up front, so
  * that trustack_unwind() itself only looks things up.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,33 @@ static void find_plt(struct ts_uw_module *m, const struct ts_image *img)
 	}
 }
 
+/*
+ * The signal trampoline is found once, here, by its bytes in the file's code (glibc's
+ * __restore_rt has no dynamic symbol), so the walk compares a pc with a few addresses instead
+ * of reading code at every frame.
+ */
+void ts_uw_scan_sigret(struct ts_uw_module *m, const struct ts_image *img)
+{
+	const struct ts_uw_arch *a = m->arch;
+	m->nsig = 0;
+	m->sig_scanned = false;
+	if (!a || !a->sigret_len)
+		return;
+	for (size_t i = 0; i < img->nsecs; i++) {
+		const struct ts_section *s = &img->secs[i];
+		if (!s->exec || !s->data || s->size < a->sigret_len)
+			continue;
+		const uint8_t *p = s->data, *end = s->data + s->size;
+		while ((p = memmem(p, (size_t)(end - p), a->sigret, a->sigret_len)) != NULL) {
+			if (m->nsig == sizeof(m->sig) / sizeof(m->sig[0]))
+				return; /* too many to list: keep checking bytes at unwind time */
+			m->sig[m->nsig++] = s->addr + (uint64_t)(p - s->data);
+			p++;
+		}
+	}
+	m->sig_scanned = true;
+}
+
 int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trustack_module_desc *d, char *errbuf,
 				  size_t errlen)
 {
@@ -203,6 +231,8 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 			find_plt(&m, d->elf->img);
 		}
 		m.arch = ts_uw_arch_for(machine);
+		if (d->elf)
+			ts_uw_scan_sigret(&m, d->elf->img);
 		if (rc == 0 && !m.arch) {
 			snprintf(errbuf, errlen, "%s: unsupported architecture", m.name);
 			rc = -TRUSTACK_E_UNSUPPORTED;
@@ -214,6 +244,7 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 		module_free(&m);
 		return rc;
 	}
+	m.index = (int32_t)u->nmods;
 	u->mods[u->nmods] = m;
 	/* insertion into the by-address order (a handful of modules) */
 	size_t k = u->nmods;

@@ -27,6 +27,9 @@ struct ts_uw_arch {
 	unsigned call_window;        /* bytes before a return address after_call() looks at */
 	/* b holds the call_window bytes that end right before a return address */
 	bool (*after_call)(const uint8_t *b);
+	/* the most common call form, checked inline before after_call(): the byte call_fast_byte
+	 * call_fast_back bytes before the return address (0: none) */
+	uint8_t call_fast_byte, call_fast_back;
 	unsigned sigret_len;         /* bytes of the signal trampoline (<= 16) */
 	const uint8_t *sigret;       /* the trampoline's bytes, at its pc */
 	const struct ts_uw_sigreg *sigregs;

@@ -31,12 +31,16 @@ struct ts_uw_table {
 
 struct ts_uw_module {
 	char *name;
+	int32_t index;                   /* in the order of adding (trustack_frame.module) */
 	enum trustack_module_kind kind;
 	uint64_t start, end, bias;
 	const struct ts_uw_arch *arch;   /* NULL for non-ELF kinds */
 	struct ts_uw_table ana;          /* the analysis' rows (built or a sidecar) */
 	struct ts_uw_table sf;           /* the module's .sframe as rows */
 	bool sframe_trusted;
+	unsigned nsig;                   /* signal trampolines found in the code at setup */
+	bool sig_scanned;                /* nsig is complete: no byte check needed at unwind time */
+	uint64_t sig[4];                 /* their link-time addresses */
 	unsigned nplt;
 	uint64_t plt_lo[TS_UW_MAX_PLT], plt_hi[TS_UW_MAX_PLT]; /* link-time */
 };
@@ -56,13 +60,21 @@ struct trustack_unwinder {
 int ts_uw_table_index(struct ts_uw_table *t);
 void ts_uw_table_free(struct ts_uw_table *t);
 
+/* blk[] entries with this bit hold a row index: one entry covers the whole block */
+#define TS_UW_BLK_ROW 0x80000000u
+
 /* The row for link-time address va, or NULL (async-signal-safe). */
 static inline const struct ts_urow *ts_uw_table_lookup(const struct ts_uw_table *t, uint64_t va)
 {
 	if (!t->present || va < t->lo || va >= t->hi)
 		return 0;
 	uint64_t b = (va - t->lo) >> TS_UW_BLK_SHIFT;
-	uint32_t i = t->blk[b], j = t->blk[b + 1];
+	uint32_t i = t->blk[b];
+	if (i & TS_UW_BLK_ROW)
+		return &t->t.rows[i & ~TS_UW_BLK_ROW];
+	uint32_t j = t->blk[b + 1] & ~TS_UW_BLK_ROW;
+	if (t->blk[b + 1] & TS_UW_BLK_ROW)
+		j = t->t.n - 1; /* (never read past: the scan stops at the entry covering va) */
 	uint32_t off = (uint32_t)(va - t->t.base);
 	const uint32_t *pc = t->t.pc;
 	while (i < j && pc[i + 1] <= off)
@@ -76,6 +88,10 @@ int ts_uw_utable_from_sframe(const struct ts_sframe *sf, uint16_t machine, struc
 
 /* The module holding pc (runtime address), or NULL (async-signal-safe). */
 const struct ts_uw_module *ts_uw_find_module(const struct trustack_unwinder *u, uint64_t pc);
+
+/* Find the signal trampolines in the executable sections of img (unwinder.c). */
+struct ts_image;
+void ts_uw_scan_sigret(struct ts_uw_module *m, const struct ts_image *img);
 
 /* The worker behind trustack_unwind_self's register capture (arch_*.c calls it). */
 int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,

@@ -17,6 +17,7 @@
 
 struct walk {
 	const struct trustack_unwinder *u;
+	const struct ts_uw_module *last; /* the module of the previous frame: most callers share it */
 	uint64_t lo, hi; /* readable stack: [lo, hi); hi == 0: no bounds (callback mode only) */
 	bool direct;
 };
@@ -52,7 +53,11 @@ static TS_NO_ASAN bool rd_code(const struct walk *w, const struct ts_uw_module *
 	if (addr < m->start || addr > m->end || m->end - addr < n)
 		return false;
 	if (w->direct) {
-		const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)addr;
+		if (n == 8) {
+			__builtin_memcpy(buf, (const void *)(uintptr_t)addr, 8);
+			return true;
+		}
+		const uint8_t *p = (const uint8_t *)(uintptr_t)addr;
 		uint8_t *o = buf;
 		for (unsigned i = 0; i < n; i++)
 			o[i] = p[i];
@@ -64,6 +69,13 @@ static TS_NO_ASAN bool rd_code(const struct walk *w, const struct ts_uw_module *
 static bool is_sigreturn(const struct walk *w, const struct ts_uw_module *m, uint64_t pc)
 {
 	const struct ts_uw_arch *a = m->arch;
+	if (m->sig_scanned) {
+		uint64_t va = pc - m->bias;
+		for (unsigned i = 0; i < m->nsig; i++)
+			if (m->sig[i] == va)
+				return true;
+		return false;
+	}
 	uint8_t b[16];
 	if (!a->sigret_len || !rd_code(w, m, pc, b, a->sigret_len))
 		return false;
@@ -76,6 +88,9 @@ static bool after_call(const struct walk *w, const struct ts_uw_module *m, uint6
 	uint8_t b[16];
 	if (pc < a->call_window || !rd_code(w, m, pc - a->call_window, b, a->call_window))
 		return false;
+	/* the most common call form first, without the indirect call */
+	if (a->call_fast_back && b[a->call_window - a->call_fast_back] == a->call_fast_byte)
+		return true;
 	return a->after_call(b);
 }
 
@@ -134,13 +149,24 @@ static void frame_init(struct trustack_frame *f, uint64_t pc, uint64_t sp, bool 
 	f->source = TRUSTACK_SRC_NONE;
 }
 
+static inline const struct ts_uw_module *module_of(struct walk *w, uint64_t pc)
+{
+	const struct ts_uw_module *m = w->last;
+	if (m && pc >= m->start && pc < m->end)
+		return m;
+	m = ts_uw_find_module(w->u, pc);
+	if (m)
+		w->last = m;
+	return m;
+}
+
 static bool sp_ok(const struct walk *w, uint64_t sp)
 {
 	return !w->hi || (sp >= w->lo && sp <= w->hi);
 }
 
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
-static void fp_walk(const struct walk *w, const struct trustack_regs *regs, struct trustack_frame *frames, size_t max,
+static void fp_walk(struct walk *w, const struct trustack_regs *regs, struct trustack_frame *frames, size_t max,
 		    struct trustack_unwind_result *res)
 {
 	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
@@ -153,8 +179,8 @@ static void fp_walk(const struct walk *w, const struct trustack_regs *regs, stru
 		}
 		struct trustack_frame *f = &frames[n++];
 		frame_init(f, pc, sp, n == 1 && !(regs->flags & TRUSTACK_REGS_PC_IS_RA));
-		const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
-		f->module = m ? (int32_t)(m - w->u->mods) : -1;
+		const struct ts_uw_module *m = module_of(w, pc);
+		f->module = m ? m->index : -1;
 		f->source = TRUSTACK_SRC_FP;
 		if (fp == 0)
 			break;
@@ -195,7 +221,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 		if (max) {
 			frame_init(&frames[0], regs->pc, regs->sp, !(regs->flags & TRUSTACK_REGS_PC_IS_RA));
 			const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
-			frames[0].module = m ? (int32_t)(m - u->mods) : -1;
+			frames[0].module = m ? m->index : -1;
 			res->count = 1;
 		}
 		res->verdict = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
@@ -219,7 +245,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
 		}
-		const struct ts_uw_module *m = ts_uw_find_module(u, pc);
+		const struct ts_uw_module *m = module_of(&w, pc);
 		if (!a && m)
 			a = m->arch;
 		if (!a) { /* the first pc tells the architecture; until then sp/fp are unknown */
@@ -238,7 +264,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
 			break;
 		}
-		f->module = (int32_t)(m - u->mods);
+		f->module = m->index;
 		if (m->kind != TRUSTACK_MODULE_ELF) {
 			v = m->kind == TRUSTACK_MODULE_UPROBES ? TRUSTACK_UNWIND_UPROBES : TRUSTACK_UNWIND_UNKNOWN_CODE;
 			break;
@@ -357,10 +383,22 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 			v = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
 			break;
 		}
-		int e = locate(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known);
-		if (!e && !known)
+		int e;
+		if (row->ra_kind == TRUSTACK_LOC_AT_CFA) /* the common case, inline */
+			e = rd_stack(&w, cfa + (int64_t)row->ra_off, &ra) ? 0 : TRUSTACK_UNWIND_BAD_READ;
+		else if ((e = locate(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known)) == 0 &&
+			 !known)
 			e = TRUSTACK_UNWIND_NO_OUTERMOST;
-		if (!e)
+		if (e) {
+			v = e;
+			break;
+		}
+		fpk = true;
+		if (row->fp_kind == TRUSTACK_LOC_AT_CFA)
+			e = rd_stack(&w, cfa + (int64_t)row->fp_off, &fpv) ? 0 : TRUSTACK_UNWIND_BAD_READ;
+		else if (row->fp_kind == TRUSTACK_LOC_SAME && (s.valid & BIT(a->fp)))
+			fpv = s.r[a->fp];
+		else
 			e = locate(&w, &s, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk);
 		if (e) {
 			v = e;
