@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <ucontext.h>
@@ -161,6 +162,40 @@ NOINLINE static void check_point(const char *scen, bool must_orc)
 		printf("PASS %s/%s\n", variant, scen);
 }
 
+/*
+ * A hazard on the stack: no validated mode may call the trace reliable, frames before the loss
+ * must still match the oracle (which may itself stop early there), and orc/auto must name
+ * the expected reason.
+ */
+NOINLINE static void check_hazard(const char *scen, enum trustack_unwind_verdict want)
+{
+	static void *bt[MAXF];
+	static struct trustack_frame fr[MAXF];
+	int nb = backtrace(bt, MAXF);
+	size_t j = align_at(bt, (size_t)(nb > 0 ? nb : 0), __builtin_return_address(0));
+	char buf[512];
+	int ok = 1;
+	for (int mode = 1; mode < TRUSTACK_UNWIND__MODES; mode++) {
+		struct trustack_unwind_result r;
+		struct tally t = { 0 };
+		trustack_unwind_self(U, mode, fr, MAXF, &r, tls_lo, tls_hi);
+		judge(&t, mode, fr, &r, 1, bt, (size_t)nb, j, buf, sizeof(buf));
+		if (r.verdict == TRUSTACK_UNWIND_RELIABLE) {
+			fail(scen, "%s: reliable through the hazard", trustack_unwind_mode__name(mode));
+			ok = 0;
+		} else if (t.prefix_bad) {
+			fail(scen, "%s", buf);
+			ok = 0;
+		} else if ((mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO) && r.verdict != want) {
+			fail(scen, "%s: %s at frame %zu, want %s", trustack_unwind_mode__name(mode),
+			     trustack_unwind_verdict__name(r.verdict), r.lost_at, trustack_unwind_verdict__name(want));
+			ok = 0;
+		}
+	}
+	if (ok)
+		printf("PASS %s/%s\n", variant, scen);
+}
+
 /* ---- scenarios --------------------------------------------------------------------------- */
 
 volatile unsigned sink;
@@ -215,9 +250,10 @@ NOINLINE static int deep(int n)
 static jmp_buf jb;
 NOINLINE static void jumper(int n)
 {
-	if (n == 0)
+	if (n <= 0)
 		longjmp(jb, 1);
-	jumper(n - 1);
+	if (n < 1000)
+		jumper(n - 1);
 	sink++;
 }
 
@@ -299,6 +335,48 @@ static void *thread_main(void *arg)
 	trustack_stack_bounds__self(&tls_lo, &tls_hi);
 	recurse(4, "thread");
 	return arg;
+}
+
+/*
+ * A return address no call instruction put there: fake_ra_entry pushes the address of a label
+ * that follows a jmp, then jumps to fn, which returns to that label.
+ */
+void fake_ra_entry(void (*fn)(void));
+__asm__(".text\n"
+	".globl fake_ra_entry\n"
+	".type fake_ra_entry,@function\n"
+	"fake_ra_entry:\n"
+	"push %rbp\n"
+	"mov %rsp,%rbp\n"
+	"lea 1f(%rip),%rax\n"
+	"push %rax\n"
+	"jmp *%rdi\n"
+	"1: pop %rbp\n"
+	"ret\n"
+	".size fake_ra_entry,.-fake_ra_entry\n");
+
+NOINLINE static void fake_ra_target(void)
+{
+	check_hazard("ra-not-after-call", TRUSTACK_UNWIND_RA_NOT_AFTER_CALL);
+}
+
+/* Anonymous executable memory (a JIT's code): push %rbp; mov %rsp,%rbp; call *%rdi; pop %rbp; ret */
+static void (*jit_code)(void (*fn)(void));
+
+NOINLINE static void jit_target(void)
+{
+	check_hazard("jit-anon-exec", TRUSTACK_UNWIND_UNKNOWN_CODE);
+}
+
+static void make_jit(void)
+{
+	static const uint8_t code[] = { 0x55, 0x48, 0x89, 0xe5, 0xff, 0xd7, 0x5d, 0xc3 };
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	memcpy(p, code, sizeof(code));
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC) == 0)
+		jit_code = (void (*)(void (*)(void)))p;
 }
 
 /* C++: defined in unwind_cxx.cc */
@@ -537,6 +615,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	void *warm[4];
 	backtrace(warm, 4); /* loads libgcc_s now, before the unwinder takes the module list */
+	make_jit(); /* before the unwinder reads /proc/self/maps */
 	char err[256];
 	struct trustack_unwinder_opts o = { .sz = sizeof(o), .threads = 2, .no_cache = getenv("TS_UNWIND_NO_CACHE") != NULL };
 	struct timespec t0, t1;
@@ -563,6 +642,11 @@ int main(int argc, char **argv)
 	pthread_create(&th, NULL, thread_main, NULL);
 	pthread_join(th, NULL);
 	cxx_scenarios(cxx_check);
+	fake_ra_entry(fake_ra_target);
+	if (jit_code)
+		jit_code(jit_target);
+	else
+		printf("SKIP %s/jit-anon-exec: no executable anonymous memory\n", variant);
 	signal_test(secs);
 	corruption(5, iters);
 	trustack_unwinder__free(U);
