@@ -178,6 +178,19 @@ fi
 [ $rc -eq 2 ] && grep -q 'no unwind table' "$work/noorc.err" && echo "PASS diff/bad/no-orc" ||
     echo "FAIL diff/bad/no-orc: exit $rc $(cat "$work/noorc.err")"
 
+# compressed .debug_frame (gcc -gz): the same counts as the uncompressed section
+for kind in o exe; do
+    flags=-c; [ $kind = exe ] && flags=
+    for z in plain gz; do
+        zf=; [ $z = gz ] && zf=-gz
+        gcc -O2 -g $zf -fno-asynchronous-unwind-tables $flags "$top/tests/corpus/programs/recurse.c" -o "$work/z-$z.$kind"
+        "$TRUSTACK" diff --against=debug_frame --format=json "$work/z-$z.$kind" >"$work/z-$z.$kind.json" 2>&1
+    done
+    a=$(summary "$work/z-plain.$kind.json" 2>&1); b=$(summary "$work/z-gz.$kind.json" 2>&1)
+    readelf -S "$work/z-gz.$kind" | grep -A1 '\.debug_frame' | grep -q ' C ' && [ "$a" = "$b" ] && [ "${a%% *}" -gt 0 ] &&
+        echo "PASS diff/debug-frame-compressed-$kind" || echo "FAIL diff/debug-frame-compressed-$kind: '$a' vs '$b'"
+done
+
 # ---- 4. bad input -------------------------------------------------------------------------------
 printf 'not an elf file at all\n' >"$work/garbage"
 "$TRUSTACK" diff "$work/garbage" >/dev/null 2>"$work/g.err"; rc=$?
