@@ -241,7 +241,14 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					prev = NULL;
 					continue;
 				}
-				if (reached && covered) {
+				if (reached && covered && tr->outermost) {
+					/* "return address undefined" marks the end of the stack: the table gives
+					 * no rule for a caller, so there is nothing to compare (counted with the
+					 * instructions only the analysis describes, in class outermost-frame) */
+					o = O_ONLY_ANALYSIS;
+					cnt[t].only_analysis++;
+					cls = TRUSTACK_DIFF_OUTERMOST;
+				} else if (reached && covered) {
 					cnt[t].compared++;
 					if (tr->status == TS_SRC_ROW && !tr->outermost && rows_agree(ar, &tr->row)) {
 						cnt[t].agree++;

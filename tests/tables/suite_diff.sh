@@ -114,11 +114,33 @@ for lib in /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6;
     fi
 done
 
+# A large C++ library (libLLVM-14, which clang pulls in): >= 99.9% agreement. Its remaining
+# unclassified instructions are an analysis imprecision we know (docs/diff.md, "Open"): a jump
+# table whose only bound is the index' width, followed past its end into the next table, whose
+# entries happen to land on instructions of the function. Their count is a ratchet: any more fail.
+llvm=/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1
+llvm_open=21
+if [ -f "$llvm" ] && [ -z "${TS_SAN:-}" ]; then
+    "$TRUSTACK" diff -j 2 --format=json "$llvm" >"$work/llvm.json" 2>"$work/llvm.err"; rc=$?
+    r=$(python3 - "$work/llvm.json" "$llvm_open" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); s = d["summary"]; un = d["classes"].get("unclassified", 0)
+pct = 100.0 * (s["agree"] + s["equivalent"]) / s["compared"]
+print("%.4f%% agreement over %d instructions, %d unclassified (at most %s)" % (pct, s["compared"], un, sys.argv[2]))
+sys.exit(0 if pct >= 99.9 and un <= int(sys.argv[2]) else 1)
+PY
+    ) && [ $rc -le 1 ] && echo "PASS diff/lib/libLLVM-14" || echo "FAIL diff/lib/libLLVM-14: exit $rc $r $(head -c 200 "$work/llvm.err")"
+    echo "INFO diff/lib/libLLVM-14: $r"
+else
+    echo "SKIP diff/lib/libLLVM-14: not installed, or a sanitizer build (too slow)"
+fi
+
 # ---- 3b. SFrame and ORC tables ------------------------------------------------------------------
 # gas's .sframe (gcc -Wa,--gsframe) and objtool's ORC are tables we did not write: every
 # disagreement classified and >= 99.9% agreement. Our own tables, read back: every instruction
 # the analysis describes is in the table with the same rule, except the outermost frame, which
-# our writers mark on purpose (_start), so the disagreements are exactly the class outermost-frame.
+# our writers mark on purpose (_start): no rule to compare there, so those count as only in the
+# analysis (class outermost-frame), and nothing disagrees.
 # agree_ok FILE.json MIN_PCT [only_outermost]
 agree_ok() {
     python3 - "$@" <<'PY'
@@ -129,7 +151,7 @@ if len(sys.argv) > 3:
     # v1 cannot say "return address undefined": our writer lists _start as a problem and leaves
     # it out, so it is the one function the table lacks
     lacking = cls.get("table-lacks-function", 0) if sys.argv[3] == "exact-v1" else 0
-    ok = ok and s["only_analysis"] == lacking and s["disagree"] == cls.get("outermost-frame", 0)
+    ok = ok and s["only_analysis"] == lacking + cls.get("outermost-frame", 0) and s["disagree"] == 0
 print(("ok " if ok else "bad ") + json.dumps(s) + " " + json.dumps(cls))
 sys.exit(0 if ok else 1)
 PY
