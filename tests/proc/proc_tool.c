@@ -7,6 +7,11 @@
  *                             not end us): after the snapshot that SIGINT interrupted, check
  *                             that no thread of PID is left in a tracing stop, print the result
  *   proc_tool churn PID N     N snapshots; any error fails; counts skipped threads
+ *   proc_tool chain PROBE N -- PROG ARGS
+ *                             single-step PROG; at each entry of the function at address PROBE
+ *                             (tests/proc/chain_prog.c's probe) compare the true chain with the
+ *                             list the program keeps (rdi, rsi; rdx is a tag) and print it; every
+ *                             N steps check that every live entry's slot still holds its address
  * Errors: "error CODE MESSAGE" and exit 2.
  */
 #define _GNU_SOURCE
@@ -97,10 +102,89 @@ static int stopped_threads(int pid)
 	return n;
 }
 
+struct chain_ctx {
+	uint64_t probe, every_inv;
+	unsigned long probes, bad, inv_checks, inv_bad;
+};
+
+static int on_step(const struct trustack_step_point *pt, void *arg)
+{
+	struct chain_ctx *c = arg;
+	if (c->every_inv && pt->step % c->every_inv == 0) {
+		c->inv_checks++;
+		for (size_t i = 0; i < pt->depth; i++) {
+			uint64_t v;
+			if (pt->read(pt->read_ctx, pt->chain[i].slot, &v, 8) || v != pt->chain[i].ra) {
+				if (c->inv_bad++ < 5)
+					printf("invariant step=%llu tid=%d entry %zu slot=0x%llx ra=0x%llx holds 0x%llx\n",
+					       (unsigned long long)pt->step, pt->tid, i,
+					       (unsigned long long)pt->chain[i].slot, (unsigned long long)pt->chain[i].ra,
+					       (unsigned long long)v);
+				break;
+			}
+		}
+	}
+	if (pt->regs->pc != c->probe)
+		return 0;
+	c->probes++;
+	uint64_t list_addr = pt->regs->r[5], depth = pt->regs->r[4], tag = pt->regs->r[1], top = 0;
+	uint64_t list[256];
+	const char *why = NULL;
+	if (depth > 256 || pt->read(pt->read_ctx, list_addr, list, depth * 8))
+		why = "cannot read the program's list";
+	else if (pt->depth < depth + 1)
+		why = "chain shorter than the program's list";
+	else if (pt->read(pt->read_ctx, pt->regs->sp, &top, 8) || pt->chain[0].slot != pt->regs->sp ||
+		 pt->chain[0].ra != top)
+		why = "innermost entry is not probe's return address";
+	size_t bad_at = 0;
+	for (size_t i = 0; !why && i < depth; i++)
+		if (pt->chain[1 + i].ra != list[depth - 1 - i])
+			why = "differs from the program's list", bad_at = 1 + i;
+	printf("probe tag=%llu tid=%d depth=%llu tail=%zu %s", (unsigned long long)tag, pt->tid,
+	       (unsigned long long)depth, pt->depth - 1 - (size_t)depth, why ? "MISMATCH" : "ok");
+	if (why) {
+		c->bad++;
+		printf(" (%s, entry %zu)", why, bad_at);
+	}
+	printf(" chain");
+	for (size_t i = 0; i < pt->depth; i++) {
+		printf(" 0x%llx", (unsigned long long)pt->chain[i].ra);
+		if (pt->chain[i].kind == TRUSTACK_CHAIN_SIGNAL)
+			printf(" sig:0x%llx", (unsigned long long)pt->chain[i].ipc);
+	}
+	printf("\n");
+	return 0;
+}
+
+static int chain_cmd(int argc, char **argv)
+{
+	struct chain_ctx c = { .probe = strtoull(argv[2], NULL, 0), .every_inv = strtoull(argv[3], NULL, 0) };
+	int i = 4;
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	struct trustack_trace_opts o = { .sz = sizeof(o), .every = 1 };
+	struct trustack_trace_stats st;
+	char err[512];
+	int rc = trustack_trace__run(argv + i, &o, on_step, &c, &st, err, sizeof(err));
+	if (rc) {
+		printf("error %d %s: %s\n", -rc, trustack_strerror(rc), err);
+		return 2;
+	}
+	printf("trace steps=%llu calls=%llu returns=%llu signals=%llu threads=%llu max_depth=%zu exit=%d probes=%lu "
+	       "mismatches=%lu invariant_checks=%lu invariant_violations=%lu\n",
+	       (unsigned long long)st.steps, (unsigned long long)st.calls, (unsigned long long)st.returns,
+	       (unsigned long long)st.signals, (unsigned long long)st.threads, st.max_depth, st.exit_status, c.probes,
+	       c.bad, c.inv_checks, c.inv_bad);
+	return c.bad || c.inv_bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
 		return 2;
+	if (!strcmp(argv[1], "chain"))
+		return argc > 4 ? chain_cmd(argc, argv) : 2;
 	int pid = atoi(argv[2]);
 	struct trustack_proc *p;
 	struct trustack_proc_stats st;
