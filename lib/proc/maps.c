@@ -37,7 +37,9 @@ int ts_maps_read(int pid, struct ts_maps *out)
 	memset(out, 0, sizeof(*out));
 	FILE *f = fopen(fn, "re");
 	if (!f)
-		return errno == ENOMEM ? -TRUSTACK_E_NOMEM : -TRUSTACK_E_NOPROC;
+		return errno == ENOMEM ? -TRUSTACK_E_NOMEM
+		       : errno == EACCES || errno == EPERM ? -TRUSTACK_E_PERM
+							   : -TRUSTACK_E_NOPROC;
 	char *line = NULL;
 	size_t cap = 0, room = 0;
 	int rc = 0;

@@ -28,7 +28,7 @@ struct ts_maps {
 	size_t n;
 };
 
-/* Parse /proc/PID/maps. Returns 0, -TRUSTACK_E_NOPROC or -TRUSTACK_E_NOMEM. */
+/* Parse /proc/PID/maps. Returns 0, -TRUSTACK_E_NOPROC, -TRUSTACK_E_PERM or -TRUSTACK_E_NOMEM. */
 int ts_maps_read(int pid, struct ts_maps *out);
 void ts_maps_free(struct ts_maps *m);
 /* The mapping holding addr, or NULL. */

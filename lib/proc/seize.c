@@ -167,7 +167,7 @@ int ts_seize_one(struct ts_seize_set *s, size_t i)
 	return 0;
 }
 
-int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns)
+int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns, bool stop_on_intr)
 {
 	struct ts_seized *t = &s->v[i];
 	for (unsigned spin = 0;; spin++) {
@@ -195,7 +195,7 @@ int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns)
 			continue;
 		}
 		if (r < 0) {
-			if (errno == EINTR && !s->interrupted)
+			if (errno == EINTR && !(stop_on_intr && s->interrupted))
 				continue;
 			if (errno == EINTR)
 				return -2;
@@ -203,7 +203,7 @@ int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns)
 			t->reason = "exited during the snapshot";
 			return -1;
 		}
-		if (s->interrupted)
+		if (stop_on_intr && s->interrupted)
 			return -2;
 		if (ts_now_ns() >= deadline_ns)
 			return 0;

@@ -49,8 +49,9 @@ long ts_seize_add(struct ts_seize_set *s, int tid, bool *added);
 /* PTRACE_SEIZE + PTRACE_INTERRUPT. Returns 0, or -errno of the seize (entry GONE on ESRCH). */
 int ts_seize_one(struct ts_seize_set *s, size_t i);
 /* Wait for entry i to stop (until deadline_ns). Returns 1 stopped, 0 timed out, -1 gone,
- * -2 interrupted. */
-int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns);
+ * -2 interrupted (only when stop_on_intr: letting threads go after an interruption must still
+ * wait for each one's stop, since only a stopped tracee can be detached). */
+int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns, bool stop_on_intr);
 /* Detach every STOPPED entry (handing back pending signals). */
 void ts_seize_release(struct ts_seize_set *s);
 

@@ -278,7 +278,7 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 		for (size_t i = first_new; i < s->n; i++) {
 			if (s->v[i].state != TS_SZ_SEIZED)
 				continue;
-			int w = ts_seize_wait(s, i, deadline);
+			int w = ts_seize_wait(s, i, deadline, true);
 			if (w == -2)
 				goto out;
 		}
@@ -296,7 +296,7 @@ static void let_go(struct ts_seize_set *s, unsigned timeout_ms)
 	uint64_t deadline = ts_now_ns() + (uint64_t)timeout_ms * 1000000u;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].state == TS_SZ_SEIZED)
-			ts_seize_wait(s, i, deadline);
+			ts_seize_wait(s, i, deadline, false);
 	ts_seize_release(s);
 }
 
@@ -341,6 +341,11 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	int rc = ts_maps_read(pid, &p->maps);
 	if (rc) {
 		free(p);
+		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
+			if (errbuf && errlen)
+				explain_eperm(pid, errbuf, errlen);
+			return rc;
+		}
 		return fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
 	}
 
