@@ -370,6 +370,51 @@ int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sfra
 int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
+ * Sidecar tables: the unwinder's table of a module, kept in a cache directory under the module's
+ * build-id, so the analysis runs once per build of a library (format: docs/sidecar.md).
+ * The cache directory is $TRUSTACK_CACHE_DIR, else $XDG_CACHE_HOME/trustack, else
+ * $HOME/.cache/trustack; every cache_dir argument below may override it (NULL: the default).
+ */
+struct trustack_sidecar;
+
+struct trustack_sidecar_info {
+	uint16_t machine;          /* ELF e_machine */
+	uint8_t build_id_len;      /* 0: the module had none */
+	uint8_t build_id[32];
+	uint64_t start, end;       /* addresses covered: [start, end) (link-time VAs) */
+	uint64_t entries, rows;    /* address ranges, distinct rows */
+	uint64_t reliable_bytes;   /* bytes of [start, end) with a usable rule */
+	uint64_t unreliable_bytes; /* bytes with none (unreached code, lost state, gaps) */
+	uint64_t outermost_bytes;  /* bytes marked as the outermost frame */
+	uint64_t signal_bytes;     /* bytes of signal trampolines */
+};
+
+/* Analyse elf and build its table (threads as in trustack_check_opts). Linked files only. */
+int trustack_sidecar__build(struct trustack_elf *elf, unsigned threads, struct trustack_sidecar **out,
+			    char *errbuf, size_t errlen);
+
+/* Open a sidecar file (mapped, validated). */
+int trustack_sidecar__open(const char *path, struct trustack_sidecar **out, char *errbuf, size_t errlen);
+
+/* Write sc to path atomically (parent directories are made). */
+int trustack_sidecar__save(const struct trustack_sidecar *sc, const char *path, char *errbuf, size_t errlen);
+
+/* The cache path of elf's sidecar. -TRUSTACK_E_NOTFOUND when elf has no build-id. */
+int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char *buf, size_t len);
+
+/* Open elf's sidecar from the cache; -TRUSTACK_E_NOTFOUND when there is none (or the file found
+ * belongs to another build: build-id or machine differ). path (may be NULL) receives its path. */
+int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
+			   char *path, size_t pathlen, char *errbuf, size_t errlen);
+
+void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
+
+/* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */
+int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f);
+
+void trustack_sidecar__close(struct trustack_sidecar *sc);
+
+/* ---------------------------------------------------------------------------------------------
  * diff: the analysis against the file's own unwind information.
  */
 

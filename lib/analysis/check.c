@@ -233,7 +233,11 @@ static void fmt_loc(const struct ts_arch *a, const struct trustack_loc *l, char 
 
 char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row, char *buf, size_t len)
 {
-	const struct ts_arch *a = elf->img->arch;
+	return ts_row_format(elf->img->arch, row, buf, len);
+}
+
+char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, char *buf, size_t len)
+{
 	char cfa[48], ra[32], fp[32];
 	switch (row->cfa_kind) {
 	case TRUSTACK_CFA_REG: snprintf(cfa, sizeof(cfa), "%s%+d", a->reg_name(row->cfa_reg), row->cfa_offset); break;

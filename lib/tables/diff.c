@@ -322,9 +322,9 @@ static int open_source(const struct ts_image *img, int t, unsigned slots, struct
 	switch (1u << t) {
 	case TRUSTACK_DIFF_EH_FRAME: return ts_source_open_eh_frame(img, slots, out, err, errlen);
 	case TRUSTACK_DIFF_DEBUG_FRAME: return ts_source_open_debug_frame(img, slots, out, err, errlen);
-	default:
-		snprintf(err, errlen, "%s: not readable by diff yet", table_names[t]);
-		return -TRUSTACK_E_UNSUPPORTED;
+	case TRUSTACK_DIFF_SFRAME: return ts_source_open_sframe(img, out, err, errlen);
+	case TRUSTACK_DIFF_ORC: return ts_source_open_orc(img, out, err, errlen);
+	default: return -TRUSTACK_E_ARG;
 	}
 }
 
