@@ -115,6 +115,9 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
 
+/* A row as text ("cfa=rsp+16 ra=cfa-8 fp=cfa-16"), register names of arch a. Returns buf. */
+char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, char *buf, size_t len);
+
 /* Location of the caller's value of register r (callee-saved or ra). */
 struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r);
 

@@ -105,12 +105,13 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
 		{ X86_RSI, REG_RSI }, { X86_RDI, REG_RDI }, { X86_RBP, REG_RBP }, { X86_RSP, REG_RSP },
 		{ X86_R8, REG_R8 },   { X86_R9, REG_R9 },   { X86_R10, REG_R10 }, { X86_R11, REG_R11 },
 		{ X86_R12, REG_R12 }, { X86_R13, REG_R13 }, { X86_R14, REG_R14 }, { X86_R15, REG_R15 },
+		{ X86_RA, REG_RIP },
 	};
 	memset(regs, 0, sizeof(*regs));
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+	regs->machine = EM_X86_64;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		regs->r[map[i].dw] = (uint64_t)g[map[i].greg];
-		regs->valid |= 1ull << map[i].dw;
-	}
+	regs->nregs = X86_RA + 1;
 	regs->pc = (uint64_t)g[REG_RIP];
 	regs->sp = (uint64_t)g[REG_RSP];
 	regs->fp = (uint64_t)g[REG_RBP];
@@ -119,61 +120,66 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
 /*
  * trustack_unwind_self(u, mode, frames, max, result, lo, hi): capture the caller's registers as
  * they are when this call returns (pc = the return address, sp above it, the callee-saved
- * registers untouched so far) into a struct trustack_regs on our own stack, and hand over to
+ * registers untouched so far) into a struct ts_self_capture on our own stack, and hand over to
  * ts_unwind_self_regs(). No getcontext (a system call for the signal mask), nothing but stores.
  * The offsets are checked against the C layout below.
  */
-#define RS_PC 0
-#define RS_SP 8
-#define RS_FP 16
-#define RS_R 24
-#define RS_VALID 296
-#define RS_FLAGS 304
-#define RS_LO 312
-#define RS_HI 320
-#define RS_FRAME 344 /* >= sizeof(struct trustack_regs), = 8 mod 16 to realign the stack */
-_Static_assert(offsetof(struct trustack_regs, pc) == RS_PC, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, sp) == RS_SP, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, fp) == RS_FP, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, r) == RS_R, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, valid) == RS_VALID, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, flags) == RS_FLAGS, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, stack_lo) == RS_LO, "regs layout");
-_Static_assert(offsetof(struct trustack_regs, stack_hi) == RS_HI, "regs layout");
-_Static_assert(sizeof(struct trustack_regs) <= RS_FRAME && RS_FRAME % 16 == 8, "regs frame");
-_Static_assert(TRUSTACK_REGS_PC_IS_RA == 1, "flag value used in the asm");
+#define C_MACHINE 0
+#define C_NREGS 2
+#define C_PC 8
+#define C_SP 16
+#define C_FP 24
+#define C_R 32
+#define C_SZ 304
+#define C_FLAGS 312
+#define C_VALID 320
+#define C_LO 328
+#define C_HI 336
+#define C_FRAME 360 /* >= sizeof(struct ts_self_capture), = 8 mod 16 to realign the stack */
+#define CAP(f) offsetof(struct ts_self_capture, f)
+_Static_assert(CAP(regs.machine) == C_MACHINE && CAP(regs.nregs) == C_NREGS, "capture layout");
+_Static_assert(CAP(regs.pc) == C_PC && CAP(regs.sp) == C_SP && CAP(regs.fp) == C_FP, "capture layout");
+_Static_assert(CAP(regs.r) == C_R && CAP(start.sz) == C_SZ && CAP(start.flags) == C_FLAGS, "capture layout");
+_Static_assert(CAP(start.valid) == C_VALID && CAP(start.stack_lo) == C_LO && CAP(start.stack_hi) == C_HI,
+	       "capture layout");
+_Static_assert(sizeof(struct ts_self_capture) <= C_FRAME && C_FRAME % 16 == 8, "capture frame");
+_Static_assert(TRUSTACK_START_PC_IS_RA == 1 && TRUSTACK_START_VALID_MASK == 2, "flag values used in the asm");
+_Static_assert(sizeof(struct trustack_unwind_start) == 40, "start size used in the asm");
 
 #define S_(x) #x
 #define S(x) S_(x)
-#define RSLOT(n) S(RS_R + 8 * n)
+#define RSLOT(n) S(C_R + 8 * n)
 __asm__(".text\n"
 	".globl trustack_unwind_self\n"
 	".type trustack_unwind_self,@function\n"
 	"trustack_unwind_self:\n"
 	".cfi_startproc\n"
-	"sub $" S(RS_FRAME) ",%rsp\n"
-	".cfi_adjust_cfa_offset " S(RS_FRAME) "\n"
-	"mov " S(RS_FRAME) "(%rsp),%rax\n"
-	"mov %rax," S(RS_PC) "(%rsp)\n"
-	"lea " S(RS_FRAME) "+8(%rsp),%rax\n"
-	"mov %rax," S(RS_SP) "(%rsp)\n"
+	"sub $" S(C_FRAME) ",%rsp\n"
+	".cfi_adjust_cfa_offset " S(C_FRAME) "\n"
+	"movw $62," S(C_MACHINE) "(%rsp)\n"        /* EM_X86_64 */
+	"movb $0," S(C_NREGS) "(%rsp)\n"
+	"mov " S(C_FRAME) "(%rsp),%rax\n"
+	"mov %rax," S(C_PC) "(%rsp)\n"
+	"lea " S(C_FRAME) "+8(%rsp),%rax\n"
+	"mov %rax," S(C_SP) "(%rsp)\n"
 	"mov %rax," RSLOT(7) "(%rsp)\n"
-	"mov %rbp," S(RS_FP) "(%rsp)\n"
+	"mov %rbp," S(C_FP) "(%rsp)\n"
 	"mov %rbp," RSLOT(6) "(%rsp)\n"
 	"mov %rbx," RSLOT(3) "(%rsp)\n"
 	"mov %r12," RSLOT(12) "(%rsp)\n"
 	"mov %r13," RSLOT(13) "(%rsp)\n"
 	"mov %r14," RSLOT(14) "(%rsp)\n"
 	"mov %r15," RSLOT(15) "(%rsp)\n"
-	"movq $0xf0c8," S(RS_VALID) "(%rsp)\n" /* rbx rbp rsp r12-r15 */
-	"movl $1," S(RS_FLAGS) "(%rsp)\n"
-	"mov %r9," S(RS_LO) "(%rsp)\n"
-	"mov " S(RS_FRAME) "+8(%rsp),%rax\n"  /* the 7th argument, hi */
-	"mov %rax," S(RS_HI) "(%rsp)\n"
+	"movq $40," S(C_SZ) "(%rsp)\n"
+	"movl $3," S(C_FLAGS) "(%rsp)\n"          /* PC_IS_RA | VALID_MASK */
+	"movq $0xf0c8," S(C_VALID) "(%rsp)\n"     /* rbx rbp rsp r12-r15 */
+	"mov %r9," S(C_LO) "(%rsp)\n"
+	"mov " S(C_FRAME) "+8(%rsp),%rax\n"       /* the 7th argument, hi */
+	"mov %rax," S(C_HI) "(%rsp)\n"
 	"mov %rsp,%r9\n"
 	"call ts_unwind_self_regs\n"
-	"add $" S(RS_FRAME) ",%rsp\n"
-	".cfi_adjust_cfa_offset -" S(RS_FRAME) "\n"
+	"add $" S(C_FRAME) ",%rsp\n"
+	".cfi_adjust_cfa_offset -" S(C_FRAME) "\n"
 	"ret\n"
 	".cfi_endproc\n"
 	".size trustack_unwind_self, .-trustack_unwind_self\n");

@@ -113,6 +113,9 @@ static int read_maps(struct trustack_unwinder *u, char *err, size_t errlen)
 		if (perm[2] != 'x')
 			continue;
 		struct trustack_module_desc d = { .sz = sizeof(d), .start = lo, .end = hi };
+		if (!strcmp(p, "[vsyscall]")) {
+			d.name = p, d.kind = TRUSTACK_MODULE_VSYSCALL;
+		} else
 		if (!strcmp(p, "[uprobes]")) {
 			d.name = "[uprobes]", d.kind = TRUSTACK_MODULE_UPROBES;
 		} else if (!*p || !strncmp(p, "[anon", 5) || !strncmp(p, "/memfd:", 7)) {
@@ -179,7 +182,7 @@ int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, stru
 			break;
 		}
 		struct trustack_module_desc d = {
-			.sz = sizeof(d), .name = f->name, .kind = TRUSTACK_MODULE_ELF,
+			.sz = sizeof(d), .name = f->name, .kind = f->path ? TRUSTACK_MODULE_FILE : TRUSTACK_MODULE_VDSO,
 			.start = f->start, .end = f->end, .bias = f->bias, .elf = elf,
 		};
 		int r = trustack_unwinder__add_module(u, &d, errbuf, errlen);
@@ -220,7 +223,7 @@ int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi)
 
 int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
-			struct trustack_regs *regs)
+			struct ts_self_capture *cap)
 {
-	return trustack_unwind(u, mode, regs, frames, max, result);
+	return trustack_unwind_ex(u, mode, &cap->regs, &cap->start, frames, max, result);
 }

@@ -55,7 +55,7 @@ void trustack_unwinder__free(struct trustack_unwinder *u)
 	free(u);
 }
 
-int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_mem_fn read_mem, void *ctx)
+int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_fn read_mem, void *ctx)
 {
 	if (!u || (!read_mem && !u->self))
 		return -TRUSTACK_E_ARG;
@@ -108,16 +108,18 @@ static int analysis_table(struct trustack_unwinder *u, const struct trustack_mod
 {
 	if (d->sidecar)
 		return ts_utable_load(d->sidecar, t, err, errlen);
-	if (!d->elf)
-		return -TRUSTACK_E_NOTFOUND;
-	const struct ts_image *img = d->elf->img;
+	const struct ts_image *img = d->elf ? d->elf->img : NULL;
 	char path[4096];
 	uint8_t id[32];
-	size_t idlen = u->opts.no_cache ? 0 : ts_image_build_id(img, id, sizeof(id));
+	size_t idlen = 0;
+	if (!u->opts.no_cache && img)
+		idlen = ts_image_build_id(img, id, sizeof(id));
+	else if (!u->opts.no_cache && d->build_id_len && d->build_id_len <= sizeof(id))
+		memcpy(id, d->build_id, idlen = d->build_id_len);
 	bool cached = idlen && ts_cache_path(u->cache_dir, id, idlen, path, sizeof(path)) == 0;
 	if (cached && ts_utable_load(path, t, err, errlen) == 0)
 		return 0;
-	if (u->opts.no_analysis)
+	if (u->opts.no_analysis || !img)
 		return -TRUSTACK_E_NOTFOUND;
 	int rc = ts_utable_build(img, u->opts.threads, t);
 	if (rc) {
@@ -186,7 +188,8 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 		errbuf = dummy, errlen = sizeof(dummy);
 	if (errlen)
 		errbuf[0] = 0;
-	if (!u || !d || d->end <= d->start || (d->kind == TRUSTACK_MODULE_ELF && !d->elf && !d->sidecar)) {
+	bool elfkind = d && (d->kind == TRUSTACK_MODULE_FILE || d->kind == TRUSTACK_MODULE_VDSO);
+	if (!u || !d || d->end <= d->start || (elfkind && !d->elf && !d->sidecar && !d->build_id_len)) {
 		snprintf(errbuf, errlen, "bad module description");
 		return -TRUSTACK_E_ARG;
 	}
@@ -215,7 +218,7 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 	if (!m.name)
 		return -TRUSTACK_E_NOMEM;
 	int rc = 0;
-	if (d->kind == TRUSTACK_MODULE_ELF) {
+	if (elfkind) {
 		uint16_t machine = d->elf ? (uint16_t)d->elf->img->ehdr.e_machine : 0;
 		rc = analysis_table(u, d, &m.ana.t, errbuf, errlen);
 		if (rc == -TRUSTACK_E_NOTFOUND)

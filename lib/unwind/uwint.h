@@ -93,9 +93,15 @@ const struct ts_uw_module *ts_uw_find_module(const struct trustack_unwinder *u, 
 struct ts_image;
 void ts_uw_scan_sigret(struct ts_uw_module *m, const struct ts_image *img);
 
-/* The worker behind trustack_unwind_self's register capture (arch_*.c calls it). */
+/* What trustack_unwind_self's register capture (arch_*.c) fills on its own stack. */
+struct ts_self_capture {
+	struct trustack_regs regs;
+	struct trustack_unwind_start start;
+};
+
+/* The worker behind the capture. */
 int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
-			struct trustack_regs *regs) __attribute__((visibility("hidden")));
+			struct ts_self_capture *cap) __attribute__((visibility("hidden")));
 
 #endif

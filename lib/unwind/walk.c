@@ -104,13 +104,13 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 #define BIT(n) (1ull << (n))
 
 struct regs {
-	uint64_t r[TRUSTACK_REGS_MAX];
+	uint64_t r[TRUSTACK_MAX_REGS];
 	uint64_t valid;
 };
 
 static inline bool get(const struct regs *s, unsigned reg, uint64_t *v)
 {
-	if (reg >= TRUSTACK_REGS_MAX || !(s->valid & BIT(reg)))
+	if (reg >= TRUSTACK_MAX_REGS || !(s->valid & BIT(reg)))
 		return false;
 	*v = s->r[reg];
 	return true;
@@ -166,8 +166,8 @@ static bool sp_ok(const struct walk *w, uint64_t sp)
 }
 
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
-static void fp_walk(struct walk *w, const struct trustack_regs *regs, struct trustack_frame *frames, size_t max,
-		    struct trustack_unwind_result *res)
+static void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0, struct trustack_frame *frames,
+		    size_t max, struct trustack_unwind_result *res)
 {
 	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
 	size_t n = 0;
@@ -178,7 +178,7 @@ static void fp_walk(struct walk *w, const struct trustack_regs *regs, struct tru
 			break;
 		}
 		struct trustack_frame *f = &frames[n++];
-		frame_init(f, pc, sp, n == 1 && !(regs->flags & TRUSTACK_REGS_PC_IS_RA));
+		frame_init(f, pc, sp, n == 1 && exact0);
 		const struct ts_uw_module *m = module_of(w, pc);
 		f->module = m ? m->index : -1;
 		f->source = TRUSTACK_SRC_FP;
@@ -198,8 +198,20 @@ static void fp_walk(struct walk *w, const struct trustack_regs *regs, struct tru
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;
 }
 
+static inline bool is_elf(const struct ts_uw_module *m)
+{
+	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
+}
+
 int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
 		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+{
+	return trustack_unwind_ex(u, mode, regs, NULL, frames, max, res);
+}
+
+int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
 {
 	if (res) {
 		res->count = 0;
@@ -210,7 +222,11 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 	    (!u->direct && !u->opts.read_mem))
 		return -TRUSTACK_E_ARG;
 
-	struct walk w = { .u = u, .direct = u->direct, .lo = regs->stack_lo, .hi = regs->stack_hi };
+	struct trustack_unwind_start st = { 0 };
+	if (start)
+		memcpy(&st, start, start->sz < sizeof(st) ? start->sz : sizeof(st));
+	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
+	struct walk w = { .u = u, .direct = u->direct, .lo = st.stack_lo, .hi = st.stack_hi };
 	if (!w.lo && !w.hi)
 		w.lo = u->stack_lo, w.hi = u->stack_hi;
 	/* direct loads: below the live stack pointer nothing is guaranteed to be mapped */
@@ -219,7 +235,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 	if (w.direct && (!w.hi || !sp_ok(&w, regs->sp))) {
 		/* not on a stack we know: reading it could fault */
 		if (max) {
-			frame_init(&frames[0], regs->pc, regs->sp, !(regs->flags & TRUSTACK_REGS_PC_IS_RA));
+			frame_init(&frames[0], regs->pc, regs->sp, exact);
 			const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
 			frames[0].module = m ? m->index : -1;
 			res->count = 1;
@@ -228,15 +244,16 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 		return 0;
 	}
 	if (mode == TRUSTACK_UNWIND_FP) {
-		fp_walk(&w, regs, frames, max, res);
+		fp_walk(&w, regs, exact, frames, max, res);
 		return 0;
 	}
 
 	struct regs s;
-	s.valid = regs->valid & (TRUSTACK_REGS_MAX >= 64 ? ~0ull : BIT(TRUSTACK_REGS_MAX) - 1);
+	unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
+	s.valid = (st.flags & TRUSTACK_START_VALID_MASK) ? st.valid : BIT(nr) - 1;
+	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1;
 	memcpy(s.r, regs->r, sizeof(s.r));
 	uint64_t pc = regs->pc;
-	bool exact = !(regs->flags & TRUSTACK_REGS_PC_IS_RA);
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	const struct ts_uw_arch *a = NULL;
@@ -265,7 +282,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 			break;
 		}
 		f->module = m->index;
-		if (m->kind != TRUSTACK_MODULE_ELF) {
+		if (!is_elf(m)) {
 			v = m->kind == TRUSTACK_MODULE_UPROBES ? TRUSTACK_UNWIND_UPROBES : TRUSTACK_UNWIND_UNKNOWN_CODE;
 			break;
 		}
@@ -288,7 +305,7 @@ int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode
 				ok = rd_stack(&w, sp + a->sigregs[i].off, &val);
 				if (a->sigregs[i].reg == a->ra)
 					ipc = val;
-				else if (a->sigregs[i].reg < TRUSTACK_REGS_MAX)
+				else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
 					t.r[a->sigregs[i].reg] = val, t.valid |= BIT(a->sigregs[i].reg);
 			}
 			f->flags |= TRUSTACK_FRAME_SIGNAL;

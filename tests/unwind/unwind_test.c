@@ -531,10 +531,10 @@ NOINLINE static void corruption_at(int iters)
 	raw_copy(orig, snap_lo, len);
 	memcpy(snap, orig, len);
 	trustack_unwinder__set_read_mem(U, snap_read, NULL);
-	regs.stack_lo = snap_lo, regs.stack_hi = snap_hi;
+	struct trustack_unwind_start st = { .sz = sizeof(st), .stack_lo = snap_lo, .stack_hi = snap_hi };
 	static struct trustack_frame base[MAXF];
 	struct trustack_unwind_result rb;
-	trustack_unwind(U, TRUSTACK_UNWIND_ORC, &regs, base, MAXF, &rb);
+	trustack_unwind_ex(U, TRUSTACK_UNWIND_ORC, &regs, &st, base, MAXF, &rb);
 	char buf[400];
 	/* base[0] is the getcontext return point, bt[0] the backtrace one: compare from 1 */
 	struct tally tb = { 0 };
@@ -563,7 +563,7 @@ NOINLINE static void corruption_at(int iters)
 			}
 		}
 		for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
-			trustack_unwind(U, mode, &regs, fr, MAXF, &r);
+			trustack_unwind_ex(U, mode, &regs, &st, fr, MAXF, &r);
 			total++;
 			if (r.verdict != TRUSTACK_UNWIND_RELIABLE)
 				continue;
