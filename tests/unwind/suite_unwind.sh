@@ -19,6 +19,8 @@ lib=$(dirname "$TRUSTACK")/libtrustack.a
 [ -f "$lib" ] || { echo "FAIL unwind: no library at $lib"; exit 1; }
 case "$(uname -m)" in x86_64) ;; *) echo "SKIP unwind: in-process tests are x86-64 only so far"; exit 0 ;; esac
 rm -rf "$work"; mkdir -p "$work"
+# the unwinder caches the tables of the libraries by build-id: here, not in the user's cache
+export TRUSTACK_CACHE_DIR=$work/cache
 
 san=""
 [ "${TS_SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
