@@ -32,6 +32,7 @@ int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct tru
 	u->opts.cache_dir = u->cache_dir;
 	u->stack_lo = u->opts.stack_lo;
 	u->stack_hi = u->opts.stack_hi;
+	u->memo = calloc((size_t)1 << TS_UW_MEMO_BITS, sizeof(*u->memo)); /* NULL: just slower */
 	*out = u;
 	return 0;
 }
@@ -51,6 +52,7 @@ void trustack_unwinder__free(struct trustack_unwinder *u)
 		module_free(&u->mods[i]);
 	free(u->mods);
 	free(u->sorted);
+	free(u->memo);
 	free(u->cache_dir);
 	free(u);
 }
@@ -249,6 +251,8 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 	}
 	m.index = (int32_t)u->nmods;
 	u->mods[u->nmods] = m;
+	if (u->memo) /* a pc the memo knows is never in a new module, but keep it simple */
+		memset(u->memo, 0, ((size_t)1 << TS_UW_MEMO_BITS) * sizeof(*u->memo));
 	/* insertion into the by-address order (a handful of modules) */
 	size_t k = u->nmods;
 	while (k && u->mods[u->sorted[k - 1]].start > m.start) {

@@ -45,6 +45,17 @@ struct ts_uw_module {
 	uint64_t plt_lo[TS_UW_MAX_PLT], plt_hi[TS_UW_MAX_PLT]; /* link-time */
 };
 
+/*
+ * The memo of validated return addresses: pc -> the packed step the analysis' row gives there,
+ * filled by the walk itself. Lock-free and async-signal-safe: a slot is two words, the key
+ * stored as pc ^ data, so a reader that sees halves of two writers' entries only ever misses.
+ */
+#define TS_UW_MEMO_BITS 12
+struct ts_uw_memo_slot {
+	uint64_t key;  /* pc ^ data */
+	uint64_t data; /* see walk.c (memo_pack) */
+};
+
 struct trustack_unwinder {
 	struct trustack_unwinder_opts opts;
 	char *cache_dir;
@@ -54,6 +65,7 @@ struct trustack_unwinder {
 	bool self;                       /* made by from_self(): direct loads are possible */
 	bool direct;                     /* read memory with direct loads */
 	uint64_t stack_lo, stack_hi;     /* default stack bounds */
+	struct ts_uw_memo_slot *memo;    /* 1 << TS_UW_MEMO_BITS slots, or NULL */
 };
 
 /* Build t's index; returns 0 or -TRUSTACK_E_NOMEM. */

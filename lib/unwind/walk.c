@@ -103,6 +103,78 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 
 #define BIT(n) (1ull << (n))
 
+/*
+ * The memo's packed step (uwint.h): bits 0-7 module index, 8-12 CFA register, 13-14 fp rule
+ * (0 undefined, 1 same, 2 at CFA+off), 15 outermost, 16-31 CFA offset, 32-39 RA offset (RA at
+ * CFA+off), 40-55 fp offset, 56 always set (an empty slot never matches). Only return addresses
+ * that passed every check (in a module, not a trampoline, after a call) with an analysis row of
+ * this simple shape are memoised; everything else takes the full path every time.
+ */
+static inline uint64_t memo_hash(uint64_t pc)
+{
+	return (pc * 0x9e3779b97f4a7c15ull) >> (64 - TS_UW_MEMO_BITS);
+}
+
+static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uint64_t *d)
+{
+	uint64_t fpk;
+	if (m->index > 255 || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
+		return false;
+	if (r->flags & TS_UROW_OUTERMOST) {
+		*d = BIT(56) | BIT(15) | (uint64_t)m->index;
+		return true;
+	}
+	if (r->cfa_kind != TRUSTACK_CFA_REG || r->cfa_reg > 31 || r->cfa_off != (int16_t)r->cfa_off ||
+	    r->ra_kind != TRUSTACK_LOC_AT_CFA || r->ra_off != (int8_t)r->ra_off || r->fp_off != (int16_t)r->fp_off)
+		return false;
+	switch (r->fp_kind) {
+	case TRUSTACK_LOC_UNDEFINED: fpk = 0; break;
+	case TRUSTACK_LOC_SAME: fpk = 1; break;
+	case TRUSTACK_LOC_AT_CFA: fpk = 2; break;
+	default: return false;
+	}
+	*d = BIT(56) | (uint64_t)m->index | (uint64_t)r->cfa_reg << 8 | fpk << 13 |
+	     (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint8_t)r->ra_off << 32 |
+	     (uint64_t)(uint16_t)r->fp_off << 40;
+	return true;
+}
+
+static void memo_unpack(uint64_t d, struct ts_urow *r)
+{
+	static const uint8_t fpkind[4] = { TRUSTACK_LOC_UNDEFINED, TRUSTACK_LOC_SAME, TRUSTACK_LOC_AT_CFA,
+					   TRUSTACK_LOC_UNDEFINED };
+	memset(r, 0, sizeof(*r));
+	if (d & BIT(15)) {
+		r->flags = TS_UROW_OUTERMOST;
+		return;
+	}
+	r->cfa_kind = TRUSTACK_CFA_REG;
+	r->cfa_reg = (uint8_t)(d >> 8 & 31);
+	r->fp_kind = fpkind[d >> 13 & 3];
+	r->cfa_off = (int16_t)(uint16_t)(d >> 16);
+	r->ra_kind = TRUSTACK_LOC_AT_CFA;
+	r->ra_off = (int8_t)(uint8_t)(d >> 32);
+	r->fp_off = (int16_t)(uint16_t)(d >> 40);
+}
+
+static inline bool memo_get(const struct trustack_unwinder *u, uint64_t pc, uint64_t *d)
+{
+	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+	if ((k ^ v) != pc || !(v & BIT(56)) || (v & 0xff) >= u->nmods)
+		return false;
+	*d = v;
+	return true;
+}
+
+static inline void memo_put(const struct trustack_unwinder *u, uint64_t pc, uint64_t d)
+{
+	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
+	__atomic_store_n(&sl->key, pc ^ d, __ATOMIC_RELAXED);
+}
+
 struct regs {
 	uint64_t r[TRUSTACK_MAX_REGS];
 	uint64_t valid;
@@ -262,7 +334,19 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
 		}
-		const struct ts_uw_module *m = module_of(&w, pc);
+		/* a return address seen before: its checks passed and its row is in the memo */
+		struct ts_urow mrow;
+		const struct ts_urow *row = NULL;
+		uint64_t md;
+		const struct ts_uw_module *m;
+		if (!exact && a && u->memo && mode != TRUSTACK_UNWIND_SFRAME && memo_get(u, pc, &md)) {
+			m = &u->mods[md & 0xff];
+			memo_unpack(md, &mrow);
+			row = &mrow;
+			w.last = m;
+		} else {
+			m = module_of(&w, pc);
+		}
 		if (!a && m)
 			a = m->arch;
 		if (!a) { /* the first pc tells the architecture; until then sp/fp are unknown */
@@ -296,7 +380,7 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		}
 
 		/* a signal trampoline: the interrupted registers are in the signal frame */
-		if (is_sigreturn(&w, m, pc)) {
+		if (!row && is_sigreturn(&w, m, pc)) {
 			struct regs t = { .valid = 0 };
 			uint64_t ipc = 0;
 			bool ok = true;
@@ -325,18 +409,21 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 			continue;
 		}
 
-		if (!exact && !after_call(&w, m, pc)) {
+		uint8_t src = TRUSTACK_SRC_ANALYSIS;
+		uint64_t va = pc - m->bias - !exact;
+		if (row) {
+			/* from the memo */
+		} else if (!exact && !after_call(&w, m, pc)) {
 			v = TRUSTACK_UNWIND_RA_NOT_AFTER_CALL;
 			break;
-		}
-		uint64_t va = pc - m->bias - !exact;
-		const struct ts_urow *row = NULL;
-		uint8_t src = TRUSTACK_SRC_ANALYSIS;
-		if (mode == TRUSTACK_UNWIND_SFRAME) {
+		} else if (mode == TRUSTACK_UNWIND_SFRAME) {
 			row = ts_uw_table_lookup(&m->sf, va);
 			src = TRUSTACK_SRC_SFRAME;
 		} else {
 			row = ts_uw_table_lookup(&m->ana, va);
+			uint64_t d;
+			if (!exact && row && u->memo && memo_pack(m, row, &d))
+				memo_put(u, pc, d);
 			if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted &&
 			    (!row || (row->flags & TS_UROW_UNRELIABLE))) {
 				const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
