@@ -22,13 +22,18 @@ struct walk {
 	bool direct;
 };
 
-#if defined(__has_attribute)
-#if __has_attribute(no_sanitize_address)
+/* Only in sanitizer builds: the attribute keeps the readers from being inlined into the walk */
+#if defined(__SANITIZE_ADDRESS__)
+#define TS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TS_ASAN 1
+#endif
+#endif
+#ifdef TS_ASAN
 #define TS_NO_ASAN __attribute__((no_sanitize_address))
-#endif
-#endif
-#ifndef TS_NO_ASAN
-#define TS_NO_ASAN
+#else
+#define TS_NO_ASAN inline __attribute__((always_inline))
 #endif
 
 /* A stack word. Direct loads only inside the bounds: another frame's slots are no business of
@@ -329,7 +334,50 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	const struct ts_uw_arch *a = NULL;
+	bool lean = u->memo && (mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO);
 	for (;;) {
+		/*
+		 * The lean path: a return address the memo knows (every check passed before), with a
+		 * CFA on sp or fp. Anything unusual - a miss, an outermost row, a bound or a read that
+		 * fails - leaves it before the frame is written, and the full path below decides.
+		 */
+		while (lean && !exact && a && n < max) {
+			uint64_t d, base, ra, fpv = s.r[a->fp];
+			if (!memo_get(u, pc, &d) || (d & BIT(15)))
+				break;
+			unsigned reg = (unsigned)(d >> 8 & 31);
+			uint64_t sp = s.r[a->sp];
+			bool fpk = s.valid & BIT(a->fp);
+			if (reg == a->sp)
+				base = sp;
+			else if (reg == a->fp && fpk)
+				base = fpv;
+			else
+				break;
+			uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
+			if (cfa <= sp || !sp_ok(&w, sp) || !sp_ok(&w, cfa) ||
+			    !rd_stack(&w, cfa + (int64_t)(int8_t)(d >> 32), &ra))
+				break;
+			unsigned fr = (unsigned)(d >> 13 & 3);
+			if (fr == 2) {
+				if (!rd_stack(&w, cfa + (int64_t)(int16_t)(d >> 40), &fpv))
+					break;
+				fpk = true;
+			} else if (fr == 0) {
+				fpk = false;
+			}
+			struct trustack_frame *f = &frames[n++];
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = cfa;
+			f->module = (int32_t)(d & 0xff);
+			f->flags = 0;
+			f->source = TRUSTACK_SRC_ANALYSIS;
+			s.valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
+			s.r[a->sp] = cfa;
+			s.r[a->fp] = fpv;
+			pc = ra;
+		}
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
