@@ -911,6 +911,24 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
 		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
 
+/* ---- the remote face (a lib/proc snapshot) ---- */
+
+/*
+ * An unwinder for the process of snapshot p: every mapped module with its tables (the file
+ * opened through /proc/PID/root first; the vDSO's image read from the target; a module without
+ * readable tables, or without a known load bias, becomes unknown code), memory read with
+ * trustack_proc__read (opts->read_mem, if set, replaces it). p must outlive the unwinder.
+ * Returns 0 or -TRUSTACK_E_*, with a message in errbuf.
+ */
+int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
+				 struct trustack_unwinder **out, char *errbuf, size_t errlen);
+
+/* Unwind thread number i of p (as trustack_proc__thread): its registers, its stack bounded by
+ * the copy taken while it was stopped. Returns as trustack_unwind(). */
+int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				const struct trustack_proc *p, size_t i, struct trustack_frame *frames, size_t max,
+				struct trustack_unwind_result *result);
+
 /* ---- the in-process face ---- */
 
 /*

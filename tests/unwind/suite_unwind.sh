@@ -67,4 +67,16 @@ for v in $variants; do
         echo "FAIL unwind/$name: exit status $rc: $(tail -3 "$bin.out" | tr '\n' ' ')"
     fi
 done
+
+# the remote face: a child's stack through a lib/proc snapshot (needs ptrace on a child)
+rbin=$work/remote_test
+if gcc -std=gnu11 -O2 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/include" "$here/remote_test.c" \
+        -o "$rbin" $stub "$lib" -lelf -ldw -lZydis -lpthread 2>"$rbin.err"; then
+    ASAN_OPTIONS=detect_leaks=0 timeout 120 "$rbin" >"$rbin.out" 2>&1
+    rc=$?
+    cat "$rbin.out"
+    [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$rbin.out" && echo "FAIL unwind/remote: exit status $rc: $(tail -3 "$rbin.out" | tr '\n' ' ')"
+else
+    echo "FAIL unwind/remote: build: $(head -3 "$rbin.err" | tr '\n' ' ')"
+fi
 exit 0
