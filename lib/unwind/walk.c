@@ -334,7 +334,9 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	const struct ts_uw_arch *a = NULL;
-	bool lean = u->memo && (mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO);
+	bool lean = u->memo && (mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO ||
+				mode == TRUSTACK_UNWIND_FP_VALIDATED);
+	bool fpv_mode = mode == TRUSTACK_UNWIND_FP_VALIDATED;
 	for (;;) {
 		/*
 		 * The lean path: a return address the memo knows (every check passed before), with a
@@ -347,6 +349,11 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 				break;
 			unsigned reg = (unsigned)(d >> 8 & 31);
 			uint64_t sp = s.r[a->sp];
+			/* fp-validated: only the intact frame-pointer frame */
+			if (fpv_mode && (reg != a->frame.cfa_reg || (int16_t)(d >> 16) != a->frame.cfa_offset ||
+					 (int8_t)(d >> 32) != a->frame.ra.offset || (d >> 13 & 3) != 2 ||
+					 (int16_t)(d >> 40) != a->frame.fp.offset))
+				break;
 			bool fpk = s.valid & BIT(a->fp);
 			if (reg == a->sp)
 				base = sp;
@@ -372,7 +379,7 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 			f->cfa = cfa;
 			f->module = (int32_t)(d & 0xff);
 			f->flags = 0;
-			f->source = TRUSTACK_SRC_ANALYSIS;
+			f->source = fpv_mode ? TRUSTACK_SRC_FP : TRUSTACK_SRC_ANALYSIS;
 			s.valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
 			s.r[a->sp] = cfa;
 			s.r[a->fp] = fpv;
