@@ -379,6 +379,37 @@ static void make_jit(void)
 		jit_code = (void (*)(void (*)(void)))p;
 }
 
+/* The API's edges: bad arguments, an empty buffer, registers on no known stack, names. */
+static void api_edges(void)
+{
+	struct trustack_unwind_result r;
+	struct trustack_frame fr[4];
+	struct trustack_regs regs = { 0 };
+	int bad = 0;
+	bad |= trustack_unwind(NULL, TRUSTACK_UNWIND_ORC, &regs, fr, 4, &r) != -TRUSTACK_E_ARG;
+	bad |= trustack_unwind(U, (enum trustack_unwind_mode)99, &regs, fr, 4, &r) != -TRUSTACK_E_ARG;
+	bad |= trustack_unwind(U, TRUSTACK_UNWIND_ORC, &regs, NULL, 4, &r) != -TRUSTACK_E_ARG;
+	bad |= r.verdict != TRUSTACK_UNWIND_NOT_RUN;
+	for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
+		/* pc 0, sp 0: not on a stack we know - reading there could fault */
+		bad |= trustack_unwind(U, mode, &regs, fr, 4, &r) != 0 || r.verdict != TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+		/* no room at all: truncated, never reliable */
+		bad |= trustack_unwind_self(U, mode, fr, 0, &r, 0, 0) != 0 || r.verdict != TRUSTACK_UNWIND_TRUNCATED ||
+		       r.count != 0;
+		enum trustack_unwind_mode back;
+		bad |= trustack_unwind_mode__parse(trustack_unwind_mode__name(mode), &back) != 0 || (int)back != mode;
+	}
+	for (int v = 0; v < TRUSTACK_UNWIND__VERDICTS; v++)
+		for (int w = 0; w < v; w++)
+			bad |= !trustack_unwind_verdict__name(v) || !strcmp(trustack_unwind_verdict__name(v),
+									   trustack_unwind_verdict__name(w));
+	bad |= trustack_unwind_verdict__name(TRUSTACK_UNWIND__VERDICTS) != NULL;
+	if (bad)
+		fail("api-edges", "an argument check, an empty buffer or a name is wrong");
+	else
+		printf("PASS %s/api-edges\n", variant);
+}
+
 /* C++: defined in unwind_cxx.cc */
 extern void cxx_scenarios(void (*check)(const char *scen, bool must));
 
@@ -630,6 +661,7 @@ int main(int argc, char **argv)
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	trustack_stack_bounds__self(&thr_lo, &thr_hi);
 
+	api_edges();
 	recurse(10, "recursion");
 	deep(1000);
 	after_longjmp();
