@@ -24,13 +24,7 @@ export TRUSTACK_CACHE_DIR=$work/cache
 
 san=""
 [ "${TS_SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-# lib/unwind/utable.c (the table builder) may not be on this branch yet: a test-only stand-in
-stub=""
-if ! nm "$lib" 2>/dev/null | grep -q ' T ts_utable_lookup$'; then
-    stub=$work/utable_stub.o
-    gcc -std=gnu11 -O1 -g $san -I"$top/include" -I"$top/lib" -c "$here/utable_stub.c" -o "$stub" ||
-        { echo "FAIL unwind: building the utable stub"; exit 1; }
-fi
+
 
 secs=1.0 iters=300
 variants="gcc:-O0:fp gcc:-O2:fp gcc:-O2:nofp clang:-O0:fp clang:-O2:fp clang:-O2:nofp gcc:-O0:nofp clang:-O0:nofp"
@@ -54,7 +48,7 @@ for v in $variants; do
     if ! $cc -std=gnu11 $opt -g $fpflags $sf $san -Wall -Wextra -Wno-unused-parameter -I"$top/include" \
             -c "$here/unwind_test.c" -o "$bin.o" 2>"$bin.err" ||
        ! $cxx $opt -g $fpflags $sf $cxxsan -c "$here/unwind_cxx.cc" -o "$bin-cxx.o" 2>>"$bin.err" ||
-       ! $cxx $san -o "$bin" "$bin.o" "$bin-cxx.o" $stub "$lib" -lelf -ldw -lZydis -lpthread 2>>"$bin.err"; then
+       ! $cxx $san -o "$bin" "$bin.o" "$bin-cxx.o" "$lib" -lelf -ldw -lZydis -lpthread 2>>"$bin.err"; then
         echo "FAIL unwind/$name: build: $(head -3 "$bin.err" | tr '\n' ' ')"
         status=1
         continue
@@ -71,7 +65,7 @@ done
 # the remote face: a child's stack through a lib/proc snapshot (needs ptrace on a child)
 rbin=$work/remote_test
 if gcc -std=gnu11 -O2 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/include" "$here/remote_test.c" \
-        -o "$rbin" $stub "$lib" -lelf -ldw -lZydis -lpthread 2>"$rbin.err"; then
+        -o "$rbin" "$lib" -lelf -ldw -lZydis -lpthread 2>"$rbin.err"; then
     ASAN_OPTIONS=detect_leaks=0 timeout 120 "$rbin" >"$rbin.out" 2>&1
     rc=$?
     cat "$rbin.out"
