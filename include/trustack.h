@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -654,6 +655,18 @@ const struct trustack_module *trustack_proc__module_at(const struct trustack_pro
  * Returns 0 or -TRUSTACK_E_IO.
  */
 int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
+
+/*
+ * A process object for a process the caller already traces and keeps stopped (no attach, no
+ * thread copies): its modules (as in a snapshot) and live memory reads through
+ * trustack_proc__read. For verify-unwind's tracer, which cannot attach a second time. Returns 0
+ * or -TRUSTACK_E_NOPROC / -TRUSTACK_E_PERM / -TRUSTACK_E_NOMEM with a message in errbuf.
+ */
+int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf, size_t errlen);
+
+/* Read up to len bytes at addr from the live process, stopping at the first unreadable page.
+ * Returns the bytes read (>= 0) or -TRUSTACK_E_IO. */
+ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
  * Single-step ground truth: run a program under ptrace, step every instruction of every thread

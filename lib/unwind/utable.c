@@ -127,9 +127,14 @@ static int add_rowmap(const struct ts_image *img, const struct ts_rowmap *m, str
 	char err[128];
 	if (img->arch->e_machine == EM_X86_64 && ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
 		src = NULL; /* no CFI: nothing is marked (arm64's trampoline is in the vDSO) */
+	/* the function at the ELF entry point is where a process starts: outermost even when no
+	 * CFI says so (ld.so's RTLD_START has none; a PIE's _start is also marked by crt1's CFI) */
 	int entry_func = -1;
-	if (!img->rel && img->ehdr.e_type == ET_EXEC && img->ehdr.e_entry)
+	if (!img->rel && img->ehdr.e_entry) {
 		entry_func = ts_image_func_at(img, img->ehdr.e_entry);
+		if (entry_func >= 0 && img->funcs[entry_func].addr != img->ehdr.e_entry)
+			entry_func = -1;
+	}
 	int rc = 0;
 	for (size_t i = 0; i < m->n && !rc; i++) {
 		const struct ts_rowrange *r = &m->r[i];
