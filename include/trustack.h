@@ -684,7 +684,9 @@ struct trustack_chain_entry {
 	uint64_t ra;      /* the return address stored at slot */
 	uint64_t slot;    /* the stack address it was pushed to */
 	uint64_t ipc;     /* TRUSTACK_CHAIN_SIGNAL: the pc the signal interrupted (where execution
-			   * resumes after the handler); else 0 */
+			   * resumes after the handler); else 0. The entry stays until sigreturn:
+			   * when the thread's sp is above slot, the handler has returned and ra is
+			   * consumed (the thread runs the restorer), ipc is still ahead */
 	uint8_t kind;     /* enum trustack_chain_kind */
 };
 

@@ -43,7 +43,7 @@ static void usage(FILE *f)
 #define DEPTH_BUCKETS 8
 static const size_t bucket_max[DEPTH_BUCKETS] = { 0, 2, 4, 8, 16, 32, 64, (size_t)-1 };
 
-#define MAX_FRAMES 512
+#define MAX_FRAMES 512 /* initial size; grown to the deepest true chain */
 #define STACK_COPY (256 * 1024)
 
 #define LOST_SLOTS 1024
@@ -73,8 +73,9 @@ struct vu {
 	/* the stopped thread's stack, read once per point */
 	uint8_t *stack;
 	uint64_t stack_lo, stack_len;
-	uint64_t truth[MAX_FRAMES];
-	struct trustack_frame frames[MAX_FRAMES];
+	uint64_t *truth;
+	struct trustack_frame *frames;
+	size_t cap;
 	bool verbose;
 };
 
@@ -130,9 +131,25 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	 * restorer, the interrupted pc */
 	size_t nt = 0;
 	bool in_signal = false;
+	if (2 * pt->depth + 8 > v->cap) {
+		size_t cap = 2 * pt->depth + 64;
+		uint64_t *t = realloc(v->truth, cap * sizeof(*t));
+		if (t)
+			v->truth = t;
+		struct trustack_frame *f = t ? realloc(v->frames, cap * sizeof(*f)) : NULL;
+		if (f)
+			v->frames = f;
+		if (!t || !f) {
+			snprintf(v->errmsg, sizeof(v->errmsg), "out of memory");
+			goto fail;
+		}
+		v->cap = cap;
+	}
 	v->truth[nt++] = pt->regs->pc;
-	for (size_t i = 0; i < pt->depth && nt + 2 < MAX_FRAMES; i++) {
-		v->truth[nt++] = pt->chain[i].ra;
+	for (size_t i = 0; i < pt->depth; i++) {
+		/* a signal entry whose restorer address was consumed: the thread is in the restorer */
+		if (pt->chain[i].kind != TRUSTACK_CHAIN_SIGNAL || pt->chain[i].slot >= pt->regs->sp)
+			v->truth[nt++] = pt->chain[i].ra;
 		if (pt->chain[i].kind == TRUSTACK_CHAIN_SIGNAL) {
 			v->truth[nt++] = pt->chain[i].ipc;
 			in_signal = true;
@@ -162,7 +179,7 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 			continue;
 		struct trustack_unwind_result r;
 		struct mode_counts *m = &v->m[mode];
-		if (trustack_unwind(v->uw, (enum trustack_unwind_mode)mode, pt->regs, v->frames, MAX_FRAMES, &r)) {
+		if (trustack_unwind(v->uw, (enum trustack_unwind_mode)mode, pt->regs, v->frames, v->cap, &r)) {
 			m->unreliable++;
 			m->reasons[TRUSTACK_UNWIND_NOT_RUN]++;
 			continue;
@@ -433,6 +450,8 @@ out:
 	trustack_proc__close(v.proc);
 #undef v
 	free(vv->stack);
+	free(vv->truth);
+	free(vv->frames);
 	free(vv);
 	return exit_status;
 }

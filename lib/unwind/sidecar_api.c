@@ -81,16 +81,11 @@ int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, stru
 	if (path && pathlen)
 		snprintf(path, pathlen, "%s", p);
 	struct ts_utable t;
-	rc = ts_utable_load(p, &t, errbuf, errlen);
-	if (rc)
-		return rc;
 	uint8_t bid[32];
 	size_t n = ts_image_build_id(elf->img, bid, sizeof(bid));
-	if (t.machine != elf->img->ehdr.e_machine || t.build_id_len != n || memcmp(t.build_id, bid, n)) {
-		ts_utable_free(&t);
-		snprintf(errbuf, errlen, "%s belongs to another build", p);
-		return -TRUSTACK_E_NOTFOUND;
-	}
+	rc = ts_utable_load_cached(p, bid, n, elf->img->ehdr.e_machine, &t, errbuf, errlen);
+	if (rc)
+		return rc;
 	return wrap(&t, out);
 }
 
