@@ -201,7 +201,8 @@ static int run_once(const struct opts *o, struct run *r)
 		r->ntr++;
 	}
 	uint64_t t3 = now_ns();
-	r->syms = st_syms_new(r->p, o->lines);
+	/* the text of --check prints no frames: their lines would only cost time */
+	r->syms = st_syms_new(r->p, o->lines && (o->json || !o->check));
 	if (!r->syms) {
 		fprintf(stderr, "trustack stacks: out of memory\n");
 		return EXIT_ERROR;
