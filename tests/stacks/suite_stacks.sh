@@ -256,7 +256,7 @@ else echo "SKIP error-permission: needs root and setpriv"; fi
 alive main "$tpid" && echo "PASS target-alive-after-runs (every thread progresses, none stopped)" || echo "FAIL target-alive-after-runs"
 
 # ---- threads exiting during the snapshot -------------------------------------------------------
-start_target churn churn; cpid=$tpid
+mpid=$tpid; start_target churn churn; cpid=$tpid; tpid=$mpid
 bad=0; skipped=0; why=""
 for i in $(seq 30); do
     T --no-lines "$cpid" > "$work/churn.out" 2>&1; rc=$?
