@@ -33,6 +33,45 @@ fi
 stub=$(objdump -d "$tgt" | awk '/<getppid@plt>:/{print $1}')
 [ -n "$stub" ] || { echo "FAIL stacks-build: no getppid@plt stub in the target"; exit 1; }
 
+# ---- symbols: every function nm lists, looked up at its first and last byte ---------------------
+lib=$(dirname "$TRUSTACK")/libtrustack.a
+san=$( [ -n "${TS_SAN:-}" ] && echo -fsanitize=address,undefined )
+symtool=$work/sym_tool
+if cc -std=gnu11 -O1 -g -I"$top/include" "$here/sym_tool.c" "$lib" -lelf -ldw -lZydis -lpthread $san -o "$symtool" 2>>"$work/build.log"; then
+    libc_file=$(gcc -print-file-name=libc.so.6); libc_file=$(readlink -f "$libc_file")
+    for f in "$tgt" "$libc_file"; do
+        dyn=""; readelf -S "$f" | grep -q '\.symtab' || dyn=-D
+        nm $dyn -S --defined-only "$f" | awk '$3 ~ /^[TtWwi]$/ && $2 != "" {print $1, $2, $4}' | sed 's/@.*//' | sort -u > "$work/nm.txt"
+        python3 -c 'import sys
+for l in open(sys.argv[1]):
+    a, z, _ = l.split(); a = int(a, 16); z = int(z, 16)
+    if z: print("%x\n%x" % (a, a + z - 1))' "$work/nm.txt" |
+            "$symtool" lookup "$f" > "$work/lookup.txt"
+        python3 - "$work/nm.txt" "$work/lookup.txt" "$(basename "$f")" <<'PY'
+import sys
+names = {}; ranges = {}
+for l in open(sys.argv[1]):
+    a, z, n = l.split(); a = int(a, 16); z = int(z, 16)
+    names.setdefault(a, set()).add(n); ranges[a] = max(ranges.get(a, 0), z)
+bad = []; n = 0
+for l in open(sys.argv[2]):
+    p = l.split(); a = int(p[0], 16); n += 1
+    # the function nm says holds a (the innermost when ranges nest)
+    owner = max((s for s in names if s <= a < s + ranges[s]), default=None)
+    if p[1] == "?" or owner is None or p[1] not in names[owner]:
+        bad.append("%x: ours %s, nm %s" % (a, p[1], sorted(names.get(owner, [])) if owner is not None else None))
+print("PASS symbols-vs-nm-%s (%d addresses)" % (sys.argv[3], n) if not bad and n else
+      "FAIL symbols-vs-nm-%s: %d of %d wrong: %s" % (sys.argv[3], len(bad), n, "; ".join(bad[:4])))
+PY
+    done
+    # find: every definition of a name (nm), here spin_loop in the target
+    want=$(nm "$tgt" | awk '$3=="spin_loop"{print $1}' | sed 's/^0*//')
+    got=$("$symtool" find "$tgt" spin_loop | awk '{print $1}')
+    [ -n "$want" ] && [ "$got" = "$want" ] && echo "PASS symbols-find" || echo "FAIL symbols-find: ours '$got' nm '$want'"
+else
+    echo "FAIL symbols-build: $(tail -3 "$work/build.log")"
+fi
+
 pids=()
 cleanup() { [ "$BASHPID" = "$$" ] || return 0; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap cleanup EXIT
