@@ -763,6 +763,246 @@ struct trustack_trace_stats {
 int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
 			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen);
 
+/* ---------------------------------------------------------------------------------------------
+ * The reliable unwinder (SPEC 7).
+ *
+ * An unwinder is an address space: a set of modules (an ELF file mapped at a load bias, the
+ * vDSO, anonymous executable memory, the [uprobes] page) each with its unwind tables prepared
+ * up front, plus a way to read memory (a callback, or direct loads for the calling process).
+ * trustack_unwind() walks from a register set and returns the frames and a verdict: reliable
+ * (every frame the thread may return to, in order, ending at a known outermost frame), or
+ * unreliable with a reason from enum trustack_unwind_verdict and the index of the frame where
+ * reliability was lost. Stopping is never success by itself.
+ *
+ * trustack_unwind() allocates nothing, takes no lock and makes no system call of its own (memory
+ * reads go through the callback, or are direct loads checked against the stack bounds and the
+ * modules' ranges): with an unwinder made by trustack_unwinder__from_self() it may be called
+ * from a signal handler. Building the unwinder (adding modules) is not async-signal-safe and
+ * must be finished before the first trustack_unwind().
+ */
+struct trustack_unwinder;
+
+/* How the walk finds each caller. */
+enum trustack_unwind_mode {
+	TRUSTACK_UNWIND_FP = 0,        /* plain frame-pointer chain, nothing checked but memory
+					* bounds: "reliable" whenever the chain ends at a zero frame
+					* pointer (the baseline that shows why validation matters) */
+	TRUSTACK_UNWIND_FP_VALIDATED,  /* the frame-pointer chain, but every caller's row from the
+					* analysis must show an intact frame at that pc, and the
+					* innermost frame (and one interrupted by a signal) uses its row */
+	TRUSTACK_UNWIND_ORC,           /* rows from the analysis (built, or a loaded sidecar) */
+	TRUSTACK_UNWIND_SFRAME,        /* rows from the module's own .sframe section */
+	TRUSTACK_UNWIND_AUTO,          /* per frame the best validated source: the analysis' row,
+					* else an .sframe row where the module's .sframe is trusted */
+	TRUSTACK_UNWIND__MODES
+};
+
+/* Stable name of a mode: "fp", "fp-validated", "orc", "sframe", "auto" (NULL if out of range). */
+const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode);
+
+/* Parse a mode name as printed by trustack_unwind_mode__name(); returns 0 or -TRUSTACK_E_ARG. */
+int trustack_unwind_mode__parse(const char *name, enum trustack_unwind_mode *mode);
+
+/* The verdict of a trace. The numbers and names are stable. */
+enum trustack_unwind_verdict {
+	TRUSTACK_UNWIND_RELIABLE = 0,       /* complete and ended at a known outermost frame */
+	TRUSTACK_UNWIND_UNKNOWN_CODE,       /* a pc in no module, or in anonymous executable memory */
+	TRUSTACK_UNWIND_NO_TABLE_ROW,       /* the mode's table does not cover this pc */
+	TRUSTACK_UNWIND_UNRELIABLE_ROW,     /* the table covers it but says "no trustworthy rule"
+					     * (the analysis never reached the code or lost the state) */
+	TRUSTACK_UNWIND_PROLOGUE_EPILOGUE,  /* fp modes: the frame pointer does not hold this frame at
+					     * this pc (prologue, epilogue, or a function without one) */
+	TRUSTACK_UNWIND_BAD_READ,           /* memory the walk needed could not be read */
+	TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS,/* a stack address outside the thread's stack */
+	TRUSTACK_UNWIND_SP_NOT_RISING,      /* a caller's stack pointer not above its callee's */
+	TRUSTACK_UNWIND_RA_NOT_AFTER_CALL,  /* a return address not preceded by a call instruction */
+	TRUSTACK_UNWIND_TRUNCATED,          /* the frame buffer was too small */
+	TRUSTACK_UNWIND_SIGNAL_FRAME,       /* a signal frame whose saved context is unusable (a
+					     * signal frame with a good context is unwound through and
+					     * stays reliable) */
+	TRUSTACK_UNWIND_NO_OUTERMOST,       /* the walk ended (zero return address, or an outermost
+					     * row with the frame chain not ended) without reaching a
+					     * known outermost frame */
+	TRUSTACK_UNWIND_UPROBES,            /* a pc in the [uprobes] trampoline: a uretprobe replaced
+					     * the real return address, which only the kernel knows */
+	TRUSTACK_UNWIND_PLT,                /* a pc in a PLT stub the table has no row for */
+	TRUSTACK_UNWIND_LOST_REGISTER,      /* the rule needs a register whose value is not known */
+	TRUSTACK_UNWIND_NOT_RUN,            /* bad arguments: nothing was unwound */
+	TRUSTACK_UNWIND__VERDICTS
+};
+
+/* Stable kebab-case name of a verdict ("reliable", "unknown-code", ...). */
+const char *trustack_unwind_verdict__name(enum trustack_unwind_verdict v);
+
+/*
+ * The registers an unwind starts from are a struct trustack_regs (above): pc, sp and fp are
+ * always used; r[0 .. nregs) count as the thread's values. Where that is not the whole story
+ * (registers captured in-process, where only the callee-saved ones survive a call; a thread's
+ * own stack bounds), struct trustack_unwind_start says more.
+ */
+enum trustack_start_flag {
+	TRUSTACK_START_PC_IS_RA = 1 << 0, /* pc is a return address (captured right after a call):
+					   * its row is looked up at pc - 1, as for a caller */
+	TRUSTACK_START_VALID_MASK = 1 << 1, /* valid says which r[] hold values (not nregs) */
+};
+
+struct trustack_unwind_start {
+	size_t sz;                   /* sizeof(struct trustack_unwind_start) */
+	uint32_t flags;              /* TRUSTACK_START_* */
+	uint64_t valid;              /* with TRUSTACK_START_VALID_MASK: bit n = r[n] is valid */
+	uint64_t stack_lo, stack_hi; /* the thread's stack [lo, hi); both 0: the unwinder's bounds */
+};
+
+/* Where a frame's rule came from. */
+enum trustack_frame_source {
+	TRUSTACK_SRC_NONE = 0,     /* the last frame: its caller was not (or could not be) found */
+	TRUSTACK_SRC_FP,           /* the frame-pointer chain */
+	TRUSTACK_SRC_ANALYSIS,     /* the analysis' row (built or sidecar) */
+	TRUSTACK_SRC_SFRAME,       /* the module's .sframe */
+	TRUSTACK_SRC_SIGNAL,       /* a signal frame: the interrupted registers on the stack */
+	TRUSTACK_SRC_OUTERMOST,    /* the outermost frame: there is no caller */
+};
+
+enum trustack_frame_flag {
+	TRUSTACK_FRAME_EXACT = 1 << 0,  /* pc is where the thread is or was interrupted, not a
+					 * return address (frame 0, the frame after a signal frame) */
+	TRUSTACK_FRAME_SIGNAL = 1 << 1, /* pc is a signal trampoline (__restore_rt) */
+};
+
+struct trustack_frame {
+	uint64_t pc;
+	uint64_t sp;       /* the frame's stack pointer */
+	uint64_t cfa;      /* its canonical frame address (the caller's sp); 0 when not found */
+	int32_t module;    /* index of the module holding pc (order of adding), -1 when none */
+	uint8_t flags;     /* TRUSTACK_FRAME_* */
+	uint8_t source;    /* enum trustack_frame_source: how this frame's caller was found */
+};
+
+struct trustack_unwind_result {
+	size_t count;                          /* frames written */
+	enum trustack_unwind_verdict verdict;
+	size_t lost_at;                        /* unreliable: index of the frame whose caller could
+						* not be trusted (== count when the buffer ran out) */
+};
+
+struct trustack_unwinder_opts {
+	size_t sz;                  /* sizeof(struct trustack_unwinder_opts) */
+	trustack_read_fn read_mem;  /* NULL with from_self(): direct loads. Called from
+				     * trustack_unwind(): must be async-signal-safe where that is
+				     * needed (trustack_proc__read is the remote face's) */
+	void *ctx;                  /* for read_mem */
+	uint64_t stack_lo, stack_hi; /* default stack bounds [lo, hi) (0, 0: none, every address
+				     * the callback can read) */
+	unsigned threads;           /* analysis threads while adding modules; 0 or 1 = calling thread */
+	const char *cache_dir;      /* sidecar cache (NULL: the default directory) */
+	bool no_cache;              /* neither read nor write sidecars */
+	bool no_analysis;           /* tables only from sidecars and sections: modules without a
+				     * sidecar get no analysis table (their frames are unreliable
+				     * in fp-validated, orc and auto modes) */
+};
+
+/* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or
+ * -TRUSTACK_E_*. */
+int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out);
+
+struct trustack_module_desc {
+	size_t sz;                /* sizeof(struct trustack_module_desc) */
+	const char *name;         /* copied */
+	enum trustack_module_kind kind; /* FILE and VDSO are ELF images with tables; a pc in
+				   * UPROBES is a rewritten return address; ANON_EXEC, VSYSCALL and
+				   * OTHER_EXEC are unknown code */
+	uint64_t start, end;      /* its executable range in the target [start, end) */
+	uint64_t bias;            /* runtime address = link-time address + bias */
+	struct trustack_elf *elf; /* ELF modules: its file (or memory image); only used while
+				   * adding: the analysis' table is built from it (unless a sidecar for
+				   * its build-id is in the cache), its .sframe read */
+	const char *sidecar;      /* a sidecar to load instead of analysing (NULL: by build-id) */
+	const uint8_t *build_id;  /* when there is no elf: the build-id naming the cached sidecar */
+	size_t build_id_len;
+	bool sframe_trusted;      /* auto mode may use the .sframe where the analysis has no row
+				   * (set it when `trustack diff` found the table true) */
+};
+
+/* Add a module; returns its index (>= 0) or -TRUSTACK_E_*, with a message in errbuf. Modules
+ * must not overlap. Not async-signal-safe. */
+int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trustack_module_desc *d, char *errbuf,
+				  size_t errlen);
+
+/* Modules added so far, and a module's name and executable range (for symbolisation). */
+size_t trustack_unwinder__module_count(const struct trustack_unwinder *u);
+const char *trustack_unwinder__module_name(const struct trustack_unwinder *u, size_t i, uint64_t *start,
+					   uint64_t *end, uint64_t *bias);
+
+/* Replace how memory is read (e.g. a snapshot of a stack); read_mem NULL on an unwinder made by
+ * from_self() returns to direct loads. Not while another thread unwinds with u. Returns 0 or
+ * -TRUSTACK_E_ARG. */
+int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_fn read_mem, void *ctx);
+
+void trustack_unwinder__free(struct trustack_unwinder *u);
+
+/*
+ * Unwind from regs in mode, writing at most max frames. Returns 0 (the verdict is in
+ * result) or -TRUSTACK_E_ARG. Frame 0 is regs->pc. Async-signal-safe (see above).
+ */
+int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
+		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
+
+/* The same, with what struct trustack_unwind_start adds (start may be NULL). */
+int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
+
+/* ---- the remote face (a lib/proc snapshot) ---- */
+
+/*
+ * An unwinder for the process of snapshot p: every mapped module with its tables (the file
+ * opened through /proc/PID/root first; the vDSO's image read from the target; a module without
+ * readable tables, or without a known load bias, becomes unknown code), memory read with
+ * trustack_proc__read (opts->read_mem, if set, replaces it). p must outlive the unwinder.
+ * Returns 0 or -TRUSTACK_E_*, with a message in errbuf.
+ */
+int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
+				 struct trustack_unwinder **out, char *errbuf, size_t errlen);
+
+/* Unwind thread number i of p (as trustack_proc__thread): its registers, its stack bounded by
+ * the copy taken while it was stopped. Returns as trustack_unwind(). */
+int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				const struct trustack_proc *p, size_t i, struct trustack_frame *frames, size_t max,
+				struct trustack_unwind_result *result);
+
+/* ---- the in-process face ---- */
+
+/*
+ * An unwinder for the calling process: every module loaded now (dl_iterate_phdr: the program,
+ * its libraries, the vDSO read from memory) gets its tables up front; /proc/self/maps gives the
+ * main thread's stack, the [uprobes] page and anonymous executable memory. Memory is read with
+ * direct loads, checked against the stack bounds (opts->stack_lo/hi or a trace's own,
+ * otherwise the main thread's stack) and the modules' ranges. opts may be NULL; its read_mem,
+ * if set, replaces the direct loads (snapshots). Libraries loaded later are unknown code.
+ */
+int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out,
+				 char *errbuf, size_t errlen);
+
+/* The calling thread's stack bounds (pthread_getattr_np; the main thread: [stack] and
+ * RLIMIT_STACK). Not async-signal-safe: call it when a thread starts, keep the result and pass
+ * it to trustack_unwind_self() or in struct trustack_unwind_start. */
+int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi);
+
+/* Fill regs from a ucontext_t (a signal handler's third argument): pc is the interrupted
+ * instruction, every general register valid. */
+void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *ucontext);
+
+/*
+ * Unwind the calling thread from the caller of this function: frame 0 is the return address
+ * into the caller. The registers are captured without getcontext (async-signal-safe, usable
+ * in a SIGPROF handler: a trace from a handler goes through the signal frame). lo/hi: the
+ * thread's stack bounds (0, 0: the unwinder's). Returns as trustack_unwind().
+ */
+int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
+			 uint64_t lo, uint64_t hi);
+
+
 #ifdef __cplusplus
 }
 #endif
