@@ -182,6 +182,8 @@ static int run_once(const struct opts *o, struct run *r)
 	struct st_tables_opts to = { .cache_dir = o->cache_dir, .threads = o->threads, .no_cache = o->no_cache,
 				     .progress = isatty(2) };
 	rc = st_tables_prepare(r->p, &to, &r->tables, &r->ts, err, sizeof(err));
+	if (!rc)
+		rc = st_unwinder_open(r->tables, r->p, &to, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "trustack stacks: %s\n", err);
 		return EXIT_ERROR;
@@ -194,7 +196,7 @@ static int run_once(const struct opts *o, struct run *r)
 		return EXIT_ERROR;
 	}
 	for (size_t i = 0; i < trustack_proc__thread_count(r->p); i++) {
-		if (st_unwind_thread(r->tables, r->p, trustack_proc__thread(r->p, i), o->mode, &r->tr[r->ntr])) {
+		if (st_unwind_thread(r->tables, r->p, i, o->mode, &r->tr[r->ntr])) {
 			fprintf(stderr, "trustack stacks: out of memory\n");
 			return EXIT_ERROR;
 		}

@@ -50,9 +50,12 @@ struct st_tables_stats {
 int st_tables_prepare(const struct trustack_proc *p, const struct st_tables_opts *o, struct st_tables **out,
 		      struct st_tables_stats *stats, char *err, size_t errlen);
 void st_tables_free(struct st_tables *t);
-/* Walk one thread (frames are left unsymbolised). mode: an unwinder mode name. */
-int st_unwind_thread(struct st_tables *t, const struct trustack_proc *p, const struct trustack_proc_thread *th,
-		     const char *mode, struct st_trace *out);
+/* The unwinder over the snapshot, its tables from the cache prepared above. */
+int st_unwinder_open(struct st_tables *t, struct trustack_proc *p, const struct st_tables_opts *o, char *err,
+		     size_t errlen);
+/* Walk thread number i of p (frames are left unsymbolised). mode: an unwinder mode name. */
+int st_unwind_thread(struct st_tables *t, const struct trustack_proc *p, size_t i, const char *mode,
+		     struct st_trace *out);
 /* Whether a mode name is known. */
 bool st_mode_valid(const char *mode);
 /* True once frames beyond the first come from a real unwinder. */

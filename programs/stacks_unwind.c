@@ -5,10 +5,8 @@
  * table from the sidecar cache, keyed by build-id; a module without one is analysed now and its
  * table saved, so the next run only maps files. That is the whole cost of a cold run.
  *
- * The walk: the reliable unwinder (lib/unwind, issue 4) is not on main yet. Until it is, a trace
- * holds only what the registers prove (frame 0, the pc) and is unreliable with the reason
- * "no-unwinder" at frame 0, so nothing downstream (the --check verdict) can call a thread safe
- * on the strength of a walk that did not happen. st_unwind_thread() is the one place to wire it.
+ * The walk: the reliable unwinder (lib/unwind, trustack_unwinder__from_proc) over the stack
+ * copies of the snapshot; the threads are running again by then.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +26,7 @@ struct st_module_table {
 struct st_tables {
 	struct st_module_table *m; /* parallel to the snapshot's modules */
 	size_t n;
+	struct trustack_unwinder *u;
 };
 
 static const char *base_name(const char *path)
@@ -122,10 +121,19 @@ int st_tables_prepare(const struct trustack_proc *p, const struct st_tables_opts
 		if (mod->kind != TRUSTACK_MODULE_FILE && mod->kind != TRUSTACK_MODULE_VDSO)
 			continue;
 		stats->modules++;
+		if (o->no_cache) { /* the unwinder analyses every module itself */
+			stats->built++;
+			continue;
+		}
 		/* a module we cannot analyse (not ELF, unreadable, another architecture) is not an
 		 * error of the run: its frames are unreliable when the walk reaches them */
 		if (prepare_one(p, mod, o, &t->m[i], stats))
 			stats->failed++;
+		/* the unwinder maps the cached sidecar itself: nothing to keep */
+		trustack_sidecar__close(t->m[i].sc);
+		trustack_elf__close(t->m[i].elf);
+		free(t->m[i].image);
+		t->m[i] = (struct st_module_table){ 0 };
 	}
 	*out = t;
 	return 0;
@@ -141,38 +149,54 @@ void st_tables_free(struct st_tables *t)
 		free(t->m[i].image);
 	}
 	free(t->m);
+	trustack_unwinder__free(t->u);
 	free(t);
 }
 
-static const char *const modes[] = { "fp", "fp-validated", "orc", "sframe", "auto" };
-
 bool st_mode_valid(const char *mode)
 {
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(mode, modes[i]))
-			return true;
-	return false;
+	enum trustack_unwind_mode m;
+	return !trustack_unwind_mode__parse(mode, &m);
 }
 
 bool st_unwinder_available(void)
 {
-	return false;
+	return true;
 }
 
-int st_unwind_thread(struct st_tables *t, const struct trustack_proc *p, const struct trustack_proc_thread *th,
-		     const char *mode, struct st_trace *out)
+int st_unwinder_open(struct st_tables *t, struct trustack_proc *p, const struct st_tables_opts *o, char *err,
+		     size_t errlen)
 {
-	(void)t, (void)p, (void)mode;
+	/* the sidecars are in the cache now (st_tables_prepare): the unwinder maps them by build-id */
+	struct trustack_unwinder_opts uo = { .sz = sizeof(uo), .threads = o->threads, .cache_dir = o->cache_dir,
+					     .no_cache = o->no_cache };
+	return trustack_unwinder__from_proc(p, &uo, &t->u, err, errlen);
+}
+
+int st_unwind_thread(struct st_tables *t, const struct trustack_proc *p, size_t i, const char *mode,
+		     struct st_trace *out)
+{
+	enum trustack_unwind_mode m = TRUSTACK_UNWIND_AUTO;
+	trustack_unwind_mode__parse(mode, &m);
 	memset(out, 0, sizeof(*out));
-	out->tid = th->tid;
-	out->frames = calloc(1, sizeof(*out->frames));
+	out->tid = trustack_proc__thread(p, i)->tid;
+	struct trustack_frame fr[STACKS_MAX_FRAMES];
+	struct trustack_unwind_result res = { 0 };
+	int rc = trustack_unwind_proc_thread(t->u, m, p, i, fr, STACKS_MAX_FRAMES, &res);
+	if (rc)
+		return rc;
+	size_t n = res.count ? res.count : 1;
+	out->frames = calloc(n, sizeof(*out->frames));
 	if (!out->frames)
 		return -TRUSTACK_E_NOMEM;
-	/* frame 0 is a fact of the registers; its callers wait for the unwinder */
-	out->frames[0] = (struct st_frame){ .pc = th->regs.pc, .exact = true, .module = -1 };
-	out->n = 1;
-	out->reliable = false;
-	out->reason = "no-unwinder";
-	out->lost_at = 0;
+	if (!res.count) /* nothing walked: frame 0 is still a fact of the registers */
+		out->frames[0] = (struct st_frame){ .pc = trustack_proc__thread(p, i)->regs.pc, .exact = true };
+	for (size_t k = 0; k < res.count; k++)
+		out->frames[k] = (struct st_frame){ .pc = fr[k].pc, .exact = (fr[k].flags & TRUSTACK_FRAME_EXACT) != 0,
+						    .module = -1 };
+	out->n = n;
+	out->reliable = res.verdict == TRUSTACK_UNWIND_RELIABLE;
+	out->reason = out->reliable ? NULL : trustack_unwind_verdict__name(res.verdict);
+	out->lost_at = res.lost_at;
 	return 0;
 }
