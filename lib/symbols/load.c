@@ -155,7 +155,8 @@ static int collect_slots(Elf *elf, struct slot_name **out, size_t *nout)
 			v[n++] = (struct slot_name){ r.r_offset, name };
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_slot);
+	if (n) /* v is NULL without relocations (the vDSO) */
+		qsort(v, n, sizeof(*v), cmp_slot);
 	*out = v, *nout = n;
 	return 0;
 }
@@ -274,7 +275,8 @@ int ts_symbols_load(struct trustack_symbols *s, Elf *elf, char *errbuf, size_t e
 	/* pool offsets -> pointers, now that the pool no longer moves */
 	for (size_t i = 0; i < s->nall; i++)
 		s->all[i].name = s->pool + ((uintptr_t)s->all[i].name - 1);
-	qsort(s->all, s->nall, sizeof(*s->all), cmp_sym);
+	if (s->nall)
+		qsort(s->all, s->nall, sizeof(*s->all), cmp_sym);
 	s->by_addr = malloc((s->nall ? s->nall : 1) * sizeof(*s->by_addr));
 	if (!s->by_addr)
 		return -TRUSTACK_E_NOMEM;
