@@ -408,6 +408,12 @@ int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char
 int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
 			   char *path, size_t pathlen, char *errbuf, size_t errlen);
 
+/* The same by build-id alone (a module of a live process, whose file need not be opened):
+ * machine 0 is not checked. */
+int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
+				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
+				       size_t errlen);
+
 void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
 
 /* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */

@@ -13,9 +13,6 @@
 #include <string.h>
 
 #include "stacks.h"
-/* ts_cache_path(): the cache layout, shared with the library (see the report of issue 5: a
- * public trustack_sidecar__path_by_build_id() would remove this internal include) */
-#include "unwind/utable.h"
 
 struct st_module_table {
 	struct trustack_elf *elf;
@@ -55,19 +52,12 @@ static void *read_image(const struct trustack_proc *p, const struct trustack_mod
 static bool cached_sidecar(const struct trustack_module *mod, const struct st_tables_opts *o,
 			   struct trustack_sidecar **out)
 {
-	char path[4096], err[256];
-	if (o->no_cache || !mod->build_id_len ||
-	    ts_cache_path(o->cache_dir, mod->build_id, mod->build_id_len, path, sizeof(path)))
-		return false;
+	char err[256];
 	struct trustack_sidecar *sc;
-	if (trustack_sidecar__open(path, &sc, err, sizeof(err)))
+	if (o->no_cache || !mod->build_id_len ||
+	    trustack_sidecar__find_by_build_id(mod->build_id, mod->build_id_len, 0, o->cache_dir, &sc, NULL, 0, err,
+					       sizeof(err)))
 		return false;
-	struct trustack_sidecar_info in;
-	trustack_sidecar__info(sc, &in);
-	if (in.build_id_len != mod->build_id_len || memcmp(in.build_id, mod->build_id, mod->build_id_len)) {
-		trustack_sidecar__close(sc);
-		return false;
-	}
 	*out = sc;
 	return true;
 }
