@@ -76,7 +76,7 @@ static const struct ts_urow unreliable_row = { .flags = TS_UROW_UNRELIABLE };
 static struct ts_urow from_row(const struct ts_rowrange *r)
 {
 	const struct trustack_row *w = &r->row;
-	if (!r->reached || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
+	if (!r->reached || r->untrusted || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		return unreliable_row;
 	return (struct ts_urow){ .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
 				 .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
