@@ -45,8 +45,11 @@ static int push(struct ts_rowrange **r, size_t *n, size_t *cap, const struct ts_
  * code that loses the stack state, switches stacks or returns with a modified frame may also
  * have callees that rewrite its frame (libgcc's _Unwind_RaiseException: uw_install_context
  * overwrites the saved registers and return address before the eh_return epilogue), so an
- * unwinder must not vouch for a frame of it. Findings that leave the frame intact (unreachable
- * code, fall-through, an unresolved jump whose cases stay unreached) do not count.
+ * unwinder must not vouch for a frame of it. Findings that leave the rows where they hold
+ * intact do not count: unreachable code, fall-through, an unresolved jump (its cases stay
+ * unreached; ld.so's dl_main has a table whose base the analysis loses, reported as a sibling
+ * call with a modified frame), a realignment without a CFA copy (the rows after it are
+ * undefined anyway).
  */
 static bool stack_finding(const struct ts_unit *u)
 {
@@ -54,10 +57,8 @@ static bool stack_finding(const struct ts_unit *u)
 		switch (u->warns[i].kind) {
 		case TRUSTACK_W_UNDEFINED_STACK:
 		case TRUSTACK_W_UNSUPPORTED_STACK_OP:
-		case TRUSTACK_W_UNSUPPORTED_REALIGN:
 		case TRUSTACK_W_STACK_MISMATCH:
 		case TRUSTACK_W_RETURN_MODIFIED_FRAME:
-		case TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME:
 		case TRUSTACK_W_DECODE_ERROR:
 			return true;
 		default:

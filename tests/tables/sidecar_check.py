@@ -3,8 +3,9 @@
 
 usage: sidecar_check.py roundtrip SIDECAR_DUMP ANNOTATE_OUTPUT
          every instruction annotate shows with a state has the same row in the sidecar
-       sidecar_check.py outermost SIDECAR_DUMP READELF_FRAMES
-         the outermost ranges start exactly where readelf shows an FDE with DW_CFA_undefined r16
+       sidecar_check.py outermost SIDECAR_DUMP READELF_FRAMES [ENTRY]
+         the outermost ranges start exactly where readelf shows an FDE with DW_CFA_undefined r16,
+         and at the ELF entry point (readelf -h) when given
        sidecar_check.py plt SIDECAR_DUMP READELF_FRAMES_INTERP PLT_ADDR
          the rows of PLT0 equal the linker's CFI rows for it (readelf --debug-dump=frames-interp)
 Prints 'ok ...' and exits 0, or prints what differs and exits 1.
@@ -58,8 +59,8 @@ def roundtrip(dump, annotate):
     return 0
 
 
-def outermost(dump, frames):
-    want = set()
+def outermost(dump, frames, entry=None):
+    want = set([int(entry, 16)]) if entry else set()
     fde = None
     for line in open(frames):
         m = re.search(r'FDE cie=\S+ pc=([0-9a-f]+)\.\.', line)

@@ -46,11 +46,13 @@ e=$(printf '0x%x' "$entry")
 grep -q "^$e\.\.0x[0-9a-f]*  outermost" "$work/prog.dump" && pass entry-outermost ||
     fail entry-outermost "no outermost range at $e"
 
-# 5. libc: outermost exactly where glibc's CFI says RA is undefined (clone, clone3 children)
+# 5. libc: outermost exactly where glibc's CFI says RA is undefined (clone, clone3 children),
+#    and at its ELF entry point (libc.so.6 run as a program)
 if "$TRUSTACK" cache -j 2 "$libc" >/dev/null 2>"$work/libc.err"; then
     "$TRUSTACK" dump "$libc" >"$work/libc.dump" 2>&1
     readelf --debug-dump=frames "$libc" >"$work/libc.frames" 2>/dev/null
-    r=$(python3 "$check" outermost "$work/libc.dump" "$work/libc.frames") && pass libc-outermost ||
+    lentry=$(readelf -h "$libc" | awk '/Entry point/ { print $4 }')
+    r=$(python3 "$check" outermost "$work/libc.dump" "$work/libc.frames" "$lentry") && pass libc-outermost ||
         fail libc-outermost "$r"
     plt=$(readelf -SW "$libc" | awk '$2 == ".plt" { print $4 }')
     readelf --debug-dump=frames-interp "$libc" >"$work/libc.interp" 2>/dev/null
