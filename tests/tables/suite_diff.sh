@@ -119,7 +119,7 @@ done
 # table bounded only by a mask, followed past its end into a table of another function, whose
 # entries happen to land on instructions of this one. Their count is a ratchet: any more fail.
 llvm=/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1
-llvm_open=8
+llvm_open=10
 if [ -f "$llvm" ] && [ -z "${TS_SAN:-}" ]; then
     "$TRUSTACK" diff -j 2 --format=json "$llvm" >"$work/llvm.json" 2>"$work/llvm.err"; rc=$?
     r=$(python3 - "$work/llvm.json" "$llvm_open" <<'PY'
