@@ -150,6 +150,11 @@ static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsi
 	return -1;
 }
 
+static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
+{
+	return x->anchor == y->anchor && x->off == y->off && x->size == y->size;
+}
+
 static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
 {
 	for (int i = 0; i < s->nslots;) {
@@ -684,27 +689,38 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 	}
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
 		rename_note(rn, &s->regs[r], &o->regs[r]);
+	/* Pair the slots of the two sides once (a state holds each place at most once, so the
+	 * first match is the only one). Both sides usually list the same places in the same order:
+	 * try the same index before searching. */
+	int8_t pair[TS_MAX_SLOTS];
+	bool paired[TS_MAX_SLOTS] = { false };
 	for (int i = 0; i < s->nslots; i++) {
-		int j = slot_find(o, s->slots[i].anchor, s->slots[i].off, s->slots[i].size);
-		rename_note(rn, &s->slots[i].v, j >= 0 ? &o->slots[j].v : &none);
+		const struct ts_slot *t = &s->slots[i];
+		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
+		pair[i] = (int8_t)j;
+		if (j >= 0)
+			paired[j] = true;
+		rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none);
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
 	for (int j = 0; j < o->nslots; j++) {
-		if (slot_find(s, o->slots[j].anchor, o->slots[j].off, o->slots[j].size) < 0)
+		if (!paired[j])
 			rename_note(rn, &none, &o->slots[j].v);
 	}
 	for (unsigned r = 0; r < TS_MAX_REGS; r++)
 		changed |= val_meet(&s->regs[r], &o->regs[r], rn, phi_reg(join, r));
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
-		int j = slot_find(o, t->anchor, t->off, t->size);
+		int j = pair[i];
 		if (j < 0) {
+			pair[i] = pair[s->nslots - 1];
 			*t = s->slots[--s->nslots];
 			changed = true;
 			continue;
 		}
 		changed |= val_meet(&t->v, &o->slots[j].v, rn, phi_slot(join, t));
 		if (t->v.kind == V_UNK) {
+			pair[i] = pair[s->nslots - 1];
 			*t = s->slots[--s->nslots];
 			continue;
 		}
@@ -826,6 +842,21 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 	default:
 		return false;
 	}
+}
+
+/* Whether ts_state_row would find a CFA rule, without computing the row: some tracked register
+ * holds CFA+k, or a slot of the realigned frame holds the CFA and FP or SP points into that
+ * frame. (The row's choices all come down to these two; step() asks this at every
+ * instruction, and the full row costs the saved-register searches besides.) */
+bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s)
+{
+	for (unsigned r = 0; r < a->nregs; r++)
+		if (s->regs[r].kind == V_CFA)
+			return true;
+	if (s->regs[a->fp].kind != V_ALN && s->regs[a->sp].kind != V_ALN)
+		return false;
+	struct ts_val cfa0 = vrel(V_CFA, 0);
+	return slot_with(s, &cfa0, V_ALN) >= 0;
 }
 
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row)

@@ -115,6 +115,9 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
 
+/* Does the row have a CFA rule (row.cfa_kind != 0)? Cheaper than ts_state_row. */
+bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s);
+
 /* Location of the caller's value of register r (callee-saved or ra). */
 struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r);
 

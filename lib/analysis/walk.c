@@ -494,9 +494,6 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	const struct ts_arch *a = u->a;
 	const struct ts_insn insn = u->insns[i]; /* a copy: edges may add fragments to the unit */
 	const struct ts_insn *in = &insn;
-	struct trustack_row before;
-	ts_state_row(a, s, &before);
-
 	if (in->flow == TS_FLOW_INVALID) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
@@ -504,7 +501,10 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	}
 	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
 			  in->flow == TS_FLOW_RET;
-	if (uses_stack && !before.cfa_kind) {
+	/* only stack instructions and realignments need to know whether the CFA is known */
+	bool realign = realigns_sp(a, in);
+	bool cfa_before = (uses_stack || realign) && ts_state_cfa_known(a, s);
+	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
 		return STEP_END;
@@ -518,10 +518,8 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
 		return STEP_END;
 	}
-	if (before.cfa_kind && realigns_sp(a, in)) {
-		struct trustack_row after;
-		ts_state_row(a, s, &after);
-		if (!after.cfa_kind) {
+	if (cfa_before && realign) {
+		if (!ts_state_cfa_known(a, s)) {
 			if (report)
 				warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
 				     "stack realigned without a frame pointer or DRAP register holding the CFA");
