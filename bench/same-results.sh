@@ -81,9 +81,9 @@ for name in $(printf '%s\n' "${!input[@]}" | sort); do
     run "$name.check-fp" check --format=json --rules=fp -j "$J" "$name"
     case "$name" in libLLVM*) continue ;; esac
     run "$name.diff" diff --format=json -j "$J" "$name"
-    run "$name.orc" orc --format=json -j "$J" "$name" -o "$tmp/orc.out"
+    run "$name.orc" orc --format=json -j "$J" "$name" -o orc.out
     [ -f "$tmp/orc.out" ] && mv "$tmp/orc.out" "$out/$name.orc.file"
-    run "$name.sframe" sframe --format=json -j "$J" "$name" -o "$tmp/sframe.out"
+    run "$name.sframe" sframe --format=json -j "$J" "$name" -o sframe.out
     [ -f "$tmp/sframe.out" ] && mv "$tmp/sframe.out" "$out/$name.sframe.file"
     # annotate prints every instruction: only for inputs below 1.5 MB (SQLite objects included)
     [ "$(stat -Lc %s "$f")" -lt 1500000 ] && run "$name.annotate-fp" annotate --rules=fp "$name"
