@@ -687,7 +687,9 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 		memset(rn->byj, 0, sizeof(rn->byj));
 		rn->gen = 1;
 	}
-	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
+	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
+	for (unsigned r = 0; r < a->nregs; r++)
 		rename_note(rn, &s->regs[r], &o->regs[r]);
 	/* Pair the slots of the two sides once (a state holds each place at most once, so the
 	 * first match is the only one). Both sides usually list the same places in the same order:
@@ -707,7 +709,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 		if (!paired[j])
 			rename_note(rn, &none, &o->slots[j].v);
 	}
-	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+	for (unsigned r = 0; r < a->nregs; r++)
 		changed |= val_meet(&s->regs[r], &o->regs[r], rn, phi_reg(join, r));
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
@@ -749,7 +751,6 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 		s->cmp_kind = TS_CMP_CLOBBER;
 	}
-	(void)a;
 	return changed;
 }
 
