@@ -17,10 +17,13 @@ static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST
 static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
 
+/* struct ts_val has no padding, so equal fields are equal bytes: one memcmp the compiler turns
+ * into three 8-byte compares (val_eq is the hottest comparison of the meet and the rows). */
+_Static_assert(sizeof(struct ts_val) == 4 * sizeof(uint8_t) + sizeof(uint32_t) + 2 * sizeof(int64_t),
+	       "struct ts_val must have no padding");
 static bool val_eq(const struct ts_val *a, const struct ts_val *b)
 {
-	return a->kind == b->kind && a->reg == b->reg && a->esize == b->esize && a->flags == b->flags &&
-	       a->count == b->count && a->off == b->off && a->aux == b->aux;
+	return !memcmp(a, b, sizeof(*a));
 }
 
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s)

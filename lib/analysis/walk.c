@@ -492,8 +492,14 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
-	const struct ts_insn insn = u->insns[i]; /* a copy: edges may add fragments to the unit */
-	const struct ts_insn *in = &insn;
+	const struct ts_insn *in = &u->insns[i];
+	/* Edges may add fragments to the unit, which moves the array: a branch works on a copy.
+	 * (Most instructions just fall through; copying each cost 2% of the analysis.) */
+	struct ts_insn copy;
+	if (in->flow != TS_FLOW_NEXT) {
+		copy = *in;
+		in = &copy;
+	}
 	if (in->flow == TS_FLOW_INVALID) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
@@ -510,7 +516,9 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		return STEP_END;
 	}
 
-	bool fp_est_before = ts_state_frame_established(a, s);
+	/* the frame before the instruction matters only to one that writes the frame pointer */
+	bool writes_fp = fp_written(a, in);
+	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	const struct ts_val fp_before = s->regs[a->fp];
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
@@ -526,7 +534,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			return STEP_END;
 		}
 	}
-	if (fp_written(a, in)) {
+	if (writes_fp) {
 		/* Report where the frame pointer stops being what it should be: the write that
 		 * destroys an established frame (fp-clobbered) or that reuses the caller's frame
 		 * pointer as a general register (fp-scratch). Later writes of a value that is
