@@ -11,32 +11,34 @@
 
 #include "analysis/unit.h"
 
+/* Sorted in strcmp order: looked up by binary search (every call site asks). */
 static const char *const known_noreturn[] = {
 	"_Exit", "_Unwind_Resume", "_ZSt9terminatev", "__assert_fail", "__assert_perror_fail",
-	"__chk_fail", "__cxa_bad_cast", "__cxa_bad_typeid", "__cxa_call_terminate",
-	"__cxa_call_unexpected", "__cxa_pure_virtual", "__cxa_deleted_virtual", "__cxa_rethrow",
-	"__cxa_throw", "__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal",
-	"__libc_start_main", "__longjmp_chk", "__stack_chk_fail", "__stack_chk_fail_local",
-	"__ubsan_handle_builtin_unreachable", "__ubsan_handle_missing_return", "_exit", "abort",
-	"err", "errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit",
-	"verr", "verrx", "_longjmp", "__libc_longjmp", "__libc_siglongjmp", "__cxa_begin_catch_noreturn",
-	"_dl_signal_error", "__malloc_assert", "__clang_call_terminate",
+	"__chk_fail", "__clang_call_terminate", "__cxa_bad_cast", "__cxa_bad_typeid",
+	"__cxa_begin_catch_noreturn", "__cxa_call_terminate", "__cxa_call_unexpected",
+	"__cxa_deleted_virtual", "__cxa_pure_virtual", "__cxa_rethrow", "__cxa_throw",
+	"__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal", "__libc_longjmp",
+	"__libc_siglongjmp", "__libc_start_main", "__longjmp_chk", "__malloc_assert",
+	"__stack_chk_fail", "__stack_chk_fail_local", "__ubsan_handle_builtin_unreachable",
+	"__ubsan_handle_missing_return", "_dl_signal_error", "_exit", "_longjmp", "abort", "err",
+	"errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit", "verr",
+	"verrx",
 };
-
-static bool in_list(const char *name)
-{
-	for (size_t i = 0; i < sizeof(known_noreturn) / sizeof(known_noreturn[0]); i++)
-		if (!strcmp(known_noreturn[i], name))
-			return true;
-	/* libstdc++'s std::__throw_* helpers: _ZSt19__throw_logic_errorPKc, ... */
-	if (!strncmp(name, "_ZSt", 4) && strstr(name, "__throw_"))
-		return true;
-	return false;
-}
 
 static int cmp_name(const void *k, const void *e)
 {
 	return strcmp((const char *)k, *(char *const *)e);
+}
+
+static bool in_list(const char *name)
+{
+	if (bsearch(name, known_noreturn, sizeof(known_noreturn) / sizeof(known_noreturn[0]), sizeof(char *),
+		    cmp_name))
+		return true;
+	/* libstdc++'s std::__throw_* helpers: _ZSt19__throw_logic_errorPKc, ... */
+	if (!strncmp(name, "_ZSt", 4) && strstr(name, "__throw_"))
+		return true;
+	return false;
 }
 
 static bool name_noreturn(const struct ts_image *img, const char *name)
