@@ -26,6 +26,7 @@ struct ts_unit {
 
 	struct ts_insn *insns;  /* the ranges one after the other, each in address order */
 	uint8_t *last;          /* 1 if the instruction ends its range (function or fragment) */
+	uint8_t *dirty;         /* 1 if the leader's state changed since its last walk */
 	size_t n, cap;
 	struct ts_range {
 		uint64_t start, end;
@@ -38,7 +39,7 @@ struct ts_unit {
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
-	size_t capinfo;         /* allocated length of last/row/wstart/leader */
+	size_t capinfo;         /* allocated length of last/dirty/row/wstart/leader */
 
 	struct ts_state *states;
 	size_t nstates, capstates;
