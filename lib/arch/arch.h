@@ -133,6 +133,10 @@ struct ts_arch {
 	/* Decode one instruction at addr. Returns the length, or 0 when it cannot be decoded. */
 	unsigned (*decode)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 			   struct ts_insn *out);
+	/* Only the length of the instruction at addr (0 when it cannot be decoded, as decode), and
+	 * whether it may compute an address (TS_UOP_LEA): a whole-file pre-scan decodes only those
+	 * in full. NULL: use decode. */
+	unsigned (*length)(const struct ts_decoder *d, const uint8_t *buf, size_t len, bool *computes_address);
 	/* Disassembly text of the instruction. */
 	void (*format)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen);

@@ -76,7 +76,15 @@ static void collect_alt_entries(struct ts_image *img)
 		uint64_t end = f->addr + (f->size < avail ? f->size : avail);
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
-			unsigned len = img->arch->decode(img->dec, code + (a - f->addr), end - a, a, &in);
+			const uint8_t *p = code + (a - f->addr);
+			bool lea = true;
+			/* the length alone for most instructions: this pass reads every byte of code
+			 * before the analysis starts, on one thread */
+			unsigned len = img->arch->length ? img->arch->length(img->dec, p, end - a, &lea) : 0;
+			if (lea)
+				len = img->arch->decode(img->dec, p, end - a, a, &in);
+			else
+				in.nuops = 0;
 			a += len ? len : 1;
 			for (unsigned k = 0; k < in.nuops; k++) {
 				const struct ts_uop *u = &in.uops[k];

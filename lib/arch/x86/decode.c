@@ -620,6 +620,18 @@ static bool x86_reloc_uses_got(uint32_t type)
 	return type == 9 || type == 41 || type == 42;
 }
 
+/* The length alone, without the operands and the model (a third of the cost of x86_decode):
+ * for pre-scans that look closely only at address computations, `lea`. */
+static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, bool *computes_address)
+{
+	ZydisDecodedInstruction in;
+	*computes_address = false;
+	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d->dec, NULL, buf, len, &in)))
+		return 0;
+	*computes_address = in.mnemonic == ZYDIS_MNEMONIC_LEA;
+	return in.length;
+}
+
 static bool x86_skippable_prefixes(const uint8_t *p, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -645,6 +657,7 @@ const struct ts_arch ts_arch_x86_64 = {
 	.decoder_new = x86_decoder_new,
 	.decoder_free = x86_decoder_free,
 	.decode = x86_decode,
+	.length = x86_length,
 	.format = x86_format,
 	.reg_name = x86_reg_name,
 	.apply_reloc = x86_apply_reloc,
