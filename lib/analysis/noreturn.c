@@ -189,7 +189,17 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 			int g = ts_image_func_at(img, a);
 			uint64_t end = img->funcs[g].addr + img->funcs[g].size;
 			struct ts_insn in;
-			unsigned len = code ? img->arch->decode(img->dec, code, end - a < avail ? end - a : avail, a, &in) : 0;
+			size_t room = end - a < avail ? end - a : avail;
+			/* only where control goes matters here: the length alone for instructions that
+			 * fall through (most), a full decode for the others */
+			unsigned scan = TS_SCAN_FLOW;
+			unsigned len = code && img->arch->length ? img->arch->length(img->dec, code, room, &scan) : 0;
+			if (!code)
+				len = 0;
+			else if (scan & TS_SCAN_FLOW)
+				len = img->arch->decode(img->dec, code, room, a, &in);
+			else
+				in.flow = TS_FLOW_NEXT;
 			if (!len || in.flow == TS_FLOW_STOP)
 				break;
 			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_JUMP_IND) {

@@ -110,6 +110,12 @@ struct ts_insn {
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
 };
 
+/* What a length-only decode (ts_arch.length) says needs a full decode. */
+enum ts_scan {
+	TS_SCAN_ADDRESS = 1 << 0, /* may compute an address (TS_UOP_LEA) */
+	TS_SCAN_FLOW = 1 << 1,    /* may not fall through to the next instruction (flow != TS_FLOW_NEXT) */
+};
+
 struct ts_arch;
 
 /* Opaque per-architecture decoder context, read-only after creation (thread-safe). */
@@ -133,10 +139,10 @@ struct ts_arch {
 	/* Decode one instruction at addr. Returns the length, or 0 when it cannot be decoded. */
 	unsigned (*decode)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 			   struct ts_insn *out);
-	/* Only the length of the instruction at addr (0 when it cannot be decoded, as decode), and
-	 * whether it may compute an address (TS_UOP_LEA): a whole-file pre-scan decodes only those
-	 * in full. NULL: use decode. */
-	unsigned (*length)(const struct ts_decoder *d, const uint8_t *buf, size_t len, bool *computes_address);
+	/* Only the length of the instruction at buf (0 when it cannot be decoded, as decode), and in
+	 * *scan (enum ts_scan) what about it a pre-scan may need to decode in full: whole-file and
+	 * callee scans that care about a few kinds of instruction. NULL: use decode. */
+	unsigned (*length)(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan);
 	/* Disassembly text of the instruction. */
 	void (*format)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen);

@@ -77,11 +77,11 @@ static void collect_alt_entries(struct ts_image *img)
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
 			const uint8_t *p = code + (a - f->addr);
-			bool lea = true;
+			unsigned scan = TS_SCAN_ADDRESS;
 			/* the length alone for most instructions: this pass reads every byte of code
 			 * before the analysis starts, on one thread */
-			unsigned len = img->arch->length ? img->arch->length(img->dec, p, end - a, &lea) : 0;
-			if (lea)
+			unsigned len = img->arch->length ? img->arch->length(img->dec, p, end - a, &scan) : 0;
+			if (scan & TS_SCAN_ADDRESS)
 				len = img->arch->decode(img->dec, p, end - a, a, &in);
 			else
 				in.nuops = 0;

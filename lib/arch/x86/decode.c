@@ -620,15 +620,38 @@ static bool x86_reloc_uses_got(uint32_t type)
 	return type == 9 || type == 41 || type == 42;
 }
 
-/* The length alone, without the operands and the model (a third of the cost of x86_decode):
- * for pre-scans that look closely only at address computations, `lea`. */
-static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, bool *computes_address)
+/* The length alone, without the operands and the model (a third of the cost of x86_decode),
+ * and what a pre-scan must decode in full (arch.h, enum ts_scan): x86_decode sets a flow
+ * other than TS_FLOW_NEXT exactly for the mnemonics and categories tested here. */
+static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan)
 {
 	ZydisDecodedInstruction in;
-	*computes_address = false;
+	*scan = 0;
 	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d->dec, NULL, buf, len, &in)))
 		return 0;
-	*computes_address = in.mnemonic == ZYDIS_MNEMONIC_LEA;
+	switch (in.mnemonic) {
+	case ZYDIS_MNEMONIC_LEA:
+		*scan = TS_SCAN_ADDRESS;
+		break;
+	case ZYDIS_MNEMONIC_INT3: case ZYDIS_MNEMONIC_UD0: case ZYDIS_MNEMONIC_UD1: case ZYDIS_MNEMONIC_UD2:
+	case ZYDIS_MNEMONIC_HLT: case ZYDIS_MNEMONIC_RET:
+	case ZYDIS_MNEMONIC_IRETQ: case ZYDIS_MNEMONIC_IRETD: case ZYDIS_MNEMONIC_IRET:
+	case ZYDIS_MNEMONIC_SYSRET: case ZYDIS_MNEMONIC_SYSEXIT: case ZYDIS_MNEMONIC_SYSENTER:
+		*scan = TS_SCAN_FLOW;
+		break;
+	default:
+		break;
+	}
+	switch (in.meta.category) {
+	case ZYDIS_CATEGORY_RET:
+	case ZYDIS_CATEGORY_COND_BR:
+	case ZYDIS_CATEGORY_UNCOND_BR:
+	case ZYDIS_CATEGORY_CALL:
+		*scan |= TS_SCAN_FLOW;
+		break;
+	default:
+		break;
+	}
 	return in.length;
 }
 
