@@ -584,11 +584,9 @@ static struct rn_entry *rn_slot(struct ts_meet_scratch *rn, struct rn_entry *t, 
  * Record that one location holds name x on the stored side and y on the incoming side. A name
  * that is ever paired with two different things (another name, or no name) is inconsistent.
  */
-static void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
 	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
-	if (!xs && !ys)
-		return; /* no identity involved */
 	int64_t k = xs ? x->off : RN_NONE, j = ys ? y->off : RN_NONE;
 	bool facts_differ = xs && ys && (x->flags != y->flags || x->esize != y->esize);
 	if (xs) {
@@ -605,6 +603,13 @@ static void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, cons
 		else if (e->k != k || facts_differ)
 			e->bad = true;
 	}
+}
+
+/* Most locations hold no identity on either side: that test inline, the tables out of line. */
+static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	if (x->kind == V_SYM || y->kind == V_SYM)
+		rename_note_sym(rn, x, y);
 }
 
 static bool renamed(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
