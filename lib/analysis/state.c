@@ -640,9 +640,9 @@ static unsigned zero_above(const struct ts_val *v)
 	}
 }
 
-static bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
+static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
 {
-	if (val_eq(x, y) || renamed(rn, x, y))
+	if (renamed(rn, x, y))
 		return false;
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
@@ -675,6 +675,13 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_sc
 	}
 	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags };
 	return true;
+}
+
+/* x = meet(x, y), phi naming the result where they differ. Returns true if x changed. Most
+ * locations agree: that test inline. */
+static inline bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
+{
+	return !val_eq(x, y) && val_meet_differing(x, y, rn, phi);
 }
 
 static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61) | ((uint64_t)join << 8) | r); }
