@@ -221,11 +221,10 @@ static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
 		       const struct ts_state *m, char *why, size_t len)
 {
-	struct trustack_row rx, ry, rm;
-	ts_state_row(a, x, &rx);
-	ts_state_row(a, y, &ry);
-	ts_state_row(a, m, &rm);
-	if (rx.cfa_kind && ry.cfa_kind && !rm.cfa_kind) {
+	if (ts_state_cfa_known(a, x) && ts_state_cfa_known(a, y) && !ts_state_cfa_known(a, m)) {
+		struct trustack_row rx, ry; /* the rules, for the message */
+		ts_state_row(a, x, &rx);
+		ts_state_row(a, y, &ry);
 		snprintf(why, len, "cfa %s%+d vs %s%+d", a->reg_name(rx.cfa_reg), rx.cfa_offset,
 			 a->reg_name(ry.cfa_reg), ry.cfa_offset);
 		return true;
