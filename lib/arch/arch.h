@@ -143,6 +143,13 @@ struct ts_arch {
 	 * *scan (enum ts_scan) what about it a pre-scan may need to decode in full: whole-file and
 	 * callee scans that care about a few kinds of instruction. NULL: use decode. */
 	unsigned (*length)(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan);
+	/* Every address an instruction in code[0, n) (at addr) may compute with an absolute or
+	 * PC-relative address operand (TS_UOP_LEA with mem.abs), found from the bytes alone: a
+	 * superset (byte patterns at every offset, also inside other instructions), so that a
+	 * pre-scan can skip code that has none it cares about without decoding it. Calls
+	 * fn(ctx, address) for each until fn returns false. NULL: not available. */
+	void (*address_candidates)(const uint8_t *code, size_t n, uint64_t addr,
+				   bool (*fn)(void *ctx, uint64_t address), void *ctx);
 	/* Disassembly text of the instruction. */
 	void (*format)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen);
