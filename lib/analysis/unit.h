@@ -5,6 +5,7 @@
 #ifndef TS_UNIT_H
 #define TS_UNIT_H
 
+#include "analysis/edge_memo.h"
 #include "analysis/state.h"
 #include "elf/image.h"
 #include "trustack.h"
@@ -42,7 +43,11 @@ struct ts_unit {
 	size_t capinfo;         /* allocated length of last/dirty/row/wstart/leader */
 
 	struct ts_state *states;
+	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */
 	size_t nstates, capstates;
+	struct ts_edge_memo memo; /* meets that changed nothing */
+	int32_t walk_start;     /* the walk under way: where it started, that state's version */
+	uint32_t walk_version;
 	struct trustack_row *rows;
 	size_t nrows, caprows;
 

@@ -210,13 +210,34 @@ static void push_work(struct ts_unit *u, int32_t i)
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 {
-	if (GROW(u->states, u->nstates, u->capstates, 16)) {
-		u->err = -TRUSTACK_E_NOMEM;
-		return -1;
+	if (u->nstates == u->capstates) {
+		size_t cap = u->capstates ? u->capstates * 2 : 16;
+		struct ts_state *st = realloc(u->states, cap * sizeof(*st));
+		if (st)
+			u->states = st;
+		uint32_t *v = realloc(u->versions, cap * sizeof(*v));
+		if (v)
+			u->versions = v;
+		if (!st || !v) {
+			u->err = -TRUSTACK_E_NOMEM;
+			return -1;
+		}
+		u->capstates = cap;
 	}
 	u->states[u->nstates] = *s;
+	u->versions[u->nstates] = 0;
 	return (int32_t)u->nstates++;
 }
+
+/* Which exit of an instruction an edge is: with the state the walk started from, it fixes the
+ * state the edge carries (edge_memo.h). */
+enum edge_kind {
+	EDGE_NEXT,    /* on to the next instruction, a join point */
+	EDGE_TAKEN,   /* a conditional jump taken */
+	EDGE_JUMP,    /* a jump: direct, through a table, a computed goto */
+	EDGE_CALL,    /* a call within the function */
+	EDGE_LANDING, /* to the landing pad of a call */
+};
 
 static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
 		       const struct ts_state *m, char *why, size_t len)
@@ -278,7 +299,8 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 }
 
 /* Control reaches instruction t with state s. */
-static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s)
+static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s,
+		 enum edge_kind kind)
 {
 	long t = insn_index(u, target);
 	if (t < 0 && u->a->skippable_prefixes)
@@ -307,15 +329,24 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		push_work(u, (int32_t)t);
 		return;
 	}
-	struct ts_state *cur = &u->states[u->leader[t]];
+	int32_t st = u->leader[t];
+	struct ts_state *cur = &u->states[st];
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
+		u->versions[st]++;
 		push_work(u, (int32_t)t);
 		return;
 	}
+	struct ts_edge_key key = { .from = from_addr, .target = (int32_t)t, .start = u->walk_start,
+				   .start_version = u->walk_version, .target_version = u->versions[st],
+				   .kind = (uint8_t)kind };
+	if (ts_edge_memo_has(&u->memo, &key))
+		return; /* this very meet changed nothing before */
 	struct ts_state m = *cur;
-	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch))
+	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch)) {
+		ts_edge_memo_add(&u->memo, &key);
 		return;
+	}
 	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
@@ -323,6 +354,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
 	*cur = m;
+	u->versions[st]++;
 	push_work(u, (int32_t)t);
 }
 
@@ -456,7 +488,7 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		uint64_t target;
 		table_target(u, v, e, &target);
 		if (in_unit(u, target))
-			edge(u, in->addr, target, s);
+			edge(u, in->addr, target, s, EDGE_JUMP);
 		else
 			sibling_call(u, in, s, name_at(u, target));
 	}
@@ -481,7 +513,7 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 		for (size_t k = 0; k < n; k++) {
 			if (refs[k] == u->img->funcs[u->func].addr)
 				continue; /* a pointer to the function itself */
-			edge(u, in->addr, refs[k], s);
+			edge(u, in->addr, refs[k], s, EDGE_JUMP);
 			any = true;
 		}
 	}
@@ -572,7 +604,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		ts_state_refine(a, s, in, false);
 		if (report) {
 			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, &taken);
+				edge(u, in->addr, in->target, &taken, EDGE_TAKEN);
 			else
 				sibling_call(u, in, &taken, name_at(u, in->target));
 		}
@@ -581,7 +613,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	case TS_FLOW_JUMP:
 		if (report) {
 			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, s);
+				edge(u, in->addr, in->target, s, EDGE_JUMP);
 			else
 				sibling_call(u, in, s, name_at(u, in->target));
 		}
@@ -622,7 +654,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 							.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
 			ts_state_apply(a, u->img, s, &push);
 			if (report)
-				edge(u, in->addr, in->target, s);
+				edge(u, in->addr, in->target, s, EDGE_CALL);
 			return STEP_END;
 		}
 		/* every frameless call is reported, except while the frame pointer holds something
@@ -638,7 +670,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			struct ts_state t = *s;
 			ts_state_after_call(a, &t, a->call_clobbered);
 			if (in_unit(u, lp))
-				edge(u, in->addr, lp, &t);
+				edge(u, in->addr, lp, &t, EDGE_LANDING);
 		}
 		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
@@ -687,14 +719,16 @@ static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s = u->states[u->leader[i]];
 	int32_t start = i;
+	u->walk_start = start;
+	u->walk_version = u->versions[u->leader[i]];
 	for (;;) {
 		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
 			/* joins a run walked before: merge there */
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
 		if (i != start && u->leader[i] >= 0) {
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
 		if (u->reporting) {
@@ -801,6 +835,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
 	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = 0;
+	ts_edge_memo_clear(&u->memo);
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
 	int rc = decode_range(u, fn->addr, fn->size);
@@ -869,6 +904,8 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->ranges);
 	free(u->scratch);
 	free(u->states);
+	free(u->versions);
+	ts_edge_memo_free(&u->memo);
 	free(u->rows);
 	free(u->work);
 	free(u->warns);
