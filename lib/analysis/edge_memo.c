@@ -21,9 +21,18 @@ static size_t key_hash(const struct ts_edge_key *k)
 	return (size_t)(h ^ h >> 29);
 }
 
+#define SMALL 256 /* slots to start with */
+
 void ts_edge_memo_clear(struct ts_edge_memo *m)
 {
 	m->n = 0;
+	if (m->cap > SMALL) {
+		/* A large function grew the table; the next unit would probe all of it at random
+		 * (a cache miss per lookup): start small again. */
+		free(m->slot);
+		m->slot = NULL;
+		m->cap = 0;
+	}
 	if (++m->gen == 0) { /* wrapped: really empty the table once */
 		if (m->slot)
 			memset(m->slot, 0, m->cap * sizeof(*m->slot));
@@ -49,7 +58,7 @@ int ts_edge_memo_add(struct ts_edge_memo *m, const struct ts_edge_key *k)
 	if (!m->gen)
 		m->gen = 1;
 	if (2 * (m->n + 1) > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
+		size_t cap = m->cap ? m->cap * 2 : SMALL;
 		struct ts_edge_slot *n = calloc(cap, sizeof(*n));
 		if (!n)
 			return -1;

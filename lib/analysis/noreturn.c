@@ -147,10 +147,10 @@ static bool set_add(struct addr_set *s, uint64_t a)
 	return true;
 }
 
-/* Is addr code that belongs to function f: its body or a fragment (.cold) it may enter? */
-static bool part_of(const struct ts_image *img, int f, uint64_t addr)
+/* Is code of function g (ts_image_func_at) code that belongs to function f: its body or a
+ * fragment (.cold) it may enter? */
+static bool part_of(const struct ts_image *img, int f, int g)
 {
-	int g = ts_image_func_at(img, addr);
 	if (g < 0)
 		return false;
 	if (g == f)
@@ -175,9 +175,10 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 	work[nwork++] = fn->addr;
 	while (nwork && !returns) {
 		uint64_t a = work[--nwork];
+		int g = -1;
 		while (!returns) {
-			if (!part_of(img, f, a)) {
-				int g = ts_image_func_at(img, a);
+			g = ts_image_func_at_near(img, a, g); /* one search per run, not per instruction */
+			if (!part_of(img, f, g)) {
 				if (g < 0 || img->funcs[g].addr != a || !func_noreturn(img, g, depth + 1))
 					returns = true;
 				break;
@@ -186,7 +187,6 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 				break; /* visited (or out of memory: then this path counts as ending) */
 			size_t avail;
 			const uint8_t *code = ts_image_bytes(img, a, &avail);
-			int g = ts_image_func_at(img, a);
 			uint64_t end = img->funcs[g].addr + img->funcs[g].size;
 			struct ts_insn in;
 			size_t room = end - a < avail ? end - a : avail;
