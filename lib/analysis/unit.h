@@ -34,8 +34,12 @@ struct ts_unit {
 		size_t first;   /* index of its first instruction */
 		bool borrowed;  /* code of another function entered in its middle: analysed on its
 				 * own too, so its unreached parts are not this unit's to report */
+		size_t at;      /* where its bytes start in at[] */
 	} *ranges;              /* the function, then its fragments as they are found */
 	size_t nranges, capranges;
+	int32_t *at;            /* per byte of the ranges: the instruction starting there, or -1
+				 * (edges look instructions up by address all the time) */
+	size_t nat, capat;
 
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */

@@ -99,7 +99,19 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	if (GROW(u->ranges, u->nranges, u->capranges, 4))
 		return -TRUSTACK_E_NOMEM;
 	uint64_t a = start, end = start + size;
-	size_t first = u->n;
+	size_t first = u->n, at = u->nat;
+	if (u->nat + size > u->capat) {
+		size_t cap = u->capat ? u->capat : 4096;
+		while (cap < u->nat + size)
+			cap *= 2;
+		int32_t *n = realloc(u->at, cap * sizeof(*n));
+		if (!n)
+			return -TRUSTACK_E_NOMEM;
+		u->at = n;
+		u->capat = cap;
+	}
+	memset(u->at + at, 0xff, size * sizeof(*u->at)); /* -1: no instruction starts there */
+	u->nat += size;
 	while (a < end) {
 		if (GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
 			return -TRUSTACK_E_NOMEM;
@@ -111,6 +123,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 			in->nuops = 0;
 			len = 1;
 		}
+		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
 		u->n++;
@@ -118,7 +131,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	}
 	if (u->n > first)
 		u->last[u->n - 1] = 1;
-	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false };
+	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false, at };
 	return 0;
 }
 
@@ -133,17 +146,7 @@ static const struct ts_range *range_of(const struct ts_unit *u, uint64_t addr)
 static long insn_index(const struct ts_unit *u, uint64_t addr)
 {
 	const struct ts_range *r = range_of(u, addr);
-	if (!r)
-		return -1;
-	size_t lo = r->first, hi = (size_t)(r + 1 < u->ranges + u->nranges ? r[1].first : u->n);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (u->insns[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < u->n && u->insns[lo].addr == addr ? (long)lo : -1;
+	return r ? u->at[r->at + (addr - r->start)] : -1;
 }
 
 /*
@@ -834,7 +837,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = 0;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = 0;
 	ts_edge_memo_clear(&u->memo);
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
@@ -902,6 +905,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->wstart);
 	free(u->leader);
 	free(u->ranges);
+	free(u->at);
 	free(u->scratch);
 	free(u->states);
 	free(u->versions);
