@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Unwind-table sizes side by side: .eh_frame + .eh_frame_hdr, gas's .sframe (files built with
 # gcc -O2 -Wa,--gsframe), our SFrame v2 (and v1/v3), and ORC (.orc_unwind + .orc_unwind_ip) when
-# this build has `trustack orc`. Files: the SQLite object and the corpus programs from the SFrame
+# this build has `trustack orc`, and the sidecar of linked files (`trustack cache`, docs/sidecar.md). Files: the SQLite object and the corpus programs from the SFrame
 # suite's cache (tests/tables/suite_sframe.sh builds them), a linked SQLite shell, libc.so.6.
 # Missing pieces are skipped. Usage: bench/tables.sh [FILE...]
 set -u
@@ -37,7 +37,7 @@ secsize() { # FILE NAME...: sum of the sizes of the named sections, or "-"
 }
 sizes() { local f=$1; shift; names=("$@"); secsize "$f"; }
 has_orc=0; "$T" orc --help >/dev/null 2>&1 && has_orc=1
-printf '%-28s %12s %10s %10s %10s %10s %12s\n' file eh_frame+hdr gas-sframe our-v1 our-v2 our-v3 orc
+printf '%-28s %12s %10s %10s %10s %10s %12s %10s\n' file eh_frame+hdr gas-sframe our-v1 our-v2 our-v3 orc sidecar
 for f in "${files[@]}"; do
     [ -f "$f" ] || continue
     n=$(basename "$f")
@@ -54,5 +54,17 @@ for f in "${files[@]}"; do
     if [ $has_orc = 1 ] && "$T" orc "$in" -o "$work/$n.orc" >/dev/null 2>&1; then
         orc=$(sizes "$work/$n.orc" .orc_unwind .orc_unwind_ip)
     fi
-    printf '%-28s %12s %10s %10s %10s %10s %12s\n' "$n" "$eh" "$gas" "${v[0]}" "${v[1]}" "${v[2]}" "$orc"
+    sc=-
+    if p=$(TRUSTACK_CACHE_DIR=$work/cache "$T" cache --path "$in" 2>/dev/null) &&
+        TRUSTACK_CACHE_DIR=$work/cache "$T" cache "$in" >/dev/null 2>&1; then
+        sc=$(stat -c %s "${p#*: }")
+    fi
+    printf '%-28s %12s %10s %10s %10s %10s %12s %10s\n' "$n" "$eh" "$gas" "${v[0]}" "${v[1]}" "${v[2]}" "$orc" "$sc"
+done
+
+# The time `trustack diff` takes (every table the file has), on a large library when present.
+for f in /usr/lib/x86_64-linux-gnu/libLLVM-14.so.1 /usr/lib/x86_64-linux-gnu/libc.so.6; do
+    [ -f "$f" ] || continue
+    r=$( { /usr/bin/time -f '%e %M' "$T" diff -j "$(nproc)" "$f" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    printf 'diff %-23s %8s s wall, %8s KB peak RSS (-j %s)\n' "$(basename "$f")" "${r% *}" "${r#* }" "$(nproc)"
 done

@@ -33,6 +33,13 @@ enum trustack_error {
 	TRUSTACK_E_NOMEM = 4,
 	TRUSTACK_E_ARG = 5,         /* invalid argument */
 	TRUSTACK_E_NOTFOUND = 6,    /* a named function does not exist */
+	TRUSTACK_E_NOPROC = 7,      /* no such process (or it exited while we looked at it) */
+	TRUSTACK_E_PERM = 8,        /* not allowed to trace the process (ptrace_scope, capabilities,
+				     * another tracer already attached) */
+	TRUSTACK_E_ZOMBIE = 9,      /* the process is a zombie: it has exited, nothing to inspect */
+	TRUSTACK_E_INTR = 10,       /* interrupted by a signal to us (SIGINT/SIGTERM/SIGHUP); the
+				     * target was resumed first */
+	TRUSTACK_E_SYS = 11,        /* an unexpected system call failure (errno in the message) */
 };
 
 /* Text for a TRUSTACK_E_* code (positive or negative). */
@@ -363,6 +370,51 @@ int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sfra
 int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
+ * Sidecar tables: the unwinder's table of a module, kept in a cache directory under the module's
+ * build-id, so the analysis runs once per build of a library (format: docs/sidecar.md).
+ * The cache directory is $TRUSTACK_CACHE_DIR, else $XDG_CACHE_HOME/trustack, else
+ * $HOME/.cache/trustack; every cache_dir argument below may override it (NULL: the default).
+ */
+struct trustack_sidecar;
+
+struct trustack_sidecar_info {
+	uint16_t machine;          /* ELF e_machine */
+	uint8_t build_id_len;      /* 0: the module had none */
+	uint8_t build_id[32];
+	uint64_t start, end;       /* addresses covered: [start, end) (link-time VAs) */
+	uint64_t entries, rows;    /* address ranges, distinct rows */
+	uint64_t reliable_bytes;   /* bytes of [start, end) with a usable rule */
+	uint64_t unreliable_bytes; /* bytes with none (unreached code, lost state, gaps) */
+	uint64_t outermost_bytes;  /* bytes marked as the outermost frame */
+	uint64_t signal_bytes;     /* bytes of signal trampolines */
+};
+
+/* Analyse elf and build its table (threads as in trustack_check_opts). Linked files only. */
+int trustack_sidecar__build(struct trustack_elf *elf, unsigned threads, struct trustack_sidecar **out,
+			    char *errbuf, size_t errlen);
+
+/* Open a sidecar file (mapped, validated). */
+int trustack_sidecar__open(const char *path, struct trustack_sidecar **out, char *errbuf, size_t errlen);
+
+/* Write sc to path atomically (parent directories are made). */
+int trustack_sidecar__save(const struct trustack_sidecar *sc, const char *path, char *errbuf, size_t errlen);
+
+/* The cache path of elf's sidecar. -TRUSTACK_E_NOTFOUND when elf has no build-id. */
+int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char *buf, size_t len);
+
+/* Open elf's sidecar from the cache; -TRUSTACK_E_NOTFOUND when there is none (or the file found
+ * belongs to another build: build-id or machine differ). path (may be NULL) receives its path. */
+int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
+			   char *path, size_t pathlen, char *errbuf, size_t errlen);
+
+void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
+
+/* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */
+int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f);
+
+void trustack_sidecar__close(struct trustack_sidecar *sc);
+
+/* ---------------------------------------------------------------------------------------------
  * diff: the analysis against the file's own unwind information.
  */
 
@@ -457,6 +509,458 @@ typedef void (*trustack_mismatch_fn)(const struct trustack_diff_mismatch *m, voi
  */
 int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opts, trustack_mismatch_fn on_mismatch,
 		  void *ctx, struct trustack_diff_stats *stats, char *errbuf, size_t errlen);
+
+/* ---------------------------------------------------------------------------------------------
+ * Process access (lib/proc/): a snapshot of a live process, and single-stepping a program with
+ * the true chain of return addresses. Linux only; registers are numbered like DWARF (x86-64:
+ * 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip).
+ */
+#define TRUSTACK_MAX_REGS 33
+
+/* A thread's registers. */
+struct trustack_regs {
+	uint16_t machine;                /* ELF e_machine (62 = x86-64) */
+	uint8_t nregs;                   /* entries of r[] that are valid: 0 .. nregs-1 */
+	uint64_t pc, sp, fp;             /* the same values as in r[], for convenience */
+	uint64_t r[TRUSTACK_MAX_REGS];   /* by DWARF number */
+	uint64_t fs_base;                /* thread pointer (x86-64 fs base) */
+};
+
+/*
+ * Read len bytes at addr of the target into buf. Returns 0 when every byte was read, or a
+ * negative TRUSTACK_E_* (-TRUSTACK_E_IO: not mapped or not readable).
+ */
+typedef int (*trustack_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
+
+struct trustack_proc;
+
+/* What kind of mapping a module is. */
+enum trustack_module_kind {
+	TRUSTACK_MODULE_FILE = 0,   /* an ELF file mapped by the loader */
+	TRUSTACK_MODULE_VDSO,       /* [vdso]: its ELF image is read from the target's memory */
+	TRUSTACK_MODULE_UPROBES,    /* [uprobes]: the kernel's return trampoline page */
+	TRUSTACK_MODULE_VSYSCALL,   /* [vsyscall]: the legacy fixed page */
+	TRUSTACK_MODULE_ANON_EXEC,  /* anonymous executable memory (JIT code) */
+	TRUSTACK_MODULE_OTHER_EXEC, /* an executable mapping of a file that is not ELF */
+};
+
+struct trustack_range {
+	uint64_t start, end; /* [start, end) */
+};
+
+/* A module: the mappings of one file (or one special region) in the target. */
+struct trustack_module {
+	enum trustack_module_kind kind;
+	const char *path;     /* file path as /proc/PID/maps shows it, "[vdso]"..., or "" (anonymous) */
+	bool deleted;         /* the file was deleted or replaced after it was mapped */
+	uint64_t start, end;  /* lowest and highest address mapped for it */
+	uint64_t bias;        /* load bias: runtime address = link-time address (p_vaddr) + bias;
+			       * 0 when unknown (not ELF, anonymous) */
+	bool bias_known;
+	size_t nexec;
+	const struct trustack_range *exec; /* executable ranges, ascending */
+	uint8_t build_id_len; /* 0 when none was found */
+	uint8_t build_id[32];
+};
+
+/* One thread of a snapshot. */
+struct trustack_proc_thread {
+	int tid;
+	char comm[16];                   /* the thread's name (read after the threads resumed) */
+	struct trustack_regs regs;       /* at the moment it was stopped */
+	uint64_t stack_start;            /* the bytes copied: [stack_start, stack_start + stack_len) */
+	size_t stack_len;
+	const uint8_t *stack;            /* the copy */
+	bool stack_truncated;            /* the stack mapping is longer than the copy limit */
+	uint64_t stop_ns;                /* how long this thread was stopped (interrupt to detach) */
+	int pending_signal;              /* a signal that was being delivered when it stopped
+					  * (handed back at detach), 0 if none */
+	bool group_stopped;              /* it was (and stays) stopped by SIGSTOP/SIGTSTP... */
+};
+
+/* A thread that was listed but could not be captured; not an error of the snapshot. */
+struct trustack_proc_skipped {
+	int tid;
+	const char *reason;  /* "exited during the snapshot", "did not stop within the timeout"... */
+};
+
+enum trustack_proc_flags {
+	/* Do not install the temporary SIGINT/SIGTERM/SIGHUP handlers that resume the target when
+	 * we are interrupted (for callers that manage signals themselves). */
+	TRUSTACK_PROC_NO_SIGNAL_GUARD = 1 << 0,
+	/* Do not read build-ids and load biases (modules then only have their ranges). */
+	TRUSTACK_PROC_NO_MODULE_INFO = 1 << 1,
+};
+
+struct trustack_proc_opts {
+	size_t sz;              /* sizeof(struct trustack_proc_opts), for extension */
+	size_t stack_max;       /* bytes of stack copied per thread at most (from 128 bytes below sp
+				 * up to the end of its mapping); 0 = 1 MiB */
+	unsigned stop_timeout_ms; /* how long to wait for a thread to stop; 0 = 2000 */
+	unsigned flags;         /* TRUSTACK_PROC_* */
+};
+
+struct trustack_proc_stats {
+	uint64_t total_ns;      /* the whole call */
+	uint64_t stopped_ns;    /* first interrupt to last detach: the window the process was stopped */
+	uint64_t max_stop_ns;   /* the longest per-thread stop */
+	uint64_t stack_bytes;   /* copied, over all threads */
+	unsigned scans;         /* passes over /proc/PID/task until no new thread appeared */
+};
+
+/*
+ * Take a snapshot of every thread of pid: attach with PTRACE_SEIZE, stop each with
+ * PTRACE_INTERRUPT (rescanning /proc/PID/task until no new thread appears), read each thread's
+ * registers and the top of its stack (one process_vm_readv per thread), and resume every thread
+ * before anything slow (module information, thread names). The threads are stopped together, so
+ * the registers and stacks are from one moment. The target is resumed on every path: errors, and
+ * SIGINT/SIGTERM/SIGHUP delivered to us during the call (unless TRUSTACK_PROC_NO_SIGNAL_GUARD;
+ * the signal then takes its previous action and the call returns -TRUSTACK_E_INTR). If we are
+ * killed (SIGKILL), the kernel detaches and the target continues.
+ * A signal that was arriving at a thread when it stopped is handed back to it; a process stopped
+ * by job control stays stopped.
+ * Errors: -TRUSTACK_E_NOPROC (no such process, or it exited during the snapshot),
+ * -TRUSTACK_E_ZOMBIE, -TRUSTACK_E_PERM (the message says why: ptrace_scope, uid, a tracer already
+ * attached), -TRUSTACK_E_INTR, -TRUSTACK_E_SYS, -TRUSTACK_E_NOMEM; a message in errbuf.
+ * Threads that exit during the snapshot are skipped (trustack_proc__skipped), not an error.
+ * opts and stats may be NULL.
+ */
+int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, struct trustack_proc **out,
+			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen);
+
+void trustack_proc__close(struct trustack_proc *p);
+
+int trustack_proc__pid(const struct trustack_proc *p);
+
+/* The captured threads (the thread group leader first when it was captured), in a stable order. */
+size_t trustack_proc__thread_count(const struct trustack_proc *p);
+const struct trustack_proc_thread *trustack_proc__thread(const struct trustack_proc *p, size_t i);
+
+/* Threads that could not be captured, with the reason. */
+size_t trustack_proc__skipped_count(const struct trustack_proc *p);
+const struct trustack_proc_skipped *trustack_proc__skipped(const struct trustack_proc *p, size_t i);
+
+/* The modules from /proc/PID/maps, ascending by start address. */
+size_t trustack_proc__module_count(const struct trustack_proc *p);
+const struct trustack_module *trustack_proc__module(const struct trustack_proc *p, size_t i);
+
+/* The module with an executable range holding addr, or NULL. */
+const struct trustack_module *trustack_proc__module_at(const struct trustack_proc *p, uint64_t addr);
+
+/*
+ * Read the target's memory as it was at the snapshot where the copy has it (any thread's stack
+ * copy), else from the live process (process_vm_readv, then /proc/PID/mem for pages that are
+ * not readable, like execute-only code). Has the shape of trustack_read_fn with ctx = p.
+ * Returns 0 or -TRUSTACK_E_IO.
+ */
+int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Single-step ground truth: run a program under ptrace, step every instruction of every thread
+ * and keep the true chain of return addresses from the calls, returns and signals executed.
+ */
+
+enum trustack_chain_kind {
+	TRUSTACK_CHAIN_CALL = 0, /* ra was pushed by a call instruction */
+	TRUSTACK_CHAIN_SIGNAL,   /* the kernel delivered a signal: ra is the handler's return address
+				  * (the restorer, __restore_rt) and ipc the interrupted instruction */
+};
+
+/* One frame of the true chain, innermost first. */
+struct trustack_chain_entry {
+	uint64_t ra;      /* the return address stored at slot */
+	uint64_t slot;    /* the stack address it was pushed to */
+	uint64_t ipc;     /* TRUSTACK_CHAIN_SIGNAL: the pc the signal interrupted (where execution
+			   * resumes after the handler); else 0 */
+	uint8_t kind;     /* enum trustack_chain_kind */
+};
+
+/* The state handed to the step callback. Valid only during the call. */
+struct trustack_step_point {
+	int pid;                         /* the program's process id */
+	int tid;                         /* the thread that just stepped */
+	uint64_t step;                   /* steps over all threads so far (1-based) */
+	const struct trustack_regs *regs;
+	const struct trustack_chain_entry *chain; /* innermost first */
+	size_t depth;
+	trustack_read_fn read;           /* reads the stopped program's memory */
+	void *read_ctx;
+};
+
+/* Called at every N-th step; return nonzero to stop tracing (the program is then killed). */
+typedef int (*trustack_step_fn)(const struct trustack_step_point *pt, void *ctx);
+
+struct trustack_trace_opts {
+	size_t sz;               /* sizeof(struct trustack_trace_opts) */
+	uint64_t every;          /* call on_step at every N-th step over all threads; 0 = 1 */
+	uint64_t max_steps;      /* stop (kill the program) after this many steps; 0 = no limit */
+	bool quiet;              /* the program's stdout/stderr go to /dev/null */
+};
+
+struct trustack_trace_stats {
+	uint64_t steps;          /* instructions stepped, all threads */
+	uint64_t points;         /* on_step calls */
+	uint64_t calls, returns; /* call and return instructions executed */
+	uint64_t signals;        /* signal frames entered */
+	uint64_t threads;        /* threads seen (the main one included) */
+	size_t max_depth;        /* deepest true chain seen */
+	uint64_t depth_sum;      /* sum of the chain depths at the points (mean = depth_sum/points) */
+	int exit_status;         /* the program's wait status (as from waitpid) */
+	bool limited;            /* max_steps or the callback ended the run */
+};
+
+/*
+ * Run argv[0] (searched in PATH) with argv, single-stepping every instruction of every thread
+ * (threads are followed through clone; forked processes are not traced), and call on_step at
+ * every opts->every-th step with the true chain. x86-64 only (-TRUSTACK_E_UNSUPPORTED
+ * elsewhere). Returns 0 when the program ran to its end (or was stopped by max_steps or the
+ * callback), or a negative TRUSTACK_E_* with a message in errbuf (-TRUSTACK_E_NOTFOUND: the
+ * program could not be executed). If we die, the program is killed (PTRACE_O_EXITKILL).
+ * Limitations: stacks switched other than by signals (makecontext/swapcontext, coroutines)
+ * are not followed.
+ */
+int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
+			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen);
+
+/* ---------------------------------------------------------------------------------------------
+ * The reliable unwinder (SPEC 7).
+ *
+ * An unwinder is an address space: a set of modules (an ELF file mapped at a load bias, the
+ * vDSO, anonymous executable memory, the [uprobes] page) each with its unwind tables prepared
+ * up front, plus a way to read memory (a callback, or direct loads for the calling process).
+ * trustack_unwind() walks from a register set and returns the frames and a verdict: reliable
+ * (every frame the thread may return to, in order, ending at a known outermost frame), or
+ * unreliable with a reason from enum trustack_unwind_verdict and the index of the frame where
+ * reliability was lost. Stopping is never success by itself.
+ *
+ * trustack_unwind() allocates nothing, takes no lock and makes no system call of its own (memory
+ * reads go through the callback, or are direct loads checked against the stack bounds and the
+ * modules' ranges): with an unwinder made by trustack_unwinder__from_self() it may be called
+ * from a signal handler. Building the unwinder (adding modules) is not async-signal-safe and
+ * must be finished before the first trustack_unwind().
+ */
+struct trustack_unwinder;
+
+/* How the walk finds each caller. */
+enum trustack_unwind_mode {
+	TRUSTACK_UNWIND_FP = 0,        /* plain frame-pointer chain, nothing checked but memory
+					* bounds: "reliable" whenever the chain ends at a zero frame
+					* pointer (the baseline that shows why validation matters) */
+	TRUSTACK_UNWIND_FP_VALIDATED,  /* the frame-pointer chain, but every caller's row from the
+					* analysis must show an intact frame at that pc, and the
+					* innermost frame (and one interrupted by a signal) uses its row */
+	TRUSTACK_UNWIND_ORC,           /* rows from the analysis (built, or a loaded sidecar) */
+	TRUSTACK_UNWIND_SFRAME,        /* rows from the module's own .sframe section */
+	TRUSTACK_UNWIND_AUTO,          /* per frame the best validated source: the analysis' row,
+					* else an .sframe row where the module's .sframe is trusted */
+	TRUSTACK_UNWIND__MODES
+};
+
+/* Stable name of a mode: "fp", "fp-validated", "orc", "sframe", "auto" (NULL if out of range). */
+const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode);
+
+/* Parse a mode name as printed by trustack_unwind_mode__name(); returns 0 or -TRUSTACK_E_ARG. */
+int trustack_unwind_mode__parse(const char *name, enum trustack_unwind_mode *mode);
+
+/* The verdict of a trace. The numbers and names are stable. */
+enum trustack_unwind_verdict {
+	TRUSTACK_UNWIND_RELIABLE = 0,       /* complete and ended at a known outermost frame */
+	TRUSTACK_UNWIND_UNKNOWN_CODE,       /* a pc in no module, or in anonymous executable memory */
+	TRUSTACK_UNWIND_NO_TABLE_ROW,       /* the mode's table does not cover this pc */
+	TRUSTACK_UNWIND_UNRELIABLE_ROW,     /* the table covers it but says "no trustworthy rule"
+					     * (the analysis never reached the code or lost the state) */
+	TRUSTACK_UNWIND_PROLOGUE_EPILOGUE,  /* fp modes: the frame pointer does not hold this frame at
+					     * this pc (prologue, epilogue, or a function without one) */
+	TRUSTACK_UNWIND_BAD_READ,           /* memory the walk needed could not be read */
+	TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS,/* a stack address outside the thread's stack */
+	TRUSTACK_UNWIND_SP_NOT_RISING,      /* a caller's stack pointer not above its callee's */
+	TRUSTACK_UNWIND_RA_NOT_AFTER_CALL,  /* a return address not preceded by a call instruction */
+	TRUSTACK_UNWIND_TRUNCATED,          /* the frame buffer was too small */
+	TRUSTACK_UNWIND_SIGNAL_FRAME,       /* a signal frame whose saved context is unusable (a
+					     * signal frame with a good context is unwound through and
+					     * stays reliable) */
+	TRUSTACK_UNWIND_NO_OUTERMOST,       /* the walk ended (zero return address, or an outermost
+					     * row with the frame chain not ended) without reaching a
+					     * known outermost frame */
+	TRUSTACK_UNWIND_UPROBES,            /* a pc in the [uprobes] trampoline: a uretprobe replaced
+					     * the real return address, which only the kernel knows */
+	TRUSTACK_UNWIND_PLT,                /* a pc in a PLT stub the table has no row for */
+	TRUSTACK_UNWIND_LOST_REGISTER,      /* the rule needs a register whose value is not known */
+	TRUSTACK_UNWIND_NOT_RUN,            /* bad arguments: nothing was unwound */
+	TRUSTACK_UNWIND__VERDICTS
+};
+
+/* Stable kebab-case name of a verdict ("reliable", "unknown-code", ...). */
+const char *trustack_unwind_verdict__name(enum trustack_unwind_verdict v);
+
+/*
+ * The registers an unwind starts from are a struct trustack_regs (above): pc, sp and fp are
+ * always used; r[0 .. nregs) count as the thread's values. Where that is not the whole story
+ * (registers captured in-process, where only the callee-saved ones survive a call; a thread's
+ * own stack bounds), struct trustack_unwind_start says more.
+ */
+enum trustack_start_flag {
+	TRUSTACK_START_PC_IS_RA = 1 << 0, /* pc is a return address (captured right after a call):
+					   * its row is looked up at pc - 1, as for a caller */
+	TRUSTACK_START_VALID_MASK = 1 << 1, /* valid says which r[] hold values (not nregs) */
+};
+
+struct trustack_unwind_start {
+	size_t sz;                   /* sizeof(struct trustack_unwind_start) */
+	uint32_t flags;              /* TRUSTACK_START_* */
+	uint64_t valid;              /* with TRUSTACK_START_VALID_MASK: bit n = r[n] is valid */
+	uint64_t stack_lo, stack_hi; /* the thread's stack [lo, hi); both 0: the unwinder's bounds */
+};
+
+/* Where a frame's rule came from. */
+enum trustack_frame_source {
+	TRUSTACK_SRC_NONE = 0,     /* the last frame: its caller was not (or could not be) found */
+	TRUSTACK_SRC_FP,           /* the frame-pointer chain */
+	TRUSTACK_SRC_ANALYSIS,     /* the analysis' row (built or sidecar) */
+	TRUSTACK_SRC_SFRAME,       /* the module's .sframe */
+	TRUSTACK_SRC_SIGNAL,       /* a signal frame: the interrupted registers on the stack */
+	TRUSTACK_SRC_OUTERMOST,    /* the outermost frame: there is no caller */
+};
+
+enum trustack_frame_flag {
+	TRUSTACK_FRAME_EXACT = 1 << 0,  /* pc is where the thread is or was interrupted, not a
+					 * return address (frame 0, the frame after a signal frame) */
+	TRUSTACK_FRAME_SIGNAL = 1 << 1, /* pc is a signal trampoline (__restore_rt) */
+};
+
+struct trustack_frame {
+	uint64_t pc;
+	uint64_t sp;       /* the frame's stack pointer */
+	uint64_t cfa;      /* its canonical frame address (the caller's sp); 0 when not found */
+	int32_t module;    /* index of the module holding pc (order of adding), -1 when none */
+	uint8_t flags;     /* TRUSTACK_FRAME_* */
+	uint8_t source;    /* enum trustack_frame_source: how this frame's caller was found */
+};
+
+struct trustack_unwind_result {
+	size_t count;                          /* frames written */
+	enum trustack_unwind_verdict verdict;
+	size_t lost_at;                        /* unreliable: index of the frame whose caller could
+						* not be trusted (== count when the buffer ran out) */
+};
+
+struct trustack_unwinder_opts {
+	size_t sz;                  /* sizeof(struct trustack_unwinder_opts) */
+	trustack_read_fn read_mem;  /* NULL with from_self(): direct loads. Called from
+				     * trustack_unwind(): must be async-signal-safe where that is
+				     * needed (trustack_proc__read is the remote face's) */
+	void *ctx;                  /* for read_mem */
+	uint64_t stack_lo, stack_hi; /* default stack bounds [lo, hi) (0, 0: none, every address
+				     * the callback can read) */
+	unsigned threads;           /* analysis threads while adding modules; 0 or 1 = calling thread */
+	const char *cache_dir;      /* sidecar cache (NULL: the default directory) */
+	bool no_cache;              /* neither read nor write sidecars */
+	bool no_analysis;           /* tables only from sidecars and sections: modules without a
+				     * sidecar get no analysis table (their frames are unreliable
+				     * in fp-validated, orc and auto modes) */
+};
+
+/* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or
+ * -TRUSTACK_E_*. */
+int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out);
+
+struct trustack_module_desc {
+	size_t sz;                /* sizeof(struct trustack_module_desc) */
+	const char *name;         /* copied */
+	enum trustack_module_kind kind; /* FILE and VDSO are ELF images with tables; a pc in
+				   * UPROBES is a rewritten return address; ANON_EXEC, VSYSCALL and
+				   * OTHER_EXEC are unknown code */
+	uint64_t start, end;      /* its executable range in the target [start, end) */
+	uint64_t bias;            /* runtime address = link-time address + bias */
+	struct trustack_elf *elf; /* ELF modules: its file (or memory image); only used while
+				   * adding: the analysis' table is built from it (unless a sidecar for
+				   * its build-id is in the cache), its .sframe read */
+	const char *sidecar;      /* a sidecar to load instead of analysing (NULL: by build-id) */
+	const uint8_t *build_id;  /* when there is no elf: the build-id naming the cached sidecar */
+	size_t build_id_len;
+	bool sframe_trusted;      /* auto mode may use the .sframe where the analysis has no row
+				   * (set it when `trustack diff` found the table true) */
+};
+
+/* Add a module; returns its index (>= 0) or -TRUSTACK_E_*, with a message in errbuf. Modules
+ * must not overlap. Not async-signal-safe. */
+int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trustack_module_desc *d, char *errbuf,
+				  size_t errlen);
+
+/* Modules added so far, and a module's name and executable range (for symbolisation). */
+size_t trustack_unwinder__module_count(const struct trustack_unwinder *u);
+const char *trustack_unwinder__module_name(const struct trustack_unwinder *u, size_t i, uint64_t *start,
+					   uint64_t *end, uint64_t *bias);
+
+/* Replace how memory is read (e.g. a snapshot of a stack); read_mem NULL on an unwinder made by
+ * from_self() returns to direct loads. Not while another thread unwinds with u. Returns 0 or
+ * -TRUSTACK_E_ARG. */
+int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_fn read_mem, void *ctx);
+
+void trustack_unwinder__free(struct trustack_unwinder *u);
+
+/*
+ * Unwind from regs in mode, writing at most max frames. Returns 0 (the verdict is in
+ * result) or -TRUSTACK_E_ARG. Frame 0 is regs->pc. Async-signal-safe (see above).
+ */
+int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
+		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
+
+/* The same, with what struct trustack_unwind_start adds (start may be NULL). */
+int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
+
+/* ---- the remote face (a lib/proc snapshot) ---- */
+
+/*
+ * An unwinder for the process of snapshot p: every mapped module with its tables (the file
+ * opened through /proc/PID/root first; the vDSO's image read from the target; a module without
+ * readable tables, or without a known load bias, becomes unknown code), memory read with
+ * trustack_proc__read (opts->read_mem, if set, replaces it). p must outlive the unwinder.
+ * Returns 0 or -TRUSTACK_E_*, with a message in errbuf.
+ */
+int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
+				 struct trustack_unwinder **out, char *errbuf, size_t errlen);
+
+/* Unwind thread number i of p (as trustack_proc__thread): its registers, its stack bounded by
+ * the copy taken while it was stopped. Returns as trustack_unwind(). */
+int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				const struct trustack_proc *p, size_t i, struct trustack_frame *frames, size_t max,
+				struct trustack_unwind_result *result);
+
+/* ---- the in-process face ---- */
+
+/*
+ * An unwinder for the calling process: every module loaded now (dl_iterate_phdr: the program,
+ * its libraries, the vDSO read from memory) gets its tables up front; /proc/self/maps gives the
+ * main thread's stack, the [uprobes] page and anonymous executable memory. Memory is read with
+ * direct loads, checked against the stack bounds (opts->stack_lo/hi or a trace's own,
+ * otherwise the main thread's stack) and the modules' ranges. opts may be NULL; its read_mem,
+ * if set, replaces the direct loads (snapshots). Libraries loaded later are unknown code.
+ */
+int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out,
+				 char *errbuf, size_t errlen);
+
+/* The calling thread's stack bounds (pthread_getattr_np; the main thread: [stack] and
+ * RLIMIT_STACK). Not async-signal-safe: call it when a thread starts, keep the result and pass
+ * it to trustack_unwind_self() or in struct trustack_unwind_start. */
+int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi);
+
+/* Fill regs from a ucontext_t (a signal handler's third argument): pc is the interrupted
+ * instruction, every general register valid. */
+void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *ucontext);
+
+/*
+ * Unwind the calling thread from the caller of this function: frame 0 is the return address
+ * into the caller. The registers are captured without getcontext (async-signal-safe, usable
+ * in a SIGPROF handler: a trace from a handler goes through the signal frame). lo/hi: the
+ * thread's stack bounds (0, 0: the unwinder's). Returns as trustack_unwind().
+ */
+int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
+			 uint64_t lo, uint64_t hi);
+
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@ int cmd_orc(int argc, char **argv);
 int cmd_sframe(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_verify_unwind(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 /* --rules=stack|fp and -j N (1..256): false, after a message naming cmd, on a bad value. */
 bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out);

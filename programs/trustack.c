@@ -10,6 +10,8 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check },   { "annotate", cmd_annotate }, { "orc", cmd_orc },
 	{ "sframe", cmd_sframe }, { "diff", cmd_diff },         { "dump", cmd_dump },
+	{ "verify-unwind", cmd_verify_unwind },
+	{ "cache", cmd_cache },
 };
 
 static void usage(FILE *f)
@@ -26,6 +28,9 @@ static void usage(FILE *f)
 		"  sframe FILE -o OUT       SFrame unwind tables (binutils' format) from the analysis\n"
 		"  diff FILE                compare the analysis with the file's own unwind tables\n"
 		"  dump FILE                print the unwind tables found in a file\n"
+		"  verify-unwind -- PROG    single-step PROG and keep the true return-address chain\n"
+		"  dump FILE                print the unwind tables found in a file (and its sidecar)\n"
+		"  cache FILE...            store the unwinder's tables of linked files in the cache\n"
 		"  help [COMMAND]           this text, or the options of a command\n"
 		"  version                  print the version\n"
 		"\n"

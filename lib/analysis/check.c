@@ -21,6 +21,11 @@ const char *trustack_strerror(int err)
 	case TRUSTACK_E_NOMEM: return "out of memory";
 	case TRUSTACK_E_ARG: return "invalid argument";
 	case TRUSTACK_E_NOTFOUND: return "not found";
+	case TRUSTACK_E_NOPROC: return "no such process";
+	case TRUSTACK_E_PERM: return "not permitted to trace the process";
+	case TRUSTACK_E_ZOMBIE: return "the process is a zombie";
+	case TRUSTACK_E_INTR: return "interrupted by a signal";
+	case TRUSTACK_E_SYS: return "system call failed";
 	default: return "unknown error";
 	}
 }
@@ -228,7 +233,11 @@ static void fmt_loc(const struct ts_arch *a, const struct trustack_loc *l, char 
 
 char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row, char *buf, size_t len)
 {
-	const struct ts_arch *a = elf->img->arch;
+	return ts_row_format(elf->img->arch, row, buf, len);
+}
+
+char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, char *buf, size_t len)
+{
 	char cfa[48], ra[32], fp[32];
 	switch (row->cfa_kind) {
 	case TRUSTACK_CFA_REG: snprintf(cfa, sizeof(cfa), "%s%+d", a->reg_name(row->cfa_reg), row->cfa_offset); break;

@@ -296,6 +296,16 @@ static void forget_loads(struct ts_state *s, const struct ts_mem *m)
 	}
 }
 
+static bool overlaps_slot(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+{
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size)
+			return true;
+	}
+	return false;
+}
+
 static struct ts_val load(const struct ts_image *img, struct ts_state *s, const struct ts_mem *m)
 {
 	struct ts_val addr = ts_state_addr(s, m);
@@ -308,7 +318,10 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 			struct ts_val v = fresh(s);
 			if (m->size < 8)
 				v.esize = m->size;
-			slot_store(s, addr.kind, addr.off, m->size, v);
+			/* a load never changes memory: remember the identity only where it overlaps no
+			 * slot (a 4-byte load of half a saved register must not forget that register) */
+			if (!overlaps_slot(s, addr.kind, addr.off, m->size))
+				slot_store(s, addr.kind, addr.off, m->size, v);
 			return v;
 		}
 		struct ts_val v = s->slots[i].v;
@@ -337,6 +350,31 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		r.flags |= TS_VF_S32; /* movslq */
 	}
 	return r;
+}
+
+/*
+ * A store through a pointer into the frame (a base other than SP, or an index register):
+ * C code writes an array or an object there, and compilers never save or overwrite the
+ * caller's registers or the return address that way. The analysis only knows such a pointer's
+ * value on the paths it has walked so far: a loop that fills a stack buffer on one path and a
+ * heap buffer of any size on another (LLVM's SmallVector) would otherwise be simulated running
+ * over the return address on the stack path. So these stores never touch slots holding the
+ * caller's values (saved registers, return address, DRAP's CFA copy); SP-relative stores do.
+ */
+static bool derived_store(const struct ts_arch *a, const struct ts_mem *m)
+{
+	return m->index != TS_REG_NONE || (m->base != TS_REG_NONE && m->base != a->sp);
+}
+
+static bool hits_saved(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+{
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size &&
+		    (t->v.kind == V_ORIG || t->v.kind == V_CFA || t->v.kind == V_ALN))
+			return true;
+	}
+	return false;
 }
 
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
@@ -413,8 +451,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		case TS_UOP_STORE: {
 			struct ts_val addr = ts_state_addr(s, &u->mem);
+			unsigned size = u->mem.size ? u->mem.size : 8;
+			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, addr.off, size))
+				break; /* an array write through a pointer: see derived_store */
 			if (is_anchor(&addr))
-				slot_store(s, addr.kind, addr.off, u->mem.size ? u->mem.size : 8, src);
+				slot_store(s, addr.kind, addr.off, size, src);
 			else
 				forget_loads(s, &u->mem); /* memory off the stack changed */
 			break;

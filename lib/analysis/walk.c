@@ -436,6 +436,29 @@ static bool function_start(const struct ts_unit *u, uint64_t addr)
  * function: the real entries come first, so none is dropped (one that is not code itself
  * would leave its case unreached, and reported).
  */
+/*
+ * The lowest address above table base that the function loads with a RIP-relative lea, or
+ * UINT64_MAX. Compilers emit the jump tables of one function back to back; a table whose bound
+ * is only the index' width or a mask must end where the next one begins, or the next table's
+ * entries (relative to their own base) would be read as cases landing on arbitrary
+ * instructions (LLVM's DIEValue::sizeOf: six inlined switches over a 16-bit index; an
+ * `and $0x7f` over an enum of 82 values).
+ */
+static uint64_t next_table_base(const struct ts_unit *u, uint64_t base)
+{
+	uint64_t best = UINT64_MAX;
+	for (size_t i = 0; i < u->n; i++) {
+		const struct ts_insn *x = &u->insns[i];
+		for (unsigned k = 0; k < x->nuops; k++) {
+			const struct ts_uop *o = &x->uops[k];
+			if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
+			    o->mem.index == TS_REG_NONE && (uint64_t)o->mem.disp > base && (uint64_t)o->mem.disp < best)
+				best = (uint64_t)o->mem.disp;
+		}
+	}
+	return best;
+}
+
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
 	if (!v.count) {
@@ -445,6 +468,12 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		return;
 	}
 	uint32_t count = v.count;
+	{
+		/* also for a bound from a mask (and $0x7f): an upper bound, not the table's size */
+		uint64_t next = next_table_base(u, (uint64_t)v.off);
+		if (next != UINT64_MAX && v.esize && (next - (uint64_t)v.off) / v.esize < count)
+			count = (uint32_t)((next - (uint64_t)v.off) / v.esize);
+	}
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		bool readable = table_target(u, v, e, &target);

@@ -309,8 +309,13 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 	int si = find_section(img, secname);
 	if (si < 0)
 		return fail(err, errlen, TRUSTACK_E_NOTFOUND, debug ? "no .debug_frame" : "no .eh_frame");
-	if (img->secs[si].flags & SHF_COMPRESSED)
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "compressed CFI sections are not read yet");
+	if (img->secs[si].flags & SHF_COMPRESSED) {
+		/* gcc -gz: decompress the section in libelf's memory copy (the file is untouched);
+		 * done here, before any worker thread reads the image */
+		Elf_Scn *scn = elf_getscn(img->elf, (size_t)si);
+		if (!scn || elf_compress(scn, 0, 0) < 0)
+			return fail(err, errlen, TRUSTACK_E_FORMAT, "compressed .debug_frame: cannot decompress it");
+	}
 	if (slots < 1)
 		slots = 1;
 	struct cfi_src *c = calloc(1, sizeof(*c));
@@ -344,7 +349,8 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 			cfi_close(&c->base);
 			return fail(err, errlen, TRUSTACK_E_FORMAT, debug ? "unreadable .debug_frame" : "unreadable .eh_frame");
 		}
-		c->minibuf = mini_elf(img, secname, debug ? 0 : s->addr, s->flags, data, size, &total);
+		c->minibuf = mini_elf(img, secname, debug ? 0 : s->addr, s->flags & ~(uint64_t)SHF_COMPRESSED, data, size,
+				     &total);
 		if (debug)
 			free(data);
 		if (!c->minibuf) {

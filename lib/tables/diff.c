@@ -241,7 +241,14 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					prev = NULL;
 					continue;
 				}
-				if (reached && covered) {
+				if (reached && covered && tr->outermost) {
+					/* "return address undefined" marks the end of the stack: the table gives
+					 * no rule for a caller, so there is nothing to compare (counted with the
+					 * instructions only the analysis describes, in class outermost-frame) */
+					o = O_ONLY_ANALYSIS;
+					cnt[t].only_analysis++;
+					cls = TRUSTACK_DIFF_OUTERMOST;
+				} else if (reached && covered) {
 					cnt[t].compared++;
 					if (tr->status == TS_SRC_ROW && !tr->outermost && rows_agree(ar, &tr->row)) {
 						cnt[t].agree++;
@@ -322,9 +329,9 @@ static int open_source(const struct ts_image *img, int t, unsigned slots, struct
 	switch (1u << t) {
 	case TRUSTACK_DIFF_EH_FRAME: return ts_source_open_eh_frame(img, slots, out, err, errlen);
 	case TRUSTACK_DIFF_DEBUG_FRAME: return ts_source_open_debug_frame(img, slots, out, err, errlen);
-	default:
-		snprintf(err, errlen, "%s: not readable by diff yet", table_names[t]);
-		return -TRUSTACK_E_UNSUPPORTED;
+	case TRUSTACK_DIFF_SFRAME: return ts_source_open_sframe(img, out, err, errlen);
+	case TRUSTACK_DIFF_ORC: return ts_source_open_orc(img, out, err, errlen);
+	default: return -TRUSTACK_E_ARG;
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tables/plt.h"
 #include "tables/sframe.h"
 #include "trustack.h"
 
@@ -143,54 +144,6 @@ static int32_t entry_func(const struct ts_image *img)
 
 /* ---- PLT --------------------------------------------------------------------------------- */
 
-/* The CFA offsets (from SP) of the stub at addr .. addr+size, entered with CFA = SP + cfa0:
- * an FRE at each change. Every instruction must be decodable and change SP only by pushes or
- * pops (ADDI); after a direct jump only padding may follow. False otherwise. */
-static bool stub_rows(const struct ts_image *img, uint64_t addr, uint64_t size, int32_t cfa0, uint32_t *starts,
-		      int32_t *cfa, unsigned *n, unsigned max)
-{
-	size_t avail;
-	const uint8_t *p = ts_image_bytes(img, addr, &avail);
-	if (!p || avail < size)
-		return false;
-	int32_t c = cfa0;
-	bool ended = false;
-	*n = 0;
-	starts[(*n)] = 0, cfa[(*n)++] = c;
-	for (uint64_t off = 0; off < size;) {
-		struct ts_insn in;
-		unsigned len = img->arch->decode(img->dec, p + off, size - off, addr + off, &in);
-		if (!len || in.flow == TS_FLOW_INVALID)
-			return false;
-		if (!ended) {
-			for (unsigned u = 0; u < in.nuops; u++) {
-				const struct ts_uop *o = &in.uops[u];
-				if (o->dst != X86_SP)
-					continue;
-				if (o->kind != TS_UOP_ADDI || o->src != X86_SP)
-					return false;
-				c -= (int32_t)o->imm;
-			}
-			/* an indirect jump does not end the stub: a lazy PLTn's GOT slot first points
-			 * back to the push after it */
-			if (in.flow == TS_FLOW_JUMP)
-				ended = true;
-			else if (in.flow != TS_FLOW_NEXT && in.flow != TS_FLOW_JUMP_IND)
-				return false;
-			if (off + len < size && c != cfa[*n - 1]) {
-				if (*n == max)
-					return false;
-				starts[*n] = (uint32_t)(off + len), cfa[(*n)++] = c;
-			}
-		} else if (!(in.flags & (TS_IF_NOP | TS_IF_TRAP))) {
-			return false; /* only padding may follow the jump */
-		}
-		off += len;
-	}
-	(void)ended;
-	return true;
-}
-
 static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype, const uint32_t *starts,
 		   const int32_t *cfa, unsigned n)
 {
@@ -233,7 +186,7 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 			bool ok = s->size % 8 == 0;
 			uint64_t esz = s->size % 16 == 0 ? 16 : 8;
 			for (uint64_t off = 0; ok && off < s->size; off += esz)
-				ok = stub_rows(img, s->addr + off, esz, 8, st, cf, &n, 8) && n == 1;
+				ok = ts_plt_stub_rows(img, s->addr + off, esz, 8, st, cf, &n, 8) && n == 1;
 			if (ok)
 				rc = plt_fde(b, s->addr, s->size, TS_SF_PCINC, st, cf, 1);
 			else
@@ -245,7 +198,7 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 			problem(b, s->addr, s->size, -1, "PLT of an unknown layout: no unwind information");
 			continue;
 		}
-		if (stub_rows(img, s->addr, 16, 16, st, cf, &n, 8))
+		if (ts_plt_stub_rows(img, s->addr, 16, 16, st, cf, &n, 8))
 			rc = plt_fde(b, s->addr, 16, TS_SF_PCINC, st, cf, n);
 		else
 			problem(b, s->addr, 16, -1, "PLT0 of an unknown form: no unwind information");
@@ -256,7 +209,7 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 		unsigned n0 = 0;
 		bool ok = true;
 		for (uint64_t off = 16; ok && off < s->size; off += 16) {
-			ok = stub_rows(img, s->addr + off, 16, 8, st, cf, &n, 8);
+			ok = ts_plt_stub_rows(img, s->addr + off, 16, 8, st, cf, &n, 8);
 			if (ok && off == 16) {
 				memcpy(st0, st, sizeof(st));
 				memcpy(cf0, cf, sizeof(cf));

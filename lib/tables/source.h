@@ -58,4 +58,11 @@ struct ts_srcentry {
 };
 int ts_source_from_entries(const char *name, struct ts_srcentry *e, size_t n, struct ts_source **out);
 
+/*
+ * The file's own .sframe (any version) and ORC sections, decoded by our readers. Both return
+ * -TRUSTACK_E_NOTFOUND when the file has no such table. Thread-safe after opening.
+ */
+int ts_source_open_sframe(const struct ts_image *img, struct ts_source **out, char *err, size_t errlen);
+int ts_source_open_orc(const struct ts_image *img, struct ts_source **out, char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,7 @@
 #     not, PIE/PIC or not): exit 0, i.e. every disagreement is in a named class; per compiler the
 #     agreement (same or equivalent rule) on the instructions both describe must be >= 99.9%.
 #  3. libc.so.6 and libstdc++.so.6: every disagreement classified.
+#  3b. .sframe (gas's and ours, v1-v3) and ORC (objtool's and ours, both layouts).
 #  4. Bad input: exit 2 with a message.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK, TS_CACHE (see tests/run.sh, tests/corpus).
 set -u
@@ -111,6 +112,105 @@ for lib in /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6;
     else
         echo "FAIL diff/lib/$n: exit $rc $(head -c 200 "$work/$n.err")"
     fi
+done
+
+# A large C++ library (libLLVM-14, which clang pulls in): >= 99.9% agreement. Its remaining
+# unclassified instructions are an analysis imprecision we know (docs/diff.md, "Open"): a jump
+# table bounded only by a mask, followed past its end into a table of another function, whose
+# entries happen to land on instructions of this one. Their count is a ratchet: any more fail.
+llvm=/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1
+llvm_open=8
+if [ -f "$llvm" ] && [ -z "${TS_SAN:-}" ]; then
+    "$TRUSTACK" diff -j 2 --format=json "$llvm" >"$work/llvm.json" 2>"$work/llvm.err"; rc=$?
+    r=$(python3 - "$work/llvm.json" "$llvm_open" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); s = d["summary"]; un = d["classes"].get("unclassified", 0)
+pct = 100.0 * (s["agree"] + s["equivalent"]) / s["compared"]
+print("%.4f%% agreement over %d instructions, %d unclassified (at most %s)" % (pct, s["compared"], un, sys.argv[2]))
+sys.exit(0 if pct >= 99.9 and un <= int(sys.argv[2]) else 1)
+PY
+    ) && [ $rc -le 1 ] && echo "PASS diff/lib/libLLVM-14" || echo "FAIL diff/lib/libLLVM-14: exit $rc $r $(head -c 200 "$work/llvm.err")"
+    echo "INFO diff/lib/libLLVM-14: $r"
+else
+    echo "SKIP diff/lib/libLLVM-14: not installed, or a sanitizer build (too slow)"
+fi
+
+# ---- 3b. SFrame and ORC tables ------------------------------------------------------------------
+# gas's .sframe (gcc -Wa,--gsframe) and objtool's ORC are tables we did not write: every
+# disagreement classified and >= 99.9% agreement. Our own tables, read back: every instruction
+# the analysis describes is in the table with the same rule, except the outermost frame, which
+# our writers mark on purpose (_start): no rule to compare there, so those count as only in the
+# analysis (class outermost-frame), and nothing disagrees.
+# agree_ok FILE.json MIN_PCT [only_outermost]
+agree_ok() {
+    python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); s = d["summary"]; cls = d["classes"]
+ok = s["compared"] > 0 and 100.0 * (s["agree"] + s["equivalent"]) / s["compared"] >= float(sys.argv[2])
+if len(sys.argv) > 3:
+    # v1 cannot say "return address undefined": our writer lists _start as a problem and leaves
+    # it out, so it is the one function the table lacks
+    lacking = cls.get("table-lacks-function", 0) if sys.argv[3] == "exact-v1" else 0
+    ok = ok and s["only_analysis"] == lacking + cls.get("outermost-frame", 0) and s["disagree"] == 0
+print(("ok " if ok else "bad ") + json.dumps(s) + " " + json.dumps(cls))
+sys.exit(0 if ok else 1)
+PY
+}
+prog=$top/tests/corpus/programs/dispatch.c
+if gcc -O2 -c -Wa,--gsframe "$prog" -o "$work/gas-sf.o" 2>/dev/null &&
+   gcc -O2 -Wa,--gsframe "$prog" -o "$work/gas-sf" 2>/dev/null; then
+    for f in gas-sf.o gas-sf; do
+        "$TRUSTACK" diff --against=sframe --format=json "$work/$f" >"$work/$f.json" 2>"$work/$f.err"; rc=$?
+        r=$(agree_ok "$work/$f.json" 99.9) && [ $rc -eq 0 ] && echo "PASS diff/sframe/$f" ||
+            echo "FAIL diff/sframe/$f: exit $rc $r $(head -c 200 "$work/$f.err")"
+    done
+else
+    echo "SKIP diff/sframe/gas: gas cannot emit .sframe here"
+fi
+gcc -O2 -o "$work/plain" "$prog"
+gcc -O2 -c -o "$work/plain.o" "$prog"
+for f in plain plain.o; do
+    for v in 1 2 3; do
+        "$TRUSTACK" sframe --sframe-version=$v "$work/$f" -o "$work/$f.sf$v" >/dev/null 2>&1
+        "$TRUSTACK" diff --against=sframe --format=json "$work/$f.sf$v" >"$work/$f.sf$v.json" 2>"$work/$f.sf$v.err"; rc=$?
+        mode=exact; [ $v = 1 ] && mode=exact-v1
+        r=$(agree_ok "$work/$f.sf$v.json" 95 $mode) && [ $rc -eq 0 ] && echo "PASS diff/sframe/own-v$v-$f" ||
+            echo "FAIL diff/sframe/own-v$v-$f: exit $rc $r $(head -c 200 "$work/$f.sf$v.err")"
+    done
+    for l in current 6.1; do
+        "$TRUSTACK" orc --orc-layout=$l "$work/$f" -o "$work/$f.orc$l" >/dev/null 2>&1
+        "$TRUSTACK" diff --against=orc --format=json "$work/$f.orc$l" >"$work/$f.orc$l.json" 2>"$work/$f.orc$l.err"; rc=$?
+        r=$(agree_ok "$work/$f.orc$l.json" 95 exact) && [ $rc -eq 0 ] && echo "PASS diff/orc/own-$l-$f" ||
+            echo "FAIL diff/orc/own-$l-$f: exit $rc $r $(head -c 200 "$work/$f.orc$l.err")"
+    done
+done
+OBJTOOL=${OBJTOOL:-/usr/lib/linux-kbuild-6.1/tools/objtool/objtool}
+if [ -x "$OBJTOOL" ]; then
+    for p in recurse dispatch; do
+        gcc -O2 -fno-pie -fno-jump-tables -fno-omit-frame-pointer -c "$top/tests/corpus/programs/$p.c" -o "$work/ot-$p.o"
+        "$OBJTOOL" --stackval --orc "$work/ot-$p.o" >/dev/null 2>&1
+        "$TRUSTACK" diff --against=orc --format=json "$work/ot-$p.o" >"$work/ot-$p.json" 2>"$work/ot-$p.err"; rc=$?
+        r=$(agree_ok "$work/ot-$p.json" 99.9) && [ $rc -eq 0 ] && echo "PASS diff/orc/objtool-$p" ||
+            echo "FAIL diff/orc/objtool-$p: exit $rc $r $(head -c 200 "$work/ot-$p.err")"
+    done
+else
+    echo "SKIP diff/orc/objtool: no objtool"
+fi
+"$TRUSTACK" diff --against=orc "$work/plain" >/dev/null 2>"$work/noorc.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'no unwind table' "$work/noorc.err" && echo "PASS diff/bad/no-orc" ||
+    echo "FAIL diff/bad/no-orc: exit $rc $(cat "$work/noorc.err")"
+
+# compressed .debug_frame (gcc -gz): the same counts as the uncompressed section
+for kind in o exe; do
+    flags=-c; [ $kind = exe ] && flags=
+    for z in plain gz; do
+        zf=; [ $z = gz ] && zf=-gz
+        gcc -O2 -g $zf -fno-asynchronous-unwind-tables $flags "$top/tests/corpus/programs/recurse.c" -o "$work/z-$z.$kind"
+        "$TRUSTACK" diff --against=debug_frame --format=json "$work/z-$z.$kind" >"$work/z-$z.$kind.json" 2>&1
+    done
+    a=$(summary "$work/z-plain.$kind.json" 2>&1); b=$(summary "$work/z-gz.$kind.json" 2>&1)
+    readelf -S "$work/z-gz.$kind" | grep -A1 '\.debug_frame' | grep -q ' C ' && [ "$a" = "$b" ] && [ "${a%% *}" -gt 0 ] &&
+        echo "PASS diff/debug-frame-compressed-$kind" || echo "FAIL diff/debug-frame-compressed-$kind: '$a' vs '$b'"
 done
 
 # ---- 4. bad input -------------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/unwind.sh: in-process unwinding, nanoseconds per frame at a fixed depth (SPEC 9: at most
+# 3 ns per frame with a verdict), every trustack mode side by side with a plain frame-pointer
+# loop, glibc's backtrace() (libgcc's DWARF unwinder) and libunwind's unw_backtrace() and
+# unw_step() loop, in one run.
+#
+# The two binaries are built here (bench/unwind_bench.c against build/libtrustack.a;
+# bench/unwind_bench_unw.c with -lunwind, separate because libunwind's weak backtrace() would
+# replace glibc's). Both recurse to DEPTH frames and time REPS traces from the deepest one,
+# best of 5 runs. Figures on a busy machine are worth little: the script waits (up to
+# BENCH_WAIT seconds) for the 1-minute load to drop under BENCH_MAX_LOAD and prints the load.
+#
+# Environment: BENCH_WORK (default /tmp/trustack-bench/unwind), BENCH_DEPTH (64),
+# BENCH_REPS (20000), BENCH_MAX_LOAD (1.5), BENCH_WAIT (300), TRUSTACK_LIB (build/libtrustack.a).
+set -uo pipefail
+export LC_ALL=C
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+W=${BENCH_WORK:-/tmp/trustack-bench/unwind}
+DEPTH=${BENCH_DEPTH:-64}
+REPS=${BENCH_REPS:-20000}
+MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
+MAX_WAIT=${BENCH_WAIT:-300}
+lib=${TRUSTACK_LIB:-$repo/build/libtrustack.a}
+mkdir -p "$W"
+[ -f "$lib" ] || { echo "bench/unwind.sh: build the library first (make)" >&2; exit 2; }
+echo "#include <libunwind.h>" | gcc -E -x c - >/dev/null 2>&1 || { echo "bench/unwind.sh: needs libunwind-dev" >&2; exit 2; }
+
+stub=""
+if ! nm "$lib" 2>/dev/null | grep -q ' T ts_utable_lookup$'; then
+    # lib/unwind/utable.c not on this branch yet: the test-only stand-in (tests/unwind)
+    stub=$W/utable_stub.o
+    gcc -std=gnu11 -O2 -I"$repo/include" -I"$repo/lib" -c "$repo/tests/unwind/utable_stub.c" -o "$stub" || exit 2
+fi
+flags="-O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer"
+gcc -std=gnu11 $flags -Wa,--gsframe -I"$repo/include" -c "$here/unwind_bench.c" -o "$W/unwind_bench.o" &&
+    g++ -o "$W/unwind_bench" "$W/unwind_bench.o" $stub "$lib" -lelf -ldw -lZydis -lpthread &&
+    gcc -std=gnu11 $flags "$here/unwind_bench_unw.c" -o "$W/unwind_bench_unw" -lunwind || exit 2
+
+waited=0
+while :; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v l="$load" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }' && break
+    [ "$waited" -ge "$MAX_WAIT" ] && { echo "note: load $load still above $MAX_LOAD after ${waited}s: figures are disturbed" >&2; break; }
+    sleep 10; waited=$((waited + 10))
+done
+
+{ "$W/unwind_bench" "$DEPTH" "$REPS"; "$W/unwind_bench_unw" "$DEPTH" "$REPS"; } >"$W/results.txt" || exit 2
+echo "In-process unwind, depth $DEPTH (+ the frames below main), best of 5 x $REPS traces; load $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
+echo
+printf '| %-26s | %6s | %10s | %8s | %-18s |\n' method frames "ns/trace" "ns/frame" verdict
+printf '|%s|%s|%s|%s|%s|\n' "----------------------------" "--------" "------------" "----------" "--------------------"
+while read -r m f t p v; do
+    printf '| %-26s | %6s | %10s | %8s | %-18s |\n' "$m" "$f" "$t" "$p" "$v"
+done <"$W/results.txt"
+echo
+echo "Target (SPEC 9): <= 3 ns per frame with a verdict. fp-validated and sframe stop at the first libc frame"
+echo "here (Debian's libc has neither frame pointers nor .sframe), so their per-frame figure covers fewer frames."

@@ -1,0 +1,66 @@
+/* shadow.c - the true return-address chain of a thread (see shadow.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc/shadow.h"
+
+void ts_shadow_adjust(struct ts_shadow *s, uint64_t sp)
+{
+	while (s->n) {
+		/* the innermost signal entry decides whether we are still in its handler's stack */
+		size_t k = s->n;
+		while (k && s->v[k - 1].e.kind != TRUSTACK_CHAIN_SIGNAL)
+			k--;
+		if (k) {
+			const struct ts_shadow_entry *sig = &s->v[k - 1];
+			if (sig->alt_hi && (sp < sig->alt_lo || sp >= sig->alt_hi)) {
+				s->n = k - 1; /* left the alternate stack: the handler is over */
+				continue;
+			}
+		}
+		if (s->v[s->n - 1].e.slot < sp)
+			s->n--;
+		else
+			break;
+	}
+}
+
+static int push(struct ts_shadow *s, const struct ts_shadow_entry *e)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 256;
+		struct ts_shadow_entry *v = realloc(s->v, nc * sizeof(*v));
+		if (!v)
+			return -TRUSTACK_E_NOMEM;
+		s->v = v, s->cap = nc;
+	}
+	s->v[s->n++] = *e;
+	return 0;
+}
+
+int ts_shadow_push_call(struct ts_shadow *s, uint64_t ra, uint64_t slot)
+{
+	struct ts_shadow_entry e = { .e = { .ra = ra, .slot = slot, .kind = TRUSTACK_CHAIN_CALL } };
+	return push(s, &e);
+}
+
+int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint64_t ipc, uint64_t alt_lo,
+			  uint64_t alt_hi)
+{
+	struct ts_shadow_entry e = { .e = { .ra = ra, .slot = slot, .ipc = ipc, .kind = TRUSTACK_CHAIN_SIGNAL },
+				     .alt_lo = alt_lo,
+				     .alt_hi = alt_hi };
+	return push(s, &e);
+}
+
+void ts_shadow_chain(const struct ts_shadow *s, struct trustack_chain_entry *out)
+{
+	for (size_t i = 0; i < s->n; i++)
+		out[i] = s->v[s->n - 1 - i].e;
+}
+
+void ts_shadow_free(struct ts_shadow *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,589 @@
+/*
+ * snapshot.c - trustack_proc__snapshot: every thread's registers and stack top at one moment.
+ *
+ * The order of work is chosen so the target is stopped for the shortest time: /proc/PID/maps is
+ * read before anything stops (to size the stack copies), then all threads are stopped, each one's
+ * registers and stack are read with two system calls, every thread is resumed, and only then do
+ * we do anything slow (ELF headers and build-ids of the modules, thread names).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include "proc/proc.h"
+#include "proc/seize.h"
+
+#define DEFAULT_STACK_MAX (1u << 20)
+#define RED_ZONE 128          /* x86-64 psABI: leaf code may use 128 bytes below sp */
+#define UNMAPPED_SP_COPY (64u << 10) /* sp outside every known mapping: copy this much */
+
+static int fail(char *errbuf, size_t errlen, int code, const char *fmt, const char *arg)
+{
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, fmt, arg);
+	return -code;
+}
+
+/* State letter of /proc/PID[/task/TID]/stat, 0 when it cannot be read. */
+static char proc_state(int pid, int tid)
+{
+	char fn[64], buf[512];
+	if (tid)
+		snprintf(fn, sizeof(fn), "/proc/%d/task/%d/stat", pid, tid);
+	else
+		snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
+	int fd = open(fn, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* The tids in /proc/PID/task, or -1 when the process is gone. */
+static long list_tasks(int pid, int **out, size_t *n, size_t *cap)
+{
+	char fn[64];
+	snprintf(fn, sizeof(fn), "/proc/%d/task", pid);
+	DIR *d = opendir(fn);
+	if (!d)
+		return -1;
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long t = strtol(e->d_name, &end, 10);
+		if (*end || t <= 0)
+			continue;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			int *v = realloc(*out, nc * sizeof(int));
+			if (!v) {
+				closedir(d);
+				return -2;
+			}
+			*out = v, *cap = nc;
+		}
+		(*out)[(*n)++] = (int)t;
+	}
+	closedir(d);
+	return (long)*n;
+}
+
+/* Why PTRACE_SEIZE said EPERM, as precisely as /proc lets us tell. */
+static void explain_eperm(int pid, char *errbuf, size_t errlen)
+{
+	char fn[64], line[256];
+	snprintf(fn, sizeof(fn), "/proc/%d/status", pid);
+	FILE *f = fopen(fn, "re");
+	long tracer = 0;
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
+				break;
+		fclose(f);
+	}
+	if (tracer > 0) {
+		snprintf(errbuf, errlen, "process %d is already traced by process %ld", pid, tracer);
+		return;
+	}
+	int scope = -1;
+	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	static const char *const why[] = {
+		"classic ptrace permissions: same user and not setuid, or CAP_SYS_PTRACE",
+		"only descendants can be traced: run as root, or sysctl kernel.yama.ptrace_scope=0",
+		"only processes with CAP_SYS_PTRACE can trace",
+		"ptrace is disabled until reboot",
+	};
+	if (scope >= 0 && scope <= 3)
+		snprintf(errbuf, errlen, "not permitted to trace process %d: kernel.yama.ptrace_scope is %d (%s)",
+			 pid, scope, why[scope]);
+	else
+		snprintf(errbuf, errlen,
+			 "not permitted to trace process %d: it belongs to another user, is setuid, or we lack "
+			 "CAP_SYS_PTRACE",
+			 pid);
+}
+
+#if defined(__x86_64__)
+void ts_regs_from_user(const struct user_regs_struct *u, struct trustack_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->machine = EM_X86_64;
+	r->nregs = 17;
+	const unsigned long long v[17] = { u->rax, u->rdx, u->rcx, u->rbx, u->rsi, u->rdi, u->rbp, u->rsp, u->r8,
+					   u->r9,  u->r10, u->r11, u->r12, u->r13, u->r14, u->r15, u->rip };
+	for (int i = 0; i < 17; i++)
+		r->r[i] = v[i];
+	r->pc = u->rip, r->sp = u->rsp, r->fp = u->rbp;
+	r->fs_base = u->fs_base;
+}
+
+static int read_regs(int tid, struct trustack_regs *r)
+{
+	struct user_regs_struct u;
+	struct iovec iov = { &u, sizeof(u) };
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+		return -errno;
+	ts_regs_from_user(&u, r);
+	return 0;
+}
+#else
+static int read_regs(int tid, struct trustack_regs *r)
+{
+	(void)tid, (void)r;
+	return -ENOSYS;
+}
+#endif
+
+ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len)
+{
+	/* remote vectors split at page boundaries: a partial read then ends at the first page
+	 * that cannot be read instead of failing as a whole */
+	enum { PAGE = 4096, MAXV = 1024 };
+	struct iovec local = { buf, len }, remote[MAXV];
+	size_t done = 0;
+	while (done < len) {
+		int nv = 0;
+		size_t chunk = 0;
+		uint64_t a = addr + done;
+		while (done + chunk < len && nv < MAXV) {
+			size_t in_page = PAGE - ((a + chunk) & (PAGE - 1));
+			size_t take = len - done - chunk < in_page ? len - done - chunk : in_page;
+			remote[nv].iov_base = (void *)(uintptr_t)(a + chunk);
+			remote[nv].iov_len = take;
+			nv++;
+			chunk += take;
+		}
+		local.iov_base = (uint8_t *)buf + done;
+		local.iov_len = chunk;
+		ssize_t r = process_vm_readv(pid, &local, 1, remote, (unsigned long)nv, 0);
+		if (r < 0)
+			return done ? (ssize_t)done : -errno;
+		done += (size_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+/* Copy the top of a stopped thread's stack: from the red zone below sp to the end of the
+ * mapping holding sp, at most max bytes. */
+static void copy_stack(int pid, const struct ts_maps *maps, struct trustack_proc_thread *th, uint8_t **copy,
+		       size_t max)
+{
+	uint64_t sp = th->regs.sp, lo = sp >= RED_ZONE ? sp - RED_ZONE : 0, hi;
+	const struct ts_map *m = ts_maps_find(maps, sp);
+	if (m) {
+		if (lo < m->start)
+			lo = m->start;
+		hi = m->end;
+	} else {
+		hi = sp + UNMAPPED_SP_COPY;
+	}
+	if (hi - lo > max) {
+		hi = lo + max;
+		th->stack_truncated = true;
+	}
+	*copy = malloc(hi - lo ? hi - lo : 1);
+	if (!*copy)
+		return;
+	ssize_t r = ts_vm_read(pid, lo, *copy, hi - lo);
+	th->stack_start = lo;
+	th->stack_len = r > 0 ? (size_t)r : 0;
+	th->stack = *copy;
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static void read_comm(int pid, struct trustack_proc_thread *th)
+{
+	char fn[64];
+	snprintf(fn, sizeof(fn), "/proc/%d/task/%d/comm", pid, th->tid);
+	int fd = open(fn, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, th->comm, sizeof(th->comm) - 1);
+	close(fd);
+	if (n > 0) {
+		th->comm[n] = 0;
+		char *nl = strchr(th->comm, '\n');
+		if (nl)
+			*nl = 0;
+	}
+}
+
+/* Stop every thread (rescanning until no new one appears). Returns 0, or a negative error
+ * (with the message set) when the very first thread cannot be seized. */
+static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans, char *errbuf, size_t errlen)
+{
+	int *tids = NULL;
+	size_t ntids = 0, cap = 0;
+	int rc = 0;
+	for (;;) {
+		long r = list_tasks(s->pid, &tids, &ntids, &cap);
+		if (r == -2) {
+			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			break;
+		}
+		if (r < 0)
+			break; /* the process is gone: nothing captured, reported by the caller */
+		(*scans)++;
+		size_t first_new = s->n;
+		bool any_new = false;
+		for (size_t k = 0; k < ntids; k++) {
+			bool added;
+			long i = ts_seize_add(s, tids[k], &added);
+			if (i < 0) {
+				rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+				goto out;
+			}
+			if (!added)
+				continue;
+			any_new = true;
+			int e = ts_seize_one(s, (size_t)i);
+			if (e == -EPERM && s->n == 1) {
+				explain_eperm(s->pid, errbuf, errlen);
+				rc = -TRUSTACK_E_PERM;
+				goto out;
+			}
+			if (s->interrupted)
+				goto out;
+		}
+		if (!any_new)
+			break;
+		uint64_t deadline = ts_now_ns() + (uint64_t)timeout_ms * 1000000u;
+		for (size_t i = first_new; i < s->n; i++) {
+			if (s->v[i].state != TS_SZ_SEIZED)
+				continue;
+			int w = ts_seize_wait(s, i, deadline, true);
+			if (w == -2)
+				goto out;
+		}
+		if (*scans > 1000)
+			break; /* threads created faster than we can stop them: take what we have */
+	}
+out:
+	free(tids);
+	return rc;
+}
+
+/* After an interruption or error: every thread that was seized must be let go. */
+static void let_go(struct ts_seize_set *s, unsigned timeout_ms)
+{
+	uint64_t deadline = ts_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].state == TS_SZ_SEIZED)
+			ts_seize_wait(s, i, deadline, false);
+	ts_seize_release(s);
+}
+
+int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, struct trustack_proc **out,
+			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen)
+{
+	uint64_t t0 = ts_now_ns();
+	struct trustack_proc_opts o = { 0 };
+	if (opts)
+		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	size_t stack_max = o.stack_max ? o.stack_max : DEFAULT_STACK_MAX;
+	unsigned timeout_ms = o.stop_timeout_ms ? o.stop_timeout_ms : 2000;
+	if (errbuf && errlen)
+		errbuf[0] = 0;
+	*out = NULL;
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	if (pid <= 0)
+		return fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
+#if !defined(__x86_64__)
+	return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s", "process snapshots are x86-64 only for now");
+#endif
+	char st = proc_state(pid, 0);
+	char pidbuf[24];
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	if (!st)
+		return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
+	if (st == 'Z' || st == 'X') {
+		int *t = NULL;
+		size_t n = 0, c = 0;
+		long r = list_tasks(pid, &t, &n, &c);
+		free(t);
+		if (r <= 1) /* a zombie leader with live threads is a process still worth looking at */
+			return fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
+				    "process %s is a zombie (exited, not yet reaped by its parent)", pidbuf);
+	}
+	struct trustack_proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	p->pid = pid;
+	p->memfd = -1;
+	int rc = ts_maps_read(pid, &p->maps);
+	if (rc) {
+		free(p);
+		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
+			if (errbuf && errlen)
+				explain_eperm(pid, errbuf, errlen);
+			return rc;
+		}
+		return fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
+	}
+
+	/* ---- the target is stopped from here ... */
+	struct ts_seize_set s;
+	ts_seize_init(&s, pid);
+	if (!(o.flags & TRUSTACK_PROC_NO_SIGNAL_GUARD))
+		ts_seize_guard(&s);
+	unsigned scans = 0;
+	uint64_t t_stop = ts_now_ns();
+	rc = stop_all(&s, timeout_ms, &scans, errbuf, errlen);
+	size_t nstopped = 0;
+	for (size_t i = 0; i < s.n; i++)
+		nstopped += s.v[i].state == TS_SZ_STOPPED;
+	if (!rc && !s.interrupted && nstopped) {
+		p->threads = calloc(nstopped, sizeof(*p->threads));
+		p->stacks = calloc(nstopped, sizeof(*p->stacks));
+		if (!p->threads || !p->stacks)
+			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	}
+	for (size_t i = 0; i < s.n && !rc && !s.interrupted && p->threads; i++) {
+		struct ts_seized *t = &s.v[i];
+		if (t->state != TS_SZ_STOPPED)
+			continue;
+		struct trustack_proc_thread *th = &p->threads[p->nthreads];
+		th->tid = t->tid;
+		if (read_regs(t->tid, &th->regs) < 0) {
+			t->reason = "exited during the snapshot";
+			continue; /* killed while stopped (SIGKILL wakes a ptrace stop) */
+		}
+		copy_stack(pid, &p->maps, th, &p->stacks[p->nthreads], stack_max);
+		th->pending_signal = t->pending_signal;
+		th->group_stopped = t->group_stopped;
+		p->nthreads++;
+	}
+	let_go(&s, timeout_ms);
+	uint64_t t_resumed = ts_now_ns();
+	ts_seize_unguard(&s);
+	/* ---- ... to here */
+
+	if (s.interrupted && !rc)
+		rc = fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
+			  strsignal(s.interrupted));
+	if (!rc && !p->nthreads) {
+		bool perm = false;
+		for (size_t i = 0; i < s.n; i++)
+			perm |= s.v[i].reason && !strcmp(s.v[i].reason, "not permitted to trace it");
+		rc = fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
+			  perm ? "not permitted to trace any thread of process %s" : "process %s exited during the snapshot",
+			  pidbuf);
+	}
+	uint64_t max_stop = 0, stack_bytes = 0;
+	if (!rc) {
+		/* per-thread stop times; skipped threads and their reasons */
+		for (size_t k = 0; k < p->nthreads; k++) {
+			struct trustack_proc_thread *th = &p->threads[k];
+			for (size_t i = 0; i < s.n; i++)
+				if (s.v[i].tid == th->tid && s.v[i].t_detach)
+					th->stop_ns = s.v[i].t_detach - s.v[i].t_interrupt;
+			if (th->stop_ns > max_stop)
+				max_stop = th->stop_ns;
+			stack_bytes += th->stack_len;
+		}
+		/* every listed thread that was not captured is reported with its reason */
+		p->skipped = calloc(s.n, sizeof(*p->skipped));
+		for (size_t i = 0; p->skipped && i < s.n; i++) {
+			const struct ts_seized *t = &s.v[i];
+			bool captured = false;
+			for (size_t k = 0; k < p->nthreads; k++)
+				captured |= p->threads[k].tid == t->tid;
+			if (captured)
+				continue;
+			const char *why = t->state == TS_SZ_SEIZED ? "did not stop within the timeout (uninterruptible "
+								     "sleep?); it stays attached until it stops"
+					  : t->reason ? t->reason : "exited during the snapshot";
+			p->skipped[p->nskipped].tid = t->tid;
+			p->skipped[p->nskipped].reason = why;
+			p->nskipped++;
+		}
+	}
+	ts_seize_fini(&s);
+	if (rc) {
+		trustack_proc__close(p);
+		return rc;
+	}
+
+	/* slow work, with the target running again */
+	if (p->nthreads > 1) { /* leader first, the rest by tid; stacks move with their thread */
+		for (size_t k = 0; k < p->nthreads; k++)
+			p->threads[k].stack = (const uint8_t *)p->stacks[k];
+		struct pair {
+			struct trustack_proc_thread th;
+			uint8_t *copy;
+		} *tmp = malloc(p->nthreads * sizeof(*tmp));
+		if (tmp) {
+			for (size_t k = 0; k < p->nthreads; k++)
+				tmp[k].th = p->threads[k], tmp[k].copy = p->stacks[k];
+			qsort(tmp, p->nthreads, sizeof(*tmp), cmp_tid); /* tid is the first member */
+			size_t w = 0;
+			for (size_t k = 0; k < p->nthreads; k++)
+				if (tmp[k].th.tid == pid)
+					p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
+			for (size_t k = 0; k < p->nthreads; k++)
+				if (tmp[k].th.tid != pid)
+					p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
+			free(tmp);
+		}
+	}
+	for (size_t k = 0; k < p->nthreads; k++)
+		read_comm(pid, &p->threads[k]);
+	/* a thread created after we read the maps may run on a stack or code we have not seen */
+	bool stale = false;
+	for (size_t k = 0; k < p->nthreads; k++)
+		stale |= !ts_maps_find(&p->maps, p->threads[k].regs.sp) || !ts_maps_find(&p->maps, p->threads[k].regs.pc);
+	if (stale) {
+		struct ts_maps fresh;
+		if (!ts_maps_read(pid, &fresh)) {
+			ts_maps_free(&p->maps);
+			p->maps = fresh;
+		}
+	}
+	if (ts_modules_build(&p->maps, &p->mods)) {
+		trustack_proc__close(p);
+		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	}
+	if (!(o.flags & TRUSTACK_PROC_NO_MODULE_INFO))
+		ts_modules_identify(pid, &p->maps, &p->mods);
+	if (stats) {
+		stats->total_ns = ts_now_ns() - t0;
+		stats->stopped_ns = t_resumed - t_stop;
+		stats->max_stop_ns = max_stop;
+		stats->stack_bytes = stack_bytes;
+		stats->scans = scans;
+	}
+	*out = p;
+	return 0;
+}
+
+void trustack_proc__close(struct trustack_proc *p)
+{
+	if (!p)
+		return;
+	for (size_t k = 0; k < p->nthreads; k++)
+		free(p->stacks[k]);
+	free(p->stacks);
+	free(p->threads);
+	free(p->skipped);
+	ts_maps_free(&p->maps);
+	ts_modules_free(&p->mods);
+	if (p->memfd >= 0)
+		close(p->memfd);
+	free(p);
+}
+
+int trustack_proc__pid(const struct trustack_proc *p)
+{
+	return p->pid;
+}
+
+size_t trustack_proc__thread_count(const struct trustack_proc *p)
+{
+	return p->nthreads;
+}
+
+const struct trustack_proc_thread *trustack_proc__thread(const struct trustack_proc *p, size_t i)
+{
+	return i < p->nthreads ? &p->threads[i] : NULL;
+}
+
+size_t trustack_proc__skipped_count(const struct trustack_proc *p)
+{
+	return p->nskipped;
+}
+
+const struct trustack_proc_skipped *trustack_proc__skipped(const struct trustack_proc *p, size_t i)
+{
+	return i < p->nskipped ? &p->skipped[i] : NULL;
+}
+
+size_t trustack_proc__module_count(const struct trustack_proc *p)
+{
+	return p->mods.n;
+}
+
+const struct trustack_module *trustack_proc__module(const struct trustack_proc *p, size_t i)
+{
+	return i < p->mods.n ? &p->mods.v[i] : NULL;
+}
+
+const struct trustack_module *trustack_proc__module_at(const struct trustack_proc *p, uint64_t addr)
+{
+	size_t lo = 0, hi = p->mods.n;
+	while (lo < hi) { /* modules are ascending and do not overlap */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct trustack_module *m = &p->mods.v[mid];
+		if (addr < m->start)
+			hi = mid;
+		else if (addr >= m->end)
+			lo = mid + 1;
+		else {
+			for (size_t k = 0; k < m->nexec; k++)
+				if (addr >= m->exec[k].start && addr < m->exec[k].end)
+					return m;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+int trustack_proc__read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct trustack_proc *p = ctx;
+	if (!len)
+		return 0;
+	/* the copy first: stack contents as they were while the thread was stopped */
+	for (size_t n = 0; n < p->nthreads; n++) {
+		size_t k = (p->last_hit + n) % p->nthreads;
+		const struct trustack_proc_thread *th = &p->threads[k];
+		if (addr >= th->stack_start && addr - th->stack_start <= th->stack_len &&
+		    len <= th->stack_len - (addr - th->stack_start)) {
+			memcpy(buf, th->stack + (addr - th->stack_start), len);
+			p->last_hit = k;
+			return 0;
+		}
+	}
+	ssize_t r = ts_vm_read(p->pid, addr, buf, len);
+	if (r == (ssize_t)len)
+		return 0;
+	/* pages process_vm_readv cannot read (execute-only code): /proc/PID/mem reads through them */
+	if (p->memfd < 0) {
+		char fn[64];
+		snprintf(fn, sizeof(fn), "/proc/%d/mem", p->pid);
+		p->memfd = open(fn, O_RDONLY | O_CLOEXEC);
+		if (p->memfd < 0)
+			return -TRUSTACK_E_IO;
+	}
+	if (addr > INT64_MAX)
+		return -TRUSTACK_E_IO;
+	r = pread(p->memfd, buf, len, (off_t)addr);
+	return r == (ssize_t)len ? 0 : -TRUSTACK_E_IO;
+}

@@ -1,0 +1,108 @@
+/*
+ * from_proc.c - the remote face's glue: an unwinder for a process snapshot (lib/proc), every
+ * mapped module with its tables (the vDSO's image read from the target's memory), memory read
+ * through trustack_proc__read, and a thread's trace bounded by the stack copy taken while it
+ * was stopped (the live stack has moved on since).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elf.h>
+
+#include "unwind/uwint.h"
+
+/* The vDSO as the target has it: its ELF header says how long the image is. */
+static int open_remote_vdso(struct trustack_proc *p, uint64_t at, struct trustack_elf **elf, void **copy,
+			    char *err, size_t errlen)
+{
+	Elf64_Ehdr eh;
+	if (trustack_proc__read(p, at, &eh, sizeof(eh)) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		return -TRUSTACK_E_FORMAT;
+	size_t size = eh.e_shoff + (size_t)eh.e_shnum * eh.e_shentsize;
+	if (!eh.e_shoff || size > (64u << 20))
+		return -TRUSTACK_E_FORMAT;
+	*copy = malloc(size);
+	if (!*copy)
+		return -TRUSTACK_E_NOMEM;
+	if (trustack_proc__read(p, at, *copy, size) != 0)
+		return -TRUSTACK_E_IO;
+	return trustack_elf__open_mem(*copy, size, "[vdso]", elf, err, errlen);
+}
+
+int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
+				 struct trustack_unwinder **out, char *errbuf, size_t errlen)
+{
+	char dummy[8];
+	if (!errbuf)
+		errbuf = dummy, errlen = sizeof(dummy);
+	if (!p || !out)
+		return -TRUSTACK_E_ARG;
+	*out = NULL;
+	struct trustack_unwinder_opts o = { .sz = sizeof(o) };
+	if (opts)
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (!o.read_mem)
+		o.read_mem = trustack_proc__read, o.ctx = p;
+	struct trustack_unwinder *u;
+	int rc = trustack_unwinder__new(&o, &u);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < trustack_proc__module_count(p) && !rc; i++) {
+		const struct trustack_module *mod = trustack_proc__module(p, i);
+		if (!mod->nexec)
+			continue;
+		struct trustack_module_desc d = {
+			.sz = sizeof(d), .name = mod->path, .kind = mod->kind, .bias = mod->bias,
+			.start = mod->exec[0].start, .end = mod->exec[mod->nexec - 1].end,
+			.build_id = mod->build_id, .build_id_len = mod->build_id_len,
+		};
+		struct trustack_elf *elf = NULL;
+		void *copy = NULL;
+		char path[4200];
+		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
+			/* the target's own view of the file first (another mount namespace) */
+			snprintf(path, sizeof(path), "/proc/%d/root%s", trustack_proc__pid(p), mod->path);
+			if (mod->deleted || trustack_elf__open(path, &elf, errbuf, errlen) != 0)
+				elf = NULL;
+			if (!elf && !mod->deleted && trustack_elf__open(mod->path, &elf, errbuf, errlen) != 0)
+				elf = NULL;
+		} else if (mod->kind == TRUSTACK_MODULE_VDSO && mod->bias_known) {
+			if (open_remote_vdso(p, mod->start, &elf, &copy, errbuf, errlen) != 0)
+				elf = NULL;
+		} else if (mod->kind == TRUSTACK_MODULE_FILE || mod->kind == TRUSTACK_MODULE_VDSO) {
+			d.kind = TRUSTACK_MODULE_OTHER_EXEC; /* no bias: unknown code */
+		}
+		d.elf = elf;
+		if ((d.kind == TRUSTACK_MODULE_FILE || d.kind == TRUSTACK_MODULE_VDSO) && !elf && !d.build_id_len)
+			d.kind = TRUSTACK_MODULE_OTHER_EXEC; /* nothing to take tables from */
+		int r = trustack_unwinder__add_module(u, &d, errbuf, errlen);
+		if (r == -TRUSTACK_E_NOTFOUND || r == -TRUSTACK_E_IO || r == -TRUSTACK_E_FORMAT ||
+		    r == -TRUSTACK_E_UNSUPPORTED) {
+			/* a module we cannot read tables for is code we know nothing about */
+			d.kind = TRUSTACK_MODULE_OTHER_EXEC, d.elf = NULL;
+			r = trustack_unwinder__add_module(u, &d, errbuf, errlen);
+		}
+		rc = r < 0 ? r : 0;
+		trustack_elf__close(elf);
+		free(copy);
+	}
+	if (rc) {
+		trustack_unwinder__free(u);
+		return rc;
+	}
+	*out = u;
+	return 0;
+}
+
+int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				const struct trustack_proc *p, size_t thread, struct trustack_frame *frames, size_t max,
+				struct trustack_unwind_result *result)
+{
+	const struct trustack_proc_thread *t = p ? trustack_proc__thread(p, thread) : NULL;
+	if (!t)
+		return -TRUSTACK_E_ARG;
+	struct trustack_unwind_start st = {
+		.sz = sizeof(st), .stack_lo = t->stack_start, .stack_hi = t->stack_start + t->stack_len,
+	};
+	return trustack_unwind_ex(u, mode, &t->regs, &st, frames, max, result);
+}

@@ -1,0 +1,54 @@
+/*
+ * table_index.c - the block index over a table's sorted entries (uwint.h), so the hot path of
+ * the walk finds a row with a shift, two loads and a short scan.
+ */
+#include <stdlib.h>
+
+#include "unwind/uwint.h"
+
+int ts_uw_table_index(struct ts_uw_table *t)
+{
+	const struct ts_utable *u = &t->t;
+	t->present = false;
+	if (u->n == 0 || !u->pc || !u->row || !u->rows)
+		return 0;
+	t->lo = u->base + u->pc[0];
+	t->hi = u->base + u->pc[u->n];
+	if (t->hi <= t->lo)
+		return 0;
+	uint64_t nblk = ((t->hi - t->lo - 1) >> TS_UW_BLK_SHIFT) + 1;
+	if (nblk >= UINT32_MAX || u->n >= TS_UW_BLK_ROW)
+		return -TRUSTACK_E_ARG;
+	free(t->blk);
+	t->blk = malloc((nblk + 1) * sizeof(*t->blk));
+	if (!t->blk)
+		return -TRUSTACK_E_NOMEM;
+	t->nblk = (uint32_t)nblk;
+	uint32_t i = 0;
+	for (uint64_t b = 0; b <= nblk; b++) {
+		uint64_t addr = t->lo + (b << TS_UW_BLK_SHIFT);
+		if (addr >= t->hi)
+			addr = t->hi - 1;
+		while (i + 1 < u->n && u->base + u->pc[i + 1] <= addr)
+			i++;
+		t->blk[b] = i;
+	}
+	/* blocks inside one entry point at its row directly: one load less per lookup */
+	for (uint64_t b = 0; b < nblk; b++) {
+		uint64_t s = t->lo + (b << TS_UW_BLK_SHIFT), e = s + (1u << TS_UW_BLK_SHIFT);
+		uint32_t k = t->blk[b];
+		if (u->base + u->pc[k + 1] >= e && u->row[k] < TS_UW_BLK_ROW)
+			t->blk[b] = TS_UW_BLK_ROW | u->row[k];
+	}
+	t->present = true;
+	return 0;
+}
+
+void ts_uw_table_free(struct ts_uw_table *t)
+{
+	if (t->t.mem || t->t.pc)
+		ts_utable_free(&t->t);
+	free(t->blk);
+	t->blk = NULL;
+	t->present = false;
+}

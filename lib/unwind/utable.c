@@ -1,0 +1,541 @@
+/*
+ * utable.c - build, look up, save and load the unwinder's table (see utable.h, docs/sidecar.md).
+ *
+ * The table is one buffer laid out exactly as the sidecar file:
+ *
+ *   0   magic "TSUNWIND"           16  build_id[32]      64  pc[n + 1]   (u32, sorted)
+ *   8   u32 version = 1            48  u64 base              row[n]      (u32 < nrows)
+ *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 20 B)
+ *   14  u8 build_id_len, u8 0      60  u32 nrows
+ *
+ * little-endian (both architectures we support are), every part 4-byte aligned, so a mapped file
+ * is used in place. Building: the analysis' row map gives the rows of every function, PLT stubs
+ * are decoded, every byte between them is an explicit unreliable entry, and the file's own CFI
+ * says which functions are outermost (RA undefined: _start, a thread's start) or signal
+ * trampolines (the 'S' augmentation of __restore_rt).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf/image.h"
+#include "tables/plt.h"
+#include "tables/rowmap.h"
+#include "tables/source.h"
+#include "unwind/utable.h"
+
+#define HDR_SIZE 64
+#define MAGIC "TSUNWIND"
+#define VERSION 1
+
+_Static_assert(sizeof(struct ts_urow) == 20, "sidecar row layout");
+
+static void errf(char *err, size_t len, const char *fmt, const char *a, const char *b)
+{
+	if (err && len)
+		snprintf(err, len, fmt, a, b);
+}
+
+/* ---- building ------------------------------------------------------------------------------ */
+
+struct ent {
+	uint64_t start, end;
+	struct ts_urow row;
+};
+
+struct bld {
+	struct ent *e;
+	size_t n, cap;
+};
+
+static int add(struct bld *b, uint64_t start, uint64_t end, const struct ts_urow *row)
+{
+	if (end <= start)
+		return 0;
+	if (b->n == b->cap) {
+		size_t c = b->cap ? b->cap * 2 : 1024;
+		struct ent *p = realloc(b->e, c * sizeof(*p));
+		if (!p)
+			return -TRUSTACK_E_NOMEM;
+		b->e = p;
+		b->cap = c;
+	}
+	b->e[b->n++] = (struct ent){ start, end, *row };
+	return 0;
+}
+
+static const struct ts_urow unreliable_row = { .flags = TS_UROW_UNRELIABLE };
+
+/* The analysis row as a table row; unreliable when it gives no way to the caller. */
+static struct ts_urow from_row(const struct ts_rowrange *r)
+{
+	const struct trustack_row *w = &r->row;
+	if (!r->reached || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
+		return unreliable_row;
+	return (struct ts_urow){ .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
+				 .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
+				 .fp_kind = w->fp.kind, .fp_reg = w->fp.reg, .fp_off = w->fp.offset };
+}
+
+/* A PLT stub's row: CFA = SP + cfa, return address where a call put it, frame pointer untouched. */
+static struct ts_urow stub_row(const struct ts_image *img, int32_t cfa)
+{
+	return (struct ts_urow){ .cfa_kind = TRUSTACK_CFA_REG, .cfa_reg = img->arch->sp, .cfa_off = cfa,
+				 .ra_kind = TRUSTACK_LOC_AT_CFA, .ra_off = img->arch->ra_cfa_offset, .fp_kind = TRUSTACK_LOC_SAME };
+}
+
+static int plt_stub(void *ctx, const struct ts_image *img, uint64_t addr, uint64_t size, const uint32_t *starts,
+		    const int32_t *cfa, unsigned n)
+{
+	struct bld *b = ctx;
+	if (!n) {
+		return add(b, addr, addr + size, &unreliable_row);
+	}
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t s = addr + starts[k], e = k + 1 < n ? addr + starts[k + 1] : addr + size;
+		struct ts_urow r = stub_row(img, cfa[k]);
+		int rc = add(b, s, e, &r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_ent(const void *x, const void *y)
+{
+	const struct ent *a = x, *c = y;
+	return a->start < c->start ? -1 : a->start > c->start;
+}
+
+static bool urow_eq(const struct ts_urow *a, const struct ts_urow *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* The entries of the row map, split where the file's own CFI calls code outermost (return
+ * address undefined: _start, the child side of clone) or a signal trampoline ('S' augmentation).
+ * The CFI is asked at each range start and again where its answer ends inside the range. */
+static int add_rowmap(const struct ts_image *img, const struct ts_rowmap *m, struct bld *b)
+{
+	struct ts_source *src = NULL;
+	char err[128];
+	if (img->arch->e_machine == EM_X86_64 && ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
+		src = NULL; /* no CFI: nothing is marked (arm64's trampoline is in the vDSO) */
+	int entry_func = -1;
+	if (!img->rel && img->ehdr.e_type == ET_EXEC && img->ehdr.e_entry)
+		entry_func = ts_image_func_at(img, img->ehdr.e_entry);
+	int rc = 0;
+	for (size_t i = 0; i < m->n && !rc; i++) {
+		const struct ts_rowrange *r = &m->r[i];
+		struct ts_urow row = from_row(r);
+		uint64_t end = r->start + r->len;
+		if (r->func == entry_func && entry_func >= 0) {
+			/* an executable's entry point is outermost even when no CFI says so */
+			rc = add(b, r->start, end, &(struct ts_urow){ .flags = TS_UROW_OUTERMOST });
+			continue;
+		}
+		for (uint64_t at = r->start; at < end && !rc;) {
+			struct ts_srcrow s;
+			uint64_t seg = end;
+			struct ts_urow u = row;
+			if (src && !src->lookup(src, 0, at, &s) && s.end > at) {
+				seg = s.end < end ? s.end : end;
+				if (s.status == TS_SRC_NONE)
+					;
+				else if (s.outermost)
+					u = (struct ts_urow){ .flags = TS_UROW_OUTERMOST };
+				else if (s.signal)
+					u.flags = (uint8_t)((u.flags & ~TS_UROW_UNRELIABLE) | TS_UROW_SIGNAL);
+			}
+			rc = add(b, at, seg, &u);
+			at = seg;
+		}
+	}
+	if (src)
+		src->close(src);
+	return rc;
+}
+
+/* Lay the sorted entries out as the table buffer. */
+static int layout(const struct ts_image *img, struct bld *b, struct ts_utable *out)
+{
+	/* fill gaps with unreliable entries and merge neighbours with equal rows */
+	struct ent *v = malloc((2 * b->n + 1) * sizeof(*v));
+	if (!v)
+		return -TRUSTACK_E_NOMEM;
+	size_t nv = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct ent x = b->e[i];
+		if (nv && x.start < v[nv - 1].end) {
+			if (x.end <= v[nv - 1].end)
+				continue; /* covered already (a PLT section the analysis also described) */
+			x.start = v[nv - 1].end;
+		}
+		if (nv && x.start > v[nv - 1].end) {
+			struct ent gap = { v[nv - 1].end, x.start, unreliable_row };
+			if (urow_eq(&v[nv - 1].row, &unreliable_row))
+				v[nv - 1].end = x.start;
+			else
+				v[nv++] = gap;
+		}
+		if (nv && v[nv - 1].end == x.start && urow_eq(&v[nv - 1].row, &x.row)) {
+			v[nv - 1].end = x.end;
+			continue;
+		}
+		v[nv++] = x;
+	}
+	uint64_t base = nv ? v[0].start : 0;
+	if (nv && v[nv - 1].end - base > UINT32_MAX) {
+		free(v);
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
+	/* unique rows: few hundred in practice, so an open-addressed hash of the 20 bytes */
+	size_t hcap = 1024;
+	while (hcap < nv * 2)
+		hcap *= 2;
+	uint32_t *h = malloc(hcap * sizeof(*h));
+	uint32_t *rowidx = malloc((nv ? nv : 1) * sizeof(*rowidx));
+	struct ts_urow *rows = malloc((nv ? nv : 1) * sizeof(*rows));
+	if (!h || !rowidx || !rows) {
+		free(h), free(rowidx), free(rows), free(v);
+		return -TRUSTACK_E_NOMEM;
+	}
+	memset(h, 0xff, hcap * sizeof(*h));
+	uint32_t nrows = 0;
+	for (size_t i = 0; i < nv; i++) {
+		const uint8_t *p = (const uint8_t *)&v[i].row;
+		uint64_t hv = 1469598103934665603ull;
+		for (size_t k = 0; k < sizeof(struct ts_urow); k++)
+			hv = (hv ^ p[k]) * 1099511628211ull;
+		size_t s = hv & (hcap - 1);
+		while (h[s] != UINT32_MAX && !urow_eq(&rows[h[s]], &v[i].row))
+			s = (s + 1) & (hcap - 1);
+		if (h[s] == UINT32_MAX) {
+			rows[nrows] = v[i].row;
+			h[s] = nrows++;
+		}
+		rowidx[i] = h[s];
+	}
+	free(h);
+	size_t len = HDR_SIZE + 4 * (nv + 1) + 4 * nv + sizeof(struct ts_urow) * nrows;
+	uint8_t *mem = calloc(1, len);
+	if (!mem) {
+		free(rowidx), free(rows), free(v);
+		return -TRUSTACK_E_NOMEM;
+	}
+	uint8_t bid[32];
+	size_t nb = ts_image_build_id(img, bid, sizeof(bid));
+	memcpy(mem, MAGIC, 8);
+	uint32_t ver = VERSION, n32 = (uint32_t)nv;
+	uint16_t mach = img->ehdr.e_machine;
+	memcpy(mem + 8, &ver, 4);
+	memcpy(mem + 12, &mach, 2);
+	mem[14] = (uint8_t)nb;
+	memcpy(mem + 16, bid, nb);
+	memcpy(mem + 48, &base, 8);
+	memcpy(mem + 56, &n32, 4);
+	memcpy(mem + 60, &nrows, 4);
+	uint32_t *pc = (uint32_t *)(mem + HDR_SIZE);
+	for (size_t i = 0; i < nv; i++)
+		pc[i] = (uint32_t)(v[i].start - base);
+	pc[nv] = nv ? (uint32_t)(v[nv - 1].end - base) : 0;
+	memcpy(pc + nv + 1, rowidx, 4 * nv);
+	memcpy(pc + 2 * nv + 1, rows, sizeof(struct ts_urow) * nrows);
+	free(rowidx), free(rows), free(v);
+	char err[16];
+	int rc = ts_utable_load_mem(mem, len, out, err, sizeof(err));
+	free(mem);
+	return rc;
+}
+
+int ts_utable_from_rowmap(const struct ts_image *img, const struct ts_rowmap *m, struct ts_utable *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct bld b = { 0 };
+	int rc = add_rowmap(img, m, &b);
+	if (!rc && !img->rel)
+		rc = ts_plt_for_each_stub(img, m, plt_stub, &b);
+	if (!rc) {
+		qsort(b.e, b.n, sizeof(*b.e), cmp_ent);
+		rc = layout(img, &b, out);
+	}
+	free(b.e);
+	return rc;
+}
+
+int ts_utable_build(const struct ts_image *img, unsigned threads, struct ts_utable *out)
+{
+	struct ts_rowmap m;
+	int rc = ts_rowmap_build(img, TRUSTACK_RULES_STACK, threads, &m);
+	if (rc)
+		return rc;
+	rc = ts_utable_from_rowmap(img, &m, out);
+	ts_rowmap_free(&m);
+	return rc;
+}
+
+/* ---- lookup -------------------------------------------------------------------------------- */
+
+const struct ts_urow *ts_utable_lookup(const struct ts_utable *t, uint64_t va)
+{
+	if (!t->n || va < t->base || va - t->base >= t->pc[t->n])
+		return NULL;
+	uint32_t off = (uint32_t)(va - t->base);
+	/* the last entry whose start is <= off */
+	uint32_t lo = 0, hi = t->n;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t->pc[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &t->rows[t->row[lo]];
+}
+
+/* ---- loading and saving -------------------------------------------------------------------- */
+
+/* Point the table's arrays into mem and check every invariant the lookup relies on. */
+static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t errlen)
+{
+	const uint8_t *p = mem;
+	if (len < HDR_SIZE || memcmp(p, MAGIC, 8)) {
+		errf(err, errlen, "not a trustack unwind table%s%s", "", "");
+		return -TRUSTACK_E_FORMAT;
+	}
+	uint32_t ver, n, nrows;
+	memcpy(&ver, p + 8, 4);
+	if (ver != VERSION) {
+		errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
+		return -TRUSTACK_E_FORMAT;
+	}
+	memcpy(&t->machine, p + 12, 2);
+	t->build_id_len = p[14];
+	memcpy(&t->base, p + 48, 8);
+	memcpy(&n, p + 56, 4);
+	memcpy(&nrows, p + 60, 4);
+	if (t->build_id_len > 32 || (uint64_t)n > (len - HDR_SIZE) / 8 ||
+	    (len - HDR_SIZE) != 4 * ((uint64_t)n + 1) + 4 * (uint64_t)n + sizeof(struct ts_urow) * (uint64_t)nrows) {
+		errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
+		return -TRUSTACK_E_FORMAT;
+	}
+	memcpy(t->build_id, p + 16, 32);
+	const uint32_t *pc = (const uint32_t *)(p + HDR_SIZE);
+	const uint32_t *row = pc + n + 1;
+	const struct ts_urow *rows = (const struct ts_urow *)(row + n);
+	for (uint32_t i = 0; i < n; i++)
+		if (pc[i] >= pc[i + 1] || row[i] >= nrows) {
+			errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"
+							: "row index out of range", "");
+			return -TRUSTACK_E_FORMAT;
+		}
+	for (uint32_t i = 0; i < nrows; i++) {
+		const struct ts_urow *r = &rows[i];
+		if (r->cfa_kind > TRUSTACK_CFA_DEREF || r->ra_kind > TRUSTACK_LOC_IN_REG ||
+		    r->fp_kind > TRUSTACK_LOC_IN_REG || r->flags > 7) {
+			errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
+			return -TRUSTACK_E_FORMAT;
+		}
+	}
+	t->n = n;
+	t->nrows = nrows;
+	t->pc = pc;
+	t->row = row;
+	t->rows = rows;
+	t->mem = mem;
+	t->memlen = len;
+	return 0;
+}
+
+int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	void *mem = malloc(len ? len : 1);
+	if (!mem)
+		return -TRUSTACK_E_NOMEM;
+	memcpy(mem, buf, len);
+	int rc = attach(out, mem, len, err, errlen);
+	if (rc)
+		free(mem);
+	return rc;
+}
+
+int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? -TRUSTACK_E_NOTFOUND : -TRUSTACK_E_IO;
+	}
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errf(err, errlen, "%s: %s", path, "not a regular file");
+		return -TRUSTACK_E_IO;
+	}
+	size_t len = (size_t)st.st_size;
+	void *mem = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (mem == MAP_FAILED) {
+		errf(err, errlen, "%s: %s", path, len ? strerror(errno) : "empty file");
+		return len ? -TRUSTACK_E_IO : -TRUSTACK_E_FORMAT;
+	}
+	int rc = attach(out, mem, len, err, errlen);
+	if (rc) {
+		munmap(mem, len);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	out->mapped = true;
+	return 0;
+}
+
+void ts_utable_free(struct ts_utable *t)
+{
+	if (t->mem) {
+		if (t->mapped)
+			munmap(t->mem, t->memlen);
+		else
+			free(t->mem);
+	}
+	memset(t, 0, sizeof(*t));
+}
+
+/* mkdir -p of the directory part of path */
+static int make_parents(char *path)
+{
+	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		int rc = mkdir(path, 0755);
+		*s = '/';
+		if (rc && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_t errlen)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 32);
+	if (!tmp)
+		return -TRUSTACK_E_NOMEM;
+	snprintf(tmp, plen + 32, "%s.%ld.tmp", path, (long)getpid());
+	if (make_parents(tmp)) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return -TRUSTACK_E_IO;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = 0;
+	if (fd < 0) {
+		rc = -1;
+	} else {
+		const uint8_t *p = t->mem;
+		size_t left = t->memlen;
+		while (left && !rc) {
+			ssize_t w = write(fd, p, left);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				rc = -1;
+			else
+				p += w, left -= (size_t)w;
+		}
+		if (close(fd))
+			rc = -1;
+		if (!rc && rename(tmp, path))
+			rc = -1;
+	}
+	if (rc) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc ? -TRUSTACK_E_IO : 0;
+}
+
+/* ---- the cache ----------------------------------------------------------------------------- */
+
+int ts_cache_dir(const char *dir, char *buf, size_t len)
+{
+	const char *e;
+	int w;
+	if (dir && *dir)
+		w = snprintf(buf, len, "%s", dir);
+	else if ((e = getenv("TRUSTACK_CACHE_DIR")) && *e)
+		w = snprintf(buf, len, "%s", e);
+	else if ((e = getenv("XDG_CACHE_HOME")) && *e == '/')
+		w = snprintf(buf, len, "%s/trustack", e);
+	else if ((e = getenv("HOME")) && *e)
+		w = snprintf(buf, len, "%s/.cache/trustack", e);
+	else
+		return -TRUSTACK_E_ARG;
+	return w < 0 || (size_t)w >= len ? -TRUSTACK_E_ARG : 0;
+}
+
+int ts_cache_path(const char *dir, const uint8_t *build_id, size_t n, char *buf, size_t len)
+{
+	if (!n || n > 32)
+		return -TRUSTACK_E_ARG;
+	int rc = ts_cache_dir(dir, buf, len);
+	if (rc)
+		return rc;
+	size_t at = strlen(buf);
+	if (at + 2 * n + 8 > len)
+		return -TRUSTACK_E_ARG;
+	at += (size_t)snprintf(buf + at, len - at, "/%02x/", build_id[0]);
+	for (size_t i = 1; i < n; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%02x", build_id[i]);
+	snprintf(buf + at, len - at, ".tsu");
+	return 0;
+}
+
+/* The GNU build-id note in a notes buffer. */
+static size_t note_build_id(Elf_Data *d, uint8_t *buf, size_t len)
+{
+	GElf_Nhdr nh;
+	size_t off = 0, name_off, desc_off, next;
+	while (d && off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp((const char *)d->d_buf + name_off, "GNU", 4) && nh.n_descsz && nh.n_descsz <= len) {
+			memcpy(buf, (const char *)d->d_buf + desc_off, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+size_t ts_image_build_id(const struct ts_image *img, uint8_t *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		size_t n = note_build_id(elf_getdata(scn, NULL), buf, len);
+		if (n)
+			return n;
+	}
+	size_t np;
+	if (elf_getphdrnum(img->elf, &np))
+		return 0;
+	for (size_t i = 0; i < np; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		Elf_Data *d = elf_getdata_rawchunk(img->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		size_t n = note_build_id(d, buf, len);
+		if (n)
+			return n;
+	}
+	return 0;
+}
