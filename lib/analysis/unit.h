@@ -40,6 +40,8 @@ struct ts_unit {
 	int32_t *at;            /* per byte of the ranges: the instruction starting there, or -1
 				 * (edges look instructions up by address all the time) */
 	size_t nat, capat;
+	uint64_t *lea;          /* absolute addresses the instructions compute, sorted (walk.c) */
+	size_t nlea, caplea, nlea_for; /* ... for the first nlea_for instructions */
 
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
