@@ -67,7 +67,12 @@ check: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all install check clean
+.PHONY: all install check clean verify-full
+
+# verify-unwind over every test program in every variant (gcc/clang, -O0..-O3, FP or not):
+# tens of millions of single-stepped points, ~30-60 minutes on 2 cores (make check runs a subset)
+verify-full: all
+	VERIFY_FULL=1 TS_ONLY='*/unwind/suite_verify.sh' bash tests/run.sh
 
 # ---- fuzzing (tests/fuzz/README.md) -------------------------------------------------------------
 # make fuzz: the libFuzzer target build-fuzz/fuzz_check (clang with libclang-rt-14-dev), every

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -407,6 +408,12 @@ int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char
 int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
 			   char *path, size_t pathlen, char *errbuf, size_t errlen);
 
+/* The same by build-id alone (a module of a live process, whose file need not be opened):
+ * machine 0 is not checked. */
+int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
+				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
+				       size_t errlen);
+
 void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
 
 /* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */
@@ -655,6 +662,59 @@ const struct trustack_module *trustack_proc__module_at(const struct trustack_pro
  */
 int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
 
+/*
+ * A process object for a process the caller already traces and keeps stopped (no attach, no
+ * thread copies): its modules (as in a snapshot) and live memory reads through
+ * trustack_proc__read. For verify-unwind's tracer, which cannot attach a second time. Returns 0
+ * or -TRUSTACK_E_NOPROC / -TRUSTACK_E_PERM / -TRUSTACK_E_NOMEM with a message in errbuf.
+ */
+int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf, size_t errlen);
+
+/* Read up to len bytes at addr from the live process, stopping at the first unreadable page.
+ * Returns the bytes read (>= 0) or -TRUSTACK_E_IO. */
+ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Symbols (lib/symbols/): function names, ranges and source lines of one module, by link-time
+ * address (runtime address - load bias). Names come from .symtab, else .dynsym; PLT stubs are
+ * named "NAME@plt" (".plt" for the lazy-binding entry). Names are printed as in the file (C++
+ * names mangled). Source lines come from the file's DWARF, or from its separate debug file found
+ * through the build-id (/usr/lib/debug/.build-id/xx/rest.debug) or .gnu_debuglink (libdwfl).
+ * An object serves one thread at a time (the line lookup caches state).
+ */
+struct trustack_symbols;
+
+struct trustack_symbol {
+	const char *name;     /* valid until trustack_symbols__close() */
+	uint64_t start;       /* link-time address of the function */
+	uint64_t size;        /* bytes; for a symbol without a size: up to the next symbol or the end
+			       * of its section */
+	bool plt;             /* a PLT stub */
+};
+
+/* Read the symbols of the ELF file at path. -TRUSTACK_E_IO / -TRUSTACK_E_FORMAT with a message. */
+int trustack_symbols__open(const char *path, struct trustack_symbols **out, char *errbuf, size_t errlen);
+
+/* Same, from an ELF image in memory (the vDSO read from a process); the bytes are copied. No
+ * source lines for images. */
+int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, struct trustack_symbols **out,
+			       char *errbuf, size_t errlen);
+
+void trustack_symbols__close(struct trustack_symbols *s);
+
+/* The function holding link-time address addr: 0, or -TRUSTACK_E_NOTFOUND. For a return address
+ * look up ra - 1 (a call at the very end of a function returns past it). */
+int trustack_symbols__lookup(struct trustack_symbols *s, uint64_t addr, struct trustack_symbol *sym);
+
+/* Every function named name (aliases and same-named local functions give several); writes at
+ * most max, returns how many there are. */
+size_t trustack_symbols__find(struct trustack_symbols *s, const char *name, struct trustack_symbol *out,
+			      size_t max);
+
+/* Source file and line of link-time address addr: 0, or -TRUSTACK_E_NOTFOUND when no debug
+ * information covers it. *file is valid until the next call on s. */
+int trustack_symbols__source(struct trustack_symbols *s, uint64_t addr, const char **file, int *line);
+
 /* ---------------------------------------------------------------------------------------------
  * Single-step ground truth: run a program under ptrace, step every instruction of every thread
  * and keep the true chain of return addresses from the calls, returns and signals executed.
@@ -671,7 +731,9 @@ struct trustack_chain_entry {
 	uint64_t ra;      /* the return address stored at slot */
 	uint64_t slot;    /* the stack address it was pushed to */
 	uint64_t ipc;     /* TRUSTACK_CHAIN_SIGNAL: the pc the signal interrupted (where execution
-			   * resumes after the handler); else 0 */
+			   * resumes after the handler); else 0. The entry stays until sigreturn:
+			   * when the thread's sp is above slot, the handler has returned and ra is
+			   * consumed (the thread runs the restorer), ipc is still ahead */
 	uint8_t kind;     /* enum trustack_chain_kind */
 };
 

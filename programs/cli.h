@@ -15,6 +15,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_verify_unwind(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_stacks(int argc, char **argv);
 
 /* --rules=stack|fp and -j N (1..256): false, after a message naming cmd, on a bad value. */
 bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out);

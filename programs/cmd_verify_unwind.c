@@ -2,8 +2,12 @@
  * cmd_verify_unwind.c - `trustack verify-unwind`: run a program under single-step and keep the
  * true chain of return addresses (lib/proc/singlestep.c) at every N-th step.
  *
- * This is the tracer half: until the unwinder is plugged in at on_point(), it reports how many
- * points were visited and how deep the true chains were; "modes" stays empty.
+ * At every point the unwinder walks the stopped thread in every mode, and the trace is compared
+ * with the true chain the tracer kept (the calls, returns and signals actually executed):
+ * reliable and equal is correct, reliable and different is false-reliable (the one result a
+ * validated mode must never give), anything else is unreliable, counted by its reason.
+ * The unwinder covers the modules mapped at the moment; when a pc or a true return address
+ * lies outside them (the loader mapped a library since), the mappings are read again.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -15,30 +19,105 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: trustack verify-unwind [--every N] [--max-steps N] [--format=text|json] [--quiet]\n"
-		"                              -- PROG [ARGS...]\n"
+		"usage: trustack verify-unwind [--every N] [--max-steps N] [--modes=M,...] [--cache-dir=DIR]\n"
+		"                              [--format=text|json] [--quiet] [-v] -- PROG [ARGS...]\n"
 		"\n"
 		"Run PROG single-stepping every instruction of every thread, keep the true chain of return\n"
-		"addresses from the calls, returns and signals actually executed, and check the unwinder\n"
-		"against it at every N-th step (the unwinder is not wired yet: the chain statistics are\n"
-		"printed).\n"
+		"addresses from the calls, returns and signals actually executed, and at every N-th step\n"
+		"unwind the stopped thread in every mode and compare. Per mode: correct (reliable and equal\n"
+		"to the truth), unreliable (with the reasons), and false-reliable (reliable but wrong).\n"
 		"\n"
 		"options:\n"
 		"  --every N        a point at every N-th step over all threads (default 1)\n"
 		"  --max-steps N    stop after N steps (the program is killed)\n"
+		"  --modes=M,...    fp, fp-validated, orc, sframe, auto (default: all)\n"
+		"  --cache-dir=DIR  sidecar tables of the program's modules (default: the user's cache)\n"
 		"  --format=F       text (default) or json\n"
 		"  --quiet          PROG's stdout and stderr go to /dev/null\n"
+		"  -v               print the first false-reliable traces of each mode on stderr\n"
 		"  -h, --help       this text\n"
-		"exit status: 0 done, 1 false-reliable traces in a validated mode, 2 error\n");
+		"exit status: 0 done, 1 false-reliable traces in a validated mode (every mode but fp),\n"
+		"2 error\n");
 }
 
 #define DEPTH_BUCKETS 8
 static const size_t bucket_max[DEPTH_BUCKETS] = { 0, 2, 4, 8, 16, 32, 64, (size_t)-1 };
 
+#define MAX_FRAMES 512 /* initial size; grown to the deepest true chain */
+#define STACK_COPY (256 * 1024)
+
+#define LOST_SLOTS 1024
+
+struct mode_counts {
+	uint64_t correct, unreliable, false_reliable;
+	/* -v: where reliability was lost (the pc of the frame whose caller was not trusted) */
+	struct { uint64_t pc, n; uint8_t verdict; } lost[LOST_SLOTS];
+	uint64_t reasons[TRUSTACK_UNWIND__VERDICTS];
+	uint64_t first_false_step; /* the step of the first false-reliable trace, for a repro */
+};
+
 struct vu {
 	uint64_t hist[DEPTH_BUCKETS];
 	uint64_t signal_points; /* points with a signal frame in the chain */
+	uint64_t points;
+	/* the unwinder of the traced process, rebuilt when its mappings change */
+	int pid;
+	struct trustack_proc *proc;
+	struct trustack_unwinder *uw;
+	const char *cache_dir;
+	uint64_t rebuilds, misses_checked;
+	int err;
+	char errmsg[512];
+	unsigned modes;            /* bit per enum trustack_unwind_mode */
+	struct mode_counts m[TRUSTACK_UNWIND__MODES];
+	/* the stopped thread's stack, read once per point */
+	uint8_t *stack;
+	uint64_t stack_lo, stack_len;
+	uint64_t *truth;
+	struct trustack_frame *frames;
+	size_t cap;
+	bool verbose;
 };
+
+/* Memory for the unwinder: the stack copy of this point, else the live (stopped) process. */
+static int point_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct vu *v = ctx;
+	if (addr >= v->stack_lo && addr - v->stack_lo <= v->stack_len && len <= v->stack_len - (addr - v->stack_lo)) {
+		memcpy(buf, v->stack + (addr - v->stack_lo), len);
+		return 0;
+	}
+	return trustack_proc__read(v->proc, addr, buf, len);
+}
+
+static bool known(const struct vu *v, uint64_t pc)
+{
+	size_t n = trustack_unwinder__module_count(v->uw);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s, e, b;
+		trustack_unwinder__module_name(v->uw, i, &s, &e, &b);
+		if (pc >= s && pc < e)
+			return true;
+	}
+	return false;
+}
+
+/* (Re)build the unwinder from the process' current mappings. */
+static int rebuild(struct vu *v)
+{
+	trustack_unwinder__free(v->uw);
+	trustack_proc__close(v->proc);
+	v->uw = NULL;
+	v->proc = NULL;
+	int rc = trustack_proc__open_traced(v->pid, &v->proc, v->errmsg, sizeof(v->errmsg));
+	if (rc)
+		return rc;
+	struct trustack_unwinder_opts o = { .sz = sizeof(o), .read_mem = point_read, .ctx = v,
+					    .cache_dir = v->cache_dir };
+	rc = trustack_unwinder__from_proc(v->proc, &o, &v->uw, v->errmsg, sizeof(v->errmsg));
+	v->rebuilds++;
+	return rc;
+}
 
 static int on_point(const struct trustack_step_point *pt, void *ctx)
 {
@@ -47,14 +126,105 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	while (pt->depth > bucket_max[b])
 		b++;
 	v->hist[b]++;
-	for (size_t i = 0; i < pt->depth; i++)
-		if (pt->chain[i].kind == TRUSTACK_CHAIN_SIGNAL) {
-			v->signal_points++;
-			break;
+	v->points++;
+	/* the true trace: the current pc, then every return address; after a signal frame's
+	 * restorer, the interrupted pc */
+	size_t nt = 0;
+	bool in_signal = false;
+	if (2 * pt->depth + 8 > v->cap) {
+		size_t cap = 2 * pt->depth + 64;
+		uint64_t *t = realloc(v->truth, cap * sizeof(*t));
+		if (t)
+			v->truth = t;
+		struct trustack_frame *f = t ? realloc(v->frames, cap * sizeof(*f)) : NULL;
+		if (f)
+			v->frames = f;
+		if (!t || !f) {
+			snprintf(v->errmsg, sizeof(v->errmsg), "out of memory");
+			goto fail;
 		}
-	/* the unwinder plugs in here: unwind from pt->regs with pt->read in every mode and
-	 * compare with pt->chain */
+		v->cap = cap;
+	}
+	v->truth[nt++] = pt->regs->pc;
+	for (size_t i = 0; i < pt->depth; i++) {
+		/* a signal entry whose restorer address was consumed: the thread is in the restorer */
+		if (pt->chain[i].kind != TRUSTACK_CHAIN_SIGNAL || pt->chain[i].slot >= pt->regs->sp)
+			v->truth[nt++] = pt->chain[i].ra;
+		if (pt->chain[i].kind == TRUSTACK_CHAIN_SIGNAL) {
+			v->truth[nt++] = pt->chain[i].ipc;
+			in_signal = true;
+		}
+	}
+	if (in_signal)
+		v->signal_points++;
+	if (v->pid != pt->pid || !v->uw) {
+		v->pid = pt->pid;
+		if (rebuild(v))
+			goto fail;
+	} else {
+		for (size_t i = 0; i < nt; i++)
+			if (!known(v, v->truth[i])) {
+				v->misses_checked++;
+				if (rebuild(v))
+					goto fail;
+				break;
+			}
+	}
+	/* the stack from 128 bytes below sp (the red zone) up, in one read */
+	v->stack_lo = pt->regs->sp - 128;
+	ssize_t got = trustack_proc__read_partial(v->proc, v->stack_lo, v->stack, STACK_COPY);
+	v->stack_len = got > 0 ? (uint64_t)got : 0;
+	for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
+		if (!(v->modes & (1u << mode)))
+			continue;
+		struct trustack_unwind_result r;
+		struct mode_counts *m = &v->m[mode];
+		if (trustack_unwind(v->uw, (enum trustack_unwind_mode)mode, pt->regs, v->frames, v->cap, &r)) {
+			m->unreliable++;
+			m->reasons[TRUSTACK_UNWIND_NOT_RUN]++;
+			continue;
+		}
+		if (r.verdict != TRUSTACK_UNWIND_RELIABLE) {
+			m->unreliable++;
+			if (v->verbose && r.lost_at < r.count) {
+				uint64_t pc = v->frames[r.lost_at].pc;
+				size_t h = (size_t)(pc * 0x9e3779b97f4a7c15ull >> 54) & (LOST_SLOTS - 1);
+				for (size_t k = 0; k < LOST_SLOTS; k++, h = (h + 1) & (LOST_SLOTS - 1))
+					if (!m->lost[h].n || m->lost[h].pc == pc) {
+						m->lost[h].pc = pc;
+						m->lost[h].n++;
+						m->lost[h].verdict = (uint8_t)r.verdict;
+						break;
+					}
+			}
+			m->reasons[r.verdict < TRUSTACK_UNWIND__VERDICTS ? r.verdict : TRUSTACK_UNWIND_NOT_RUN]++;
+			continue;
+		}
+		bool same = r.count == nt;
+		for (size_t i = 0; same && i < nt; i++)
+			same = v->frames[i].pc == v->truth[i];
+		if (same) {
+			m->correct++;
+			continue;
+		}
+		if (!m->false_reliable++)
+			m->first_false_step = pt->step;
+		if (v->verbose && m->false_reliable <= 5) {
+			fprintf(stderr, "false-reliable in %s at step %llu (tid %d):\n  true:",
+				trustack_unwind_mode__name((enum trustack_unwind_mode)mode), (unsigned long long)pt->step,
+				pt->tid);
+			for (size_t i = 0; i < nt; i++)
+				fprintf(stderr, " %llx", (unsigned long long)v->truth[i]);
+			fprintf(stderr, "\n  ours:");
+			for (size_t i = 0; i < r.count; i++)
+				fprintf(stderr, " %llx", (unsigned long long)v->frames[i].pc);
+			fprintf(stderr, "\n");
+		}
+	}
 	return 0;
+fail:
+	v->err = -1;
+	return 1; /* stops the run: the program is killed */
 }
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -72,14 +242,39 @@ int cmd_verify_unwind(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "every", required_argument, NULL, 'e' }, { "max-steps", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
+		{ "modes", required_argument, NULL, 'M' }, { "cache-dir", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
+	unsigned modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
+	const char *cache_dir = NULL;
+	bool verbose = false;
 	struct trustack_trace_opts o = { .sz = sizeof(o), .every = 1 };
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'M': {
+			modes = 0;
+			char *dup = strdup(optarg), *save = NULL;
+			for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				enum trustack_unwind_mode m;
+				if (trustack_unwind_mode__parse(t, &m)) {
+					fprintf(stderr, "trustack verify-unwind: unknown mode '%s' (fp, fp-validated, orc, sframe, auto)\n", t);
+					free(dup);
+					return EXIT_ERROR;
+				}
+				modes |= 1u << m;
+			}
+			free(dup);
+			if (!modes) {
+				fprintf(stderr, "trustack verify-unwind: --modes names no mode\n");
+				return EXIT_ERROR;
+			}
+			break;
+		}
+		case 'C': cache_dir = optarg; break;
+		case 'v': verbose = true; break;
 		case 'e':
 			if (!parse_u64(optarg, &o.every) || !o.every) {
 				fprintf(stderr, "trustack verify-unwind: --every wants a number >= 1, not '%s'\n", optarg);
@@ -115,13 +310,27 @@ int cmd_verify_unwind(int argc, char **argv)
 		fprintf(stderr, "trustack verify-unwind: no program given (trustack verify-unwind -- PROG ARGS)\n");
 		return EXIT_ERROR;
 	}
-	struct vu v = { { 0 }, 0 };
+	struct vu *vp = calloc(1, sizeof(*vp));
+	uint8_t *stack = malloc(STACK_COPY);
+	if (!vp || !stack) {
+		free(vp), free(stack);
+		fprintf(stderr, "trustack verify-unwind: out of memory\n");
+		return EXIT_ERROR;
+	}
+	struct vu *vv = vp;
+	vv->stack = stack;
+	vv->modes = modes;
+	vv->cache_dir = cache_dir;
+	vv->verbose = verbose;
+#define v (*vv)
 	struct trustack_trace_stats st;
 	char err[512];
-	int rc = trustack_trace__run(argv + optind, &o, on_point, &v, &st, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "trustack verify-unwind: %s\n", *err ? err : trustack_strerror(rc));
-		return EXIT_ERROR;
+	int rc = trustack_trace__run(argv + optind, &o, on_point, vv, &st, err, sizeof(err));
+	int exit_status = EXIT_CLEAN;
+	if (rc || v.err) {
+		fprintf(stderr, "trustack verify-unwind: %s\n", rc ? (*err ? err : trustack_strerror(rc)) : v.errmsg);
+		exit_status = EXIT_ERROR;
+		goto out;
 	}
 	double mean = st.points ? (double)st.depth_sum / (double)st.points : 0;
 	char status[64];
@@ -144,7 +353,28 @@ int cmd_verify_unwind(int argc, char **argv)
 				printf("%s\"%zu\":%llu", b ? "," : "", bucket_max[b], (unsigned long long)v.hist[b]);
 		printf("}},\"program\":");
 		json_str(stdout, status);
-		printf(",\"modes\":{}}\n");
+		printf(",\"unwinder_rebuilds\":%llu,\"modes\":{", (unsigned long long)v.rebuilds);
+		bool first = true;
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+			if (!(v.modes & (1u << m)))
+				continue;
+			const struct mode_counts *mc = &v.m[m];
+			printf("%s\"%s\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu,\"reasons\":{",
+			       first ? "" : ",", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+			       (unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
+			       (unsigned long long)mc->false_reliable);
+			first = false;
+			bool f2 = true;
+			for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
+				if (mc->reasons[r]) {
+					printf("%s\"%s\":%llu", f2 ? "" : ",",
+					       trustack_unwind_verdict__name((enum trustack_unwind_verdict)r),
+					       (unsigned long long)mc->reasons[r]);
+					f2 = false;
+				}
+			printf("}}");
+		}
+		printf("}}\n");
 	} else {
 		printf("program %s: %s\n", argv[optind], status);
 		printf("steps %llu, points %llu (every %llu), threads %llu, calls %llu, returns %llu, signal frames %llu\n",
@@ -158,7 +388,70 @@ int cmd_verify_unwind(int argc, char **argv)
 			else
 				printf(" <=%zu:%llu", bucket_max[b], (unsigned long long)v.hist[b]);
 		printf("\npoints inside a signal handler: %llu\n", (unsigned long long)v.signal_points);
-		printf("unwinder: not wired yet (no per-mode counts)\n");
+		printf("\n%-14s %12s %12s %14s  %s\n", "mode", "correct", "unreliable", "false-reliable",
+		       "unreliable: main reasons");
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+			if (!(v.modes & (1u << m)))
+				continue;
+			const struct mode_counts *mc = &v.m[m];
+			printf("%-14s %12llu %12llu %14llu ", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+			       (unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
+			       (unsigned long long)mc->false_reliable);
+			/* the three most frequent reasons */
+			uint64_t shown[TRUSTACK_UNWIND__VERDICTS] = { 0 };
+			for (int k = 0; k < 3; k++) {
+				int best = -1;
+				for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
+					if (mc->reasons[r] && !shown[r] && (best < 0 || mc->reasons[r] > mc->reasons[best]))
+						best = r;
+				if (best < 0)
+					break;
+				shown[best] = 1;
+				printf(" %s %llu", trustack_unwind_verdict__name((enum trustack_unwind_verdict)best),
+				       (unsigned long long)mc->reasons[best]);
+			}
+			printf("\n");
+		}
 	}
-	return EXIT_CLEAN;
+	if (v.verbose && v.uw)
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+			if (!(v.modes & (1u << m)) || !v.m[m].unreliable)
+				continue;
+			fprintf(stderr, "%s: where traces became unreliable most often:\n",
+				trustack_unwind_mode__name((enum trustack_unwind_mode)m));
+			for (int k = 0; k < 8; k++) {
+				int best = -1;
+				for (int h = 0; h < LOST_SLOTS; h++)
+					if (v.m[m].lost[h].n && (best < 0 || v.m[m].lost[h].n > v.m[m].lost[best].n))
+						best = h;
+				if (best < 0)
+					break;
+				uint64_t pc = v.m[m].lost[best].pc, s0, e0, bias;
+				const char *name = "?";
+				for (size_t i = 0; i < trustack_unwinder__module_count(v.uw); i++) {
+					const char *nm = trustack_unwinder__module_name(v.uw, i, &s0, &e0, &bias);
+					if (pc >= s0 && pc < e0) {
+						name = nm;
+						pc -= bias;
+						break;
+					}
+				}
+				fprintf(stderr, "  %8llu  %s+0x%llx  %s\n", (unsigned long long)v.m[m].lost[best].n, name,
+					(unsigned long long)pc,
+					trustack_unwind_verdict__name((enum trustack_unwind_verdict)v.m[m].lost[best].verdict));
+				v.m[m].lost[best].n = 0;
+			}
+		}
+	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
+		if ((v.modes & (1u << m)) && m != TRUSTACK_UNWIND_FP && v.m[m].false_reliable)
+			exit_status = EXIT_FINDINGS;
+out:
+	trustack_unwinder__free(v.uw);
+	trustack_proc__close(v.proc);
+#undef v
+	free(vv->stack);
+	free(vv->truth);
+	free(vv->frames);
+	free(vv);
+	return exit_status;
 }

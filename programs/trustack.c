@@ -12,6 +12,7 @@ static const struct {
 	{ "sframe", cmd_sframe }, { "diff", cmd_diff },         { "dump", cmd_dump },
 	{ "verify-unwind", cmd_verify_unwind },
 	{ "cache", cmd_cache },
+	{ "stacks", cmd_stacks },
 };
 
 static void usage(FILE *f)
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 		"  verify-unwind -- PROG    single-step PROG and keep the true return-address chain\n"
 		"  dump FILE                print the unwind tables found in a file (and its sidecar)\n"
 		"  cache FILE...            store the unwinder's tables of linked files in the cache\n"
+		"  stacks PID               every thread's stack with its verdict; --check FUNC: live-patch check\n"
 		"  help [COMMAND]           this text, or the options of a command\n"
 		"  version                  print the version\n"
 		"\n"

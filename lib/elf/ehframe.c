@@ -198,6 +198,50 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	return 0;
 }
 
+/*
+ * The ELF entry point of a linked file when neither a symbol nor an FDE covers it (ld.so's
+ * RTLD_START is hand-written assembly without CFI, in a file without .symtab): a function
+ * "entry@ADDR" up to the next known function, so its code is analysed and the unwinder knows
+ * where processes start.
+ */
+static int add_entry_func(struct ts_image *img, size_t *cap)
+{
+	uint64_t e = img->ehdr.e_entry;
+	const struct ts_section *s = e && !img->rel ? ts_image_section_at(img, e) : NULL;
+	if (!s || !s->exec)
+		return 0;
+	uint64_t end = s->addr + s->size;
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		const struct ts_func *f = &img->funcs[i];
+		if (f->addr <= e && e < f->addr + (f->size ? f->size : 1))
+			return 0;
+		if (f->addr > e && f->addr < end)
+			end = f->addr;
+	}
+	for (size_t i = 0; i < img->nsyms; i++) {
+		const struct ts_symbol *y = &img->syms[i];
+		if (y->type != STT_FUNC && y->type != STT_GNU_IFUNC)
+			continue;
+		if (y->addr <= e && e < y->addr + (y->size ? y->size : 1))
+			return 0;
+		if (y->addr > e && y->addr < end)
+			end = y->addr;
+	}
+	int rc = add_fde_func(img, e, end - e, cap);
+	if (rc || !img->nfuncs || img->funcs[img->nfuncs - 1].addr != e)
+		return rc;
+	char *buf = malloc(32);
+	if (!buf)
+		return -TRUSTACK_E_NOMEM;
+	snprintf(buf, 32, "entry@0x%llx", (unsigned long long)e);
+	const char *name = ts_image_own_name(img, buf);
+	if (!name)
+		return -TRUSTACK_E_NOMEM;
+	img->funcs[img->nfuncs - 1].name = name;
+	img->funcs[img->nfuncs - 1].flags = 0; /* not from an FDE: no CFI describes it */
+	return 0;
+}
+
 static int add_site(struct ts_image *img, uint64_t start, uint64_t end, uint64_t lp)
 {
 	if (img->nlsda == img->caplsda) {
@@ -323,5 +367,5 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 	}
 	if (img->nlsda)
 		qsort(img->lsda, img->nlsda, sizeof(*img->lsda), cmp_site);
-	return 0;
+	return add_entry_func(img, &cap);
 }

@@ -18,7 +18,13 @@ void ts_shadow_adjust(struct ts_shadow *s, uint64_t sp)
 				continue;
 			}
 		}
-		if (s->v[s->n - 1].e.slot < sp)
+		const struct ts_shadow_entry *top = &s->v[s->n - 1];
+		bool gone = top->e.slot < sp;
+		if (gone && top->e.kind == TRUSTACK_CHAIN_SIGNAL)
+			/* in the restorer until sigreturn (see isp); on an alternate stack, until the
+			 * thread leaves it (above) */
+			gone = !top->alt_hi && sp >= top->isp;
+		if (gone)
 			s->n--;
 		else
 			break;
@@ -44,12 +50,13 @@ int ts_shadow_push_call(struct ts_shadow *s, uint64_t ra, uint64_t slot)
 	return push(s, &e);
 }
 
-int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint64_t ipc, uint64_t alt_lo,
+int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint64_t ipc, uint64_t isp, uint64_t alt_lo,
 			  uint64_t alt_hi)
 {
 	struct ts_shadow_entry e = { .e = { .ra = ra, .slot = slot, .ipc = ipc, .kind = TRUSTACK_CHAIN_SIGNAL },
 				     .alt_lo = alt_lo,
-				     .alt_hi = alt_hi };
+				     .alt_hi = alt_hi,
+				     .isp = isp };
 	return push(s, &e);
 }
 

@@ -19,6 +19,10 @@
 struct ts_shadow_entry {
 	struct trustack_chain_entry e;
 	uint64_t alt_lo, alt_hi; /* signal entries whose handler runs on an alternate stack */
+	uint64_t isp;            /* signal entries: the interrupted stack pointer. The entry lives
+				  * until sigreturn restores it: after the handler's ret consumed the
+				  * restorer address, the thread is in the restorer with the signal
+				  * frame, and so the interrupted pc, still on the stack */
 };
 
 struct ts_shadow {
@@ -30,7 +34,7 @@ struct ts_shadow {
 void ts_shadow_adjust(struct ts_shadow *s, uint64_t sp);
 /* Returns 0 or -TRUSTACK_E_NOMEM. */
 int ts_shadow_push_call(struct ts_shadow *s, uint64_t ra, uint64_t slot);
-int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint64_t ipc, uint64_t alt_lo,
+int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint64_t ipc, uint64_t isp, uint64_t alt_lo,
 			  uint64_t alt_hi);
 /* The chain innermost first into out (room for s->n entries). */
 void ts_shadow_chain(const struct ts_shadow *s, struct trustack_chain_entry *out);

@@ -201,7 +201,7 @@ static bool check_signal_frame(struct tracer *t, struct thread *th)
 	if (on_alt && !was_on_alt)
 		lo = ss, hi = ss + uc.uc_stack.ss_size;
 	ts_shadow_adjust(&th->shadow, th->inject_sp); /* what the interrupted code had */
-	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, lo, hi) == 0)
+	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, (uint64_t)uc.uc_mcontext.gregs[REG_RSP], lo, hi) == 0)
 		t->st.signals++;
 	return true;
 }

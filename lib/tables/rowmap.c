@@ -40,6 +40,32 @@ static int push(struct ts_rowrange **r, size_t *n, size_t *cap, const struct ts_
 	return 0;
 }
 
+/*
+ * Does the unit report a finding about the stack itself? Then no row of the function is proven:
+ * code that loses the stack state, switches stacks or returns with a modified frame may also
+ * have callees that rewrite its frame (libgcc's _Unwind_RaiseException: uw_install_context
+ * overwrites the saved registers and return address before the eh_return epilogue), so an
+ * unwinder must not vouch for a frame of it. Findings that leave the frame intact (unreachable
+ * code, fall-through, an unresolved jump whose cases stay unreached) do not count.
+ */
+static bool stack_finding(const struct ts_unit *u)
+{
+	for (size_t i = 0; i < u->nwarns; i++)
+		switch (u->warns[i].kind) {
+		case TRUSTACK_W_UNDEFINED_STACK:
+		case TRUSTACK_W_UNSUPPORTED_STACK_OP:
+		case TRUSTACK_W_UNSUPPORTED_REALIGN:
+		case TRUSTACK_W_STACK_MISMATCH:
+		case TRUSTACK_W_RETURN_MODIFIED_FRAME:
+		case TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME:
+		case TRUSTACK_W_DECODE_ERROR:
+			return true;
+		default:
+			break;
+		}
+	return false;
+}
+
 /* Ranges of one unit, merged locally first so the shared list grows by few entries. */
 static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 {
@@ -47,6 +73,7 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 	struct ts_rowrange *loc = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
+	bool untrusted = stack_finding(u);
 	for (size_t k = 0; k < u->nranges && !rc; k++) {
 		const struct ts_range *rg = &u->ranges[k];
 		if (rg->borrowed)
@@ -57,12 +84,14 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 			func = u->func;
 		for (size_t i = rg->first; i < end && !rc; i++) {
 			const struct ts_insn *in = &u->insns[i];
-			struct ts_rowrange x = { .start = in->addr, .len = in->len, .func = func, .ninsns = 1 };
+			struct ts_rowrange x = { .start = in->addr, .len = in->len, .func = func, .ninsns = 1,
+						 .untrusted = untrusted };
 			x.reached = u->row[i] >= 0;
 			if (x.reached)
 				x.row = u->rows[u->row[i]];
 			struct ts_rowrange *p = n ? &loc[n - 1] : NULL;
 			if (p && p->start + p->len == x.start && p->func == x.func && p->reached == x.reached &&
+			    p->untrusted == x.untrusted &&
 			    (!x.reached || ts_row_equal(&p->row, &x.row))) {
 				p->len += x.len;
 				p->ninsns++;

@@ -81,17 +81,30 @@ int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, stru
 	if (path && pathlen)
 		snprintf(path, pathlen, "%s", p);
 	struct ts_utable t;
-	rc = ts_utable_load(p, &t, errbuf, errlen);
-	if (rc)
-		return rc;
 	uint8_t bid[32];
 	size_t n = ts_image_build_id(elf->img, bid, sizeof(bid));
-	if (t.machine != elf->img->ehdr.e_machine || t.build_id_len != n || memcmp(t.build_id, bid, n)) {
-		ts_utable_free(&t);
-		snprintf(errbuf, errlen, "%s belongs to another build", p);
-		return -TRUSTACK_E_NOTFOUND;
-	}
+	rc = ts_utable_load_cached(p, bid, n, elf->img->ehdr.e_machine, &t, errbuf, errlen);
+	if (rc)
+		return rc;
 	return wrap(&t, out);
+}
+
+int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
+				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
+				       size_t errlen)
+{
+	*out = NULL;
+	char p[4096];
+	int rc = ts_cache_path(cache_dir, build_id, n, p, sizeof(p));
+	if (rc) {
+		snprintf(errbuf, errlen, "%s", n ? "cache directory unknown (no $HOME)" : "no build-id");
+		return n ? rc : -TRUSTACK_E_NOTFOUND;
+	}
+	if (path && pathlen)
+		snprintf(path, pathlen, "%s", p);
+	struct ts_utable t;
+	rc = ts_utable_load_cached(p, build_id, n, machine, &t, errbuf, errlen);
+	return rc ? rc : wrap(&t, out);
 }
 
 void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info)

@@ -119,7 +119,7 @@ static int analysis_table(struct trustack_unwinder *u, const struct trustack_mod
 	else if (!u->opts.no_cache && d->build_id_len && d->build_id_len <= sizeof(id))
 		memcpy(id, d->build_id, idlen = d->build_id_len);
 	bool cached = idlen && ts_cache_path(u->cache_dir, id, idlen, path, sizeof(path)) == 0;
-	if (cached && ts_utable_load(path, t, err, errlen) == 0)
+	if (cached && ts_utable_load_cached(path, id, idlen, img ? img->ehdr.e_machine : 0, t, err, errlen) == 0)
 		return 0;
 	if (u->opts.no_analysis || !img)
 		return -TRUSTACK_E_NOTFOUND;

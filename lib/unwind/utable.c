@@ -6,7 +6,7 @@
  *   0   magic "TSUNWIND"           16  build_id[32]      64  pc[n + 1]   (u32, sorted)
  *   8   u32 version = 1            48  u64 base              row[n]      (u32 < nrows)
  *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 20 B)
- *   14  u8 build_id_len, u8 0      60  u32 nrows
+ *   14  u8 build_id_len, u8 rev    60  u32 nrows
  *
  * little-endian (both architectures we support are), every part 4-byte aligned, so a mapped file
  * is used in place. Building: the analysis' row map gives the rows of every function, PLT stubs
@@ -76,7 +76,7 @@ static const struct ts_urow unreliable_row = { .flags = TS_UROW_UNRELIABLE };
 static struct ts_urow from_row(const struct ts_rowrange *r)
 {
 	const struct trustack_row *w = &r->row;
-	if (!r->reached || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
+	if (!r->reached || r->untrusted || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		return unreliable_row;
 	return (struct ts_urow){ .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
 				 .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
@@ -127,9 +127,14 @@ static int add_rowmap(const struct ts_image *img, const struct ts_rowmap *m, str
 	char err[128];
 	if (img->arch->e_machine == EM_X86_64 && ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
 		src = NULL; /* no CFI: nothing is marked (arm64's trampoline is in the vDSO) */
+	/* the function at the ELF entry point is where a process starts: outermost even when no
+	 * CFI says so (ld.so's RTLD_START has none; a PIE's _start is also marked by crt1's CFI) */
 	int entry_func = -1;
-	if (!img->rel && img->ehdr.e_type == ET_EXEC && img->ehdr.e_entry)
+	if (!img->rel && img->ehdr.e_entry) {
 		entry_func = ts_image_func_at(img, img->ehdr.e_entry);
+		if (entry_func >= 0 && img->funcs[entry_func].addr != img->ehdr.e_entry)
+			entry_func = -1;
+	}
 	int rc = 0;
 	for (size_t i = 0; i < m->n && !rc; i++) {
 		const struct ts_rowrange *r = &m->r[i];
@@ -237,6 +242,7 @@ static int layout(const struct ts_image *img, struct bld *b, struct ts_utable *o
 	memcpy(mem + 8, &ver, 4);
 	memcpy(mem + 12, &mach, 2);
 	mem[14] = (uint8_t)nb;
+	mem[15] = TS_UTABLE_ANALYSIS_REV;
 	memcpy(mem + 16, bid, nb);
 	memcpy(mem + 48, &base, 8);
 	memcpy(mem + 56, &n32, 4);
@@ -317,6 +323,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	}
 	memcpy(&t->machine, p + 12, 2);
 	t->build_id_len = p[14];
+	t->analysis_rev = p[15];
 	memcpy(&t->base, p + 48, 8);
 	memcpy(&n, p + 56, 4);
 	memcpy(&nrows, p + 60, 4);
@@ -395,6 +402,24 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 	}
 	out->mapped = true;
 	return 0;
+}
+
+int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, uint16_t machine,
+			  struct ts_utable *out, char *err, size_t errlen)
+{
+	int rc = ts_utable_load(path, out, err, errlen);
+	if (rc)
+		return rc;
+	const char *why = NULL;
+	if ((machine && out->machine != machine) || out->build_id_len != n || memcmp(out->build_id, build_id, n))
+		why = "belongs to another build";
+	else if (out->analysis_rev != TS_UTABLE_ANALYSIS_REV)
+		why = "was built by another analysis revision";
+	if (!why)
+		return 0;
+	ts_utable_free(out);
+	errf(err, errlen, "%s %s", path, why);
+	return -TRUSTACK_E_NOTFOUND;
 }
 
 void ts_utable_free(struct ts_utable *t)

@@ -53,8 +53,14 @@ struct ts_urow {
 	int32_t fp_off;
 };
 
+/* The analysis revision a table was built with (byte 15 of the sidecar). Raised whenever a
+ * change of the analysis changes rows, so sidecars built by an older trustack are rebuilt
+ * rather than trusted (trustack_sidecar__find treats them as absent). */
+#define TS_UTABLE_ANALYSIS_REV 3
+
 struct ts_utable {
 	uint16_t machine;         /* ELF e_machine (EM_X86_64, EM_AARCH64) */
+	uint8_t analysis_rev;     /* TS_UTABLE_ANALYSIS_REV of the trustack that built it */
 	uint8_t build_id_len;     /* 0 when the module has none */
 	uint8_t build_id[32];
 	uint64_t base;            /* addresses below are offsets from base */
@@ -92,6 +98,12 @@ int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_
 /* Map the file at path and validate it (bounds, sorting, row indices). Returns 0 or
  * -TRUSTACK_E_FORMAT / -TRUSTACK_E_IO with err. */
 int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t errlen);
+
+/* Load the cached sidecar at path for the module with this build-id: also refused
+ * (-TRUSTACK_E_NOTFOUND, message in err) when it belongs to another build or machine (machine 0:
+ * not checked) or was built by another analysis revision, so the caller rebuilds it. */
+int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, uint16_t machine,
+			  struct ts_utable *out, char *err, size_t errlen);
 
 /* Load from a buffer (copied). Same validation as ts_utable_load. */
 int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char *err, size_t errlen);

@@ -257,8 +257,12 @@ if [ $rc = 0 ] && python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["points"] == d["steps"] // 100 and d["threads"] == 5 and d["signals"] == 2 and d["depth"]["max"] >= 34, d
-assert d["program"] == "exited with 0" and d["modes"] == {}
-' "$out" 2>"$work/vu.err"; then echo "PASS verify-unwind-json (points = steps / every, 5 threads, 2 signal frames, depth >= 34)"
+assert d["program"] == "exited with 0"
+m = d["modes"]
+assert sorted(m) == ["auto", "fp", "fp-validated", "orc", "sframe"], m
+assert all(m[k]["false_reliable"] == 0 for k in ("fp-validated", "orc", "sframe", "auto")), m
+assert all(sum(m[k][c] for c in ("correct_reliable", "unreliable", "false_reliable")) == d["points"] for k in m), m
+' "$out" 2>"$work/vu.err"; then echo "PASS verify-unwind-json (points = steps / every, 5 threads, 2 signal frames, depth >= 34, every mode counted, none false-reliable but fp)"
 else echo "FAIL verify-unwind-json: rc=$rc $out $(head -2 "$work/vu.err")"; fi
 out=$("$TRUSTACK" verify-unwind --max-steps 5000 -- /bin/true 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "stopped after 5000 steps" <<<"$out" && echo "PASS verify-unwind-max-steps" || echo "FAIL verify-unwind-max-steps: $out"
