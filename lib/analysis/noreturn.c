@@ -11,32 +11,34 @@
 
 #include "analysis/unit.h"
 
+/* Sorted in strcmp order: looked up by binary search (every call site asks). */
 static const char *const known_noreturn[] = {
 	"_Exit", "_Unwind_Resume", "_ZSt9terminatev", "__assert_fail", "__assert_perror_fail",
-	"__chk_fail", "__cxa_bad_cast", "__cxa_bad_typeid", "__cxa_call_terminate",
-	"__cxa_call_unexpected", "__cxa_pure_virtual", "__cxa_deleted_virtual", "__cxa_rethrow",
-	"__cxa_throw", "__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal",
-	"__libc_start_main", "__longjmp_chk", "__stack_chk_fail", "__stack_chk_fail_local",
-	"__ubsan_handle_builtin_unreachable", "__ubsan_handle_missing_return", "_exit", "abort",
-	"err", "errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit",
-	"verr", "verrx", "_longjmp", "__libc_longjmp", "__libc_siglongjmp", "__cxa_begin_catch_noreturn",
-	"_dl_signal_error", "__malloc_assert", "__clang_call_terminate",
+	"__chk_fail", "__clang_call_terminate", "__cxa_bad_cast", "__cxa_bad_typeid",
+	"__cxa_begin_catch_noreturn", "__cxa_call_terminate", "__cxa_call_unexpected",
+	"__cxa_deleted_virtual", "__cxa_pure_virtual", "__cxa_rethrow", "__cxa_throw",
+	"__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal", "__libc_longjmp",
+	"__libc_siglongjmp", "__libc_start_main", "__longjmp_chk", "__malloc_assert",
+	"__stack_chk_fail", "__stack_chk_fail_local", "__ubsan_handle_builtin_unreachable",
+	"__ubsan_handle_missing_return", "_dl_signal_error", "_exit", "_longjmp", "abort", "err",
+	"errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit", "verr",
+	"verrx",
 };
-
-static bool in_list(const char *name)
-{
-	for (size_t i = 0; i < sizeof(known_noreturn) / sizeof(known_noreturn[0]); i++)
-		if (!strcmp(known_noreturn[i], name))
-			return true;
-	/* libstdc++'s std::__throw_* helpers: _ZSt19__throw_logic_errorPKc, ... */
-	if (!strncmp(name, "_ZSt", 4) && strstr(name, "__throw_"))
-		return true;
-	return false;
-}
 
 static int cmp_name(const void *k, const void *e)
 {
 	return strcmp((const char *)k, *(char *const *)e);
+}
+
+static bool in_list(const char *name)
+{
+	if (bsearch(name, known_noreturn, sizeof(known_noreturn) / sizeof(known_noreturn[0]), sizeof(char *),
+		    cmp_name))
+		return true;
+	/* libstdc++'s std::__throw_* helpers: _ZSt19__throw_logic_errorPKc, ... */
+	if (!strncmp(name, "_ZSt", 4) && strstr(name, "__throw_"))
+		return true;
+	return false;
 }
 
 static bool name_noreturn(const struct ts_image *img, const char *name)
@@ -145,10 +147,10 @@ static bool set_add(struct addr_set *s, uint64_t a)
 	return true;
 }
 
-/* Is addr code that belongs to function f: its body or a fragment (.cold) it may enter? */
-static bool part_of(const struct ts_image *img, int f, uint64_t addr)
+/* Is code of function g (ts_image_func_at) code that belongs to function f: its body or a
+ * fragment (.cold) it may enter? */
+static bool part_of(const struct ts_image *img, int f, int g)
 {
-	int g = ts_image_func_at(img, addr);
 	if (g < 0)
 		return false;
 	if (g == f)
@@ -173,9 +175,10 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 	work[nwork++] = fn->addr;
 	while (nwork && !returns) {
 		uint64_t a = work[--nwork];
+		int g = -1;
 		while (!returns) {
-			if (!part_of(img, f, a)) {
-				int g = ts_image_func_at(img, a);
+			g = ts_image_func_at_near(img, a, g); /* one search per run, not per instruction */
+			if (!part_of(img, f, g)) {
 				if (g < 0 || img->funcs[g].addr != a || !func_noreturn(img, g, depth + 1))
 					returns = true;
 				break;
@@ -184,10 +187,19 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 				break; /* visited (or out of memory: then this path counts as ending) */
 			size_t avail;
 			const uint8_t *code = ts_image_bytes(img, a, &avail);
-			int g = ts_image_func_at(img, a);
 			uint64_t end = img->funcs[g].addr + img->funcs[g].size;
 			struct ts_insn in;
-			unsigned len = code ? img->arch->decode(img->dec, code, end - a < avail ? end - a : avail, a, &in) : 0;
+			size_t room = end - a < avail ? end - a : avail;
+			/* only where control goes matters here: the length alone for instructions that
+			 * fall through (most), a full decode for the others */
+			unsigned scan = TS_SCAN_FLOW;
+			unsigned len = code && img->arch->length ? img->arch->length(img->dec, code, room, &scan) : 0;
+			if (!code)
+				len = 0;
+			else if (scan & TS_SCAN_FLOW)
+				len = img->arch->decode(img->dec, code, room, a, &in);
+			else
+				in.flow = TS_FLOW_NEXT;
 			if (!len || in.flow == TS_FLOW_STOP)
 				break;
 			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_JUMP_IND) {

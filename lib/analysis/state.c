@@ -17,10 +17,13 @@ static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST
 static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
 
+/* struct ts_val has no padding, so equal fields are equal bytes: one memcmp the compiler turns
+ * into three 8-byte compares (val_eq is the hottest comparison of the meet and the rows). */
+_Static_assert(sizeof(struct ts_val) == 4 * sizeof(uint8_t) + sizeof(uint32_t) + 2 * sizeof(int64_t),
+	       "struct ts_val must have no padding");
 static bool val_eq(const struct ts_val *a, const struct ts_val *b)
 {
-	return a->kind == b->kind && a->reg == b->reg && a->esize == b->esize && a->flags == b->flags &&
-	       a->count == b->count && a->off == b->off && a->aux == b->aux;
+	return !memcmp(a, b, sizeof(*a));
 }
 
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
@@ -148,6 +151,11 @@ static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsi
 		if (s->slots[i].anchor == anchor && s->slots[i].off == off && s->slots[i].size == size)
 			return i;
 	return -1;
+}
+
+static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
+{
+	return x->anchor == y->anchor && x->off == y->off && x->size == y->size;
 }
 
 static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
@@ -617,11 +625,9 @@ static struct rn_entry *rn_slot(struct ts_meet_scratch *rn, struct rn_entry *t, 
  * Record that one location holds name x on the stored side and y on the incoming side. A name
  * that is ever paired with two different things (another name, or no name) is inconsistent.
  */
-static void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
 	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
-	if (!xs && !ys)
-		return; /* no identity involved */
 	int64_t k = xs ? x->off : RN_NONE, j = ys ? y->off : RN_NONE;
 	bool facts_differ = xs && ys && (x->flags != y->flags || x->esize != y->esize);
 	if (xs) {
@@ -638,6 +644,13 @@ static void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, cons
 		else if (e->k != k || facts_differ)
 			e->bad = true;
 	}
+}
+
+/* Most locations hold no identity on either side: that test inline, the tables out of line. */
+static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	if (x->kind == V_SYM || y->kind == V_SYM)
+		rename_note_sym(rn, x, y);
 }
 
 static bool renamed(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
@@ -668,9 +681,9 @@ static unsigned zero_above(const struct ts_val *v)
 	}
 }
 
-static bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
+static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
 {
-	if (val_eq(x, y) || renamed(rn, x, y))
+	if (renamed(rn, x, y))
 		return false;
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
@@ -705,6 +718,13 @@ static bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_sc
 	return true;
 }
 
+/* x = meet(x, y), phi naming the result where they differ. Returns true if x changed. Most
+ * locations agree: that test inline. */
+static inline bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
+{
+	return !val_eq(x, y) && val_meet_differing(x, y, rn, phi);
+}
+
 static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61) | ((uint64_t)join << 8) | r); }
 
 static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
@@ -723,29 +743,42 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 		memset(rn->byj, 0, sizeof(rn->byj));
 		rn->gen = 1;
 	}
-	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
+	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
+	for (unsigned r = 0; r < a->nregs; r++)
 		rename_note(rn, &s->regs[r], &o->regs[r]);
+	/* Pair the slots of the two sides once (a state holds each place at most once, so the
+	 * first match is the only one). Both sides usually list the same places in the same order:
+	 * try the same index before searching. */
+	int8_t pair[TS_MAX_SLOTS];
+	bool paired[TS_MAX_SLOTS] = { false };
 	for (int i = 0; i < s->nslots; i++) {
-		int j = slot_find(o, s->slots[i].anchor, s->slots[i].off, s->slots[i].size);
-		rename_note(rn, &s->slots[i].v, j >= 0 ? &o->slots[j].v : &none);
+		const struct ts_slot *t = &s->slots[i];
+		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
+		pair[i] = (int8_t)j;
+		if (j >= 0)
+			paired[j] = true;
+		rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none);
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
 	for (int j = 0; j < o->nslots; j++) {
-		if (slot_find(s, o->slots[j].anchor, o->slots[j].off, o->slots[j].size) < 0)
+		if (!paired[j])
 			rename_note(rn, &none, &o->slots[j].v);
 	}
-	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+	for (unsigned r = 0; r < a->nregs; r++)
 		changed |= val_meet(&s->regs[r], &o->regs[r], rn, phi_reg(join, r));
 	for (int i = 0; i < s->nslots;) {
 		struct ts_slot *t = &s->slots[i];
-		int j = slot_find(o, t->anchor, t->off, t->size);
+		int j = pair[i];
 		if (j < 0) {
+			pair[i] = pair[s->nslots - 1];
 			*t = s->slots[--s->nslots];
 			changed = true;
 			continue;
 		}
 		changed |= val_meet(&t->v, &o->slots[j].v, rn, phi_slot(join, t));
 		if (t->v.kind == V_UNK) {
+			pair[i] = pair[s->nslots - 1];
 			*t = s->slots[--s->nslots];
 			continue;
 		}
@@ -774,7 +807,6 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 			changed = true;
 		s->cmp_kind = TS_CMP_CLOBBER;
 	}
-	(void)a;
 	return changed;
 }
 
@@ -867,6 +899,21 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 	default:
 		return false;
 	}
+}
+
+/* Whether ts_state_row would find a CFA rule, without computing the row: some tracked register
+ * holds CFA+k, or a slot of the realigned frame holds the CFA and FP or SP points into that
+ * frame. (The row's choices all come down to these two; step() asks this at every
+ * instruction, and the full row costs the saved-register searches besides.) */
+bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s)
+{
+	for (unsigned r = 0; r < a->nregs; r++)
+		if (s->regs[r].kind == V_CFA)
+			return true;
+	if (s->regs[a->fp].kind != V_ALN && s->regs[a->sp].kind != V_ALN)
+		return false;
+	struct ts_val cfa0 = vrel(V_CFA, 0);
+	return slot_with(s, &cfa0, V_ALN) >= 0;
 }
 
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row)

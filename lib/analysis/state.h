@@ -115,6 +115,9 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
 
+/* Does the row have a CFA rule (row.cfa_kind != 0)? Cheaper than ts_state_row. */
+bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s);
+
 /* A row as text ("cfa=rsp+16 ra=cfa-8 fp=cfa-16"), register names of arch a. Returns buf. */
 char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, char *buf, size_t len);
 

@@ -5,6 +5,7 @@
 #ifndef TS_UNIT_H
 #define TS_UNIT_H
 
+#include "analysis/edge_memo.h"
 #include "analysis/state.h"
 #include "elf/image.h"
 #include "trustack.h"
@@ -26,22 +27,33 @@ struct ts_unit {
 
 	struct ts_insn *insns;  /* the ranges one after the other, each in address order */
 	uint8_t *last;          /* 1 if the instruction ends its range (function or fragment) */
+	uint8_t *dirty;         /* 1 if the leader's state changed since its last walk */
 	size_t n, cap;
 	struct ts_range {
 		uint64_t start, end;
 		size_t first;   /* index of its first instruction */
 		bool borrowed;  /* code of another function entered in its middle: analysed on its
 				 * own too, so its unreached parts are not this unit's to report */
+		size_t at;      /* where its bytes start in at[] */
 	} *ranges;              /* the function, then its fragments as they are found */
 	size_t nranges, capranges;
+	int32_t *at;            /* per byte of the ranges: the instruction starting there, or -1
+				 * (edges look instructions up by address all the time) */
+	size_t nat, capat;
+	uint64_t *lea;          /* absolute addresses the instructions compute, sorted (walk.c) */
+	size_t nlea, caplea, nlea_for; /* ... for the first nlea_for instructions */
 
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
-	size_t capinfo;         /* allocated length of last/row/wstart/leader */
+	size_t capinfo;         /* allocated length of last/dirty/row/wstart/leader */
 
 	struct ts_state *states;
+	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */
 	size_t nstates, capstates;
+	struct ts_edge_memo memo; /* meets that changed nothing */
+	int32_t walk_start;     /* the walk under way: where it started, that state's version */
+	uint32_t walk_version;
 	struct trustack_row *rows;
 	size_t nrows, caprows;
 

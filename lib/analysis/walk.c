@@ -9,6 +9,7 @@
  * ever forgets facts, which bounds the number of rounds).
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,9 @@ static int grow_info(struct ts_unit *u, size_t need)
 	uint8_t *last = realloc(u->last, cap);
 	if (last)
 		u->last = last;
+	uint8_t *dirty = realloc(u->dirty, cap);
+	if (dirty)
+		u->dirty = dirty;
 	int32_t *row = realloc(u->row, cap * sizeof(int32_t));
 	if (row)
 		u->row = row;
@@ -78,7 +82,7 @@ static int grow_info(struct ts_unit *u, size_t need)
 	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
 	if (ld)
 		u->leader = ld;
-	if (!last || !row || !ws || !ld)
+	if (!last || !dirty || !row || !ws || !ld)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -96,7 +100,19 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	if (GROW(u->ranges, u->nranges, u->capranges, 4))
 		return -TRUSTACK_E_NOMEM;
 	uint64_t a = start, end = start + size;
-	size_t first = u->n;
+	size_t first = u->n, at = u->nat;
+	if (u->nat + size > u->capat) {
+		size_t cap = u->capat ? u->capat : 4096;
+		while (cap < u->nat + size)
+			cap *= 2;
+		int32_t *n = realloc(u->at, cap * sizeof(*n));
+		if (!n)
+			return -TRUSTACK_E_NOMEM;
+		u->at = n;
+		u->capat = cap;
+	}
+	memset(u->at + at, 0xff, size * sizeof(*u->at)); /* -1: no instruction starts there */
+	u->nat += size;
 	while (a < end) {
 		if (GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
 			return -TRUSTACK_E_NOMEM;
@@ -108,14 +124,15 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 			in->nuops = 0;
 			len = 1;
 		}
-		u->last[u->n] = 0;
+		u->at[at + (a - start)] = (int32_t)u->n;
+		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
 		u->n++;
 		a += len;
 	}
 	if (u->n > first)
 		u->last[u->n - 1] = 1;
-	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false };
+	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false, at };
 	return 0;
 }
 
@@ -130,17 +147,7 @@ static const struct ts_range *range_of(const struct ts_unit *u, uint64_t addr)
 static long insn_index(const struct ts_unit *u, uint64_t addr)
 {
 	const struct ts_range *r = range_of(u, addr);
-	if (!r)
-		return -1;
-	size_t lo = r->first, hi = (size_t)(r + 1 < u->ranges + u->nranges ? r[1].first : u->n);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (u->insns[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < u->n && u->insns[lo].addr == addr ? (long)lo : -1;
+	return r ? u->at[r->at + (addr - r->start)] : -1;
 }
 
 /*
@@ -202,26 +209,47 @@ static void push_work(struct ts_unit *u, int32_t i)
 		return;
 	}
 	u->work[u->nwork++] = i;
+	u->dirty[i] = 1;
 }
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 {
-	if (GROW(u->states, u->nstates, u->capstates, 16)) {
-		u->err = -TRUSTACK_E_NOMEM;
-		return -1;
+	if (u->nstates == u->capstates) {
+		size_t cap = u->capstates ? u->capstates * 2 : 16;
+		struct ts_state *st = realloc(u->states, cap * sizeof(*st));
+		if (st)
+			u->states = st;
+		uint32_t *v = realloc(u->versions, cap * sizeof(*v));
+		if (v)
+			u->versions = v;
+		if (!st || !v) {
+			u->err = -TRUSTACK_E_NOMEM;
+			return -1;
+		}
+		u->capstates = cap;
 	}
 	u->states[u->nstates] = *s;
+	u->versions[u->nstates] = 0;
 	return (int32_t)u->nstates++;
 }
+
+/* Which exit of an instruction an edge is: with the state the walk started from, it fixes the
+ * state the edge carries (edge_memo.h). */
+enum edge_kind {
+	EDGE_NEXT,    /* on to the next instruction, a join point */
+	EDGE_TAKEN,   /* a conditional jump taken */
+	EDGE_JUMP,    /* a jump: direct, through a table, a computed goto */
+	EDGE_CALL,    /* a call within the function */
+	EDGE_LANDING, /* to the landing pad of a call */
+};
 
 static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
 		       const struct ts_state *m, char *why, size_t len)
 {
-	struct trustack_row rx, ry, rm;
-	ts_state_row(a, x, &rx);
-	ts_state_row(a, y, &ry);
-	ts_state_row(a, m, &rm);
-	if (rx.cfa_kind && ry.cfa_kind && !rm.cfa_kind) {
+	if (ts_state_cfa_known(a, x) && ts_state_cfa_known(a, y) && !ts_state_cfa_known(a, m)) {
+		struct trustack_row rx, ry; /* the rules, for the message */
+		ts_state_row(a, x, &rx);
+		ts_state_row(a, y, &ry);
 		snprintf(why, len, "cfa %s%+d vs %s%+d", a->reg_name(rx.cfa_reg), rx.cfa_offset,
 			 a->reg_name(ry.cfa_reg), ry.cfa_offset);
 		return true;
@@ -275,7 +303,8 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 }
 
 /* Control reaches instruction t with state s. */
-static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s)
+static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s,
+		 enum edge_kind kind)
 {
 	long t = insn_index(u, target);
 	if (t < 0 && u->a->skippable_prefixes)
@@ -304,15 +333,24 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		push_work(u, (int32_t)t);
 		return;
 	}
-	struct ts_state *cur = &u->states[u->leader[t]];
+	int32_t st = u->leader[t];
+	struct ts_state *cur = &u->states[st];
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
+		u->versions[st]++;
 		push_work(u, (int32_t)t);
 		return;
 	}
+	struct ts_edge_key key = { .from = from_addr, .target = (int32_t)t, .start = u->walk_start,
+				   .start_version = u->walk_version, .target_version = u->versions[st],
+				   .kind = (uint8_t)kind };
+	if (ts_edge_memo_has(&u->memo, &key))
+		return; /* this very meet changed nothing before */
 	struct ts_state m = *cur;
-	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch))
+	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch)) {
+		ts_edge_memo_add(&u->memo, &key);
 		return;
+	}
 	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
@@ -320,6 +358,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
 	*cur = m;
+	u->versions[st]++;
 	push_work(u, (int32_t)t);
 }
 
@@ -406,19 +445,39 @@ static bool function_start(const struct ts_unit *u, uint64_t addr)
  * instructions (LLVM's DIEValue::sizeOf: six inlined switches over a 16-bit index; an
  * `and $0x7f` over an enum of 82 values).
  */
-static uint64_t next_table_base(const struct ts_unit *u, uint64_t base)
+static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 {
-	uint64_t best = UINT64_MAX;
-	for (size_t i = 0; i < u->n; i++) {
-		const struct ts_insn *x = &u->insns[i];
-		for (unsigned k = 0; k < x->nuops; k++) {
-			const struct ts_uop *o = &x->uops[k];
-			if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
-			    o->mem.index == TS_REG_NONE && (uint64_t)o->mem.disp > base && (uint64_t)o->mem.disp < best)
-				best = (uint64_t)o->mem.disp;
+	/* The addresses the unit's instructions compute, sorted, kept until the unit grows (a
+	 * fragment adopted): jump tables are met on every walk of their run, and a scan of the
+	 * whole unit each time cost 2% of the analysis of libLLVM. */
+	if (u->nlea_for != u->n) {
+		u->nlea = 0;
+		for (size_t i = 0; i < u->n; i++) {
+			const struct ts_insn *x = &u->insns[i];
+			for (unsigned k = 0; k < x->nuops; k++) {
+				const struct ts_uop *o = &x->uops[k];
+				if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
+				      o->mem.index == TS_REG_NONE))
+					continue;
+				if (GROW(u->lea, u->nlea, u->caplea, 64)) {
+					u->err = -TRUSTACK_E_NOMEM;
+					return UINT64_MAX;
+				}
+				u->lea[u->nlea++] = (uint64_t)o->mem.disp;
+			}
 		}
+		ts_sort_u64(u->lea, u->nlea);
+		u->nlea_for = u->n;
 	}
-	return best;
+	size_t lo = 0, hi = u->nlea; /* the first address above base */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u->lea[mid] <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->nlea ? u->lea[lo] : UINT64_MAX;
 }
 
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
@@ -482,7 +541,7 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		uint64_t target;
 		table_target(u, v, e, &target);
 		if (in_unit(u, target))
-			edge(u, in->addr, target, s);
+			edge(u, in->addr, target, s, EDGE_JUMP);
 		else
 			sibling_call(u, in, s, name_at(u, target));
 	}
@@ -507,7 +566,7 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 		for (size_t k = 0; k < n; k++) {
 			if (refs[k] == u->img->funcs[u->func].addr)
 				continue; /* a pointer to the function itself */
-			edge(u, in->addr, refs[k], s);
+			edge(u, in->addr, refs[k], s, EDGE_JUMP);
 			any = true;
 		}
 	}
@@ -521,11 +580,7 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
-	const struct ts_insn insn = u->insns[i]; /* a copy: edges may add fragments to the unit */
-	const struct ts_insn *in = &insn;
-	struct trustack_row before;
-	ts_state_row(a, s, &before);
-
+	const struct ts_insn *in = &u->insns[i];
 	if (in->flow == TS_FLOW_INVALID) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
@@ -533,13 +588,18 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	}
 	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
 			  in->flow == TS_FLOW_RET;
-	if (uses_stack && !before.cfa_kind) {
+	/* only stack instructions and realignments need to know whether the CFA is known */
+	bool realign = realigns_sp(a, in);
+	bool cfa_before = (uses_stack || realign) && ts_state_cfa_known(a, s);
+	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
 		return STEP_END;
 	}
 
-	bool fp_est_before = ts_state_frame_established(a, s);
+	/* the frame before the instruction matters only to one that writes the frame pointer */
+	bool writes_fp = fp_written(a, in);
+	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	const struct ts_val fp_before = s->regs[a->fp];
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
@@ -547,17 +607,15 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
 		return STEP_END;
 	}
-	if (before.cfa_kind && realigns_sp(a, in)) {
-		struct trustack_row after;
-		ts_state_row(a, s, &after);
-		if (!after.cfa_kind) {
+	if (cfa_before && realign) {
+		if (!ts_state_cfa_known(a, s)) {
 			if (report)
 				warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
 				     "stack realigned without a frame pointer or DRAP register holding the CFA");
 			return STEP_END;
 		}
 	}
-	if (fp_written(a, in)) {
+	if (writes_fp) {
 		/* Report where the frame pointer stops being what it should be: the write that
 		 * destroys an established frame (fp-clobbered) or that reuses the caller's frame
 		 * pointer as a general register (fp-scratch). Later writes of a value that is
@@ -575,6 +633,15 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 	}
 
+	/* Edges may add fragments to the unit, which moves the array: a branch goes on with a copy.
+	 * Only of what precedes the uops, which are applied by now (the whole record is 4 times
+	 * larger, and copying it cost 2% of the analysis). */
+	struct ts_insn copy;
+	if (in->flow != TS_FLOW_NEXT) {
+		memcpy(&copy, in, offsetof(struct ts_insn, uops));
+		copy.nuops = 0;
+		in = &copy;
+	}
 	switch (in->flow) {
 	case TS_FLOW_NEXT:
 		return STEP_NEXT;
@@ -592,7 +659,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		ts_state_refine(a, s, in, false);
 		if (report) {
 			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, &taken);
+				edge(u, in->addr, in->target, &taken, EDGE_TAKEN);
 			else
 				sibling_call(u, in, &taken, name_at(u, in->target));
 		}
@@ -601,7 +668,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	case TS_FLOW_JUMP:
 		if (report) {
 			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, s);
+				edge(u, in->addr, in->target, s, EDGE_JUMP);
 			else
 				sibling_call(u, in, s, name_at(u, in->target));
 		}
@@ -642,7 +709,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 							.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
 			ts_state_apply(a, u->img, s, &push);
 			if (report)
-				edge(u, in->addr, in->target, s);
+				edge(u, in->addr, in->target, s, EDGE_CALL);
 			return STEP_END;
 		}
 		/* every frameless call is reported, except while the frame pointer holds something
@@ -658,7 +725,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			struct ts_state t = *s;
 			ts_state_after_call(a, &t, a->call_clobbered);
 			if (in_unit(u, lp))
-				edge(u, in->addr, lp, &t);
+				edge(u, in->addr, lp, &t, EDGE_LANDING);
 		}
 		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
 							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
@@ -707,14 +774,16 @@ static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s = u->states[u->leader[i]];
 	int32_t start = i;
+	u->walk_start = start;
+	u->walk_version = u->versions[u->leader[i]];
 	for (;;) {
 		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
 			/* joins a run walked before: merge there */
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
 		if (i != start && u->leader[i] >= 0) {
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s);
+			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
 		if (u->reporting) {
@@ -820,7 +889,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = 0;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = 0;
+	u->nlea_for = (size_t)-1;
+	ts_edge_memo_clear(&u->memo);
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
 	int rc = decode_range(u, fn->addr, fn->size);
@@ -854,6 +925,12 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->reporting = false;
 	while (u->nwork && !u->err) {
 		int32_t i = u->work[--u->nwork];
+		/* A leader pushed again before its earlier entry came up was walked then, with the
+		 * state it still has: walking it again would send the same states along the same
+		 * edges (16% of the pops on SQLite). */
+		if (!u->dirty[i])
+			continue;
+		u->dirty[i] = 0;
 		walk(u, i);
 	}
 	u->reporting = true;
@@ -876,12 +953,17 @@ void ts_unit_free(struct ts_unit *u)
 {
 	free(u->insns);
 	free(u->last);
+	free(u->dirty);
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
 	free(u->ranges);
+	free(u->at);
+	free(u->lea);
 	free(u->scratch);
 	free(u->states);
+	free(u->versions);
+	ts_edge_memo_free(&u->memo);
 	free(u->rows);
 	free(u->work);
 	free(u->warns);

@@ -110,6 +110,12 @@ struct ts_insn {
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
 };
 
+/* What a length-only decode (ts_arch.length) says needs a full decode. */
+enum ts_scan {
+	TS_SCAN_ADDRESS = 1 << 0, /* may compute an address (TS_UOP_LEA) */
+	TS_SCAN_FLOW = 1 << 1,    /* may not fall through to the next instruction (flow != TS_FLOW_NEXT) */
+};
+
 struct ts_arch;
 
 /* Opaque per-architecture decoder context, read-only after creation (thread-safe). */
@@ -133,6 +139,17 @@ struct ts_arch {
 	/* Decode one instruction at addr. Returns the length, or 0 when it cannot be decoded. */
 	unsigned (*decode)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 			   struct ts_insn *out);
+	/* Only the length of the instruction at buf (0 when it cannot be decoded, as decode), and in
+	 * *scan (enum ts_scan) what about it a pre-scan may need to decode in full: whole-file and
+	 * callee scans that care about a few kinds of instruction. NULL: use decode. */
+	unsigned (*length)(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan);
+	/* Every address an instruction in code[0, n) (at addr) may compute with an absolute or
+	 * PC-relative address operand (TS_UOP_LEA with mem.abs), found from the bytes alone: a
+	 * superset (byte patterns at every offset, also inside other instructions), so that a
+	 * pre-scan can skip code that has none it cares about without decoding it. Calls
+	 * fn(ctx, address) for each until fn returns false. NULL: not available. */
+	void (*address_candidates)(const uint8_t *code, size_t n, uint64_t addr,
+				   bool (*fn)(void *ctx, uint64_t address), void *ctx);
 	/* Disassembly text of the instruction. */
 	void (*format)(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen);

@@ -65,6 +65,28 @@ static void mark_by_cfi(struct ts_image *img)
  * entries have no symbol: collect addresses taken that way inside another FDE-only function,
  * other than its start, so the analysis can start there too.
  */
+
+/* An address function i may take that would be an alternate entry point. */
+static bool alt_entry_target(const struct ts_image *img, size_t i, uint64_t t)
+{
+	int g = ts_image_func_at(img, t);
+	return g >= 0 && (size_t)g != i && img->funcs[g].addr != t && (img->funcs[g].flags & TS_FUNC_FROM_FDE) &&
+	       !(img->funcs[g].flags & TS_FUNC_FRAGMENT);
+}
+
+struct candidates {
+	const struct ts_image *img;
+	size_t func;
+	bool any;
+};
+
+static bool candidate(void *ctx, uint64_t t)
+{
+	struct candidates *c = ctx;
+	c->any = alt_entry_target(c->img, c->func, t);
+	return !c->any; /* one is enough to look closely */
+}
+
 static void collect_alt_entries(struct ts_image *img)
 {
 	for (size_t i = 0; i < img->nfuncs; i++) {
@@ -74,18 +96,32 @@ static void collect_alt_entries(struct ts_image *img)
 		if (!code)
 			continue;
 		uint64_t end = f->addr + (f->size < avail ? f->size : avail);
+		/* Few functions take such an address: the bytes alone rule most out (a superset of
+		 * what decoding finds), and only the others are decoded. */
+		if (img->arch->address_candidates) {
+			struct candidates c = { img, i, false };
+			img->arch->address_candidates(code, end - f->addr, f->addr, candidate, &c);
+			if (!c.any)
+				continue;
+		}
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
-			unsigned len = img->arch->decode(img->dec, code + (a - f->addr), end - a, a, &in);
+			const uint8_t *p = code + (a - f->addr);
+			unsigned scan = TS_SCAN_ADDRESS;
+			/* the length alone for most instructions: this pass reads every byte of code
+			 * before the analysis starts, on one thread */
+			unsigned len = img->arch->length ? img->arch->length(img->dec, p, end - a, &scan) : 0;
+			if (scan & TS_SCAN_ADDRESS)
+				len = img->arch->decode(img->dec, p, end - a, a, &in);
+			else
+				in.nuops = 0;
 			a += len ? len : 1;
 			for (unsigned k = 0; k < in.nuops; k++) {
 				const struct ts_uop *u = &in.uops[k];
 				if (u->kind != TS_UOP_LEA || !u->mem.abs)
 					continue;
 				uint64_t t = (uint64_t)u->mem.disp;
-				int g = ts_image_func_at(img, t);
-				if (g < 0 || (size_t)g == i || img->funcs[g].addr == t ||
-				    !(img->funcs[g].flags & TS_FUNC_FROM_FDE) || (img->funcs[g].flags & TS_FUNC_FRAGMENT))
+				if (!alt_entry_target(img, i, t))
 					continue;
 				if (img->nalt_entries == img->capalt_entries) {
 					size_t cap = img->capalt_entries ? img->capalt_entries * 2 : 64;

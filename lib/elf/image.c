@@ -187,6 +187,19 @@ int ts_image_func_at(const struct ts_image *img, uint64_t addr)
 	return addr < f->addr + f->size ? (int)(lo - 1) : -1;
 }
 
+int ts_image_func_at_near(const struct ts_image *img, uint64_t addr, int guess)
+{
+	/* guess is what the search would find when addr lies in it and the next function (in
+	 * address order) starts after addr */
+	if (guess >= 0 && (size_t)guess < img->nfuncs) {
+		const struct ts_func *f = &img->funcs[guess];
+		if (f->addr <= addr && addr < f->addr + f->size &&
+		    ((size_t)guess + 1 == img->nfuncs || img->funcs[guess + 1].addr > addr))
+			return guess;
+	}
+	return ts_image_func_at(img, addr);
+}
+
 int ts_image_func_by_name(const struct ts_image *img, const char *name)
 {
 	size_t lo = 0, hi = img->nfuncs;

@@ -147,6 +147,9 @@ size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target);
 
 /* Function containing addr, or -1. */
 int ts_image_func_at(const struct ts_image *img, uint64_t addr);
+/* The same, faster when guess (a function index, or -1) is the answer: a walk through code
+ * stays in one function for many instructions. */
+int ts_image_func_at_near(const struct ts_image *img, uint64_t addr, int guess);
 
 /* Function by exact name, or -1. */
 int ts_image_func_by_name(const struct ts_image *img, const char *name);

@@ -620,6 +620,74 @@ static bool x86_reloc_uses_got(uint32_t type)
 	return type == 9 || type == 41 || type == 42;
 }
 
+/* The length alone, without the operands and the model (a third of the cost of x86_decode),
+ * and what a pre-scan must decode in full (arch.h, enum ts_scan): x86_decode sets a flow
+ * other than TS_FLOW_NEXT exactly for the mnemonics and categories tested here. */
+static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan)
+{
+	ZydisDecodedInstruction in;
+	*scan = 0;
+	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d->dec, NULL, buf, len, &in)))
+		return 0;
+	switch (in.mnemonic) {
+	case ZYDIS_MNEMONIC_LEA:
+		*scan = TS_SCAN_ADDRESS;
+		break;
+	case ZYDIS_MNEMONIC_INT3: case ZYDIS_MNEMONIC_UD0: case ZYDIS_MNEMONIC_UD1: case ZYDIS_MNEMONIC_UD2:
+	case ZYDIS_MNEMONIC_HLT: case ZYDIS_MNEMONIC_RET:
+	case ZYDIS_MNEMONIC_IRETQ: case ZYDIS_MNEMONIC_IRETD: case ZYDIS_MNEMONIC_IRET:
+	case ZYDIS_MNEMONIC_SYSRET: case ZYDIS_MNEMONIC_SYSEXIT: case ZYDIS_MNEMONIC_SYSENTER:
+		*scan = TS_SCAN_FLOW;
+		break;
+	default:
+		break;
+	}
+	switch (in.meta.category) {
+	case ZYDIS_CATEGORY_RET:
+	case ZYDIS_CATEGORY_COND_BR:
+	case ZYDIS_CATEGORY_UNCOND_BR:
+	case ZYDIS_CATEGORY_CALL:
+		*scan |= TS_SCAN_FLOW;
+		break;
+	default:
+		break;
+	}
+	return in.length;
+}
+
+/*
+ * lea's opcode is 8d /r in 64-bit mode, and x86_decode gives it an absolute operand in two
+ * encodings: ModRM mod=00 rm=101 (rip-relative: the address is the end of the instruction,
+ * 6 bytes after the opcode since lea has no immediate, plus disp32), and mod=00 rm=100 with
+ * a SIB byte whose base is 101 (disp32 alone; with an index it is not absolute, but the
+ * superset may include it). Prefixes come before the opcode and change neither.
+ */
+static void x86_address_candidates(const uint8_t *code, size_t n, uint64_t addr,
+				   bool (*fn)(void *ctx, uint64_t address), void *ctx)
+{
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (code[i] != 0x8d)
+			continue;
+		uint8_t modrm = code[i + 1];
+		const uint8_t *d = NULL;
+		uint64_t base = 0;
+		if ((modrm & 0xc7) == 0x05) {
+			d = code + i + 2;
+			base = addr + i + 6;
+		} else if ((modrm & 0xc7) == 0x04 && i + 7 <= n && (code[i + 2] & 0x07) == 0x05) {
+			d = code + i + 3;
+		} else {
+			continue;
+		}
+		uint32_t disp = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+		if (!fn(ctx, base + (uint64_t)(int64_t)(int32_t)disp))
+			return;
+		/* with a 32-bit address-size prefix an absolute disp32 may be zero-extended */
+		if (!base && (int32_t)disp < 0 && !fn(ctx, disp))
+			return;
+	}
+}
+
 static bool x86_skippable_prefixes(const uint8_t *p, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -645,6 +713,8 @@ const struct ts_arch ts_arch_x86_64 = {
 	.decoder_new = x86_decoder_new,
 	.decoder_free = x86_decoder_free,
 	.decode = x86_decode,
+	.length = x86_length,
+	.address_candidates = x86_address_candidates,
 	.format = x86_format,
 	.reg_name = x86_reg_name,
 	.apply_reloc = x86_apply_reloc,
