@@ -42,6 +42,7 @@ struct ts_unit {
 	size_t nat, capat;
 	uint64_t *lea;          /* absolute addresses the instructions compute, sorted (walk.c) */
 	size_t nlea, caplea, nlea_for; /* ... for the first nlea_for instructions */
+	uint64_t near_base, near_next;  /* next_table_base_near's last question and answer */
 
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */

@@ -480,6 +480,48 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 	return lo < u->nlea ? u->lea[lo] : UINT64_MAX;
 }
 
+/*
+ * The same for the tables of the functions that follow this one: compilers emit read-only data
+ * in function order, so the table after this one may belong to a neighbour, which loads its base
+ * with its own lea (libLLVM: an `and $0x7f` bound over an enum of 100 values ran into the next
+ * function's table). The next few functions in address order are decoded (leas in full, the rest
+ * by length); the answer is kept per unit, since a table is met on every walk of its run.
+ */
+#define NEAR_FUNCS 8
+static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
+{
+	if (u->near_base == base && base)
+		return u->near_next;
+	const struct ts_image *img = u->img;
+	uint64_t best = UINT64_MAX;
+	for (size_t g = (size_t)u->func + 1, k = 0; g < img->nfuncs && k < NEAR_FUNCS; g++, k++) {
+		const struct ts_func *f = &img->funcs[g];
+		size_t avail;
+		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
+		if (!code)
+			continue;
+		uint64_t n = f->size < avail ? f->size : avail;
+		for (uint64_t off = 0; off < n;) {
+			unsigned scan = TS_SCAN_ADDRESS;
+			unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, n - off, &scan) : 0;
+			struct ts_insn in;
+			in.nuops = 0;
+			if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
+				len = img->arch->decode(img->dec, code + off, n - off, f->addr + off, &in);
+			for (unsigned q = 0; q < in.nuops; q++) {
+				const struct ts_uop *o = &in.uops[q];
+				if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
+				    o->mem.index == TS_REG_NONE && (uint64_t)o->mem.disp > base && (uint64_t)o->mem.disp < best)
+					best = (uint64_t)o->mem.disp;
+			}
+			off += len ? len : 1;
+		}
+	}
+	u->near_base = base;
+	u->near_next = best;
+	return best;
+}
+
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
 	if (!v.count) {
@@ -492,6 +534,9 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	{
 		/* also for a bound from a mask (and $0x7f): an upper bound, not the table's size */
 		uint64_t next = next_table_base(u, (uint64_t)v.off);
+		uint64_t near = next_table_base_near(u, (uint64_t)v.off);
+		if (near < next)
+			next = near;
 		if (next != UINT64_MAX && v.esize && (next - (uint64_t)v.off) / v.esize < count)
 			count = (uint32_t)((next - (uint64_t)v.off) / v.esize);
 	}
@@ -891,6 +936,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->func = f;
 	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = 0;
 	u->nlea_for = (size_t)-1;
+	u->near_base = 0;
 	ts_edge_memo_clear(&u->memo);
 	u->err = 0;
 	const struct ts_func *fn = &img->funcs[f];
