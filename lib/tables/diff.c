@@ -196,6 +196,38 @@ static bool rows_agree(const struct trustack_row *a, const struct trustack_row *
 	return cfa_eq(a, b) && loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp);
 }
 
+/*
+ * A stale SP-based table row that a branch carried here: a direct jump to this instruction
+ * comes from one where the analysis has the same row and the table the same stale one (clang
+ * moves `add $8,%rsp` above a `cmp; jne` to another epilogue, whose CFI restores the row of
+ * before the add). The class of the branch's own instruction says whether the table missed an
+ * adjustment there; this one inherits it. Address order (the anchor of classify) does not see
+ * such an edge.
+ */
+static enum trustack_diff_class inherited(struct diffjob *j, unsigned slot, int t, const struct ts_unit *u, size_t i,
+					  const struct trustack_row *ar, const struct ts_srcrow *cur)
+{
+	const struct ts_arch *a = u->a;
+	const struct trustack_row *b = &cur->row;
+	if (ar->cfa_kind != TRUSTACK_CFA_REG || b->cfa_kind != TRUSTACK_CFA_REG || ar->cfa_reg != a->sp ||
+	    b->cfa_reg != a->sp || !loc_eq(&ar->ra, &b->ra) || cur->outermost)
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	uint64_t addr = u->insns[i].addr;
+	for (size_t k = 0; k < u->n; k++) {
+		const struct ts_insn *x = &u->insns[k];
+		if ((x->flow != TS_FLOW_JUMP && x->flow != TS_FLOW_JCC) || x->target != addr || u->row[k] < 0)
+			continue;
+		if (!rows_agree(&u->rows[u->row[k]], ar))
+			continue;
+		struct ts_srcrow *tk;
+		if (lookup(j, slot, t, x->addr, &tk))
+			return TRUSTACK_DIFF_UNCLASSIFIED;
+		if (tk->status == TS_SRC_ROW && !tk->outermost && ts_row_equal(&tk->row, b))
+			return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+	}
+	return TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
 /* Compare one unit against every table. */
 static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 {
@@ -222,6 +254,10 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 			}
 			struct run *prev = NULL;
 			struct prevstate ps = { 0 };
+			/* the last instruction whose table row missed an SP adjustment, and its rows:
+			 * the next one falls into the same stale row */
+			size_t ms_at = (size_t)-1;
+			struct trustack_row ms_arow = { 0 }, ms_trow = { 0 };
 			for (size_t i = first; i < end && !rc; i++) {
 				const struct ts_insn *in = &u->insns[i];
 				struct ts_srcrow *tr;
@@ -260,6 +296,23 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					struct ts_state st;
 					bool have = ts_unit_state_at((struct ts_unit *)u, i, &st) == 0;
 					cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
+					if (cls == TRUSTACK_DIFF_UNCLASSIFIED && tr->status == TS_SRC_ROW) {
+						struct ts_srcrow cur = *tr; /* lookups below reuse the cache */
+						if (ms_at + 1 == i && i > 0 && u->insns[i - 1].flow != TS_FLOW_JUMP &&
+						    u->insns[i - 1].flow != TS_FLOW_RET && rows_agree(&ms_arow, ar) &&
+						    ts_row_equal(&ms_trow, &cur.row))
+							cls = TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+						else
+							cls = inherited(j, slot, t, u, i, ar, &cur);
+						rc = lookup(j, slot, t, in->addr, &tr);
+						if (rc)
+							break;
+					}
+					if (cls == TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST) {
+						ms_at = i;
+						ms_arow = *ar;
+						ms_trow = tr->row;
+					}
 					if (trustack_diff_class__is_equivalent(cls))
 						cnt[t].equivalent++;
 					else
