@@ -114,12 +114,10 @@ for lib in /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6;
     fi
 done
 
-# A large C++ library (libLLVM-14, which clang pulls in): >= 99.9% agreement. Its remaining
-# unclassified instructions are an analysis imprecision we know (docs/diff.md, "Open"): a jump
-# table bounded only by a mask, followed past its end into a table of another function, whose
-# entries happen to land on instructions of this one. Their count is a ratchet: any more fail.
+# A large C++ library (libLLVM-14, which clang pulls in): >= 99.9% agreement and every
+# disagreement classified (llvm_open: how many unclassified instructions are tolerated).
 llvm=/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1
-llvm_open=10
+llvm_open=0
 if [ -f "$llvm" ] && [ -z "${TS_SAN:-}" ]; then
     "$TRUSTACK" diff -j 2 --format=json "$llvm" >"$work/llvm.json" 2>"$work/llvm.err"; rc=$?
     r=$(python3 - "$work/llvm.json" "$llvm_open" <<'PY'
