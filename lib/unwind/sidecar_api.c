@@ -71,22 +71,14 @@ int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, stru
 			   char *path, size_t pathlen, char *errbuf, size_t errlen)
 {
 	*out = NULL;
-	char p[4096];
-	int rc = trustack_sidecar__path(elf, cache_dir, p, sizeof(p));
-	if (rc) {
-		snprintf(errbuf, errlen, "%s", rc == -TRUSTACK_E_NOTFOUND ? "the file has no build-id"
-									 : "cache directory unknown (no $HOME)");
-		return rc;
-	}
-	if (path && pathlen)
-		snprintf(path, pathlen, "%s", p);
-	struct ts_utable t;
 	uint8_t bid[32];
 	size_t n = ts_image_build_id(elf->img, bid, sizeof(bid));
-	rc = ts_utable_load_cached(p, bid, n, elf->img->ehdr.e_machine, &t, errbuf, errlen);
-	if (rc)
-		return rc;
-	return wrap(&t, out);
+	if (!n) {
+		snprintf(errbuf, errlen, "the file has no build-id");
+		return -TRUSTACK_E_NOTFOUND;
+	}
+	return trustack_sidecar__find_by_build_id(bid, n, elf->img->ehdr.e_machine, cache_dir, out, path, pathlen,
+						  errbuf, errlen);
 }
 
 int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
