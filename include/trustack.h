@@ -700,6 +700,20 @@ int trustack_symbols__open(const char *path, struct trustack_symbols **out, char
 int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, struct trustack_symbols **out,
 			       char *errbuf, size_t errlen);
 
+/*
+ * The symbols of the file at path whose build-id is build_id (n bytes), through the symbol cache:
+ * <cache>/xx/rest.tss next to the sidecar (cache_dir as for sidecars, NULL: the default), a flat
+ * file that is mapped and used in place. When it is absent, stale (another trustack revision) or
+ * malformed, the file is read and the cache file rewritten atomically. -TRUSTACK_E_NOTFOUND when
+ * the file at path has another build-id (it changed since it was mapped); other errors as
+ * trustack_symbols__open().
+ */
+int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, size_t n, const char *cache_dir,
+				  struct trustack_symbols **out, char *errbuf, size_t errlen);
+
+/* Whether s was read from the symbol cache (not from its ELF file). */
+bool trustack_symbols__cached(const struct trustack_symbols *s);
+
 void trustack_symbols__close(struct trustack_symbols *s);
 
 /* The function holding link-time address addr: 0, or -TRUSTACK_E_NOTFOUND. For a return address

@@ -204,7 +204,7 @@ static int run_once(const struct opts *o, struct run *r)
 	}
 	uint64_t t3 = now_ns();
 	/* the text of --check prints no frames: their lines would only cost time */
-	r->syms = st_syms_new(r->p, o->lines && (o->json || !o->check));
+	r->syms = st_syms_new(r->p, o->lines && (o->json || !o->check), o->cache_dir, o->no_cache);
 	if (!r->syms) {
 		fprintf(stderr, "trustack stacks: out of memory\n");
 		return EXIT_ERROR;

@@ -63,7 +63,8 @@ bool st_unwinder_available(void);
 
 /* ---- symbols (stacks_syms.c) ---- */
 struct st_syms;
-struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines);
+/* cache_dir, no_cache: the symbol cache (<build-id>.tss next to the sidecars) */
+struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines, const char *cache_dir, bool no_cache);
 void st_syms_free(struct st_syms *s);
 /* The symbols of module index i (opened on first use), or NULL. */
 struct trustack_symbols *st_syms_module(struct st_syms *s, size_t i);
