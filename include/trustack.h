@@ -676,7 +676,10 @@ ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr
 
 /* ---------------------------------------------------------------------------------------------
  * Symbols (lib/symbols/): function names, ranges and source lines of one module, by link-time
- * address (runtime address - load bias). Names come from .symtab, else .dynsym; PLT stubs are
+ * address (runtime address - load bias). Names come from .symtab, else the .symtab of the
+ * separate debug file (build-id or .gnu_debuglink, same build-id only), else .dynsym plus the
+ * names `trustack check` gives code no symbol covers ("fde@ADDR" per .eh_frame range,
+ * "entry@ADDR" for the entry point); versioned names lose their "@VERSION"; PLT stubs are
  * named "NAME@plt" (".plt" for the lazy-binding entry). Names are printed as in the file (C++
  * names mangled). Source lines come from the file's DWARF, or from its separate debug file found
  * through the build-id (/usr/lib/debug/.build-id/xx/rest.debug) or .gnu_debuglink (libdwfl).
