@@ -227,41 +227,6 @@ static const struct trustack_proc_thread *thread_of(const struct trustack_proc *
 	return NULL;
 }
 
-static void print_text(const struct opts *o, const struct run *r)
-{
-	for (size_t i = 0; i < r->ntr; i++) {
-		const struct st_trace *t = &r->tr[i];
-		const struct trustack_proc_thread *th = thread_of(r->p, t->tid);
-		printf("%sThread %d (%s):", i ? "\n" : "", t->tid, th ? th->comm : "?");
-		if (o->stats && th)
-			printf(" stopped %.1f us", (double)th->stop_ns / 1000.0);
-		printf("\n");
-		for (size_t k = 0; k < t->n; k++) {
-			const struct st_frame *f = &t->frames[k];
-			printf("#%-2zu 0x%016" PRIx64 " in ", k, f->pc);
-			const char *name = f->function;
-			const char *d = o->demangle && name ? st_demangle(r->syms, name) : NULL;
-			if (name)
-				printf("%s+0x%" PRIx64, d ? d : name, f->offset);
-			else
-				printf("??");
-			if (f->module_name)
-				printf(" (%s)", f->module_name);
-			if (f->file)
-				printf(" at %s:%d", f->file, f->line);
-			printf("\n");
-		}
-		if (t->reliable)
-			printf("reliable\n");
-		else
-			printf("unreliable: %s at frame %zu\n", t->reason, t->lost_at);
-	}
-	for (size_t i = 0; i < trustack_proc__skipped_count(r->p); i++) {
-		const struct trustack_proc_skipped *s = trustack_proc__skipped(r->p, i);
-		printf("\nThread %d: not captured: %s\n", s->tid, s->reason);
-	}
-}
-
 static void print_stats_text(const struct run *r, unsigned attempts)
 {
 	int max_tid = 0;
@@ -384,7 +349,7 @@ int cmd_stacks(int argc, char **argv)
 			print_json(&o, &r, chk, attempts);
 		} else {
 			if (!chk)
-				print_text(&o, &r);
+				st_print_text(r.p, r.syms, r.tr, r.ntr, o.demangle, o.stats);
 			else
 				st_check_print_text(chk, r.p, attempts);
 			if (o.stats)

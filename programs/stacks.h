@@ -74,6 +74,11 @@ void st_syms_frame(struct st_syms *s, struct st_frame *f);
  * the result is owned by s until the next call. */
 const char *st_demangle(struct st_syms *s, const char *name);
 
+/* ---- the text output (stacks_text.c) ---- */
+/* Every trace as pstack-like text on stdout (stats: each thread's stop time in its header). */
+void st_print_text(const struct trustack_proc *p, struct st_syms *syms, const struct st_trace *tr, size_t ntr,
+		   bool demangle, bool stats);
+
 /* ---- the live-patch check (stacks_check.c) ---- */
 struct st_check;
 /* Parse "FUNC[,MODULE:FUNC...]"; false with a message on an empty name. */
