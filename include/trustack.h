@@ -414,6 +414,12 @@ int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16
 				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
 				       size_t errlen);
 
+/* Whether the cache holds a sidecar for build_id made by this trustack's analysis revision,
+ * from its header and size alone (its entries are checked when it is loaded): 0, or
+ * -TRUSTACK_E_NOTFOUND (-TRUSTACK_E_ARG without a cache directory). Cheap: for deciding whether a
+ * module must be analysed before an unwinder is made. */
+int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir);
+
 void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
 
 /* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */

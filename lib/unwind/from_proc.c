@@ -10,6 +10,7 @@
 #include <elf.h>
 
 #include "symbols/symbols.h"
+#include "unwind/sidecar_peek.h"
 #include "unwind/utable.h"
 #include "unwind/uwint.h"
 
@@ -41,12 +42,12 @@ static int add_from_cache(struct trustack_unwinder *u, struct trustack_proc *p, 
 			  const struct trustack_module_desc *d, const char *file)
 {
 	char sc[4096];
-	struct ts_utable t;
+	/* the header here, every entry when the unwinder loads it (a file refused there is rebuilt
+	 * by the slow path) */
 	if (u->opts.no_cache || !mod->build_id_len ||
 	    ts_cache_path(u->cache_dir, mod->build_id, mod->build_id_len, sc, sizeof(sc)) ||
-	    ts_utable_load_cached(sc, mod->build_id, mod->build_id_len, 0, &t, NULL, 0))
+	    ts_sidecar_peek(sc, mod->build_id, mod->build_id_len))
 		return -1;
-	ts_utable_free(&t);
 	struct trustack_symbols *sy;
 	if (trustack_symbols__open_cached(file, mod->build_id, mod->build_id_len, u->cache_dir, &sy, NULL, 0))
 		return -1;
