@@ -29,7 +29,11 @@ struct st_syms {
 	void *libstdcxx;
 	demangle_fn demangle;
 	char *demangled;
+	struct st_frame last; /* the last frame symbolised (names only: file is owned by its frame) */
+	bool have_last;
 };
+
+static void st_syms_frame_lookup(struct st_syms *s, struct st_frame *f);
 
 struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines, const char *cache_dir, bool no_cache)
 {
@@ -103,6 +107,17 @@ static const char *base_name(const char *path)
 }
 
 void st_syms_frame(struct st_syms *s, struct st_frame *f)
+{
+	/* a recursion repeats one return address for many frames: the answer of the last one */
+	if (s->have_last && s->last.pc == f->pc && s->last.exact == f->exact && !s->lines) {
+		*f = s->last;
+		return;
+	}
+	st_syms_frame_lookup(s, f);
+	s->last = *f, s->have_last = true;
+}
+
+static void st_syms_frame_lookup(struct st_syms *s, struct st_frame *f)
 {
 	const struct trustack_module *mod = trustack_proc__module_at(s->p, f->pc);
 	f->module = -1;

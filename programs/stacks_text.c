@@ -23,7 +23,7 @@ static void flush(struct out *o)
 	o->len = 0;
 }
 
-static void put(struct out *o, const char *s, size_t n)
+static void put_slow(struct out *o, const char *s, size_t n)
 {
 	while (n) {
 		if (o->len == sizeof(o->buf))
@@ -32,6 +32,16 @@ static void put(struct out *o, const char *s, size_t n)
 		memcpy(o->buf + o->len, s, k);
 		o->len += k, s += k, n -= k;
 	}
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	if (n <= sizeof(o->buf) - o->len) { /* nearly always */
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		return;
+	}
+	put_slow(o, s, n);
 }
 
 static void puts_(struct out *o, const char *s)
