@@ -7,7 +7,8 @@
 # default 7; gdb 3), frames printed per thread (so a table with fewer frames cannot pass for a
 # faster one), and trustack's longest per-thread stop time (--stats). Rows:
 #   trustack cold        empty sidecar cache: every module analysed and saved, then the walk
-#   trustack warm        the cache filled: only the sidecars are mapped (names only, --no-lines)
+#   trustack warm        the cache filled: the sidecars and symbol files (<build-id>.tss) are
+#                        mapped, no ELF file is opened (names only, --no-lines)
 #   trustack warm+lines  also file:line from the debug information (like eu-stack -s)
 #   eu-stack             eu-stack -p PID (names), and eu-stack -s -p PID (with source lines)
 #   gdb                  gdb -batch -ex 'thread apply all bt' -p PID
