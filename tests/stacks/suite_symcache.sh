@@ -159,24 +159,40 @@ ours=$(awk '$2 ~ /^fde@/ {print $2}' "$work/stripped.txt" | sort -u)
 missing=$(comm -23 <(echo "$ours") <(grep -o 'fde@0x[0-9a-f]*' <<<"$chk" | sort -u))
 [ -n "$ours" ] && [ -z "$missing" ] && echo "PASS stripped-names-as-check ($(echo $ours))" || echo "FAIL stripped-names-as-check: ours '$ours', not in check/annotate: '$missing'"
 
-# ---- libc's local functions named from its debug file, as gdb names them -----------------------
+# ---- a live target: the warm run opens no ELF file; libc's names as gdb gives them -------------
+cat > "$work/thr.c" <<'EOF'
+#include <pthread.h>
+#include <unistd.h>
+static void *run(void *a) { (void)a; for (;;) pause(); return 0; }
+int main(void) { pthread_t t; pthread_create(&t, 0, run, 0); pthread_create(&t, 0, run, 0); for (;;) pause(); }
+EOF
+gcc -O1 -pthread "$work/thr.c" -o "$work/thr" || { echo "FAIL symcache-build: thr"; exit 1; }
+"$work/thr" & tp=$!
+trap 'kill -9 $tp 2>/dev/null' EXIT
+sleep 0.3
+"$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$tp" > "$work/thr.cold" 2>&1
+# the kernel's list of files the warm run opens (strace): cache files and /proc, but none of the
+# module files /proc/PID/maps lists (the build-id notes are read through map_files)
+if command -v strace >/dev/null; then
+    strace -f -e trace=open,openat -o "$work/warm.strace" "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$tp" > "$work/thr.warm" 2>&1
+    awk '$6 ~ /^\// && $2 ~ /x/ {print $6}' "/proc/$tp/maps" | sort -u > "$work/modules.txt"
+    grep -v ENOENT "$work/warm.strace" | grep -o 'open[a-z]*([^"]*"[^"]*"' | sed 's/.*"\(.*\)"/\1/' > "$work/opened.txt"
+    elf=$(grep -F -x -f "$work/modules.txt" "$work/opened.txt"; grep "^/proc/$tp/root/" "$work/opened.txt")
+    ncache=$(grep -c '\.ts[su]$' "$work/opened.txt")
+    [ -s "$work/modules.txt" ] && [ -z "$elf" ] && [ "$ncache" -gt 0 ] && cmp -s "$work/thr.cold" "$work/thr.warm" &&
+        echo "PASS warm-opens-no-elf ($ncache cache files opened, none of the $(wc -l < "$work/modules.txt") module files; same output as the cold run)" ||
+        echo "FAIL warm-opens-no-elf: opened: $(echo $elf) ($(cmp "$work/thr.cold" "$work/thr.warm" 2>&1))"
+else
+    echo "SKIP warm-opens-no-elf: strace not installed"
+fi
 dbg=/usr/lib/debug/.build-id/${lid:0:2}/${lid:2}.debug
 if [ -z "$lid" ] || [ ! -r "$dbg" ] || readelf -S "$libc_file" | grep -q '\.symtab'; then
     echo "SKIP stripped-libc-names-vs-gdb: libc has a .symtab or no debug file is installed (libc6-dbg)"
 elif ! command -v gdb >/dev/null; then
     echo "SKIP stripped-libc-names-vs-gdb: gdb not installed"
 else
-    cat > "$work/thr.c" <<'EOF'
-#include <pthread.h>
-#include <unistd.h>
-static void *run(void *a) { (void)a; for (;;) pause(); return 0; }
-int main(void) { pthread_t t; pthread_create(&t, 0, run, 0); pthread_create(&t, 0, run, 0); for (;;) pause(); }
-EOF
-    gcc -O1 -pthread "$work/thr.c" -o "$work/thr" && { "$work/thr" & tp=$!; }
-    sleep 0.3
     "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$tp" > "$work/thr.ours" 2>&1
     gdb -batch -ex 'thread apply all bt' -p "$tp" > "$work/thr.gdb" 2>/dev/null
-    kill -9 "$tp" 2>/dev/null; wait "$tp" 2>/dev/null
     nm "$dbg" 2>/dev/null | awk '$2 ~ /^[TtWwi]$/ {print $1, $3}' > "$work/libc-dbg.nm"
     r=$(python3 - "$work/thr.ours" "$work/thr.gdb" "$work/libc-dbg.nm" <<'PY'
 import re, sys
