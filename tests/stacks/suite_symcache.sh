@@ -174,7 +174,8 @@ sleep 0.3
 # the kernel's list of files the warm run opens (strace): cache files and /proc, but none of the
 # module files /proc/PID/maps lists (the build-id notes are read through map_files)
 if command -v strace >/dev/null; then
-    strace -f -e trace=open,openat -o "$work/warm.strace" "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$tp" > "$work/thr.warm" 2>&1
+    # LeakSanitizer cannot run under ptrace (TS_SAN builds)
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -e trace=open,openat -o "$work/warm.strace" "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$tp" > "$work/thr.warm" 2>&1
     awk '$6 ~ /^\// && $2 ~ /x/ {print $6}' "/proc/$tp/maps" | sort -u > "$work/modules.txt"
     grep -v ENOENT "$work/warm.strace" | grep -o 'open[a-z]*([^"]*"[^"]*"' | sed 's/.*"\(.*\)"/\1/' > "$work/opened.txt"
     elf=$(grep -F -x -f "$work/modules.txt" "$work/opened.txt"; grep "^/proc/$tp/root/" "$work/opened.txt")
