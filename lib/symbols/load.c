@@ -243,10 +243,27 @@ static int load_plt(struct ts_symbuild *b, Elf *elf, size_t shstrndx)
 /*
  * Functions no symbol names (a file with only .dynsym and no debug file: libc's start_thread
  * and clone3 are local) get the names `trustack check` gives them: "fde@ADDR" for each .eh_frame
- * range no symbol covers, "entry@ADDR" for an uncovered ELF entry point. The image reader finds
+ * range no symbol covers, "entry@ADDR" for an uncovered ELF entry point (and whatever other
+ * KIND@ADDR names the image reader makes). The image reader finds
  * them (lib/elf/ehframe.c), so both commands name the same code the same way; it is only run when
  * the cache is built.
  */
+/* A name the image reader made for code without a symbol: "KIND@0xHEX" (fde@, entry@, and any
+ * kind it may add), never a symbol's name (those have no "@0x"). */
+static bool made_up_name(const char *n)
+{
+	const char *at = strchr(n, '@');
+	if (!at || at == n || strncmp(at, "@0x", 3) || !at[3])
+		return false;
+	for (const char *p = n; p < at; p++)
+		if (*p < 'a' || *p > 'z')
+			return false;
+	for (const char *p = at + 3; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
 static int load_fde_names(struct ts_symbuild *b, const char *path, Elf *elf)
 {
 	struct trustack_elf *te = NULL;
@@ -263,7 +280,7 @@ static int load_fde_names(struct ts_symbuild *b, const char *path, Elf *elf)
 	int rc = 0;
 	for (size_t i = 0; i < img->nfuncs && !rc; i++) {
 		const struct ts_func *f = &img->funcs[i];
-		if (!f->name || (strncmp(f->name, "fde@", 4) && strncmp(f->name, "entry@", 6)) || !f->size)
+		if (!f->name || !made_up_name(f->name) || !f->size)
 			continue;
 		rc = add_sym(b, f->addr, f->size, f->name, NULL, (uint16_t)f->sec, 64, false);
 		b->facts.flags |= TS_SYMS_FDE_NAMES;
