@@ -38,7 +38,7 @@ static int open_remote_vdso(struct trustack_proc *p, uint64_t at, struct trustac
  * without opening its ELF file at all; libc's full image reading cost more than everything
  * else of a warm `trustack stacks`. Returns the module's index, or < 0 to take the slow path.
  */
-static int add_from_cache(struct trustack_unwinder *u, struct trustack_proc *p, const struct trustack_module *mod,
+static int add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
 			  const struct trustack_module_desc *d, const char *file)
 {
 	char sc[4096];
@@ -70,7 +70,6 @@ static int add_from_cache(struct trustack_unwinder *u, struct trustack_proc *p, 
 	for (unsigned i = 0; i < f.nsig && i < sizeof(m->sig) / sizeof(m->sig[0]); i++)
 		m->sig[m->nsig++] = f.sig[i];
 	m->sig_scanned = (f.flags & TS_SYMS_SIG_COMPLETE) && m->nsig == f.nsig;
-	(void)p;
 	return idx;
 }
 
@@ -107,7 +106,7 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
 			/* the target's own view of the file first (another mount namespace) */
 			snprintf(path, sizeof(path), "/proc/%d/root%s", trustack_proc__pid(p), mod->path);
-			if (!mod->deleted && add_from_cache(u, p, mod, &d, path) >= 0)
+			if (!mod->deleted && add_from_cache(u, mod, &d, path) >= 0)
 				continue;
 			if (mod->deleted || trustack_elf__open(path, &elf, errbuf, errlen) != 0)
 				elf = NULL;
