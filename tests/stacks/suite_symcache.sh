@@ -186,6 +186,23 @@ if command -v strace >/dev/null; then
 else
     echo "SKIP warm-opens-no-elf: strace not installed"
 fi
+# a module with an .sframe section still has its file read by the unwinder (the symbol cache
+# records the section): the warm run opens that one file and prints what the cold run printed
+if command -v strace >/dev/null && gcc -O1 -pthread -Wa,--gsframe "$work/thr.c" -o "$work/thr-sframe" 2>/dev/null &&
+   readelf -S "$work/thr-sframe" | grep -q '\.sframe'; then
+    "$work/thr-sframe" & sp=$!
+    sleep 0.3
+    "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$sp" > "$work/sf.cold" 2>&1
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -e trace=open,openat -o "$work/sf.strace" "$TRUSTACK" stacks --no-lines --cache-dir="$cache" "$sp" > "$work/sf.warm" 2>&1
+    kill -9 "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+    grep -v ENOENT "$work/sf.strace" | grep -o 'open[a-z]*([^"]*"[^"]*"' | sed 's/.*"\(.*\)"/\1/' > "$work/sf.opened"
+    others=$(grep -F -x -f "$work/modules.txt" "$work/sf.opened" | grep -v thr-sframe; grep "^/proc/$sp/root/" "$work/sf.opened" | grep -v 'thr-sframe$')
+    grep -q "thr-sframe$" "$work/sf.opened" && [ -z "$others" ] && cmp -s "$work/sf.cold" "$work/sf.warm" &&
+        echo "PASS sframe-module-reads-file (the warm run opened the .sframe module's file only; same output as the cold run)" ||
+        echo "FAIL sframe-module-reads-file: others '$others', $(grep -c thr-sframe "$work/sf.opened") opens of the module, $(cmp "$work/sf.cold" "$work/sf.warm" 2>&1)"
+else
+    echo "SKIP sframe-module-reads-file: no strace or the assembler cannot write .sframe (--gsframe)"
+fi
 dbg=/usr/lib/debug/.build-id/${lid:0:2}/${lid:2}.debug
 if [ -z "$lid" ] || [ ! -r "$dbg" ] || readelf -S "$libc_file" | grep -q '\.symtab'; then
     echo "SKIP stripped-libc-names-vs-gdb: libc has a .symtab or no debug file is installed (libc6-dbg)"
