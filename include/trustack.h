@@ -713,7 +713,9 @@ int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, s
  * The symbols of the file at path whose build-id is build_id (n bytes), through the symbol cache:
  * <cache>/xx/rest.tss next to the sidecar (cache_dir as for sidecars, NULL: the default), a flat
  * file that is mapped and used in place. When it is absent, stale (another trustack revision) or
- * malformed, the file is read and the cache file rewritten atomically. -TRUSTACK_E_NOTFOUND when
+ * malformed, the file is read and the cache file rewritten atomically. Source lines found through
+ * such an object are kept next to it (<build-id>.tsl) when it is closed, and answered from there
+ * by later objects of the same build without opening the debug information. -TRUSTACK_E_NOTFOUND when
  * the file at path has another build-id (it changed since it was mapped); other errors as
  * trustack_symbols__open().
  */

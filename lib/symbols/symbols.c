@@ -76,6 +76,15 @@ int trustack_symbols__open(const char *path, struct trustack_symbols **out, char
 	return open_file(path, out, errbuf, errlen);
 }
 
+/* The line memo sits next to the symbol file: .../rest.tss -> .../rest.tsl */
+static void set_line_memo(struct trustack_symbols *s, const char *tss)
+{
+	char *p = strdup(tss);
+	if (p)
+		p[strlen(p) - 1] = 'l';
+	s->lines.path = p;
+}
+
 int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, size_t n, const char *cache_dir,
 				  struct trustack_symbols **out, char *errbuf, size_t errlen)
 {
@@ -89,6 +98,7 @@ int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, siz
 		if (!s)
 			return -TRUSTACK_E_NOMEM;
 		if (!ts_symcache_load(s, cpath, build_id, n)) {
+			set_line_memo(s, cpath);
 			*out = s;
 			return 0;
 		}
@@ -104,8 +114,10 @@ int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, siz
 		trustack_symbols__close(s);
 		return -TRUSTACK_E_NOTFOUND;
 	}
-	if (cacheable)
+	if (cacheable) {
 		(void)ts_symcache_save(s, cpath); /* a cache that cannot be written is no error */
+		set_line_memo(s, cpath);
+	}
 	*out = s;
 	return 0;
 }

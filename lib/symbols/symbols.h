@@ -51,6 +51,30 @@ struct ts_syms_facts {
 	uint64_t sig[TS_SYMS_MAX_SIG];
 };
 
+/* The memo of source lines (linememo.c): answers from earlier runs, mapped, and this run's. */
+struct ts_line_new {
+	uint64_t addr;
+	char *file;
+	int line;
+};
+struct ts_linememo {
+	char *path;                    /* <cache>/xx/rest.tsl, NULL: no memo */
+	void *mem;
+	size_t memlen;
+	const struct ts_line_ent *ents;
+	size_t n;
+	const char *pool;
+	size_t pool_len;
+	struct ts_line_new *fresh;     /* answers found this run, saved on close */
+	size_t nnew, roomnew;
+	bool loaded;
+};
+void ts_linememo_load(struct ts_linememo *m, const uint8_t *id, size_t idlen);
+/* 1 with file and line set (line 0: known to have none) when addr was answered before, else 0. */
+int ts_linememo_find(const struct ts_linememo *m, uint64_t addr, const char **file, int *line);
+int ts_linememo_add(struct ts_linememo *m, uint64_t addr, const char *file, int line);
+void ts_linememo_close(struct ts_linememo *m, const uint8_t *id, size_t idlen);
+
 struct trustack_symbols {
 	char *path;          /* the file (NULL for memory images) */
 	char *name;          /* for messages */
@@ -75,6 +99,7 @@ struct trustack_symbols {
 	void *dwfl_mod;      /* Dwfl_Module * */
 	uint64_t dwfl_bias;  /* added to link-time addresses for dwfl */
 	char *last_file;     /* the file name handed out by the last source query */
+	struct ts_linememo lines; /* with a symbol cache: earlier answers */
 };
 
 /* The builder: growable arrays that load.c fills and symcache.c packs into the buffer. */

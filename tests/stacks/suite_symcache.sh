@@ -186,6 +186,35 @@ if command -v strace >/dev/null; then
 else
     echo "SKIP warm-opens-no-elf: strace not installed"
 fi
+# file:line: the answers of a run are kept in <build-id>.tsl; a second run asking about the
+# same addresses opens no debug information and prints what the first run found through
+# libdwfl (checked against addr2line by the stacks suite's frame0-lines); a damaged memo is
+# ignored and rewritten, the output unchanged
+if command -v strace >/dev/null && gcc -O1 -g -pthread "$work/thr.c" -o "$work/thr-g"; then
+    lcache=$work/lcache
+    "$work/thr-g" & lp=$!
+    sleep 0.3
+    "$TRUSTACK" stacks --cache-dir="$lcache" "$lp" > "$work/l.cold" 2>&1
+    lstrace() { ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -e trace=open,openat -o "$work/l.strace" "$TRUSTACK" stacks --cache-dir="$lcache" "$lp" > "$work/$1" 2>&1
+        grep -v ENOENT "$work/l.strace" | grep -o 'open[a-z]*([^"]*"[^"]*"' | sed 's/.*"\(.*\)"/\1/' > "$work/l.opened"
+        grep -e '^/usr/lib/debug' -e "^/proc/$lp/root/" "$work/l.opened"; grep -F -x -f "$work/l.modules" "$work/l.opened"; }
+    awk '$6 ~ /^\// && $2 ~ /x/ {print $6}' "/proc/$lp/maps" | sort -u > "$work/l.modules"
+    opened=$(lstrace l.warm)
+    nlines=$(grep -c ' at .*:[0-9]*$' "$work/l.cold")
+    [ "$nlines" -gt 0 ] && [ -z "$opened" ] && cmp -s "$work/l.cold" "$work/l.warm" && ls "$lcache"/*/*.tsl >/dev/null 2>&1 &&
+        echo "PASS lines-memo-warm ($nlines frames with file:line; the second run opened no debug information, same output)" ||
+        echo "FAIL lines-memo-warm: $nlines lines, opened '$(echo $opened)', $(cmp "$work/l.cold" "$work/l.warm" 2>&1)"
+    for f in "$lcache"/*/*.tsl; do head -c 200 /dev/urandom > "$f"; done
+    "$TRUSTACK" stacks --cache-dir="$lcache" "$lp" > "$work/l.damaged" 2>&1
+    opened=$(lstrace l.again)
+    kill -9 "$lp" 2>/dev/null; wait "$lp" 2>/dev/null
+    cmp -s "$work/l.cold" "$work/l.damaged" && cmp -s "$work/l.cold" "$work/l.again" && [ -z "$opened" ] &&
+        echo "PASS lines-memo-damaged (garbage memos ignored and rewritten: same output, the next run again opened no debug information)" ||
+        echo "FAIL lines-memo-damaged: $(cmp "$work/l.cold" "$work/l.damaged" 2>&1) $(cmp "$work/l.cold" "$work/l.again" 2>&1) opened '$(echo $opened)'"
+else
+    echo "SKIP lines-memo: strace not installed"
+fi
+
 # a module with an .sframe section still has its file read by the unwinder (the symbol cache
 # records the section): the warm run opens that one file and prints what the cold run printed
 if command -v strace >/dev/null && gcc -O1 -pthread -Wa,--gsframe "$work/thr.c" -o "$work/thr-sframe" 2>/dev/null &&
