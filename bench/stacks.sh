@@ -11,7 +11,10 @@
 #   trustack cold        empty sidecar cache: every module analysed and saved, then the walk
 #   trustack warm        the cache filled: the sidecars and symbol files (<build-id>.tss) are
 #                        mapped, no ELF file is opened (names only, --no-lines)
-#   trustack warm+lines  also file:line from the debug information (like eu-stack -s)
+#   trustack warm+lines  also file:line (like eu-stack -s): from the line memo (<build-id>.tsl)
+#                        for addresses asked before, which after the first run is all of them
+#   ... lines new        the same with the line memos deleted before each run: every file:line
+#                        from the debug information (libc's compressed debug file inflated)
 #   eu-stack             eu-stack -p PID (names), and eu-stack -s -p PID (with source lines)
 #   gdb                  gdb -batch -ex 'thread apply all bt' -p PID
 # Usage: bench/stacks.sh     Environment: TRUSTACK, BENCH_REPS, BENCH_WORK, BENCH_WAIT
@@ -109,6 +112,7 @@ for k in ("twarm", "twarml", "eu", "eus"):
 PY2
 )
 read -r warm warm_min warml warml_min eu eu_min eus eus_min <<<"$(echo $both)"
+warmn=$(time_cmd twarmn 3 "rm -f $cache/*/*.tsl" "$T" stacks --cache-dir="$cache" "$tp")
 stop=$("$T" stacks --no-lines --stats --format=json --cache-dir="$cache" "$tp" |
     python3 -c 'import json,sys; s=json.load(sys.stdin)["stats"]; print("%.0f us (window %.0f us)" % (s["max_stop_ns"]/1e3, s["stopped_ns"]/1e3))')
 g="-"
@@ -124,6 +128,7 @@ echo "| --- | ---: | ---: | ---: | ---: |"
 echo "| trustack stacks, cold cache (--no-lines) | $cold | | $(frames tcold) | $(ratio "$eu" "$cold") |"
 echo "| trustack stacks, warm cache (--no-lines) | $warm | $warm_min | $(frames twarm) | $(ratio "$eu" "$warm") |"
 echo "| trustack stacks, warm cache, file:line | $warml | $warml_min | $(frames twarml) | $(ratio "$eus" "$warml") (vs -s) |"
+echo "| trustack stacks, warm cache, file:line not asked before (line memos deleted) | $warmn | | $(frames twarmn) | $(ratio "$eus" "$warmn") (vs -s) |"
 echo "| eu-stack -p | $eu | $eu_min | $(frames eu) | 1.0x |"
 echo "| eu-stack -s -p (source lines) | $eus | $eus_min | $(frames eus) | |"
 echo "| gdb -batch -ex 'thread apply all bt' | $g | | $(awk '/^#[0-9]/{f++} /^Thread /{t++} END{printf "%.1f", t ? f / t : 0}' "$work/gdb.out" 2>/dev/null) | $(ratio "$eu" "$g") |"

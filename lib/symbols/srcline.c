@@ -59,7 +59,9 @@ int ts_symbols_srcline(struct trustack_symbols *s, uint64_t addr, const char **f
 	Dwfl_Line *l = s->dwfl ? dwfl_module_getsrc(s->dwfl_mod, addr + s->dwfl_bias) : NULL;
 	int ln = 0;
 	const char *f = l ? dwfl_lineinfo(l, NULL, &ln, NULL, NULL, NULL) : NULL;
-	if (m->path)
+	/* "no line" is kept only when there is debug information that says so: without any, a
+	 * debug package installed later must still be looked at */
+	if (m->path && (s->dwfl || (f && ln > 0)))
 		(void)ts_linememo_add(m, addr, f && ln > 0 ? f : "", f && ln > 0 ? ln : 0);
 	if (!f || ln <= 0)
 		return -TRUSTACK_E_NOTFOUND;
