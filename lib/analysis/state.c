@@ -69,6 +69,14 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		y.aux = x.off;
 		return y;
 	}
+	if (x.kind == V_RANGE && y.kind == V_CONST) {
+		struct ts_val t = x;
+		x = y;
+		y = t;
+	}
+	if (x.kind == V_CONST && y.kind == V_RANGE && !y.reg && y.esize)
+		return (struct ts_val){ .kind = V_STRIDED, .off = x.off, .esize = y.esize, .count = y.count,
+					.flags = (uint8_t)(y.flags & TS_VF_IMPLICIT) };
 	return UNK;
 }
 
@@ -115,7 +123,9 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 	if (m->abs)
 		return vconst(m->disp);
 	struct ts_val v = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
-	if (m->index != TS_REG_NONE)
+	if (m->index != TS_REG_NONE && m->index == m->base && v.kind == V_RANGE)
+		v = val_scale(v, (unsigned)m->scale + 1); /* (%rcx,%rcx,2): 3 * rcx */
+	else if (m->index != TS_REG_NONE)
 		v = val_add(v, val_scale(reg_val(s, m->index), m->scale));
 	return val_add(v, vconst(m->disp));
 }
@@ -174,7 +184,10 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 
 static bool worth_tracking(const struct ts_val *v)
 {
-	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM;
+	/* JTSUM too: clang -O0 spills a computed-goto target (&&label + offset) and jumps
+	 * through the reloaded copy from one shared `jmp *%rax` */
+	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM ||
+	       v->kind == V_JTSUM;
 }
 
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
@@ -187,7 +200,7 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
 		int victim = -1;
 		for (int i = 0; i < s->nslots && victim < 0; i++)
-			if (s->slots[i].v.kind == V_SYM || s->slots[i].v.kind == V_RANGE)
+			if (s->slots[i].v.kind == V_SYM || s->slots[i].v.kind == V_RANGE || s->slots[i].v.kind == V_JTSUM)
 				victim = i;
 		if (victim < 0)
 			return;
@@ -685,6 +698,26 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, struct 
 {
 	if (renamed(rn, x, y))
 		return false;
+	/* a computed goto's target: an entry of a label-offset table plus its label on one path,
+	 * the label itself on another (glibc's vfprintf jumps to &&do_form_unknown + 0 for a
+	 * character outside the tables); the union is exact: the table's targets and the base */
+	if (x->kind == V_JTSUM && y->kind == V_CONST && y->off == x->aux) {
+		bool changed = !(x->flags & TS_VF_WITHBASE);
+		x->flags |= TS_VF_WITHBASE;
+		return changed;
+	}
+	if (x->kind == V_CONST && y->kind == V_JTSUM && x->off == y->aux) {
+		*x = *y;
+		x->flags |= TS_VF_WITHBASE;
+		return true;
+	}
+	if (x->kind == V_JTSUM && y->kind == V_JTSUM && x->off == y->off && x->aux == y->aux &&
+	    x->esize == y->esize && x->count == y->count &&
+	    (x->flags | TS_VF_WITHBASE) == (y->flags | TS_VF_WITHBASE)) {
+		bool changed = !(x->flags & TS_VF_WITHBASE); /* they differ in that flag only */
+		x->flags |= TS_VF_WITHBASE;
+		return changed;
+	}
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
 		if (y->count > x->count) {

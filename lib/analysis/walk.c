@@ -524,6 +524,10 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
+	if ((v.flags & TS_VF_WITHBASE) && in_unit(u, (uint64_t)v.aux))
+		edge(u, in->addr, (uint64_t)v.aux, s, EDGE_JUMP);
+	else if (v.flags & TS_VF_WITHBASE)
+		sibling_call(u, in, s, name_at(u, (uint64_t)v.aux));
 	if (!v.count) {
 		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 		     "jump table at 0x%llx with no known bound on the index",
@@ -589,6 +593,28 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			edge(u, in->addr, target, s, EDGE_JUMP);
 		else
 			sibling_call(u, in, s, name_at(u, target));
+	}
+}
+
+/*
+ * A jump to base + k * stride, k bounded: into an array of equal-sized blocks of code, every
+ * one of which must be an instruction of the function (or the jump is reported). A bound
+ * from the index' width alone ends the array at the first block that is not.
+ */
+static void strided_jump(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
+{
+	for (uint32_t k = 0; k <= v.count; k++) {
+		uint64_t target = (uint64_t)v.off + (uint64_t)k * v.esize;
+		if (in_unit(u, target) && insn_index(u, target) >= 0) {
+			edge(u, in->addr, target, s, EDGE_JUMP);
+			continue;
+		}
+		if ((v.flags & TS_VF_IMPLICIT) && k > 0)
+			return;
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+		     "computed jump into blocks of %u bytes: block %u (0x%llx) is not an instruction of the function",
+		     v.esize, k, (unsigned long long)ts_image_report_addr(u->img, target, NULL));
+		return;
 	}
 }
 
@@ -734,6 +760,13 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
 			jump_table(u, in, s, v);
+		} else if (v.kind == V_STRIDED) {
+			strided_jump(u, in, s, v);
+		} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
+			/* a jump to a label whose address a lea put into the register on every path
+			 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
+			 * to the label every label-offset table is relative to */
+			edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
 		} else if (v.kind == V_JTENT) {
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
 		} else if (!computed_goto(u, in, s)) {
