@@ -347,6 +347,15 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
 	}
+	if (m->abs && img && ((m->size == 4 && m->sext) || m->size == 8)) {
+		/* one entry of a jump table in read-only data, at a known place: a switch whose
+		 * index the compiler knew (glibc's __res_context_query: `movslq T(%rip),%rax; lea
+		 * T(%rip),%rsi; add %rsi,%rax; jmp *%rax`) */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
+			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = 1,
+						.flags = m->sext ? TS_VF_SEXT : 0 };
+	}
 	struct ts_val t = table_load(s, m);
 	if (t.kind != V_UNK && t.count)
 		return t;

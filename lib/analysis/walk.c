@@ -915,6 +915,24 @@ static bool follows_dead_call(const struct ts_unit *u, size_t i)
 	return false;
 }
 
+/* Is instruction i a jump back to a trap just before it (glibc's abort: `hlt; jmp .-1`, the
+ * `for (;;) ABORT_INSTRUCTION;` that follows a trap that cannot return)? */
+static bool loops_on_trap(const struct ts_unit *u, size_t i)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (in->flow != TS_FLOW_JUMP || in->target >= in->addr || i == 0)
+		return false;
+	bool trap = false;
+	for (size_t k = i; k-- > 0 && u->insns[k].addr >= in->target;) {
+		if (!(u->insns[k].flags & (TS_IF_NOP | TS_IF_TRAP)) || u->last[k])
+			return false;
+		trap |= (u->insns[k].flags & TS_IF_TRAP) != 0;
+		if (u->insns[k].addr == in->target)
+			return trap;
+	}
+	return false;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -928,7 +946,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && follows_dead_call(u, i)) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */

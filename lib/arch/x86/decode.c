@@ -514,6 +514,12 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 		o->flow = TS_FLOW_STOP;
 		o->flags |= TS_IF_PRIV;
 		return o->len;
+	case ZYDIS_MNEMONIC_XABORT:
+	case ZYDIS_MNEMONIC_XEND:
+		/* RTM: outside a transaction xabort does nothing; inside one, the abort resumes at
+		 * xbegin's fallback with the registers as they were at xbegin, and xbegin's own
+		 * branch to that fallback already carries that state. So both fall through. */
+		return o->len;
 	case ZYDIS_MNEMONIC_SYSCALL:
 		o->flags |= TS_IF_SYSCALL;
 		uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 0);
