@@ -2,6 +2,7 @@
  * state.c - symbolic interpretation of uops, the meet of two states, and the unwind row.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/state.h"
@@ -184,10 +185,17 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 
 static bool worth_tracking(const struct ts_val *v)
 {
-	/* JTSUM too: clang -O0 spills a computed-goto target (&&label + offset) and jumps
-	 * through the reloaded copy from one shared `jmp *%rax` */
+	/* jump-table values and constants too: clang -O0 spills `in range ? T[i] : 0` and a
+	 * computed-goto target (&&label + offset), then jumps through the reloaded copy from
+	 * one shared `jmp *%rax` */
 	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM ||
-	       v->kind == V_JTSUM;
+	       v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
+}
+
+/* Values kept only to resolve switches and bound indexes: the first to go when slots run out. */
+static bool evictable(const struct ts_val *v)
+{
+	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
@@ -200,14 +208,14 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
 		int victim = -1;
 		for (int i = 0; i < s->nslots && victim < 0; i++)
-			if (s->slots[i].v.kind == V_SYM || s->slots[i].v.kind == V_RANGE || s->slots[i].v.kind == V_JTSUM)
+			if (evictable(&s->slots[i].v))
 				victim = i;
 		if (victim < 0)
 			return;
 		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
 		s->nslots--;
 	}
-	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM))
+	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM || (size == 4 && (v.kind == V_JTENT || v.kind == V_CONST))))
 		return;
 	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
 }
@@ -720,11 +728,29 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, struct 
 		x->flags |= TS_VF_WITHBASE;
 		return true;
 	}
-	if (x->kind == V_JTSUM && y->kind == V_JTSUM && x->off == y->off && x->aux == y->aux &&
-	    x->esize == y->esize && x->count == y->count &&
-	    (x->flags | TS_VF_WITHBASE) == (y->flags | TS_VF_WITHBASE)) {
-		bool changed = !(x->flags & TS_VF_WITHBASE); /* they differ in that flag only */
+	/* the same table reached with different bounds (a compare seen on one path only): the
+	 * larger set of entries, implicit if either bound was */
+	const uint8_t loose = TS_VF_WITHBASE | TS_VF_IMPLICIT;
+	/* the entry before the base is added: clang selects `offset = in range ? T[i] : 0` and
+	 * adds the label once (`lea base(%rcx),%rax`); "or zero" becomes "or the base" then */
+	if (x->kind == V_JTENT && y->kind == V_CONST && y->off == 0) {
+		bool changed = !(x->flags & TS_VF_WITHBASE);
 		x->flags |= TS_VF_WITHBASE;
+		return changed;
+	}
+	if (x->kind == V_CONST && x->off == 0 && y->kind == V_JTENT) {
+		*x = *y;
+		x->flags |= TS_VF_WITHBASE;
+		return true;
+	}
+	if (x->kind == y->kind && (x->kind == V_JTSUM || x->kind == V_JTENT) && x->off == y->off && x->aux == y->aux &&
+	    x->esize == y->esize && (x->flags & ~loose) == (y->flags & ~loose)) {
+		struct ts_val m = *x;
+		m.flags |= y->flags;
+		if (y->count > m.count)
+			m.count = y->count;
+		bool changed = !val_eq(&m, x);
+		*x = m;
 		return changed;
 	}
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {

@@ -35,7 +35,8 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 #define TS_TABLE_MAX 4096 /* entries read at most from a table whose bound we cannot see */
 #define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: no compare bounds the index (only its width, or nothing) */
 #define TS_VF_WITHBASE 16 /* JTSUM: on some path the target is the base itself (a label-offset table's
-                             * own label: GNU C `goto *(&&base + off)` with off = 0 taken directly) */
+                             * own label: GNU C `goto *(&&base + off)` with off = 0 taken directly);
+                             * JTENT: on some path the value is 0 instead of an entry */
 
 struct ts_val {
 	uint8_t kind;

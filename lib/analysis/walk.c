@@ -400,8 +400,34 @@ static const char *indirect_name(const struct ts_unit *u, const struct ts_insn *
 	return NULL;
 }
 
+/*
+ * Has the path installed another execution context: a stack pointer that is not this frame's
+ * and every callee-saved register (the frame pointer too) replaced? That is what longjmp and
+ * setcontext are for (`mov oRSP(%rdx),%rsp; mov oRBX(%rdx),%rbx; ...; jmp *%rcx`, or `push %rcx;
+ * ret` on the new stack). From there on the code runs on someone else's frame: nothing of this
+ * function's is left to check, and its rows stay undefined (an unwinder stops there). A stack
+ * pointer loaded by mistake (a typo for another register) leaves the callee-saved registers
+ * alone and is still reported.
+ */
+static bool context_installed(const struct ts_arch *a, const struct ts_state *s)
+{
+	if (s->regs[a->sp].kind == V_CFA || s->regs[a->sp].kind == V_ALN)
+		return false;
+	for (unsigned r = 0; r < a->nregs; r++) {
+		if (!((a->callee_saved >> r) & 1) || r == a->sp)
+			continue;
+		if (s->regs[r].kind == V_ORIG && s->regs[r].reg == r)
+			return false;
+		if (s->regs[r].kind == V_CFA || s->regs[r].kind == V_ALN)
+			return false; /* still pointing into this frame: not another context */
+	}
+	return true;
+}
+
 static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, const char *what)
 {
+	if (in->flow == TS_FLOW_JUMP_IND && context_installed(u->a, s))
+		return; /* longjmp's jump into the context it installed */
 	char why[96];
 	if (!ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 		warn(u, in->addr, TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME,
@@ -662,6 +688,12 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	/* only stack instructions and realignments need to know whether the CFA is known */
 	bool realign = realigns_sp(a, in);
 	bool cfa_before = (uses_stack || realign) && ts_state_cfa_known(a, s);
+	if (uses_stack && !cfa_before && context_installed(a, s)) {
+		/* on another context's stack (setcontext's `push %rcx; ret`): the rest of the run is
+		 * not this function's to check, and not unreachable either */
+		u->insns[i].flags |= TS_IF_DEAD_AFTER;
+		return STEP_END;
+	}
 	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
