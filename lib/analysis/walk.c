@@ -9,6 +9,7 @@
  * ever forgets facts, which bounds the number of rounds).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -485,9 +486,61 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
  * in function order, so the table after this one may belong to a neighbour, which loads its base
  * with its own lea (libLLVM: an `and $0x7f` bound over an enum of 100 values ran into the next
  * function's table). The next few functions in address order are decoded (leas in full, the rest
- * by length); the answer is kept per unit, since a table is met on every walk of its run.
+ * by length).
  */
 #define NEAR_FUNCS 8
+
+/* The addresses function g loads with a lea, sorted, as {count, address...}: NULL when out of
+ * memory. Each function's list is made once per image and shared by the threads (libc's units
+ * with jump tables decoded their neighbours again and again: a third of its analysis). */
+static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t **own)
+{
+	*own = NULL;
+	uint64_t *have = img->lea_memo ? atomic_load(&img->lea_memo[g]) : NULL;
+	if (have)
+		return have;
+	const struct ts_func *f = &img->funcs[g];
+	size_t n = 0, cap = 8;
+	uint64_t *v = malloc((cap + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t avail;
+	const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
+	uint64_t size = !code ? 0 : f->size < avail ? f->size : avail;
+	for (uint64_t off = 0; off < size;) {
+		unsigned scan = TS_SCAN_ADDRESS;
+		unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, size - off, &scan) : 0;
+		struct ts_insn in;
+		in.nuops = 0;
+		if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
+			len = img->arch->decode(img->dec, code + off, size - off, f->addr + off, &in);
+		for (unsigned q = 0; q < in.nuops; q++) {
+			const struct ts_uop *o = &in.uops[q];
+			if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
+			      o->mem.index == TS_REG_NONE))
+				continue;
+			if (n == cap) {
+				uint64_t *w = realloc(v, (2 * cap + 1) * sizeof(*v));
+				if (!w) {
+					free(v);
+					return NULL;
+				}
+				v = w;
+				cap *= 2;
+			}
+			v[1 + n++] = (uint64_t)o->mem.disp;
+		}
+		off += len ? len : 1;
+	}
+	v[0] = n;
+	ts_sort_u64(v + 1, n);
+	uint64_t *expect = NULL;
+	if (img->lea_memo && atomic_compare_exchange_strong(&img->lea_memo[g], &expect, v))
+		return v;
+	*own = v; /* no memo, or another thread was first: this copy is the caller's to free */
+	return v;
+}
+
 static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 {
 	if (u->near_base == base && base)
@@ -495,27 +548,23 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 	const struct ts_image *img = u->img;
 	uint64_t best = UINT64_MAX;
 	for (size_t g = (size_t)u->func + 1, k = 0; g < img->nfuncs && k < NEAR_FUNCS; g++, k++) {
-		const struct ts_func *f = &img->funcs[g];
-		size_t avail;
-		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
-		if (!code)
-			continue;
-		uint64_t n = f->size < avail ? f->size : avail;
-		for (uint64_t off = 0; off < n;) {
-			unsigned scan = TS_SCAN_ADDRESS;
-			unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, n - off, &scan) : 0;
-			struct ts_insn in;
-			in.nuops = 0;
-			if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
-				len = img->arch->decode(img->dec, code + off, n - off, f->addr + off, &in);
-			for (unsigned q = 0; q < in.nuops; q++) {
-				const struct ts_uop *o = &in.uops[q];
-				if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
-				    o->mem.index == TS_REG_NONE && (uint64_t)o->mem.disp > base && (uint64_t)o->mem.disp < best)
-					best = (uint64_t)o->mem.disp;
-			}
-			off += len ? len : 1;
+		uint64_t *own;
+		const uint64_t *leas = func_leas(img, g, &own);
+		if (!leas) {
+			u->err = -TRUSTACK_E_NOMEM;
+			return UINT64_MAX;
 		}
+		size_t lo = 0, hi = (size_t)leas[0]; /* the first address above base */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (leas[1 + mid] <= base)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < leas[0] && leas[1 + lo] < best)
+			best = leas[1 + lo];
+		free(own);
 	}
 	u->near_base = base;
 	u->near_next = best;
