@@ -612,7 +612,7 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
  */
 static unsigned rn_bucket(int64_t name)
 {
-	return (unsigned)((uint64_t)name * 0x9e3779b97f4a7c15ull >> 58) & (TS_RN_BUCKETS - 1);
+	return (unsigned)((uint64_t)name * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_BUCKETS - 1);
 }
 
 /* Record that one location holds x on the stored side and y on the incoming side. */

@@ -100,7 +100,7 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);
  * where either side holds an identity (registers, then slots), and how many notes fall into
  * each bucket of a name's hash, so that a name noted only once needs no search. */
 #define TS_RN_NOTES (TS_MAX_REGS + 2 * TS_MAX_SLOTS)
-#define TS_RN_BUCKETS 64
+#define TS_RN_BUCKETS 256
 struct ts_meet_scratch {
 	struct rn_note {
 		int64_t k, j;  /* the name on the stored side, on the incoming side */
