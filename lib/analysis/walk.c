@@ -203,45 +203,14 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 
 /* ---- edges --------------------------------------------------------------------------------- */
 
-/*
- * The leaders waiting to be walked, lowest instruction index first (a binary heap). Compilers
- * lay code out roughly in reverse postorder, so walking in address order lets every forward
- * edge into a join point arrive before the join is walked: once, not once per arriving path
- * (a stack walked the join of an if/else after its first branch, then again after the second).
- */
 static void push_work(struct ts_unit *u, int32_t i)
 {
 	if (GROW(u->work, u->nwork, u->capwork, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
-	size_t k = u->nwork++;
-	while (k > 0 && u->work[(k - 1) / 2] > i) {
-		u->work[k] = u->work[(k - 1) / 2];
-		k = (k - 1) / 2;
-	}
-	u->work[k] = i;
+	u->work[u->nwork++] = i;
 	u->dirty[i] = 1;
-}
-
-static int32_t pop_work(struct ts_unit *u)
-{
-	int32_t top = u->work[0], x = u->work[--u->nwork];
-	size_t k = 0, n = u->nwork;
-	for (;;) {
-		size_t c = 2 * k + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && u->work[c + 1] < u->work[c])
-			c++;
-		if (u->work[c] >= x)
-			break;
-		u->work[k] = u->work[c];
-		k = c;
-	}
-	if (n)
-		u->work[k] = x;
-	return top;
 }
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
@@ -1050,7 +1019,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	 * the final states, reporting. */
 	u->reporting = false;
 	while (u->nwork && !u->err) {
-		int32_t i = pop_work(u);
+		int32_t i = u->work[--u->nwork];
 		/* A leader pushed again before its earlier entry came up was walked then, with the
 		 * state it still has: walking it again would send the same states along the same
 		 * edges (16% of the pops on SQLite). */
@@ -1064,7 +1033,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		if (u->leader[i] >= 0)
 			walk(u, (int32_t)i);
 	while (u->nwork && !u->err) { /* only if the reporting walk still changed a state */
-		int32_t i = pop_work(u);
+		int32_t i = u->work[--u->nwork];
 		walk(u, i);
 	}
 	bool abandoned = false;
