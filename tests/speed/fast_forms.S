@@ -41,6 +41,17 @@ fast_forms:
 	.byte 0x64, 0x48, 0x8b, 0x04, 0x25, 0x28, 0, 0, 0 /* mov %fs:0x28,%rax */
 	.byte 0x67, 0x48, 0x8d, 0x04, 0x00 /* lea with an address-size prefix */
 	.byte 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0
+	and $-16, %rsp; and $0xff, %eax; and $-1, %ecx; and $0x7f, %r9; or $1, %rax; or $0, (%rax); and %eax, %ebx
+	and %rsp, %rax; or %rax, %rsp; and $-16, %esp; or $-1, %r8d; andq $1, 8(%rsp)
+	shl $3, %rax; shl $3, %eax; shr $2, %rbx; sar $1, %r10d; shl $1, %rsp; shl %rax; ror $3, %rax; shl $4, (%rax)
+	test $1, %al; test $0x100, %eax; testb $1, 3(%rsp); testl $1, (%rax); test $1, %rax; testb $1, %ah; notl (%rax)
+	cmp $5, %al; cmp $-5, %eax; cmp $7, %rax; cmpb $1, %dil; cmpb $1, %ah; cmpb $-1, sym(%rip); cmpb $1, (%rax,%rbx)
+	movb %al, (%rax); movb %ah, 1(%rsp); movb $0, sym(%rip); movb $1, -1(%rbp); movb %r8b, (%r9); movb (%rax), %al
+	cmovz %rax, %rbx; cmovb %eax, %ecx; cmovne (%rax), %rdx; cmova %rax, %rsp; cmovge 8(%rsp), %r12d
+	setz %al; setne %ah; setb %sil; seta (%rax); setg sym(%rip); setl %spl
+	movups (%rax), %xmm0; movups %xmm1, (%rsp); movaps %xmm0, %xmm1; movaps %xmm2, sym(%rip); xorps %xmm0, %xmm0
+	movups %xmm8, 16(%r12); xorps (%rax), %xmm3; movupd %xmm0, (%rax); movdqu %xmm0, (%rax)
+	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
 	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
 	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f
 	je fast_forms; jne fast_forms; ja fast_forms; jl fast_forms; jmp fast_forms; jrcxz 1f; loop 1f

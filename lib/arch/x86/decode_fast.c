@@ -99,6 +99,12 @@ static struct ts_mem mem_of(const struct rm *x, uint64_t addr, unsigned len, uns
 	return m;
 }
 
+/* A byte register encoding that names %ah-%bh (4-7 without REX): left to Zydis. */
+static bool high_byte(unsigned rex, unsigned enc)
+{
+	return !rex && enc >= 4 && enc < 8;
+}
+
 static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
 {
 	struct ts_uop *u = &o->uops[o->nuops++];
@@ -109,6 +115,25 @@ static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t 
 	u->imm = imm;
 	u->mem.base = u->mem.index = TS_REG_NONE;
 	return u;
+}
+
+/* What decode.c's generic_effects does for a written general register: unknown (a 32-bit
+ * write zeroes the upper half), or unsupported when it is the stack pointer. */
+static void clobber(struct ts_insn *o, uint8_t r, unsigned w)
+{
+	if (r == RSP) {
+		uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		o->flags |= TS_IF_STACK;
+	} else {
+		uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
+	}
+}
+
+/* ... and for a written memory operand: a store of an unknown value, unless it is absolute. */
+static void store_unknown(struct ts_insn *o, const struct ts_mem *m)
+{
+	if (!m->abs)
+		uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = *m;
 }
 
 static void stack_slot(struct ts_mem *s)
@@ -330,6 +355,15 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			o->cmp_imm = masked(imm, w);
 			return len;
 		}
+		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.regenc == 4 && (w == 8 || imm >= 0))
+				uop(o, TS_UOP_ANDI, x.r, x.r, imm);
+			else
+				clobber(o, x.r, w);
+			return len;
+		}
 		if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == RSP && w != 8))
 			return 0;
 		o->len = (uint8_t)len;
@@ -391,6 +425,101 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			o->cmp_kind = TS_CMP_CLOBBER;
 			return o->len;
 		}
+	case 0xc1: /* shl/shr/sar $imm8, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg || n < i + used + 1 ||
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used + 1);
+		if (x.regenc == 4 && w == 8)
+			uop(o, TS_UOP_SHLI, x.r, x.r, b[i + used]);
+		else
+			clobber(o, x.r, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0x09: /* or r, r/m */
+	case 0x0b: /* or r/m, r */
+	case 0x21: /* and r, r/m */
+	case 0x23: /* and r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			uint8_t dst = (op & 2) ? x.reg : x.r;
+			if (dst == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, dst, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0xa8: /* test $imm8, %al */
+	case 0xa9: /* test $imm32, %eax */
+		if (n < i + (op == 0xa8 ? 1 : 4))
+			return 0;
+		o->len = (uint8_t)(i + (op == 0xa8 ? 1 : 4));
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0xf6: /* test $imm8, r/m8 */
+	case 0xf7: /* test $imm32, r/m */
+	{
+		unsigned isz = op == 0xf6 ? 1 : 4;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
+			return 0;
+		o->len = (uint8_t)(i + used + isz);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	case 0x3c: /* cmp $imm8, %al */
+	case 0x3d: /* cmp $imm32, %eax */
+	{
+		unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
+		if (n < i + isz || (rex & ~REX_W))
+			return 0;
+		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
+		o->len = (uint8_t)(i + isz);
+		o->cmp_kind = TS_CMP_RI;
+		o->cmp_a = RAX;
+		o->cmp_width = (uint8_t)cw;
+		o->cmp_imm = masked(imm, cw);
+		return o->len;
+	}
+	case 0x80: /* cmp $imm8, r/m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + 1 ||
+		    (x.is_reg && high_byte(rex, x.rmenc)))
+			return 0;
+		len = (unsigned)(i + used + 1);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+		} else {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_mem = mem_of(&x, addr, len, 1);
+		}
+		o->cmp_width = 1;
+		o->cmp_imm = masked((int8_t)b[i + used], 1);
+		return len;
+	case 0x88: /* mov r8, m8 */
+	case 0xc6: /* movb $imm8, m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc6 && x.regenc != 0))
+			return 0;
+		len = (unsigned)(i + used + (op == 0xc6 ? 1 : 0));
+		if (n < len)
+			return 0;
+		o->len = (uint8_t)len;
+		m = mem_of(&x, addr, len, 1);
+		store_unknown(o, &m);
+		return len;
+	case 0xff: /* call/jmp *r/m */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		o->flow = x.regenc == 2 ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
+		if (x.is_reg)
+			o->treg = x.r;
+		else
+			o->tmem = mem_of(&x, addr, len, 8);
+		return len;
 	case 0x63: /* movslq r/m32, r64 */
 		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)))
 			return 0;
@@ -418,7 +547,45 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cond = (uint8_t)jcc_cond(op & 0xf);
 		return branch(o, addr, 6, rd32(b + 2), TS_FLOW_JCC);
 	}
+	if (op >= 0x40 && op <= 0x4f) { /* cmovcc r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.reg, w);
+		return o->len;
+	}
+	if (op >= 0x90 && op <= 0x9f) { /* setcc r/m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == RSP)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			clobber(o, x.r, 1);
+		} else {
+			m = mem_of(&x, addr, len, 1);
+			store_unknown(o, &m);
+		}
+		return len;
+	}
 	switch (op) {
+	case 0x10: /* movups m128/xmm, xmm */
+	case 0x28: /* movaps */
+	case 0x57: /* xorps */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		return o->len;
+	case 0x11: /* movups xmm, m128/xmm */
+	case 0x29: /* movaps */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (!x.is_reg) {
+			m = mem_of(&x, addr, len, 16);
+			store_unknown(o, &m);
+		}
+		return len;
 	case 0x1f: /* nopl mem */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
 			return 0;
