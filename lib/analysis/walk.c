@@ -83,7 +83,10 @@ static int grow_info(struct ts_unit *u, size_t need)
 	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
 	if (ld)
 		u->leader = ld;
-	if (!last || !dirty || !row || !ws || !ld)
+	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
+	if (cm)
+		u->callm = cm;
+	if (!last || !dirty || !row || !ws || !ld || !cm)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -128,6 +131,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->callm[u->n].known = 0;
 		u->n++;
 		a += len;
 	}
@@ -366,6 +370,8 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 /* ---- one instruction ----------------------------------------------------------------------- */
 
 enum step { STEP_NEXT, STEP_END };
+
+enum { CM_TARGET = 1, CM_NORETURN = 2, CM_CLOBBERS = 4 }; /* struct ts_call_memo.known */
 
 static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
 {
@@ -793,9 +799,17 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	}
 	case TS_FLOW_CALL:
 	case TS_FLOW_CALL_IND: {
-		const char *name = in->flow == TS_FLOW_CALL ? ts_image_target_name(u->img, in->target)
-							    : indirect_name(u, in, s);
-		if (in->flow == TS_FLOW_CALL && in_unit(u, in->target)) {
+		/* a direct call's target, its name and whether it is code of this unit are the same on
+		 * every walk: found once (searches of the image's functions), kept per instruction */
+		struct ts_call_memo *cm = in->flow == TS_FLOW_CALL ? &u->callm[i] : NULL;
+		if (cm && !(cm->known & CM_TARGET)) {
+			cm->name = ts_image_target_name(u->img, in->target);
+			cm->local = in_unit(u, in->target);
+			cm = &u->callm[i]; /* in_unit may have grown the arrays */
+			cm->known = CM_TARGET;
+		}
+		const char *name = cm ? cm->name : indirect_name(u, in, s);
+		if (cm && cm->local) {
 			/* an intra-function call (retpoline-style thunks): a push and a jump */
 			struct ts_insn push = { .nuops = 2 };
 			push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
@@ -821,8 +835,17 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			if (in_unit(u, lp))
 				edge(u, in->addr, lp, &t, EDGE_LANDING);
 		}
-		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
-							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+		enum ts_noreturn nr;
+		if (cm) {
+			cm = &u->callm[i];
+			if (!(cm->known & CM_NORETURN)) {
+				cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
+				cm->known |= CM_NORETURN;
+			}
+			nr = (enum ts_noreturn)cm->nr;
+		} else {
+			nr = name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+		}
 		/* What follows a call that never returns. When only we inferred that, the compiler
 		 * may not have known (an interposable callee, a callee it did not analyse) and
 		 * laid out code after the call that it considers reachable: go on as if the call
@@ -834,7 +857,16 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
 		if (nr == TS_NORETURN_KNOWN)
 			return STEP_END;
-		ts_state_after_call(a, s, in->flow == TS_FLOW_CALL ? ts_call_clobbers(u->img, in->target) : a->call_clobbered);
+		uint64_t clobbers = a->call_clobbered;
+		if (cm) {
+			cm = &u->callm[i];
+			if (!(cm->known & CM_CLOBBERS)) {
+				cm->clobbers = ts_call_clobbers(u->img, in->target);
+				cm->known |= CM_CLOBBERS;
+			}
+			clobbers = cm->clobbers;
+		}
+		ts_state_after_call(a, s, clobbers);
 		if (nr == TS_NORETURN_INFERRED)
 			s->soft = true;
 		return STEP_NEXT;
@@ -1052,6 +1084,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
+	free(u->callm);
 	free(u->ranges);
 	free(u->at);
 	free(u->lea);
