@@ -630,11 +630,18 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 		rn->nj[rn_bucket(e->j)]++;
 }
 
-/* Most locations hold no identity on either side: that test inline, the note out of line. */
+/* Most locations hold no identity on either side: that test inline, the note out of line.
+ * Of the others most hold the same value on both sides: only its name is kept. */
 static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (x->kind == V_SYM || y->kind == V_SYM)
+	if (x->kind != V_SYM && y->kind != V_SYM)
+		return;
+	if (val_eq(x, y)) {
+		rn->same[rn->nsame++] = x->off;
+		rn->ns[rn_bucket(x->off)]++;
+	} else {
 		rename_note_sym(rn, x, y);
+	}
 }
 
 /*
@@ -648,7 +655,8 @@ static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, co
 	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize)
 		return false;
 	int64_t k = x->off, j = y->off;
-	if (rn->nk[rn_bucket(k)] == 1 && rn->nj[rn_bucket(j)] == 1)
+	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
+	if (rn->nk[bk] == 1 && rn->nj[bj] == 1 && !rn->ns[bk] && !rn->ns[bj])
 		return true;
 	for (int i = 0; i < rn->n; i++) {
 		const struct rn_note *e = &rn->note[i];
@@ -657,6 +665,10 @@ static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, co
 		if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
 			return false;
 	}
+	/* a location holding one name on both sides pairs it with itself */
+	for (int i = 0; i < rn->nsame; i++)
+		if ((rn->same[i] == k) != (rn->same[i] == j))
+			return false;
 	return true;
 }
 
@@ -737,9 +749,10 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 {
 	bool changed = false;
 	static const struct ts_val none = { 0 };
-	rn->n = 0;
+	rn->n = rn->nsame = 0;
 	memset(rn->nk, 0, sizeof(rn->nk));
 	memset(rn->nj, 0, sizeof(rn->nj));
+	memset(rn->ns, 0, sizeof(rn->ns));
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
 	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
 	for (unsigned r = 0; r < a->nregs; r++)

@@ -109,6 +109,9 @@ struct ts_meet_scratch {
 	} note[TS_RN_NOTES];
 	int n;
 	uint8_t nk[TS_RN_BUCKETS], nj[TS_RN_BUCKETS]; /* notes per bucket of k, of j */
+	int64_t same[TS_RN_NOTES]; /* names of locations equal on both sides (most), kept apart */
+	int nsame;
+	uint8_t ns[TS_RN_BUCKETS]; /* ... per bucket */
 };
 
 /* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */
