@@ -26,15 +26,9 @@ mkdir -p "$W"
 [ -f "$lib" ] || { echo "bench/unwind.sh: build the library first (make)" >&2; exit 2; }
 echo "#include <libunwind.h>" | gcc -E -x c - >/dev/null 2>&1 || { echo "bench/unwind.sh: needs libunwind-dev" >&2; exit 2; }
 
-stub=""
-if ! nm "$lib" 2>/dev/null | grep -q ' T ts_utable_lookup$'; then
-    # lib/unwind/utable.c not on this branch yet: the test-only stand-in (tests/unwind)
-    stub=$W/utable_stub.o
-    gcc -std=gnu11 -O2 -I"$repo/include" -I"$repo/lib" -c "$repo/tests/unwind/utable_stub.c" -o "$stub" || exit 2
-fi
 flags="-O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer"
 gcc -std=gnu11 $flags -Wa,--gsframe -I"$repo/include" -c "$here/unwind_bench.c" -o "$W/unwind_bench.o" &&
-    g++ -o "$W/unwind_bench" "$W/unwind_bench.o" $stub "$lib" -lelf -ldw -lZydis -lpthread &&
+    g++ -o "$W/unwind_bench" "$W/unwind_bench.o" "$lib" -lelf -ldw -lZydis -lpthread &&
     gcc -std=gnu11 $flags "$here/unwind_bench_unw.c" -o "$W/unwind_bench_unw" -lunwind || exit 2
 
 waited=0

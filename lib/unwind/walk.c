@@ -11,6 +11,7 @@
  * Async-signal-safe: no allocation, no locks, no system calls; memory is read through the
  * callback, or with direct loads after a bounds check (the stack) or a module-range check (code).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "unwind/uwint.h"
@@ -162,22 +163,29 @@ static void memo_unpack(uint64_t d, struct ts_urow *r)
 	r->fp_off = (int16_t)(uint16_t)(d >> 40);
 }
 
-static inline bool memo_get(const struct trustack_unwinder *u, uint64_t pc, uint64_t *d)
+static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, uint64_t pc, uint64_t *d)
 {
-	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-	if ((k ^ v) != pc || !(v & BIT(56)) || (v & 0xff) >= u->nmods)
+	if ((k ^ v) != pc || !(v & BIT(56)) || (v & 0xff) >= nmods)
 		return false;
 	*d = v;
 	return true;
 }
 
-static inline void memo_put(const struct trustack_unwinder *u, uint64_t pc, uint64_t d)
+static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t d)
 {
-	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
 	__atomic_store_n(&sl->key, pc ^ d, __ATOMIC_RELAXED);
+}
+
+/* The packed step of arch a's intact frame-pointer frame, module bits (0-7) zero. */
+static uint64_t memo_frame_bits(const struct ts_uw_arch *a)
+{
+	return BIT(56) | (uint64_t)a->frame.cfa_reg << 8 | 2ull << 13 | (uint64_t)(uint16_t)a->frame.cfa_offset << 16 |
+	       (uint64_t)(uint8_t)a->frame.ra.offset << 32 | (uint64_t)(uint16_t)a->frame.fp.offset << 40;
 }
 
 struct regs {
@@ -242,11 +250,54 @@ static bool sp_ok(const struct walk *w, uint64_t sp)
 	return !w->hi || (sp >= w->lo && sp <= w->hi);
 }
 
+/* A stack word by a direct load, after the caller checked the bounds (see rd_stack). */
+static TS_NO_ASAN uint64_t ld_stack(uint64_t addr)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, (const void *)(uintptr_t)addr, 8);
+	return v;
+}
+
+/* A stack word the caller checked the bounds of: a direct load, or the callback. */
+static inline bool rd_checked(const struct walk *w, uint64_t addr, uint64_t *v)
+{
+	if (w->direct) {
+		*v = ld_stack(addr);
+		return true;
+	}
+	return w->u->opts.read_mem(w->u->opts.ctx, addr, v, 8) == 0;
+}
+
+/*
+ * Where the walk writes: full frame records, or (pcs-only) just each frame's pc. The core is
+ * instantiated once for each with a constant pcs_only, so neither pays for the other.
+ */
+struct out {
+	struct trustack_frame *frames;
+	uint64_t *pcs;
+	struct trustack_frame scratch; /* pcs-only: the frame record being built */
+};
+
+static inline __attribute__((always_inline)) struct trustack_frame *out_frame(struct out *o, bool pcs_only, size_t n,
+									      uint64_t pc)
+{
+	if (pcs_only) {
+		o->pcs[n] = pc;
+		return &o->scratch;
+	}
+	return &o->frames[n];
+}
+
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
-static void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0, struct trustack_frame *frames,
-		    size_t max, struct trustack_unwind_result *res)
+static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0,
+							   struct out *o, bool pcs_only, size_t max,
+							   struct trustack_unwind_result *res)
 {
 	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
+	/* the frame record [fp, fp + 16) inside [lo, hi): one unsigned compare (no bounds: any) */
+	uint64_t lo = w->hi ? w->lo : 0, span = w->hi ? w->hi - w->lo : UINT64_MAX;
+	span = span >= 16 ? span - 16 : 0;
+	bool none = w->hi && w->hi - w->lo < 16;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	for (;;) {
@@ -254,20 +305,28 @@ static void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
 		}
-		struct trustack_frame *f = &frames[n++];
-		frame_init(f, pc, sp, n == 1 && exact0);
-		const struct ts_uw_module *m = module_of(w, pc);
-		f->module = m ? m->index : -1;
-		f->source = TRUSTACK_SRC_FP;
+		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
+		n++;
+		if (!pcs_only) {
+			frame_init(f, pc, sp, n == 1 && exact0);
+			const struct ts_uw_module *m = module_of(w, pc);
+			f->module = m ? m->index : -1;
+			f->source = TRUSTACK_SRC_FP;
+		}
 		if (fp == 0)
 			break;
 		uint64_t next, ra;
 		/* a frame record lies at or above the stack pointer: the chain must rise */
-		if (fp < sp || !rd_stack(w, fp, &next) || !rd_stack(w, fp + 8, &ra)) {
-			v = fp < sp ? TRUSTACK_UNWIND_SP_NOT_RISING : TRUSTACK_UNWIND_BAD_READ;
+		if (fp < sp) {
+			v = TRUSTACK_UNWIND_SP_NOT_RISING;
 			break;
 		}
-		f->cfa = fp + 16;
+		if (none || fp - lo > span || !rd_checked(w, fp, &next) || !rd_checked(w, fp + 8, &ra)) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (!pcs_only)
+			f->cfa = fp + 16;
 		sp = fp + 16, pc = ra, fp = next;
 	}
 	res->count = n;
@@ -280,28 +339,153 @@ static inline bool is_elf(const struct ts_uw_module *m)
 	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
 }
 
-int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
-		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+/*
+ * The lean path: return addresses the memo knows (every check passed before: in a module, not
+ * a trampoline, after a call), with a CFA on sp or a known fp, taken with sp, fp and pc in
+ * registers. It writes exactly the frame the full path would write and leaves - before writing
+ * - at anything else: a miss, an outermost row, a bound or a read that fails, so the full path
+ * decides every verdict.
+ *
+ * The intact frame-pointer frame (the memo's step equals the arch's frame row) is taken from
+ * fp alone: the caller's fp and return address are loads from fp, issued without waiting for
+ * the memo slot, whose check is a branch the CPU predicts. So a frame costs one dependent load,
+ * as in a plain frame-pointer loop; every other row needs the slot's offsets first.
+ */
+struct lean_state {
+	uint64_t pc, sp, fp;
+	bool fpk; /* fp's value is known */
+	size_t n;
+};
+
+/* A frame record's module, flags and source (and the padding after them) in one store. */
+static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
 {
-	return trustack_unwind_ex(u, mode, regs, NULL, frames, max, res);
+	_Static_assert(offsetof(struct trustack_frame, flags) == offsetof(struct trustack_frame, module) + 4 &&
+			       offsetof(struct trustack_frame, source) == offsetof(struct trustack_frame, module) + 5 &&
+			       sizeof(struct trustack_frame) >= offsetof(struct trustack_frame, module) + 8,
+		       "frame record layout");
+	uint64_t t = (uint64_t)(uint32_t)module | (uint64_t)src << 40; /* flags 0 */
+	__builtin_memcpy(&f->module, &t, 8);
 }
 
-int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
-		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
-		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+static inline __attribute__((always_inline)) void lean_walk(const struct walk *w, const struct ts_uw_memo_slot *memo,
+							     const struct ts_uw_arch *a, bool fpv_mode, uint8_t src,
+							     struct lean_state *ls, struct out *o, bool pcs_only,
+							     bool direct, size_t max)
+{
+	uint64_t pc = ls->pc, sp = ls->sp, fp = ls->fp;
+	bool fpk = ls->fpk;
+	size_t n = ls->n;
+	/* bounds as lo + an unsigned span: "lo <= x <= hi - k" is one compare of x - lo */
+	const uint64_t lo = w->hi ? w->lo : 0, hi = w->hi ? w->hi : UINT64_MAX;
+	if (hi - lo < 64 || sp - lo > hi - lo)
+		return;
+	const uint64_t span = hi - lo, span8 = span - 8;
+	/*
+	 * The intact frame reads [fp + wlo, fp + whi) and needs the CFA (fp + f_cfa) inside the
+	 * stack: with x = fp + wlo - lo, one compare x <= fspan says all of it.
+	 */
+	const int64_t f_cfa = a->frame.cfa_offset, f_ra = a->frame.ra.offset, f_fp = a->frame.fp.offset;
+	int64_t wlo = f_ra < f_fp ? f_ra : f_fp, whi = (f_ra > f_fp ? f_ra : f_fp) + 8;
+	wlo = wlo < 0 ? wlo : 0, whi = whi > 0 ? whi : 0;
+	wlo += f_cfa, whi += f_cfa;
+	const uint64_t width = (uint64_t)(whi - wlo);
+	if (width > span || width > 4096)
+		return;
+	const uint64_t fspan = span - width, wlo_lo = (uint64_t)wlo - lo;
+	const uint64_t frame_d = memo_frame_bits(a);
+	const unsigned spr = a->sp, fpr = a->fp;
+	uint64_t *pcs = o->pcs;
+	struct trustack_frame *frames = o->frames;
+	while (n < max) {
+		const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
+		uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+		uint64_t d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+		if ((k ^ d) != pc)
+			break;
+		uint64_t cfa, ra, nfp;
+		if ((d ^ frame_d) < 256 && fpk) {
+			cfa = fp + f_cfa;
+			if (fp + wlo_lo > fspan || cfa <= sp)
+				break;
+			if (direct) {
+				ra = ld_stack(cfa + f_ra);
+				nfp = ld_stack(cfa + f_fp);
+			} else if (!rd_checked(w, cfa + f_ra, &ra) || !rd_checked(w, cfa + f_fp, &nfp)) {
+				break;
+			}
+		} else {
+			/* any other memoised row; fp-validated takes only the intact frame */
+			if (fpv_mode || !(d & BIT(56)) || (d & BIT(15)))
+				break;
+			unsigned reg = (unsigned)(d >> 8 & 31);
+			uint64_t base;
+			if (reg == spr)
+				base = sp;
+			else if (reg == fpr && fpk)
+				base = fp;
+			else
+				break;
+			cfa = base + (int64_t)(int16_t)(d >> 16);
+			uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32);
+			if (cfa <= sp || cfa - lo > span || rat - lo > span8)
+				break;
+			if (direct)
+				ra = ld_stack(rat);
+			else if (!rd_checked(w, rat, &ra))
+				break;
+			unsigned fr = (unsigned)(d >> 13 & 3);
+			nfp = fp;
+			if (fr == 2) {
+				uint64_t fpat = cfa + (int64_t)(int16_t)(d >> 40);
+				if (fpat - lo > span8)
+					break;
+				if (direct)
+					nfp = ld_stack(fpat);
+				else if (!rd_checked(w, fpat, &nfp))
+					break;
+				fpk = true;
+			} else if (fr == 0) {
+				fpk = false;
+			}
+		}
+		if (pcs_only) {
+			pcs[n] = pc;
+		} else {
+			struct trustack_frame *f = &frames[n];
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = cfa;
+			frame_tail(f, (int32_t)(d & 0xff), src);
+		}
+		n++;
+		sp = cfa;
+		fp = nfp;
+		pc = ra;
+	}
+	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
+}
+
+static inline __attribute__((always_inline)) int unwind_core(const struct trustack_unwinder *u,
+							      enum trustack_unwind_mode mode,
+							      const struct trustack_regs *regs,
+							      const struct trustack_unwind_start *start, struct out *o,
+							      bool pcs_only, size_t max, struct trustack_unwind_result *res)
 {
 	if (res) {
 		res->count = 0;
 		res->verdict = TRUSTACK_UNWIND_NOT_RUN;
 		res->lost_at = 0;
 	}
-	if (!u || !regs || !res || (!frames && max) || (unsigned)mode >= TRUSTACK_UNWIND__MODES ||
-	    (!u->direct && !u->opts.read_mem))
+	if (!u || !regs || !res || (!(pcs_only ? (void *)o->pcs : (void *)o->frames) && max) ||
+	    (unsigned)mode >= TRUSTACK_UNWIND__MODES || (!u->direct && !u->opts.read_mem))
 		return -TRUSTACK_E_ARG;
 
 	struct trustack_unwind_start st = { 0 };
-	if (start)
-		memcpy(&st, start, start->sz < sizeof(st) ? start->sz : sizeof(st));
+	if (start && start->sz >= sizeof(st))
+		st = *start;
+	else if (start)
+		memcpy(&st, start, start->sz);
 	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
 	struct walk w = { .u = u, .direct = u->direct, .lo = st.stack_lo, .hi = st.stack_hi };
 	if (!w.lo && !w.hi)
@@ -312,16 +496,17 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	if (w.direct && (!w.hi || !sp_ok(&w, regs->sp))) {
 		/* not on a stack we know: reading it could fault */
 		if (max) {
-			frame_init(&frames[0], regs->pc, regs->sp, exact);
+			struct trustack_frame *f = out_frame(o, pcs_only, 0, regs->pc);
+			frame_init(f, regs->pc, regs->sp, exact);
 			const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
-			frames[0].module = m ? m->index : -1;
+			f->module = m ? m->index : -1;
 			res->count = 1;
 		}
 		res->verdict = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
 		return 0;
 	}
 	if (mode == TRUSTACK_UNWIND_FP) {
-		fp_walk(&w, regs, exact, frames, max, res);
+		fp_walk(&w, regs, exact, o, pcs_only, max, res);
 		return 0;
 	}
 
@@ -334,56 +519,34 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	const struct ts_uw_arch *a = NULL;
-	bool lean = u->memo && (mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO ||
-				mode == TRUSTACK_UNWIND_FP_VALIDATED);
 	bool fpv_mode = mode == TRUSTACK_UNWIND_FP_VALIDATED;
+	/* the memo of this mode's rows: the analysis' (fp-validated, orc, auto) or the .sframe's */
+	struct ts_uw_memo_slot *memo = u->memo ? u->memo + (mode == TRUSTACK_UNWIND_SFRAME ? TS_UW_MEMO_SLOTS : 0) : NULL;
+	uint8_t lean_src = fpv_mode ? TRUSTACK_SRC_FP
+				    : mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
+	/* a return address the memo knows tells the architecture: the lean path from frame 0 */
+	uint64_t md;
+	if (memo && !exact && memo_get(memo, u->nmods, pc, &md))
+		a = u->mods[md & 0xff].arch;
+	if (a) {
+		s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
+		s.valid |= BIT(a->sp) | BIT(a->fp);
+	}
 	for (;;) {
-		/*
-		 * The lean path: a return address the memo knows (every check passed before), with a
-		 * CFA on sp or fp. Anything unusual - a miss, an outermost row, a bound or a read that
-		 * fails - leaves it before the frame is written, and the full path below decides.
-		 */
-		while (lean && !exact && a && n < max) {
-			uint64_t d, base, ra, fpv = s.r[a->fp];
-			if (!memo_get(u, pc, &d) || (d & BIT(15)))
-				break;
-			unsigned reg = (unsigned)(d >> 8 & 31);
-			uint64_t sp = s.r[a->sp];
-			/* fp-validated: only the intact frame-pointer frame */
-			if (fpv_mode && (reg != a->frame.cfa_reg || (int16_t)(d >> 16) != a->frame.cfa_offset ||
-					 (int8_t)(d >> 32) != a->frame.ra.offset || (d >> 13 & 3) != 2 ||
-					 (int16_t)(d >> 40) != a->frame.fp.offset))
-				break;
-			bool fpk = s.valid & BIT(a->fp);
-			if (reg == a->sp)
-				base = sp;
-			else if (reg == a->fp && fpk)
-				base = fpv;
+		if (memo && !exact && a && n < max) {
+			struct lean_state ls = { .pc = pc, .sp = s.r[a->sp], .fp = s.r[a->fp],
+						 .fpk = (s.valid & BIT(a->fp)) != 0, .n = n };
+			if (w.direct)
+				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, true, max);
 			else
-				break;
-			uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
-			if (cfa <= sp || !sp_ok(&w, sp) || !sp_ok(&w, cfa) ||
-			    !rd_stack(&w, cfa + (int64_t)(int8_t)(d >> 32), &ra))
-				break;
-			unsigned fr = (unsigned)(d >> 13 & 3);
-			if (fr == 2) {
-				if (!rd_stack(&w, cfa + (int64_t)(int16_t)(d >> 40), &fpv))
-					break;
-				fpk = true;
-			} else if (fr == 0) {
-				fpk = false;
+				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, false, max);
+			if (ls.n != n) {
+				n = ls.n;
+				pc = ls.pc;
+				s.valid = BIT(a->sp) | (ls.fpk ? BIT(a->fp) : 0);
+				s.r[a->sp] = ls.sp;
+				s.r[a->fp] = ls.fp;
 			}
-			struct trustack_frame *f = &frames[n++];
-			f->pc = pc;
-			f->sp = sp;
-			f->cfa = cfa;
-			f->module = (int32_t)(d & 0xff);
-			f->flags = 0;
-			f->source = fpv_mode ? TRUSTACK_SRC_FP : TRUSTACK_SRC_ANALYSIS;
-			s.valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
-			s.r[a->sp] = cfa;
-			s.r[a->fp] = fpv;
-			pc = ra;
 		}
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
@@ -392,9 +555,8 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		/* a return address seen before: its checks passed and its row is in the memo */
 		struct ts_urow mrow;
 		const struct ts_urow *row = NULL;
-		uint64_t md;
 		const struct ts_uw_module *m;
-		if (!exact && a && u->memo && mode != TRUSTACK_UNWIND_SFRAME && memo_get(u, pc, &md)) {
+		if (!exact && a && memo && memo_get(memo, u->nmods, pc, &md)) {
 			m = &u->mods[md & 0xff];
 			memo_unpack(md, &mrow);
 			row = &mrow;
@@ -402,19 +564,20 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		} else {
 			m = module_of(&w, pc);
 		}
-		if (!a && m)
-			a = m->arch;
 		if (!a) { /* the first pc tells the architecture; until then sp/fp are unknown */
-			frame_init(&frames[n++], pc, regs->sp, exact);
-			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
-			break;
-		}
-		if (n == 0) {
+			a = m ? m->arch : NULL;
+			if (!a) {
+				frame_init(out_frame(o, pcs_only, n, pc), pc, regs->sp, exact);
+				n++;
+				v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
+				break;
+			}
 			s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
 			s.valid |= BIT(a->sp) | BIT(a->fp);
 		}
 		uint64_t sp = s.r[a->sp];
-		struct trustack_frame *f = &frames[n++];
+		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
+		n++;
 		frame_init(f, pc, sp, exact);
 		if (!m) {
 			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
@@ -468,17 +631,21 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		uint64_t va = pc - m->bias - !exact;
 		if (row) {
 			/* from the memo */
+			src = mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
 		} else if (!exact && !after_call(&w, m, pc)) {
 			v = TRUSTACK_UNWIND_RA_NOT_AFTER_CALL;
 			break;
 		} else if (mode == TRUSTACK_UNWIND_SFRAME) {
 			row = ts_uw_table_lookup(&m->sf, va);
 			src = TRUSTACK_SRC_SFRAME;
+			uint64_t d;
+			if (!exact && row && memo && memo_pack(m, row, &d))
+				memo_put(memo, pc, d);
 		} else {
 			row = ts_uw_table_lookup(&m->ana, va);
 			uint64_t d;
-			if (!exact && row && u->memo && memo_pack(m, row, &d))
-				memo_put(u, pc, d);
+			if (!exact && row && memo && memo_pack(m, row, &d))
+				memo_put(memo, pc, d);
 			if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted &&
 			    (!row || (row->flags & TS_UROW_UNRELIABLE))) {
 				const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
@@ -574,4 +741,26 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	res->verdict = v;
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;
 	return 0;
+}
+
+int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
+		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+{
+	return trustack_unwind_ex(u, mode, regs, NULL, frames, max, res);
+}
+
+int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+{
+	struct out o = { .frames = frames };
+	return unwind_core(u, mode, regs, start, &o, false, max, res);
+}
+
+int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			const struct trustack_regs *regs, const struct trustack_unwind_start *start, uint64_t *pcs,
+			size_t max, struct trustack_unwind_result *res)
+{
+	struct out o = { .pcs = pcs };
+	return unwind_core(u, mode, regs, start, &o, true, max, res);
 }
