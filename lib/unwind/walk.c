@@ -368,6 +368,22 @@ static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t 
 	__builtin_memcpy(&f->module, &t, 8);
 }
 
+/*
+ * The frame record the inner loop knows at compile time: CFA = fp + 16, the caller's fp at
+ * CFA - 16 and the return address at CFA - 8 (x86-64's push %rbp; mov %rsp,%rbp, and arm64's
+ * record at the top of the frame). An arch whose intact frame is another shape takes the
+ * generic step for every frame.
+ */
+#define REC_CFA 16
+#define REC_RA 8 /* from fp */
+
+static bool frame_is_record(const struct ts_uw_arch *a)
+{
+	return a->frame.cfa_kind == TRUSTACK_CFA_REG && a->frame.cfa_reg == a->fp && a->frame.cfa_offset == REC_CFA &&
+	       a->frame.ra.kind == TRUSTACK_LOC_AT_CFA && a->frame.ra.offset == REC_RA - REC_CFA &&
+	       a->frame.fp.kind == TRUSTACK_LOC_AT_CFA && a->frame.fp.offset == -REC_CFA;
+}
+
 static inline __attribute__((always_inline)) void lean_walk(const struct walk *w, const struct ts_uw_memo_slot *memo,
 							     const struct ts_uw_arch *a, bool fpv_mode, uint8_t src,
 							     struct lean_state *ls, struct out *o, bool pcs_only,
@@ -380,74 +396,87 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 	const uint64_t lo = w->hi ? w->lo : 0, hi = w->hi ? w->hi : UINT64_MAX;
 	if (hi - lo < 64 || sp - lo > hi - lo)
 		return;
-	const uint64_t span = hi - lo, span8 = span - 8;
-	/*
-	 * The intact frame reads [fp + wlo, fp + whi) and needs the CFA (fp + f_cfa) inside the
-	 * stack: with x = fp + wlo - lo, one compare x <= fspan says all of it.
-	 */
-	const int64_t f_cfa = a->frame.cfa_offset, f_ra = a->frame.ra.offset, f_fp = a->frame.fp.offset;
-	int64_t wlo = f_ra < f_fp ? f_ra : f_fp, whi = (f_ra > f_fp ? f_ra : f_fp) + 8;
-	wlo = wlo < 0 ? wlo : 0, whi = whi > 0 ? whi : 0;
-	wlo += f_cfa, whi += f_cfa;
-	const uint64_t width = (uint64_t)(whi - wlo);
-	if (width > span || width > 4096)
-		return;
-	const uint64_t fspan = span - width, wlo_lo = (uint64_t)wlo - lo;
-	const uint64_t frame_d = memo_frame_bits(a);
-	const unsigned spr = a->sp, fpr = a->fp;
+	const uint64_t span = hi - lo;
+	/* the intact frame's step in the memo (module bits zero); never matches when the arch's
+	 * intact frame is not the record above (bits 57-63 are never set in a step) */
+	const uint64_t frame_d = frame_is_record(a) ? memo_frame_bits(a) : ~0ull;
 	uint64_t *pcs = o->pcs;
 	struct trustack_frame *frames = o->frames;
-	while (n < max) {
+	for (;;) {
+		/*
+		 * Consecutive intact frame records: the caller's fp and return address are loads
+		 * from fp, issued without waiting for the memo slot, whose check is a branch the
+		 * CPU predicts - one dependent load per frame, as in a plain frame-pointer loop.
+		 */
+		if (fpk) {
+			const uint64_t fspan = span - REC_CFA;
+			while (n < max) {
+				const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
+				uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+				uint64_t d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+				if ((k ^ d) != pc || (d ^ frame_d) > 0xff)
+					break;
+				uint64_t cfa = fp + REC_CFA, ra, nfp;
+				/* the record [fp, fp + 16) inside the stack, above the callee's sp */
+				if (fp - lo > fspan || cfa <= sp)
+					goto out;
+				if (direct) {
+					ra = ld_stack(fp + REC_RA);
+					nfp = ld_stack(fp);
+				} else if (!rd_checked(w, fp + REC_RA, &ra) || !rd_checked(w, fp, &nfp)) {
+					goto out;
+				}
+				if (pcs_only) {
+					pcs[n] = pc;
+				} else {
+					struct trustack_frame *f = &frames[n];
+					f->pc = pc;
+					f->sp = sp;
+					f->cfa = cfa;
+					frame_tail(f, (int32_t)(d & 0xff), src);
+				}
+				n++;
+				sp = cfa;
+				fp = nfp;
+				pc = ra;
+			}
+		}
+		if (n >= max || fpv_mode) /* fp-validated takes only the intact frame */
+			break;
+		/* one frame of any other memoised row: CFA on sp or a known fp */
 		const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 		uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 		uint64_t d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-		if ((k ^ d) != pc)
+		if ((k ^ d) != pc || !(d & BIT(56)) || (d & BIT(15)))
 			break;
-		uint64_t cfa, ra, nfp;
-		if ((d ^ frame_d) < 256 && fpk) {
-			cfa = fp + f_cfa;
-			if (fp + wlo_lo > fspan || cfa <= sp)
-				break;
-			if (direct) {
-				ra = ld_stack(cfa + f_ra);
-				nfp = ld_stack(cfa + f_fp);
-			} else if (!rd_checked(w, cfa + f_ra, &ra) || !rd_checked(w, cfa + f_fp, &nfp)) {
-				break;
-			}
-		} else {
-			/* any other memoised row; fp-validated takes only the intact frame */
-			if (fpv_mode || !(d & BIT(56)) || (d & BIT(15)))
-				break;
-			unsigned reg = (unsigned)(d >> 8 & 31);
-			uint64_t base;
-			if (reg == spr)
-				base = sp;
-			else if (reg == fpr && fpk)
-				base = fp;
-			else
-				break;
-			cfa = base + (int64_t)(int16_t)(d >> 16);
-			uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32);
-			if (cfa <= sp || cfa - lo > span || rat - lo > span8)
+		unsigned reg = (unsigned)(d >> 8 & 31);
+		uint64_t base, ra, nfp = fp;
+		if (reg == a->sp)
+			base = sp;
+		else if (reg == a->fp && fpk)
+			base = fp;
+		else
+			break;
+		uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
+		uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32);
+		if (cfa <= sp || cfa - lo > span || rat - lo > span - 8)
+			break;
+		if (direct)
+			ra = ld_stack(rat);
+		else if (!rd_checked(w, rat, &ra))
+			break;
+		unsigned fr = (unsigned)(d >> 13 & 3);
+		if (fr == 2) {
+			uint64_t fpat = cfa + (int64_t)(int16_t)(d >> 40);
+			if (fpat - lo > span - 8)
 				break;
 			if (direct)
-				ra = ld_stack(rat);
-			else if (!rd_checked(w, rat, &ra))
+				nfp = ld_stack(fpat);
+			else if (!rd_checked(w, fpat, &nfp))
 				break;
-			unsigned fr = (unsigned)(d >> 13 & 3);
-			nfp = fp;
-			if (fr == 2) {
-				uint64_t fpat = cfa + (int64_t)(int16_t)(d >> 40);
-				if (fpat - lo > span8)
-					break;
-				if (direct)
-					nfp = ld_stack(fpat);
-				else if (!rd_checked(w, fpat, &nfp))
-					break;
-				fpk = true;
-			} else if (fr == 0) {
-				fpk = false;
-			}
+			fpk = true;
+		} else if (fr == 0) {
+			fpk = false;
 		}
 		if (pcs_only) {
 			pcs[n] = pc;
@@ -463,6 +492,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		fp = nfp;
 		pc = ra;
 	}
+out:
 	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
 }
 
