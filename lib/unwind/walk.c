@@ -288,18 +288,32 @@ static inline __attribute__((always_inline)) struct trustack_frame *out_frame(st
 	return &o->frames[n];
 }
 
+/* A frame record's module, flags and source (and the padding after them) in one store. */
+static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
+{
+	_Static_assert(offsetof(struct trustack_frame, flags) == offsetof(struct trustack_frame, module) + 4 &&
+			       offsetof(struct trustack_frame, source) == offsetof(struct trustack_frame, module) + 5 &&
+			       sizeof(struct trustack_frame) >= offsetof(struct trustack_frame, module) + 8,
+		       "frame record layout");
+	uint64_t t = (uint64_t)(uint32_t)module | (uint64_t)src << 40; /* flags 0 */
+	__builtin_memcpy(&f->module, &t, 8);
+}
+
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
 static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0,
-							   struct out *o, bool pcs_only, size_t max,
+							   struct out *o, bool pcs_only, bool direct, size_t max,
 							   struct trustack_unwind_result *res)
 {
 	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
 	/* the frame record [fp, fp + 16) inside [lo, hi): one unsigned compare (no bounds: any) */
 	uint64_t lo = w->hi ? w->lo : 0, span = w->hi ? w->hi - w->lo : UINT64_MAX;
-	span = span >= 16 ? span - 16 : 0;
-	bool none = w->hi && w->hi - w->lo < 16;
+	bool none = span < 16;
+	span = none ? 0 : span - 16;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
+	/* the last module found, in locals: most callers are in the callee's module */
+	uint64_t mlo = 0, mhi = 0;
+	int32_t midx = -1;
 	for (;;) {
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
@@ -308,10 +322,17 @@ static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const 
 		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
 		n++;
 		if (!pcs_only) {
-			frame_init(f, pc, sp, n == 1 && exact0);
-			const struct ts_uw_module *m = module_of(w, pc);
-			f->module = m ? m->index : -1;
-			f->source = TRUSTACK_SRC_FP;
+			if (pc - mlo >= mhi - mlo) {
+				const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
+				midx = m ? m->index : -1;
+				mlo = m ? m->start : 0, mhi = m ? m->end : 0;
+			}
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = 0;
+			frame_tail(f, midx, TRUSTACK_SRC_FP);
+			if (n == 1 && exact0)
+				f->flags = TRUSTACK_FRAME_EXACT;
 		}
 		if (fp == 0)
 			break;
@@ -321,7 +342,14 @@ static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const 
 			v = TRUSTACK_UNWIND_SP_NOT_RISING;
 			break;
 		}
-		if (none || fp - lo > span || !rd_checked(w, fp, &next) || !rd_checked(w, fp + 8, &ra)) {
+		if (none || fp - lo > span) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (direct) {
+			next = ld_stack(fp);
+			ra = ld_stack(fp + 8);
+		} else if (!rd_checked(w, fp, &next) || !rd_checked(w, fp + 8, &ra)) {
 			v = TRUSTACK_UNWIND_BAD_READ;
 			break;
 		}
@@ -357,16 +385,6 @@ struct lean_state {
 	size_t n;
 };
 
-/* A frame record's module, flags and source (and the padding after them) in one store. */
-static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
-{
-	_Static_assert(offsetof(struct trustack_frame, flags) == offsetof(struct trustack_frame, module) + 4 &&
-			       offsetof(struct trustack_frame, source) == offsetof(struct trustack_frame, module) + 5 &&
-			       sizeof(struct trustack_frame) >= offsetof(struct trustack_frame, module) + 8,
-		       "frame record layout");
-	uint64_t t = (uint64_t)(uint32_t)module | (uint64_t)src << 40; /* flags 0 */
-	__builtin_memcpy(&f->module, &t, 8);
-}
 
 /*
  * The frame record the inner loop knows at compile time: CFA = fp + 16, the caller's fp at
@@ -536,15 +554,17 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		return 0;
 	}
 	if (mode == TRUSTACK_UNWIND_FP) {
-		fp_walk(&w, regs, exact, o, pcs_only, max, res);
+		if (w.direct)
+			fp_walk(&w, regs, exact, o, pcs_only, true, max, res);
+		else
+			fp_walk(&w, regs, exact, o, pcs_only, false, max, res);
 		return 0;
 	}
 
 	struct regs s;
 	unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
 	s.valid = (st.flags & TRUSTACK_START_VALID_MASK) ? st.valid : BIT(nr) - 1;
-	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1;
-	memcpy(s.r, regs->r, sizeof(s.r));
+	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1; /* s.r: copied when the full path needs it (below) */
 	uint64_t pc = regs->pc;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
@@ -581,6 +601,13 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
+		}
+		if (n == 0) {
+			/* the start's registers: only the full path reads more than sp and fp, and
+			 * only at frame 0 (after it, sp and fp are the only ones known) */
+			memcpy(s.r, regs->r, sizeof(s.r));
+			if (a)
+				s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
 		}
 		/* a return address seen before: its checks passed and its row is in the memo */
 		struct ts_urow mrow;
