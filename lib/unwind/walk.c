@@ -110,57 +110,70 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 #define BIT(n) (1ull << (n))
 
 /*
- * The memo's packed step (uwint.h): bits 0-7 module index, 8-12 CFA register, 13-14 fp rule
- * (0 undefined, 1 same, 2 at CFA+off), 15 outermost, 16-31 CFA offset, 32-39 RA offset (RA at
- * CFA+off), 40-55 fp offset, 56 always set (an empty slot never matches). Only return addresses
- * that passed every check (in a module, not a trampoline, after a call) with an analysis row of
- * this simple shape are memoised; everything else takes the full path every time.
+ * The memo's packed step (uwint.h): bits 0-7 module index, 8 CFA on sp (else on fp), 9-10 fp
+ * rule (0 undefined, 1 same, 2 at CFA+off), 15 outermost, 16-31 CFA offset, 32-39 RA offset
+ * (RA at CFA+off), 40-55 fp offset (the RA offset when the fp rule is not "at CFA", so the lean
+ * step may read it unconditionally: the same, checked, slot), 56 always set (an empty slot never
+ * matches). Only return addresses that passed every check (in a module, not a trampoline, after
+ * a call) with a row of this simple shape are memoised; everything else takes the full path
+ * every time.
  */
 static inline uint64_t memo_hash(uint64_t pc)
 {
 	return (pc * 0x9e3779b97f4a7c15ull) >> (64 - TS_UW_MEMO_BITS);
 }
 
+#define MEMO_ON_SP BIT(8)
+#define MEMO_FPR(d) ((unsigned)((d) >> 9 & 3))
+#define MEMO_OUTERMOST BIT(15)
+#define MEMO_VALID BIT(56)
+
 static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uint64_t *d)
 {
-	uint64_t fpk;
-	if (m->index > 255 || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
+	uint64_t fpk, fpoff;
+	const struct ts_uw_arch *a = m->arch;
+	if (m->index > 255 || !a || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
 		return false;
 	if (r->flags & TS_UROW_OUTERMOST) {
-		*d = BIT(56) | BIT(15) | (uint64_t)m->index;
+		*d = MEMO_VALID | MEMO_OUTERMOST | (uint64_t)m->index;
 		return true;
 	}
-	if (r->cfa_kind != TRUSTACK_CFA_REG || r->cfa_reg > 31 || r->cfa_off != (int16_t)r->cfa_off ||
-	    r->ra_kind != TRUSTACK_LOC_AT_CFA || r->ra_off != (int8_t)r->ra_off || r->fp_off != (int16_t)r->fp_off)
+	if (r->cfa_kind != TRUSTACK_CFA_REG || (r->cfa_reg != a->sp && r->cfa_reg != a->fp) ||
+	    r->cfa_off != (int16_t)r->cfa_off || r->ra_kind != TRUSTACK_LOC_AT_CFA || r->ra_off != (int8_t)r->ra_off)
 		return false;
 	switch (r->fp_kind) {
-	case TRUSTACK_LOC_UNDEFINED: fpk = 0; break;
-	case TRUSTACK_LOC_SAME: fpk = 1; break;
-	case TRUSTACK_LOC_AT_CFA: fpk = 2; break;
+	case TRUSTACK_LOC_UNDEFINED: fpk = 0, fpoff = (uint16_t)r->ra_off; break;
+	case TRUSTACK_LOC_SAME: fpk = 1, fpoff = (uint16_t)r->ra_off; break;
+	case TRUSTACK_LOC_AT_CFA:
+		if (r->fp_off != (int16_t)r->fp_off)
+			return false;
+		fpk = 2, fpoff = (uint16_t)r->fp_off;
+		break;
 	default: return false;
 	}
-	*d = BIT(56) | (uint64_t)m->index | (uint64_t)r->cfa_reg << 8 | fpk << 13 |
-	     (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint8_t)r->ra_off << 32 |
-	     (uint64_t)(uint16_t)r->fp_off << 40;
+	*d = MEMO_VALID | (uint64_t)m->index | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 9 |
+	     (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint8_t)r->ra_off << 32 | fpoff << 40;
 	return true;
 }
 
-static void memo_unpack(uint64_t d, struct ts_urow *r)
+/* The row a packed step stands for (the fields the walk reads; a is the module's arch). */
+static void memo_unpack(uint64_t d, const struct ts_uw_arch *a, struct ts_urow *r)
 {
 	static const uint8_t fpkind[4] = { TRUSTACK_LOC_UNDEFINED, TRUSTACK_LOC_SAME, TRUSTACK_LOC_AT_CFA,
 					   TRUSTACK_LOC_UNDEFINED };
 	memset(r, 0, sizeof(*r));
-	if (d & BIT(15)) {
+	if (d & MEMO_OUTERMOST) {
 		r->flags = TS_UROW_OUTERMOST;
 		return;
 	}
 	r->cfa_kind = TRUSTACK_CFA_REG;
-	r->cfa_reg = (uint8_t)(d >> 8 & 31);
-	r->fp_kind = fpkind[d >> 13 & 3];
+	r->cfa_reg = (d & MEMO_ON_SP) ? a->sp : a->fp;
+	r->fp_kind = fpkind[MEMO_FPR(d)];
 	r->cfa_off = (int16_t)(uint16_t)(d >> 16);
 	r->ra_kind = TRUSTACK_LOC_AT_CFA;
 	r->ra_off = (int8_t)(uint8_t)(d >> 32);
-	r->fp_off = (int16_t)(uint16_t)(d >> 40);
+	if (r->fp_kind == TRUSTACK_LOC_AT_CFA)
+		r->fp_off = (int16_t)(uint16_t)(d >> 40);
 }
 
 static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, uint64_t pc, uint64_t *d)
@@ -184,7 +197,7 @@ static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t 
 /* The packed step of arch a's intact frame-pointer frame, module bits (0-7) zero. */
 static uint64_t memo_frame_bits(const struct ts_uw_arch *a)
 {
-	return BIT(56) | (uint64_t)a->frame.cfa_reg << 8 | 2ull << 13 | (uint64_t)(uint16_t)a->frame.cfa_offset << 16 |
+	return MEMO_VALID | 2ull << 9 | (uint64_t)(uint16_t)a->frame.cfa_offset << 16 |
 	       (uint64_t)(uint8_t)a->frame.ra.offset << 32 | (uint64_t)(uint16_t)a->frame.fp.offset << 40;
 }
 
@@ -426,14 +439,20 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		 * from fp, issued without waiting for the memo slot, whose check is a branch the
 		 * CPU predicts - one dependent load per frame, as in a plain frame-pointer loop.
 		 */
+		uint64_t k = 0, d = 0;
+		bool have = false; /* k, d hold pc's slot */
 		if (fpk) {
 			const uint64_t fspan = span - REC_CFA;
 			while (n < max) {
 				const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-				uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
-				uint64_t d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-				if ((k ^ d) != pc || (d ^ frame_d) > 0xff)
+				k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+				d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+				if ((k ^ d) != pc)
+					goto out;
+				if ((d ^ frame_d) > 0xff) {
+					have = true;
 					break;
+				}
 				uint64_t cfa = fp + REC_CFA, ra, nfp;
 				/* the record [fp, fp + 16) inside the stack, above the callee's sp */
 				if (fp - lo > fspan || cfa <= sp)
@@ -461,41 +480,35 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		}
 		if (n >= max || fpv_mode) /* fp-validated takes only the intact frame */
 			break;
-		/* one frame of any other memoised row: CFA on sp or a known fp */
-		const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-		uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
-		uint64_t d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-		if ((k ^ d) != pc || !(d & BIT(56)) || (d & BIT(15)))
-			break;
-		unsigned reg = (unsigned)(d >> 8 & 31);
-		uint64_t base, ra, nfp = fp;
-		if (reg == a->sp)
-			base = sp;
-		else if (reg == a->fp && fpk)
-			base = fp;
-		else
-			break;
-		uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
-		uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32);
-		if (cfa <= sp || cfa - lo > span || rat - lo > span - 8)
-			break;
-		if (direct)
-			ra = ld_stack(rat);
-		else if (!rd_checked(w, rat, &ra))
-			break;
-		unsigned fr = (unsigned)(d >> 13 & 3);
-		if (fr == 2) {
-			uint64_t fpat = cfa + (int64_t)(int16_t)(d >> 40);
-			if (fpat - lo > span - 8)
+		/*
+		 * One frame of any other memoised row, branch-light: the CFA on sp or a known fp, the
+		 * RA and the fp slot (the RA's again when fp is not saved) read unconditionally.
+		 */
+		if (!have) {
+			const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
+			k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+			d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+			if ((k ^ d) != pc)
 				break;
-			if (direct)
-				nfp = ld_stack(fpat);
-			else if (!rd_checked(w, fpat, &nfp))
-				break;
-			fpk = true;
-		} else if (fr == 0) {
-			fpk = false;
 		}
+		unsigned fr = MEMO_FPR(d);
+		bool on_sp = (d & MEMO_ON_SP) != 0;
+		/* the full path decides: outermost, a rule on an unknown fp (CFA, or "same") */
+		if ((d & (MEMO_VALID | MEMO_OUTERMOST)) != MEMO_VALID || (!fpk && (!on_sp || fr == 1)) || fr == 3)
+			break;
+		uint64_t cfa = (on_sp ? sp : fp) + (int64_t)(int16_t)(d >> 16);
+		uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32), fpat = cfa + (int64_t)(int16_t)(d >> 40);
+		if (cfa <= sp || cfa - lo > span || rat - lo > span - 8 || fpat - lo > span - 8)
+			break;
+		uint64_t ra, t;
+		if (direct) {
+			ra = ld_stack(rat);
+			t = ld_stack(fpat);
+		} else if (!rd_checked(w, rat, &ra) || (fr == 2 && !rd_checked(w, fpat, &t))) {
+			break;
+		}
+		uint64_t nfp = fr == 2 ? t : fp;
+		fpk = fr != 0;
 		if (pcs_only) {
 			pcs[n] = pc;
 		} else {
@@ -615,7 +628,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		const struct ts_uw_module *m;
 		if (!exact && a && memo && memo_get(memo, u->nmods, pc, &md)) {
 			m = &u->mods[md & 0xff];
-			memo_unpack(md, &mrow);
+			memo_unpack(md, m->arch, &mrow);
 			row = &mrow;
 			w.last = m;
 		} else {
