@@ -50,13 +50,13 @@ struct ts_uw_module {
  * the walk itself, one for the analysis' rows (fp-validated, orc, auto) and one for the
  * .sframe's (sframe). Direct-mapped, fixed size, allocated with the unwinder (2 x 4096 slots x
  * 16 bytes = 128 KiB): the walk never allocates. Lock-free and async-signal-safe: a slot is two
- * words, the key stored as pc ^ data, so a reader that sees halves of two writers' entries
- * only ever misses.
+ * words, the key stored as pc ^ mix(data) (walk.c), so a reader that sees halves of two
+ * writers' entries only ever misses.
  */
 #define TS_UW_MEMO_BITS 12
 #define TS_UW_MEMO_SLOTS ((size_t)1 << TS_UW_MEMO_BITS)
 struct ts_uw_memo_slot {
-	uint64_t key;  /* pc ^ data */
+	uint64_t key;  /* pc ^ memo_mix(data) */
 	uint64_t data; /* see walk.c (memo_pack) */
 };
 

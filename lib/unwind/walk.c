@@ -123,6 +123,18 @@ static inline uint64_t memo_hash(uint64_t pc)
 	return (pc * 0x9e3779b97f4a7c15ull) >> (64 - TS_UW_MEMO_BITS);
 }
 
+/*
+ * A slot's key is pc ^ memo_mix(step). A reader racing a writer (another thread, or a signal
+ * handler interrupting memo_put) may see one entry's key with another's step: with the key
+ * pc ^ step, that pair matches pc1 ^ step1 ^ step0, which differs from pc1 only in the few bits
+ * where two steps differ - a nearby return address could take a wrong row. Mixed by a bijective
+ * multiply, a torn pair matches only a pseudo-random 64-bit value, no return address.
+ */
+static inline uint64_t memo_mix(uint64_t d)
+{
+	return d * 0xff51afd7ed558ccdull;
+}
+
 #define MEMO_ON_SP BIT(8)
 #define MEMO_FPR(d) ((unsigned)((d) >> 9 & 3))
 #define MEMO_OUTERMOST BIT(15)
@@ -181,7 +193,7 @@ static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, ui
 	const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-	if ((k ^ v) != pc || !(v & BIT(56)) || (v & 0xff) >= nmods)
+	if ((k ^ memo_mix(v)) != pc || !(v & BIT(56)) || (v & 0xff) >= nmods)
 		return false;
 	*d = v;
 	return true;
@@ -191,7 +203,7 @@ static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t 
 {
 	struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
-	__atomic_store_n(&sl->key, pc ^ d, __ATOMIC_RELAXED);
+	__atomic_store_n(&sl->key, pc ^ memo_mix(d), __ATOMIC_RELAXED);
 }
 
 /* The packed step of arch a's intact frame-pointer frame, module bits (0-7) zero. */
@@ -447,7 +459,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 				const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 				k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 				d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-				if ((k ^ d) != pc)
+				if ((k ^ memo_mix(d)) != pc)
 					goto out;
 				if ((d ^ frame_d) > 0xff) {
 					have = true;
@@ -488,7 +500,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 			const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 			k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 			d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-			if ((k ^ d) != pc)
+			if ((k ^ memo_mix(d)) != pc)
 				break;
 		}
 		unsigned fr = MEMO_FPR(d);
