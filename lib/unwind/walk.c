@@ -110,17 +110,20 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 #define BIT(n) (1ull << (n))
 
 /*
- * The memo's packed step (uwint.h): bits 0-7 module index, 8 CFA on sp (else on fp), 9-10 fp
- * rule (0 undefined, 1 same, 2 at CFA+off), 15 outermost, 16-31 CFA offset, 32-39 RA offset
- * (RA at CFA+off), 40-55 fp offset (the RA offset when the fp rule is not "at CFA", so the lean
- * step may read it unconditionally: the same, checked, slot), 56 always set (an empty slot never
- * matches). Only return addresses that passed every check (in a module, not a trampoline, after
- * a call) with a row of this simple shape are memoised; everything else takes the full path
- * every time.
+ * The memo's packed step (uwint.h), laid out for the lean step's chain of dependent operations:
+ * bits 0-15 the RA's offset from the CFA's base register (one sign extension), 16-31 the CFA's
+ * offset from it, 32-47 the fp slot's offset from it (the RA's when the fp rule is not "at CFA",
+ * so the lean step may read it unconditionally: the same, checked, slot), 48 always set (an
+ * empty slot never matches), 49 CFA on sp (else on fp), 50-51 fp rule (0 undefined, 1 same,
+ * 2 at CFA+off), 52 outermost, 56-63 module index. Only return addresses that passed every
+ * check (in a module, not a trampoline, after a call) with a row of this simple shape are
+ * memoised; everything else takes the full path every time.
  */
 static inline uint64_t memo_hash(uint64_t pc)
 {
-	return (pc * 0x9e3779b97f4a7c15ull) >> (64 - TS_UW_MEMO_BITS);
+	/* the pc's low bits: return addresses differ there, and an `and` is the shortest step on
+	 * the lean step's chain (pc -> slot -> offsets -> the next pc) */
+	return pc & (TS_UW_MEMO_SLOTS - 1);
 }
 
 /*
@@ -135,36 +138,42 @@ static inline uint64_t memo_mix(uint64_t d)
 	return d * 0xff51afd7ed558ccdull;
 }
 
-#define MEMO_ON_SP BIT(8)
-#define MEMO_FPR(d) ((unsigned)((d) >> 9 & 3))
-#define MEMO_OUTERMOST BIT(15)
-#define MEMO_VALID BIT(56)
+#define MEMO_VALID BIT(48)
+#define MEMO_ON_SP BIT(49)
+#define MEMO_FPR(d) ((unsigned)((d) >> 50 & 3))
+#define MEMO_OUTERMOST BIT(52)
+#define MEMO_MOD(d) ((uint32_t)((d) >> 56))
+
+static bool fits16(int64_t v)
+{
+	return v == (int16_t)v;
+}
 
 static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uint64_t *d)
 {
-	uint64_t fpk, fpoff;
+	uint64_t fpk;
+	int64_t fpoff;
 	const struct ts_uw_arch *a = m->arch;
 	if (m->index > 255 || !a || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
 		return false;
 	if (r->flags & TS_UROW_OUTERMOST) {
-		*d = MEMO_VALID | MEMO_OUTERMOST | (uint64_t)m->index;
+		*d = MEMO_VALID | MEMO_OUTERMOST | (uint64_t)m->index << 56;
 		return true;
 	}
-	if (r->cfa_kind != TRUSTACK_CFA_REG || (r->cfa_reg != a->sp && r->cfa_reg != a->fp) ||
-	    r->cfa_off != (int16_t)r->cfa_off || r->ra_kind != TRUSTACK_LOC_AT_CFA || r->ra_off != (int8_t)r->ra_off)
+	int64_t raoff = (int64_t)r->cfa_off + r->ra_off;
+	if (r->cfa_kind != TRUSTACK_CFA_REG || (r->cfa_reg != a->sp && r->cfa_reg != a->fp) || !fits16(r->cfa_off) ||
+	    r->ra_kind != TRUSTACK_LOC_AT_CFA || !fits16(raoff))
 		return false;
 	switch (r->fp_kind) {
-	case TRUSTACK_LOC_UNDEFINED: fpk = 0, fpoff = (uint16_t)r->ra_off; break;
-	case TRUSTACK_LOC_SAME: fpk = 1, fpoff = (uint16_t)r->ra_off; break;
-	case TRUSTACK_LOC_AT_CFA:
-		if (r->fp_off != (int16_t)r->fp_off)
-			return false;
-		fpk = 2, fpoff = (uint16_t)r->fp_off;
-		break;
+	case TRUSTACK_LOC_UNDEFINED: fpk = 0, fpoff = raoff; break;
+	case TRUSTACK_LOC_SAME: fpk = 1, fpoff = raoff; break;
+	case TRUSTACK_LOC_AT_CFA: fpk = 2, fpoff = (int64_t)r->cfa_off + r->fp_off; break;
 	default: return false;
 	}
-	*d = MEMO_VALID | (uint64_t)m->index | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 9 |
-	     (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint8_t)r->ra_off << 32 | fpoff << 40;
+	if (!fits16(fpoff))
+		return false;
+	*d = (uint64_t)(uint16_t)raoff | (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint16_t)fpoff << 32 |
+	     MEMO_VALID | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 50 | (uint64_t)m->index << 56;
 	return true;
 }
 
@@ -178,14 +187,15 @@ static void memo_unpack(uint64_t d, const struct ts_uw_arch *a, struct ts_urow *
 		r->flags = TS_UROW_OUTERMOST;
 		return;
 	}
+	int32_t cfaoff = (int16_t)(uint16_t)(d >> 16);
 	r->cfa_kind = TRUSTACK_CFA_REG;
 	r->cfa_reg = (d & MEMO_ON_SP) ? a->sp : a->fp;
 	r->fp_kind = fpkind[MEMO_FPR(d)];
-	r->cfa_off = (int16_t)(uint16_t)(d >> 16);
+	r->cfa_off = cfaoff;
 	r->ra_kind = TRUSTACK_LOC_AT_CFA;
-	r->ra_off = (int8_t)(uint8_t)(d >> 32);
+	r->ra_off = (int16_t)(uint16_t)d - cfaoff;
 	if (r->fp_kind == TRUSTACK_LOC_AT_CFA)
-		r->fp_off = (int16_t)(uint16_t)(d >> 40);
+		r->fp_off = (int16_t)(uint16_t)(d >> 32) - cfaoff;
 }
 
 static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, uint64_t pc, uint64_t *d)
@@ -193,7 +203,7 @@ static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, ui
 	const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-	if ((k ^ memo_mix(v)) != pc || !(v & BIT(56)) || (v & 0xff) >= nmods)
+	if ((k ^ memo_mix(v)) != pc || !(v & MEMO_VALID) || MEMO_MOD(v) >= nmods)
 		return false;
 	*d = v;
 	return true;
@@ -206,11 +216,12 @@ static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t 
 	__atomic_store_n(&sl->key, pc ^ memo_mix(d), __ATOMIC_RELAXED);
 }
 
-/* The packed step of arch a's intact frame-pointer frame, module bits (0-7) zero. */
+/* The packed step of arch a's intact frame-pointer frame, module bits (56-63) zero. */
 static uint64_t memo_frame_bits(const struct ts_uw_arch *a)
 {
-	return MEMO_VALID | 2ull << 9 | (uint64_t)(uint16_t)a->frame.cfa_offset << 16 |
-	       (uint64_t)(uint8_t)a->frame.ra.offset << 32 | (uint64_t)(uint16_t)a->frame.fp.offset << 40;
+	int64_t c = a->frame.cfa_offset;
+	return (uint64_t)(uint16_t)(c + a->frame.ra.offset) | (uint64_t)(uint16_t)c << 16 |
+	       (uint64_t)(uint16_t)(c + a->frame.fp.offset) << 32 | MEMO_VALID | 2ull << 50;
 }
 
 struct regs {
@@ -461,7 +472,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 				d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
 				if ((k ^ memo_mix(d)) != pc)
 					goto out;
-				if ((d ^ frame_d) > 0xff) {
+				if ((d ^ frame_d) << 8) { /* not the record (module bits aside) */
 					have = true;
 					break;
 				}
@@ -482,7 +493,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 					f->pc = pc;
 					f->sp = sp;
 					f->cfa = cfa;
-					frame_tail(f, (int32_t)(d & 0xff), src);
+					frame_tail(f, (int32_t)MEMO_MOD(d), src);
 				}
 				n++;
 				sp = cfa;
@@ -508,8 +519,9 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		/* the full path decides: outermost, a rule on an unknown fp (CFA, or "same") */
 		if ((d & (MEMO_VALID | MEMO_OUTERMOST)) != MEMO_VALID || (!fpk && (!on_sp || fr == 1)) || fr == 3)
 			break;
-		uint64_t cfa = (on_sp ? sp : fp) + (int64_t)(int16_t)(d >> 16);
-		uint64_t rat = cfa + (int64_t)(int8_t)(d >> 32), fpat = cfa + (int64_t)(int16_t)(d >> 40);
+		uint64_t base = on_sp ? sp : fp;
+		uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
+		uint64_t rat = base + (int64_t)(int16_t)d, fpat = base + (int64_t)(int16_t)(d >> 32);
 		if (cfa <= sp || cfa - lo > span || rat - lo > span - 8 || fpat - lo > span - 8)
 			break;
 		uint64_t ra, t;
@@ -528,7 +540,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 			f->pc = pc;
 			f->sp = sp;
 			f->cfa = cfa;
-			frame_tail(f, (int32_t)(d & 0xff), src);
+			frame_tail(f, (int32_t)MEMO_MOD(d), src);
 		}
 		n++;
 		sp = cfa;
@@ -602,7 +614,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	/* a return address the memo knows tells the architecture: the lean path from frame 0 */
 	uint64_t md;
 	if (memo && !exact && memo_get(memo, u->nmods, pc, &md))
-		a = u->mods[md & 0xff].arch;
+		a = u->mods[MEMO_MOD(md)].arch;
 	if (a) {
 		s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
 		s.valid |= BIT(a->sp) | BIT(a->fp);
@@ -639,7 +651,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		const struct ts_urow *row = NULL;
 		const struct ts_uw_module *m;
 		if (!exact && a && memo && memo_get(memo, u->nmods, pc, &md)) {
-			m = &u->mods[md & 0xff];
+			m = &u->mods[MEMO_MOD(md)];
 			memo_unpack(md, m->arch, &mrow);
 			row = &mrow;
 			w.last = m;
