@@ -421,7 +421,6 @@ struct lean_state {
 	size_t n;
 };
 
-
 /*
  * The frame record the inner loop knows at compile time: CFA = fp + 16, the caller's fp at
  * CFA - 16 and the return address at CFA - 8 (x86-64's push %rbp; mov %rsp,%rbp, and arm64's
@@ -451,8 +450,8 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 	if (hi - lo < 64 || sp - lo > hi - lo)
 		return;
 	const uint64_t span = hi - lo;
-	/* the intact frame's step in the memo (module bits zero); never matches when the arch's
-	 * intact frame is not the record above (bits 57-63 are never set in a step) */
+	/* the intact frame's step in the memo (module bits zero); ~0 never matches (bits 53-55
+	 * are never set in a step): the arch's intact frame is not the record above */
 	const uint64_t frame_d = frame_is_record(a) ? memo_frame_bits(a) : ~0ull;
 	uint64_t *pcs = o->pcs;
 	struct trustack_frame *frames = o->frames;
