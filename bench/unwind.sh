@@ -54,10 +54,10 @@ done
 } >"$W/results.txt" || exit 2
 echo "In-process unwind, depth $DEPTH (+ the frames below main), best of 5 x $REPS traces; load $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo
-printf '| %-26s | %6s | %10s | %8s | %-18s |\n' method frames "ns/trace" "ns/frame" verdict
-printf '|%s|%s|%s|%s|%s|\n' "----------------------------" "--------" "------------" "----------" "--------------------"
+printf '| %-30s | %6s | %10s | %8s | %-18s |\n' method frames "ns/trace" "ns/frame" verdict
+printf '|%s|%s|%s|%s|%s|\n' "--------------------------------" "--------" "------------" "----------" "--------------------"
 while read -r m f t p v; do
-    printf '| %-26s | %6s | %10s | %8s | %-18s |\n' "$m" "$f" "$t" "$p" "$v"
+    printf '| %-30s | %6s | %10s | %8s | %-18s |\n' "$m" "$f" "$t" "$p" "$v"
 done <"$W/results.txt"
 echo
 echo "Target (SPEC 9): <= 3 ns per frame with a verdict. fp-validated and sframe stop at the first libc frame"
