@@ -23,6 +23,16 @@ CFLAGS  ?=
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALLCFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Ilib $(SANFLAGS) $(CFLAGS)
 LIBS    := -lelf -ldw -lZydis -lpthread
+# The CLI links elfutils and its compression libraries statically when their archives are
+# installed: loading them at every start was 0.3 of the 6 million instructions of a warm
+# `trustack stacks` (--version: 1.05 -> 0.74 ms). STATIC_ELFUTILS=0 links them dynamically.
+STATIC_ELFUTILS ?= $(shell for a in libdw.a libelf.a libz.a liblzma.a libbz2.a; do \
+	f=$$($(CC) -print-file-name=$$a); [ -f "$$f" ] || exit 0; done; echo 1)
+ifeq ($(STATIC_ELFUTILS),1)
+CLI_LIBS := -Wl,-Bstatic -ldw -lelf -lz -llzma -lbz2 -Wl,-Bdynamic -lZydis -lpthread
+else
+CLI_LIBS := $(LIBS)
+endif
 
 LIB_SRC := $(wildcard lib/*/*.c lib/arch/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
@@ -42,7 +52,7 @@ $(B)/libtrustack.so: $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,libtrustack.so.0 -o $@ $^ $(LIBS)
 
 $(B)/trustack: $(CLI_OBJ) $(B)/libtrustack.a
-	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrustack.a $(LIBS)
+	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrustack.a $(CLI_LIBS)
 
 $(B)/trustack.pc: Makefile
 	@mkdir -p $(B)

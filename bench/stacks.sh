@@ -5,13 +5,19 @@
 # The target: 32 threads, each 50 frames deep (a recursion that is not a tail call) blocked in
 # pause(), plus the main thread. Measured: wall time of each command (median of BENCH_REPS runs,
 # default 7; gdb 3), frames printed per thread (so a table with fewer frames cannot pass for a
-# faster one), and trustack's longest per-thread stop time (--stats). Rows:
+# faster one), and trustack's longest per-thread stop time (--stats). The script first waits
+# (at most BENCH_WAIT s) for the shared machine to be quiet and reports the load it measured
+# under; warm trustack and eu-stack runs alternate so that both see the same load. Rows:
 #   trustack cold        empty sidecar cache: every module analysed and saved, then the walk
-#   trustack warm        the cache filled: only the sidecars are mapped (names only, --no-lines)
-#   trustack warm+lines  also file:line from the debug information (like eu-stack -s)
+#   trustack warm        the cache filled: the sidecars and symbol files (<build-id>.tss) are
+#                        mapped, no ELF file is opened (names only, --no-lines)
+#   trustack warm+lines  also file:line (like eu-stack -s): from the line memo (<build-id>.tsl)
+#                        for addresses asked before, which after the first run is all of them
+#   ... lines new        the same with the line memos deleted before each run: every file:line
+#                        from the debug information (libc's compressed debug file inflated)
 #   eu-stack             eu-stack -p PID (names), and eu-stack -s -p PID (with source lines)
 #   gdb                  gdb -batch -ex 'thread apply all bt' -p PID
-# Usage: bench/stacks.sh     Environment: TRUSTACK, BENCH_REPS, BENCH_WORK
+# Usage: bench/stacks.sh     Environment: TRUSTACK, BENCH_REPS, BENCH_WORK, BENCH_WAIT
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 T=${TRUSTACK:-$top/build/trustack}
@@ -68,17 +74,48 @@ PY
 # frames per thread in an output: lines starting with "#N" over thread headers
 frames() { awk '/^#[0-9]/{f++} /^(Thread|TID) /{t++} END{printf "%.1f", t ? f / t : 0}' "$work/$1.out"; }
 
+# the machine is shared: wait (at most BENCH_WAIT s, default 300) until other work uses less
+# than a quarter of a core over a 2 s sample, and say what the load was
+busy_now() {
+    local a b
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 2
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN{split(a,x," ");split(b,y," ");
+        t=(y[1]-x[1])+(y[2]-x[2]); r=0; if (t > 0) r=n*(y[1]-x[1])/t; printf "%.2f", r}'
+}
+waited=0; maxwait=${BENCH_WAIT:-300}
+while busy=$(busy_now); awk -v b="$busy" 'BEGIN{exit !(b >= 0.25)}' && [ $waited -lt "$maxwait" ]; do
+    sleep 10; waited=$((waited + 12))
+done
+loadnote="$busy cores busy with other work, load average $(cut -d' ' -f1-3 /proc/loadavg) before measuring (waited ${waited} s)"
+
 cache=$work/cache
 cold=$(time_cmd tcold 3 "rm -rf $cache" "$T" stacks --no-lines --cache-dir="$cache" "$tp")
-warm=$(time_cmd twarm "$reps" "" "$T" stacks --no-lines --cache-dir="$cache" "$tp")
-warml=$(time_cmd twarml "$reps" "" "$T" stacks --cache-dir="$cache" "$tp")
+# warm trustack and eu-stack alternate run by run, so both see the same load
+both=$(python3 - "$reps" "$work" "$T" "$cache" "$tp" <<'PY2'
+import shutil, statistics, subprocess, sys, time
+n, work, T, cache, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+cmds = {"twarm": [T, "stacks", "--no-lines", "--cache-dir=" + cache, pid],
+        "twarml": [T, "stacks", "--cache-dir=" + cache, pid]}
+if shutil.which("eu-stack"):
+    cmds["eu"] = ["eu-stack", "-p", pid]
+    cmds["eus"] = ["eu-stack", "-s", "-p", pid]
+ts = {k: [] for k in cmds}
+for _ in range(n):
+    for k, c in cmds.items():
+        t = time.perf_counter()
+        r = subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        ts[k].append((time.perf_counter() - t) * 1000)
+        open("%s/%s.out" % (work, k), "wb").write(r.stdout)
+for k in ("twarm", "twarml", "eu", "eus"):
+    print("%.1f %.1f" % (statistics.median(ts[k]), min(ts[k])) if k in ts else "- -")
+PY2
+)
+read -r warm warm_min warml warml_min eu eu_min eus eus_min <<<"$(echo $both)"
+warmn=$(time_cmd twarmn 3 "rm -f $cache/*/*.tsl" "$T" stacks --cache-dir="$cache" "$tp")
 stop=$("$T" stacks --no-lines --stats --format=json --cache-dir="$cache" "$tp" |
     python3 -c 'import json,sys; s=json.load(sys.stdin)["stats"]; print("%.0f us (window %.0f us)" % (s["max_stop_ns"]/1e3, s["stopped_ns"]/1e3))')
-eu="-"; eus="-"; g="-"
-if command -v eu-stack >/dev/null; then
-    eu=$(time_cmd eu "$reps" "" eu-stack -p "$tp")
-    eus=$(time_cmd eus "$reps" "" eu-stack -s -p "$tp")
-fi
+g="-"
 command -v gdb >/dev/null && g=$(time_cmd gdb 3 "" gdb -batch -ex 'thread apply all bt' -p "$tp")
 ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('-' if '-' in (a,b) else '%.1fx' % (float(a)/float(b)))" "$1" "$2"; }
 
@@ -86,15 +123,17 @@ echo "## trustack stacks vs eu-stack and gdb: 33 threads, 32 of them 50 frames d
 echo
 echo "$(uname -r), $(nproc) cores, median of $reps runs (cold and gdb: 3); commit $(git -C "$top" rev-parse --short HEAD)"
 echo
-echo "| command | wall ms | frames/thread | eu-stack / this |"
-echo "| --- | ---: | ---: | ---: |"
-echo "| trustack stacks, cold cache (--no-lines) | $cold | $(frames tcold) | $(ratio "$eu" "$cold") |"
-echo "| trustack stacks, warm cache (--no-lines) | $warm | $(frames twarm) | $(ratio "$eu" "$warm") |"
-echo "| trustack stacks, warm cache, file:line | $warml | $(frames twarml) | $(ratio "$eus" "$warml") (vs -s) |"
-echo "| eu-stack -p | $eu | $(frames eu) | 1.0x |"
-echo "| eu-stack -s -p (source lines) | $eus | $(frames eus) | |"
-echo "| gdb -batch -ex 'thread apply all bt' | $g | $(awk '/^#[0-9]/{f++} /^Thread /{t++} END{printf "%.1f", t ? f / t : 0}' "$work/gdb.out" 2>/dev/null) | $(ratio "$eu" "$g") |"
+echo "| command | wall ms (median) | min | frames/thread | eu-stack / this (median) |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| trustack stacks, cold cache (--no-lines) | $cold | | $(frames tcold) | $(ratio "$eu" "$cold") |"
+echo "| trustack stacks, warm cache (--no-lines) | $warm | $warm_min | $(frames twarm) | $(ratio "$eu" "$warm") |"
+echo "| trustack stacks, warm cache, file:line | $warml | $warml_min | $(frames twarml) | $(ratio "$eus" "$warml") (vs -s) |"
+echo "| trustack stacks, warm cache, file:line not asked before (line memos deleted) | $warmn | | $(frames twarmn) | $(ratio "$eus" "$warmn") (vs -s) |"
+echo "| eu-stack -p | $eu | $eu_min | $(frames eu) | 1.0x |"
+echo "| eu-stack -s -p (source lines) | $eus | $eus_min | $(frames eus) | |"
+echo "| gdb -batch -ex 'thread apply all bt' | $g | | $(awk '/^#[0-9]/{f++} /^Thread /{t++} END{printf "%.1f", t ? f / t : 0}' "$work/gdb.out" 2>/dev/null) | $(ratio "$eu" "$g") |"
 echo
+echo "Machine: $loadnote. Warm trustack and eu-stack runs alternate."
 echo "trustack's longest per-thread stop: $stop"
 if [ "$(frames twarm)" = "1.0" ]; then
     echo

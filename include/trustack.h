@@ -414,6 +414,12 @@ int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16
 				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
 				       size_t errlen);
 
+/* Whether the cache holds a sidecar for build_id made by this trustack's analysis revision,
+ * from its header and size alone (its entries are checked when it is loaded): 0, or
+ * -TRUSTACK_E_NOTFOUND (-TRUSTACK_E_ARG without a cache directory). Cheap: for deciding whether a
+ * module must be analysed before an unwinder is made. */
+int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir);
+
 void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
 
 /* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */
@@ -676,7 +682,10 @@ ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr
 
 /* ---------------------------------------------------------------------------------------------
  * Symbols (lib/symbols/): function names, ranges and source lines of one module, by link-time
- * address (runtime address - load bias). Names come from .symtab, else .dynsym; PLT stubs are
+ * address (runtime address - load bias). Names come from .symtab, else the .symtab of the
+ * separate debug file (build-id or .gnu_debuglink, same build-id only), else .dynsym plus the
+ * names `trustack check` gives code no symbol covers ("fde@ADDR" per .eh_frame range,
+ * "entry@ADDR" for the entry point); versioned names lose their "@VERSION"; PLT stubs are
  * named "NAME@plt" (".plt" for the lazy-binding entry). Names are printed as in the file (C++
  * names mangled). Source lines come from the file's DWARF, or from its separate debug file found
  * through the build-id (/usr/lib/debug/.build-id/xx/rest.debug) or .gnu_debuglink (libdwfl).
@@ -699,6 +708,22 @@ int trustack_symbols__open(const char *path, struct trustack_symbols **out, char
  * source lines for images. */
 int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, struct trustack_symbols **out,
 			       char *errbuf, size_t errlen);
+
+/*
+ * The symbols of the file at path whose build-id is build_id (n bytes), through the symbol cache:
+ * <cache>/xx/rest.tss next to the sidecar (cache_dir as for sidecars, NULL: the default), a flat
+ * file that is mapped and used in place. When it is absent, stale (another trustack revision) or
+ * malformed, the file is read and the cache file rewritten atomically. Source lines found through
+ * such an object are kept next to it (<build-id>.tsl) when it is closed, and answered from there
+ * by later objects of the same build without opening the debug information. -TRUSTACK_E_NOTFOUND when
+ * the file at path has another build-id (it changed since it was mapped); other errors as
+ * trustack_symbols__open().
+ */
+int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, size_t n, const char *cache_dir,
+				  struct trustack_symbols **out, char *errbuf, size_t errlen);
+
+/* Whether s was read from the symbol cache (not from its ELF file). */
+bool trustack_symbols__cached(const struct trustack_symbols *s);
 
 void trustack_symbols__close(struct trustack_symbols *s);
 
@@ -920,6 +945,9 @@ struct trustack_unwinder_opts {
 	bool no_analysis;           /* tables only from sidecars and sections: modules without a
 				     * sidecar get no analysis table (their frames are unreliable
 				     * in fp-validated, orc and auto modes) */
+	bool no_memo;               /* no memo of validated return addresses: every frame takes
+				     * the full path (slower, the same frames and verdicts; for
+				     * tests that compare the two) */
 };
 
 /* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or
@@ -973,6 +1001,15 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
 		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
 
+/*
+ * The same walk writing only each frame's pc (pcs[0] = regs->pc, then the return addresses):
+ * the form a sampling profiler keeps, and cheaper than frame records. Verdict, count and
+ * lost_at are those trustack_unwind_ex() gives; start may be NULL. Async-signal-safe.
+ */
+int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			const struct trustack_regs *regs, const struct trustack_unwind_start *start, uint64_t *pcs,
+			size_t max, struct trustack_unwind_result *result);
+
 /* ---- the remote face (a lib/proc snapshot) ---- */
 
 /*
@@ -1022,6 +1059,10 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
 int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
 			 uint64_t lo, uint64_t hi);
+
+/* trustack_unwind_self() writing only each frame's pc (as trustack_unwind_pcs()). */
+int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			     size_t max, struct trustack_unwind_result *result, uint64_t lo, uint64_t hi);
 
 
 #ifdef __cplusplus

@@ -28,8 +28,10 @@ static void usage(FILE *f)
 		"stack, resume them, then unwind each copy with the tables of the mapped modules and print\n"
 		"every thread's frames with a verdict: 'reliable' (every frame the thread may return to, up\n"
 		"to a known outermost frame) or 'unreliable: REASON at frame N'.\n"
-		"Tables come from the sidecar cache (docs/sidecar.md); modules without one are analysed\n"
-		"and saved, so the second run is fast.\n"
+		"Tables come from the sidecar cache (docs/sidecar.md), names from the symbol cache next to\n"
+		"it (<build-id>.tss); modules without them are analysed and read once and saved, so the\n"
+		"second run opens no ELF file. File:line is shown unless --no-lines: from the debug\n"
+		"information, and kept (<build-id>.tsl) so the same addresses are not looked up again.\n"
 		"\n"
 		"options:\n"
 		"  --format=text|json   output format (default text; JSON: docs/stacks-json.md)\n"
@@ -42,7 +44,7 @@ static void usage(FILE *f)
 		"  --mode=MODE          unwinder: fp, fp-validated, orc, sframe, auto (default auto)\n"
 		"  --cache-dir=DIR      sidecar cache (default $TRUSTACK_CACHE_DIR, $XDG_CACHE_HOME/trustack,\n"
 		"                       ~/.cache/trustack)\n"
-		"  --no-cache           neither read nor write sidecars (analyse every module)\n"
+		"  --no-cache           neither read nor write sidecars or symbol files (analyse every module)\n"
 		"  --no-lines           no file:line (debug information is not looked up)\n"
 		"  --no-demangle        print C++ names as in the symbol table\n"
 		"  -j N                 analysis threads for modules without a cached table\n"
@@ -204,7 +206,7 @@ static int run_once(const struct opts *o, struct run *r)
 	}
 	uint64_t t3 = now_ns();
 	/* the text of --check prints no frames: their lines would only cost time */
-	r->syms = st_syms_new(r->p, o->lines && (o->json || !o->check));
+	r->syms = st_syms_new(r->p, o->lines && (o->json || !o->check), o->cache_dir, o->no_cache);
 	if (!r->syms) {
 		fprintf(stderr, "trustack stacks: out of memory\n");
 		return EXIT_ERROR;
@@ -223,41 +225,6 @@ static const struct trustack_proc_thread *thread_of(const struct trustack_proc *
 		if (trustack_proc__thread(p, i)->tid == tid)
 			return trustack_proc__thread(p, i);
 	return NULL;
-}
-
-static void print_text(const struct opts *o, const struct run *r)
-{
-	for (size_t i = 0; i < r->ntr; i++) {
-		const struct st_trace *t = &r->tr[i];
-		const struct trustack_proc_thread *th = thread_of(r->p, t->tid);
-		printf("%sThread %d (%s):", i ? "\n" : "", t->tid, th ? th->comm : "?");
-		if (o->stats && th)
-			printf(" stopped %.1f us", (double)th->stop_ns / 1000.0);
-		printf("\n");
-		for (size_t k = 0; k < t->n; k++) {
-			const struct st_frame *f = &t->frames[k];
-			printf("#%-2zu 0x%016" PRIx64 " in ", k, f->pc);
-			const char *name = f->function;
-			const char *d = o->demangle && name ? st_demangle(r->syms, name) : NULL;
-			if (name)
-				printf("%s+0x%" PRIx64, d ? d : name, f->offset);
-			else
-				printf("??");
-			if (f->module_name)
-				printf(" (%s)", f->module_name);
-			if (f->file)
-				printf(" at %s:%d", f->file, f->line);
-			printf("\n");
-		}
-		if (t->reliable)
-			printf("reliable\n");
-		else
-			printf("unreliable: %s at frame %zu\n", t->reason, t->lost_at);
-	}
-	for (size_t i = 0; i < trustack_proc__skipped_count(r->p); i++) {
-		const struct trustack_proc_skipped *s = trustack_proc__skipped(r->p, i);
-		printf("\nThread %d: not captured: %s\n", s->tid, s->reason);
-	}
 }
 
 static void print_stats_text(const struct run *r, unsigned attempts)
@@ -382,7 +349,7 @@ int cmd_stacks(int argc, char **argv)
 			print_json(&o, &r, chk, attempts);
 		} else {
 			if (!chk)
-				print_text(&o, &r);
+				st_print_text(r.p, r.syms, r.tr, r.ntr, o.demangle, o.stats);
 			else
 				st_check_print_text(chk, r.p, attempts);
 			if (o.stats)

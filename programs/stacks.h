@@ -63,7 +63,8 @@ bool st_unwinder_available(void);
 
 /* ---- symbols (stacks_syms.c) ---- */
 struct st_syms;
-struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines);
+/* cache_dir, no_cache: the symbol cache (<build-id>.tss next to the sidecars) */
+struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines, const char *cache_dir, bool no_cache);
 void st_syms_free(struct st_syms *s);
 /* The symbols of module index i (opened on first use), or NULL. */
 struct trustack_symbols *st_syms_module(struct st_syms *s, size_t i);
@@ -72,6 +73,11 @@ void st_syms_frame(struct st_syms *s, struct st_frame *f);
 /* Demangled C++ name (through libstdc++'s __cxa_demangle when it can be loaded), or NULL;
  * the result is owned by s until the next call. */
 const char *st_demangle(struct st_syms *s, const char *name);
+
+/* ---- the text output (stacks_text.c) ---- */
+/* Every trace as pstack-like text on stdout (stats: each thread's stop time in its header). */
+void st_print_text(const struct trustack_proc *p, struct st_syms *syms, const struct st_trace *tr, size_t ntr,
+		   bool demangle, bool stats);
 
 /* ---- the live-patch check (stacks_check.c) ---- */
 struct st_check;

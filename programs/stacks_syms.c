@@ -1,6 +1,7 @@
 /*
- * stacks_syms.c - symbolising a snapshot's frames: each module's symbols opened once (the
- * vDSO's from the target's memory), addresses turned into link-time ones by the load bias, and
+ * stacks_syms.c - symbolising a snapshot's frames: each module's symbols opened once, from the
+ * symbol cache by the build-id the snapshot read (no ELF parsing on a warm run; the vDSO's from
+ * the target's memory), addresses turned into link-time ones by the load bias, and
  * C++ names demangled for the text output without linking libstdc++ (it is loaded only if it is
  * on the machine).
  */
@@ -20,21 +21,26 @@ typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
 struct st_syms {
 	const struct trustack_proc *p;
-	bool lines;
+	bool lines, no_cache;
+	const char *cache_dir;
 	struct st_mod_syms *m;
 	size_t n;
 	bool demangle_tried;
 	void *libstdcxx;
 	demangle_fn demangle;
 	char *demangled;
+	struct st_frame last; /* the last frame symbolised (names only: file is owned by its frame) */
+	bool have_last;
 };
 
-struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines)
+static void st_syms_frame_lookup(struct st_syms *s, struct st_frame *f);
+
+struct st_syms *st_syms_new(const struct trustack_proc *p, bool lines, const char *cache_dir, bool no_cache)
 {
 	struct st_syms *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->p = p, s->lines = lines;
+	s->p = p, s->lines = lines, s->cache_dir = cache_dir, s->no_cache = no_cache;
 	s->n = trustack_proc__module_count(p);
 	s->m = calloc(s->n ? s->n : 1, sizeof(*s->m));
 	if (!s->m) {
@@ -73,8 +79,16 @@ struct trustack_symbols *st_syms_module(struct st_syms *s, size_t i)
 			snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", trustack_proc__pid(s->p),
 				 (unsigned long)mod->exec[0].start, (unsigned long)mod->exec[0].end);
 			trustack_symbols__open(path, &m->s, NULL, 0);
-		} else {
-			trustack_symbols__open(mod->path, &m->s, NULL, 0);
+		} else if (!mod->build_id_len || s->no_cache ||
+			   trustack_symbols__open_cached(mod->path, mod->build_id, mod->build_id_len, s->cache_dir,
+							 &m->s, NULL, 0)) {
+			/* no build-id to key a cache by, or the file on disk is not the mapped build:
+			 * read what is mapped (map_files), else the path */
+			char mapped[128];
+			snprintf(mapped, sizeof(mapped), "/proc/%d/map_files/%lx-%lx", trustack_proc__pid(s->p),
+				 (unsigned long)mod->exec[0].start, (unsigned long)mod->exec[0].end);
+			if (trustack_symbols__open(mapped, &m->s, NULL, 0))
+				trustack_symbols__open(mod->path, &m->s, NULL, 0);
 		}
 	} else if (mod->kind == TRUSTACK_MODULE_VDSO) {
 		size_t len = mod->end - mod->start;
@@ -93,6 +107,17 @@ static const char *base_name(const char *path)
 }
 
 void st_syms_frame(struct st_syms *s, struct st_frame *f)
+{
+	/* a recursion repeats one return address for many frames: the answer of the last one */
+	if (s->have_last && s->last.pc == f->pc && s->last.exact == f->exact && !s->lines) {
+		*f = s->last;
+		return;
+	}
+	st_syms_frame_lookup(s, f);
+	s->last = *f, s->have_last = true;
+}
+
+static void st_syms_frame_lookup(struct st_syms *s, struct st_frame *f)
 {
 	const struct trustack_module *mod = trustack_proc__module_at(s->p, f->pc);
 	f->module = -1;

@@ -47,25 +47,19 @@ static void *read_image(const struct trustack_proc *p, const struct trustack_mod
 	return buf;
 }
 
-/* The module's sidecar from the cache, by the build-id the snapshot read from the mapping (no
- * ELF parsing: a warm run only maps small files). The file found must be of the same build. */
-static bool cached_sidecar(const struct trustack_module *mod, const struct st_tables_opts *o,
-			   struct trustack_sidecar **out)
+/* Whether the module's sidecar is in the cache, by the build-id the snapshot read from the
+ * mapping: its header only (no ELF parsing, no reading of the table, which the unwinder loads
+ * and checks right after). */
+static bool cached_sidecar(const struct trustack_module *mod, const struct st_tables_opts *o)
 {
-	char err[256];
-	struct trustack_sidecar *sc;
-	if (o->no_cache || !mod->build_id_len ||
-	    trustack_sidecar__find_by_build_id(mod->build_id, mod->build_id_len, 0, o->cache_dir, &sc, NULL, 0, err,
-					       sizeof(err)))
-		return false;
-	*out = sc;
-	return true;
+	return !o->no_cache && mod->build_id_len &&
+	       !trustack_sidecar__cached(mod->build_id, mod->build_id_len, o->cache_dir);
 }
 
 static int prepare_one(const struct trustack_proc *p, const struct trustack_module *mod, const struct st_tables_opts *o,
 		       struct st_module_table *mt, struct st_tables_stats *st)
 {
-	if (cached_sidecar(mod, o, &mt->sc)) {
+	if (cached_sidecar(mod, o)) {
 		st->cached++;
 		return 0;
 	}

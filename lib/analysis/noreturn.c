@@ -17,10 +17,10 @@ static const char *const known_noreturn[] = {
 	"__chk_fail", "__clang_call_terminate", "__cxa_bad_cast", "__cxa_bad_typeid",
 	"__cxa_begin_catch_noreturn", "__cxa_call_terminate", "__cxa_call_unexpected",
 	"__cxa_deleted_virtual", "__cxa_pure_virtual", "__cxa_rethrow", "__cxa_throw",
-	"__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_fatal", "__libc_longjmp",
+	"__cxa_throw_bad_array_new_length", "__fortify_fail", "__libc_dynarray_at_failure", "__libc_fatal", "__libc_longjmp",
 	"__libc_siglongjmp", "__libc_start_main", "__longjmp_chk", "__malloc_assert",
 	"__stack_chk_fail", "__stack_chk_fail_local", "__ubsan_handle_builtin_unreachable",
-	"__ubsan_handle_missing_return", "_dl_signal_error", "_exit", "_longjmp", "abort", "err",
+	"__ubsan_handle_missing_return", "_dl_fatal_printf", "_dl_reloc_bad_type", "_dl_signal_error", "_dl_signal_exception", "_exit", "_longjmp", "abort", "err",
 	"errx", "exit", "longjmp", "pthread_exit", "quick_exit", "siglongjmp", "thrd_exit", "verr",
 	"verrx",
 };

@@ -2,6 +2,7 @@
  * state.c - symbolic interpretation of uops, the meet of two states, and the unwind row.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/state.h"
@@ -69,6 +70,14 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		y.aux = x.off;
 		return y;
 	}
+	if (x.kind == V_RANGE && y.kind == V_CONST) {
+		struct ts_val t = x;
+		x = y;
+		y = t;
+	}
+	if (x.kind == V_CONST && y.kind == V_RANGE && !y.reg && y.esize)
+		return (struct ts_val){ .kind = V_STRIDED, .off = x.off, .esize = y.esize, .count = y.count,
+					.flags = (uint8_t)(y.flags & TS_VF_IMPLICIT) };
 	return UNK;
 }
 
@@ -115,7 +124,9 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 	if (m->abs)
 		return vconst(m->disp);
 	struct ts_val v = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
-	if (m->index != TS_REG_NONE)
+	if (m->index != TS_REG_NONE && m->index == m->base && v.kind == V_RANGE)
+		v = val_scale(v, (unsigned)m->scale + 1); /* (%rcx,%rcx,2): 3 * rcx */
+	else if (m->index != TS_REG_NONE)
 		v = val_add(v, val_scale(reg_val(s, m->index), m->scale));
 	return val_add(v, vconst(m->disp));
 }
@@ -174,7 +185,17 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 
 static bool worth_tracking(const struct ts_val *v)
 {
-	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM;
+	/* jump-table values and constants too: clang -O0 spills `in range ? T[i] : 0` and a
+	 * computed-goto target (&&label + offset), then jumps through the reloaded copy from
+	 * one shared `jmp *%rax` */
+	return v->kind == V_CFA || v->kind == V_ALN || v->kind == V_ORIG || v->kind == V_RANGE || v->kind == V_SYM ||
+	       v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
+}
+
+/* Values kept only to resolve switches and bound indexes: the first to go when slots run out. */
+static bool evictable(const struct ts_val *v)
+{
+	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
@@ -187,14 +208,14 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
 		int victim = -1;
 		for (int i = 0; i < s->nslots && victim < 0; i++)
-			if (s->slots[i].v.kind == V_SYM || s->slots[i].v.kind == V_RANGE)
+			if (evictable(&s->slots[i].v))
 				victim = i;
 		if (victim < 0)
 			return;
 		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
 		s->nslots--;
 	}
-	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM))
+	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM || (size == 4 && (v.kind == V_JTENT || v.kind == V_CONST))))
 		return;
 	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
 }
@@ -333,6 +354,15 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		uint64_t v;
 		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
+	}
+	if (m->abs && img && ((m->size == 4 && m->sext) || m->size == 8)) {
+		/* one entry of a jump table in read-only data, at a known place: a switch whose
+		 * index the compiler knew (glibc's __res_context_query: `movslq T(%rip),%rax; lea
+		 * T(%rip),%rsi; add %rsi,%rax; jmp *%rax`) */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
+			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = 1,
+						.flags = m->sext ? TS_VF_SEXT : 0 };
 	}
 	struct ts_val t = table_load(s, m);
 	if (t.kind != V_UNK && t.count)
@@ -696,6 +726,44 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const s
 {
 	if (renamed(rn, x, y))
 		return false;
+	/* a computed goto's target: an entry of a label-offset table plus its label on one path,
+	 * the label itself on another (glibc's vfprintf jumps to &&do_form_unknown + 0 for a
+	 * character outside the tables); the union is exact: the table's targets and the base */
+	if (x->kind == V_JTSUM && y->kind == V_CONST && y->off == x->aux) {
+		bool changed = !(x->flags & TS_VF_WITHBASE);
+		x->flags |= TS_VF_WITHBASE;
+		return changed;
+	}
+	if (x->kind == V_CONST && y->kind == V_JTSUM && x->off == y->aux) {
+		*x = *y;
+		x->flags |= TS_VF_WITHBASE;
+		return true;
+	}
+	/* the same table reached with different bounds (a compare seen on one path only): the
+	 * larger set of entries, implicit if either bound was */
+	const uint8_t loose = TS_VF_WITHBASE | TS_VF_IMPLICIT;
+	/* the entry before the base is added: clang selects `offset = in range ? T[i] : 0` and
+	 * adds the label once (`lea base(%rcx),%rax`); "or zero" becomes "or the base" then */
+	if (x->kind == V_JTENT && y->kind == V_CONST && y->off == 0) {
+		bool changed = !(x->flags & TS_VF_WITHBASE);
+		x->flags |= TS_VF_WITHBASE;
+		return changed;
+	}
+	if (x->kind == V_CONST && x->off == 0 && y->kind == V_JTENT) {
+		*x = *y;
+		x->flags |= TS_VF_WITHBASE;
+		return true;
+	}
+	if (x->kind == y->kind && (x->kind == V_JTSUM || x->kind == V_JTENT) && x->off == y->off && x->aux == y->aux &&
+	    x->esize == y->esize && (x->flags & ~loose) == (y->flags & ~loose)) {
+		struct ts_val m = *x;
+		m.flags |= y->flags;
+		if (y->count > m.count)
+			m.count = y->count;
+		bool changed = !val_eq(&m, x);
+		*x = m;
+		return changed;
+	}
 	if (x->kind == V_RANGE && y->kind == V_RANGE && x->esize == y->esize && x->reg == y->reg) {
 		bool changed = false;
 		if (y->count > x->count) {

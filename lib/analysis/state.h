@@ -9,6 +9,8 @@
  *   RANGE     an unsigned bounded index 0..n (times a stride), learnt from `cmp $n; ja`
  *   JTENT     an entry loaded from a jump table at a constant address with a bounded index
  *   JTSUM     a PC-relative jump-table entry plus its base: a jump-table target
+ *   STRIDED   a constant plus a bounded index times a stride: a jump into one of several
+ *             equal-sized blocks of code (glibc's memmove-ssse3: `and $0xf; shl $6; add base`)
  *   SYM n     an unknown value with an identity: copies of it (in registers or spilled) are
  *             known to be equal, so a comparison bounds all of them. Identities come from a
  *             counter carried along each path, and the meet keeps one only where both paths
@@ -25,13 +27,16 @@
 
 struct ts_image;
 
-enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM };
+enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM, V_STRIDED };
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
 #define TS_VF_S32 8  /* SYM: sign-extended from its low 32 bits (movslq) */
 #define TS_TABLE_MAX 4096 /* entries read at most from a table whose bound we cannot see */
 #define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: no compare bounds the index (only its width, or nothing) */
+#define TS_VF_WITHBASE 16 /* JTSUM: on some path the target is the base itself (a label-offset table's
+                             * own label: GNU C `goto *(&&base + off)` with off = 0 taken directly);
+                             * JTENT: on some path the value is 0 instead of an entry */
 
 struct ts_val {
 	uint8_t kind;

@@ -407,8 +407,34 @@ static const char *indirect_name(const struct ts_unit *u, const struct ts_insn *
 	return NULL;
 }
 
+/*
+ * Has the path installed another execution context: a stack pointer that is not this frame's
+ * and every callee-saved register (the frame pointer too) replaced? That is what longjmp and
+ * setcontext are for (`mov oRSP(%rdx),%rsp; mov oRBX(%rdx),%rbx; ...; jmp *%rcx`, or `push %rcx;
+ * ret` on the new stack). From there on the code runs on someone else's frame: nothing of this
+ * function's is left to check, and its rows stay undefined (an unwinder stops there). A stack
+ * pointer loaded by mistake (a typo for another register) leaves the callee-saved registers
+ * alone and is still reported.
+ */
+static bool context_installed(const struct ts_arch *a, const struct ts_state *s)
+{
+	if (s->regs[a->sp].kind == V_CFA || s->regs[a->sp].kind == V_ALN)
+		return false;
+	for (unsigned r = 0; r < a->nregs; r++) {
+		if (!((a->callee_saved >> r) & 1) || r == a->sp)
+			continue;
+		if (s->regs[r].kind == V_ORIG && s->regs[r].reg == r)
+			return false;
+		if (s->regs[r].kind == V_CFA || s->regs[r].kind == V_ALN)
+			return false; /* still pointing into this frame: not another context */
+	}
+	return true;
+}
+
 static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, const char *what)
 {
+	if (in->flow == TS_FLOW_JUMP_IND && context_installed(u->a, s))
+		return; /* longjmp's jump into the context it installed */
 	char why[96];
 	if (!ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 		warn(u, in->addr, TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME,
@@ -579,6 +605,10 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
+	if ((v.flags & TS_VF_WITHBASE) && in_unit(u, (uint64_t)v.aux))
+		edge(u, in->addr, (uint64_t)v.aux, s, EDGE_JUMP);
+	else if (v.flags & TS_VF_WITHBASE)
+		sibling_call(u, in, s, name_at(u, (uint64_t)v.aux));
 	if (!v.count) {
 		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 		     "jump table at 0x%llx with no known bound on the index",
@@ -648,6 +678,28 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 }
 
 /*
+ * A jump to base + k * stride, k bounded: into an array of equal-sized blocks of code, every
+ * one of which must be an instruction of the function (or the jump is reported). A bound
+ * from the index' width alone ends the array at the first block that is not.
+ */
+static void strided_jump(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
+{
+	for (uint32_t k = 0; k <= v.count; k++) {
+		uint64_t target = (uint64_t)v.off + (uint64_t)k * v.esize;
+		if (in_unit(u, target) && insn_index(u, target) >= 0) {
+			edge(u, in->addr, target, s, EDGE_JUMP);
+			continue;
+		}
+		if ((v.flags & TS_VF_IMPLICIT) && k > 0)
+			return;
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+		     "computed jump into blocks of %u bytes: block %u (0x%llx) is not an instruction of the function",
+		     v.esize, k, (unsigned long long)ts_image_report_addr(u->img, target, NULL));
+		return;
+	}
+}
+
+/*
  * GNU C's computed goto (goto *p, p = &&label): an indirect jump whose target we do not know,
  * with a modified frame (so no tail call), in a function whose labels are stored in data. It
  * may go to any of them, as the compiler also assumes.
@@ -691,6 +743,12 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	/* only stack instructions and realignments need to know whether the CFA is known */
 	bool realign = realigns_sp(a, in);
 	bool cfa_before = (uses_stack || realign) && ts_state_cfa_known(a, s);
+	if (uses_stack && !cfa_before && context_installed(a, s)) {
+		/* on another context's stack (setcontext's `push %rcx; ret`): the rest of the run is
+		 * not this function's to check, and not unreachable either */
+		u->insns[i].flags |= TS_IF_DEAD_AFTER;
+		return STEP_END;
+	}
 	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
@@ -789,6 +847,13 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
 			jump_table(u, in, s, v);
+		} else if (v.kind == V_STRIDED) {
+			strided_jump(u, in, s, v);
+		} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
+			/* a jump to a label whose address a lea put into the register on every path
+			 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
+			 * to the label every label-offset table is relative to */
+			edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
 		} else if (v.kind == V_JTENT) {
 			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
 		} else if (!computed_goto(u, in, s)) {
@@ -963,6 +1028,24 @@ static bool follows_dead_call(const struct ts_unit *u, size_t i)
 	return false;
 }
 
+/* Is instruction i a jump back to a trap just before it (glibc's abort: `hlt; jmp .-1`, the
+ * `for (;;) ABORT_INSTRUCTION;` that follows a trap that cannot return)? */
+static bool loops_on_trap(const struct ts_unit *u, size_t i)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (in->flow != TS_FLOW_JUMP || in->target >= in->addr || i == 0)
+		return false;
+	bool trap = false;
+	for (size_t k = i; k-- > 0 && u->insns[k].addr >= in->target;) {
+		if (!(u->insns[k].flags & (TS_IF_NOP | TS_IF_TRAP)) || u->last[k])
+			return false;
+		trap |= (u->insns[k].flags & TS_IF_TRAP) != 0;
+		if (u->insns[k].addr == in->target)
+			return trap;
+	}
+	return false;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -976,7 +1059,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && follows_dead_call(u, i)) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */

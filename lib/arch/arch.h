@@ -89,7 +89,8 @@ enum ts_insn_flag {
 	TS_IF_SYSCALL = 1 << 3,
 	TS_IF_PRIV = 1 << 4,      /* privileged / context switch (iret, sysret) */
 	TS_IF_STACK = 1 << 5,     /* touches the stack pointer (for undefined-stack checks) */
-	TS_IF_DEAD_AFTER = 1 << 6,/* analysis: a call we inferred never returns */
+	TS_IF_DEAD_AFTER = 1 << 6,/* analysis: a call we inferred never returns, or the point where
+				   * a path moved onto another context's stack */
 };
 
 struct ts_insn {

@@ -6,18 +6,66 @@
 
 #include "proc/proc.h"
 
+/* A number in base 16 or 10 at *p, then the separator sep (0: any whitespace or the end). The
+ * lines are read by hand: sscanf was a tenth of a warm `trustack stacks`. */
+static bool number(char **p, unsigned base, char sep, unsigned long long *v)
+{
+	char *s = *p;
+	unsigned long long x = 0;
+	unsigned digits = 0;
+	for (;; s++, digits++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (x > (~0ULL - d) / base)
+			return false;
+		x = x * base + d;
+	}
+	if (!digits || (sep ? *s != sep : (*s && *s != ' ' && *s != '\n')))
+		return false;
+	*v = x;
+	*p = sep ? s + 1 : s;
+	return true;
+}
+
+static void skip_spaces(char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+}
+
 static int parse_line(char *line, struct ts_map *m)
 {
-	unsigned long long start, end, off, ino;
-	char perm[8];
-	int pos = 0;
+	unsigned long long start, end, off, ino, maj, min;
 	memset(m, 0, sizeof(*m));
-	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perm, &off, &m->dev_major,
-		   &m->dev_minor, &ino, &pos) < 7)
+	char *p = line, *perm;
+	if (!number(&p, 16, '-', &start) || !number(&p, 16, ' ', &end))
 		return -1;
+	perm = p;
+	while (*p && *p != ' ')
+		p++;
+	if (p - perm < 3 || p - perm > 7)
+		return -1;
+	skip_spaces(&p);
+	if (!number(&p, 16, ' ', &off))
+		return -1;
+	skip_spaces(&p);
+	if (!number(&p, 16, ':', &maj) || !number(&p, 16, ' ', &min) || maj > 0xffffffffu || min > 0xffffffffu)
+		return -1;
+	skip_spaces(&p);
+	if (!number(&p, 10, 0, &ino))
+		return -1;
+	skip_spaces(&p);
+	m->dev_major = (unsigned)maj, m->dev_minor = (unsigned)min;
+	char *path = p;
 	m->start = start, m->end = end, m->offset = off, m->inode = ino;
 	m->r = perm[0] == 'r', m->w = perm[1] == 'w', m->x = perm[2] == 'x';
-	char *path = line + pos;
 	size_t n = strlen(path);
 	while (n && (path[n - 1] == '\n' || path[n - 1] == ' '))
 		path[--n] = 0;

@@ -1,54 +1,60 @@
 /*
  * load.c - a module's function names from its ELF symbol tables and its PLT stubs.
  *
- * .symtab when the file has one (it is a superset), else .dynsym. Function and ifunc symbols,
+ * .symtab when the file has one (it is a superset), else the .symtab of its separate debug file
+ * (debugfile.c), else .dynsym plus "fde@ADDR" names for the .eh_frame ranges no symbol covers.
+ * Function and ifunc symbols,
  * plus untyped symbols in executable sections (hand-written assembly often has no type). PLT
  * stubs get "NAME@plt" names: each stub's indirect jump is decoded to find its GOT slot, and the
  * slot's relocation names the function, so the names do not depend on the order of .rela.plt.
  */
 #include <gelf.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols.h"
+#include "elf/image.h"
+#include "analysis/handle.h"
+#include "symbols/symbols.h"
 
-static const char *pool_add(struct trustack_symbols *s, const char *name, const char *suffix)
+/* Add a name to the pool; its offset, or UINT32_MAX when out of memory. */
+static uint32_t pool_add(struct ts_symbuild *b, const char *name, const char *suffix)
 {
-	size_t a = strlen(name), b = suffix ? strlen(suffix) : 0;
-	/* the pool only grows by whole strings; pointers into it are fixed up after loading */
-	if (s->pool_len + a + b + 1 > s->pool_room) {
-		size_t nr = s->pool_room ? s->pool_room * 2 : 4096;
-		while (nr < s->pool_len + a + b + 1)
+	size_t a = strlen(name), c = suffix ? strlen(suffix) : 0;
+	if (b->pool_len + a + c + 1 > b->pool_room) {
+		size_t nr = b->pool_room ? b->pool_room * 2 : 4096;
+		while (nr < b->pool_len + a + c + 1)
 			nr *= 2;
-		char *p = realloc(s->pool, nr);
+		char *p = nr < UINT32_MAX ? realloc(b->pool, nr) : NULL;
 		if (!p)
-			return NULL;
-		s->pool = p, s->pool_room = nr;
+			return UINT32_MAX;
+		b->pool = p, b->pool_room = nr;
 	}
-	char *dst = s->pool + s->pool_len;
+	char *dst = b->pool + b->pool_len;
 	memcpy(dst, name, a);
-	if (b)
-		memcpy(dst + a, suffix, b);
-	dst[a + b] = 0;
-	s->pool_len += a + b + 1;
-	/* an offset for now, encoded as a pointer; see fix_names() */
-	return (const char *)(uintptr_t)(dst - s->pool + 1);
+	if (c)
+		memcpy(dst + a, suffix, c);
+	dst[a + c] = 0;
+	uint32_t off = (uint32_t)b->pool_len;
+	b->pool_len += a + c + 1;
+	return off;
 }
 
-static int add_sym(struct trustack_symbols *s, size_t *room, uint64_t start, uint64_t size, const char *name,
-		   const char *suffix, uint16_t shndx, uint8_t rank, bool plt)
+static int add_sym(struct ts_symbuild *b, uint64_t start, uint64_t size, const char *name, const char *suffix,
+		   uint16_t shndx, uint8_t rank, bool plt)
 {
-	if (s->nall == *room) {
-		size_t nr = *room ? *room * 2 : 256;
-		struct ts_sym *v = realloc(s->all, nr * sizeof(*v));
+	if (b->nall == b->room) {
+		size_t nr = b->room ? b->room * 2 : 256;
+		struct ts_sym *v = realloc(b->all, nr * sizeof(*v));
 		if (!v)
 			return -TRUSTACK_E_NOMEM;
-		s->all = v, *room = nr;
+		b->all = v, b->room = nr;
 	}
-	const char *n = pool_add(s, name, suffix);
-	if (!n)
+	uint32_t n = pool_add(b, name, suffix);
+	if (n == UINT32_MAX)
 		return -TRUSTACK_E_NOMEM;
-	s->all[s->nall++] = (struct ts_sym){ .start = start, .size = size, .name = n, .shndx = shndx,
+	b->all[b->nall++] = (struct ts_sym){ .start = start, .size = size, .name = n, .shndx = shndx,
 					     .rank = rank, .plt = plt };
 	return 0;
 }
@@ -75,7 +81,10 @@ static Elf_Scn *find_section(Elf *elf, size_t shstrndx, const char *want, GElf_S
 	return NULL;
 }
 
-static int load_symtab(struct trustack_symbols *s, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, size_t *room)
+/* The function symbols of one symbol table. secs are the sections of the file holding it (a
+ * debug file keeps the section headers, code sections as NOBITS with their addresses). */
+static int load_symtab(struct ts_symbuild *b, const struct ts_sec_range *secs, size_t nsecs, Elf *elf, Elf_Scn *scn,
+		       const GElf_Shdr *sh)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || !sh->sh_entsize)
@@ -86,19 +95,28 @@ static int load_symtab(struct trustack_symbols *s, Elf *elf, Elf_Scn *scn, const
 		if (!gelf_getsym(d, (int)i, &sym))
 			break;
 		unsigned type = GELF_ST_TYPE(sym.st_info);
-		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE || sym.st_shndx >= s->nsecs)
+		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE || sym.st_shndx >= nsecs)
 			continue;
 		const char *name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name || name[0] == '$' || !strncmp(name, ".L", 2))
 			continue;
 		/* only executable sections have a range in secs[]: other symbols are data */
-		if (s->secs[sym.st_shndx].end <= s->secs[sym.st_shndx].start)
+		if (secs[sym.st_shndx].end <= secs[sym.st_shndx].start)
 			continue;
 		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE)
 			continue;
 		/* untyped labels rank below typed functions of the same address */
 		uint8_t rank = rank_of(GELF_ST_BIND(sym.st_info), name) + (type == STT_NOTYPE ? 32 : 0);
-		int rc = add_sym(s, room, sym.st_value, sym.st_size, name, NULL, sym.st_shndx, rank, false);
+		/* a versioned definition in a .symtab ("__libc_start_main@@GLIBC_2.34") is named as
+		 * in .dynsym, without the version */
+		char plain[256];
+		const char *at = strchr(name, '@');
+		if (at && (size_t)(at - name) < sizeof(plain) && at > name) {
+			memcpy(plain, name, (size_t)(at - name));
+			plain[at - name] = 0;
+			name = plain;
+		}
+		int rc = add_sym(b, sym.st_value, sym.st_size, name, NULL, sym.st_shndx, rank, false);
 		if (rc)
 			return rc;
 	}
@@ -189,7 +207,7 @@ static uint64_t stub_slot(const uint8_t *p, size_t len, uint64_t addr)
 	return addr + i + 6 + (uint64_t)(int64_t)rel;
 }
 
-static int load_plt(struct trustack_symbols *s, Elf *elf, size_t shstrndx, size_t *room)
+static int load_plt(struct ts_symbuild *b, Elf *elf, size_t shstrndx)
 {
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
@@ -207,91 +225,147 @@ static int load_plt(struct trustack_symbols *s, Elf *elf, size_t shstrndx, size_
 		if (!d || !d->d_buf)
 			continue;
 		uint64_t ent = sh.sh_entsize >= 8 && sh.sh_entsize <= 32 ? sh.sh_entsize : 16;
-		const uint8_t *b = d->d_buf;
+		const uint8_t *code = d->d_buf;
 		for (uint64_t off = 0; off + ent <= d->d_size && !rc; off += ent) {
 			uint64_t addr = sh.sh_addr + off;
-			const char *name = slot_lookup(slots, nslots, stub_slot(b + off, ent, addr));
+			const char *name = slot_lookup(slots, nslots, stub_slot(code + off, ent, addr));
 			if (name)
-				rc = add_sym(s, room, addr, ent, name, "@plt", (uint16_t)elf_ndxscn(scn), 0, true);
+				rc = add_sym(b, addr, ent, name, "@plt", (uint16_t)elf_ndxscn(scn), 0, true);
 			else if (k == 0 && off == 0) /* PLT0: the lazy binding entry (objdump: <.plt>) */
-				rc = add_sym(s, room, addr, ent, ".plt", NULL, (uint16_t)elf_ndxscn(scn), 0, true);
+				rc = add_sym(b, addr, ent, ".plt", NULL, (uint16_t)elf_ndxscn(scn), 0, true);
 		}
 	}
 	free(slots);
 	return rc;
 }
 
-static int cmp_sym(const void *a, const void *b)
+
+/*
+ * Functions no symbol names (a file with only .dynsym and no debug file: libc's start_thread
+ * and clone3 are local) get the names `trustack check` gives them: "fde@ADDR" for each .eh_frame
+ * range no symbol covers, "entry@ADDR" for an uncovered ELF entry point (and whatever other
+ * KIND@ADDR names the image reader makes). The image reader finds
+ * them (lib/elf/ehframe.c), so both commands name the same code the same way; it is only run when
+ * the cache is built.
+ */
+/* A name the image reader made for code without a symbol: "KIND@0xHEX" (fde@, entry@, and any
+ * kind it may add), never a symbol's name (those have no "@0x"). */
+static bool made_up_name(const char *n)
 {
-	const struct ts_sym *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	/* sized before unsized, then by name, so the order does not depend on qsort */
-	if ((x->size != 0) != (y->size != 0))
-		return x->size ? -1 : 1;
-	return strcmp(x->name, y->name);
+	const char *at = strchr(n, '@');
+	if (!at || at == n || strncmp(at, "@0x", 3) || !at[3])
+		return false;
+	for (const char *p = n; p < at; p++)
+		if (*p < 'a' || *p > 'z')
+			return false;
+	for (const char *p = at + 3; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
 }
 
-int ts_symbols_load(struct trustack_symbols *s, Elf *elf, char *errbuf, size_t errlen)
+static int load_fde_names(struct ts_symbuild *b, const char *path, Elf *elf)
 {
-	size_t shstrndx, nsec;
-	if (elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64 || elf_getshdrstrndx(elf, &shstrndx) ||
-	    elf_getshdrnum(elf, &nsec)) {
-		if (errbuf)
-			snprintf(errbuf, errlen, "%s: not an ELF64 file with sections", s->name);
-		return -TRUSTACK_E_FORMAT;
+	struct trustack_elf *te = NULL;
+	if (path) {
+		if (trustack_elf__open(path, &te, NULL, 0))
+			return 0; /* names from the symbol tables alone */
+	} else {
+		size_t size = 0;
+		char *raw = elf_rawfile(elf, &size);
+		if (!raw || trustack_elf__open_mem(raw, size, "(memory)", &te, NULL, 0))
+			return 0;
 	}
-	s->secs = calloc(nsec ? nsec : 1, sizeof(*s->secs));
-	if (!s->secs)
+	const struct ts_image *img = te->img;
+	int rc = 0;
+	for (size_t i = 0; i < img->nfuncs && !rc; i++) {
+		const struct ts_func *f = &img->funcs[i];
+		if (!f->name || !made_up_name(f->name) || !f->size)
+			continue;
+		rc = add_sym(b, f->addr, f->size, f->name, NULL, (uint16_t)f->sec, 64, false);
+		b->facts.flags |= TS_SYMS_FDE_NAMES;
+	}
+	trustack_elf__close(te);
+	return rc;
+}
+
+/* Section ranges of the executable sections of elf, by section index. */
+static int exec_ranges(Elf *elf, struct ts_sec_range **out, size_t *nout)
+{
+	size_t nsec;
+	if (elf_getshdrnum(elf, &nsec))
+		return -TRUSTACK_E_FORMAT;
+	struct ts_sec_range *v = calloc(nsec ? nsec : 1, sizeof(*v));
+	if (!v)
 		return -TRUSTACK_E_NOMEM;
-	s->nsecs = nsec;
-	Elf_Scn *symtab = NULL, *dynsym = NULL;
-	GElf_Shdr symsh, dynsh;
 	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
 		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			continue;
 		size_t i = elf_ndxscn(scn);
 		/* only executable sections get a range: symbols elsewhere are data */
-		if (i < nsec && (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC))
-			s->secs[i] = (struct ts_sec_range){ sh.sh_addr, sh.sh_addr + sh.sh_size };
-		if (sh.sh_type == SHT_SYMTAB)
-			symtab = scn, symsh = sh;
-		else if (sh.sh_type == SHT_DYNSYM)
-			dynsym = scn, dynsh = sh;
+		if (i < nsec && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC))
+			v[i] = (struct ts_sec_range){ sh.sh_addr, sh.sh_addr + sh.sh_size };
 	}
-	size_t room = 0;
-	int rc = 0;
-	if (symtab)
-		rc = load_symtab(s, elf, symtab, &symsh, &room), s->has_symtab = true;
-	else if (dynsym)
-		rc = load_symtab(s, elf, dynsym, &dynsh, &room);
-	if (!rc)
-		rc = load_plt(s, elf, shstrndx, &room);
+	*out = v, *nout = nsec;
+	return 0;
+}
+
+static Elf_Scn *find_type(Elf *elf, unsigned type, GElf_Shdr *out)
+{
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn))
+		if (gelf_getshdr(scn, out) && out->sh_type == type)
+			return scn;
+	return NULL;
+}
+
+int ts_symbols_load(struct ts_symbuild *b, Elf *elf, const char *path, const char *name, char *errbuf,
+		    size_t errlen)
+{
+	size_t shstrndx;
+	if (elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64 || elf_getshdrstrndx(elf, &shstrndx)) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "%s: not an ELF64 file with sections", name);
+		return -TRUSTACK_E_FORMAT;
+	}
+	int rc = exec_ranges(elf, &b->secs, &b->nsecs);
 	if (rc)
 		return rc;
-	/* pool offsets -> pointers, now that the pool no longer moves */
-	for (size_t i = 0; i < s->nall; i++)
-		s->all[i].name = s->pool + ((uintptr_t)s->all[i].name - 1);
-	if (s->nall)
-		qsort(s->all, s->nall, sizeof(*s->all), cmp_sym);
-	s->by_addr = malloc((s->nall ? s->nall : 1) * sizeof(*s->by_addr));
-	if (!s->by_addr)
-		return -TRUSTACK_E_NOMEM;
-	for (size_t i = 0; i < s->nall; i++)
-		if (!s->naddr || s->by_addr[s->naddr - 1]->start != s->all[i].start)
-			s->by_addr[s->naddr++] = &s->all[i];
-	/* an unsized best name borrows the size of a sized alias (a local label at a function's
-	 * address must not end the function there) */
-	for (size_t i = 0, j = 0; i < s->naddr; i++) {
-		struct ts_sym *best = s->by_addr[i];
-		while (j < s->nall && s->all[j].start < best->start)
-			j++;
-		for (size_t k = j; !best->size && k < s->nall && s->all[k].start == best->start; k++)
-			if (s->all[k].size)
-				best->size = s->all[k].size;
+	ts_symbols_facts_read(&b->facts, elf, shstrndx);
+	GElf_Shdr sh;
+	Elf_Scn *scn = find_type(elf, SHT_SYMTAB, &sh);
+	if (scn) {
+		rc = load_symtab(b, b->secs, b->nsecs, elf, scn, &sh);
+		b->facts.flags |= TS_SYMS_HAS_SYMTAB;
+	} else {
+		/* a stripped file: the .symtab of its debug file, if one is installed */
+		Elf *dbg = NULL;
+		int fd = path ? ts_debug_file_open(path, elf, b->facts.build_id, b->facts.build_id_len, &dbg) : -1;
+		struct ts_sec_range *dsecs = NULL;
+		size_t ndsecs = 0;
+		if (dbg && (scn = find_type(dbg, SHT_SYMTAB, &sh)) && !exec_ranges(dbg, &dsecs, &ndsecs)) {
+			rc = load_symtab(b, dsecs, ndsecs, dbg, scn, &sh);
+			b->facts.flags |= TS_SYMS_HAS_SYMTAB | TS_SYMS_DEBUG_FILE;
+		}
+		free(dsecs);
+		if (dbg)
+			elf_end(dbg);
+		if (fd >= 0)
+			close(fd);
+		if (!rc && !(b->facts.flags & TS_SYMS_HAS_SYMTAB)) {
+			if ((scn = find_type(elf, SHT_DYNSYM, &sh)))
+				rc = load_symtab(b, b->secs, b->nsecs, elf, scn, &sh);
+			if (!rc)
+				rc = load_fde_names(b, path, elf);
+		}
 	}
-	return 0;
+	if (!rc)
+		rc = load_plt(b, elf, shstrndx);
+	return rc;
+}
+
+void ts_symbuild_free(struct ts_symbuild *b)
+{
+	free(b->all);
+	free(b->secs);
+	free(b->pool);
+	memset(b, 0, sizeof(*b));
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols.h"
+#include "symbols/symbols.h"
 
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
@@ -41,13 +41,28 @@ static void open_dwfl(struct trustack_symbols *s)
 
 int ts_symbols_srcline(struct trustack_symbols *s, uint64_t addr, const char **file, int *line)
 {
+	struct ts_linememo *m = &s->lines;
+	if (m->path && !m->loaded) {
+		m->loaded = true;
+		ts_linememo_load(m, s->facts.build_id, s->facts.build_id_len);
+	}
+	const char *mf;
+	int ml;
+	if (m->path && ts_linememo_find(m, addr, &mf, &ml)) {
+		if (ml <= 0)
+			return -TRUSTACK_E_NOTFOUND;
+		*file = mf, *line = ml;
+		return 0;
+	}
 	if (!s->dwfl_tried && s->path)
 		open_dwfl(s);
-	if (!s->dwfl)
-		return -TRUSTACK_E_NOTFOUND;
-	Dwfl_Line *l = dwfl_module_getsrc(s->dwfl_mod, addr + s->dwfl_bias);
+	Dwfl_Line *l = s->dwfl ? dwfl_module_getsrc(s->dwfl_mod, addr + s->dwfl_bias) : NULL;
 	int ln = 0;
 	const char *f = l ? dwfl_lineinfo(l, NULL, &ln, NULL, NULL, NULL) : NULL;
+	/* "no line" is kept only when there is debug information that says so: without any, a
+	 * debug package installed later must still be looked at */
+	if (m->path && (s->dwfl || (f && ln > 0)))
+		(void)ts_linememo_add(m, addr, f && ln > 0 ? f : "", f && ln > 0 ? ln : 0);
 	if (!f || ln <= 0)
 		return -TRUSTACK_E_NOTFOUND;
 	free(s->last_file);
@@ -60,6 +75,7 @@ int ts_symbols_srcline(struct trustack_symbols *s, uint64_t addr, const char **f
 
 void ts_symbols_srcline_free(struct trustack_symbols *s)
 {
+	ts_linememo_close(&s->lines, s->facts.build_id, s->facts.build_id_len);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	s->dwfl = NULL;

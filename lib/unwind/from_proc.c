@@ -9,6 +9,9 @@
 #include <string.h>
 #include <elf.h>
 
+#include "symbols/symbols.h"
+#include "unwind/sidecar_peek.h"
+#include "unwind/utable.h"
 #include "unwind/uwint.h"
 
 /* The vDSO as the target has it: its ELF header says how long the image is. */
@@ -27,6 +30,47 @@ static int open_remote_vdso(struct trustack_proc *p, uint64_t at, struct trustac
 	if (trustack_proc__read(p, at, *copy, size) != 0)
 		return -TRUSTACK_E_IO;
 	return trustack_elf__open_mem(*copy, size, "[vdso]", elf, err, errlen);
+}
+
+/*
+ * The warm path: a module whose sidecar is in the cache for the build-id the snapshot read, and
+ * whose facts (PLT ranges, signal trampolines, no .sframe) are in the symbol cache, is added
+ * without opening its ELF file at all; libc's full image reading cost more than everything
+ * else of a warm `trustack stacks`. Returns the module's index, or < 0 to take the slow path.
+ */
+static int add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
+			  const struct trustack_module_desc *d, const char *file)
+{
+	char sc[4096];
+	/* the header here, every entry when the unwinder loads it (a file refused there is rebuilt
+	 * by the slow path) */
+	if (u->opts.no_cache || !mod->build_id_len ||
+	    ts_cache_path(u->cache_dir, mod->build_id, mod->build_id_len, sc, sizeof(sc)) ||
+	    ts_sidecar_peek(sc, mod->build_id, mod->build_id_len))
+		return -1;
+	struct trustack_symbols *sy;
+	if (trustack_symbols__open_cached(file, mod->build_id, mod->build_id_len, u->cache_dir, &sy, NULL, 0))
+		return -1;
+	struct ts_syms_facts f = *ts_symbols_facts(sy);
+	trustack_symbols__close(sy);
+	if (f.flags & TS_SYMS_HAS_SFRAME)
+		return -1; /* the unwinder reads .sframe from the file */
+	struct trustack_module_desc c = *d;
+	c.elf = NULL, c.sidecar = sc;
+	int idx = trustack_unwinder__add_module(u, &c, NULL, 0);
+	if (idx < 0)
+		return -1;
+	struct ts_uw_module *m = &u->mods[idx];
+	if (!m->arch || m->ana.t.machine != f.machine)
+		return idx; /* added, as the slow path would: without an architecture nothing is walked */
+	for (unsigned i = 0; i < f.nplt && i < TS_UW_MAX_PLT; i++)
+		m->plt_lo[i] = f.plt_lo[i], m->plt_hi[i] = f.plt_hi[i];
+	m->nplt = f.nplt < TS_UW_MAX_PLT ? f.nplt : TS_UW_MAX_PLT;
+	m->nsig = 0;
+	for (unsigned i = 0; i < f.nsig && i < sizeof(m->sig) / sizeof(m->sig[0]); i++)
+		m->sig[m->nsig++] = f.sig[i];
+	m->sig_scanned = (f.flags & TS_SYMS_SIG_COMPLETE) && m->nsig == f.nsig;
+	return idx;
 }
 
 int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
@@ -62,6 +106,8 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
 			/* the target's own view of the file first (another mount namespace) */
 			snprintf(path, sizeof(path), "/proc/%d/root%s", trustack_proc__pid(p), mod->path);
+			if (!mod->deleted && add_from_cache(u, mod, &d, path) >= 0)
+				continue;
 			if (mod->deleted || trustack_elf__open(path, &elf, errbuf, errlen) != 0)
 				elf = NULL;
 			if (!elf && !mod->deleted && trustack_elf__open(mod->path, &elf, errbuf, errlen) != 0)

@@ -3,6 +3,9 @@
  *   sym_tool lookup FILE     reads "ADDR" lines on stdin, prints "ADDR NAME START SIZE" or "ADDR ?"
  *   sym_tool find FILE NAME  prints "START SIZE" for every function of that name
  *   sym_tool line FILE ADDR  prints "FILE:LINE" or "?"
+ *   sym_tool cached FILE BUILDID CACHEDIR
+ *                            through the symbol cache: prints "cached" or "read" (the file was
+ *                            read and the cache written), then answers lookups like "lookup"
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,11 +20,27 @@ int main(int argc, char **argv)
 		return 2;
 	char err[256] = "";
 	struct trustack_symbols *s;
-	if (trustack_symbols__open(argv[2], &s, err, sizeof(err))) {
+	int rc;
+	if (!strcmp(argv[1], "cached") && argc > 4) {
+		uint8_t id[32];
+		size_t n = 0;
+		for (const char *h = argv[3]; h[0] && h[1] && n < sizeof(id); h += 2) {
+			unsigned v;
+			if (sscanf(h, "%2x", &v) != 1)
+				return 2;
+			id[n++] = (uint8_t)v;
+		}
+		rc = trustack_symbols__open_cached(argv[2], id, n, argv[4], &s, err, sizeof(err));
+		if (!rc)
+			printf("%s\n", trustack_symbols__cached(s) ? "cached" : "read");
+	} else {
+		rc = trustack_symbols__open(argv[2], &s, err, sizeof(err));
+	}
+	if (rc) {
 		fprintf(stderr, "sym_tool: %s\n", err);
 		return 2;
 	}
-	if (!strcmp(argv[1], "lookup")) {
+	if (!strcmp(argv[1], "lookup") || !strcmp(argv[1], "cached")) {
 		char line[64];
 		while (fgets(line, sizeof(line), stdin)) {
 			uint64_t a = strtoull(line, NULL, 16);

@@ -328,6 +328,15 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 				o->flags |= TS_IF_STACK;
 			return;
 		}
+		/* 32-bit lea: the low half, zero-extended (`lea (%rcx,%rcx,2),%r8d` scales an index
+		 * by 3 in glibc's memmove-ssse3) */
+		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && mem_operand(in, b, addr, &m) && !m.abs) {
+			struct ts_uop *u = uop(o, TS_UOP_LEA, ra, TS_REG_NONE, 0);
+			m.size = 0;
+			u->mem = m;
+			uop(o, TS_UOP_ZEXT32, ra, ra, 0);
+			return;
+		}
 		break;
 	case ZYDIS_MNEMONIC_ADD:
 	case ZYDIS_MNEMONIC_SUB:
@@ -366,6 +375,13 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	case ZYDIS_MNEMONIC_SHL:
 		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
+			return;
+		}
+		/* a 32-bit shift of a small bounded index (`and $0xf,%ecx; shl $6,%ecx`): the
+		 * analysis scales only bounds that cannot overflow 32 bits, then zero-extends */
+		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
+			uop(o, TS_UOP_ZEXT32, ra, ra, 0);
 			return;
 		}
 		break;
@@ -518,6 +534,12 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 	case ZYDIS_MNEMONIC_SYSRET: case ZYDIS_MNEMONIC_SYSEXIT: case ZYDIS_MNEMONIC_SYSENTER:
 		o->flow = TS_FLOW_STOP;
 		o->flags |= TS_IF_PRIV;
+		return o->len;
+	case ZYDIS_MNEMONIC_XABORT:
+	case ZYDIS_MNEMONIC_XEND:
+		/* RTM: outside a transaction xabort does nothing; inside one, the abort resumes at
+		 * xbegin's fallback with the registers as they were at xbegin, and xbegin's own
+		 * branch to that fallback already carries that state. So both fall through. */
 		return o->len;
 	case ZYDIS_MNEMONIC_SYSCALL:
 		o->flags |= TS_IF_SYSCALL;

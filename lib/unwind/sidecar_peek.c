@@ -1,0 +1,44 @@
+/*
+ * sidecar_peek.c - whether the cache holds a current sidecar for a build-id, from its header
+ * and size alone. A warm `trustack stacks` asks this for every module before the unwinder loads
+ * the same file; checking every entry there too (libc: 48,000) tripled the cost of loading it.
+ * The full check still happens once, when the unwinder loads the table (ts_utable_load), and a
+ * file refused there takes the path that rebuilds it. Header layout: docs/sidecar.md.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unwind/sidecar_peek.h"
+#include "unwind/utable.h"
+
+int ts_sidecar_peek(const char *path, const uint8_t *id, size_t n)
+{
+	uint8_t h[64];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -TRUSTACK_E_NOTFOUND;
+	bool ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
+	close(fd);
+	uint32_t ver, ents, nrows;
+	if (!ok || memcmp(h, "TSUNWIND", 8))
+		return -TRUSTACK_E_NOTFOUND;
+	memcpy(&ver, h + 8, 4);
+	memcpy(&ents, h + 56, 4);
+	memcpy(&nrows, h + 60, 4);
+	uint64_t size = 64 + 4 * ((uint64_t)ents + 1) + 4 * (uint64_t)ents + sizeof(struct ts_urow) * (uint64_t)nrows;
+	if (ver != 1 || h[15] != TS_UTABLE_ANALYSIS_REV || h[14] != n || n > 32 || memcmp(h + 16, id, n) ||
+	    (uint64_t)st.st_size != size)
+		return -TRUSTACK_E_NOTFOUND;
+	return 0;
+}
+
+int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir)
+{
+	char path[4096];
+	if (!build_id || !n || ts_cache_path(cache_dir, build_id, n, path, sizeof(path)))
+		return -TRUSTACK_E_ARG;
+	return ts_sidecar_peek(path, build_id, n);
+}
