@@ -430,10 +430,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
 			return 0;
 		o->len = (uint8_t)(i + used + 1);
-		if (x.regenc == 4 && w == 8)
+		if (x.regenc == 4) {
 			uop(o, TS_UOP_SHLI, x.r, x.r, b[i + used]);
-		else
+			if (w == 4) /* a shifted 32-bit index, zero-extended (decode.c) */
+				uop(o, TS_UOP_ZEXT32, x.r, x.r, 0);
+		} else {
 			clobber(o, x.r, w);
+		}
 		o->cmp_kind = TS_CMP_CLOBBER;
 		return o->len;
 	case 0x09: /* or r, r/m */
