@@ -41,7 +41,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 
 all: $(B)/trustack $(B)/libtrustack.a $(B)/libtrustack.so $(B)/trustack.pc
 
-$(B)/%.o: %.c $(wildcard include/*.h lib/*/*.h lib/arch/*.h programs/*.h)
+$(B)/%.o: %.c $(wildcard include/*.h lib/*/*.h lib/arch/*.h lib/arch/*/*.h programs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 

@@ -3,7 +3,8 @@
 #
 #   A. `trustack check --rules=fp -q OBJ` vs objtool 6.1 `--stackval --orc` (Debian's
 #      linux-kbuild-6.1) on the SQLite amalgamation object and on an `ld -r` combination of
-#      several real C programs. Wall time (median) and peak RSS, ratios, targets.
+#      several real C programs. Wall time (median) and peak RSS, ratios, targets; trustack's CPU
+#      time, and a `-j 2` run (wall and CPU) beside the `-j 1` figures the ratios use.
 #   B. `trustack check -q LIB` (stack rules, -j 1 and, for the large library, -j 2) vs the time
 #      Zydis needs just to decode the library's .text (bench/zydis_decode.c).
 #
@@ -262,7 +263,7 @@ partA() {
     echo
     } >>"$cmds"
 
-    local rows=() details=() obj base ts_w ts_r ot_w ot_r tr mr orc otw tsw ot_bad ts_bad ot_note
+    local rows=() details=() obj base ts_w ts_r ot_w ot_r tr mr orc otw tsw ot_bad ts_bad ot_note ts_cpu ts2
     for obj in sqlite3.o combined.o; do
         base=${obj%.o}
         wait_quiet "A/$base"
@@ -279,24 +280,28 @@ partA() {
         cp -f "$R_ERR" "$W/logs/objtool-$base.txt"
         M_PREP=:; M_WARMUP=1
         measure "trustack-$base" "$TS" check --rules=fp -q "$O/$obj"
-        ts_w=$R_WALL ts_r=$R_RSS ts_min=$R_WMIN ts_max=$R_WMAX ts_bad=$R_BAD ts_noise=$R_NOISE
+        ts_w=$R_WALL ts_r=$R_RSS ts_min=$R_WMIN ts_max=$R_WMAX ts_bad=$R_BAD ts_noise=$R_NOISE ts_cpu=$R_CPU
         tsw=$(grep -c ': warning: trustack:' "$R_OUT")
         cp -f "$R_OUT" "$W/logs/trustack-$base.txt"
+        # the same with two analysis threads: wall time and the CPU time it costs (not the ratio's basis)
+        measure "trustack-j2-$base" "$TS" check --rules=fp -q -j 2 "$O/$obj"
+        ts2=$(sec "$R_WALL"); [ -n "$R_BAD" ] && ts2=$R_BAD
+        ts2="$ts2 s, CPU $R_CPU s"
         local label
         label="\`$obj\` ($(human "$(text_size "$O/$obj")") text)"
         if [ -n "$ot_bad$ts_bad" ]; then
-            rows+=("| $label | ${ot_bad:-$(sec "$ot_w")} | ${ts_bad:-$(sec "$ts_w")} | n/a | n/a | $(mb "$ot_r") | ${ts_bad:-$(mb "$ts_r")} | n/a | n/a |")
+            rows+=("| $label | ${ot_bad:-$(sec "$ot_w")} | ${ts_bad:-$(sec "$ts_w")} | ${ts_cpu:-n/a} | $ts2 | n/a | n/a | $(mb "$ot_r") | ${ts_bad:-$(mb "$ts_r")} | n/a | n/a |")
             continue
         fi
         tr=$(ratio "$ot_w" "$ts_w"); mr=$(ratio "$ts_r" "$ot_r")
-        rows+=("| $label | $(sec "$ot_w") | $(sec "$ts_w") | $tr | $(met_ge "$tr" 2) | $(mb "$ot_r") | $(mb "$ts_r") | $mr | $(met_le "$mr" 0.5) |")
+        rows+=("| $label | $(sec "$ot_w") | $(sec "$ts_w") | $ts_cpu | $ts2 | $tr | $(met_ge "$tr" 2) | $(mb "$ot_r") | $(mb "$ts_r") | $mr | $(met_le "$mr" 0.5) |")
         details+=("| \`$obj\` | .text $(human "$(dottext "$O/$obj")"), $(readelf -sW "$O/$obj" | awk '$4=="FUNC"' | wc -l) FUNC symbols, $(readelf -sW "$O/$obj" | awk '$4=="FILE"' | wc -l) STT_FILE | $(sec "$ot_min")–$(sec "$ot_max") | $(sec "$ts_min")–$(sec "$ts_max") | $otw | $tsw | ${orc:-none} | ${ot_noise} / ${ts_noise} | ${ot_note:--} |")
     done
     {
     echo "## A. \`trustack check --rules=fp -q\` vs objtool 6.1 \`--stackval --orc\` on objects"
     echo
-    echo "| object | objtool s | trustack s | time objtool/trustack (target ≥ 2) | | objtool peak RSS MB | trustack peak RSS MB | RSS trustack/objtool (target ≤ 0.5) | |"
-    echo "|---|---:|---:|---:|---|---:|---:|---:|---|"
+    echo "| object | objtool s | trustack s (-j 1) | trustack CPU s (user+sys, -j 1) | trustack -j 2: wall, CPU | time objtool/trustack -j 1 (target ≥ 2) | | objtool peak RSS MB | trustack peak RSS MB | RSS trustack/objtool (target ≤ 0.5) | |"
+    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "| object | contents | objtool s min–max | trustack s min–max | objtool warnings | trustack warnings | ORC entries written by objtool | other processes' CPU during the kept runs, max cores (noisy runs dropped), objtool / trustack | objtool's other messages |"

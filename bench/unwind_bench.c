@@ -1,7 +1,9 @@
 /*
  * unwind_bench.c - in-process unwinding cost at a fixed depth: every trustack mode, a plain
- * frame-pointer loop, and glibc's backtrace() (libgcc's DWARF unwinder). libunwind is measured
- * by unwind_bench_unw.c in a separate binary: linking -lunwind replaces glibc's backtrace().
+ * frame-pointer loop, and glibc's backtrace() (libgcc's DWARF unwinder). Each trustack mode twice:
+ * full frame records (trustack_unwind_self) and return addresses only (trustack_unwind_self_pcs).
+ * libunwind is measured by unwind_bench_unw.c in a separate binary: linking -lunwind replaces
+ * glibc's backtrace().
  *
  *   unwind_bench DEPTH REPS   prints one line per method:
  *   METHOD FRAMES NS_PER_TRACE NS_PER_FRAME VERDICT
@@ -20,6 +22,7 @@
 static struct trustack_unwinder *U;
 static int reps;
 static const char *only; /* run just this method (profiling) */
+static uint64_t slo, shi;  /* the stack bounds passed (0, 0: the unwinder's own) */
 volatile unsigned sink;
 
 static double now(void)
@@ -80,7 +83,16 @@ __attribute__((noinline)) static void measure(void)
 		snprintf(name, sizeof(name), "trustack-%s", trustack_unwind_mode__name(mode));
 		if (only && strcmp(only, name))
 			continue;
-		MEASURE((trustack_unwind_self(U, mode, fr, MAXF, &r, 0, 0), r.count), n);
+		MEASURE((trustack_unwind_self(U, mode, fr, MAXF, &r, slo, shi), r.count), n);
+		report(name, n, ns, trustack_unwind_verdict__name(r.verdict));
+	}
+	/* the form a profiler keeps: return addresses and the verdict, no frame records */
+	for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
+		char name[64];
+		snprintf(name, sizeof(name), "trustack-%s-pcs", trustack_unwind_mode__name(mode));
+		if (only && strcmp(only, name))
+			continue;
+		MEASURE((trustack_unwind_self_pcs(U, mode, pcs, MAXF, &r, slo, shi), r.count), n);
 		report(name, n, ns, trustack_unwind_verdict__name(r.verdict));
 	}
 	if (only && strcmp(only, "glibc-backtrace"))
@@ -114,6 +126,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unwind_bench: %s\n", err);
 		return 2;
 	}
+	/* under valgrind the [stack] mapping is not the program's stack: ask pthread instead */
+	if (getenv("UNWIND_BENCH_PTHREAD_BOUNDS"))
+		trustack_stack_bounds__self(&slo, &shi);
 	descend(depth);
 	trustack_unwinder__free(U);
 	return 0;

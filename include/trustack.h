@@ -945,6 +945,9 @@ struct trustack_unwinder_opts {
 	bool no_analysis;           /* tables only from sidecars and sections: modules without a
 				     * sidecar get no analysis table (their frames are unreliable
 				     * in fp-validated, orc and auto modes) */
+	bool no_memo;               /* no memo of validated return addresses: every frame takes
+				     * the full path (slower, the same frames and verdicts; for
+				     * tests that compare the two) */
 };
 
 /* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or
@@ -998,6 +1001,15 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
 		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
 
+/*
+ * The same walk writing only each frame's pc (pcs[0] = regs->pc, then the return addresses):
+ * the form a sampling profiler keeps, and cheaper than frame records. Verdict, count and
+ * lost_at are those trustack_unwind_ex() gives; start may be NULL. Async-signal-safe.
+ */
+int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			const struct trustack_regs *regs, const struct trustack_unwind_start *start, uint64_t *pcs,
+			size_t max, struct trustack_unwind_result *result);
+
 /* ---- the remote face (a lib/proc snapshot) ---- */
 
 /*
@@ -1047,6 +1059,10 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
 int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
 			 uint64_t lo, uint64_t hi);
+
+/* trustack_unwind_self() writing only each frame's pc (as trustack_unwind_pcs()). */
+int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			     size_t max, struct trustack_unwind_result *result, uint64_t lo, uint64_t hi);
 
 
 #ifdef __cplusplus

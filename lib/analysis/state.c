@@ -656,56 +656,66 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
  * the other way round, K and J are one value under two names: the meet keeps K. Any other
  * difference loses the identity.
  */
-#define RN_NONE INT64_MIN
-
-/* Entries of a generation other than the current one are empty: no clearing per meet. */
-static struct rn_entry *rn_slot(struct ts_meet_scratch *rn, struct rn_entry *t, int64_t key, bool by_k)
+static unsigned rn_bucket(int64_t name)
 {
-	size_t h = (size_t)((uint64_t)key * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_SLOTS - 1);
-	while (t[h].gen == rn->gen && (by_k ? t[h].k : t[h].j) != key)
-		h = (h + 1) & (TS_RN_SLOTS - 1);
-	return &t[h];
+	return (unsigned)((uint64_t)name * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_BUCKETS - 1);
+}
+
+/* Record that one location holds x on the stored side and y on the incoming side. */
+static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	struct rn_note *e = &rn->note[rn->n++];
+	e->ks = x->kind == V_SYM;
+	e->js = y->kind == V_SYM;
+	e->k = e->ks ? x->off : 0;
+	e->j = e->js ? y->off : 0;
+	e->fd = e->ks && e->js && (x->flags != y->flags || x->esize != y->esize);
+	if (e->ks)
+		rn->nk[rn_bucket(e->k)]++;
+	if (e->js)
+		rn->nj[rn_bucket(e->j)]++;
+}
+
+/* Most locations hold no identity on either side: that test inline, the note out of line.
+ * Of the others most hold the same value on both sides: only its name is kept. */
+static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+{
+	if (x->kind != V_SYM && y->kind != V_SYM)
+		return;
+	if (val_eq(x, y)) {
+		rn->same[rn->nsame++] = x->off;
+		rn->ns[rn_bucket(x->off)]++;
+	} else {
+		rename_note_sym(rn, x, y);
+	}
 }
 
 /*
- * Record that one location holds name x on the stored side and y on the incoming side. A name
- * that is ever paired with two different things (another name, or no name) is inconsistent.
+ * Are x and y one value under two names K and J: every location holding K on the stored side
+ * holds J on the incoming side with the same facts, and the other way round (a name ever paired
+ * with two different things, or with no name, is not one value)? The location asking is one of
+ * them; when the buckets of K and J hold one note each, it is the only one.
  */
-static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	bool xs = x->kind == V_SYM, ys = y->kind == V_SYM;
-	int64_t k = xs ? x->off : RN_NONE, j = ys ? y->off : RN_NONE;
-	bool facts_differ = xs && ys && (x->flags != y->flags || x->esize != y->esize);
-	if (xs) {
-		struct rn_entry *e = rn_slot(rn, rn->byk, k, true);
-		if (e->gen != rn->gen)
-			*e = (struct rn_entry){ .k = k, .j = j, .gen = rn->gen, .bad = !ys || facts_differ };
-		else if (e->j != j || facts_differ)
-			e->bad = true;
-	}
-	if (ys) {
-		struct rn_entry *e = rn_slot(rn, rn->byj, j, false);
-		if (e->gen != rn->gen)
-			*e = (struct rn_entry){ .k = k, .j = j, .gen = rn->gen, .bad = !xs || facts_differ };
-		else if (e->k != k || facts_differ)
-			e->bad = true;
-	}
-}
-
-/* Most locations hold no identity on either side: that test inline, the tables out of line. */
-static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
-{
-	if (x->kind == V_SYM || y->kind == V_SYM)
-		rename_note_sym(rn, x, y);
-}
-
-static bool renamed(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
-{
-	if (x->kind != V_SYM || y->kind != V_SYM)
+	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize)
 		return false;
-	const struct rn_entry *a = rn_slot(rn, rn->byk, x->off, true);
-	const struct rn_entry *b = rn_slot(rn, rn->byj, y->off, false);
-	return a->gen == rn->gen && b->gen == rn->gen && !a->bad && !b->bad && a->j == y->off && b->k == x->off;
+	int64_t k = x->off, j = y->off;
+	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
+	if (rn->nk[bk] == 1 && rn->nj[bj] == 1 && !rn->ns[bk] && !rn->ns[bj])
+		return true;
+	for (int i = 0; i < rn->n; i++) {
+		const struct rn_note *e = &rn->note[i];
+		if (e->ks && e->k == k && !(e->js && e->j == j && !e->fd))
+			return false;
+		if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
+			return false;
+	}
+	/* a location holding one name on both sides pairs it with itself */
+	for (int i = 0; i < rn->nsame; i++)
+		if ((rn->same[i] == k) != (rn->same[i] == j))
+			return false;
+	return true;
 }
 
 /* Number of low bytes outside which v is known to be zero (0: not known). */
@@ -727,7 +737,8 @@ static unsigned zero_above(const struct ts_val *v)
 	}
 }
 
-static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
+static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const struct ts_meet_scratch *rn,
+			       int64_t phi)
 {
 	if (renamed(rn, x, y))
 		return false;
@@ -822,11 +833,10 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_
 {
 	bool changed = false;
 	static const struct ts_val none = { 0 };
-	if (++rn->gen == 0) { /* wrapped: really empty the tables once */
-		memset(rn->byk, 0, sizeof(rn->byk));
-		memset(rn->byj, 0, sizeof(rn->byj));
-		rn->gen = 1;
-	}
+	rn->n = rn->nsame = 0;
+	memset(rn->nk, 0, sizeof(rn->nk));
+	memset(rn->nj, 0, sizeof(rn->nj));
+	memset(rn->ns, 0, sizeof(rn->ns));
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
 	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
 	for (unsigned r = 0; r < a->nregs; r++)

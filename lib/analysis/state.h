@@ -106,16 +106,22 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 /* Value of a register / memory address in s. */
 struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);
 
-/* Scratch space of the meet (which names two paths use for one value), kept by the caller so
- * that a meet needs no clearing: entries of another generation are empty. */
-#define TS_RN_SLOTS 256
+/* Scratch space of the meet: which names two paths use for one value, one note per location
+ * where either side holds an identity (registers, then slots), and how many notes fall into
+ * each bucket of a name's hash, so that a name noted only once needs no search. */
+#define TS_RN_NOTES (TS_MAX_REGS + 2 * TS_MAX_SLOTS)
+#define TS_RN_BUCKETS 256
 struct ts_meet_scratch {
-	struct rn_entry {
-		int64_t k, j;  /* a name on the stored side, on the incoming side */
-		uint32_t gen;
-		bool bad;      /* paired with two different things: not one value */
-	} byk[TS_RN_SLOTS], byj[TS_RN_SLOTS];
-	uint32_t gen;
+	struct rn_note {
+		int64_t k, j;  /* the name on the stored side, on the incoming side */
+		bool ks, js;   /* ... if that side holds an identity there */
+		bool fd;       /* both do, but know different facts about it (width, flags) */
+	} note[TS_RN_NOTES];
+	int n;
+	uint8_t nk[TS_RN_BUCKETS], nj[TS_RN_BUCKETS]; /* notes per bucket of k, of j */
+	int64_t same[TS_RN_NOTES]; /* names of locations equal on both sides (most), kept apart */
+	int nsame;
+	uint8_t ns[TS_RN_BUCKETS]; /* ... per bucket */
 };
 
 /* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */

@@ -47,7 +47,14 @@ struct ts_unit {
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
-	size_t capinfo;         /* allocated length of last/dirty/row/wstart/leader */
+	struct ts_call_memo {   /* per instruction: what a direct call's target is (walk.c) */
+		const char *name;
+		uint64_t clobbers;
+		uint8_t known;  /* CM_* bits of what is filled in */
+		bool local;     /* the target is code of this unit */
+		uint8_t nr;     /* enum ts_noreturn */
+	} *callm;
+	size_t capinfo;         /* allocated length of last/dirty/row/wstart/leader/callm */
 
 	struct ts_state *states;
 	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */

@@ -9,6 +9,7 @@
  * ever forgets facts, which bounds the number of rounds).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,10 @@ static int grow_info(struct ts_unit *u, size_t need)
 	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
 	if (ld)
 		u->leader = ld;
-	if (!last || !dirty || !row || !ws || !ld)
+	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
+	if (cm)
+		u->callm = cm;
+	if (!last || !dirty || !row || !ws || !ld || !cm)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -127,6 +131,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->callm[u->n].known = 0;
 		u->n++;
 		a += len;
 	}
@@ -366,6 +371,8 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 
 enum step { STEP_NEXT, STEP_END };
 
+enum { CM_TARGET = 1, CM_NORETURN = 2, CM_CLOBBERS = 4 }; /* struct ts_call_memo.known */
+
 static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
 {
 	for (unsigned k = 0; k < in->nuops; k++) {
@@ -511,9 +518,61 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
  * in function order, so the table after this one may belong to a neighbour, which loads its base
  * with its own lea (libLLVM: an `and $0x7f` bound over an enum of 100 values ran into the next
  * function's table). The next few functions in address order are decoded (leas in full, the rest
- * by length); the answer is kept per unit, since a table is met on every walk of its run.
+ * by length).
  */
 #define NEAR_FUNCS 8
+
+/* The addresses function g loads with a lea, sorted, as {count, address...}: NULL when out of
+ * memory. Each function's list is made once per image and shared by the threads (libc's units
+ * with jump tables decoded their neighbours again and again: a third of its analysis). */
+static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t **own)
+{
+	*own = NULL;
+	uint64_t *have = img->lea_memo ? atomic_load(&img->lea_memo[g]) : NULL;
+	if (have)
+		return have;
+	const struct ts_func *f = &img->funcs[g];
+	size_t n = 0, cap = 8;
+	uint64_t *v = malloc((cap + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t avail;
+	const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
+	uint64_t size = !code ? 0 : f->size < avail ? f->size : avail;
+	for (uint64_t off = 0; off < size;) {
+		unsigned scan = TS_SCAN_ADDRESS;
+		unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, size - off, &scan) : 0;
+		struct ts_insn in;
+		in.nuops = 0;
+		if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
+			len = img->arch->decode(img->dec, code + off, size - off, f->addr + off, &in);
+		for (unsigned q = 0; q < in.nuops; q++) {
+			const struct ts_uop *o = &in.uops[q];
+			if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
+			      o->mem.index == TS_REG_NONE))
+				continue;
+			if (n == cap) {
+				uint64_t *w = realloc(v, (2 * cap + 1) * sizeof(*v));
+				if (!w) {
+					free(v);
+					return NULL;
+				}
+				v = w;
+				cap *= 2;
+			}
+			v[1 + n++] = (uint64_t)o->mem.disp;
+		}
+		off += len ? len : 1;
+	}
+	v[0] = n;
+	ts_sort_u64(v + 1, n);
+	uint64_t *expect = NULL;
+	if (img->lea_memo && atomic_compare_exchange_strong(&img->lea_memo[g], &expect, v))
+		return v;
+	*own = v; /* no memo, or another thread was first: this copy is the caller's to free */
+	return v;
+}
+
 static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 {
 	if (u->near_base == base && base)
@@ -521,27 +580,23 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 	const struct ts_image *img = u->img;
 	uint64_t best = UINT64_MAX;
 	for (size_t g = (size_t)u->func + 1, k = 0; g < img->nfuncs && k < NEAR_FUNCS; g++, k++) {
-		const struct ts_func *f = &img->funcs[g];
-		size_t avail;
-		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
-		if (!code)
-			continue;
-		uint64_t n = f->size < avail ? f->size : avail;
-		for (uint64_t off = 0; off < n;) {
-			unsigned scan = TS_SCAN_ADDRESS;
-			unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, n - off, &scan) : 0;
-			struct ts_insn in;
-			in.nuops = 0;
-			if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
-				len = img->arch->decode(img->dec, code + off, n - off, f->addr + off, &in);
-			for (unsigned q = 0; q < in.nuops; q++) {
-				const struct ts_uop *o = &in.uops[q];
-				if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
-				    o->mem.index == TS_REG_NONE && (uint64_t)o->mem.disp > base && (uint64_t)o->mem.disp < best)
-					best = (uint64_t)o->mem.disp;
-			}
-			off += len ? len : 1;
+		uint64_t *own;
+		const uint64_t *leas = func_leas(img, g, &own);
+		if (!leas) {
+			u->err = -TRUSTACK_E_NOMEM;
+			return UINT64_MAX;
 		}
+		size_t lo = 0, hi = (size_t)leas[0]; /* the first address above base */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (leas[1 + mid] <= base)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < leas[0] && leas[1 + lo] < best)
+			best = leas[1 + lo];
+		free(own);
 	}
 	u->near_base = base;
 	u->near_next = best;
@@ -809,9 +864,17 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	}
 	case TS_FLOW_CALL:
 	case TS_FLOW_CALL_IND: {
-		const char *name = in->flow == TS_FLOW_CALL ? ts_image_target_name(u->img, in->target)
-							    : indirect_name(u, in, s);
-		if (in->flow == TS_FLOW_CALL && in_unit(u, in->target)) {
+		/* a direct call's target, its name and whether it is code of this unit are the same on
+		 * every walk: found once (searches of the image's functions), kept per instruction */
+		struct ts_call_memo *cm = in->flow == TS_FLOW_CALL ? &u->callm[i] : NULL;
+		if (cm && !(cm->known & CM_TARGET)) {
+			cm->name = ts_image_target_name(u->img, in->target);
+			cm->local = in_unit(u, in->target);
+			cm = &u->callm[i]; /* in_unit may have grown the arrays */
+			cm->known = CM_TARGET;
+		}
+		const char *name = cm ? cm->name : indirect_name(u, in, s);
+		if (cm && cm->local) {
 			/* an intra-function call (retpoline-style thunks): a push and a jump */
 			struct ts_insn push = { .nuops = 2 };
 			push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
@@ -837,8 +900,17 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			if (in_unit(u, lp))
 				edge(u, in->addr, lp, &t, EDGE_LANDING);
 		}
-		enum ts_noreturn nr = in->flow == TS_FLOW_CALL ? ts_noreturn_call(u->img, in->target, name)
-							       : name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+		enum ts_noreturn nr;
+		if (cm) {
+			cm = &u->callm[i];
+			if (!(cm->known & CM_NORETURN)) {
+				cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
+				cm->known |= CM_NORETURN;
+			}
+			nr = (enum ts_noreturn)cm->nr;
+		} else {
+			nr = name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+		}
 		/* What follows a call that never returns. When only we inferred that, the compiler
 		 * may not have known (an interposable callee, a callee it did not analyse) and
 		 * laid out code after the call that it considers reachable: go on as if the call
@@ -850,7 +922,16 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
 		if (nr == TS_NORETURN_KNOWN)
 			return STEP_END;
-		ts_state_after_call(a, s, in->flow == TS_FLOW_CALL ? ts_call_clobbers(u->img, in->target) : a->call_clobbered);
+		uint64_t clobbers = a->call_clobbered;
+		if (cm) {
+			cm = &u->callm[i];
+			if (!(cm->known & CM_CLOBBERS)) {
+				cm->clobbers = ts_call_clobbers(u->img, in->target);
+				cm->known |= CM_CLOBBERS;
+			}
+			clobbers = cm->clobbers;
+		}
+		ts_state_after_call(a, s, clobbers);
 		if (nr == TS_NORETURN_INFERRED)
 			s->soft = true;
 		return STEP_NEXT;
@@ -1091,6 +1172,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
+	free(u->callm);
 	free(u->ranges);
 	free(u->at);
 	free(u->lea);

@@ -726,6 +726,7 @@ static void finish_functions(struct ts_image *img)
 	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
 	img->clobber_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint64_t));
+	img->lea_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*img->lea_memo));
 	collect_tail_calls(img);
 }
 
@@ -967,6 +968,9 @@ void ts_image_close(struct ts_image *img)
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	free((void *)img->clobber_memo);
+	for (size_t i = 0; img->lea_memo && i < img->nfuncs; i++)
+		free(atomic_load(&img->lea_memo[i]));
+	free((void *)img->lea_memo);
 	if (img->dec)
 		img->arch->decoder_free(img->dec);
 	if (img->elf)

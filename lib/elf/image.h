@@ -131,6 +131,9 @@ struct ts_image {
 	size_t nnoreturn_names;
 	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
 	_Atomic uint64_t *clobber_memo; /* per function: registers it may change (clobbers.c) */
+	/* per function: the absolute addresses its code loads with a lea, sorted, as a block
+	 * {count, address...}; NULL until a neighbour's jump table asks (walk.c) */
+	uint64_t *_Atomic *lea_memo;
 };
 
 /* Open path (member >= 0: that member of an ar archive); on error returns a negative

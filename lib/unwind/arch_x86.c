@@ -121,8 +121,9 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
  * trustack_unwind_self(u, mode, frames, max, result, lo, hi): capture the caller's registers as
  * they are when this call returns (pc = the return address, sp above it, the callee-saved
  * registers untouched so far) into a struct ts_self_capture on our own stack, and hand over to
- * ts_unwind_self_regs(). No getcontext (a system call for the signal mask), nothing but stores.
- * The offsets are checked against the C layout below.
+ * ts_unwind_self_regs() (trustack_unwind_self_pcs: the same entry, into ts_unwind_self_regs_pcs).
+ * No getcontext (a system call for the signal mask), nothing but stores. The offsets are checked
+ * against the C layout below.
  */
 #define C_MACHINE 0
 #define C_NREGS 2
@@ -149,40 +150,43 @@ _Static_assert(sizeof(struct trustack_unwind_start) == 40, "start size used in t
 #define S_(x) #x
 #define S(x) S_(x)
 #define RSLOT(n) S(C_R + 8 * n)
-__asm__(".text\n"
-	".globl trustack_unwind_self\n"
-	".type trustack_unwind_self,@function\n"
-	"trustack_unwind_self:\n"
-	".cfi_startproc\n"
-	"sub $" S(C_FRAME) ",%rsp\n"
-	".cfi_adjust_cfa_offset " S(C_FRAME) "\n"
-	"movw $62," S(C_MACHINE) "(%rsp)\n"        /* EM_X86_64 */
-	"movb $0," S(C_NREGS) "(%rsp)\n"
-	"mov " S(C_FRAME) "(%rsp),%rax\n"
-	"mov %rax," S(C_PC) "(%rsp)\n"
-	"lea " S(C_FRAME) "+8(%rsp),%rax\n"
-	"mov %rax," S(C_SP) "(%rsp)\n"
-	"mov %rax," RSLOT(7) "(%rsp)\n"
-	"mov %rbp," S(C_FP) "(%rsp)\n"
-	"mov %rbp," RSLOT(6) "(%rsp)\n"
-	"mov %rbx," RSLOT(3) "(%rsp)\n"
-	"mov %r12," RSLOT(12) "(%rsp)\n"
-	"mov %r13," RSLOT(13) "(%rsp)\n"
-	"mov %r14," RSLOT(14) "(%rsp)\n"
-	"mov %r15," RSLOT(15) "(%rsp)\n"
-	"movq $40," S(C_SZ) "(%rsp)\n"
-	"movl $3," S(C_FLAGS) "(%rsp)\n"          /* PC_IS_RA | VALID_MASK */
-	"movq $0xf0c8," S(C_VALID) "(%rsp)\n"     /* rbx rbp rsp r12-r15 */
-	"mov %r9," S(C_LO) "(%rsp)\n"
-	"mov " S(C_FRAME) "+8(%rsp),%rax\n"       /* the 7th argument, hi */
-	"mov %rax," S(C_HI) "(%rsp)\n"
-	"mov %rsp,%r9\n"
-	"call ts_unwind_self_regs\n"
-	"add $" S(C_FRAME) ",%rsp\n"
-	".cfi_adjust_cfa_offset -" S(C_FRAME) "\n"
-	"ret\n"
-	".cfi_endproc\n"
-	".size trustack_unwind_self, .-trustack_unwind_self\n");
+#define SELF_ENTRY(name, worker) \
+	__asm__(".text\n" \
+	".globl " #name "\n" \
+	".type " #name ",@function\n" \
+	#name ":\n" \
+	".cfi_startproc\n" \
+	"sub $" S(C_FRAME) ",%rsp\n" \
+	".cfi_adjust_cfa_offset " S(C_FRAME) "\n" \
+	"movw $62," S(C_MACHINE) "(%rsp)\n"        /* EM_X86_64 */ \
+	"movb $0," S(C_NREGS) "(%rsp)\n" \
+	"mov " S(C_FRAME) "(%rsp),%rax\n" \
+	"mov %rax," S(C_PC) "(%rsp)\n" \
+	"lea " S(C_FRAME) "+8(%rsp),%rax\n" \
+	"mov %rax," S(C_SP) "(%rsp)\n" \
+	"mov %rax," RSLOT(7) "(%rsp)\n" \
+	"mov %rbp," S(C_FP) "(%rsp)\n" \
+	"mov %rbp," RSLOT(6) "(%rsp)\n" \
+	"mov %rbx," RSLOT(3) "(%rsp)\n" \
+	"mov %r12," RSLOT(12) "(%rsp)\n" \
+	"mov %r13," RSLOT(13) "(%rsp)\n" \
+	"mov %r14," RSLOT(14) "(%rsp)\n" \
+	"mov %r15," RSLOT(15) "(%rsp)\n" \
+	"movq $40," S(C_SZ) "(%rsp)\n" \
+	"movl $3," S(C_FLAGS) "(%rsp)\n"          /* PC_IS_RA | VALID_MASK */ \
+	"movq $0xf0c8," S(C_VALID) "(%rsp)\n"     /* rbx rbp rsp r12-r15 */ \
+	"mov %r9," S(C_LO) "(%rsp)\n" \
+	"mov " S(C_FRAME) "+8(%rsp),%rax\n"       /* the 7th argument, hi */ \
+	"mov %rax," S(C_HI) "(%rsp)\n" \
+	"mov %rsp,%r9\n" \
+	"call " #worker "\n" \
+	"add $" S(C_FRAME) ",%rsp\n" \
+	".cfi_adjust_cfa_offset -" S(C_FRAME) "\n" \
+	"ret\n" \
+	".cfi_endproc\n" \
+	".size " #name ", .-" #name "\n");
+SELF_ENTRY(trustack_unwind_self, ts_unwind_self_regs)
+SELF_ENTRY(trustack_unwind_self_pcs, ts_unwind_self_regs_pcs)
 #else
 const struct ts_uw_arch *ts_uw_arch_native(void)
 {

@@ -227,3 +227,9 @@ int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_
 {
 	return trustack_unwind_ex(u, mode, &cap->regs, &cap->start, frames, max, result);
 }
+
+int ts_unwind_self_regs_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			    size_t max, struct trustack_unwind_result *result, struct ts_self_capture *cap)
+{
+	return trustack_unwind_pcs(u, mode, &cap->regs, &cap->start, pcs, max, result);
+}

@@ -32,7 +32,8 @@ int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct tru
 	u->opts.cache_dir = u->cache_dir;
 	u->stack_lo = u->opts.stack_lo;
 	u->stack_hi = u->opts.stack_hi;
-	u->memo = calloc((size_t)1 << TS_UW_MEMO_BITS, sizeof(*u->memo)); /* NULL: just slower */
+	if (!u->opts.no_memo) /* NULL: every frame takes the full path (slower, same results) */
+		u->memo = calloc(2 * TS_UW_MEMO_SLOTS, sizeof(*u->memo));
 	*out = u;
 	return 0;
 }
@@ -252,7 +253,7 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 	m.index = (int32_t)u->nmods;
 	u->mods[u->nmods] = m;
 	if (u->memo) /* a pc the memo knows is never in a new module, but keep it simple */
-		memset(u->memo, 0, ((size_t)1 << TS_UW_MEMO_BITS) * sizeof(*u->memo));
+		memset(u->memo, 0, 2 * TS_UW_MEMO_SLOTS * sizeof(*u->memo));
 	/* insertion into the by-address order (a handful of modules) */
 	size_t k = u->nmods;
 	while (k && u->mods[u->sorted[k - 1]].start > m.start) {

@@ -46,13 +46,17 @@ struct ts_uw_module {
 };
 
 /*
- * The memo of validated return addresses: pc -> the packed step the analysis' row gives there,
- * filled by the walk itself. Lock-free and async-signal-safe: a slot is two words, the key
- * stored as pc ^ data, so a reader that sees halves of two writers' entries only ever misses.
+ * The memos of validated return addresses: pc -> the packed step of the row there, filled by
+ * the walk itself, one for the analysis' rows (fp-validated, orc, auto) and one for the
+ * .sframe's (sframe). Direct-mapped, fixed size, allocated with the unwinder (2 x 4096 slots x
+ * 16 bytes = 128 KiB): the walk never allocates. Lock-free and async-signal-safe: a slot is two
+ * words, the key stored as pc ^ mix(data) (walk.c), so a reader that sees halves of two
+ * writers' entries only ever misses.
  */
 #define TS_UW_MEMO_BITS 12
+#define TS_UW_MEMO_SLOTS ((size_t)1 << TS_UW_MEMO_BITS)
 struct ts_uw_memo_slot {
-	uint64_t key;  /* pc ^ data */
+	uint64_t key;  /* pc ^ memo_mix(data) */
 	uint64_t data; /* see walk.c (memo_pack) */
 };
 
@@ -65,7 +69,7 @@ struct trustack_unwinder {
 	bool self;                       /* made by from_self(): direct loads are possible */
 	bool direct;                     /* read memory with direct loads */
 	uint64_t stack_lo, stack_hi;     /* default stack bounds */
-	struct ts_uw_memo_slot *memo;    /* 1 << TS_UW_MEMO_BITS slots, or NULL */
+	struct ts_uw_memo_slot *memo;    /* 2 x TS_UW_MEMO_SLOTS (analysis, sframe), or NULL */
 };
 
 /* Build t's index; returns 0 or -TRUSTACK_E_NOMEM. */
@@ -111,9 +115,12 @@ struct ts_self_capture {
 	struct trustack_unwind_start start;
 };
 
-/* The worker behind the capture. */
+/* The workers behind the captures (trustack_unwind_self, trustack_unwind_self_pcs). */
 int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
 			struct ts_self_capture *cap) __attribute__((visibility("hidden")));
+int ts_unwind_self_regs_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			    size_t max, struct trustack_unwind_result *result, struct ts_self_capture *cap)
+	__attribute__((visibility("hidden")));
 
 #endif

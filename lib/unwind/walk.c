@@ -11,6 +11,7 @@
  * Async-signal-safe: no allocation, no locks, no system calls; memory is read through the
  * callback, or with direct loads after a bounds check (the stack) or a module-range check (code).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "unwind/uwint.h"
@@ -109,75 +110,118 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 #define BIT(n) (1ull << (n))
 
 /*
- * The memo's packed step (uwint.h): bits 0-7 module index, 8-12 CFA register, 13-14 fp rule
- * (0 undefined, 1 same, 2 at CFA+off), 15 outermost, 16-31 CFA offset, 32-39 RA offset (RA at
- * CFA+off), 40-55 fp offset, 56 always set (an empty slot never matches). Only return addresses
- * that passed every check (in a module, not a trampoline, after a call) with an analysis row of
- * this simple shape are memoised; everything else takes the full path every time.
+ * The memo's packed step (uwint.h), laid out for the lean step's chain of dependent operations:
+ * bits 0-15 the RA's offset from the CFA's base register (one sign extension), 16-31 the CFA's
+ * offset from it, 32-47 the fp slot's offset from it (the RA's when the fp rule is not "at CFA",
+ * so the lean step may read it unconditionally: the same, checked, slot), 48 always set (an
+ * empty slot never matches), 49 CFA on sp (else on fp), 50-51 fp rule (0 undefined, 1 same,
+ * 2 at CFA+off), 52 outermost, 56-63 module index. Only return addresses that passed every
+ * check (in a module, not a trampoline, after a call) with a row of this simple shape are
+ * memoised; everything else takes the full path every time.
  */
 static inline uint64_t memo_hash(uint64_t pc)
 {
-	return (pc * 0x9e3779b97f4a7c15ull) >> (64 - TS_UW_MEMO_BITS);
+	/* the pc's low bits: return addresses differ there, and an `and` is the shortest step on
+	 * the lean step's chain (pc -> slot -> offsets -> the next pc) */
+	return pc & (TS_UW_MEMO_SLOTS - 1);
+}
+
+/*
+ * A slot's key is pc ^ memo_mix(step). A reader racing a writer (another thread, or a signal
+ * handler interrupting memo_put) may see one entry's key with another's step: with the key
+ * pc ^ step, that pair matches pc1 ^ step1 ^ step0, which differs from pc1 only in the few bits
+ * where two steps differ - a nearby return address could take a wrong row. Mixed by a bijective
+ * multiply, a torn pair matches only a pseudo-random 64-bit value, no return address.
+ */
+static inline uint64_t memo_mix(uint64_t d)
+{
+	return d * 0xff51afd7ed558ccdull;
+}
+
+#define MEMO_VALID BIT(48)
+#define MEMO_ON_SP BIT(49)
+#define MEMO_FPR(d) ((unsigned)((d) >> 50 & 3))
+#define MEMO_OUTERMOST BIT(52)
+#define MEMO_MOD(d) ((uint32_t)((d) >> 56))
+
+static bool fits16(int64_t v)
+{
+	return v == (int16_t)v;
 }
 
 static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uint64_t *d)
 {
 	uint64_t fpk;
-	if (m->index > 255 || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
+	int64_t fpoff;
+	const struct ts_uw_arch *a = m->arch;
+	if (m->index > 255 || !a || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
 		return false;
 	if (r->flags & TS_UROW_OUTERMOST) {
-		*d = BIT(56) | BIT(15) | (uint64_t)m->index;
+		*d = MEMO_VALID | MEMO_OUTERMOST | (uint64_t)m->index << 56;
 		return true;
 	}
-	if (r->cfa_kind != TRUSTACK_CFA_REG || r->cfa_reg > 31 || r->cfa_off != (int16_t)r->cfa_off ||
-	    r->ra_kind != TRUSTACK_LOC_AT_CFA || r->ra_off != (int8_t)r->ra_off || r->fp_off != (int16_t)r->fp_off)
+	int64_t raoff = (int64_t)r->cfa_off + r->ra_off;
+	if (r->cfa_kind != TRUSTACK_CFA_REG || (r->cfa_reg != a->sp && r->cfa_reg != a->fp) || !fits16(r->cfa_off) ||
+	    r->ra_kind != TRUSTACK_LOC_AT_CFA || !fits16(raoff))
 		return false;
 	switch (r->fp_kind) {
-	case TRUSTACK_LOC_UNDEFINED: fpk = 0; break;
-	case TRUSTACK_LOC_SAME: fpk = 1; break;
-	case TRUSTACK_LOC_AT_CFA: fpk = 2; break;
+	case TRUSTACK_LOC_UNDEFINED: fpk = 0, fpoff = raoff; break;
+	case TRUSTACK_LOC_SAME: fpk = 1, fpoff = raoff; break;
+	case TRUSTACK_LOC_AT_CFA: fpk = 2, fpoff = (int64_t)r->cfa_off + r->fp_off; break;
 	default: return false;
 	}
-	*d = BIT(56) | (uint64_t)m->index | (uint64_t)r->cfa_reg << 8 | fpk << 13 |
-	     (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint8_t)r->ra_off << 32 |
-	     (uint64_t)(uint16_t)r->fp_off << 40;
+	if (!fits16(fpoff))
+		return false;
+	*d = (uint64_t)(uint16_t)raoff | (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint16_t)fpoff << 32 |
+	     MEMO_VALID | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 50 | (uint64_t)m->index << 56;
 	return true;
 }
 
-static void memo_unpack(uint64_t d, struct ts_urow *r)
+/* The row a packed step stands for (the fields the walk reads; a is the module's arch). */
+static void memo_unpack(uint64_t d, const struct ts_uw_arch *a, struct ts_urow *r)
 {
 	static const uint8_t fpkind[4] = { TRUSTACK_LOC_UNDEFINED, TRUSTACK_LOC_SAME, TRUSTACK_LOC_AT_CFA,
 					   TRUSTACK_LOC_UNDEFINED };
 	memset(r, 0, sizeof(*r));
-	if (d & BIT(15)) {
+	if (d & MEMO_OUTERMOST) {
 		r->flags = TS_UROW_OUTERMOST;
 		return;
 	}
+	int32_t cfaoff = (int16_t)(uint16_t)(d >> 16);
 	r->cfa_kind = TRUSTACK_CFA_REG;
-	r->cfa_reg = (uint8_t)(d >> 8 & 31);
-	r->fp_kind = fpkind[d >> 13 & 3];
-	r->cfa_off = (int16_t)(uint16_t)(d >> 16);
+	r->cfa_reg = (d & MEMO_ON_SP) ? a->sp : a->fp;
+	r->fp_kind = fpkind[MEMO_FPR(d)];
+	r->cfa_off = cfaoff;
 	r->ra_kind = TRUSTACK_LOC_AT_CFA;
-	r->ra_off = (int8_t)(uint8_t)(d >> 32);
-	r->fp_off = (int16_t)(uint16_t)(d >> 40);
+	r->ra_off = (int16_t)(uint16_t)d - cfaoff;
+	if (r->fp_kind == TRUSTACK_LOC_AT_CFA)
+		r->fp_off = (int16_t)(uint16_t)(d >> 32) - cfaoff;
 }
 
-static inline bool memo_get(const struct trustack_unwinder *u, uint64_t pc, uint64_t *d)
+static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, uint64_t pc, uint64_t *d)
 {
-	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
 	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-	if ((k ^ v) != pc || !(v & BIT(56)) || (v & 0xff) >= u->nmods)
+	if ((k ^ memo_mix(v)) != pc || !(v & MEMO_VALID) || MEMO_MOD(v) >= nmods)
 		return false;
 	*d = v;
 	return true;
 }
 
-static inline void memo_put(const struct trustack_unwinder *u, uint64_t pc, uint64_t d)
+static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t d)
 {
-	struct ts_uw_memo_slot *sl = &u->memo[memo_hash(pc)];
+	struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
-	__atomic_store_n(&sl->key, pc ^ d, __ATOMIC_RELAXED);
+	__atomic_store_n(&sl->key, pc ^ memo_mix(d), __ATOMIC_RELAXED);
+}
+
+/* The packed step of arch a's intact frame-pointer frame, module bits (56-63) zero. */
+static uint64_t memo_frame_bits(const struct ts_uw_arch *a)
+{
+	int64_t c = a->frame.cfa_offset;
+	return (uint64_t)(uint16_t)(c + a->frame.ra.offset) | (uint64_t)(uint16_t)c << 16 |
+	       (uint64_t)(uint16_t)(c + a->frame.fp.offset) << 32 | MEMO_VALID | 2ull << 50;
 }
 
 struct regs {
@@ -242,32 +286,111 @@ static bool sp_ok(const struct walk *w, uint64_t sp)
 	return !w->hi || (sp >= w->lo && sp <= w->hi);
 }
 
+/* A stack word by a direct load, after the caller checked the bounds (see rd_stack). */
+static TS_NO_ASAN uint64_t ld_stack(uint64_t addr)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, (const void *)(uintptr_t)addr, 8);
+	return v;
+}
+
+/* A stack word the caller checked the bounds of: a direct load, or the callback. */
+static inline bool rd_checked(const struct walk *w, uint64_t addr, uint64_t *v)
+{
+	if (w->direct) {
+		*v = ld_stack(addr);
+		return true;
+	}
+	return w->u->opts.read_mem(w->u->opts.ctx, addr, v, 8) == 0;
+}
+
+/*
+ * Where the walk writes: full frame records, or (pcs-only) just each frame's pc. The core is
+ * instantiated once for each with a constant pcs_only, so neither pays for the other.
+ */
+struct out {
+	struct trustack_frame *frames;
+	uint64_t *pcs;
+	struct trustack_frame scratch; /* pcs-only: the frame record being built */
+};
+
+static inline __attribute__((always_inline)) struct trustack_frame *out_frame(struct out *o, bool pcs_only, size_t n,
+									      uint64_t pc)
+{
+	if (pcs_only) {
+		o->pcs[n] = pc;
+		return &o->scratch;
+	}
+	return &o->frames[n];
+}
+
+/* A frame record's module, flags and source (and the padding after them) in one store. */
+static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
+{
+	_Static_assert(offsetof(struct trustack_frame, flags) == offsetof(struct trustack_frame, module) + 4 &&
+			       offsetof(struct trustack_frame, source) == offsetof(struct trustack_frame, module) + 5 &&
+			       sizeof(struct trustack_frame) >= offsetof(struct trustack_frame, module) + 8,
+		       "frame record layout");
+	uint64_t t = (uint64_t)(uint32_t)module | (uint64_t)src << 40; /* flags 0 */
+	__builtin_memcpy(&f->module, &t, 8);
+}
+
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
-static void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0, struct trustack_frame *frames,
-		    size_t max, struct trustack_unwind_result *res)
+static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0,
+							   struct out *o, bool pcs_only, bool direct, size_t max,
+							   struct trustack_unwind_result *res)
 {
 	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
+	/* the frame record [fp, fp + 16) inside [lo, hi): one unsigned compare (no bounds: any) */
+	uint64_t lo = w->hi ? w->lo : 0, span = w->hi ? w->hi - w->lo : UINT64_MAX;
+	bool none = span < 16;
+	span = none ? 0 : span - 16;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
+	/* the last module found, in locals: most callers are in the callee's module */
+	uint64_t mlo = 0, mhi = 0;
+	int32_t midx = -1;
 	for (;;) {
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
 		}
-		struct trustack_frame *f = &frames[n++];
-		frame_init(f, pc, sp, n == 1 && exact0);
-		const struct ts_uw_module *m = module_of(w, pc);
-		f->module = m ? m->index : -1;
-		f->source = TRUSTACK_SRC_FP;
+		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
+		n++;
+		if (!pcs_only) {
+			if (pc - mlo >= mhi - mlo) {
+				const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
+				midx = m ? m->index : -1;
+				mlo = m ? m->start : 0, mhi = m ? m->end : 0;
+			}
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = 0;
+			frame_tail(f, midx, TRUSTACK_SRC_FP);
+			if (n == 1 && exact0)
+				f->flags = TRUSTACK_FRAME_EXACT;
+		}
 		if (fp == 0)
 			break;
 		uint64_t next, ra;
 		/* a frame record lies at or above the stack pointer: the chain must rise */
-		if (fp < sp || !rd_stack(w, fp, &next) || !rd_stack(w, fp + 8, &ra)) {
-			v = fp < sp ? TRUSTACK_UNWIND_SP_NOT_RISING : TRUSTACK_UNWIND_BAD_READ;
+		if (fp < sp) {
+			v = TRUSTACK_UNWIND_SP_NOT_RISING;
 			break;
 		}
-		f->cfa = fp + 16;
+		if (none || fp - lo > span) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (direct) {
+			next = ld_stack(fp);
+			ra = ld_stack(fp + 8);
+		} else if (!rd_checked(w, fp, &next) || !rd_checked(w, fp + 8, &ra)) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (!pcs_only)
+			f->cfa = fp + 16;
 		sp = fp + 16, pc = ra, fp = next;
 	}
 	res->count = n;
@@ -280,28 +403,173 @@ static inline bool is_elf(const struct ts_uw_module *m)
 	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
 }
 
-int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
-		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+/*
+ * The lean path: return addresses the memo knows (every check passed before: in a module, not
+ * a trampoline, after a call), with a CFA on sp or a known fp, taken with sp, fp and pc in
+ * registers. It writes exactly the frame the full path would write and leaves - before writing
+ * - at anything else: a miss, an outermost row, a bound or a read that fails, so the full path
+ * decides every verdict.
+ *
+ * The intact frame-pointer frame (the memo's step equals the arch's frame row) is taken from
+ * fp alone: the caller's fp and return address are loads from fp, issued without waiting for
+ * the memo slot, whose check is a branch the CPU predicts. So a frame costs one dependent load,
+ * as in a plain frame-pointer loop; every other row needs the slot's offsets first.
+ */
+struct lean_state {
+	uint64_t pc, sp, fp;
+	bool fpk; /* fp's value is known */
+	size_t n;
+};
+
+/*
+ * The frame record the inner loop knows at compile time: CFA = fp + 16, the caller's fp at
+ * CFA - 16 and the return address at CFA - 8 (x86-64's push %rbp; mov %rsp,%rbp, and arm64's
+ * record at the top of the frame). An arch whose intact frame is another shape takes the
+ * generic step for every frame.
+ */
+#define REC_CFA 16
+#define REC_RA 8 /* from fp */
+
+static bool frame_is_record(const struct ts_uw_arch *a)
 {
-	return trustack_unwind_ex(u, mode, regs, NULL, frames, max, res);
+	return a->frame.cfa_kind == TRUSTACK_CFA_REG && a->frame.cfa_reg == a->fp && a->frame.cfa_offset == REC_CFA &&
+	       a->frame.ra.kind == TRUSTACK_LOC_AT_CFA && a->frame.ra.offset == REC_RA - REC_CFA &&
+	       a->frame.fp.kind == TRUSTACK_LOC_AT_CFA && a->frame.fp.offset == -REC_CFA;
 }
 
-int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
-		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
-		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+static inline __attribute__((always_inline)) void lean_walk(const struct walk *w, const struct ts_uw_memo_slot *memo,
+							     const struct ts_uw_arch *a, bool fpv_mode, uint8_t src,
+							     struct lean_state *ls, struct out *o, bool pcs_only,
+							     bool direct, size_t max)
+{
+	uint64_t pc = ls->pc, sp = ls->sp, fp = ls->fp;
+	bool fpk = ls->fpk;
+	size_t n = ls->n;
+	/* bounds as lo + an unsigned span: "lo <= x <= hi - k" is one compare of x - lo */
+	const uint64_t lo = w->hi ? w->lo : 0, hi = w->hi ? w->hi : UINT64_MAX;
+	if (hi - lo < 64 || sp - lo > hi - lo)
+		return;
+	const uint64_t span = hi - lo;
+	/* the intact frame's step in the memo (module bits zero); ~0 never matches (bits 53-55
+	 * are never set in a step): the arch's intact frame is not the record above */
+	const uint64_t frame_d = frame_is_record(a) ? memo_frame_bits(a) : ~0ull;
+	uint64_t *pcs = o->pcs;
+	struct trustack_frame *frames = o->frames;
+	for (;;) {
+		/*
+		 * Consecutive intact frame records: the caller's fp and return address are loads
+		 * from fp, issued without waiting for the memo slot, whose check is a branch the
+		 * CPU predicts - one dependent load per frame, as in a plain frame-pointer loop.
+		 */
+		uint64_t k = 0, d = 0;
+		bool have = false; /* k, d hold pc's slot */
+		if (fpk) {
+			const uint64_t fspan = span - REC_CFA;
+			while (n < max) {
+				const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
+				k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+				d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+				if ((k ^ memo_mix(d)) != pc)
+					goto out;
+				if ((d ^ frame_d) << 8) { /* not the record (module bits aside) */
+					have = true;
+					break;
+				}
+				uint64_t cfa = fp + REC_CFA, ra, nfp;
+				/* the record [fp, fp + 16) inside the stack, above the callee's sp */
+				if (fp - lo > fspan || cfa <= sp)
+					goto out;
+				if (direct) {
+					ra = ld_stack(fp + REC_RA);
+					nfp = ld_stack(fp);
+				} else if (!rd_checked(w, fp + REC_RA, &ra) || !rd_checked(w, fp, &nfp)) {
+					goto out;
+				}
+				if (pcs_only) {
+					pcs[n] = pc;
+				} else {
+					struct trustack_frame *f = &frames[n];
+					f->pc = pc;
+					f->sp = sp;
+					f->cfa = cfa;
+					frame_tail(f, (int32_t)MEMO_MOD(d), src);
+				}
+				n++;
+				sp = cfa;
+				fp = nfp;
+				pc = ra;
+			}
+		}
+		if (n >= max || fpv_mode) /* fp-validated takes only the intact frame */
+			break;
+		/*
+		 * One frame of any other memoised row, branch-light: the CFA on sp or a known fp, the
+		 * RA and the fp slot (the RA's again when fp is not saved) read unconditionally.
+		 */
+		if (!have) {
+			const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
+			k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
+			d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+			if ((k ^ memo_mix(d)) != pc)
+				break;
+		}
+		unsigned fr = MEMO_FPR(d);
+		bool on_sp = (d & MEMO_ON_SP) != 0;
+		/* the full path decides: outermost, a rule on an unknown fp (CFA, or "same") */
+		if ((d & (MEMO_VALID | MEMO_OUTERMOST)) != MEMO_VALID || (!fpk && (!on_sp || fr == 1)) || fr == 3)
+			break;
+		uint64_t base = on_sp ? sp : fp;
+		uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
+		uint64_t rat = base + (int64_t)(int16_t)d, fpat = base + (int64_t)(int16_t)(d >> 32);
+		if (cfa <= sp || cfa - lo > span || rat - lo > span - 8 || fpat - lo > span - 8)
+			break;
+		uint64_t ra, t;
+		if (direct) {
+			ra = ld_stack(rat);
+			t = ld_stack(fpat);
+		} else if (!rd_checked(w, rat, &ra) || (fr == 2 && !rd_checked(w, fpat, &t))) {
+			break;
+		}
+		uint64_t nfp = fr == 2 ? t : fp;
+		fpk = fr != 0;
+		if (pcs_only) {
+			pcs[n] = pc;
+		} else {
+			struct trustack_frame *f = &frames[n];
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = cfa;
+			frame_tail(f, (int32_t)MEMO_MOD(d), src);
+		}
+		n++;
+		sp = cfa;
+		fp = nfp;
+		pc = ra;
+	}
+out:
+	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
+}
+
+static inline __attribute__((always_inline)) int unwind_core(const struct trustack_unwinder *u,
+							      enum trustack_unwind_mode mode,
+							      const struct trustack_regs *regs,
+							      const struct trustack_unwind_start *start, struct out *o,
+							      bool pcs_only, size_t max, struct trustack_unwind_result *res)
 {
 	if (res) {
 		res->count = 0;
 		res->verdict = TRUSTACK_UNWIND_NOT_RUN;
 		res->lost_at = 0;
 	}
-	if (!u || !regs || !res || (!frames && max) || (unsigned)mode >= TRUSTACK_UNWIND__MODES ||
-	    (!u->direct && !u->opts.read_mem))
+	if (!u || !regs || !res || (!(pcs_only ? (void *)o->pcs : (void *)o->frames) && max) ||
+	    (unsigned)mode >= TRUSTACK_UNWIND__MODES || (!u->direct && !u->opts.read_mem))
 		return -TRUSTACK_E_ARG;
 
 	struct trustack_unwind_start st = { 0 };
-	if (start)
-		memcpy(&st, start, start->sz < sizeof(st) ? start->sz : sizeof(st));
+	if (start && start->sz >= sizeof(st))
+		st = *start;
+	else if (start)
+		memcpy(&st, start, start->sz);
 	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
 	struct walk w = { .u = u, .direct = u->direct, .lo = st.stack_lo, .hi = st.stack_hi };
 	if (!w.lo && !w.hi)
@@ -312,109 +580,97 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	if (w.direct && (!w.hi || !sp_ok(&w, regs->sp))) {
 		/* not on a stack we know: reading it could fault */
 		if (max) {
-			frame_init(&frames[0], regs->pc, regs->sp, exact);
+			struct trustack_frame *f = out_frame(o, pcs_only, 0, regs->pc);
+			frame_init(f, regs->pc, regs->sp, exact);
 			const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
-			frames[0].module = m ? m->index : -1;
+			f->module = m ? m->index : -1;
 			res->count = 1;
 		}
 		res->verdict = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
 		return 0;
 	}
 	if (mode == TRUSTACK_UNWIND_FP) {
-		fp_walk(&w, regs, exact, frames, max, res);
+		if (w.direct)
+			fp_walk(&w, regs, exact, o, pcs_only, true, max, res);
+		else
+			fp_walk(&w, regs, exact, o, pcs_only, false, max, res);
 		return 0;
 	}
 
 	struct regs s;
 	unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
 	s.valid = (st.flags & TRUSTACK_START_VALID_MASK) ? st.valid : BIT(nr) - 1;
-	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1;
-	memcpy(s.r, regs->r, sizeof(s.r));
+	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1; /* s.r: copied when the full path needs it (below) */
 	uint64_t pc = regs->pc;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
 	const struct ts_uw_arch *a = NULL;
-	bool lean = u->memo && (mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO ||
-				mode == TRUSTACK_UNWIND_FP_VALIDATED);
 	bool fpv_mode = mode == TRUSTACK_UNWIND_FP_VALIDATED;
+	/* the memo of this mode's rows: the analysis' (fp-validated, orc, auto) or the .sframe's */
+	struct ts_uw_memo_slot *memo = u->memo ? u->memo + (mode == TRUSTACK_UNWIND_SFRAME ? TS_UW_MEMO_SLOTS : 0) : NULL;
+	uint8_t lean_src = fpv_mode ? TRUSTACK_SRC_FP
+				    : mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
+	/* a return address the memo knows tells the architecture: the lean path from frame 0 */
+	uint64_t md;
+	if (memo && !exact && memo_get(memo, u->nmods, pc, &md))
+		a = u->mods[MEMO_MOD(md)].arch;
+	if (a) {
+		s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
+		s.valid |= BIT(a->sp) | BIT(a->fp);
+	}
 	for (;;) {
-		/*
-		 * The lean path: a return address the memo knows (every check passed before), with a
-		 * CFA on sp or fp. Anything unusual - a miss, an outermost row, a bound or a read that
-		 * fails - leaves it before the frame is written, and the full path below decides.
-		 */
-		while (lean && !exact && a && n < max) {
-			uint64_t d, base, ra, fpv = s.r[a->fp];
-			if (!memo_get(u, pc, &d) || (d & BIT(15)))
-				break;
-			unsigned reg = (unsigned)(d >> 8 & 31);
-			uint64_t sp = s.r[a->sp];
-			/* fp-validated: only the intact frame-pointer frame */
-			if (fpv_mode && (reg != a->frame.cfa_reg || (int16_t)(d >> 16) != a->frame.cfa_offset ||
-					 (int8_t)(d >> 32) != a->frame.ra.offset || (d >> 13 & 3) != 2 ||
-					 (int16_t)(d >> 40) != a->frame.fp.offset))
-				break;
-			bool fpk = s.valid & BIT(a->fp);
-			if (reg == a->sp)
-				base = sp;
-			else if (reg == a->fp && fpk)
-				base = fpv;
+		if (memo && !exact && a && n < max) {
+			struct lean_state ls = { .pc = pc, .sp = s.r[a->sp], .fp = s.r[a->fp],
+						 .fpk = (s.valid & BIT(a->fp)) != 0, .n = n };
+			if (w.direct)
+				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, true, max);
 			else
-				break;
-			uint64_t cfa = base + (int64_t)(int16_t)(d >> 16);
-			if (cfa <= sp || !sp_ok(&w, sp) || !sp_ok(&w, cfa) ||
-			    !rd_stack(&w, cfa + (int64_t)(int8_t)(d >> 32), &ra))
-				break;
-			unsigned fr = (unsigned)(d >> 13 & 3);
-			if (fr == 2) {
-				if (!rd_stack(&w, cfa + (int64_t)(int16_t)(d >> 40), &fpv))
-					break;
-				fpk = true;
-			} else if (fr == 0) {
-				fpk = false;
+				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, false, max);
+			if (ls.n != n) {
+				n = ls.n;
+				pc = ls.pc;
+				s.valid = BIT(a->sp) | (ls.fpk ? BIT(a->fp) : 0);
+				s.r[a->sp] = ls.sp;
+				s.r[a->fp] = ls.fp;
 			}
-			struct trustack_frame *f = &frames[n++];
-			f->pc = pc;
-			f->sp = sp;
-			f->cfa = cfa;
-			f->module = (int32_t)(d & 0xff);
-			f->flags = 0;
-			f->source = fpv_mode ? TRUSTACK_SRC_FP : TRUSTACK_SRC_ANALYSIS;
-			s.valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
-			s.r[a->sp] = cfa;
-			s.r[a->fp] = fpv;
-			pc = ra;
 		}
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
 		}
+		if (n == 0) {
+			/* the start's registers: only the full path reads more than sp and fp, and
+			 * only at frame 0 (after it, sp and fp are the only ones known) */
+			memcpy(s.r, regs->r, sizeof(s.r));
+			if (a)
+				s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
+		}
 		/* a return address seen before: its checks passed and its row is in the memo */
 		struct ts_urow mrow;
 		const struct ts_urow *row = NULL;
-		uint64_t md;
 		const struct ts_uw_module *m;
-		if (!exact && a && u->memo && mode != TRUSTACK_UNWIND_SFRAME && memo_get(u, pc, &md)) {
-			m = &u->mods[md & 0xff];
-			memo_unpack(md, &mrow);
+		if (!exact && a && memo && memo_get(memo, u->nmods, pc, &md)) {
+			m = &u->mods[MEMO_MOD(md)];
+			memo_unpack(md, m->arch, &mrow);
 			row = &mrow;
 			w.last = m;
 		} else {
 			m = module_of(&w, pc);
 		}
-		if (!a && m)
-			a = m->arch;
 		if (!a) { /* the first pc tells the architecture; until then sp/fp are unknown */
-			frame_init(&frames[n++], pc, regs->sp, exact);
-			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
-			break;
-		}
-		if (n == 0) {
+			a = m ? m->arch : NULL;
+			if (!a) {
+				frame_init(out_frame(o, pcs_only, n, pc), pc, regs->sp, exact);
+				n++;
+				v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
+				break;
+			}
 			s.r[a->sp] = regs->sp, s.r[a->fp] = regs->fp;
 			s.valid |= BIT(a->sp) | BIT(a->fp);
 		}
 		uint64_t sp = s.r[a->sp];
-		struct trustack_frame *f = &frames[n++];
+		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
+		n++;
 		frame_init(f, pc, sp, exact);
 		if (!m) {
 			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
@@ -468,17 +724,21 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 		uint64_t va = pc - m->bias - !exact;
 		if (row) {
 			/* from the memo */
+			src = mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
 		} else if (!exact && !after_call(&w, m, pc)) {
 			v = TRUSTACK_UNWIND_RA_NOT_AFTER_CALL;
 			break;
 		} else if (mode == TRUSTACK_UNWIND_SFRAME) {
 			row = ts_uw_table_lookup(&m->sf, va);
 			src = TRUSTACK_SRC_SFRAME;
+			uint64_t d;
+			if (!exact && row && memo && memo_pack(m, row, &d))
+				memo_put(memo, pc, d);
 		} else {
 			row = ts_uw_table_lookup(&m->ana, va);
 			uint64_t d;
-			if (!exact && row && u->memo && memo_pack(m, row, &d))
-				memo_put(u, pc, d);
+			if (!exact && row && memo && memo_pack(m, row, &d))
+				memo_put(memo, pc, d);
 			if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted &&
 			    (!row || (row->flags & TS_UROW_UNRELIABLE))) {
 				const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
@@ -574,4 +834,26 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
 	res->verdict = v;
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;
 	return 0;
+}
+
+int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
+		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+{
+	return trustack_unwind_ex(u, mode, regs, NULL, frames, max, res);
+}
+
+int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *res)
+{
+	struct out o = { .frames = frames };
+	return unwind_core(u, mode, regs, start, &o, false, max, res);
+}
+
+int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			const struct trustack_regs *regs, const struct trustack_unwind_start *start, uint64_t *pcs,
+			size_t max, struct trustack_unwind_result *res)
+{
+	struct out o = { .pcs = pcs };
+	return unwind_core(u, mode, regs, start, &o, true, max, res);
 }

@@ -6,6 +6,7 @@
 # variants: gcc and clang, -O0 and -O2, with and without frame pointers (gcc with gas' .sframe
 # so the sframe mode has rows in the program), and runs each. A reliable trace that differs
 # from the oracle in any mode but fp is a FAIL; fp's false-reliable traces are reported as INFO.
+# At every point the fast path (memo, lean loop, pcs-only) must equal the full path (unwind_same.c).
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,8 +48,10 @@ for v in $variants; do
     bin=$work/unwind_test-$name
     if ! $cc -std=gnu11 $opt -g $fpflags $sf $san -Wall -Wextra -Wno-unused-parameter -I"$top/include" \
             -c "$here/unwind_test.c" -o "$bin.o" 2>"$bin.err" ||
+       ! $cc -std=gnu11 $opt -g $fpflags $san -Wall -Wextra -I"$top/include" \
+            -c "$here/unwind_same.c" -o "$bin-same.o" 2>>"$bin.err" ||
        ! $cxx $opt -g $fpflags $sf $cxxsan -c "$here/unwind_cxx.cc" -o "$bin-cxx.o" 2>>"$bin.err" ||
-       ! $cxx $san -o "$bin" "$bin.o" "$bin-cxx.o" "$lib" -lelf -ldw -lZydis -lpthread 2>>"$bin.err"; then
+       ! $cxx $san -o "$bin" "$bin.o" "$bin-same.o" "$bin-cxx.o" "$lib" -lelf -ldw -lZydis -lpthread 2>>"$bin.err"; then
         echo "FAIL unwind/$name: build: $(head -3 "$bin.err" | tr '\n' ' ')"
         status=1
         continue

@@ -12,7 +12,8 @@
  * Scenarios: recursion, deep stack (truncation), SIGPROF at arbitrary instructions (through the
  * signal frame, and from the ucontext), setjmp/longjmp, tail calls, alloca/VLA, realignment,
  * C++ exceptions (unwind_cxx.cc), threads (clone3 outermost), qsort callbacks (frames in libc),
- * and random corruption of a stack snapshot.
+ * and random corruption of a stack snapshot. At every point the fast path is also compared with
+ * the full path (unwind_same.c).
  *
  * Output: PASS/FAIL lines prefixed with the variant name (argv[1]), and INFO lines with counts.
  */
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "trustack.h"
+#include "unwind_same.h"
 
 #define NOINLINE __attribute__((noinline))
 #define MAXF 2100
@@ -139,6 +141,7 @@ NOINLINE static void check_point(const char *scen, bool must_orc)
 		struct tally t = { 0 };
 		trustack_unwind_self(U, mode, fr, MAXF, &r, tls_lo, tls_hi);
 		judge(&t, mode, fr, &r, 1, bt, (size_t)nb, j, buf, sizeof(buf));
+		same_self(mode, MAXF, tls_lo, tls_hi);
 		if (mode == TRUSTACK_UNWIND_FP) {
 			if (t.falserel)
 				printf("INFO %s/%s: fp false-reliable (%s)\n", variant, scen, buf);
@@ -222,6 +225,7 @@ NOINLINE static int deep(int n)
 		int bad = 0;
 		for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
 			trustack_unwind_self(U, mode, fr, 64, &r, 0, 0);
+			same_self(mode, 64, 0, 0);
 			/* the modes with rules for every frame here must run out of room; none may
 			 * call a cut trace reliable */
 			bool must = mode == TRUSTACK_UNWIND_ORC || mode == TRUSTACK_UNWIND_AUTO;
@@ -439,6 +443,8 @@ static void on_prof(int sig, siginfo_t *si, void *ucv)
 		struct trustack_unwind_result r;
 		trustack_unwind_self(U, mode, fr, MAXF, &r, 0, 0);
 		judge(&sig_tally[mode], mode, fr, &r, 1, bt, (size_t)nb, j, buf, sizeof(buf));
+		same_self(mode, MAXF, 0, 0);
+		same_regs("signal-from-ucontext", mode, &regs, NULL, MAXF);
 		if (buf[0] && !sig_first_fail[mode][0])
 			snprintf(sig_first_fail[mode], sizeof(sig_first_fail[mode]), "%s", buf);
 		if (tk < (size_t)nb) {
@@ -597,7 +603,7 @@ NOINLINE static void corruption_at(int iters)
 	uint8_t *orig = malloc(len);
 	raw_copy(orig, snap_lo, len);
 	memcpy(snap, orig, len);
-	trustack_unwinder__set_read_mem(U, snap_read, NULL);
+	same_set_read_mem(snap_read, NULL);
 	struct trustack_unwind_start st = { .sz = sizeof(st), .stack_lo = snap_lo, .stack_hi = snap_hi };
 	static struct trustack_frame base[MAXF];
 	struct trustack_unwind_result rb;
@@ -609,7 +615,7 @@ NOINLINE static void corruption_at(int iters)
 	judge(&tb, TRUSTACK_UNWIND_ORC, base, &rb, 1, bt, (size_t)nb, j, buf, sizeof(buf));
 	if (rb.verdict != TRUSTACK_UNWIND_RELIABLE || tb.good != 1) {
 		fail("corruption", "the uncorrupted snapshot: %s %s", trustack_unwind_verdict__name(rb.verdict), buf);
-		trustack_unwinder__set_read_mem(U, NULL, NULL);
+		same_set_read_mem(NULL, NULL);
 		free(snap), free(orig);
 		return;
 	}
@@ -638,6 +644,7 @@ NOINLINE static void corruption_at(int iters)
 		}
 		for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
 			trustack_unwind_ex(U, mode, &regs, &st, fr, MAXF, &r);
+			same_regs("corruption", mode, &regs, &st, MAXF);
 			total++;
 			if (r.verdict != TRUSTACK_UNWIND_RELIABLE)
 				continue;
@@ -666,7 +673,7 @@ NOINLINE static void corruption_at(int iters)
 			}
 		}
 	}
-	trustack_unwinder__set_read_mem(U, NULL, NULL);
+	same_set_read_mem(NULL, NULL);
 	int bad = 0;
 	for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
 		printf("INFO %s/corruption %s: %d corrupted snapshots, %lu reliable and right, %lu reliable and wrong,"
@@ -720,6 +727,15 @@ int main(int argc, char **argv)
 	printf("INFO %s/setup: %zu modules prepared in %.2f s\n", variant, trustack_unwinder__module_count(U),
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	trustack_stack_bounds__self(&thr_lo, &thr_hi);
+	/* the same address space without the memo: every frame through the full path */
+	struct trustack_unwinder *S = NULL;
+	o.no_memo = true;
+	rc = trustack_unwinder__from_self(&o, &S, err, sizeof(err));
+	if (rc) {
+		printf("FAIL %s/setup: from_self (no_memo): %s (%s)\n", variant, trustack_strerror(rc), err);
+		return 1;
+	}
+	same_init(U, S);
 
 	api_edges();
 	recurse(10, "recursion");
@@ -741,6 +757,8 @@ int main(int argc, char **argv)
 		printf("SKIP %s/jit-anon-exec: no executable anonymous memory\n", variant);
 	signal_test(secs);
 	corruption(5, iters);
+	failures += same_report(variant);
 	trustack_unwinder__free(U);
+	trustack_unwinder__free(S);
 	return failures ? 1 : 0;
 }

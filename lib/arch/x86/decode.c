@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "arch/x86/decode_fast.h"
 
 enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15, RA };
 #define TMP 32
@@ -18,6 +19,7 @@ enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, 
 struct ts_decoder {
 	ZydisDecoder dec;
 	ZydisFormatter fmt;
+	bool zydis_only; /* never the fast path (decode_fast.h): the reference for its test */
 };
 
 static struct ts_decoder *x86_decoder_new(void)
@@ -34,6 +36,22 @@ static struct ts_decoder *x86_decoder_new(void)
 }
 
 static void x86_decoder_free(struct ts_decoder *d) { free(d); }
+
+struct ts_decoder *ts_x86_decoder_new_zydis_only(void)
+{
+	struct ts_decoder *d = x86_decoder_new();
+	if (d)
+		d->zydis_only = true;
+	return d;
+}
+
+static void insn_init(struct ts_insn *o, uint64_t addr)
+{
+	memset(o, 0, offsetof(struct ts_insn, uops));
+	o->addr = addr;
+	o->treg = TS_REG_NONE;
+	o->tmem.base = o->tmem.index = TS_REG_NONE;
+}
 
 /* Zydis register -> DWARF number of its 64-bit container; width in bytes via *width. */
 static uint8_t dwarf_reg(ZydisRegister r, unsigned *width)
@@ -460,10 +478,13 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 	ZydisDecodedInstruction in;
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 
-	memset(o, 0, offsetof(struct ts_insn, uops));
-	o->addr = addr;
-	o->treg = TS_REG_NONE;
-	o->tmem.base = o->tmem.index = TS_REG_NONE;
+	insn_init(o, addr);
+	if (!d->zydis_only) {
+		unsigned quick = ts_x86_decode_fast(buf, len, addr, o);
+		if (quick)
+			return quick;
+		insn_init(o, addr);
+	}
 	if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d->dec, buf, len, &in, ops))) {
 		o->flow = TS_FLOW_INVALID;
 		o->len = 1;
@@ -649,6 +670,20 @@ static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_
 {
 	ZydisDecodedInstruction in;
 	*scan = 0;
+	if (!d->zydis_only) {
+		/* the fast path decodes in full for less than Zydis' length alone */
+		struct ts_insn o;
+		insn_init(&o, 0);
+		unsigned quick = ts_x86_decode_fast(buf, len, 0, &o);
+		if (quick) {
+			if (o.flow != TS_FLOW_NEXT)
+				*scan |= TS_SCAN_FLOW;
+			for (unsigned k = 0; k < o.nuops; k++)
+				if (o.uops[k].kind == TS_UOP_LEA)
+					*scan |= TS_SCAN_ADDRESS;
+			return quick;
+		}
+	}
 	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d->dec, NULL, buf, len, &in)))
 		return 0;
 	switch (in.mnemonic) {

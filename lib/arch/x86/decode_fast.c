@@ -1,0 +1,625 @@
+/*
+ * decode_fast.c - the commonest x86-64 instructions decoded straight from their bytes.
+ *
+ * A full Zydis decode costs about 1,600 machine instructions, a quarter of the whole analysis
+ * of an instruction. Compiled code is mostly a few dozen forms: mov, lea, push/pop, call, jmp,
+ * jcc, cmp/test, add/sub with an immediate, the xor zeroing idiom, movzx/movsxd, padding nops.
+ * Those are decoded here from the opcode, ModRM, SIB and displacement into exactly the
+ * struct ts_insn x86_decode builds from Zydis' operands (decode.c: decode_data, decode_cmp and
+ * the branch cases); anything else, and every form with a prefix other than REX (operand size,
+ * segment, lock, rep), returns 0 and goes to Zydis. tests/speed/suite_fastdecode.sh compares
+ * both decoders at every byte offset of real code.
+ */
+#include <string.h>
+
+#include "arch/x86/decode_fast.h"
+
+/* DWARF numbers (decode.c), indexed by the x86 register encoding 0-15 */
+enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15 };
+static const uint8_t gpr[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+
+#define REX_W 8
+#define REX_R 4
+#define REX_X 2
+#define REX_B 1
+#define MAX_LEN 15 /* longer is not an instruction (Zydis fails) */
+
+/* The r/m operand of a ModRM byte: a register, or memory as decode.c's mem_operand gives it. */
+struct rm {
+	bool is_reg;
+	bool rip;       /* disp is relative to the end of the instruction */
+	uint8_t reg;    /* modrm.reg with REX.R, as a DWARF number */
+	uint8_t r;      /* mod == 3: the r/m register */
+	uint8_t regenc; /* modrm.reg field alone (opcode extension), 0-7 */
+	uint8_t rmenc;  /* mod == 3: the r/m encoding with REX.B, 0-15 */
+	struct ts_mem m;
+};
+
+static int32_t rd32(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+/* ModRM, SIB and displacement at p (n bytes readable). Returns the bytes used, or 0. */
+static unsigned decode_rm(const uint8_t *p, size_t n, unsigned rex, struct rm *x)
+{
+	if (!n)
+		return 0;
+	uint8_t modrm = p[0], mod = modrm >> 6, rm = modrm & 7;
+	memset(x, 0, sizeof(*x));
+	x->regenc = (modrm >> 3) & 7;
+	x->reg = gpr[x->regenc | ((rex & REX_R) ? 8 : 0)];
+	if (mod == 3) {
+		x->is_reg = true;
+		x->rmenc = (uint8_t)(rm | ((rex & REX_B) ? 8 : 0));
+		x->r = gpr[x->rmenc];
+		return 1;
+	}
+	x->m.base = x->m.index = TS_REG_NONE;
+	x->m.scale = 1;
+	unsigned used = 1, dispsz = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	if (rm == 4) {
+		if (n < 2)
+			return 0;
+		uint8_t sib = p[1];
+		used = 2;
+		unsigned idx = ((sib >> 3) & 7) | ((rex & REX_X) ? 8 : 0);
+		if (idx != 4) { /* 100 without REX.X: no index */
+			x->m.index = gpr[idx];
+			x->m.scale = (uint8_t)(1u << (sib >> 6));
+		}
+		if ((sib & 7) == 5 && mod == 0)
+			dispsz = 4; /* no base: disp32 */
+		else
+			x->m.base = gpr[(sib & 7) | ((rex & REX_B) ? 8 : 0)];
+	} else if (rm == 5 && mod == 0) {
+		x->rip = true;
+		dispsz = 4;
+	} else {
+		x->m.base = gpr[rm | ((rex & REX_B) ? 8 : 0)];
+	}
+	if (n < used + dispsz)
+		return 0;
+	x->m.disp = dispsz == 1 ? (int8_t)p[used] : dispsz == 4 ? rd32(p + used) : 0;
+	used += dispsz;
+	if (!x->rip && x->m.base == TS_REG_NONE && x->m.index == TS_REG_NONE)
+		x->m.abs = true;
+	return used;
+}
+
+/* The memory operand once the instruction's length is known (rip-relative: from its end). */
+static struct ts_mem mem_of(const struct rm *x, uint64_t addr, unsigned len, unsigned size)
+{
+	struct ts_mem m = x->m;
+	if (x->rip) {
+		m.abs = true;
+		m.disp = (int64_t)(addr + len + (uint64_t)m.disp);
+	}
+	m.size = (uint8_t)size;
+	return m;
+}
+
+/* A byte register encoding that names %ah-%bh (4-7 without REX): left to Zydis. */
+static bool high_byte(unsigned rex, unsigned enc)
+{
+	return !rex && enc >= 4 && enc < 8;
+}
+
+static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
+{
+	struct ts_uop *u = &o->uops[o->nuops++];
+	memset(u, 0, sizeof(*u));
+	u->kind = kind;
+	u->dst = dst;
+	u->src = src;
+	u->imm = imm;
+	u->mem.base = u->mem.index = TS_REG_NONE;
+	return u;
+}
+
+/* What decode.c's generic_effects does for a written general register: unknown (a 32-bit
+ * write zeroes the upper half), or unsupported when it is the stack pointer. */
+static void clobber(struct ts_insn *o, uint8_t r, unsigned w)
+{
+	if (r == RSP) {
+		uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		o->flags |= TS_IF_STACK;
+	} else {
+		uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
+	}
+}
+
+/* ... and for a written memory operand: a store of an unknown value, unless it is absolute. */
+static void store_unknown(struct ts_insn *o, const struct ts_mem *m)
+{
+	if (!m->abs)
+		uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = *m;
+}
+
+static void stack_slot(struct ts_mem *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = RSP;
+	s->index = TS_REG_NONE;
+	s->scale = 1;
+	s->size = 8;
+}
+
+static enum ts_cond jcc_cond(unsigned cc)
+{
+	switch (cc) {
+	case 0x2: return TS_COND_ULT;
+	case 0x3: return TS_COND_UGE;
+	case 0x4: return TS_COND_EQ;
+	case 0x5: return TS_COND_NE;
+	case 0x6: return TS_COND_ULE;
+	case 0x7: return TS_COND_UGT;
+	default: return TS_COND_OTHER;
+	}
+}
+
+/* An immediate compared at width w bytes, as the unsigned number the flags see. */
+static int64_t masked(int64_t v, unsigned w)
+{
+	return w < 8 ? (int64_t)((uint64_t)v & ((1ull << (8 * w)) - 1)) : v;
+}
+
+static unsigned branch(struct ts_insn *o, uint64_t addr, unsigned len, int64_t rel, uint8_t flow)
+{
+	o->flow = flow;
+	o->target = addr + len + (uint64_t)rel;
+	o->len = (uint8_t)len;
+	return len;
+}
+
+/* Padding: 66/2e prefixes before `nopw/nopl mem` (0f 1f /0), and endbr64. */
+static unsigned padding(const uint8_t *b, size_t n, struct ts_insn *o)
+{
+	if (n >= 4 && b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa) {
+		o->len = 4;
+		o->flags |= TS_IF_NOP;
+		return 4;
+	}
+	size_t i = 0;
+	while (i < n && (b[i] == 0x66 || b[i] == 0x2e))
+		i++;
+	if (i + 2 > n || b[i] != 0x0f || b[i + 1] != 0x1f)
+		return 0;
+	struct rm x;
+	unsigned used = decode_rm(b + i + 2, n - i - 2, 0, &x);
+	if (!used || x.is_reg || x.regenc != 0 || i + 2 + used > MAX_LEN)
+		return 0;
+	o->len = (uint8_t)(i + 2 + used);
+	o->flags |= TS_IF_NOP;
+	return o->len;
+}
+
+unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	if (!n)
+		return 0;
+	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3)
+		return padding(b, n, o);
+	size_t i = 0;
+	unsigned rex = 0;
+	if ((b[0] & 0xf0) == 0x40) {
+		rex = b[0];
+		i = 1;
+	}
+	if (i >= n)
+		return 0;
+	uint8_t op = b[i++];
+	unsigned w = (rex & REX_W) ? 8 : 4; /* operand size: no 66 prefix gets here */
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m, s;
+
+	if (op >= 0x50 && op <= 0x5f) { /* push/pop r64 */
+		if (rex & (REX_W | REX_R | REX_X))
+			return 0;
+		uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
+		o->len = (uint8_t)i;
+		o->flags |= TS_IF_STACK;
+		stack_slot(&s);
+		if (op < 0x58) {
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			uop(o, TS_UOP_STORE, TS_REG_NONE, r, 0)->mem = s;
+		} else if (r == RSP) {
+			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		} else {
+			uop(o, TS_UOP_LOAD, r, TS_REG_NONE, 0)->mem = s;
+			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		}
+		return o->len;
+	}
+	if (op >= 0x70 && op <= 0x7f) { /* jcc rel8 */
+		if (rex || n < 2)
+			return 0;
+		o->cond = (uint8_t)jcc_cond(op & 0xf);
+		return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JCC);
+	}
+	if (op >= 0xb8 && op <= 0xbf) { /* mov $imm, r32 / movabs $imm64, r64 */
+		if (rex & (REX_R | REX_X))
+			return 0;
+		uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
+		unsigned isz = w == 8 ? 8 : 4;
+		if (n < i + isz)
+			return 0;
+		uint64_t v = (uint32_t)rd32(b + i);
+		if (isz == 8)
+			v |= (uint64_t)(uint32_t)rd32(b + i + 4) << 32;
+		o->len = (uint8_t)(i + isz);
+		uop(o, TS_UOP_CONST, r, TS_REG_NONE, (int64_t)v);
+		return o->len;
+	}
+	switch (op) {
+	case 0xc3: /* ret */
+		if (rex)
+			return 0;
+		o->len = 1;
+		o->flow = TS_FLOW_RET;
+		o->flags |= TS_IF_STACK;
+		return 1;
+	case 0x90: /* nop (with REX.B it is xchg %r8,%rax) */
+		if (rex)
+			return 0;
+		o->len = 1;
+		o->flags |= TS_IF_NOP;
+		return 1;
+	case 0xe8: /* call rel32 */
+	case 0xe9: /* jmp rel32 */
+		if (rex || n < 5)
+			return 0;
+		return branch(o, addr, 5, rd32(b + 1), op == 0xe8 ? TS_FLOW_CALL : TS_FLOW_JUMP);
+	case 0xeb: /* jmp rel8 */
+		if (rex || n < 2)
+			return 0;
+		return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JUMP);
+	case 0x0f:
+		break;
+	case 0x89: /* mov r, r/m */
+	case 0x8b: /* mov r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			uint8_t dst = op == 0x89 ? x.r : x.reg, src = op == 0x89 ? x.reg : x.r;
+			uop(o, w == 8 ? TS_UOP_MOV : TS_UOP_ZEXT32, dst, src, 0);
+		} else if (op == 0x8b) {
+			uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, w);
+		} else {
+			m = mem_of(&x, addr, len, w);
+			if (!m.abs) /* a global: not the stack */
+				uop(o, TS_UOP_STORE, TS_REG_NONE, x.reg, 0)->mem = m;
+		}
+		return len;
+	case 0xc7: /* mov $imm32, r/m */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + 4)
+			return 0;
+		len = (unsigned)(i + used + 4);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			int64_t v = rd32(b + i + used);
+			uop(o, TS_UOP_CONST, x.r, TS_REG_NONE, w == 4 ? (int64_t)(uint32_t)v : v);
+		} else {
+			m = mem_of(&x, addr, len, w);
+			if (!m.abs)
+				uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = m;
+		}
+		return len;
+	case 0x8d: /* lea mem, r64 */
+		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 0);
+		if (x.reg == RSP)
+			o->flags |= TS_IF_STACK;
+		return len;
+	case 0x01: /* add r, r/m */
+	case 0x03: /* add r/m, r */
+	case 0x29: /* sub r, r/m */
+	case 0x2b: /* sub r/m, r */
+		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			bool to_rm = op == 0x01 || op == 0x29;
+			uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
+			o->len = (uint8_t)(i + used);
+			if (dst == RSP)
+				o->flags |= TS_IF_STACK;
+			uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0x83: /* add/sub/cmp $imm8, r/m */
+	case 0x81: /* ... $imm32 */
+	{
+		unsigned isz = op == 0x83 ? 1 : 4;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + isz)
+			return 0;
+		int64_t imm = isz == 1 ? (int8_t)b[i + used] : rd32(b + i + used);
+		len = (unsigned)(i + used + isz);
+		if (x.regenc == 7) { /* cmp */
+			o->len = (uint8_t)len;
+			if (x.is_reg) {
+				o->cmp_kind = TS_CMP_RI;
+				o->cmp_a = x.r;
+				o->cmp_width = (uint8_t)w;
+			} else {
+				o->cmp_kind = TS_CMP_MI;
+				o->cmp_mem = mem_of(&x, addr, len, w);
+				o->cmp_width = (uint8_t)w;
+			}
+			o->cmp_imm = masked(imm, w);
+			return len;
+		}
+		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.regenc == 4 && (w == 8 || imm >= 0))
+				uop(o, TS_UOP_ANDI, x.r, x.r, imm);
+			else
+				clobber(o, x.r, w);
+			return len;
+		}
+		if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == RSP && w != 8))
+			return 0;
+		o->len = (uint8_t)len;
+		bool sub = x.regenc == 5;
+		if (w == 8) {
+			if (x.r == RSP)
+				o->flags |= TS_IF_STACK;
+			uop(o, TS_UOP_ADDI, x.r, x.r, sub ? -imm : imm);
+		} else {
+			uop(o, TS_UOP_CLOBBER, x.r, TS_REG_NONE, 4);
+		}
+		if (sub && x.r != RSP) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+			o->cmp_width = (uint8_t)w;
+			o->cmp_imm = masked(imm, w);
+		} else {
+			o->cmp_kind = TS_CMP_CLOBBER;
+		}
+		return len;
+	}
+	case 0x39: /* cmp r, r/m */
+	case 0x3b: /* cmp r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RR;
+			o->cmp_a = op == 0x39 ? x.r : x.reg;
+			o->cmp_b = op == 0x39 ? x.reg : x.r;
+			o->cmp_width = (uint8_t)w;
+		} else if (op == 0x3b) {
+			/* the register is compared with memory: not a comparison the refinement uses */
+			o->cmp_a = x.reg;
+			o->cmp_width = (uint8_t)w;
+		}
+		return o->len;
+	case 0x84: /* test r8, r/m8 */
+	case 0x85: /* test r, r/m */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0x31: /* xor r, r/m */
+	case 0x33: /* xor r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			uint8_t dst = op == 0x31 ? x.r : x.reg, src = op == 0x31 ? x.reg : x.r;
+			if (dst == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			if (dst == src) /* the zeroing idiom */
+				uop(o, TS_UOP_CONST, dst, TS_REG_NONE, 0);
+			else
+				uop(o, TS_UOP_CLOBBER, dst, TS_REG_NONE, w == 4 ? 4 : 0);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0xc1: /* shl/shr/sar $imm8, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg || n < i + used + 1 ||
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used + 1);
+		if (x.regenc == 4) {
+			uop(o, TS_UOP_SHLI, x.r, x.r, b[i + used]);
+			if (w == 4) /* a shifted 32-bit index, zero-extended (decode.c) */
+				uop(o, TS_UOP_ZEXT32, x.r, x.r, 0);
+		} else {
+			clobber(o, x.r, w);
+		}
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0x09: /* or r, r/m */
+	case 0x0b: /* or r/m, r */
+	case 0x21: /* and r, r/m */
+	case 0x23: /* and r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			uint8_t dst = (op & 2) ? x.reg : x.r;
+			if (dst == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, dst, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0xa8: /* test $imm8, %al */
+	case 0xa9: /* test $imm32, %eax */
+		if (n < i + (op == 0xa8 ? 1 : 4))
+			return 0;
+		o->len = (uint8_t)(i + (op == 0xa8 ? 1 : 4));
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0xf6: /* test $imm8, r/m8 */
+	case 0xf7: /* test $imm32, r/m */
+	{
+		unsigned isz = op == 0xf6 ? 1 : 4;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
+			return 0;
+		o->len = (uint8_t)(i + used + isz);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	case 0x3c: /* cmp $imm8, %al */
+	case 0x3d: /* cmp $imm32, %eax */
+	{
+		unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
+		if (n < i + isz || (rex & ~REX_W))
+			return 0;
+		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
+		o->len = (uint8_t)(i + isz);
+		o->cmp_kind = TS_CMP_RI;
+		o->cmp_a = RAX;
+		o->cmp_width = (uint8_t)cw;
+		o->cmp_imm = masked(imm, cw);
+		return o->len;
+	}
+	case 0x80: /* cmp $imm8, r/m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + 1 ||
+		    (x.is_reg && high_byte(rex, x.rmenc)))
+			return 0;
+		len = (unsigned)(i + used + 1);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+		} else {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_mem = mem_of(&x, addr, len, 1);
+		}
+		o->cmp_width = 1;
+		o->cmp_imm = masked((int8_t)b[i + used], 1);
+		return len;
+	case 0x88: /* mov r8, m8 */
+	case 0xc6: /* movb $imm8, m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc6 && x.regenc != 0))
+			return 0;
+		len = (unsigned)(i + used + (op == 0xc6 ? 1 : 0));
+		if (n < len)
+			return 0;
+		o->len = (uint8_t)len;
+		m = mem_of(&x, addr, len, 1);
+		store_unknown(o, &m);
+		return len;
+	case 0xff: /* call/jmp *r/m */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		o->flow = x.regenc == 2 ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
+		if (x.is_reg)
+			o->treg = x.r;
+		else
+			o->tmem = mem_of(&x, addr, len, 8);
+		return len;
+	case 0x63: /* movslq r/m32, r64 */
+		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			uop(o, TS_UOP_SEXT32, x.reg, x.r, 0);
+		} else {
+			m = mem_of(&x, addr, len, 4);
+			m.sext = true;
+			uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
+		}
+		return len;
+	default:
+		return 0;
+	}
+
+	/* two-byte opcodes */
+	if (i >= n)
+		return 0;
+	op = b[i++];
+	if (op >= 0x80 && op <= 0x8f) { /* jcc rel32 */
+		if (rex || n < 6)
+			return 0;
+		o->cond = (uint8_t)jcc_cond(op & 0xf);
+		return branch(o, addr, 6, rd32(b + 2), TS_FLOW_JCC);
+	}
+	if (op >= 0x40 && op <= 0x4f) { /* cmovcc r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.reg, w);
+		return o->len;
+	}
+	if (op >= 0x90 && op <= 0x9f) { /* setcc r/m8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == RSP)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			clobber(o, x.r, 1);
+		} else {
+			m = mem_of(&x, addr, len, 1);
+			store_unknown(o, &m);
+		}
+		return len;
+	}
+	switch (op) {
+	case 0x10: /* movups m128/xmm, xmm */
+	case 0x28: /* movaps */
+	case 0x57: /* xorps */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		return o->len;
+	case 0x11: /* movups xmm, m128/xmm */
+	case 0x29: /* movaps */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		if (!x.is_reg) {
+			m = mem_of(&x, addr, len, 16);
+			store_unknown(o, &m);
+		}
+		return len;
+	case 0x1f: /* nopl mem */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->flags |= TS_IF_NOP;
+		return o->len;
+	case 0xb6: /* movzbl */
+	case 0xb7: /* movzwl */
+	case 0xbe: /* movsbl */
+	case 0xbf: /* movswl */
+	{
+		unsigned from = (op & 1) ? 2 : 1;
+		bool sext = op >= 0xbe;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		if (x.is_reg) {
+			/* without REX, byte registers 4-7 are %ah-%bh */
+			if (sext || (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8))
+				return 0;
+			o->len = (uint8_t)len;
+			uop(o, TS_UOP_ZEXT32, x.reg, x.r, from);
+			return len;
+		}
+		o->len = (uint8_t)len;
+		m = mem_of(&x, addr, len, from);
+		m.sext = sext;
+		uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
+		return len;
+	}
+	default:
+		return 0;
+	}
+}

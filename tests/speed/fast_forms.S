@@ -1,0 +1,65 @@
+/* fast_forms.S - encodings at the edges of the x86-64 decoder's fast path
+ * (lib/arch/x86/decode_fast.c), for tests/speed/suite_fastdecode.sh: every register including
+ * r8-r15 and the ones with special ModRM/SIB meanings (rsp/r12 need a SIB byte, rbp/r13 with
+ * mod 00 mean rip-relative or no base), rip-relative operands followed by an immediate, byte
+ * registers with and without REX (%ah vs %spl), 32- and 64-bit forms, and near misses that
+ * must go to Zydis (prefixes, other opcode extensions). */
+	.text
+	.globl fast_forms
+fast_forms:
+	push %rbp; push %r12; push %r15; push %rsp; pop %r15; pop %r12; pop %rbp; pop %rsp
+	.byte 0x40, 0x50            /* push %rax with an empty REX */
+	.byte 0x48, 0x50            /* push with REX.W: Zydis */
+	mov %rsp, %rbp; mov %r13, %r12; mov %eax, %r9d; mov %r10d, %ecx
+	.byte 0x48, 0x8b, 0xc4      /* mov %rsp,%rax, the 8b form */
+	mov (%rsp), %rax; mov 8(%r12), %rbx; mov -8(%rbp), %r13; mov 0(%r13), %eax
+	mov 0x10(%rax,%rbx,4), %rcx; mov (,%rdx,8), %rsi; mov 0x1234, %rdi; mov (%r12,%r13,2), %r8
+	mov sym(%rip), %rax; mov %rax, sym(%rip); mov %eax, 4(%rsp); mov %r11, -0x80(%rbp,%r12,8)
+	.byte 0x48, 0x8b, 0x04, 0x20 /* mov (%rax,%riz,1),%rax: SIB without index */
+	movl $7, sym(%rip); movq $-1, 8(%rsp); movq $-2, %rax; movl $-3, %ebx; movl $0x80000000, 0x1234
+	mov $0x123456789abc, %r10; mov $42, %r11d; mov $-1, %eax
+	lea 8(%rsp), %rsp; lea sym(%rip), %r12; lea (%rax,%rbx), %rcx; lea 0x10(,%rax,4), %rdx
+	lea 0x1234, %rax; lea (%r13), %r14; lea -1(%rbp), %eax
+	add $8, %rsp; sub $0x1000, %rsp; add $-1, %rax; sub $1, %r9; sub $0x7f, %eax; add $5, %r8d
+	sub $1, %esp; addq $1, (%rax); subq $1, 8(%rsp); add $0x12345, %rbx; sub $-0x80000000, %rdi
+	add %rax, %rsp; sub %rbx, %rcx; add (%rax), %rcx; add %eax, %ebx; sub %r8, %rsp
+	cmp $5, %eax; cmp $-1, %rax; cmp $0x1000, %r12d; cmpl $3, 8(%rsp); cmpq $-2, sym(%rip)
+	cmpb $1, (%rax); cmpw $1, (%rax); cmp %rax, %rbx; cmp %eax, %r9d; cmp (%rax), %rcx
+	cmp %rcx, (%rax); .byte 0x48, 0x3b, 0xc1; cmp %al, %bl
+	test %rax, %rax; test %eax, (%rdx); test %al, %ah; test %r8b, %sil; testb $1, (%rax)
+	xor %eax, %eax; xor %r8d, %r8d; xor %rax, %rax; xor %eax, %ebx; xor %rsp, %rsp; xor %esp, %eax
+	.byte 0x33, 0xc0            /* xor %eax,%eax, the 33 form */
+	xor (%rax), %eax
+	movzbl %al, %eax; movzbl %ah, %eax; movzbl %sil, %ecx; movzwl %ax, %r9d; movzbq %dil, %rax
+	movzbl (%rax), %eax; movzwl 2(%rsp), %ecx; movsbl (%rdx), %esi; movswq (%rax), %rax
+	movsbl %al, %eax; movslq %eax, %rax; movslq (%rax,%rcx,4), %rdx; movslq sym(%rip), %r8
+	.byte 0x40, 0x0f, 0xb6, 0xc4 /* movzbl %spl,%eax */
+	.byte 0x0f, 0xb6, 0xc4       /* movzbl %ah,%eax */
+	nop; xchg %r8, %rax; nopl (%rax); nopw 0(%rax,%rax,1); .byte 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0
+	.byte 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0; .byte 0x0f, 0x1f, 0xc0; .byte 0x0f, 0x1f, 0x48, 0x00
+	.byte 0x66, 0x90; endbr64; pause; .byte 0x66, 0x89, 0xc0; .byte 0xf3, 0x48, 0x89, 0xc0
+	.byte 0x64, 0x48, 0x8b, 0x04, 0x25, 0x28, 0, 0, 0 /* mov %fs:0x28,%rax */
+	.byte 0x67, 0x48, 0x8d, 0x04, 0x00 /* lea with an address-size prefix */
+	.byte 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0
+	and $-16, %rsp; and $0xff, %eax; and $-1, %ecx; and $0x7f, %r9; or $1, %rax; or $0, (%rax); and %eax, %ebx
+	and %rsp, %rax; or %rax, %rsp; and $-16, %esp; or $-1, %r8d; andq $1, 8(%rsp)
+	shl $3, %rax; shl $3, %eax; shr $2, %rbx; sar $1, %r10d; shl $1, %rsp; shl %rax; ror $3, %rax; shl $4, (%rax)
+	test $1, %al; test $0x100, %eax; testb $1, 3(%rsp); testl $1, (%rax); test $1, %rax; testb $1, %ah; notl (%rax)
+	cmp $5, %al; cmp $-5, %eax; cmp $7, %rax; cmpb $1, %dil; cmpb $1, %ah; cmpb $-1, sym(%rip); cmpb $1, (%rax,%rbx)
+	movb %al, (%rax); movb %ah, 1(%rsp); movb $0, sym(%rip); movb $1, -1(%rbp); movb %r8b, (%r9); movb (%rax), %al
+	cmovz %rax, %rbx; cmovb %eax, %ecx; cmovne (%rax), %rdx; cmova %rax, %rsp; cmovge 8(%rsp), %r12d
+	setz %al; setne %ah; setb %sil; seta (%rax); setg sym(%rip); setl %spl
+	movups (%rax), %xmm0; movups %xmm1, (%rsp); movaps %xmm0, %xmm1; movaps %xmm2, sym(%rip); xorps %xmm0, %xmm0
+	movups %xmm8, 16(%r12); xorps (%rax), %xmm3; movupd %xmm0, (%rax); movdqu %xmm0, (%rax)
+	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
+	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
+	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f
+	je fast_forms; jne fast_forms; ja fast_forms; jl fast_forms; jmp fast_forms; jrcxz 1f; loop 1f
+	.byte 0x48, 0xe8, 0, 0, 0, 0 /* call with REX.W */
+	.byte 0x2e, 0x74, 0x00       /* je with a branch hint */
+	.byte 0x3e, 0xff, 0xe0       /* notrack jmp *%rax */
+1:	jmp 1b
+	ret; .byte 0xc2, 8, 0; .byte 0xf3, 0xc3; .byte 0x48, 0xc3; int3; ud2; hlt
+	.byte 0x48, 0x8b             /* truncated: ends the section */
+	.data
+sym:	.quad 0
