@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 
 #include "cli.h"
+#include "verify.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: trustack verify-unwind [--every N] [--max-steps N] [--modes=M,...] [--cache-dir=DIR]\n"
-		"                              [--format=text|json] [--quiet] [-v] -- PROG [ARGS...]\n"
+		"                              [--format=text|json] [--focus=MODULE:LO-HI] [--quiet] [-v]\n"
+		"                              -- PROG [ARGS...]\n"
 		"\n"
 		"Run PROG single-stepping every instruction of every thread, keep the true chain of return\n"
 		"addresses from the calls, returns and signals actually executed, and at every N-th step\n"
@@ -33,8 +35,12 @@ static void usage(FILE *f)
 		"  --modes=M,...    fp, fp-validated, orc, sframe, auto (default: all)\n"
 		"  --cache-dir=DIR  sidecar tables of the program's modules (default: the user's cache)\n"
 		"  --format=F       text (default) or json\n"
+		"  --focus=MODULE:LO-HI  also count apart the points whose pc is in [LO, HI) of MODULE\n"
+		"                   (file name, link-time addresses in hex: ld-linux-x86-64.so.2:12290-12349;\n"
+		"                   up to 8 ranges, one option each)\n"
 		"  --quiet          PROG's stdout and stderr go to /dev/null\n"
-		"  -v               print the first false-reliable traces of each mode on stderr\n"
+		"  -v               where traces became unreliable: the top 5 functions per mode (text and\n"
+		"                   json); the first false-reliable traces of each mode on stderr\n"
 		"  -h, --help       this text\n"
 		"exit status: 0 done, 1 false-reliable traces in a validated mode (every mode but fp),\n"
 		"2 error\n");
@@ -47,11 +53,13 @@ static const size_t bucket_max[DEPTH_BUCKETS] = { 0, 2, 4, 8, 16, 32, 64, (size_
 #define STACK_COPY (256 * 1024)
 
 #define LOST_SLOTS 1024
+#define MAX_FOCUS 8
 
 struct mode_counts {
 	uint64_t correct, unreliable, false_reliable;
+	uint64_t focus_correct, focus_unreliable, focus_false; /* points inside --focus */
 	/* -v: where reliability was lost (the pc of the frame whose caller was not trusted) */
-	struct { uint64_t pc, n; uint8_t verdict; } lost[LOST_SLOTS];
+	struct vw_lost lost[LOST_SLOTS];
 	uint64_t reasons[TRUSTACK_UNWIND__VERDICTS];
 	uint64_t first_false_step; /* the step of the first false-reliable trace, for a repro */
 };
@@ -77,6 +85,13 @@ struct vu {
 	struct trustack_frame *frames;
 	size_t cap;
 	bool verbose;
+	/* --focus: link-time ranges of modules, and where they are in this process (after rebuild) */
+	struct focus {
+		char module[128];
+		uint64_t lo, hi, rlo, rhi;
+	} focus[MAX_FOCUS];
+	unsigned nfocus;
+	uint64_t focus_points;
 };
 
 /* Memory for the unwinder: the stack copy of this point, else the live (stopped) process. */
@@ -116,6 +131,20 @@ static int rebuild(struct vu *v)
 					    .cache_dir = v->cache_dir };
 	rc = trustack_unwinder__from_proc(v->proc, &o, &v->uw, v->errmsg, sizeof(v->errmsg));
 	v->rebuilds++;
+	for (unsigned k = 0; k < v->nfocus; k++) {
+		struct focus *fo = &v->focus[k];
+		fo->rlo = fo->rhi = 0;
+		for (size_t i = 0; !rc && i < trustack_unwinder__module_count(v->uw); i++) {
+			uint64_t s, e, bias;
+			const char *path = trustack_unwinder__module_name(v->uw, i, &s, &e, &bias);
+			const char *base = path ? strrchr(path, '/') : NULL;
+			base = base ? base + 1 : path;
+			if (base && !strcmp(base, fo->module)) {
+				fo->rlo = fo->lo + bias;
+				fo->rhi = fo->hi + bias;
+			}
+		}
+	}
 	return rc;
 }
 
@@ -174,6 +203,10 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	v->stack_lo = pt->regs->sp - 128;
 	ssize_t got = trustack_proc__read_partial(v->proc, v->stack_lo, v->stack, STACK_COPY);
 	v->stack_len = got > 0 ? (uint64_t)got : 0;
+	bool focus = false;
+	for (unsigned k = 0; k < v->nfocus; k++)
+		focus |= pt->regs->pc >= v->focus[k].rlo && pt->regs->pc < v->focus[k].rhi;
+	v->focus_points += focus;
 	for (int mode = 0; mode < TRUSTACK_UNWIND__MODES; mode++) {
 		if (!(v->modes & (1u << mode)))
 			continue;
@@ -181,21 +214,17 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 		struct mode_counts *m = &v->m[mode];
 		if (trustack_unwind(v->uw, (enum trustack_unwind_mode)mode, pt->regs, v->frames, v->cap, &r)) {
 			m->unreliable++;
+			m->focus_unreliable += focus;
 			m->reasons[TRUSTACK_UNWIND_NOT_RUN]++;
 			continue;
 		}
 		if (r.verdict != TRUSTACK_UNWIND_RELIABLE) {
 			m->unreliable++;
+			m->focus_unreliable += focus;
 			if (v->verbose && r.lost_at < r.count) {
-				uint64_t pc = v->frames[r.lost_at].pc;
-				size_t h = (size_t)(pc * 0x9e3779b97f4a7c15ull >> 54) & (LOST_SLOTS - 1);
-				for (size_t k = 0; k < LOST_SLOTS; k++, h = (h + 1) & (LOST_SLOTS - 1))
-					if (!m->lost[h].n || m->lost[h].pc == pc) {
-						m->lost[h].pc = pc;
-						m->lost[h].n++;
-						m->lost[h].verdict = (uint8_t)r.verdict;
-						break;
-					}
+				const struct trustack_frame *lf = &v->frames[r.lost_at];
+				vw_count(m->lost, LOST_SLOTS, lf->pc, r.lost_at && !(lf->flags & TRUSTACK_FRAME_EXACT),
+					 (uint8_t)r.verdict);
 			}
 			m->reasons[r.verdict < TRUSTACK_UNWIND__VERDICTS ? r.verdict : TRUSTACK_UNWIND_NOT_RUN]++;
 			continue;
@@ -205,8 +234,10 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 			same = v->frames[i].pc == v->truth[i];
 		if (same) {
 			m->correct++;
+			m->focus_correct += focus;
 			continue;
 		}
+		m->focus_false += focus;
 		if (!m->false_reliable++)
 			m->first_false_step = pt->step;
 		if (v->verbose && m->false_reliable <= 5) {
@@ -243,11 +274,14 @@ int cmd_verify_unwind(int argc, char **argv)
 		{ "every", required_argument, NULL, 'e' }, { "max-steps", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
 		{ "modes", required_argument, NULL, 'M' }, { "cache-dir", required_argument, NULL, 'C' },
+		{ "focus", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	unsigned modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
 	const char *cache_dir = NULL;
 	bool verbose = false;
+	struct focus focus[MAX_FOCUS];
+	unsigned nfocus = 0;
 	struct trustack_trace_opts o = { .sz = sizeof(o), .every = 1 };
 	bool json = false;
 	int c;
@@ -274,6 +308,25 @@ int cmd_verify_unwind(int argc, char **argv)
 			break;
 		}
 		case 'C': cache_dir = optarg; break;
+		case 'F': {
+			/* MODULE:LO-HI, the module by its file name */
+			char *colon = strrchr(optarg, ':'), *dash = colon ? strchr(colon, '-') : NULL, *end1, *end2;
+			struct focus *fo = &focus[nfocus];
+			if (nfocus < MAX_FOCUS && colon && dash && colon > optarg &&
+			    (size_t)(colon - optarg) < sizeof(fo->module)) {
+				fo->lo = strtoull(colon + 1, &end1, 16);
+				fo->hi = strtoull(dash + 1, &end2, 16);
+				if (end1 == dash && end1 > colon + 1 && !*end2 && end2 > dash + 1 && fo->lo < fo->hi) {
+					memcpy(fo->module, optarg, (size_t)(colon - optarg));
+					fo->module[colon - optarg] = 0;
+					nfocus++;
+					break;
+				}
+			}
+			fprintf(stderr, "trustack verify-unwind: --focus wants MODULE:LO-HI (hex, LO < HI; at most %d), not '%s'\n",
+				MAX_FOCUS, optarg);
+			return EXIT_ERROR;
+		}
 		case 'v': verbose = true; break;
 		case 'e':
 			if (!parse_u64(optarg, &o.every) || !o.every) {
@@ -322,6 +375,8 @@ int cmd_verify_unwind(int argc, char **argv)
 	vv->modes = modes;
 	vv->cache_dir = cache_dir;
 	vv->verbose = verbose;
+	memcpy(vv->focus, focus, sizeof(focus));
+	vv->nfocus = nfocus;
 #define v (*vv)
 	struct trustack_trace_stats st;
 	char err[512];
@@ -372,9 +427,21 @@ int cmd_verify_unwind(int argc, char **argv)
 					       (unsigned long long)mc->reasons[r]);
 					f2 = false;
 				}
-			printf("}}");
+			printf("}");
+			if (nfocus)
+				printf(",\"focus\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu}",
+				       (unsigned long long)mc->focus_correct, (unsigned long long)mc->focus_unreliable,
+				       (unsigned long long)mc->focus_false);
+			if (v.verbose && v.uw) {
+				printf(",\"where\":");
+				vw_report(v.uw, mc->lost, LOST_SLOTS, 5, true, stdout);
+			}
+			printf("}");
 		}
-		printf("}}\n");
+		printf("}");
+		if (nfocus)
+			printf(",\"focus_points\":%llu", (unsigned long long)v.focus_points);
+		printf("}\n");
 	} else {
 		printf("program %s: %s\n", argv[optind], status);
 		printf("steps %llu, points %llu (every %llu), threads %llu, calls %llu, returns %llu, signal frames %llu\n",
@@ -413,34 +480,24 @@ int cmd_verify_unwind(int argc, char **argv)
 			printf("\n");
 		}
 	}
-	if (v.verbose && v.uw)
+	if (!json && nfocus) {
+		printf("\nfocus (%u range%s, first %s:%llx-%llx): %llu points\n", nfocus, nfocus > 1 ? "s" : "",
+		       focus[0].module, (unsigned long long)focus[0].lo, (unsigned long long)focus[0].hi,
+		       (unsigned long long)v.focus_points);
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
+			if (v.modes & (1u << m))
+				printf("%-14s %12llu %12llu %14llu\n", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+				       (unsigned long long)v.m[m].focus_correct, (unsigned long long)v.m[m].focus_unreliable,
+				       (unsigned long long)v.m[m].focus_false);
+	}
+	if (!json && v.verbose && v.uw)
 		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
 			if (!(v.modes & (1u << m)) || !v.m[m].unreliable)
 				continue;
-			fprintf(stderr, "%s: where traces became unreliable most often:\n",
-				trustack_unwind_mode__name((enum trustack_unwind_mode)m));
-			for (int k = 0; k < 8; k++) {
-				int best = -1;
-				for (int h = 0; h < LOST_SLOTS; h++)
-					if (v.m[m].lost[h].n && (best < 0 || v.m[m].lost[h].n > v.m[m].lost[best].n))
-						best = h;
-				if (best < 0)
-					break;
-				uint64_t pc = v.m[m].lost[best].pc, s0, e0, bias;
-				const char *name = "?";
-				for (size_t i = 0; i < trustack_unwinder__module_count(v.uw); i++) {
-					const char *nm = trustack_unwinder__module_name(v.uw, i, &s0, &e0, &bias);
-					if (pc >= s0 && pc < e0) {
-						name = nm;
-						pc -= bias;
-						break;
-					}
-				}
-				fprintf(stderr, "  %8llu  %s+0x%llx  %s\n", (unsigned long long)v.m[m].lost[best].n, name,
-					(unsigned long long)pc,
-					trustack_unwind_verdict__name((enum trustack_unwind_verdict)v.m[m].lost[best].verdict));
-				v.m[m].lost[best].n = 0;
-			}
+			printf("\n%s: where the %llu unreliable traces were lost (top 5 functions; the frame whose caller\n"
+			       "could not be trusted):\n",
+			       trustack_unwind_mode__name((enum trustack_unwind_mode)m), (unsigned long long)v.m[m].unreliable);
+			vw_report(v.uw, v.m[m].lost, LOST_SLOTS, 5, false, stdout);
 		}
 	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
 		if ((v.modes & (1u << m)) && m != TRUSTACK_UNWIND_FP && v.m[m].false_reliable)

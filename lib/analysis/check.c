@@ -269,7 +269,9 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 	struct ts_unit u = { 0 };
 	int rc = 0;
 	for (size_t f = 0; f < img->nfuncs && !rc; f++) {
-		if (!ts_standalone(img, f))
+		/* a fragment no function reaches is analysed from its CFI hint (driver.c): shown
+		 * when asked for by name */
+		if (!ts_standalone(img, f) && !(nfuncs && ts_hinted_fragment(img, f)))
 			continue;
 		if (nfuncs) {
 			bool want = false;

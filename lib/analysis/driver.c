@@ -1,14 +1,28 @@
 /*
  * driver.c - analyse every function of an image, on worker threads (see driver.h).
+ *
+ * Two rounds. The first analyses every standalone function; each unit takes in the FDE fragments
+ * its jumps reach (walk.c), and the driver notes which fragments were taken in. The second
+ * analyses, each as a unit of its own, the fragments no function reached that carry an entry
+ * hint from their CFI (fragments.c): code entered some way a jump does not show, such as ld.so's
+ * lazy-binding trampolines. A fragment some function reaches is never analysed from its hint:
+ * the state the jumps carry is better evidence than the CFI.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "analysis/driver.h"
 
 bool ts_standalone(const struct ts_image *img, size_t f)
 {
 	return !(img->funcs[f].flags & TS_FUNC_FRAGMENT) && img->funcs[f].size;
+}
+
+bool ts_hinted_fragment(const struct ts_image *img, size_t f)
+{
+	const struct ts_func *fn = &img->funcs[f];
+	return (fn->flags & TS_FUNC_FRAGMENT) && fn->parent == -1 && fn->size && ts_image_entry_hint(img, fn->addr);
 }
 
 unsigned ts_driver_threads(unsigned threads)
@@ -26,7 +40,22 @@ struct drive {
 	_Atomic size_t next;
 	_Atomic unsigned slots;
 	_Atomic int err;
+	_Atomic uint8_t *reached; /* per function: a fragment some unit took in (NULL: no hints) */
+	const size_t *todo;       /* the second round's fragments, when set */
+	size_t ntodo;
 };
+
+/* Note the fragments unit u took in (its ranges after the first, other than borrowed code). */
+static void note_reached(struct drive *d, const struct ts_unit *u)
+{
+	for (size_t k = 1; k < u->nranges; k++) {
+		if (u->ranges[k].borrowed)
+			continue;
+		int g = ts_image_func_at(d->img, u->ranges[k].start);
+		if (g >= 0)
+			atomic_store_explicit(&d->reached[g], 1, memory_order_relaxed);
+	}
+}
 
 static void *worker(void *arg)
 {
@@ -34,12 +63,21 @@ static void *worker(void *arg)
 	unsigned slot = atomic_fetch_add(&d->slots, 1);
 	struct ts_unit u = { 0 };
 	for (;;) {
-		size_t f = atomic_fetch_add(&d->next, 1);
-		if (f >= d->img->nfuncs || atomic_load(&d->err))
-			break;
-		if (!ts_standalone(d->img, f))
-			continue;
+		size_t k = atomic_fetch_add(&d->next, 1), f;
+		if (d->todo) {
+			if (k >= d->ntodo || atomic_load(&d->err))
+				break;
+			f = d->todo[k];
+		} else {
+			if (k >= d->img->nfuncs || atomic_load(&d->err))
+				break;
+			f = k;
+			if (!ts_standalone(d->img, f))
+				continue;
+		}
 		int rc = ts_unit_analyse(&u, d->img, (int)f, d->rules);
+		if (!rc && d->reached && !d->todo)
+			note_reached(d, &u);
 		if (!rc)
 			rc = d->fn(&u, slot, d->ctx);
 		if (rc) {
@@ -52,23 +90,52 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static void run_round(struct drive *d, unsigned n)
+{
+	atomic_store(&d->next, 0);
+	atomic_store(&d->slots, 0);
+	if (n == 1) {
+		worker(d);
+		return;
+	}
+	pthread_t tid[TS_MAX_THREADS];
+	unsigned started = 0;
+	for (; started < n; started++)
+		if (pthread_create(&tid[started], NULL, worker, d))
+			break;
+	if (!started)
+		worker(d);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
 int ts_analyse_all(const struct ts_image *img, enum trustack_rules rules, unsigned threads, ts_unit_fn fn,
 		   void *ctx)
 {
 	struct drive d = { .img = img, .rules = rules, .fn = fn, .ctx = ctx };
 	unsigned n = ts_driver_threads(threads);
-	if (n == 1) {
-		worker(&d);
-		return atomic_load(&d.err);
+	if (img->nhints) {
+		d.reached = calloc(img->nfuncs, sizeof(*d.reached));
+		if (!d.reached)
+			return -TRUSTACK_E_NOMEM;
 	}
-	pthread_t tid[TS_MAX_THREADS];
-	unsigned started = 0;
-	for (; started < n; started++)
-		if (pthread_create(&tid[started], NULL, worker, &d))
-			break;
-	if (!started)
-		worker(&d);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	run_round(&d, n);
+	if (d.reached && !atomic_load(&d.err)) {
+		size_t *todo = malloc(img->nhints * sizeof(*todo)), nt = 0;
+		if (!todo) {
+			free((void *)d.reached);
+			return -TRUSTACK_E_NOMEM;
+		}
+		for (size_t f = 0; f < img->nfuncs; f++)
+			if (!d.reached[f] && ts_hinted_fragment(img, f) && nt < img->nhints)
+				todo[nt++] = f;
+		if (nt) {
+			d.todo = todo;
+			d.ntodo = nt;
+			run_round(&d, n < nt ? n : (unsigned)nt);
+		}
+		free(todo);
+	}
+	free((void *)d.reached);
 	return atomic_load(&d.err);
 }

@@ -23,13 +23,17 @@ typedef int (*ts_unit_fn)(const struct ts_unit *u, unsigned slot, void *ctx);
 unsigned ts_driver_threads(unsigned threads);
 
 /*
- * Analyse every standalone function of img (fragments are analysed with their parents) and
- * pass each unit to fn. Returns 0, or the first error of the analysis or of fn.
+ * Analyse every standalone function of img (fragments are analysed with their parents), then
+ * every hinted fragment none of them reached (see ts_hinted_fragment), and pass each unit to fn. Returns 0, or the first error of the analysis or of fn.
  */
 int ts_analyse_all(const struct ts_image *img, enum trustack_rules rules, unsigned threads, ts_unit_fn fn,
 		   void *ctx);
 
 /* True when function f is analysed as a unit of its own (not a fragment, not empty). */
 bool ts_standalone(const struct ts_image *img, size_t f);
+
+/* True when function f is a fragment with an entry hint from its CFI: ts_analyse_all analyses it
+ * as a unit of its own, after the standalone functions, when none of them reached it. */
+bool ts_hinted_fragment(const struct ts_image *img, size_t f);
 
 #endif

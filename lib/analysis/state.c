@@ -46,6 +46,22 @@ void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
 	}
 }
 
+void ts_state_entry_hint(const struct ts_arch *a, const struct ts_entry_hint *h, struct ts_state *s)
+{
+	ts_state_entry(a, s);
+	s->regs[a->sp] = vrel(V_CFA, h->sp_off);
+	for (unsigned k = 0; k < h->nsaved && s->nslots < TS_MAX_SLOTS; k++) {
+		unsigned r = h->saved_reg[k];
+		s->slots[s->nslots++] = (struct ts_slot){ .anchor = V_CFA, .size = 8, .off = h->saved_off[k],
+							  .v = { .kind = V_ORIG, .reg = (uint8_t)r } };
+		if (r < TS_MAX_REGS)
+			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+	}
+	for (unsigned r = 0; r < a->nregs && r < 64; r++)
+		if ((h->lost >> r) & 1)
+			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+}
+
 /* ---- values ---------------------------------------------------------------------------- */
 
 static struct ts_val val_add(struct ts_val x, struct ts_val y)

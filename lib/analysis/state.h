@@ -88,6 +88,11 @@ enum ts_apply_problem {
 
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s);
 
+/* The entry state of code entered as the CFI at its start says (an unwind hint, fragments.c):
+ * SP, the return address and the saved registers where h puts them, the rest as at an entry. */
+struct ts_entry_hint;
+void ts_state_entry_hint(const struct ts_arch *a, const struct ts_entry_hint *h, struct ts_state *s);
+
 /* Apply the data effects (uops, flags) of one instruction. */
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img,
 				     struct ts_state *s, const struct ts_insn *in);

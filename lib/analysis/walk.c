@@ -1116,7 +1116,12 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (e < 0)
 		return 0;
 	struct ts_state entry;
-	ts_state_entry(u->a, &entry);
+	/* a fragment is analysed as its own unit only from its CFI's entry state (driver.c) */
+	const struct ts_entry_hint *hint = (fn->flags & TS_FUNC_FRAGMENT) ? ts_image_entry_hint(img, fn->addr) : NULL;
+	if (hint)
+		ts_state_entry_hint(u->a, hint, &entry);
+	else
+		ts_state_entry(u->a, &entry);
 	u->leader[e] = new_state(u, &entry);
 	push_work(u, (int32_t)e);
 	/* further entry points of hand-written code known only from an FDE (fragments.c) */

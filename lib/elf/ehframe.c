@@ -199,14 +199,15 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 }
 
 /*
- * The ELF entry point of a linked file when neither a symbol nor an FDE covers it (ld.so's
- * RTLD_START is hand-written assembly without CFI, in a file without .symtab): a function
- * "entry@ADDR" up to the next known function, so its code is analysed and the unwinder knows
- * where processes start.
+ * Code a linked file starts from that neither a symbol nor an FDE covers: the ELF entry point
+ * (ld.so's RTLD_START is hand-written assembly without CFI, in a file without .symtab), and the
+ * constructors and destructors of .init_array/.fini_array (crtstuff's frame_dummy and
+ * __do_global_dtors_aux have no FDE, and a stripped library no symbol for them). Each becomes a
+ * function "PREFIX@ADDR" up to the next known function, so its code is analysed and the unwinder
+ * has rows for it (an exit runs __do_global_dtors_aux of every library).
  */
-static int add_entry_func(struct ts_image *img, size_t *cap)
+static int add_start_func(struct ts_image *img, size_t *cap, uint64_t e, const char *prefix)
 {
-	uint64_t e = img->ehdr.e_entry;
 	const struct ts_section *s = e && !img->rel ? ts_image_section_at(img, e) : NULL;
 	if (!s || !s->exec)
 		return 0;
@@ -233,13 +234,31 @@ static int add_entry_func(struct ts_image *img, size_t *cap)
 	char *buf = malloc(32);
 	if (!buf)
 		return -TRUSTACK_E_NOMEM;
-	snprintf(buf, 32, "entry@0x%llx", (unsigned long long)e);
+	snprintf(buf, 32, "%s@0x%llx", prefix, (unsigned long long)e);
 	const char *name = ts_image_own_name(img, buf);
 	if (!name)
 		return -TRUSTACK_E_NOMEM;
 	img->funcs[img->nfuncs - 1].name = name;
 	img->funcs[img->nfuncs - 1].flags = 0; /* not from an FDE: no CFI describes it */
 	return 0;
+}
+
+static int add_start_funcs(struct ts_image *img, size_t *cap)
+{
+	int rc = add_start_func(img, cap, img->ehdr.e_entry, "entry");
+	for (size_t i = 0; i < img->nsecs && !rc && !img->rel; i++) {
+		const struct ts_section *s = &img->secs[i];
+		bool init = s->name && !strcmp(s->name, ".init_array"), fini = s->name && !strcmp(s->name, ".fini_array");
+		if (!init && !fini)
+			continue;
+		/* the linker writes the addresses into the section too (the relocations' addends) */
+		for (uint64_t at = s->addr; at + 8 <= s->addr + s->size && at - s->addr < 8 * 64 && !rc; at += 8) {
+			uint64_t v;
+			if (ts_image_read(img, at, 8, &v) && v && v != (uint64_t)-1)
+				rc = add_start_func(img, cap, v, init ? "init" : "fini");
+		}
+	}
+	return rc;
 }
 
 static int add_site(struct ts_image *img, uint64_t start, uint64_t end, uint64_t lp)
@@ -367,5 +386,5 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 	}
 	if (img->nlsda)
 		qsort(img->lsda, img->nlsda, sizeof(*img->lsda), cmp_site);
-	return add_entry_func(img, &cap);
+	return add_start_funcs(img, &cap);
 }

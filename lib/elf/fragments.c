@@ -6,10 +6,18 @@
  * its parent's frame. Fragments are analysed as part of the functions that reach them, with the
  * state those jumps carry. (A cold part entered from a frameless point looks like a function
  * by its CFI; walk.c adopts such code when a jump lands in its middle.)
+ *
+ * A fragment no function reaches is code entered some other way: ld.so's lazy-binding
+ * trampolines (_dl_runtime_resolve_*) are entered by PLT0 with two words pushed above the return
+ * address, so their CFI starts at CFA = sp+24. For such code the CFI at the first instruction is
+ * kept as an entry hint (the driver analyses the fragment from it when no function adopted it),
+ * but only when it is plain: CFA = sp+N, the return address where a call leaves it, every other
+ * register unchanged, undefined or saved in the frame. Anything else stays unanalysed.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "elf/image.h"
 
@@ -20,6 +28,80 @@ static bool is_entry_cfa(const struct ts_image *img, Dwarf_Frame *frame, size_t 
 	*nops = 0;
 	return dwarf_frame_cfa(frame, &ops, nops) == 0 && *nops == 1 && ops[0].atom == DW_OP_bregx &&
 	       ops[0].number == img->arch->sp && (int64_t)ops[0].number2 == -img->arch->entry_sp_offset;
+}
+
+/* The CFI row at a fragment's start as an entry hint, when it is plain (see the top). */
+static bool plain_hint(const struct ts_image *img, Dwarf_Frame *frame, uint64_t addr, struct ts_entry_hint *h)
+{
+	const struct ts_arch *a = img->arch;
+	Dwarf_Op *ops = NULL;
+	size_t nops = 0;
+	memset(h, 0, sizeof(*h));
+	h->addr = addr;
+	if (dwarf_frame_cfa(frame, &ops, &nops) || nops != 1 || ops[0].atom != DW_OP_bregx || ops[0].number != a->sp)
+		return false;
+	int64_t cfa = (int64_t)ops[0].number2;
+	if (cfa < -a->entry_sp_offset || cfa > 4096 || cfa % 8)
+		return false;
+	h->sp_off = (int32_t)-cfa;
+	for (unsigned r = 0; r < a->nregs; r++) {
+		if (r == a->sp)
+			continue;
+		Dwarf_Op mem[3];
+		ops = NULL;
+		nops = 0;
+		if (dwarf_frame_register(frame, (int)r, mem, &ops, &nops))
+			return false;
+		/* libdw: no operations and ops at our buffer = undefined, NULL ops = same value */
+		bool same = nops == 0 && ops != mem, undefined = nops == 0 && ops == mem;
+		int64_t off = 0;
+		bool at_cfa = false;
+		if (nops == 1 && ops[0].atom == DW_OP_call_frame_cfa)
+			at_cfa = true;
+		else if (nops == 2 && ops[0].atom == DW_OP_call_frame_cfa && ops[1].atom == DW_OP_plus_uconst)
+			at_cfa = true, off = (int64_t)ops[1].number;
+		else if (nops == 3 && ops[0].atom == DW_OP_call_frame_cfa &&
+			 (ops[1].atom == DW_OP_consts || ops[1].atom == DW_OP_constu) && ops[2].atom == DW_OP_plus)
+			at_cfa = true, off = (int64_t)ops[1].number;
+		if (r == a->ra) {
+			/* where the call left it, or this is no frame a caller made */
+			if (a->ra_in_reg ? !same : !(at_cfa && off == a->ra_cfa_offset))
+				return false;
+			continue;
+		}
+		if (same)
+			continue;
+		if (undefined) {
+			if ((a->callee_saved >> r) & 1)
+				h->lost |= 1ull << r;
+			continue;
+		}
+		/* saved in this frame: above the stack pointer, below the return address */
+		if (!at_cfa || off >= a->ra_cfa_offset || off < h->sp_off || off % 8 || h->nsaved == TS_HINT_MAX_SAVED)
+			return false;
+		h->saved_reg[h->nsaved] = (uint8_t)r;
+		h->saved_off[h->nsaved++] = (int32_t)off;
+	}
+	return true;
+}
+
+static void add_hint(struct ts_image *img, const struct ts_entry_hint *h)
+{
+	if (img->nhints == img->caphints) {
+		size_t cap = img->caphints ? img->caphints * 2 : 16;
+		struct ts_entry_hint *n = realloc(img->hints, cap * sizeof(*n));
+		if (!n)
+			return; /* the fragment stays unanalysed: unreliable, never wrong */
+		img->hints = n;
+		img->caphints = cap;
+	}
+	img->hints[img->nhints++] = *h;
+}
+
+static int cmp_hint(const void *x, const void *y)
+{
+	const struct ts_entry_hint *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
 }
 
 static void mark_by_cfi(struct ts_image *img)
@@ -36,6 +118,7 @@ static void mark_by_cfi(struct ts_image *img)
 		if (dwarf_cfi_addrframe(cfi, f->addr, &frame) != 0)
 			continue;
 		bool entry = is_entry_cfa(img, frame, &nops);
+		bool nop_pad = false;
 		/* gcc starts a cold part whose first instruction is a landing pad with a nop (a
 		 * landing pad at offset 0 would read as "none"); the FDE's first row then describes
 		 * the nop alone, and the fragment's frame shows from the next byte on */
@@ -46,6 +129,7 @@ static void mark_by_cfi(struct ts_image *img)
 			size_t n2 = 0;
 			if (dwarf_cfi_addrframe(cfi, f->addr + 1, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1) {
 				entry = false;
+				nop_pad = true;
 				nops = n2;
 			}
 			free(next);
@@ -53,10 +137,16 @@ static void mark_by_cfi(struct ts_image *img)
 		if (!entry && nops >= 1) {
 			f->flags |= TS_FUNC_FRAGMENT;
 			f->parent = -1; /* found by the jumps into it */
+			struct ts_entry_hint h;
+			/* (after a landing-pad nop the first row is not the fragment's state) */
+			if (!nop_pad && plain_hint(img, frame, f->addr, &h))
+				add_hint(img, &h);
 		}
 		free(frame);
 	}
 	dwarf_cfi_end(cfi);
+	if (img->nhints)
+		qsort(img->hints, img->nhints, sizeof(*img->hints), cmp_hint);
 }
 
 /*

@@ -626,6 +626,19 @@ size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi
 	return n;
 }
 
+const struct ts_entry_hint *ts_image_entry_hint(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nhints;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->hints[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < img->nhints && img->hints[lo].addr == addr ? &img->hints[lo] : NULL;
+}
+
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target)
 {
 	size_t at;
@@ -951,6 +964,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->tail_calls);
 	free(img->code_refs);
 	free(img->alt_entries);
+	free(img->hints);
 	free(img->got);
 	free((void *)img->noreturn_memo);
 	free((void *)img->clobber_memo);

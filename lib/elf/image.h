@@ -58,6 +58,22 @@ struct ts_lsda_site {
 	uint64_t start, end, lp;
 };
 
+/*
+ * The machine state at the first instruction of an FDE fragment, taken from its CFI (fragments.c):
+ * where no analysed function reaches the fragment (ld.so's lazy-binding trampolines, entered by
+ * PLT0 with two words pushed), the analysis starts there from this state, as objtool starts from
+ * an unwind hint, and checks every path on from it. Only plain states become hints.
+ */
+#define TS_HINT_MAX_SAVED 12
+struct ts_entry_hint {
+	uint64_t addr;
+	int32_t sp_off;   /* SP = CFA + sp_off (x86-64: -8 at a function's entry) */
+	uint8_t nsaved;
+	uint8_t saved_reg[TS_HINT_MAX_SAVED];   /* the caller's value of register saved_reg[k] ... */
+	int32_t saved_off[TS_HINT_MAX_SAVED];   /* ... is at CFA + saved_off[k] */
+	uint64_t lost;    /* callee-saved registers whose caller's value the CFI calls undefined */
+};
+
 struct ts_addr_name {
 	uint64_t addr;
 	const char *name;
@@ -105,6 +121,9 @@ struct ts_image {
 	uint64_t *alt_entries;     /* entry points inside FDE-only functions (fragments.c), sorted */
 	size_t nalt_entries, capalt_entries;
 
+	struct ts_entry_hint *hints; /* entry states of fragments from their CFI, sorted by addr */
+	size_t nhints, caphints;
+
 	uint64_t *tail_calls;      /* targets of calls that end a function (5-byte call rel32), sorted */
 	size_t ntail_calls;
 
@@ -144,6 +163,9 @@ size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, 
 
 /* Entry points inside [lo, hi) other than a function's start, via *first and the count. */
 size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
+
+/* The entry hint of the fragment starting at addr, or NULL. */
+const struct ts_entry_hint *ts_image_entry_hint(const struct ts_image *img, uint64_t addr);
 
 /* How many functions end with a direct call to target (evidence it never returns). */
 size_t ts_image_tail_call_count(const struct ts_image *img, uint64_t target);

@@ -37,7 +37,7 @@
 #define MAGIC "TSSYMBOL"
 #define VERSION 1
 /* Raised whenever what is extracted changes (names, ranks, facts), so older files are rebuilt. */
-#define TS_SYMS_REV 1
+#define TS_SYMS_REV 2
 #define HDR 176
 
 static size_t align8(size_t x)

@@ -51,20 +51,102 @@ static int push(struct ts_rowrange **r, size_t *n, size_t *cap, const struct ts_
  * call with a modified frame), a realignment without a CFA copy (the rows after it are
  * undefined anyway).
  */
+static bool loses_frame(enum trustack_warning_kind kind)
+{
+	switch (kind) {
+	case TRUSTACK_W_UNDEFINED_STACK:
+	case TRUSTACK_W_UNSUPPORTED_STACK_OP:
+	case TRUSTACK_W_STACK_MISMATCH:
+	case TRUSTACK_W_RETURN_MODIFIED_FRAME:
+	case TRUSTACK_W_DECODE_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool stack_finding(const struct ts_unit *u)
 {
 	for (size_t i = 0; i < u->nwarns; i++)
-		switch (u->warns[i].kind) {
-		case TRUSTACK_W_UNDEFINED_STACK:
-		case TRUSTACK_W_UNSUPPORTED_STACK_OP:
-		case TRUSTACK_W_STACK_MISMATCH:
-		case TRUSTACK_W_RETURN_MODIFIED_FRAME:
-		case TRUSTACK_W_DECODE_ERROR:
+		if (loses_frame(u->warns[i].kind))
 			return true;
-		default:
-			break;
-		}
 	return false;
+}
+
+/* The unit's instruction at addr, or -1. */
+static long insn_at(const struct ts_unit *u, uint64_t addr)
+{
+	for (size_t r = 0; r < u->nranges; r++)
+		if (addr >= u->ranges[r].start && addr < u->ranges[r].end)
+			return u->at[u->ranges[r].at + (addr - u->ranges[r].start)];
+	return -1;
+}
+
+/*
+ * In a function with a finding that loses the frame, which instructions may still be trusted?
+ * Those from which the function can end without passing a finding: a path to a return, a tail
+ * call, a call that never returns or a trap. libgcc's _Unwind_RaiseException calls the code that
+ * rewrites its frame (uw_install_context_1) only on the path committed to the eh_return
+ * epilogue, where the analysis loses the stack; its search loop, the personality routines and
+ * phase 2 run from call sites that can still return an error, with the frame intact. Call sites
+ * every path from which reaches the finding stay untrusted, and so does code the analysis
+ * cannot follow to an end (an indirect jump: a table it did not resolve). Returns a malloc'd
+ * array (1 = trusted), or NULL when memory ran out (then nothing is trusted).
+ */
+static uint8_t *clean_paths(const struct ts_unit *u)
+{
+	uint8_t *ok = calloc(u->n ? u->n : 1, 1), *bad = calloc(u->n ? u->n : 1, 1);
+	if (!ok || !bad) {
+		free(ok), free(bad);
+		return NULL;
+	}
+	for (size_t i = 0; i < u->nwarns; i++) {
+		long k = loses_frame(u->warns[i].kind) ? insn_at(u, u->warns[i].addr) : -1;
+		if (k >= 0)
+			bad[k] = 1;
+	}
+	/* the successors are few and the functions small (only units with a finding get here):
+	 * iterate to the fixed point */
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t i = u->n; i-- > 0;) {
+			if (ok[i] || bad[i] || u->row[i] < 0)
+				continue;
+			const struct ts_insn *in = &u->insns[i];
+			bool next_ok = !u->last[i] && i + 1 < u->n && u->row[i + 1] >= 0 ? ok[i + 1] : false;
+			bool next_reached = !u->last[i] && i + 1 < u->n && u->row[i + 1] >= 0;
+			long t = in->flow == TS_FLOW_JUMP || in->flow == TS_FLOW_JCC ? insn_at(u, in->target) : -1;
+			bool v = false;
+			switch (in->flow) {
+			case TS_FLOW_RET:
+			case TS_FLOW_STOP:
+				v = true;
+				break;
+			case TS_FLOW_JUMP:
+				v = t < 0 || ok[t]; /* outside the unit: a tail call */
+				break;
+			case TS_FLOW_JCC:
+				v = (t < 0 || ok[t]) || next_ok;
+				break;
+			case TS_FLOW_CALL:
+			case TS_FLOW_CALL_IND:
+				v = !next_reached || next_ok; /* no next: the callee never returns */
+				break;
+			case TS_FLOW_NEXT:
+				v = next_ok;
+				break;
+			default: /* indirect jumps, undecodable code */
+				v = false;
+				break;
+			}
+			if (v) {
+				ok[i] = 1;
+				changed = true;
+			}
+		}
+	}
+	free(bad);
+	return ok;
 }
 
 /* Ranges of one unit, merged locally first so the shared list grows by few entries. */
@@ -75,6 +157,7 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 	size_t n = 0, cap = 0;
 	int rc = 0;
 	bool untrusted = stack_finding(u);
+	uint8_t *clean = untrusted ? clean_paths(u) : NULL;
 	for (size_t k = 0; k < u->nranges && !rc; k++) {
 		const struct ts_range *rg = &u->ranges[k];
 		if (rg->borrowed)
@@ -86,7 +169,7 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 		for (size_t i = rg->first; i < end && !rc; i++) {
 			const struct ts_insn *in = &u->insns[i];
 			struct ts_rowrange x = { .start = in->addr, .len = in->len, .func = func, .ninsns = 1,
-						 .untrusted = untrusted };
+						 .untrusted = untrusted && !(clean && clean[i]) };
 			x.reached = u->row[i] >= 0;
 			if (x.reached)
 				x.row = u->rows[u->row[i]];
@@ -105,6 +188,7 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = push(&b->r, &b->n, &b->cap, &loc[i]);
 	pthread_mutex_unlock(&b->lock);
+	free(clean);
 	free(loc);
 	return rc;
 }

@@ -18,8 +18,9 @@ struct ts_rowrange {
 	int32_t func;            /* img->funcs index of the function or fragment holding it */
 	uint32_t ninsns;         /* instructions in the range */
 	bool reached;            /* false: the analysis never reached these instructions */
-	bool untrusted;          /* the analysis reported a stack finding in this function (see
-				  * rowmap.c): its rows are its best guess, not a proof */
+	bool untrusted;          /* the analysis reported a stack finding in this function and every
+				  * path from here to the function's end passes one (see rowmap.c):
+				  * its rows are its best guess, not a proof */
 	struct trustack_row row; /* meaningful when reached; CFA may still be UNDEFINED */
 };
 

@@ -56,7 +56,7 @@ struct ts_urow {
 /* The analysis revision a table was built with (byte 15 of the sidecar). Raised whenever a
  * change of the analysis changes rows, so sidecars built by an older trustack are rebuilt
  * rather than trusted (trustack_sidecar__find treats them as absent). */
-#define TS_UTABLE_ANALYSIS_REV 4
+#define TS_UTABLE_ANALYSIS_REV 6
 
 struct ts_utable {
 	uint16_t machine;         /* ELF e_machine (EM_X86_64, EM_AARCH64) */

@@ -83,9 +83,55 @@ if [ "$total" -gt 0 ]; then
     [ "$fp_false" -gt 0 ] && echo "PASS verify/fp-is-not-reliable (the plain frame-pointer walk called $fp_false wrong traces reliable)" ||
         echo "FAIL verify/fp-is-not-reliable: the fp mode never erred on code without frame pointers: the test is not looking"
 fi
+# ld.so's lazy-binding trampolines (_dl_runtime_resolve_*: no symbol, entered by PLT0 with two
+# words pushed over the return address, so their CFI starts at CFA = rsp+24 and no function
+# reaches them): analysed from that entry state (fragments.c), every point inside them must be
+# correct-reliable in orc and auto. Oracles: where they are comes from binutils' reading of
+# ld.so's CFI (FDEs whose first row is rsp+24), the true chain from single-stepping.
+cat >"$work/lazy.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+	/* each libc function's first call goes through the PLT to the resolver */
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", argc);
+	printf("%zu %d %s\n", strlen(argv[0]), atoi(buf), getenv("NO_SUCH_VARIABLE") ? "y" : "n");
+	return abs(argc - 1);
+}
+C
+if gcc -O1 -Wl,-z,lazy -o "$work/lazy" "$work/lazy.c" 2>"$work/lazy.err"; then
+    interp=$(readelf -p .interp "$work/lazy" 2>/dev/null | sed -n 's/.*\]  *//p' | head -n1)
+    ldso=$(readlink -f "$interp")
+    focus=$(readelf -wF "$ldso" 2>/dev/null | awk -v m="$(basename "$ldso")" '
+        / FDE / { split($0, a, "pc="); split(a[2], r, "\\.\\."); want = 2; next }
+        want == 2 { want = 1; next }
+        want == 1 { want = 0; if ($2 == "rsp+24") { sub(/^0+/, "", r[1]); sub(/^0+/, "", r[2]); printf " --focus=%s:%s-%s", m, r[1], r[2] } }')
+    if [ -z "$focus" ]; then
+        echo "SKIP verify/ldso-trampoline: no FDE in $ldso starts at CFA = rsp+24"
+    else
+        # shellcheck disable=SC2086
+        "$TRUSTACK" verify-unwind --quiet --every $every --format=json $focus -- "$work/lazy" >"$work/lazy.json" 2>"$work/lazy.log"; rc=$?
+        r=$(python3 - "$work/lazy.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); n = d.get("focus_points", 0); m = d["modes"]
+bad = [k for k in ("orc", "auto") if m[k]["focus"]["correct_reliable"] != n]
+fr = [k for k in ("fp-validated", "orc", "sframe", "auto") if m[k]["false_reliable"]]
+print("%d points in the trampolines; orc %s; auto %s%s%s" % (n, m["orc"]["focus"], m["auto"]["focus"],
+      ("; not all correct in " + ",".join(bad)) if bad else "", ("; FALSE-RELIABLE in " + ",".join(fr)) if fr else ""))
+sys.exit(0 if n > 0 and not bad and not fr else 1)
+PY
+        ) && [ $rc = 0 ] && echo "PASS verify/ldso-trampoline ($r)" ||
+            echo "FAIL verify/ldso-trampoline: exit $rc: $r $(head -c 300 "$work/lazy.log")"
+    fi
+else
+    echo "FAIL verify/ldso-trampoline: build: $(head -c 200 "$work/lazy.err")"
+fi
 # errors: no program, a program that does not exist, a bad mode
 "$TRUSTACK" verify-unwind >/dev/null 2>&1; [ $? = 2 ] && echo "PASS verify/usage" || echo "FAIL verify/usage"
 "$TRUSTACK" verify-unwind -- "$work/does-not-exist" >/dev/null 2>"$work/ne.err"; rc=$?
 [ $rc = 2 ] && [ -s "$work/ne.err" ] && echo "PASS verify/no-such-program" || echo "FAIL verify/no-such-program: exit $rc"
 "$TRUSTACK" verify-unwind --modes=nope -- /bin/true >/dev/null 2>&1; [ $? = 2 ] && echo "PASS verify/bad-mode" || echo "FAIL verify/bad-mode"
+"$TRUSTACK" verify-unwind --focus=libc.so.6:20-10 -- /bin/true >/dev/null 2>&1; [ $? = 2 ] && echo "PASS verify/bad-focus" || echo "FAIL verify/bad-focus"
 exit 0
