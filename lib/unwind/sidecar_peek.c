@@ -3,7 +3,8 @@
  * and size alone. A warm `trustack stacks` asks this for every module before the unwinder loads
  * the same file; checking every entry there too (libc: 48,000) tripled the cost of loading it.
  * The full check still happens once, when the unwinder loads the table (ts_utable_load), and a
- * file refused there takes the path that rebuilds it. Header layout: docs/sidecar.md.
+ * file refused there takes the path that rebuilds it. The header is read by utable.c, which
+ * owns its layout.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -22,15 +23,7 @@ int ts_sidecar_peek(const char *path, const uint8_t *id, size_t n)
 		return -TRUSTACK_E_NOTFOUND;
 	bool ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
 	close(fd);
-	uint32_t ver, ents, nrows;
-	if (!ok || memcmp(h, "TSUNWIND", 8))
-		return -TRUSTACK_E_NOTFOUND;
-	memcpy(&ver, h + 8, 4);
-	memcpy(&ents, h + 56, 4);
-	memcpy(&nrows, h + 60, 4);
-	uint64_t size = 64 + 4 * ((uint64_t)ents + 1) + 4 * (uint64_t)ents + sizeof(struct ts_urow) * (uint64_t)nrows;
-	if (ver != 1 || h[15] != TS_UTABLE_ANALYSIS_REV || h[14] != n || n > 32 || memcmp(h + 16, id, n) ||
-	    (uint64_t)st.st_size != size)
+	if (!ok || !ts_utable_header_current(h, (uint64_t)st.st_size, id, n))
 		return -TRUSTACK_E_NOTFOUND;
 	return 0;
 }

@@ -308,30 +308,54 @@ const struct ts_urow *ts_utable_lookup(const struct ts_utable *t, uint64_t va)
 /* ---- loading and saving -------------------------------------------------------------------- */
 
 /* Point the table's arrays into mem and check every invariant the lookup relies on. */
+/* What the header alone promises: magic, version, a build-id that fits, and a length that
+ * matches its counts exactly. The one place that knows the header's layout (see the top). */
+static enum header_verdict { HDR_OK, HDR_NOT_OURS, HDR_VERSION, HDR_LENGTH }
+header_check(const uint8_t *p, uint64_t len, uint32_t *n, uint32_t *nrows)
+{
+	if (len < HDR_SIZE || memcmp(p, MAGIC, 8))
+		return HDR_NOT_OURS;
+	uint32_t ver;
+	memcpy(&ver, p + 8, 4);
+	if (ver != VERSION)
+		return HDR_VERSION;
+	memcpy(n, p + 56, 4);
+	memcpy(nrows, p + 60, 4);
+	if (p[14] > 32 || (uint64_t)*n > (len - HDR_SIZE) / 8 ||
+	    (len - HDR_SIZE) != 4 * ((uint64_t)*n + 1) + 4 * (uint64_t)*n + sizeof(struct ts_urow) * (uint64_t)*nrows)
+		return HDR_LENGTH;
+	return HDR_OK;
+}
+
+bool ts_utable_header_current(const uint8_t *h, uint64_t file_len, const uint8_t *build_id, size_t n)
+{
+	uint32_t ents, nrows;
+	return header_check(h, file_len, &ents, &nrows) == HDR_OK && h[15] == TS_UTABLE_ANALYSIS_REV && h[14] == n &&
+	       n <= 32 && !memcmp(h + 16, build_id, n);
+}
+
 static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t errlen)
 {
 	const uint8_t *p = mem;
-	if (len < HDR_SIZE || memcmp(p, MAGIC, 8)) {
+	uint32_t n, nrows, ver;
+	switch (header_check(p, len, &n, &nrows)) {
+	case HDR_OK:
+		break;
+	case HDR_NOT_OURS:
 		errf(err, errlen, "not a trustack unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
-	}
-	uint32_t ver, n, nrows;
-	memcpy(&ver, p + 8, 4);
-	if (ver != VERSION) {
+	case HDR_VERSION:
+		memcpy(&ver, p + 8, 4);
 		errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
+		return -TRUSTACK_E_FORMAT;
+	case HDR_LENGTH:
+		errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
 	}
 	memcpy(&t->machine, p + 12, 2);
 	t->build_id_len = p[14];
 	t->analysis_rev = p[15];
 	memcpy(&t->base, p + 48, 8);
-	memcpy(&n, p + 56, 4);
-	memcpy(&nrows, p + 60, 4);
-	if (t->build_id_len > 32 || (uint64_t)n > (len - HDR_SIZE) / 8 ||
-	    (len - HDR_SIZE) != 4 * ((uint64_t)n + 1) + 4 * (uint64_t)n + sizeof(struct ts_urow) * (uint64_t)nrows) {
-		errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
-		return -TRUSTACK_E_FORMAT;
-	}
 	memcpy(t->build_id, p + 16, 32);
 	const uint32_t *pc = (const uint32_t *)(p + HDR_SIZE);
 	const uint32_t *row = pc + n + 1;

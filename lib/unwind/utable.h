@@ -105,6 +105,11 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, uint16_t machine,
 			  struct ts_utable *out, char *err, size_t errlen);
 
+/* Does a sidecar's first 64 bytes h, with the file's length, describe a current table for this
+ * build-id (magic, version, exact length, analysis revision, build-id)? The entries themselves
+ * are checked only when the table is loaded. */
+bool ts_utable_header_current(const uint8_t *h, uint64_t file_len, const uint8_t *build_id, size_t n);
+
 /* Load from a buffer (copied). Same validation as ts_utable_load. */
 int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char *err, size_t errlen);
 
