@@ -107,18 +107,6 @@ static bool mem_operand(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	return true;
 }
 
-static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
-{
-	struct ts_uop *u = &o->uops[o->nuops++];
-	memset(u, 0, sizeof(*u));
-	u->kind = kind;
-	u->dst = dst;
-	u->src = src;
-	u->imm = imm;
-	u->mem.base = u->mem.index = TS_REG_NONE;
-	return u;
-}
-
 static void store_mem(struct ts_insn *o, const struct ts_mem *m, uint8_t src)
 {
 	struct ts_uop *u = uop(o, TS_UOP_STORE, TS_REG_NONE, src, 0);

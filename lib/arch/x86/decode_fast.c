@@ -105,18 +105,6 @@ static bool high_byte(unsigned rex, unsigned enc)
 	return !rex && enc >= 4 && enc < 8;
 }
 
-static struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
-{
-	struct ts_uop *u = &o->uops[o->nuops++];
-	memset(u, 0, sizeof(*u));
-	u->kind = kind;
-	u->dst = dst;
-	u->src = src;
-	u->imm = imm;
-	u->mem.base = u->mem.index = TS_REG_NONE;
-	return u;
-}
-
 /* What decode.c's generic_effects does for a written general register: unknown (a 32-bit
  * write zeroes the upper half), or unsupported when it is the stack pointer. */
 static void clobber(struct ts_insn *o, uint8_t r, unsigned w)

@@ -5,7 +5,23 @@
 #ifndef TS_X86_DECODE_FAST_H
 #define TS_X86_DECODE_FAST_H
 
+#include <string.h>
+
 #include "arch/arch.h"
+
+/* Append a micro-op to o: both decoders build struct ts_insn the same way, so the fast path's
+ * result can be compared with Zydis' field by field. */
+static inline struct ts_uop *uop(struct ts_insn *o, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
+{
+	struct ts_uop *u = &o->uops[o->nuops++];
+	memset(u, 0, sizeof(*u));
+	u->kind = kind;
+	u->dst = dst;
+	u->src = src;
+	u->imm = imm;
+	u->mem.base = u->mem.index = TS_REG_NONE;
+	return u;
+}
 
 /*
  * Decode the instruction at buf (len bytes readable) at addr into o, exactly as x86_decode
