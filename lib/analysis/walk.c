@@ -320,7 +320,9 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
 		return;
 	}
-	if (u->leader[t] < 0 && u->row[t] >= 0) {
+	if (u->reporting && !u->dirty[t])
+		u->dirty[t] = 1; /* reached under final states: the reporting walk walks it */
+	if (u->leader[t] < 0 && u->wstart[t] >= 0) {
 		/* Reached before by a straight run: rebuild its state and make it a join point. The
 		 * rest of that run now follows from here, so later walks from t own it (otherwise
 		 * every instruction of a loop body would become a join point of its own). */
@@ -968,7 +970,7 @@ static void walk(struct ts_unit *u, int32_t i)
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
 	for (;;) {
-		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
+		if (i != start && u->wstart[i] >= 0 && u->wstart[i] != start) {
 			/* joins a run walked before: merge there */
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
@@ -981,8 +983,6 @@ static void walk(struct ts_unit *u, int32_t i)
 			struct trustack_row r;
 			ts_state_row(u->a, &s, &r);
 			u->row[i] = intern_row(u, &r);
-		} else {
-			u->row[i] = 0; /* reached; the row itself comes from the final walk */
 		}
 		u->wstart[i] = start;
 		u->quiet = s.soft;
@@ -1148,14 +1148,30 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		u->dirty[i] = 0;
 		walk(u, i);
 	}
+	/* What is reached, and so what is reported, follows from the final states only: from the
+	 * entries along the edges the final states take. A leader only an early round reached (a
+	 * jump table resolved under a state that did not last) is not walked, so the result does
+	 * not depend on the order of the rounds. dirty[] now says: 1 reached and to be walked, 2
+	 * walked (edge() sets 1 again when the reporting walk still changes its state). */
 	u->reporting = true;
-	for (size_t i = 0; i < u->n && !u->err; i++)
-		if (u->leader[i] >= 0)
-			walk(u, (int32_t)i);
-	while (u->nwork && !u->err) { /* only if the reporting walk still changed a state */
-		int32_t i = u->work[--u->nwork];
-		walk(u, i);
+	u->nwork = 0;
+	u->dirty[e] = 1;
+	for (size_t k = 0; k < nalt; k++) {
+		long x = insn_index(u, alt[k]);
+		if (x >= 0 && u->leader[x] >= 0)
+			u->dirty[x] = 1;
 	}
+	for (bool again = true; again && !u->err;) {
+		again = false;
+		for (size_t i = 0; i < u->n && !u->err; i++) {
+			if (u->dirty[i] != 1 || u->leader[i] < 0)
+				continue;
+			u->dirty[i] = 2;
+			walk(u, (int32_t)i);
+			again = true;
+		}
+	}
+	u->nwork = 0;
 	bool abandoned = false;
 	for (size_t i = 0; i < u->nwarns; i++)
 		abandoned |= abandons_path(u->warns[i].kind);
