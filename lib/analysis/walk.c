@@ -207,14 +207,46 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 
 /* ---- edges --------------------------------------------------------------------------------- */
 
+/*
+ * The leaders waiting to be walked, lowest instruction index first (a binary heap). Compilers
+ * lay code out roughly in reverse post-order, so walking in address order lets every forward
+ * edge into a join arrive before the join is walked: once, not once per arriving path (a stack
+ * walked the join of an if/else after its first branch, then again after the second). The order
+ * changes no result: what is reported follows from the final states (ts_unit_analyse).
+ */
 static void push_work(struct ts_unit *u, int32_t i)
 {
 	if (GROW(u->work, u->nwork, u->capwork, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
-	u->work[u->nwork++] = i;
+	size_t k = u->nwork++;
+	while (k > 0 && u->work[(k - 1) / 2] > i) {
+		u->work[k] = u->work[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	u->work[k] = i;
 	u->dirty[i] = 1;
+}
+
+static int32_t pop_work(struct ts_unit *u)
+{
+	int32_t top = u->work[0], x = u->work[--u->nwork];
+	size_t k = 0, n = u->nwork;
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && u->work[c + 1] < u->work[c])
+			c++;
+		if (u->work[c] >= x)
+			break;
+		u->work[k] = u->work[c];
+		k = c;
+	}
+	if (n)
+		u->work[k] = x;
+	return top;
 }
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
@@ -990,9 +1022,14 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->quiet = false;
 		if (st == STEP_END)
 			return;
-		if (u->wstart[i] != start)
-			return; /* an edge of this very instruction made a join point upstream: the walk
-				 * from there owns the rest of this run now (a loop's back edge) */
+		if (u->wstart[i] != start) {
+			/* An edge of this very instruction made a join point upstream: the walk from
+			 * there owns the rest of this run now (a loop's back edge). Nothing past i was
+			 * walked yet, so that walk must happen even when the back edge changed nothing
+			 * at the join (edge() schedules it only on a change). */
+			push_work(u, u->wstart[i]);
+			return;
+		}
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
@@ -1139,7 +1176,7 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	 * the final states, reporting. */
 	u->reporting = false;
 	while (u->nwork && !u->err) {
-		int32_t i = u->work[--u->nwork];
+		int32_t i = pop_work(u);
 		/* A leader pushed again before its earlier entry came up was walked then, with the
 		 * state it still has: walking it again would send the same states along the same
 		 * edges (16% of the pops on SQLite). */
