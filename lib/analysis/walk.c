@@ -42,8 +42,8 @@ static bool abandons_path(enum trustack_warning_kind kind)
 
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
-	if (!u->reporting || u->quiet)
-		return; /* converging (states are not final yet), or on a soft path */
+	if (u->quiet)
+		return; /* on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
 	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
@@ -53,6 +53,8 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 	struct ts_uwarn *w = &u->warns[u->nwarns++];
 	w->addr = addr;
 	w->kind = (uint8_t)kind;
+	w->insn = u->walk_at;
+	w->walk = u->walk_id;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
@@ -86,7 +88,10 @@ static int grow_info(struct ts_unit *u, size_t need)
 	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
 	if (cm)
 		u->callm = cm;
-	if (!last || !dirty || !row || !ws || !ld || !cm)
+	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
+	if (wid)
+		u->wid = wid;
+	if (!last || !dirty || !row || !ws || !ld || !cm || !wid)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -131,6 +136,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
 		u->n++;
 		a += len;
@@ -352,12 +358,19 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
 		return;
 	}
-	if (u->reporting && !u->dirty[t])
-		u->dirty[t] = 1; /* reached under final states: the reporting walk walks it */
+	if (GROW(u->elog, u->nelog, u->capelog, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
+	u->elog[u->nelog++] = (struct ts_edge_rec){ u->walk_at, (int32_t)t, u->walk_id };
 	if (u->leader[t] < 0 && u->wstart[t] >= 0) {
 		/* Reached before by a straight run: rebuild its state and make it a join point. The
 		 * rest of that run now follows from here, so later walks from t own it (otherwise
-		 * every instruction of a loop body would become a join point of its own). */
+		 * every instruction of a loop body would become a join point of its own). It is
+		 * walked from its own state even if this edge changes nothing there: the rows and
+		 * warnings of its run must come from a walk of t (the run's owner may have changed
+		 * state since it stepped them, and a loop's back edge ends the walk under way before
+		 * the rest of the run). */
 		struct ts_state r;
 		int32_t old = u->wstart[t];
 		replay(u, old, (int32_t)t, &r);
@@ -366,6 +379,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			return;
 		for (size_t j = (size_t)t; j < u->n && u->wstart[j] == old && (j == (size_t)t || u->leader[j] < 0); j++)
 			u->wstart[j] = (int32_t)t;
+		push_work(u, (int32_t)t);
 	}
 	if (u->leader[t] < 0) {
 		u->leader[t] = new_state(u, s);
@@ -1001,35 +1015,36 @@ static void walk(struct ts_unit *u, int32_t i)
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
+	u->walk_id++;
+	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
 	for (;;) {
-		if (i != start && u->wstart[i] >= 0 && u->wstart[i] != start) {
-			/* joins a run walked before: merge there */
+		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0)) {
+			/* joins a run walked before, or a join point: merge there */
+			u->walk_at = i - 1;
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
-		if (i != start && u->leader[i] >= 0) {
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
-			return;
-		}
-		if (u->reporting) {
-			struct trustack_row r;
-			ts_state_row(u->a, &s, &r);
-			u->row[i] = intern_row(u, &r);
-		}
+		/* rows and warnings come from every walk; those of the last walk to step an
+		 * instruction are kept (final_reach) */
+		struct trustack_row r;
+		ts_state_row(u->a, &s, &r);
+		u->row[i] = intern_row(u, &r);
+		u->wid[i] = u->walk_id;
+		u->wend[u->walk_id] = i;
+		u->walk_at = i;
 		u->wstart[i] = start;
 		u->quiet = s.soft;
 		enum step st = step(u, i, &s, true);
 		u->quiet = false;
 		if (st == STEP_END)
 			return;
-		if (u->wstart[i] != start) {
-			/* An edge of this very instruction made a join point upstream: the walk from
-			 * there owns the rest of this run now (a loop's back edge). Nothing past i was
-			 * walked yet, so that walk must happen even when the back edge changed nothing
-			 * at the join (edge() schedules it only on a change). */
-			push_work(u, u->wstart[i]);
-			return;
-		}
+		if (u->wstart[i] != start)
+			return; /* an edge of this very instruction made a join point upstream: the walk
+				 * from there owns the rest of this run now (a loop's back edge; edge()
+				 * scheduled it, nothing past i was walked yet) */
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
@@ -1113,6 +1128,75 @@ static void find_unreachable(struct ts_unit *u)
 	}
 }
 
+/* Reach what the edges walk w sent from instructions [from, to] lead to. */
+static void reach_edges(struct ts_unit *u, uint32_t w, int32_t from, int32_t to)
+{
+	size_t lo = 0, hi = u->nelog; /* the log is in walk order: the first edge of walk w */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u->elog[mid].walk < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < u->nelog && u->elog[k].walk == w; k++) {
+		const struct ts_edge_rec *r = &u->elog[k];
+		if (r->from < from || r->from > to || u->dirty[r->to])
+			continue;
+		u->dirty[r->to] = 1;
+		push_work(u, r->to);
+	}
+}
+
+/*
+ * What is reached, and so what is reported, follows from the final states only: from the
+ * entries along the edges the last walk of each instruction sent (that walk was from its
+ * leader's final state). Code only an early round reached (a jump table resolved under a state
+ * that did not last) keeps no row and no warning, so the result does not depend on the order
+ * of the walks. Consecutive instructions the same walk stepped are one straight run. dirty[]
+ * marks what is reached; work[] holds the runs to follow.
+ */
+static void final_reach(struct ts_unit *u, long e, const uint64_t *alt, size_t nalt)
+{
+	memset(u->dirty, 0, u->n);
+	u->nwork = 0;
+	push_work(u, (int32_t)e);
+	for (size_t k = 0; k < nalt; k++) {
+		long x = insn_index(u, alt[k]);
+		if (x >= 0 && !u->dirty[x]) {
+			u->dirty[x] = 1;
+			push_work(u, (int32_t)x);
+		}
+	}
+	while (u->nwork && !u->err) {
+		int32_t x = u->work[--u->nwork], end = x;
+		uint32_t w = u->wid[x];
+		if (!w)
+			continue; /* never stepped: no state reached it */
+		/* walk w went on from x to wend[w]; a later walk that stepped one of those goes on
+		 * from there (the join a loop's back edge made) */
+		while (end < u->wend[w] && !u->dirty[end + 1]) {
+			if (u->wid[end + 1] != w) {
+				push_work(u, end + 1);
+				break;
+			}
+			u->dirty[++end] = 1;
+		}
+		reach_edges(u, w, x, end);
+	}
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->dirty[i])
+			u->row[i] = -1;
+	size_t k = 0;
+	for (size_t i = 0; i < u->nwarns; i++) {
+		const struct ts_uwarn *w = &u->warns[i];
+		if (w->insn >= 0 && (!u->dirty[w->insn] || u->wid[w->insn] != w->walk))
+			continue; /* from a walk whose state did not last, or of code not reached */
+		u->warns[k++] = *w;
+	}
+	u->nwarns = k;
+}
+
 /*
  * Code the program's authors cannot change, so the frame-pointer rules skip it (the stack
  * rules still apply): the C library's start-up code linked into every program (_start must
@@ -1135,7 +1219,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = 0;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->walk_id = 0;
+	u->walk_at = -1;
 	u->nlea_for = (size_t)-1;
 	u->near_base = 0;
 	ts_edge_memo_clear(&u->memo);
@@ -1171,10 +1257,10 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		u->leader[x] = new_state(u, &entry);
 		push_work(u, (int32_t)x);
 	}
-	/* Converge first: a state seen on an early round (a loop taken once) is not the final
-	 * one, and rules checked against it would be wrong. Then walk every run once more from
-	 * the final states, reporting. */
-	u->reporting = false;
+	/* Walk until the states converge. Every walk records rows and warnings; a state seen on
+	 * an early round (a loop taken once) is not the final one and rules checked against it
+	 * would be wrong, but each leader's last walk is from its final state, and final_reach
+	 * keeps only what those walks found. */
 	while (u->nwork && !u->err) {
 		int32_t i = pop_work(u);
 		/* A leader pushed again before its earlier entry came up was walked then, with the
@@ -1185,32 +1271,11 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		u->dirty[i] = 0;
 		walk(u, i);
 	}
-	/* What is reached, and so what is reported, follows from the final states only: from the
-	 * entries along the edges the final states take. A leader only an early round reached (a
-	 * jump table resolved under a state that did not last) is not walked, so the result does
-	 * not depend on the order of the rounds. dirty[] now says: 1 reached and to be walked, 2
-	 * walked (edge() sets 1 again when the reporting walk still changes its state). */
-	u->reporting = true;
-	u->nwork = 0;
-	u->dirty[e] = 1;
-	for (size_t k = 0; k < nalt; k++) {
-		long x = insn_index(u, alt[k]);
-		if (x >= 0 && u->leader[x] >= 0)
-			u->dirty[x] = 1;
-	}
-	for (bool again = true; again && !u->err;) {
-		again = false;
-		for (size_t i = 0; i < u->n && !u->err; i++) {
-			if (u->dirty[i] != 1 || u->leader[i] < 0)
-				continue;
-			u->dirty[i] = 2;
-			walk(u, (int32_t)i);
-			again = true;
-		}
-	}
-	u->nwork = 0;
+	u->walk_at = -1; /* what follows is the unit's, not an instruction's */
+	if (!u->err)
+		final_reach(u, e, alt, nalt);
 	bool abandoned = false;
-	for (size_t i = 0; i < u->nwarns; i++)
+	for (size_t i = 0; i < u->nwarns && !u->err; i++)
 		abandoned |= abandons_path(u->warns[i].kind);
 	if (!u->err && !abandoned)
 		find_unreachable(u);
@@ -1226,6 +1291,9 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->wstart);
 	free(u->leader);
 	free(u->callm);
+	free(u->wid);
+	free(u->wend);
+	free(u->elog);
 	free(u->ranges);
 	free(u->at);
 	free(u->lea);
