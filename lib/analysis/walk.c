@@ -1008,6 +1008,36 @@ int ts_unit_state_at(struct ts_unit *u, size_t i, struct ts_state *s)
 	return 0;
 }
 
+static bool row_material(uint8_t kind)
+{
+	return kind == V_CFA || kind == V_ALN || kind == V_ORIG;
+}
+
+/*
+ * Can instruction in leave the unwind row as it was? The row is made of the registers that hold
+ * the CFA, an address in a realigned frame or a caller's value, and of the stack slots
+ * (ts_state_row): an instruction that writes no memory and only other registers keeps it. Asked
+ * with the state before the step and again after it (what a register holds then), so that
+ * computing the row again can be skipped (most instructions keep it).
+ */
+static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const struct ts_state *s)
+{
+	if (in->flow != TS_FLOW_NEXT)
+		return false; /* also a conditional jump: its refinement may set the stack pointer
+			       * (a stack probe's loop ends when %rsp equals %r11) */
+	for (unsigned k = 0; k < in->nuops; k++) {
+		const struct ts_uop *o = &in->uops[k];
+		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
+		    o->kind == TS_UOP_UNSUPPORTED)
+			return false;
+		if (o->dst >= a->nregs)
+			continue; /* the decoder's scratch register */
+		if (o->dst == a->sp || o->dst == a->fp || row_material(s->regs[o->dst].kind))
+			return false;
+	}
+	return true;
+}
+
 /* Walk the straight run starting at leader i. */
 static void walk(struct ts_unit *u, int32_t i)
 {
@@ -1015,6 +1045,7 @@ static void walk(struct ts_unit *u, int32_t i)
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
+	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
 	u->walk_id++;
 	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
@@ -1029,9 +1060,14 @@ static void walk(struct ts_unit *u, int32_t i)
 		}
 		/* rows and warnings come from every walk; those of the last walk to step an
 		 * instruction are kept (final_reach) */
-		struct trustack_row r;
-		ts_state_row(u->a, &s, &r);
-		u->row[i] = intern_row(u, &r);
+		if (same_row >= 0) {
+			u->row[i] = same_row;
+		} else {
+			struct trustack_row r;
+			ts_state_row(u->a, &s, &r);
+			u->row[i] = intern_row(u, &r);
+		}
+		bool keeps = keeps_row(u->a, &u->insns[i], &s);
 		u->wid[i] = u->walk_id;
 		u->wend[u->walk_id] = i;
 		u->walk_at = i;
@@ -1041,6 +1077,7 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->quiet = false;
 		if (st == STEP_END)
 			return;
+		same_row = keeps && keeps_row(u->a, &u->insns[i], &s) ? u->row[i] : -1;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
 				 * from there owns the rest of this run now (a loop's back edge; edge()
