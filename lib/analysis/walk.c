@@ -6,7 +6,13 @@
  * When a new edge lands in the middle of a straight run that was already walked, the state
  * there is rebuilt by replaying the run from its leader, and the instruction becomes a leader.
  * A leader whose state changes under the meet is walked again, so loops converge (the meet only
- * ever forgets facts, which bounds the number of rounds).
+ * ever forgets facts, which bounds the number of rounds). Leaders are walked lowest address
+ * first, so a join is mostly walked once all its forward predecessors have arrived.
+ *
+ * There is no separate reporting walk: every walk records rows and warnings, tagged with the walk
+ * (wid[]), and final_reach keeps those of each instruction's last walk, which started from its
+ * leader's final state, for the code reached from the entries along the edges those last walks
+ * took. What is reported therefore follows from the final states alone, whatever the order.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
