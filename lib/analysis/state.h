@@ -124,9 +124,12 @@ struct ts_meet_scratch {
 	uint8_t ns[TS_RN_BUCKETS]; /* ... per bucket */
 };
 
-/* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join,
-		   struct ts_meet_scratch *scratch);
+/* meet(s, o) at join point `join` (an instruction index). Returns true if it differs from s, and
+ * then out holds it; when it returns false out is not written (or holds nothing of use): most
+ * meets change nothing, and the copy of s is made only at the first change. out may be s.
+ * The scratch starts zeroed (calloc) and is left so. */
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct ts_state *s, const struct ts_state *o,
+		   uint32_t join, struct ts_meet_scratch *scratch);
 
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
