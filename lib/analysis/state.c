@@ -676,18 +676,20 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 		rn->nj[rn_bucket(e->j)]++;
 }
 
-/* Most locations hold no identity on either side: that test inline, the note out of line.
- * Of the others most hold the same value on both sides: only its name is kept. */
-static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+/* Note location x/y; returns whether x and y differ. Most locations hold the same value on
+ * both sides (of identities only the name is kept); the note of a difference is out of line. */
+static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (x->kind != V_SYM && y->kind != V_SYM)
-		return;
 	if (val_eq(x, y)) {
-		rn->same[rn->nsame++] = x->off;
-		rn->ns[rn_bucket(x->off)]++;
-	} else {
-		rename_note_sym(rn, x, y);
+		if (x->kind == V_SYM) {
+			rn->same[rn->nsame++] = x->off;
+			rn->ns[rn_bucket(x->off)]++;
+		}
+		return false;
 	}
+	if (x->kind == V_SYM || y->kind == V_SYM)
+		rename_note_sym(rn, x, y);
+	return true;
 }
 
 /*
@@ -860,47 +862,61 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	bool changed = false;
 #define MATERIALISE() do { if (!w) { if (out != s) *out = *s; w = out; } } while (0)
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
-	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
+	 * of the 33) but the decoder's scratch register, whose value lives within one instruction.
+	 * One pass notes the identities and which locations differ at all (most do not): the meet
+	 * proper visits only those. */
+	uint64_t dregs = 0;
 	for (unsigned r = 0; r < a->nregs; r++)
-		rename_note(rn, &s->regs[r], &o->regs[r]);
+		if (rename_note(rn, &s->regs[r], &o->regs[r]))
+			dregs |= 1ull << r;
 	/* Pair the slots of the two sides once (a state holds each place at most once, so the
 	 * first match is the only one). Both sides usually list the same places in the same order:
 	 * try the same index before searching. */
 	int8_t pair[TS_MAX_SLOTS];
 	bool paired[TS_MAX_SLOTS] = { false };
+	uint32_t dslots = 0; /* slots that differ, have no partner, or hold nothing */
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
 		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
 		pair[i] = (int8_t)j;
 		if (j >= 0)
 			paired[j] = true;
-		rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none);
+		if (rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none) || j < 0 || t->v.kind == V_UNK)
+			dslots |= 1u << i;
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
-	for (int j = 0; j < o->nslots; j++) {
-		if (!paired[j])
-			rename_note(rn, &none, &o->slots[j].v);
+	if (o->nslots > s->nslots - __builtin_popcount(dslots)) {
+		for (int j = 0; j < o->nslots; j++) {
+			if (!paired[j])
+				rename_note(rn, &none, &o->slots[j].v);
+		}
 	}
-	for (unsigned r = 0; r < a->nregs; r++) {
-		struct ts_val v;
-		if (val_met(&s->regs[r], &o->regs[r], rn, phi_reg(join, r), &v)) {
+	for (uint64_t m = dregs; m; m &= m - 1) {
+		unsigned r = (unsigned)__builtin_ctzll(m);
+		struct ts_val v = s->regs[r];
+		if (val_meet_differing(&v, &o->regs[r], rn, phi_reg(join, r))) {
 			MATERIALISE();
 			w->regs[r] = v;
 			changed = true;
 		}
 	}
 	/* the slots: read-only up to the first that changes (or goes) */
-	int i = 0;
+	int i = s->nslots;
 	if (!w) {
-		for (; i < s->nslots; i++) {
-			const struct ts_slot *t = &s->slots[i];
+		for (uint32_t m = dslots; m; m &= m - 1) {
+			int k = __builtin_ctz(m);
+			const struct ts_slot *t = &s->slots[k];
 			struct ts_val v;
-			if (pair[i] < 0 || t->v.kind == V_UNK ||
-			    val_met(&t->v, &o->slots[pair[i]].v, rn, phi_slot(join, t), &v))
+			if (pair[k] < 0 || t->v.kind == V_UNK ||
+			    val_met(&t->v, &o->slots[pair[k]].v, rn, phi_slot(join, t), &v)) {
+				i = k;
 				break;
+			}
 		}
 		if (i < s->nslots)
 			MATERIALISE();
+	} else {
+		i = dslots ? __builtin_ctz(dslots) : s->nslots;
 	}
 	if (w) {
 		for (; i < w->nslots;) {
