@@ -1,6 +1,8 @@
 /*
  * state.c - symbolic interpretation of uops, the meet of two states, and the unwind row.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,17 +174,33 @@ static struct ts_val zext(struct ts_val v, unsigned w)
 
 /* ---- stack slots ------------------------------------------------------------------------ */
 
+/* A slot's place (anchor, size, offset) as one word: slots are only ever written whole, from
+ * initialisers that zero the `zero` field, so equal places are equal words. The searches below
+ * are among the most frequent operations of the analysis. */
+_Static_assert(offsetof(struct ts_slot, off) == 4 && sizeof(((struct ts_slot *)0)->off) == 4,
+	       "anchor, size, zero and off must fill the first 8 bytes of struct ts_slot");
+static uint64_t slot_place(const struct ts_slot *t)
+{
+	uint64_t p;
+	memcpy(&p, t, sizeof(p));
+	return p;
+}
+
 static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
 {
+	if (off < INT32_MIN || off > INT32_MAX || size > UINT8_MAX)
+		return -1; /* no slot is there */
+	const struct ts_slot key = { .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off };
+	uint64_t want = slot_place(&key);
 	for (int i = 0; i < s->nslots; i++)
-		if (s->slots[i].anchor == anchor && s->slots[i].off == off && s->slots[i].size == size)
+		if (slot_place(&s->slots[i]) == want)
 			return i;
 	return -1;
 }
 
 static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
 {
-	return x->anchor == y->anchor && x->off == y->off && x->size == y->size;
+	return slot_place(x) == slot_place(y);
 }
 
 static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)

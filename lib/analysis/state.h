@@ -53,6 +53,7 @@ struct ts_val {
 struct ts_slot {
 	uint8_t anchor; /* V_CFA or V_ALN */
 	uint8_t size;
+	uint16_t zero;  /* always 0: anchor, size and off compare as one 8-byte word (state.c) */
 	int32_t off;
 	struct ts_val v;
 };
