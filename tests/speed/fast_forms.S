@@ -51,6 +51,16 @@ fast_forms:
 	setz %al; setne %ah; setb %sil; seta (%rax); setg sym(%rip); setl %spl
 	movups (%rax), %xmm0; movups %xmm1, (%rsp); movaps %xmm0, %xmm1; movaps %xmm2, sym(%rip); xorps %xmm0, %xmm0
 	movups %xmm8, 16(%r12); xorps (%rax), %xmm3; movupd %xmm0, (%rax); movdqu %xmm0, (%rax)
+	lea -1(%rdx), %eax; lea (%r8,%r9,2), %r10d; lea sym(%rip), %eax; lea 0x1234, %ecx; lea 8(%rsp), %esp; lea 1(%r12), %r13d
+	add %ecx, %edx; sub %r8d, %eax; add %eax, %esp; sub %esp, %eax; add 8(%rdi), %rax; sub (%rax), %r9d; add 8(%rsp), %rsp
+	add %rax, 8(%rsp); sub %eax, sym(%rip); add %ecx, (%rax,%rbx,4); sub %r13, (%r13)
+	push $1; push $0x12345; .byte 0x48, 0x6a, 0x01; cltq; .byte 0x49, 0x98; cwtl
+	add $0x51eb850, %eax; add $-0x1000, %rax; sub $0x100, %eax; sub $0x1000, %rax; and $0x3f80, %eax; and $-0x100, %eax
+	and $-0x1000, %rax; .byte 0x41, 0x05, 1, 0, 0, 0; cmp $0x1000, %rax; .byte 0x49, 0x3d, 1, 0, 0, 0; .byte 0x48, 0x3c, 1
+	neg %rax; neg %r9d; neg %rsp; negl (%rax); notq %rax; negb %al
+	movw %ax, 0x16(%r10); movw %r8w, (%rsp); movw $0x1234, sym(%rip); movw $7, 2(%rax,%rbx); movw %ax, %cx; movw (%rax), %ax
+	cmpw $1, (%rax); cmpw $0x1234, 8(%rsp); cmpw $-1, %ax; cmpw $3, %r9w; cmpw $0x80, sym(%rip); orw $0x80, 0x28(%r8)
+	.byte 0x66, 0x48, 0x89, 0x00; .byte 0x66, 0x41, 0x90; .byte 0x66, 0x2e, 0x89, 0x00 /* 66 with REX.W, xchg %r8w,%ax, two prefixes */
 	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
 	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
 	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f

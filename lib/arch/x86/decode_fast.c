@@ -182,12 +182,76 @@ static unsigned padding(const uint8_t *b, size_t n, struct ts_insn *o)
 	return o->len;
 }
 
+static int16_t rd16(const uint8_t *p)
+{
+	return (int16_t)((uint16_t)p[0] | (uint16_t)(p[1] << 8));
+}
+
+/* The commonest forms with an operand-size prefix (66): 16-bit stores and compares of
+ * structure fields, and the two-byte nop. With REX.W the prefix means nothing: left to Zydis. */
+static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	size_t i = 1;
+	unsigned rex = 0;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i >= n || (rex & REX_W))
+		return 0;
+	uint8_t op = b[i++];
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	switch (op) {
+	case 0x90: /* xchg %ax,%ax: a nop */
+		if (rex)
+			return 0;
+		o->len = 2;
+		o->flags |= TS_IF_NOP;
+		return 2;
+	case 0x89: /* mov r16, m16 */
+	case 0xc7: /* movw $imm16, m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc7 && x.regenc != 0))
+			return 0;
+		len = (unsigned)(i + used + (op == 0xc7 ? 2 : 0));
+		if (n < len)
+			return 0;
+		o->len = (uint8_t)len;
+		m = mem_of(&x, addr, len, 2);
+		store_unknown(o, &m);
+		return len;
+	case 0x83: /* cmpw $imm8, r/m16 */
+	case 0x81: /* cmpw $imm16, r/m16 */
+	{
+		unsigned isz = op == 0x83 ? 1 : 2;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + isz)
+			return 0;
+		int64_t imm = isz == 1 ? (int8_t)b[i + used] : rd16(b + i + used);
+		len = (unsigned)(i + used + isz);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+		} else {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_mem = mem_of(&x, addr, len, 2);
+		}
+		o->cmp_width = 2;
+		o->cmp_imm = masked(imm, 2);
+		return len;
+	}
+	default:
+		return 0;
+	}
+}
+
 unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
 {
 	if (!n)
 		return 0;
-	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3)
-		return padding(b, n, o);
+	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3) {
+		unsigned p = padding(b, n, o);
+		return p || b[0] != 0x66 ? p : word_op(b, n, addr, o);
+	}
 	size_t i = 0;
 	unsigned rex = 0;
 	if ((b[0] & 0xf0) == 0x40) {
@@ -241,6 +305,48 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return o->len;
 	}
 	switch (op) {
+	case 0x68: /* push $imm32 */
+	case 0x6a: /* push $imm8 */
+		if (rex || n < i + (op == 0x68 ? 4 : 1))
+			return 0;
+		o->len = (uint8_t)(i + (op == 0x68 ? 4 : 1));
+		o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADDI, RSP, RSP, -8); /* an untracked value */
+		return o->len;
+	case 0x98: /* cltq (cdqe) */
+		if (rex != 0x48)
+			return 0;
+		o->len = 2;
+		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
+		return 2;
+	case 0x05: /* add $imm32, %eax/%rax */
+	case 0x2d: /* sub ... */
+	case 0x25: /* and ... */
+	{
+		if (n < i + 4 || (rex & (REX_R | REX_X | REX_B)))
+			return 0;
+		int64_t imm = rd32(b + i);
+		o->len = (uint8_t)(i + 4);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (op == 0x25) {
+			if (w == 8 || imm >= 0)
+				uop(o, TS_UOP_ANDI, RAX, RAX, imm);
+			else
+				clobber(o, RAX, w);
+			return o->len;
+		}
+		if (w == 8)
+			uop(o, TS_UOP_ADDI, RAX, RAX, op == 0x2d ? -imm : imm);
+		else
+			uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 4);
+		if (op == 0x2d) { /* `sub $n,%reg; ja` compares like cmp (decode.c) */
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = RAX;
+			o->cmp_width = (uint8_t)w;
+			o->cmp_imm = masked(imm, w);
+		}
+		return o->len;
+	}
 	case 0xc3: /* ret */
 		if (rex)
 			return 0;
@@ -296,25 +402,48 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = m;
 		}
 		return len;
-	case 0x8d: /* lea mem, r64 */
-		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
+	case 0x8d: /* lea mem, r64; lea mem, r32: the low half, zero-extended */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
 			return 0;
 		len = (unsigned)(i + used);
+		m = mem_of(&x, addr, len, 0);
+		/* a 32-bit lea of an absolute address or into %esp: decode.c makes the register
+		 * unknown, and x86_length's pre-scan still wants the address: left to Zydis */
+		if (w == 4 && (m.abs || x.reg == RSP))
+			return 0;
 		o->len = (uint8_t)len;
-		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 0);
-		if (x.reg == RSP)
+		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = m;
+		if (w == 4)
+			uop(o, TS_UOP_ZEXT32, x.reg, x.reg, 0);
+		else if (x.reg == RSP)
 			o->flags |= TS_IF_STACK;
 		return len;
 	case 0x01: /* add r, r/m */
 	case 0x03: /* add r/m, r */
 	case 0x29: /* sub r, r/m */
 	case 0x2b: /* sub r/m, r */
-		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
 			return 0;
 		{
 			bool to_rm = op == 0x01 || op == 0x29;
+			len = (unsigned)(i + used);
+			if (!x.is_reg && to_rm) { /* into memory: a store of an unknown value */
+				o->len = (uint8_t)len;
+				m = mem_of(&x, addr, len, w);
+				store_unknown(o, &m);
+				o->cmp_kind = TS_CMP_CLOBBER;
+				return len;
+			}
 			uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
-			o->len = (uint8_t)(i + used);
+			if (!x.is_reg || w == 4) { /* from memory, or 32-bit: unknown (decode.c) */
+				if (dst == RSP)
+					return 0;
+				o->len = (uint8_t)len;
+				clobber(o, dst, w);
+				o->cmp_kind = TS_CMP_CLOBBER;
+				return len;
+			}
+			o->len = (uint8_t)len;
 			if (dst == RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
@@ -450,8 +579,16 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cmp_kind = TS_CMP_CLOBBER;
 		return o->len;
 	case 0xf6: /* test $imm8, r/m8 */
-	case 0xf7: /* test $imm32, r/m */
+	case 0xf7: /* test $imm32, r/m; neg r */
 	{
+		if (op == 0xf7 && n > i && (b[i] & 0xf8) == 0xd8) { /* neg r (mod 3, /3) */
+			if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, x.r, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
 		unsigned isz = op == 0xf6 ? 1 : 4;
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
 			return 0;
@@ -463,7 +600,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	case 0x3d: /* cmp $imm32, %eax */
 	{
 		unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
-		if (n < i + isz || (rex & ~REX_W))
+		if (n < i + isz || (rex & (REX_R | REX_X | REX_B)) || (op == 0x3c && rex))
 			return 0;
 		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
 		o->len = (uint8_t)(i + isz);
