@@ -61,6 +61,15 @@ fast_forms:
 	movw %ax, 0x16(%r10); movw %r8w, (%rsp); movw $0x1234, sym(%rip); movw $7, 2(%rax,%rbx); movw %ax, %cx; movw (%rax), %ax
 	cmpw $1, (%rax); cmpw $0x1234, 8(%rsp); cmpw $-1, %ax; cmpw $3, %r9w; cmpw $0x80, sym(%rip); orw $0x80, 0x28(%r8)
 	.byte 0x66, 0x48, 0x89, 0x00; .byte 0x66, 0x41, 0x90; .byte 0x66, 0x2e, 0x89, 0x00 /* 66 with REX.W, xchg %r8w,%ax, two prefixes */
+	leave; .byte 0x48, 0xc9; pushq 8(%rsp); pushq sym(%rip); pushq (%rax,%rbx,8); .byte 0xff, 0xf0; .byte 0x48, 0xff, 0x30
+	cmp %ah, %al; cmp %cl, (%rax); cmp (%rax), %cl; cmp %r8b, 1(%rdi,%rsi); cmp %dil, %sil; .byte 0x3a, 0xc4
+	sbb %eax, %eax; sbb %rsp, %rsp; sbb %rcx, %rdx; sbb (%rax), %ecx; imul $3, %rax, %rcx; imul $100000, (%rax), %esp
+	imul %rbx, %rax; imul 8(%rsp), %r9d; imul $-2, %r12, %r13; shl %cl, %rax; sar %cl, %esp; shr %cl, %r11d; rol %cl, %eax
+	movsbl %al, %esp; movswq %ax, %rcx; movsbl %ah, %edx; movsbl %r9b, %r10d
+	orb $1, (%rax); orb $0, (%rsp); andb $0x7f, -0xa(%rbp); orb $2, %ah; orb $2, %spl; orb $2, %r9b; andb $1, sym(%rip)
+	addl $1, 0x20(%rdi); orq $0, (%rsp); orl $0x10, 8(%rsp); xorl $1, %eax; adc $1, %rax; sbb $1, %esp; xor $5, %rsp
+	xorq $5, (%rsp); subl $1, sym(%rip); andq $-16, 8(%rax,%rbx,2); adcl $0x1000, (%rax)
+	testw %ax, %ax; testw $0x100, (%rax); testw %r9w, 2(%rsp); testw $1, sym(%rip)
 	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
 	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
 	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f

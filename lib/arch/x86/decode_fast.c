@@ -23,6 +23,7 @@ static const uint8_t gpr[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9,
 #define REX_X 2
 #define REX_B 1
 #define MAX_LEN 15 /* longer is not an instruction (Zydis fails) */
+#define TMP 32     /* decode.c's scratch register: a value that lives within one instruction */
 
 /* The r/m operand of a ModRM byte: a register, or memory as decode.c's mem_operand gives it. */
 struct rm {
@@ -219,6 +220,18 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 		m = mem_of(&x, addr, len, 2);
 		store_unknown(o, &m);
 		return len;
+	case 0x85: /* test r16, r/m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0xf7: /* test $imm16, r/m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + 2)
+			return 0;
+		o->len = (uint8_t)(i + used + 2);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
 	case 0x83: /* cmpw $imm8, r/m16 */
 	case 0x81: /* cmpw $imm16, r/m16 */
 	{
@@ -347,6 +360,66 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		}
 		return o->len;
 	}
+	case 0xc9: /* leave */
+		if (rex)
+			return 0;
+		o->len = 1;
+		o->flags |= TS_IF_STACK;
+		stack_slot(&s);
+		uop(o, TS_UOP_MOV, RSP, RBP, 0);
+		uop(o, TS_UOP_LOAD, RBP, TS_REG_NONE, 0)->mem = s;
+		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		return 1;
+	case 0x38: /* cmp r8, r/m8 */
+	case 0x3a: /* cmp r/m8, r8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || high_byte(rex, x.regenc) ||
+		    (x.is_reg && high_byte(rex, x.rmenc)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RR;
+			o->cmp_a = op == 0x38 ? x.r : x.reg;
+			o->cmp_b = op == 0x38 ? x.reg : x.r;
+			o->cmp_width = 1;
+		} else if (op == 0x3a) {
+			/* the register is compared with memory: not a comparison the refinement uses */
+			o->cmp_a = x.reg;
+			o->cmp_width = 1;
+		}
+		return o->len;
+	case 0x19: /* sbb r, r/m */
+	case 0x1b: /* sbb r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			uint8_t dst = op == 0x19 ? x.r : x.reg;
+			if (dst == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, dst, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0x69: /* imul $imm32, r/m, r */
+	case 0x6b: /* imul $imm8, r/m, r */
+	{
+		unsigned isz = op == 0x69 ? 4 : 1;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP || n < i + used + isz)
+			return 0;
+		o->len = (uint8_t)(i + used + isz);
+		clobber(o, x.reg, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	case 0xd3: /* shl/shr/sar %cl, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg ||
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.r, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
 	case 0xc3: /* ret */
 		if (rex)
 			return 0;
@@ -470,6 +543,21 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				o->cmp_width = (uint8_t)w;
 			}
 			o->cmp_imm = masked(imm, w);
+			return len;
+		}
+		if (!x.is_reg) { /* add, or, adc, sbb, and, sub, xor into memory */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.regenc == 1 && imm == 0)
+				return len; /* `or $0,mem` changes nothing: a barrier or a stack probe */
+			m = mem_of(&x, addr, len, w);
+			store_unknown(o, &m);
+			return len;
+		}
+		if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != RSP) { /* adc, sbb, xor */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			clobber(o, x.r, w);
 			return len;
 		}
 		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
@@ -610,11 +698,25 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cmp_imm = masked(imm, cw);
 		return o->len;
 	}
-	case 0x80: /* cmp $imm8, r/m8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + 1 ||
-		    (x.is_reg && high_byte(rex, x.rmenc)))
+	case 0x80: /* cmp $imm8, r/m8; or, and */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + 1 || (x.is_reg && high_byte(rex, x.rmenc)))
 			return 0;
 		len = (unsigned)(i + used + 1);
+		if (x.regenc == 1 || x.regenc == 4) {
+			if (x.is_reg && x.r == RSP)
+				return 0;
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.is_reg) {
+				clobber(o, x.r, 1);
+			} else if (!(x.regenc == 1 && b[i + used] == 0)) { /* `or $0,mem`: nothing */
+				m = mem_of(&x, addr, len, 1);
+				store_unknown(o, &m);
+			}
+			return len;
+		}
+		if (x.regenc != 7)
+			return 0;
 		o->len = (uint8_t)len;
 		if (x.is_reg) {
 			o->cmp_kind = TS_CMP_RI;
@@ -637,7 +739,19 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		m = mem_of(&x, addr, len, 1);
 		store_unknown(o, &m);
 		return len;
-	case 0xff: /* call/jmp *r/m */
+	case 0xff: /* call/jmp *r/m, push mem */
+		if (n > i && (b[i] & 0x38) == 0x30 && (b[i] & 0xc0) != 0xc0 && !(rex & REX_W)) {
+			if (!(used = decode_rm(b + i, n - i, rex, &x)))
+				return 0;
+			len = (unsigned)(i + used);
+			o->len = (uint8_t)len;
+			o->flags |= TS_IF_STACK;
+			uop(o, TS_UOP_LOAD, TMP, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 8);
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			stack_slot(&s);
+			uop(o, TS_UOP_STORE, TS_REG_NONE, TMP, 0)->mem = s;
+			return len;
+		}
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
 			return 0;
 		len = (unsigned)(i + used);
@@ -714,6 +828,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			store_unknown(o, &m);
 		}
 		return len;
+	case 0xaf: /* imul r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.reg, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
 	case 0x1f: /* nopl mem */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
 			return 0;
@@ -731,8 +852,15 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		len = (unsigned)(i + used);
 		if (x.is_reg) {
+			if (sext) { /* movsbl/movswl of a register: unknown (decode.c) */
+				if (x.reg == RSP)
+					return 0;
+				o->len = (uint8_t)len;
+				clobber(o, x.reg, w);
+				return len;
+			}
 			/* without REX, byte registers 4-7 are %ah-%bh */
-			if (sext || (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8))
+			if (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8)
 				return 0;
 			o->len = (uint8_t)len;
 			uop(o, TS_UOP_ZEXT32, x.reg, x.r, from);
