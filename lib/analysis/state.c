@@ -689,9 +689,9 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 	e->j = e->js ? y->off : 0;
 	e->fd = e->ks && e->js && (x->flags != y->flags || x->esize != y->esize);
 	if (e->ks)
-		rn->nk[rn_bucket(e->k)]++;
+		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
-		rn->nj[rn_bucket(e->j)]++;
+		rn->count.nj[rn_bucket(e->j)]++;
 }
 
 /* Note location x/y; returns whether x and y differ. Most locations hold the same value on
@@ -701,7 +701,7 @@ static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *
 	if (val_eq(x, y)) {
 		if (x->kind == V_SYM) {
 			rn->same[rn->nsame++] = x->off;
-			rn->ns[rn_bucket(x->off)]++;
+			rn->count.ns[rn_bucket(x->off)]++;
 		}
 		return false;
 	}
@@ -722,7 +722,7 @@ static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, co
 		return false;
 	int64_t k = x->off, j = y->off;
 	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
-	if (rn->nk[bk] == 1 && rn->nj[bj] == 1 && !rn->ns[bk] && !rn->ns[bj])
+	if (rn->count.nk[bk] == 1 && rn->count.nj[bj] == 1 && !rn->count.ns[bk] && !rn->count.ns[bj])
 		return true;
 	for (int i = 0; i < rn->n; i++) {
 		const struct rn_note *e = &rn->note[i];
@@ -841,22 +841,6 @@ static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
 			 (uint32_t)t->off);
 }
 
-/* Zero the buckets the notes of one meet counted in (cheaper than clearing all 768 of them: a
- * meet notes a handful of locations). */
-static void rename_clear(struct ts_meet_scratch *rn)
-{
-	for (int i = 0; i < rn->n; i++) {
-		const struct rn_note *e = &rn->note[i];
-		if (e->ks)
-			rn->nk[rn_bucket(e->k)] = 0;
-		if (e->js)
-			rn->nj[rn_bucket(e->j)] = 0;
-	}
-	for (int i = 0; i < rn->nsame; i++)
-		rn->ns[rn_bucket(rn->same[i])] = 0;
-	rn->n = rn->nsame = 0;
-}
-
 /* The met value of one location, x on the stored side and y incoming, into *r; whether it
  * differs from x. (val_meet leaves x as it was when it returns false.) */
 static inline bool val_met(const struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi,
@@ -878,6 +862,8 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	 * reading s up to that point and w after it is the same as working on a copy throughout. */
 	struct ts_state *w = NULL;
 	bool changed = false;
+	rn->n = rn->nsame = 0;
+	memset(&rn->count, 0, sizeof(rn->count));
 #define MATERIALISE() do { if (!w) { if (out != s) *out = *s; w = out; } } while (0)
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
 	 * of the 33) but the decoder's scratch register, whose value lives within one instruction.
@@ -959,7 +945,6 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 			i++;
 		}
 	}
-	rename_clear(rn);
 	/* remembered loads: kept where both sides remember the same */
 	const struct ts_state *r = w ? w : s;
 	for (int k = 0; k < r->nloads;) {
