@@ -449,6 +449,16 @@ static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, stru
 	s->regs[r] = v.kind == V_UNK ? fresh(s) : v;
 }
 
+static inline struct ts_val uop_src(const struct ts_state *s, const struct ts_uop *u)
+{
+	return u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
+}
+
+static inline struct ts_val uop_dst(const struct ts_state *s, const struct ts_uop *u)
+{
+	return u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
+}
+
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
 				     const struct ts_insn *in)
 {
@@ -466,23 +476,27 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 	}
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *u = &in->uops[k];
-		struct ts_val src = u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
-		struct ts_val dst = u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
+		/* the operands' values are read where a uop uses them (most use one or none) */
+		struct ts_val src, dst;
 		switch (u->kind) {
 		case TS_UOP_MOV:
-			set_reg(a, s, u->dst, src);
+			set_reg(a, s, u->dst, uop_src(s, u));
 			break;
 		case TS_UOP_ADDI:
-			set_reg(a, s, u->dst, val_add(src, vconst(u->imm)));
+			set_reg(a, s, u->dst, val_add(uop_src(s, u), vconst(u->imm)));
 			break;
 		case TS_UOP_ADD:
-			if (u->src == TS_REG_NONE)
+			if (u->src == TS_REG_NONE) {
 				set_reg(a, s, u->dst, UNK);
-			else
+			} else {
+				src = uop_src(s, u);
+				dst = uop_dst(s, u);
 				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
+			}
 			break;
 		case TS_UOP_ANDI: {
 			struct ts_val r = UNK;
+			src = uop_src(s, u);
 			uint64_t mask = (uint64_t)u->imm;
 			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == 0; /* -2^k */
 			if (src.kind == V_CONST)
@@ -514,6 +528,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, load(img, s, &u->mem));
 			break;
 		case TS_UOP_STORE: {
+			src = uop_src(s, u);
 			struct ts_val addr = ts_state_addr(s, &u->mem);
 			unsigned size = u->mem.size ? u->mem.size : 8;
 			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, addr.off, size))
@@ -535,6 +550,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		}
 		case TS_UOP_SEXT32:
+			src = uop_src(s, u);
 			if (src.kind == V_SYM) {
 				src = fresh(s);
 				src.flags |= TS_VF_S32;
@@ -549,7 +565,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		case TS_UOP_ZEXT32: {
 			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
-			struct ts_val r = zext(src, w);
+			struct ts_val r = zext(uop_src(s, u), w);
 			if (r.kind == V_UNK) {
 				r = fresh(s); /* unknown, but zero above w bytes */
 				r.esize = (uint8_t)w;
@@ -558,9 +574,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		}
 		case TS_UOP_SHLI:
-			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(uop_src(s, u), 1u << u->imm) : UNK);
 			break;
 		case TS_UOP_SWAP:
+			src = uop_src(s, u);
+			dst = uop_dst(s, u);
 			set_reg(a, s, u->dst, src);
 			set_reg(a, s, u->src, dst);
 			break;
@@ -879,17 +897,20 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	int8_t pair[TS_MAX_SLOTS];
 	bool paired[TS_MAX_SLOTS] = { false };
 	uint32_t dslots = 0; /* slots that differ, have no partner, or hold nothing */
+	int ndslots = 0;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
 		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
 		pair[i] = (int8_t)j;
 		if (j >= 0)
 			paired[j] = true;
-		if (rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none) || j < 0 || t->v.kind == V_UNK)
+		if (rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none) || j < 0 || t->v.kind == V_UNK) {
 			dslots |= 1u << i;
+			ndslots++;
+		}
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
-	if (o->nslots > s->nslots - __builtin_popcount(dslots)) {
+	if (o->nslots > s->nslots - ndslots) {
 		for (int j = 0; j < o->nslots; j++) {
 			if (!paired[j])
 				rename_note(rn, &none, &o->slots[j].v);
