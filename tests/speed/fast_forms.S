@@ -70,6 +70,14 @@ fast_forms:
 	addl $1, 0x20(%rdi); orq $0, (%rsp); orl $0x10, 8(%rsp); xorl $1, %eax; adc $1, %rax; sbb $1, %esp; xor $5, %rsp
 	xorq $5, (%rsp); subl $1, sym(%rip); andq $-16, 8(%rax,%rbx,2); adcl $0x1000, (%rax)
 	testw %ax, %ax; testw $0x100, (%rax); testw %r9w, 2(%rsp); testw $1, sym(%rip)
+	movdqa %xmm0, (%rsp); movdqa (%rax), %xmm1; movdqa %xmm2, sym(%rip); pxor %xmm8, %xmm9; pxor (%rax), %xmm0; punpcklqdq %xmm1, %xmm0
+	movq %xmm0, %rax; movq %xmm0, %rsp; movd %xmm1, %esp; movd %xmm1, 8(%rsp); movq %xmm3, 8(%rsp); movq %rax, %xmm0; movd (%rax), %xmm2
+	pmovmskb %xmm0, %eax; pmovmskb %xmm0, %esp; pmovmskb %xmm9, %r10d; .byte 0x66, 0x0f, 0xd7, 0x00; .byte 0x66, 0x48, 0x0f, 0x6f, 0x00
+	pcmpeqb (%rdi), %xmm1; paddq %xmm1, %xmm2; psubb %xmm3, %xmm4; pand %xmm0, %xmm1; pminub 16(%rsi), %xmm2
+	movdqu %xmm0, sym(%rip); movdqu (%rax,%rbx), %xmm8; movdqu %xmm15, -16(%rsp); movq 8(%rsp), %xmm0
+	movsd %xmm0, 8(%rsp); movsd (%rax), %xmm1; movsd %xmm1, %xmm2; movss %xmm1, (%rax); movss sym(%rip), %xmm3
+	cvtsi2sd %eax, %xmm0; cvtsi2sd %rax, %xmm0; addsd %xmm1, %xmm0; mulsd (%rax), %xmm2; divss %xmm1, %xmm3; sqrtsd %xmm0, %xmm0
+	.byte 0xf2, 0x0f, 0x2c, 0xc0; .byte 0xf3, 0x48, 0x0f, 0xb8, 0xc0; .byte 0xf3, 0x0f, 0x1e, 0xfb; .byte 0x66, 0xf2, 0x0f, 0x10, 0xc0
 	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
 	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
 	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f

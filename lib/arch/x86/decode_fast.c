@@ -188,6 +188,89 @@ static int16_t rd16(const uint8_t *p)
 	return (int16_t)((uint16_t)p[0] | (uint16_t)(p[1] << 8));
 }
 
+/*
+ * SSE instructions after a mandatory prefix (66, f2, f3; pfx 0 for none): p points at the byte
+ * after 0f. They write XMM registers, which the analysis does not track; what matters is a
+ * general register written (movd/movq to one, pmovmskb, tzcnt: unknown) or memory (a store of
+ * an unknown value). Only forms that are valid with every ModRM are listed, except where the
+ * code below requires a register or memory operand.
+ */
+static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8_t pfx, uint64_t addr,
+		       struct ts_insn *o)
+{
+	if (i >= n)
+		return 0;
+	uint8_t op = b[i++];
+	struct rm x;
+	unsigned used, len, store = 0; /* bytes stored when the operand is memory */
+	bool to_gpr = false;           /* writes the ModRM r/m as a general register */
+	if (pfx == 0x66) {
+		if ((rex & REX_W) && op != 0x7e && op != 0x6e)
+			return 0;
+		if ((op >= 0x60 && op <= 0x6d) || op == 0x6e || op == 0x6f || (op >= 0x74 && op <= 0x76) || op == 0xd4 ||
+		    (op >= 0xd8 && op <= 0xdf) || op == 0xeb || op == 0xef || (op >= 0xf8 && op <= 0xfe))
+			store = 0; /* punpck*, movd/movq to xmm, movdqa load, pcmpeq*, padd*, psub*, pand*, por, pxor */
+		else if (op == 0x7f) /* movdqa store */
+			store = 16;
+		else if (op == 0xd6) /* movq xmm -> xmm/m64 */
+			store = 8;
+		else if (op == 0x7e) /* movd/movq xmm -> r/m */
+			store = (rex & REX_W) ? 8 : 4, to_gpr = true;
+		else if (op == 0xd7) /* pmovmskb xmm -> r32 (a register operand only) */
+			store = 0;
+		else
+			return 0;
+	} else {
+		if (rex & REX_W)
+			return 0;
+		if (op == 0x10 || op == 0x2a || op == 0x51 || op == 0x58 || op == 0x59 || op == 0x5a || op == 0x5c ||
+		    op == 0x5d || op == 0x5e || op == 0x5f)
+			store = 0; /* movss/movsd load, cvtsi2s*, sqrt, add, mul, cvt, sub, min, div, max */
+		else if (op == 0x11) /* movss/movsd store */
+			store = pfx == 0xf2 ? 8 : 4;
+		else if (pfx == 0xf3 && op == 0x6f) /* movdqu load */
+			store = 0;
+		else if (pfx == 0xf3 && op == 0x7f) /* movdqu store */
+			store = 16;
+		else if (pfx == 0xf3 && op == 0x7e) /* movq xmm/m64 -> xmm */
+			store = 0;
+		else
+			return 0;
+	}
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	if (pfx == 0x66 && op == 0xd7) {
+		if (!x.is_reg || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)len;
+		clobber(o, x.reg, 4);
+		return len;
+	}
+	o->len = (uint8_t)len;
+	if (x.is_reg && to_gpr) {
+		if (x.r == RSP)
+			return 0;
+		clobber(o, x.r, store);
+	} else if (!x.is_reg && store) {
+		struct ts_mem m = mem_of(&x, addr, len, store);
+		store_unknown(o, &m);
+	}
+	return len;
+}
+
+/* An SSE instruction with a mandatory prefix p (f2, f3): p [REX] 0f op. */
+static unsigned sse_prefixed(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	size_t i = 1;
+	unsigned rex = 0;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i >= n || b[i] != 0x0f)
+		return 0;
+	return sse_op(b, n, i + 1, rex, b[0], addr, o);
+}
+
 /* The commonest forms with an operand-size prefix (66): 16-bit stores and compares of
  * structure fields, and the two-byte nop. With REX.W the prefix means nothing: left to Zydis. */
 static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
@@ -196,6 +279,8 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 	unsigned rex = 0;
 	if (i < n && (b[i] & 0xf0) == 0x40)
 		rex = b[i++];
+	if (i < n && b[i] == 0x0f)
+		return sse_op(b, n, i + 1, rex, 0x66, addr, o);
 	if (i >= n || (rex & REX_W))
 		return 0;
 	uint8_t op = b[i++];
@@ -263,8 +348,12 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return 0;
 	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3) {
 		unsigned p = padding(b, n, o);
-		return p || b[0] != 0x66 ? p : word_op(b, n, addr, o);
+		if (p || b[0] == 0x2e)
+			return p;
+		return b[0] == 0x66 ? word_op(b, n, addr, o) : sse_prefixed(b, n, addr, o);
 	}
+	if (b[0] == 0xf2)
+		return sse_prefixed(b, n, addr, o);
 	size_t i = 0;
 	unsigned rex = 0;
 	if ((b[0] & 0xf0) == 0x40) {
