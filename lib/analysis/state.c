@@ -740,19 +740,22 @@ static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, co
 		return false;
 	int64_t k = x->off, j = y->off;
 	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
-	if (rn->count.nk[bk] == 1 && rn->count.nj[bj] == 1 && !rn->count.ns[bk] && !rn->count.ns[bj])
-		return true;
-	for (int i = 0; i < rn->n; i++) {
-		const struct rn_note *e = &rn->note[i];
-		if (e->ks && e->k == k && !(e->js && e->j == j && !e->fd))
-			return false;
-		if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
-			return false;
+	/* each search is needed only where the buckets do not already answer it */
+	if (rn->count.nk[bk] != 1 || rn->count.nj[bj] != 1) {
+		for (int i = 0; i < rn->n; i++) {
+			const struct rn_note *e = &rn->note[i];
+			if (e->ks && e->k == k && !(e->js && e->j == j && !e->fd))
+				return false;
+			if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
+				return false;
+		}
 	}
 	/* a location holding one name on both sides pairs it with itself */
-	for (int i = 0; i < rn->nsame; i++)
-		if ((rn->same[i] == k) != (rn->same[i] == j))
-			return false;
+	if (rn->count.ns[bk] || rn->count.ns[bj]) {
+		for (int i = 0; i < rn->nsame; i++)
+			if ((rn->same[i] == k) != (rn->same[i] == j))
+				return false;
+	}
 	return true;
 }
 
