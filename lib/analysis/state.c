@@ -141,6 +141,16 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 {
 	if (m->abs)
 		return vconst(m->disp);
+	if (m->index == TS_REG_NONE && m->base < TS_MAX_REGS) {
+		/* the commonest address, disp(%reg): what the general case below computes for it */
+		const struct ts_val *b = &s->regs[m->base];
+		if (m->disp == 0)
+			return *b;
+		if (is_anchor(b))
+			return vrel(b->kind, wadd(b->off, m->disp));
+		if (b->kind == V_CONST)
+			return vconst(wadd(b->off, m->disp));
+	}
 	struct ts_val v = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
 	if (m->index != TS_REG_NONE && m->index == m->base && v.kind == V_RANGE)
 		v = val_scale(v, (unsigned)m->scale + 1); /* (%rcx,%rcx,2): 3 * rcx */
@@ -205,16 +215,22 @@ static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
 
 static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
 {
-	for (int i = 0; i < s->nslots;) {
-		const struct ts_slot *t = &s->slots[i];
-		bool overlap = size == 0 || (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + t->size);
-		if (overlap) {
-			memmove(&s->slots[i], &s->slots[i + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - i - 1));
-			s->nslots--;
-		} else {
-			i++;
-		}
+	if (size == 0) {
+		s->nslots = 0;
+		return;
 	}
+	/* the slots that stay, in their order */
+	int k = 0;
+	int64_t end = off + (int64_t)size;
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->anchor == anchor && t->off < end && off < t->off + t->size)
+			continue;
+		if (k != i)
+			s->slots[k] = *t;
+		k++;
+	}
+	s->nslots = (uint8_t)k;
 }
 
 static bool worth_tracking(const struct ts_val *v)
