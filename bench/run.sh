@@ -4,9 +4,10 @@
 #   A. `trustack check --rules=fp -q OBJ` vs objtool 6.1 `--stackval --orc` (Debian's
 #      linux-kbuild-6.1) on the SQLite amalgamation object and on an `ld -r` combination of
 #      several real C programs. Wall time (median) and peak RSS, ratios, targets; trustack's CPU
-#      time, and a `-j 2` run (wall and CPU) beside the `-j 1` figures the ratios use.
-#   B. `trustack check -q LIB` (stack rules, -j 1 and, for the large library, -j 2) vs the time
-#      Zydis needs just to decode the library's .text (bench/zydis_decode.c).
+#      time, at `-j 1` and at the default -j (the number of online CPUs; objtool uses one), each
+#      with its own time ratio.
+#   B. `trustack check -q -j 1 LIB` (stack rules; for the large library also at the default -j)
+#      vs the time Zydis needs just to decode the library's .text (bench/zydis_decode.c).
 #
 # Prints one Markdown table per part and the exact commands to stdout; the same report is kept
 # in $BENCH_WORK/results/. Progress goes to stderr. See bench/README.md for the method.
@@ -17,7 +18,7 @@
 #   BENCH_REPS     measured repetitions per figure (default 5; the median is reported)
 #   BENCH_PARTS    which parts to run: "A B" (default), "A" or "B"
 #   BENCH_LIBS     libraries for part B (default: libLLVM-14, libstdc++, libc, those present)
-#   BENCH_J2       libraries that also get a `-j 2` row: "large" (default: the largest one),
+#   BENCH_J2       libraries that also get a row at the default -j: "large" (default: the largest one),
 #                  "all", or "none"
 #   BENCH_TIMEOUT  seconds before one run is killed and reported as a hang (default 900)
 #   BENCH_MAX_LOAD wait while the 1-minute load is above this and the CPUs are busy with
@@ -263,7 +264,7 @@ partA() {
     echo
     } >>"$cmds"
 
-    local rows=() details=() obj base ts_w ts_r ot_w ot_r tr mr orc otw tsw ot_bad ts_bad ot_note ts_cpu ts2
+    local rows=() details=() obj base ts_w ts_r ot_w ot_r tr mr orc otw tsw ot_bad ts_bad ot_note ts_cpu ts2 trd
     for obj in sqlite3.o combined.o; do
         base=${obj%.o}
         wait_quiet "A/$base"
@@ -279,29 +280,32 @@ partA() {
         [ -n "$orc" ] && orc=$((16#$orc / 4))
         cp -f "$R_ERR" "$W/logs/objtool-$base.txt"
         M_PREP=:; M_WARMUP=1
-        measure "trustack-$base" "$TS" check --rules=fp -q "$O/$obj"
+        measure "trustack-$base" "$TS" check --rules=fp -q -j 1 "$O/$obj"
         ts_w=$R_WALL ts_r=$R_RSS ts_min=$R_WMIN ts_max=$R_WMAX ts_bad=$R_BAD ts_noise=$R_NOISE ts_cpu=$R_CPU
         tsw=$(grep -c ': warning: trustack:' "$R_OUT")
         cp -f "$R_OUT" "$W/logs/trustack-$base.txt"
-        # the same with two analysis threads: wall time and the CPU time it costs (not the ratio's basis)
-        measure "trustack-j2-$base" "$TS" check --rules=fp -q -j 2 "$O/$obj"
+        # the same at the default -j (one analysis thread per online CPU): wall time, the CPU
+        # time it costs, and its own ratio (objtool is single-threaded: the -j 1 ratio is the
+        # like-for-like one)
+        measure "trustack-jdef-$base" "$TS" check --rules=fp -q "$O/$obj"
         ts2=$(sec "$R_WALL"); [ -n "$R_BAD" ] && ts2=$R_BAD
-        ts2="$ts2 s, CPU $R_CPU s"
+        trd=n/a; [ -z "$R_BAD$ot_bad" ] && trd=$(ratio "$ot_w" "$R_WALL")
+        ts2="$ts2 s, CPU $R_CPU s | $trd"
         local label
         label="\`$obj\` ($(human "$(text_size "$O/$obj")") text)"
         if [ -n "$ot_bad$ts_bad" ]; then
-            rows+=("| $label | ${ot_bad:-$(sec "$ot_w")} | ${ts_bad:-$(sec "$ts_w")} | ${ts_cpu:-n/a} | $ts2 | n/a | n/a | $(mb "$ot_r") | ${ts_bad:-$(mb "$ts_r")} | n/a | n/a |")
+            rows+=("| $label | ${ot_bad:-$(sec "$ot_w")} | ${ts_bad:-$(sec "$ts_w")} | ${ts_cpu:-n/a} | n/a | n/a | $ts2 | $(mb "$ot_r") | ${ts_bad:-$(mb "$ts_r")} | n/a | n/a |")
             continue
         fi
         tr=$(ratio "$ot_w" "$ts_w"); mr=$(ratio "$ts_r" "$ot_r")
-        rows+=("| $label | $(sec "$ot_w") | $(sec "$ts_w") | $ts_cpu | $ts2 | $tr | $(met_ge "$tr" 2) | $(mb "$ot_r") | $(mb "$ts_r") | $mr | $(met_le "$mr" 0.5) |")
+        rows+=("| $label | $(sec "$ot_w") | $(sec "$ts_w") | $ts_cpu | $tr | $(met_ge "$tr" 2) | $ts2 | $(mb "$ot_r") | $(mb "$ts_r") | $mr | $(met_le "$mr" 0.5) |")
         details+=("| \`$obj\` | .text $(human "$(dottext "$O/$obj")"), $(readelf -sW "$O/$obj" | awk '$4=="FUNC"' | wc -l) FUNC symbols, $(readelf -sW "$O/$obj" | awk '$4=="FILE"' | wc -l) STT_FILE | $(sec "$ot_min")–$(sec "$ot_max") | $(sec "$ts_min")–$(sec "$ts_max") | $otw | $tsw | ${orc:-none} | ${ot_noise} / ${ts_noise} | ${ot_note:--} |")
     done
     {
     echo "## A. \`trustack check --rules=fp -q\` vs objtool 6.1 \`--stackval --orc\` on objects"
     echo
-    echo "| object | objtool s | trustack s (-j 1) | trustack CPU s (user+sys, -j 1) | trustack -j 2: wall, CPU | time objtool/trustack -j 1 (target ≥ 2) | | objtool peak RSS MB | trustack peak RSS MB | RSS trustack/objtool (target ≤ 0.5) | |"
-    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"
+    echo "| object | objtool s | trustack s (-j 1) | trustack CPU s (user+sys, -j 1) | time objtool/trustack -j 1 (target ≥ 2, like for like) | | trustack default -j ($ncpu CPUs): wall, CPU | time objtool/trustack default -j | objtool peak RSS MB | trustack peak RSS MB (-j 1) | RSS trustack/objtool (target ≤ 0.5) | |"
+    echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "| object | contents | objtool s min–max | trustack s min–max | objtool warnings | trustack warnings | ORC entries written by objtool | other processes' CPU during the kept runs, max cores (noisy runs dropped), objtool / trustack | objtool's other messages |"
@@ -345,7 +349,7 @@ partB() {
         "$TS" check "$l" >/dev/null 2>"$W/run/summary.err"
         summary=$(grep '^trustack:' "$W/run/summary.err" | tail -n1 | sed 's/^trustack: //')
         M_WARMUP=0
-        measure "trustack-$base" "$TS" check -q "$l"
+        measure "trustack-$base" "$TS" check -q -j 1 "$l"
         tw=$R_WALL tr=$R_RSS tbad=$R_BAD tcpu=$R_CPU tnoise=$R_NOISE
         tsw=$(grep -c ': warning: trustack:' "$R_OUT" 2>/dev/null)
         cp -f "$R_OUT" "$W/logs/trustack-$base.txt" 2>/dev/null
@@ -357,21 +361,22 @@ partB() {
         rows+=("| \`$base\` (.text $(human "$(dottext "$l")")) | $zins | $(sec "$zdec") | -j 1 | $(sec "$tw") | $r | $(met_le "$r" 2) | $(mb "$tr") |")
         details+=("| \`$base\` | -j 1 | $(readlink -f "$l") | $(sec "$R_WMIN")–$(sec "$R_WMAX") | $tcpu | $tsw | $summary | $(sec "$zw") s, $(mb "$zr") MB, $zfail decode failures | $tnoise |")
         if [ "$J2" = all ] || { [ "$J2" = large ] && [ "$l" = "$largest" ]; }; then
-            wait_quiet "B/$base -j 2"
-            measure "trustack-j2-$base" "$TS" check -q -j 2 "$l"
+            # the default -j: one analysis thread per online CPU (Zydis decodes on one)
+            wait_quiet "B/$base default -j"
+            measure "trustack-jdef-$base" "$TS" check -q "$l"
             if [ -n "$R_BAD" ]; then
-                rows+=("| | | | -j 2 | $R_BAD | n/a | n/a | n/a |")
+                rows+=("| | | | default -j ($ncpu) | $R_BAD | n/a | n/a | n/a |")
             else
                 r=$(ratio "$R_WALL" "$zdec")
-                rows+=("| | | | -j 2 | $(sec "$R_WALL") | $r | $(met_le "$r" 2) | $(mb "$R_RSS") |")
-                details+=("| \`$base\` | -j 2 | | $(sec "$R_WMIN")–$(sec "$R_WMAX") | $R_CPU | $(grep -c ': warning: trustack:' "$R_OUT") | | | $R_NOISE |")
+                rows+=("| | | | default -j ($ncpu) | $(sec "$R_WALL") | $r | $(met_le "$r" 2) | $(mb "$R_RSS") |")
+                details+=("| \`$base\` | default -j ($ncpu) | | $(sec "$R_WMIN")–$(sec "$R_WMAX") | $R_CPU | $(grep -c ': warning: trustack:' "$R_OUT") | | | $R_NOISE |")
             fi
         fi
     done
     {
     echo "## B. \`trustack check -q LIB\` (stack rules) vs Zydis decoding the library's .text"
     echo
-    echo "| library | instructions (linear decode) | Zydis decode-only s | trustack | trustack s | trustack/decode (target ≤ 2) | | trustack peak RSS MB |"
+    echo "| library | instructions (linear decode) | Zydis decode-only s | trustack | trustack s | trustack/decode (target ≤ 2; like for like at -j 1) | | trustack peak RSS MB |"
     echo "|---|---:|---:|---|---:|---:|---|---:|"
     printf '%s\n' "${rows[@]}"
     echo

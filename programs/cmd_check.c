@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"                     call, the frame pointer never reused while it holds the frame)\n"
 		"  --format=text|json|sarif\n"
 		"                     text (default): FILE: warning: trustack: FUNC+0xOFF: MESSAGE [KIND]\n"
-		"  -j N               analyse with N threads (default: 1)\n"
+		"  -j N               analyse with N threads (default: the number of online CPUs)\n"
 		"  -q, --quiet        no summary line on stderr\n"
 		"  -h, --help         this text\n"
 		"\n"
@@ -127,6 +127,14 @@ static void on_warning(const struct trustack_warning *w, void *arg)
 		break;
 	}
 	e->count++;
+}
+
+/* -j's default: every CPU this process may use (the functions of one file, or the files, are
+ * shared out; the output does not depend on it). */
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
 static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned threads)
@@ -279,7 +287,7 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .fmt = FMT_TEXT, .jobs = 1 };
+	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .fmt = FMT_TEXT, .jobs = online_cpus() };
 	bool quiet = false;
 	int opt;
 	optind = 1;
@@ -329,7 +337,8 @@ int cmd_check(int argc, char **argv)
 	} else {
 		pthread_t tid[256];
 		unsigned started = 0;
-		for (; started < c.jobs && started < c.nfiles; started++)
+		/* the main thread is one of the c.jobs workers */
+		for (; started + 1 < c.jobs && started + 1 < c.nfiles; started++)
 			if (pthread_create(&tid[started], NULL, file_worker, &c))
 				break;
 		file_worker(&c);

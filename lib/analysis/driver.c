@@ -114,6 +114,8 @@ int ts_analyse_all(const struct ts_image *img, enum trustack_rules rules, unsign
 {
 	struct drive d = { .img = img, .rules = rules, .fn = fn, .ctx = ctx };
 	unsigned n = ts_driver_threads(threads);
+	if (n > img->nfuncs)
+		n = img->nfuncs ? (unsigned)img->nfuncs : 1; /* no idle threads for small files */
 	if (img->nhints) {
 		d.reached = calloc(img->nfuncs, sizeof(*d.reached));
 		if (!d.reached)

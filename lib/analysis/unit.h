@@ -13,6 +13,8 @@
 struct ts_uwarn {
 	uint64_t addr;
 	uint8_t kind; /* enum trustack_warning_kind */
+	int32_t insn;  /* the instruction whose step emitted it, -1 for the unit (walk.c) */
+	uint32_t walk; /* the walk that emitted it: kept only if it is that instruction's last */
 	char msg[160];
 };
 
@@ -21,7 +23,6 @@ struct ts_unit {
 	const struct ts_arch *a;
 	enum trustack_rules rules;
 	bool fp_exempt;         /* glibc start-up code: the fp rules do not apply (see walk.c) */
-	bool reporting;         /* the final walk: states have converged, warnings count */
 	bool quiet;             /* walking a soft path (state.h): no warnings */
 	int func;
 
@@ -47,6 +48,8 @@ struct ts_unit {
 	int32_t *row;           /* index into rows, -1 = not reached */
 	int32_t *wstart;        /* instruction where the walk that reached it began */
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
+	uint32_t *wid;          /* the last walk that stepped it (0: none): its row and warnings
+				 * are the ones kept (walk.c, final_reach) */
 	struct ts_call_memo {   /* per instruction: what a direct call's target is (walk.c) */
 		const char *name;
 		uint64_t clobbers;
@@ -60,8 +63,17 @@ struct ts_unit {
 	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */
 	size_t nstates, capstates;
 	struct ts_edge_memo memo; /* meets that changed nothing */
-	int32_t walk_start;     /* the walk under way: where it started, that state's version */
+	int32_t walk_start;     /* the walk under way: where it started, that state's version, */
 	uint32_t walk_version;
+	uint32_t walk_id;       /* its number (walks are numbered from 1 in each unit), */
+	int32_t walk_at;        /* the instruction it is stepping (edges and warnings belong to it) */
+	int32_t *wend;          /* per walk: the last instruction it stepped */
+	size_t capwend;
+	struct ts_edge_rec {    /* every edge sent, in order, so in walk order */
+		int32_t from, to;
+		uint32_t walk;
+	} *elog;
+	size_t nelog, capelog;
 	struct trustack_row *rows;
 	size_t nrows, caprows;
 

@@ -6,7 +6,13 @@
  * When a new edge lands in the middle of a straight run that was already walked, the state
  * there is rebuilt by replaying the run from its leader, and the instruction becomes a leader.
  * A leader whose state changes under the meet is walked again, so loops converge (the meet only
- * ever forgets facts, which bounds the number of rounds).
+ * ever forgets facts, which bounds the number of rounds). Leaders are walked lowest address
+ * first, so a join is mostly walked once all its forward predecessors have arrived.
+ *
+ * There is no separate reporting walk: every walk records rows and warnings, tagged with the walk
+ * (wid[]), and final_reach keeps those of each instruction's last walk, which started from its
+ * leader's final state, for the code reached from the entries along the edges those last walks
+ * took. What is reported therefore follows from the final states alone, whatever the order.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -42,8 +48,8 @@ static bool abandons_path(enum trustack_warning_kind kind)
 
 static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind kind, const char *fmt, ...)
 {
-	if (!u->reporting || u->quiet)
-		return; /* converging (states are not final yet), or on a soft path */
+	if (u->quiet)
+		return; /* on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
 	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
@@ -53,6 +59,8 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 	struct ts_uwarn *w = &u->warns[u->nwarns++];
 	w->addr = addr;
 	w->kind = (uint8_t)kind;
+	w->insn = u->walk_at;
+	w->walk = u->walk_id;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
@@ -86,7 +94,10 @@ static int grow_info(struct ts_unit *u, size_t need)
 	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
 	if (cm)
 		u->callm = cm;
-	if (!last || !dirty || !row || !ws || !ld || !cm)
+	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
+	if (wid)
+		u->wid = wid;
+	if (!last || !dirty || !row || !ws || !ld || !cm || !wid)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -131,6 +142,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
 		u->n++;
 		a += len;
@@ -207,14 +219,46 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 
 /* ---- edges --------------------------------------------------------------------------------- */
 
+/*
+ * The leaders waiting to be walked, lowest instruction index first (a binary heap). Compilers
+ * lay code out roughly in reverse post-order, so walking in address order lets every forward
+ * edge into a join arrive before the join is walked: once, not once per arriving path (a stack
+ * walked the join of an if/else after its first branch, then again after the second). The order
+ * changes no result: what is reported follows from the final states (ts_unit_analyse).
+ */
 static void push_work(struct ts_unit *u, int32_t i)
 {
 	if (GROW(u->work, u->nwork, u->capwork, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
-	u->work[u->nwork++] = i;
+	size_t k = u->nwork++;
+	while (k > 0 && u->work[(k - 1) / 2] > i) {
+		u->work[k] = u->work[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	u->work[k] = i;
 	u->dirty[i] = 1;
+}
+
+static int32_t pop_work(struct ts_unit *u)
+{
+	int32_t top = u->work[0], x = u->work[--u->nwork];
+	size_t k = 0, n = u->nwork;
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && u->work[c + 1] < u->work[c])
+			c++;
+		if (u->work[c] >= x)
+			break;
+		u->work[k] = u->work[c];
+		k = c;
+	}
+	if (n)
+		u->work[k] = x;
+	return top;
 }
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
@@ -320,10 +364,19 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
 		return;
 	}
-	if (u->leader[t] < 0 && u->row[t] >= 0) {
+	if (GROW(u->elog, u->nelog, u->capelog, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
+	u->elog[u->nelog++] = (struct ts_edge_rec){ u->walk_at, (int32_t)t, u->walk_id };
+	if (u->leader[t] < 0 && u->wstart[t] >= 0) {
 		/* Reached before by a straight run: rebuild its state and make it a join point. The
 		 * rest of that run now follows from here, so later walks from t own it (otherwise
-		 * every instruction of a loop body would become a join point of its own). */
+		 * every instruction of a loop body would become a join point of its own). It is
+		 * walked from its own state even if this edge changes nothing there: the rows and
+		 * warnings of its run must come from a walk of t (the run's owner may have changed
+		 * state since it stepped them, and a loop's back edge ends the walk under way before
+		 * the rest of the run). */
 		struct ts_state r;
 		int32_t old = u->wstart[t];
 		replay(u, old, (int32_t)t, &r);
@@ -332,6 +385,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			return;
 		for (size_t j = (size_t)t; j < u->n && u->wstart[j] == old && (j == (size_t)t || u->leader[j] < 0); j++)
 			u->wstart[j] = (int32_t)t;
+		push_work(u, (int32_t)t);
 	}
 	if (u->leader[t] < 0) {
 		u->leader[t] = new_state(u, s);
@@ -960,6 +1014,36 @@ int ts_unit_state_at(struct ts_unit *u, size_t i, struct ts_state *s)
 	return 0;
 }
 
+static bool row_material(uint8_t kind)
+{
+	return kind == V_CFA || kind == V_ALN || kind == V_ORIG;
+}
+
+/*
+ * Can instruction in leave the unwind row as it was? The row is made of the registers that hold
+ * the CFA, an address in a realigned frame or a caller's value, and of the stack slots
+ * (ts_state_row): an instruction that writes no memory and only other registers keeps it. Asked
+ * with the state before the step and again after it (what a register holds then), so that
+ * computing the row again can be skipped (most instructions keep it).
+ */
+static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const struct ts_state *s)
+{
+	if (in->flow != TS_FLOW_NEXT)
+		return false; /* also a conditional jump: its refinement may set the stack pointer
+			       * (a stack probe's loop ends when %rsp equals %r11) */
+	for (unsigned k = 0; k < in->nuops; k++) {
+		const struct ts_uop *o = &in->uops[k];
+		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
+		    o->kind == TS_UOP_UNSUPPORTED)
+			return false;
+		if (o->dst >= a->nregs)
+			continue; /* the decoder's scratch register */
+		if (o->dst == a->sp || o->dst == a->fp || row_material(s->regs[o->dst].kind))
+			return false;
+	}
+	return true;
+}
+
 /* Walk the straight run starting at leader i. */
 static void walk(struct ts_unit *u, int32_t i)
 {
@@ -967,32 +1051,43 @@ static void walk(struct ts_unit *u, int32_t i)
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
+	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
+	u->walk_id++;
+	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
+		u->err = -TRUSTACK_E_NOMEM;
+		return;
+	}
 	for (;;) {
-		if (i != start && u->row[i] >= 0 && u->wstart[i] != start) {
-			/* joins a run walked before: merge there */
+		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0)) {
+			/* joins a run walked before, or a join point: merge there */
+			u->walk_at = i - 1;
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
 		}
-		if (i != start && u->leader[i] >= 0) {
-			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
-			return;
-		}
-		if (u->reporting) {
+		/* rows and warnings come from every walk; those of the last walk to step an
+		 * instruction are kept (final_reach) */
+		if (same_row >= 0) {
+			u->row[i] = same_row;
+		} else {
 			struct trustack_row r;
 			ts_state_row(u->a, &s, &r);
 			u->row[i] = intern_row(u, &r);
-		} else {
-			u->row[i] = 0; /* reached; the row itself comes from the final walk */
 		}
+		bool keeps = keeps_row(u->a, &u->insns[i], &s);
+		u->wid[i] = u->walk_id;
+		u->wend[u->walk_id] = i;
+		u->walk_at = i;
 		u->wstart[i] = start;
 		u->quiet = s.soft;
 		enum step st = step(u, i, &s, true);
 		u->quiet = false;
 		if (st == STEP_END)
 			return;
+		same_row = keeps && keeps_row(u->a, &u->insns[i], &s) ? u->row[i] : -1;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
-				 * from there owns the rest of this run now (a loop's back edge) */
+				 * from there owns the rest of this run now (a loop's back edge; edge()
+				 * scheduled it, nothing past i was walked yet) */
 		if (u->last[i]) {
 			const struct ts_insn *in = &u->insns[i];
 			uint64_t next = in->addr + in->len;
@@ -1076,6 +1171,75 @@ static void find_unreachable(struct ts_unit *u)
 	}
 }
 
+/* Reach what the edges walk w sent from instructions [from, to] lead to. */
+static void reach_edges(struct ts_unit *u, uint32_t w, int32_t from, int32_t to)
+{
+	size_t lo = 0, hi = u->nelog; /* the log is in walk order: the first edge of walk w */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u->elog[mid].walk < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < u->nelog && u->elog[k].walk == w; k++) {
+		const struct ts_edge_rec *r = &u->elog[k];
+		if (r->from < from || r->from > to || u->dirty[r->to])
+			continue;
+		u->dirty[r->to] = 1;
+		push_work(u, r->to);
+	}
+}
+
+/*
+ * What is reached, and so what is reported, follows from the final states only: from the
+ * entries along the edges the last walk of each instruction sent (that walk was from its
+ * leader's final state). Code only an early round reached (a jump table resolved under a state
+ * that did not last) keeps no row and no warning, so the result does not depend on the order
+ * of the walks. Consecutive instructions the same walk stepped are one straight run. dirty[]
+ * marks what is reached; work[] holds the runs to follow.
+ */
+static void final_reach(struct ts_unit *u, long e, const uint64_t *alt, size_t nalt)
+{
+	memset(u->dirty, 0, u->n);
+	u->nwork = 0;
+	push_work(u, (int32_t)e);
+	for (size_t k = 0; k < nalt; k++) {
+		long x = insn_index(u, alt[k]);
+		if (x >= 0 && !u->dirty[x]) {
+			u->dirty[x] = 1;
+			push_work(u, (int32_t)x);
+		}
+	}
+	while (u->nwork && !u->err) {
+		int32_t x = u->work[--u->nwork], end = x;
+		uint32_t w = u->wid[x];
+		if (!w)
+			continue; /* never stepped: no state reached it */
+		/* walk w went on from x to wend[w]; a later walk that stepped one of those goes on
+		 * from there (the join a loop's back edge made) */
+		while (end < u->wend[w] && !u->dirty[end + 1]) {
+			if (u->wid[end + 1] != w) {
+				push_work(u, end + 1);
+				break;
+			}
+			u->dirty[++end] = 1;
+		}
+		reach_edges(u, w, x, end);
+	}
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->dirty[i])
+			u->row[i] = -1;
+	size_t k = 0;
+	for (size_t i = 0; i < u->nwarns; i++) {
+		const struct ts_uwarn *w = &u->warns[i];
+		if (w->insn >= 0 && (!u->dirty[w->insn] || u->wid[w->insn] != w->walk))
+			continue; /* from a walk whose state did not last, or of code not reached */
+		u->warns[k++] = *w;
+	}
+	u->nwarns = k;
+}
+
 /*
  * Code the program's authors cannot change, so the frame-pointer rules skip it (the stack
  * rules still apply): the C library's start-up code linked into every program (_start must
@@ -1098,7 +1262,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = 0;
+	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->walk_id = 0;
+	u->walk_at = -1;
 	u->nlea_for = (size_t)-1;
 	u->near_base = 0;
 	ts_edge_memo_clear(&u->memo);
@@ -1134,12 +1300,12 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		u->leader[x] = new_state(u, &entry);
 		push_work(u, (int32_t)x);
 	}
-	/* Converge first: a state seen on an early round (a loop taken once) is not the final
-	 * one, and rules checked against it would be wrong. Then walk every run once more from
-	 * the final states, reporting. */
-	u->reporting = false;
+	/* Walk until the states converge. Every walk records rows and warnings; a state seen on
+	 * an early round (a loop taken once) is not the final one and rules checked against it
+	 * would be wrong, but each leader's last walk is from its final state, and final_reach
+	 * keeps only what those walks found. */
 	while (u->nwork && !u->err) {
-		int32_t i = u->work[--u->nwork];
+		int32_t i = pop_work(u);
 		/* A leader pushed again before its earlier entry came up was walked then, with the
 		 * state it still has: walking it again would send the same states along the same
 		 * edges (16% of the pops on SQLite). */
@@ -1148,16 +1314,11 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 		u->dirty[i] = 0;
 		walk(u, i);
 	}
-	u->reporting = true;
-	for (size_t i = 0; i < u->n && !u->err; i++)
-		if (u->leader[i] >= 0)
-			walk(u, (int32_t)i);
-	while (u->nwork && !u->err) { /* only if the reporting walk still changed a state */
-		int32_t i = u->work[--u->nwork];
-		walk(u, i);
-	}
+	u->walk_at = -1; /* what follows is the unit's, not an instruction's */
+	if (!u->err)
+		final_reach(u, e, alt, nalt);
 	bool abandoned = false;
-	for (size_t i = 0; i < u->nwarns; i++)
+	for (size_t i = 0; i < u->nwarns && !u->err; i++)
 		abandoned |= abandons_path(u->warns[i].kind);
 	if (!u->err && !abandoned)
 		find_unreachable(u);
@@ -1173,6 +1334,9 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->wstart);
 	free(u->leader);
 	free(u->callm);
+	free(u->wid);
+	free(u->wend);
+	free(u->elog);
 	free(u->ranges);
 	free(u->at);
 	free(u->lea);
