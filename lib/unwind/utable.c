@@ -445,10 +445,29 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 	return 0;
 }
 
+/* Is the file at path one of our sidecars in another format version? */
+static bool other_version(const char *path)
+{
+	uint8_t h[12];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t got = read(fd, h, sizeof(h));
+	close(fd);
+	uint32_t ver;
+	memcpy(&ver, h + 8, 4);
+	return got == (ssize_t)sizeof(h) && !memcmp(h, MAGIC, 8) && ver != VERSION;
+}
+
 int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, uint16_t machine,
 			  struct ts_utable *out, char *err, size_t errlen)
 {
 	int rc = ts_utable_load(path, out, err, errlen);
+	if (rc == -TRUSTACK_E_FORMAT && other_version(path)) {
+		/* written by a trustack with another sidecar format: stale, like another revision */
+		errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
+		return -TRUSTACK_E_NOTFOUND;
+	}
 	if (rc)
 		return rc;
 	const char *why = NULL;
