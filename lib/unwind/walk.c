@@ -659,17 +659,19 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
  */
 static __attribute__((noinline, cold)) bool recover(struct walk *w, enum trustack_unwind_mode mode,
 						     struct replay *rp, const struct trustack_regs *regs,
-						     uint64_t valid0, bool exact0, const struct ts_uw_arch *a,
+						     const struct trustack_unwind_start *st, const struct ts_uw_arch *a,
 						     const struct out *o, bool pcs_only, size_t k, unsigned reg,
 						     uint64_t sp, uint64_t *v)
 {
 	if (!rp->started) {
-		/* the start registers as the walk's frame 0 has them */
+		/* the start registers as the walk's frame 0 has them (unwind_core) */
+		unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
+		uint64_t valid0 = (st->flags & TRUSTACK_START_VALID_MASK) ? st->valid : BIT(nr) - 1;
 		memcpy(rp->r.r, regs->r, sizeof(rp->r.r));
 		rp->r.r[a->sp] = regs->sp, rp->r.r[a->fp] = regs->fp;
-		rp->r.valid = valid0 | BIT(a->sp) | BIT(a->fp);
+		rp->r.valid = (valid0 & (BIT(TRUSTACK_MAX_REGS) - 1)) | BIT(a->sp) | BIT(a->fp);
 		rp->j = 0;
-		rp->exact = exact0;
+		rp->exact = !(st->flags & TRUSTACK_START_PC_IS_RA);
 		rp->started = true;
 		rp->broken = false;
 	}
@@ -692,14 +694,14 @@ static __attribute__((noinline, cold)) bool recover(struct walk *w, enum trustac
 /* locate(), and when the register its rule names is one the walk lost, recover() it first. */
 static int locate_rec(struct walk *w, struct regs *s, uint8_t kind, uint8_t reg, int32_t off, uint64_t cfa,
 		      unsigned own, uint64_t *v, bool *known, enum trustack_unwind_mode mode, struct replay *rp,
-		      const struct trustack_regs *regs, uint64_t valid0, bool exact0, const struct ts_uw_arch *a,
-		      const struct out *o, bool pcs_only, size_t k, uint64_t sp)
+		      const struct trustack_regs *regs, const struct trustack_unwind_start *st,
+		      const struct ts_uw_arch *a, const struct out *o, bool pcs_only, size_t k, uint64_t sp)
 {
 	int e = locate(w, s, kind, reg, off, cfa, own, v, known);
 	unsigned need = kind == TRUSTACK_LOC_SAME ? own : reg;
 	uint64_t val;
 	if (e == TRUSTACK_UNWIND_LOST_REGISTER && need < TRUSTACK_MAX_REGS &&
-	    recover(w, mode, rp, regs, valid0, exact0, a, o, pcs_only, k, need, sp, &val)) {
+	    recover(w, mode, rp, regs, st, a, o, pcs_only, k, need, sp, &val)) {
 		s->r[need] = val;
 		s->valid |= BIT(need);
 		e = locate(w, s, kind, reg, off, cfa, own, v, known);
@@ -758,8 +760,6 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
 	s.valid = (st.flags & TRUSTACK_START_VALID_MASK) ? st.valid : BIT(nr) - 1;
 	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1; /* s.r: copied when the full path needs it (below) */
-	const uint64_t valid0 = s.valid;
-	const bool exact0 = exact;
 	struct replay rp; /* recover()'s: started only when a rule needs a register the walk lost */
 	rp.started = false;
 	uint64_t pc = regs->pc;
@@ -940,7 +940,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		uint64_t cfa, base, ra, fpv = 0;
 		bool known, fpk;
 		if (!get(&s, row->cfa_reg, &base) &&
-		    !recover(&w, mode, &rp, regs, valid0, exact0, a, o, pcs_only, n - 1, row->cfa_reg, sp, &base)) {
+		    !recover(&w, mode, &rp, regs, &st, a, o, pcs_only, n - 1, row->cfa_reg, sp, &base)) {
 			v = TRUSTACK_UNWIND_LOST_REGISTER;
 			break;
 		}
@@ -965,7 +965,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 			break;
 		}
 		int e;
-#define REC_ARGS mode, &rp, regs, valid0, exact0, a, o, pcs_only, n - 1, sp
+#define REC_ARGS mode, &rp, regs, &st, a, o, pcs_only, n - 1, sp
 		if (row->ra_kind == TRUSTACK_LOC_AT_CFA) /* the common case, inline */
 			e = rd_stack(&w, cfa + (int64_t)row->ra_off, &ra) ? 0 : TRUSTACK_UNWIND_BAD_READ;
 		else if ((e = locate_rec(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known,
