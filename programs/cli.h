@@ -17,9 +17,14 @@ int cmd_verify_unwind(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_stacks(int argc, char **argv);
 
-/* --rules=stack|fp and -j N (1..256): false, after a message naming cmd, on a bad value. */
+/* Output formats; each command accepts a subset (text always). */
+enum cli_format { FMT_TEXT = 1, FMT_JSON = 2, FMT_SARIF = 4 };
+
+/* --rules=stack|fp, -j N (1..256), --format=F with F one of the formats in the mask `allowed`:
+ * false, after a message naming cmd and the values it accepts, on a bad value. */
 bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out);
 bool cli_parse_jobs(const char *cmd, const char *arg, unsigned *out);
+bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out);
 
 /* JSON string output with escaping. */
 void json_str(FILE *f, const char *s);

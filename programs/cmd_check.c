@@ -18,7 +18,6 @@
 
 #include "cli.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_SARIF };
 
 struct file_result {
 	char *path;       /* as shown: FILE, or ARCHIVE(MEMBER) */
@@ -32,7 +31,7 @@ struct file_result {
 };
 
 struct check_ctx {
-	enum fmt fmt;
+	enum cli_format fmt;
 	struct trustack_check_opts opts;
 	struct file_result *files;
 	size_t nfiles, capfiles;
@@ -280,44 +279,24 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .jobs = 1 };
+	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .fmt = FMT_TEXT, .jobs = 1 };
 	bool quiet = false;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			if (!strcmp(optarg, "stack"))
-				c.opts.rules = TRUSTACK_RULES_STACK;
-			else if (!strcmp(optarg, "fp"))
-				c.opts.rules = TRUSTACK_RULES_FP;
-			else {
-				fprintf(stderr, "trustack check: --rules must be stack or fp, not '%s'\n", optarg);
+			if (!cli_parse_rules("check", optarg, &c.opts.rules))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				c.fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				c.fmt = FMT_JSON;
-			else if (!strcmp(optarg, "sarif"))
-				c.fmt = FMT_SARIF;
-			else {
-				fprintf(stderr, "trustack check: --format must be text, json or sarif, not '%s'\n", optarg);
+			if (!cli_parse_format("check", optarg, FMT_TEXT | FMT_JSON | FMT_SARIF, &c.fmt))
 				return EXIT_ERROR;
-			}
 			break;
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 256) {
-				fprintf(stderr, "trustack check: -j needs a number from 1 to 256\n");
+		case 'j':
+			if (!cli_parse_jobs("check", optarg, &c.jobs))
 				return EXIT_ERROR;
-			}
-			c.jobs = (unsigned)v;
 			break;
-		}
 		case 'q':
 			quiet = true;
 			break;

@@ -7,10 +7,9 @@
 
 #include "cli.h"
 
-enum fmt { FMT_TEXT, FMT_JSON };
 
 struct diff_cli {
-	enum fmt fmt;
+	enum cli_format fmt;
 	bool verbose;
 	const char *path;
 	unsigned long shown;
@@ -167,14 +166,8 @@ int cmd_diff(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				d.fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				d.fmt = FMT_JSON;
-			else {
-				fprintf(stderr, "trustack diff: --format must be text or json\n");
+			if (!cli_parse_format("diff", optarg, FMT_TEXT | FMT_JSON, &d.fmt))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'v': d.verbose = true; break;
 		case 'j':

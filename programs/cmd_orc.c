@@ -8,11 +8,10 @@
 
 #include "cli.h"
 
-enum fmt { FMT_TEXT, FMT_JSON };
 
 struct orc_cli {
 	const char *path;
-	enum fmt fmt;
+	enum cli_format fmt;
 	size_t count;
 };
 
@@ -141,14 +140,8 @@ int cmd_orc(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				c.fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				c.fmt = FMT_JSON;
-			else {
-				fprintf(stderr, "trustack orc: --format must be text or json\n");
+			if (!cli_parse_format("orc", optarg, FMT_TEXT | FMT_JSON, &c.fmt))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'j':
 			if (!cli_parse_jobs("orc", optarg, &opts.threads))

@@ -8,11 +8,10 @@
 #include "cli.h"
 #include "tables/sframe.h"
 
-enum fmt { FMT_TEXT, FMT_JSON };
 
 struct sf_ctx {
 	const char *path;
-	enum fmt fmt;
+	enum cli_format fmt;
 	unsigned n;
 };
 
@@ -131,14 +130,8 @@ int cmd_sframe(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				c.fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				c.fmt = FMT_JSON;
-			else {
-				fprintf(stderr, "trustack sframe: --format must be text or json\n");
+			if (!cli_parse_format("sframe", optarg, FMT_TEXT | FMT_JSON, &c.fmt))
 				return EXIT_ERROR;
-			}
 			break;
 		case 'j':
 			if (!cli_parse_jobs("sframe", optarg, &opts.threads))

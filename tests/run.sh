@@ -21,8 +21,10 @@ for suite in "$top"/tests/*/suite_*.sh; do
     [ -n "${TS_ONLY:-}" ] && case "$suite" in $TS_ONLY) ;; *) continue ;; esac
     name=${suite#"$top"/tests/}
     echo "== $name"
+    t0=$SECONDS
     out=$(bash "$suite" 2>&1); rc=$?
     printf '%s\n' "$out"
+    echo "-- $name: $((SECONDS - t0)) s"
     p=$(grep -c '^PASS ' <<<"$out"); f=$(grep -c '^FAIL ' <<<"$out"); s=$(grep -c '^SKIP ' <<<"$out")
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "FAIL $name: suite exited with status $rc"; f=1

@@ -119,6 +119,7 @@ norm_key() {
 # Accepted entries: "<lib basename> <function>+0x<off> <kind>  # reason"
 accepted=$work/accepted.txt
 : >"$accepted"
+: >"$work/cfi-gap.txt"
 if [ -f "$known" ]; then
     lineno=0
     while IFS= read -r line; do
@@ -139,7 +140,38 @@ if [ -f "$known" ]; then
             echo "FAIL corpus/known-defects.txt:$lineno: no evidence for $func in docs/known-library-defects.md"
         fi
         norm_key "$lib" "$fo" "$kind" >>"$accepted"
+        case "$line" in *"# "*"cfi-gap:"*)
+            [[ $func =~ ^fde@0x([0-9a-f]+)$ ]] && printf '%s %016x %s\n' "$lib" "$((16#${BASH_REMATCH[1]}))" "$func" >>"$work/cfi-gap.txt" ;;
+        esac
     done <"$known"
+fi
+
+# cfi-gap entries claim that the function's FDE ends where no FDE covers the next byte, so the
+# fall-through runs code without CFI. readelf's FDE list is the oracle: each claim is re-checked.
+if [ -s "$work/cfi-gap.txt" ] && command -v readelf >/dev/null; then
+    for lib in $(awk '{ print $1 }' "$work/cfi-gap.txt" | sort -u); do
+        path=/lib/x86_64-linux-gnu/$lib
+        [ -e "$path" ] || continue
+        readelf --debug-dump=frames "$path" 2>/dev/null |
+            sed -n 's/.* FDE cie=[0-9a-f]* pc=\([0-9a-f]*\)\.\.\([0-9a-f]*\).*/\1 \2/p' >"$work/$lib.fdes"
+        # (addresses as "x" and 16 hex digits: compared as strings, which compares the numbers;
+        # without the "x" awk would read 00000000001529e9 as the number 1529e9)
+        wrong=$(awk -v lib="$lib" '
+            FNR == NR { lo[NR] = "x" $1; hi[NR] = "x" $2; n = NR; next }
+            $1 == lib {
+                end = ""
+                for (i = 1; i <= n; i++) if (lo[i] == "x" $2) end = hi[i]
+                covered = 0
+                for (i = 1; i <= n && end != ""; i++) if (lo[i] <= end && end < hi[i]) covered = 1
+                if (end == "" || covered) print $3
+            }' "$work/$lib.fdes" "$work/cfi-gap.txt")
+        checked=$(grep -c "^$lib " "$work/cfi-gap.txt")
+        if [ -n "$wrong" ]; then
+            echo "FAIL corpus/system/$lib/cfi-gaps: readelf shows no gap after:" $wrong
+        else
+            echo "PASS corpus/system/$lib/cfi-gaps ($checked FDEs end where no FDE covers the next byte, per readelf)"
+        fi
+    done
 fi
 
 for lib in /lib/x86_64-linux-gnu/libc.so.6 /usr/lib/x86_64-linux-gnu/libstdc++.so.6; do
