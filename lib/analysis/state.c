@@ -1,6 +1,8 @@
 /*
  * state.c - symbolic interpretation of uops, the meet of two states, and the unwind row.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,16 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 {
 	if (m->abs)
 		return vconst(m->disp);
+	if (m->index == TS_REG_NONE && m->base < TS_MAX_REGS) {
+		/* the commonest address, disp(%reg): what the general case below computes for it */
+		const struct ts_val *b = &s->regs[m->base];
+		if (m->disp == 0)
+			return *b;
+		if (is_anchor(b))
+			return vrel(b->kind, wadd(b->off, m->disp));
+		if (b->kind == V_CONST)
+			return vconst(wadd(b->off, m->disp));
+	}
 	struct ts_val v = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
 	if (m->index != TS_REG_NONE && m->index == m->base && v.kind == V_RANGE)
 		v = val_scale(v, (unsigned)m->scale + 1); /* (%rcx,%rcx,2): 3 * rcx */
@@ -172,31 +184,53 @@ static struct ts_val zext(struct ts_val v, unsigned w)
 
 /* ---- stack slots ------------------------------------------------------------------------ */
 
+/* A slot's place (anchor, size, offset) as one word: slots are only ever written whole, from
+ * initialisers that zero the `zero` field, so equal places are equal words. The searches below
+ * are among the most frequent operations of the analysis. */
+_Static_assert(offsetof(struct ts_slot, off) == 4 && sizeof(((struct ts_slot *)0)->off) == 4,
+	       "anchor, size, zero and off must fill the first 8 bytes of struct ts_slot");
+static uint64_t slot_place(const struct ts_slot *t)
+{
+	uint64_t p;
+	memcpy(&p, t, sizeof(p));
+	return p;
+}
+
 static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
 {
+	if (off < INT32_MIN || off > INT32_MAX || size > UINT8_MAX)
+		return -1; /* no slot is there */
+	const struct ts_slot key = { .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off };
+	uint64_t want = slot_place(&key);
 	for (int i = 0; i < s->nslots; i++)
-		if (s->slots[i].anchor == anchor && s->slots[i].off == off && s->slots[i].size == size)
+		if (slot_place(&s->slots[i]) == want)
 			return i;
 	return -1;
 }
 
 static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
 {
-	return x->anchor == y->anchor && x->off == y->off && x->size == y->size;
+	return slot_place(x) == slot_place(y);
 }
 
 static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
 {
-	for (int i = 0; i < s->nslots;) {
-		const struct ts_slot *t = &s->slots[i];
-		bool overlap = size == 0 || (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + t->size);
-		if (overlap) {
-			memmove(&s->slots[i], &s->slots[i + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - i - 1));
-			s->nslots--;
-		} else {
-			i++;
-		}
+	if (size == 0) {
+		s->nslots = 0;
+		return;
 	}
+	/* the slots that stay, in their order */
+	int k = 0;
+	int64_t end = off + (int64_t)size;
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->anchor == anchor && t->off < end && off < t->off + t->size)
+			continue;
+		if (k != i)
+			s->slots[k] = *t;
+		k++;
+	}
+	s->nslots = (uint8_t)k;
 }
 
 static bool worth_tracking(const struct ts_val *v)
@@ -431,6 +465,16 @@ static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, stru
 	s->regs[r] = v.kind == V_UNK ? fresh(s) : v;
 }
 
+static inline struct ts_val uop_src(const struct ts_state *s, const struct ts_uop *u)
+{
+	return u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
+}
+
+static inline struct ts_val uop_dst(const struct ts_state *s, const struct ts_uop *u)
+{
+	return u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
+}
+
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
 				     const struct ts_insn *in)
 {
@@ -448,23 +492,27 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 	}
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *u = &in->uops[k];
-		struct ts_val src = u->src != TS_REG_NONE ? reg_val(s, u->src) : UNK;
-		struct ts_val dst = u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
+		/* the operands' values are read where a uop uses them (most use one or none) */
+		struct ts_val src, dst;
 		switch (u->kind) {
 		case TS_UOP_MOV:
-			set_reg(a, s, u->dst, src);
+			set_reg(a, s, u->dst, uop_src(s, u));
 			break;
 		case TS_UOP_ADDI:
-			set_reg(a, s, u->dst, val_add(src, vconst(u->imm)));
+			set_reg(a, s, u->dst, val_add(uop_src(s, u), vconst(u->imm)));
 			break;
 		case TS_UOP_ADD:
-			if (u->src == TS_REG_NONE)
+			if (u->src == TS_REG_NONE) {
 				set_reg(a, s, u->dst, UNK);
-			else
+			} else {
+				src = uop_src(s, u);
+				dst = uop_dst(s, u);
 				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
+			}
 			break;
 		case TS_UOP_ANDI: {
 			struct ts_val r = UNK;
+			src = uop_src(s, u);
 			uint64_t mask = (uint64_t)u->imm;
 			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == 0; /* -2^k */
 			if (src.kind == V_CONST)
@@ -496,6 +544,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, load(img, s, &u->mem));
 			break;
 		case TS_UOP_STORE: {
+			src = uop_src(s, u);
 			struct ts_val addr = ts_state_addr(s, &u->mem);
 			unsigned size = u->mem.size ? u->mem.size : 8;
 			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, addr.off, size))
@@ -517,6 +566,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		}
 		case TS_UOP_SEXT32:
+			src = uop_src(s, u);
 			if (src.kind == V_SYM) {
 				src = fresh(s);
 				src.flags |= TS_VF_S32;
@@ -531,7 +581,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		case TS_UOP_ZEXT32: {
 			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
-			struct ts_val r = zext(src, w);
+			struct ts_val r = zext(uop_src(s, u), w);
 			if (r.kind == V_UNK) {
 				r = fresh(s); /* unknown, but zero above w bytes */
 				r.esize = (uint8_t)w;
@@ -540,9 +590,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			break;
 		}
 		case TS_UOP_SHLI:
-			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(uop_src(s, u), 1u << u->imm) : UNK);
 			break;
 		case TS_UOP_SWAP:
+			src = uop_src(s, u);
+			dst = uop_dst(s, u);
 			set_reg(a, s, u->dst, src);
 			set_reg(a, s, u->src, dst);
 			break;
@@ -671,23 +723,25 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 	e->j = e->js ? y->off : 0;
 	e->fd = e->ks && e->js && (x->flags != y->flags || x->esize != y->esize);
 	if (e->ks)
-		rn->nk[rn_bucket(e->k)]++;
+		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
-		rn->nj[rn_bucket(e->j)]++;
+		rn->count.nj[rn_bucket(e->j)]++;
 }
 
-/* Most locations hold no identity on either side: that test inline, the note out of line.
- * Of the others most hold the same value on both sides: only its name is kept. */
-static inline void rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
+/* Note location x/y; returns whether x and y differ. Most locations hold the same value on
+ * both sides (of identities only the name is kept); the note of a difference is out of line. */
+static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (x->kind != V_SYM && y->kind != V_SYM)
-		return;
 	if (val_eq(x, y)) {
-		rn->same[rn->nsame++] = x->off;
-		rn->ns[rn_bucket(x->off)]++;
-	} else {
-		rename_note_sym(rn, x, y);
+		if (x->kind == V_SYM) {
+			rn->same[rn->nsame++] = x->off;
+			rn->count.ns[rn_bucket(x->off)]++;
+		}
+		return false;
 	}
+	if (x->kind == V_SYM || y->kind == V_SYM)
+		rename_note_sym(rn, x, y);
+	return true;
 }
 
 /*
@@ -702,19 +756,22 @@ static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, co
 		return false;
 	int64_t k = x->off, j = y->off;
 	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
-	if (rn->nk[bk] == 1 && rn->nj[bj] == 1 && !rn->ns[bk] && !rn->ns[bj])
-		return true;
-	for (int i = 0; i < rn->n; i++) {
-		const struct rn_note *e = &rn->note[i];
-		if (e->ks && e->k == k && !(e->js && e->j == j && !e->fd))
-			return false;
-		if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
-			return false;
+	/* each search is needed only where the buckets do not already answer it */
+	if (rn->count.nk[bk] != 1 || rn->count.nj[bj] != 1) {
+		for (int i = 0; i < rn->n; i++) {
+			const struct rn_note *e = &rn->note[i];
+			if (e->ks && e->k == k && !(e->js && e->j == j && !e->fd))
+				return false;
+			if (e->js && e->j == j && !(e->ks && e->k == k && !e->fd))
+				return false;
+		}
 	}
 	/* a location holding one name on both sides pairs it with itself */
-	for (int i = 0; i < rn->nsame; i++)
-		if ((rn->same[i] == k) != (rn->same[i] == j))
-			return false;
+	if (rn->count.ns[bk] || rn->count.ns[bj]) {
+		for (int i = 0; i < rn->nsame; i++)
+			if ((rn->same[i] == k) != (rn->same[i] == j))
+				return false;
+	}
 	return true;
 }
 
@@ -813,13 +870,6 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const s
 	return true;
 }
 
-/* x = meet(x, y), phi naming the result where they differ. Returns true if x changed. Most
- * locations agree: that test inline. */
-static inline bool val_meet(struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi)
-{
-	return !val_eq(x, y) && val_meet_differing(x, y, rn, phi);
-}
-
 static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61) | ((uint64_t)join << 8) | r); }
 
 static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
@@ -828,80 +878,146 @@ static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
 			 (uint32_t)t->off);
 }
 
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join,
-		   struct ts_meet_scratch *rn)
+/* The met value of one location, x on the stored side and y incoming, into *r; whether it
+ * differs from x. (val_meet leaves x as it was when it returns false.) */
+static inline bool val_met(const struct ts_val *x, const struct ts_val *y, struct ts_meet_scratch *rn, int64_t phi,
+			   struct ts_val *r)
 {
-	bool changed = false;
+	if (val_eq(x, y))
+		return false;
+	*r = *x;
+	return val_meet_differing(r, y, rn, phi);
+}
+
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct ts_state *s, const struct ts_state *o,
+		   uint32_t join, struct ts_meet_scratch *rn)
+{
 	static const struct ts_val none = { 0 };
+	/* Most meets change nothing (62% on sqlite3.o): the result is written into out, as a copy
+	 * of s, only from the first location that changes on. Each location's meet depends only on
+	 * the notes (taken from s and o before anything changes) and on its own two values, so
+	 * reading s up to that point and w after it is the same as working on a copy throughout. */
+	struct ts_state *w = NULL;
+	bool changed = false;
 	rn->n = rn->nsame = 0;
-	memset(rn->nk, 0, sizeof(rn->nk));
-	memset(rn->nj, 0, sizeof(rn->nj));
-	memset(rn->ns, 0, sizeof(rn->ns));
+	memset(&rn->count, 0, sizeof(rn->count));
+#define MATERIALISE() do { if (!w) { if (out != s) *out = *s; w = out; } } while (0)
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
-	 * of the 33) but the decoder's scratch register, whose value lives within one instruction. */
+	 * of the 33) but the decoder's scratch register, whose value lives within one instruction.
+	 * One pass notes the identities and which locations differ at all (most do not): the meet
+	 * proper visits only those. */
+	uint64_t dregs = 0;
 	for (unsigned r = 0; r < a->nregs; r++)
-		rename_note(rn, &s->regs[r], &o->regs[r]);
+		if (rename_note(rn, &s->regs[r], &o->regs[r]))
+			dregs |= 1ull << r;
 	/* Pair the slots of the two sides once (a state holds each place at most once, so the
 	 * first match is the only one). Both sides usually list the same places in the same order:
 	 * try the same index before searching. */
 	int8_t pair[TS_MAX_SLOTS];
 	bool paired[TS_MAX_SLOTS] = { false };
+	uint32_t dslots = 0; /* slots that differ, have no partner, or hold nothing */
+	int ndslots = 0;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
 		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
 		pair[i] = (int8_t)j;
 		if (j >= 0)
 			paired[j] = true;
-		rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none);
+		if (rename_note(rn, &t->v, j >= 0 ? &o->slots[j].v : &none) || j < 0 || t->v.kind == V_UNK) {
+			dslots |= 1u << i;
+			ndslots++;
+		}
 	}
 	/* identities present on one side only, in slots the other side lacks, break the pairing */
-	for (int j = 0; j < o->nslots; j++) {
-		if (!paired[j])
-			rename_note(rn, &none, &o->slots[j].v);
+	if (o->nslots > s->nslots - ndslots) {
+		for (int j = 0; j < o->nslots; j++) {
+			if (!paired[j])
+				rename_note(rn, &none, &o->slots[j].v);
+		}
 	}
-	for (unsigned r = 0; r < a->nregs; r++)
-		changed |= val_meet(&s->regs[r], &o->regs[r], rn, phi_reg(join, r));
-	for (int i = 0; i < s->nslots;) {
-		struct ts_slot *t = &s->slots[i];
-		int j = pair[i];
-		if (j < 0) {
-			pair[i] = pair[s->nslots - 1];
-			*t = s->slots[--s->nslots];
+	for (uint64_t m = dregs; m; m &= m - 1) {
+		unsigned r = (unsigned)__builtin_ctzll(m);
+		struct ts_val v = s->regs[r];
+		if (val_meet_differing(&v, &o->regs[r], rn, phi_reg(join, r))) {
+			MATERIALISE();
+			w->regs[r] = v;
 			changed = true;
-			continue;
 		}
-		changed |= val_meet(&t->v, &o->slots[j].v, rn, phi_slot(join, t));
-		if (t->v.kind == V_UNK) {
-			pair[i] = pair[s->nslots - 1];
-			*t = s->slots[--s->nslots];
-			continue;
-		}
-		i++;
 	}
-	for (int i = 0; i < s->nloads;) {
+	/* the slots: read-only up to the first that changes (or goes) */
+	int i = s->nslots;
+	if (!w) {
+		for (uint32_t m = dslots; m; m &= m - 1) {
+			int k = __builtin_ctz(m);
+			const struct ts_slot *t = &s->slots[k];
+			struct ts_val v;
+			if (pair[k] < 0 || t->v.kind == V_UNK ||
+			    val_met(&t->v, &o->slots[pair[k]].v, rn, phi_slot(join, t), &v)) {
+				i = k;
+				break;
+			}
+		}
+		if (i < s->nslots)
+			MATERIALISE();
+	} else {
+		i = dslots ? __builtin_ctz(dslots) : s->nslots;
+	}
+	if (w) {
+		for (; i < w->nslots;) {
+			struct ts_slot *t = &w->slots[i];
+			int j = pair[i];
+			if (j < 0) {
+				pair[i] = pair[w->nslots - 1];
+				*t = w->slots[--w->nslots];
+				changed = true;
+				continue;
+			}
+			struct ts_val v;
+			if (val_met(&t->v, &o->slots[j].v, rn, phi_slot(join, t), &v)) {
+				t->v = v;
+				changed = true;
+			}
+			if (t->v.kind == V_UNK) {
+				pair[i] = pair[w->nslots - 1];
+				*t = w->slots[--w->nslots];
+				continue;
+			}
+			i++;
+		}
+	}
+	/* remembered loads: kept where both sides remember the same */
+	const struct ts_state *r = w ? w : s;
+	for (int k = 0; k < r->nloads;) {
 		bool found = false;
 		for (int j = 0; j < o->nloads && !found; j++)
-			found = load_eq(&s->loads[i], &o->loads[j]) && val_eq(&s->loads[i].v, &o->loads[j].v);
+			found = load_eq(&r->loads[k], &o->loads[j]) && val_eq(&r->loads[k].v, &o->loads[j].v);
 		if (found) {
-			i++;
+			k++;
 			continue;
 		}
-		memmove(&s->loads[i], &s->loads[i + 1], sizeof(s->loads[0]) * (size_t)(s->nloads - i - 1));
-		s->nloads--;
+		MATERIALISE();
+		r = w;
+		memmove(&w->loads[k], &w->loads[k + 1], sizeof(w->loads[0]) * (size_t)(w->nloads - k - 1));
+		w->nloads--;
 		changed = true;
 	}
-	if (o->next_sym > s->next_sym)
-		s->next_sym = o->next_sym; /* not a change of meaning */
 	if (s->soft && !o->soft) {
-		s->soft = false;
+		MATERIALISE();
+		w->soft = false;
 		changed = true;
 	}
-	if (s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) {
-		if (s->cmp_kind != TS_CMP_CLOBBER)
-			changed = true;
-		s->cmp_kind = TS_CMP_CLOBBER;
+	if ((s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) &&
+	    s->cmp_kind != TS_CMP_CLOBBER) {
+		MATERIALISE();
+		w->cmp_kind = TS_CMP_CLOBBER;
+		changed = true;
 	}
-	return changed;
+#undef MATERIALISE
+	if (!changed)
+		return false;
+	if (o->next_sym > w->next_sym)
+		w->next_sym = o->next_sym; /* not a change of meaning */
+	return true;
 }
 
 /* ---- rows ---------------------------------------------------------------------------------- */

@@ -53,6 +53,7 @@ struct ts_val {
 struct ts_slot {
 	uint8_t anchor; /* V_CFA or V_ALN */
 	uint8_t size;
+	uint16_t zero;  /* always 0: anchor, size and off compare as one 8-byte word (state.c) */
 	int32_t off;
 	struct ts_val v;
 };
@@ -118,15 +119,19 @@ struct ts_meet_scratch {
 		bool fd;       /* both do, but know different facts about it (width, flags) */
 	} note[TS_RN_NOTES];
 	int n;
-	uint8_t nk[TS_RN_BUCKETS], nj[TS_RN_BUCKETS]; /* notes per bucket of k, of j */
 	int64_t same[TS_RN_NOTES]; /* names of locations equal on both sides (most), kept apart */
 	int nsame;
-	uint8_t ns[TS_RN_BUCKETS]; /* ... per bucket */
+	struct { /* counts per bucket, together so that one memset clears them */
+		uint8_t nk[TS_RN_BUCKETS], nj[TS_RN_BUCKETS]; /* notes per bucket of k, of j */
+		uint8_t ns[TS_RN_BUCKETS];                      /* same names per bucket */
+	} count;
 };
 
-/* s = meet(s, o) at join point `join` (an instruction index). Returns true if s changed. */
-bool ts_state_meet(const struct ts_arch *a, struct ts_state *s, const struct ts_state *o, uint32_t join,
-		   struct ts_meet_scratch *scratch);
+/* meet(s, o) at join point `join` (an instruction index). Returns true if it differs from s, and
+ * then out holds it; when it returns false out is not written (or holds nothing of use): most
+ * meets change nothing, and the copy of s is made only at the first change. out may be s. */
+bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct ts_state *s, const struct ts_state *o,
+		   uint32_t join, struct ts_meet_scratch *scratch);
 
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);

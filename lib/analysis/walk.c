@@ -351,8 +351,8 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 				   .kind = (uint8_t)kind };
 	if (ts_edge_memo_has(&u->memo, &key))
 		return; /* this very meet changed nothing before */
-	struct ts_state m = *cur;
-	if (!ts_state_meet(u->a, &m, s, (uint32_t)t, u->scratch)) {
+	struct ts_state m; /* written only if the meet changes something */
+	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
 		ts_edge_memo_add(&u->memo, &key);
 		return;
 	}

@@ -65,6 +65,8 @@ mode_opt=--full
 start=$SECONDS
 manifest=$(TS_JOBS=$jobs bash "$here/build-corpus.sh" "$mode_opt" 2>"$work/build.log")
 grep '^build-corpus: [0-9]* builds' "$work/build.log" | sed 's/^/INFO /'
+# the builds of this run, for the suites that use the corpus after this one (tables/suite_diff.sh)
+printf '%s\n' "$manifest" >"$work/manifest.txt"
 echo "INFO corpus build took $((SECONDS - start))s (log: $work/build.log)"
 if [ -z "$manifest" ]; then
     echo "FAIL corpus/build: build-corpus.sh produced no builds:"

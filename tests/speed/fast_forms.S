@@ -51,6 +51,33 @@ fast_forms:
 	setz %al; setne %ah; setb %sil; seta (%rax); setg sym(%rip); setl %spl
 	movups (%rax), %xmm0; movups %xmm1, (%rsp); movaps %xmm0, %xmm1; movaps %xmm2, sym(%rip); xorps %xmm0, %xmm0
 	movups %xmm8, 16(%r12); xorps (%rax), %xmm3; movupd %xmm0, (%rax); movdqu %xmm0, (%rax)
+	lea -1(%rdx), %eax; lea (%r8,%r9,2), %r10d; lea sym(%rip), %eax; lea 0x1234, %ecx; lea 8(%rsp), %esp; lea 1(%r12), %r13d
+	add %ecx, %edx; sub %r8d, %eax; add %eax, %esp; sub %esp, %eax; add 8(%rdi), %rax; sub (%rax), %r9d; add 8(%rsp), %rsp
+	add %rax, 8(%rsp); sub %eax, sym(%rip); add %ecx, (%rax,%rbx,4); sub %r13, (%r13)
+	push $1; push $0x12345; .byte 0x48, 0x6a, 0x01; cltq; .byte 0x49, 0x98; cwtl
+	add $0x51eb850, %eax; add $-0x1000, %rax; sub $0x100, %eax; sub $0x1000, %rax; and $0x3f80, %eax; and $-0x100, %eax
+	and $-0x1000, %rax; .byte 0x41, 0x05, 1, 0, 0, 0; cmp $0x1000, %rax; .byte 0x49, 0x3d, 1, 0, 0, 0; .byte 0x48, 0x3c, 1
+	neg %rax; neg %r9d; neg %rsp; negl (%rax); notq %rax; negb %al
+	movw %ax, 0x16(%r10); movw %r8w, (%rsp); movw $0x1234, sym(%rip); movw $7, 2(%rax,%rbx); movw %ax, %cx; movw (%rax), %ax
+	cmpw $1, (%rax); cmpw $0x1234, 8(%rsp); cmpw $-1, %ax; cmpw $3, %r9w; cmpw $0x80, sym(%rip); orw $0x80, 0x28(%r8)
+	.byte 0x66, 0x48, 0x89, 0x00; .byte 0x66, 0x41, 0x90; .byte 0x66, 0x2e, 0x89, 0x00 /* 66 with REX.W, xchg %r8w,%ax, two prefixes */
+	leave; .byte 0x48, 0xc9; pushq 8(%rsp); pushq sym(%rip); pushq (%rax,%rbx,8); .byte 0xff, 0xf0; .byte 0x48, 0xff, 0x30
+	cmp %ah, %al; cmp %cl, (%rax); cmp (%rax), %cl; cmp %r8b, 1(%rdi,%rsi); cmp %dil, %sil; .byte 0x3a, 0xc4
+	sbb %eax, %eax; sbb %rsp, %rsp; sbb %rcx, %rdx; sbb (%rax), %ecx; imul $3, %rax, %rcx; imul $100000, (%rax), %esp
+	imul %rbx, %rax; imul 8(%rsp), %r9d; imul $-2, %r12, %r13; shl %cl, %rax; sar %cl, %esp; shr %cl, %r11d; rol %cl, %eax
+	movsbl %al, %esp; movswq %ax, %rcx; movsbl %ah, %edx; movsbl %r9b, %r10d
+	orb $1, (%rax); orb $0, (%rsp); andb $0x7f, -0xa(%rbp); orb $2, %ah; orb $2, %spl; orb $2, %r9b; andb $1, sym(%rip)
+	addl $1, 0x20(%rdi); orq $0, (%rsp); orl $0x10, 8(%rsp); xorl $1, %eax; adc $1, %rax; sbb $1, %esp; xor $5, %rsp
+	xorq $5, (%rsp); subl $1, sym(%rip); andq $-16, 8(%rax,%rbx,2); adcl $0x1000, (%rax)
+	testw %ax, %ax; testw $0x100, (%rax); testw %r9w, 2(%rsp); testw $1, sym(%rip)
+	movdqa %xmm0, (%rsp); movdqa (%rax), %xmm1; movdqa %xmm2, sym(%rip); pxor %xmm8, %xmm9; pxor (%rax), %xmm0; punpcklqdq %xmm1, %xmm0
+	movq %xmm0, %rax; movq %xmm0, %rsp; movd %xmm1, %esp; movd %xmm1, 8(%rsp); movq %xmm3, 8(%rsp); movq %rax, %xmm0; movd (%rax), %xmm2
+	pmovmskb %xmm0, %eax; pmovmskb %xmm0, %esp; pmovmskb %xmm9, %r10d; .byte 0x66, 0x0f, 0xd7, 0x00; .byte 0x66, 0x48, 0x0f, 0x6f, 0x00
+	pcmpeqb (%rdi), %xmm1; paddq %xmm1, %xmm2; psubb %xmm3, %xmm4; pand %xmm0, %xmm1; pminub 16(%rsi), %xmm2
+	movdqu %xmm0, sym(%rip); movdqu (%rax,%rbx), %xmm8; movdqu %xmm15, -16(%rsp); movq 8(%rsp), %xmm0
+	movsd %xmm0, 8(%rsp); movsd (%rax), %xmm1; movsd %xmm1, %xmm2; movss %xmm1, (%rax); movss sym(%rip), %xmm3
+	cvtsi2sd %eax, %xmm0; cvtsi2sd %rax, %xmm0; addsd %xmm1, %xmm0; mulsd (%rax), %xmm2; divss %xmm1, %xmm3; sqrtsd %xmm0, %xmm0
+	.byte 0xf2, 0x0f, 0x2c, 0xc0; .byte 0xf3, 0x48, 0x0f, 0xb8, 0xc0; .byte 0xf3, 0x0f, 0x1e, 0xfb; .byte 0x66, 0xf2, 0x0f, 0x10, 0xc0
 	call *%r11; call *sym(%rip); call *(%rax,%rbx,8); jmp *%r12; jmp *8(%rsp); .byte 0x48, 0xff, 0xd0
 	call fast_forms; call *%rax; call *8(%rax); jmp *%rax; jmp *sym(%rip)
 	je 1f; jne 1f; jb 1f; jae 1f; jbe 1f; ja 1f; js 1f; jg 1f; jle 1f; jp 1f; jo 1f

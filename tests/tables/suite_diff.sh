@@ -17,7 +17,7 @@ top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 work=${TS_WORK:-$top/build/test-work}/diff
 cache=${TS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/trustack-corpus}
-rm -rf "$work"; mkdir -p "$work"
+[ "${1:-}" = --diff-one ] || { rm -rf "$work"; mkdir -p "$work"; } # (a worker keeps the run's files)
 
 # summary FILE.json -> "compared agree equivalent disagree" + class counts as k=v
 summary() {
@@ -29,6 +29,32 @@ print(s["compared"], s["agree"], s["equivalent"], s["disagree"], s["only_analysi
       " ".join("%s=%d" % kv for kv in sorted(d["classes"].items())))
 PY
 }
+
+# --diff-one DIR FILE OUT: diff one corpus file; OUT.out gets the PASS/FAIL line, OUT.json the
+# report and OUT.cc the compiler, for the agreement figures (run in parallel by xargs, below).
+if [ "${1:-}" = --diff-one ]; then
+    dir=$2 f=$3 res=$4
+    cfg=$(basename "$dir") cc=${cfg%%-*}
+    id="$(basename "$(dirname "$dir")")/$cfg/$f"
+    out="$res.json"
+    "$TRUSTACK" diff --format=json "$dir/$f" >"$out" 2>"$res.err"; rc=$?
+    if [ $rc -eq 2 ] && grep -q 'no unwind table' "$res.err"; then
+        exit 0 # built without unwind tables
+    fi
+    if [ $rc -ne 0 ]; then
+        {
+            echo "FAIL diff/corpus/$id: exit $rc: $(head -c 300 "$res.err")"
+            python3 -c "
+import json; d=json.load(open('$out'))
+for x in [x for x in d['mismatches'] if x['class']=='unclassified'][:3]: print('   ', x['function'], hex(x['offset']), 'analysis', x['analysis'], '| table', x['table'])" 2>/dev/null
+        } >"$res.out"
+        exit 0
+    fi
+    echo "$cc" >"$res.cc" # the summaries are read all at once, below (one python, not 1000)
+    echo "PASS diff/corpus/$id" >"$res.out"
+    exit 0
+fi
+
 
 # ---- 1. hand-written cases ----------------------------------------------------------------------
 # name | exit | python condition over d (the JSON), m (mismatches), cls (class counts)
@@ -63,30 +89,37 @@ if [ ! -d "$cache/builds" ]; then
     echo "SKIP diff/corpus: no corpus cache at $cache (the corpus suite builds it)"
 else
     : >"$work/corpus.txt"
-    for dir in "$cache"/builds/*/*/; do
+    # The builds the corpus suite just made or found (its manifest), else every build in the
+    # cache; in TS_QUICK mode only the -O2 sqlite ones. Two diffs run at a time.
+    manifest=${TS_WORK:-$top/build/test-work}/corpus/manifest.txt
+    if [ -s "$manifest" ]; then
+        dirs=$(awk '$1 == "built" || $1 == "cached" { print $4 }' "$manifest")
+    else
+        dirs=$(ls -d "$cache"/builds/*/*/)
+    fi
+    mkdir -p "$work/corpus"
+    : >"$work/corpus-tasks"
+    n=0
+    for dir in $dirs; do
+        dir=${dir%/}
         [ -f "$dir/files.txt" ] || continue
         cfg=$(basename "$dir")
         case "${TS_QUICK:-}:$dir" in 1:*/sqlite/*) case "$cfg" in *-O2-*) ;; *) continue ;; esac ;; esac
-        cc=${cfg%%-*}
         while read -r kind f; do
             [ -f "$dir/$f" ] || continue
-            id="$(basename "$(dirname "$dir")")/$cfg/$f"
-            out="$work/$(echo "$id" | tr '/' '_').json"
-            "$TRUSTACK" diff --format=json "$dir/$f" >"$out" 2>"$work/err.txt"; rc=$?
-            if [ $rc -eq 2 ] && grep -q 'no unwind table' "$work/err.txt"; then
-                continue # built without unwind tables
-            fi
-            if [ $rc -ne 0 ]; then
-                echo "FAIL diff/corpus/$id: exit $rc: $(head -c 300 "$work/err.txt")"
-                python3 -c "
-import json; d=json.load(open('$out'))
-for x in [x for x in d['mismatches'] if x['class']=='unclassified'][:3]: print('   ', x['function'], hex(x['offset']), 'analysis', x['analysis'], '| table', x['table'])" 2>/dev/null
-                continue
-            fi
-            echo "$cc $(summary "$out")" >>"$work/corpus.txt"
-            echo "PASS diff/corpus/$id"
+            n=$((n + 1))
+            printf '%s\0%s\0%s\0' "$dir" "$f" "$work/corpus/$(printf %06d $n)" >>"$work/corpus-tasks"
         done <"$dir/files.txt"
     done
+    [ -s "$work/corpus-tasks" ] && xargs -0 -n3 -P "${TS_JOBS:-2}" bash "$0" --diff-one <"$work/corpus-tasks"
+    cat "$work/corpus"/*.out 2>/dev/null
+    python3 - "$work/corpus" >>"$work/corpus.txt" <<'PY'
+import glob, json, os, sys
+for cc_file in sorted(glob.glob(os.path.join(sys.argv[1], "*.cc"))):
+    base = cc_file[:-3]
+    s = json.load(open(base + ".json"))["summary"]
+    print(open(cc_file).read().strip(), s["compared"], s["agree"], s["equivalent"], s["disagree"])
+PY
     # per compiler: agreement on the instructions both describe
     for cc in $(awk '{print $1}' "$work/corpus.txt" | sort -u); do
         read -r comp agree equiv dis <<<"$(awk -v c="$cc" '$1==c {a+=$2; b+=$3; e+=$4; d+=$5} END {print a, b, e, d}' "$work/corpus.txt")"

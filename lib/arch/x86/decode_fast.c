@@ -23,6 +23,7 @@ static const uint8_t gpr[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9,
 #define REX_X 2
 #define REX_B 1
 #define MAX_LEN 15 /* longer is not an instruction (Zydis fails) */
+#define TMP 32     /* decode.c's scratch register: a value that lives within one instruction */
 
 /* The r/m operand of a ModRM byte: a register, or memory as decode.c's mem_operand gives it. */
 struct rm {
@@ -182,12 +183,177 @@ static unsigned padding(const uint8_t *b, size_t n, struct ts_insn *o)
 	return o->len;
 }
 
+static int16_t rd16(const uint8_t *p)
+{
+	return (int16_t)((uint16_t)p[0] | (uint16_t)(p[1] << 8));
+}
+
+/*
+ * SSE instructions after a mandatory prefix (66, f2, f3; pfx 0 for none): p points at the byte
+ * after 0f. They write XMM registers, which the analysis does not track; what matters is a
+ * general register written (movd/movq to one, pmovmskb, tzcnt: unknown) or memory (a store of
+ * an unknown value). Only forms that are valid with every ModRM are listed, except where the
+ * code below requires a register or memory operand.
+ */
+static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8_t pfx, uint64_t addr,
+		       struct ts_insn *o)
+{
+	if (i >= n)
+		return 0;
+	uint8_t op = b[i++];
+	struct rm x;
+	unsigned used, len, store = 0; /* bytes stored when the operand is memory */
+	bool to_gpr = false;           /* writes the ModRM r/m as a general register */
+	if (pfx == 0x66) {
+		if ((rex & REX_W) && op != 0x7e && op != 0x6e)
+			return 0;
+		if ((op >= 0x60 && op <= 0x6d) || op == 0x6e || op == 0x6f || (op >= 0x74 && op <= 0x76) || op == 0xd4 ||
+		    (op >= 0xd8 && op <= 0xdf) || op == 0xeb || op == 0xef || (op >= 0xf8 && op <= 0xfe))
+			store = 0; /* punpck*, movd/movq to xmm, movdqa load, pcmpeq*, padd*, psub*, pand*, por, pxor */
+		else if (op == 0x7f) /* movdqa store */
+			store = 16;
+		else if (op == 0xd6) /* movq xmm -> xmm/m64 */
+			store = 8;
+		else if (op == 0x7e) /* movd/movq xmm -> r/m */
+			store = (rex & REX_W) ? 8 : 4, to_gpr = true;
+		else if (op == 0xd7) /* pmovmskb xmm -> r32 (a register operand only) */
+			store = 0;
+		else
+			return 0;
+	} else {
+		if (rex & REX_W)
+			return 0;
+		if (op == 0x10 || op == 0x2a || op == 0x51 || op == 0x58 || op == 0x59 || op == 0x5a || op == 0x5c ||
+		    op == 0x5d || op == 0x5e || op == 0x5f)
+			store = 0; /* movss/movsd load, cvtsi2s*, sqrt, add, mul, cvt, sub, min, div, max */
+		else if (op == 0x11) /* movss/movsd store */
+			store = pfx == 0xf2 ? 8 : 4;
+		else if (pfx == 0xf3 && op == 0x6f) /* movdqu load */
+			store = 0;
+		else if (pfx == 0xf3 && op == 0x7f) /* movdqu store */
+			store = 16;
+		else if (pfx == 0xf3 && op == 0x7e) /* movq xmm/m64 -> xmm */
+			store = 0;
+		else
+			return 0;
+	}
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	if (pfx == 0x66 && op == 0xd7) {
+		if (!x.is_reg || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)len;
+		clobber(o, x.reg, 4);
+		return len;
+	}
+	o->len = (uint8_t)len;
+	if (x.is_reg && to_gpr) {
+		if (x.r == RSP)
+			return 0;
+		clobber(o, x.r, store);
+	} else if (!x.is_reg && store) {
+		struct ts_mem m = mem_of(&x, addr, len, store);
+		store_unknown(o, &m);
+	}
+	return len;
+}
+
+/* An SSE instruction with a mandatory prefix p (f2, f3): p [REX] 0f op. */
+static unsigned sse_prefixed(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	size_t i = 1;
+	unsigned rex = 0;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i >= n || b[i] != 0x0f)
+		return 0;
+	return sse_op(b, n, i + 1, rex, b[0], addr, o);
+}
+
+/* The commonest forms with an operand-size prefix (66): 16-bit stores and compares of
+ * structure fields, and the two-byte nop. With REX.W the prefix means nothing: left to Zydis. */
+static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	size_t i = 1;
+	unsigned rex = 0;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i < n && b[i] == 0x0f)
+		return sse_op(b, n, i + 1, rex, 0x66, addr, o);
+	if (i >= n || (rex & REX_W))
+		return 0;
+	uint8_t op = b[i++];
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	switch (op) {
+	case 0x90: /* xchg %ax,%ax: a nop */
+		if (rex)
+			return 0;
+		o->len = 2;
+		o->flags |= TS_IF_NOP;
+		return 2;
+	case 0x89: /* mov r16, m16 */
+	case 0xc7: /* movw $imm16, m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc7 && x.regenc != 0))
+			return 0;
+		len = (unsigned)(i + used + (op == 0xc7 ? 2 : 0));
+		if (n < len)
+			return 0;
+		o->len = (uint8_t)len;
+		m = mem_of(&x, addr, len, 2);
+		store_unknown(o, &m);
+		return len;
+	case 0x85: /* test r16, r/m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0xf7: /* test $imm16, r/m16 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + 2)
+			return 0;
+		o->len = (uint8_t)(i + used + 2);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	case 0x83: /* cmpw $imm8, r/m16 */
+	case 0x81: /* cmpw $imm16, r/m16 */
+	{
+		unsigned isz = op == 0x83 ? 1 : 2;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + isz)
+			return 0;
+		int64_t imm = isz == 1 ? (int8_t)b[i + used] : rd16(b + i + used);
+		len = (unsigned)(i + used + isz);
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+		} else {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_mem = mem_of(&x, addr, len, 2);
+		}
+		o->cmp_width = 2;
+		o->cmp_imm = masked(imm, 2);
+		return len;
+	}
+	default:
+		return 0;
+	}
+}
+
 unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
 {
 	if (!n)
 		return 0;
-	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3)
-		return padding(b, n, o);
+	if (b[0] == 0x66 || b[0] == 0x2e || b[0] == 0xf3) {
+		unsigned p = padding(b, n, o);
+		if (p || b[0] == 0x2e)
+			return p;
+		return b[0] == 0x66 ? word_op(b, n, addr, o) : sse_prefixed(b, n, addr, o);
+	}
+	if (b[0] == 0xf2)
+		return sse_prefixed(b, n, addr, o);
 	size_t i = 0;
 	unsigned rex = 0;
 	if ((b[0] & 0xf0) == 0x40) {
@@ -241,6 +407,108 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return o->len;
 	}
 	switch (op) {
+	case 0x68: /* push $imm32 */
+	case 0x6a: /* push $imm8 */
+		if (rex || n < i + (op == 0x68 ? 4 : 1))
+			return 0;
+		o->len = (uint8_t)(i + (op == 0x68 ? 4 : 1));
+		o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADDI, RSP, RSP, -8); /* an untracked value */
+		return o->len;
+	case 0x98: /* cltq (cdqe) */
+		if (rex != 0x48)
+			return 0;
+		o->len = 2;
+		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
+		return 2;
+	case 0x05: /* add $imm32, %eax/%rax */
+	case 0x2d: /* sub ... */
+	case 0x25: /* and ... */
+	{
+		if (n < i + 4 || (rex & (REX_R | REX_X | REX_B)))
+			return 0;
+		int64_t imm = rd32(b + i);
+		o->len = (uint8_t)(i + 4);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (op == 0x25) {
+			if (w == 8 || imm >= 0)
+				uop(o, TS_UOP_ANDI, RAX, RAX, imm);
+			else
+				clobber(o, RAX, w);
+			return o->len;
+		}
+		if (w == 8)
+			uop(o, TS_UOP_ADDI, RAX, RAX, op == 0x2d ? -imm : imm);
+		else
+			uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 4);
+		if (op == 0x2d) { /* `sub $n,%reg; ja` compares like cmp (decode.c) */
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = RAX;
+			o->cmp_width = (uint8_t)w;
+			o->cmp_imm = masked(imm, w);
+		}
+		return o->len;
+	}
+	case 0xc9: /* leave */
+		if (rex)
+			return 0;
+		o->len = 1;
+		o->flags |= TS_IF_STACK;
+		stack_slot(&s);
+		uop(o, TS_UOP_MOV, RSP, RBP, 0);
+		uop(o, TS_UOP_LOAD, RBP, TS_REG_NONE, 0)->mem = s;
+		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		return 1;
+	case 0x38: /* cmp r8, r/m8 */
+	case 0x3a: /* cmp r/m8, r8 */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || high_byte(rex, x.regenc) ||
+		    (x.is_reg && high_byte(rex, x.rmenc)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RR;
+			o->cmp_a = op == 0x38 ? x.r : x.reg;
+			o->cmp_b = op == 0x38 ? x.reg : x.r;
+			o->cmp_width = 1;
+		} else if (op == 0x3a) {
+			/* the register is compared with memory: not a comparison the refinement uses */
+			o->cmp_a = x.reg;
+			o->cmp_width = 1;
+		}
+		return o->len;
+	case 0x19: /* sbb r, r/m */
+	case 0x1b: /* sbb r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+			return 0;
+		{
+			uint8_t dst = op == 0x19 ? x.r : x.reg;
+			if (dst == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, dst, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
+	case 0x69: /* imul $imm32, r/m, r */
+	case 0x6b: /* imul $imm8, r/m, r */
+	{
+		unsigned isz = op == 0x69 ? 4 : 1;
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP || n < i + used + isz)
+			return 0;
+		o->len = (uint8_t)(i + used + isz);
+		clobber(o, x.reg, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	case 0xd3: /* shl/shr/sar %cl, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg ||
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.r, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
 	case 0xc3: /* ret */
 		if (rex)
 			return 0;
@@ -296,25 +564,48 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = m;
 		}
 		return len;
-	case 0x8d: /* lea mem, r64 */
-		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
+	case 0x8d: /* lea mem, r64; lea mem, r32: the low half, zero-extended */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
 			return 0;
 		len = (unsigned)(i + used);
+		m = mem_of(&x, addr, len, 0);
+		/* a 32-bit lea of an absolute address or into %esp: decode.c makes the register
+		 * unknown, and x86_length's pre-scan still wants the address: left to Zydis */
+		if (w == 4 && (m.abs || x.reg == RSP))
+			return 0;
 		o->len = (uint8_t)len;
-		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 0);
-		if (x.reg == RSP)
+		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = m;
+		if (w == 4)
+			uop(o, TS_UOP_ZEXT32, x.reg, x.reg, 0);
+		else if (x.reg == RSP)
 			o->flags |= TS_IF_STACK;
 		return len;
 	case 0x01: /* add r, r/m */
 	case 0x03: /* add r/m, r */
 	case 0x29: /* sub r, r/m */
 	case 0x2b: /* sub r/m, r */
-		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
 			return 0;
 		{
 			bool to_rm = op == 0x01 || op == 0x29;
+			len = (unsigned)(i + used);
+			if (!x.is_reg && to_rm) { /* into memory: a store of an unknown value */
+				o->len = (uint8_t)len;
+				m = mem_of(&x, addr, len, w);
+				store_unknown(o, &m);
+				o->cmp_kind = TS_CMP_CLOBBER;
+				return len;
+			}
 			uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
-			o->len = (uint8_t)(i + used);
+			if (!x.is_reg || w == 4) { /* from memory, or 32-bit: unknown (decode.c) */
+				if (dst == RSP)
+					return 0;
+				o->len = (uint8_t)len;
+				clobber(o, dst, w);
+				o->cmp_kind = TS_CMP_CLOBBER;
+				return len;
+			}
+			o->len = (uint8_t)len;
 			if (dst == RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
@@ -341,6 +632,21 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				o->cmp_width = (uint8_t)w;
 			}
 			o->cmp_imm = masked(imm, w);
+			return len;
+		}
+		if (!x.is_reg) { /* add, or, adc, sbb, and, sub, xor into memory */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.regenc == 1 && imm == 0)
+				return len; /* `or $0,mem` changes nothing: a barrier or a stack probe */
+			m = mem_of(&x, addr, len, w);
+			store_unknown(o, &m);
+			return len;
+		}
+		if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != RSP) { /* adc, sbb, xor */
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			clobber(o, x.r, w);
 			return len;
 		}
 		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
@@ -450,8 +756,16 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cmp_kind = TS_CMP_CLOBBER;
 		return o->len;
 	case 0xf6: /* test $imm8, r/m8 */
-	case 0xf7: /* test $imm32, r/m */
+	case 0xf7: /* test $imm32, r/m; neg r */
 	{
+		if (op == 0xf7 && n > i && (b[i] & 0xf8) == 0xd8) { /* neg r (mod 3, /3) */
+			if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == RSP)
+				return 0;
+			o->len = (uint8_t)(i + used);
+			clobber(o, x.r, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return o->len;
+		}
 		unsigned isz = op == 0xf6 ? 1 : 4;
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
 			return 0;
@@ -463,7 +777,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	case 0x3d: /* cmp $imm32, %eax */
 	{
 		unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
-		if (n < i + isz || (rex & ~REX_W))
+		if (n < i + isz || (rex & (REX_R | REX_X | REX_B)) || (op == 0x3c && rex))
 			return 0;
 		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
 		o->len = (uint8_t)(i + isz);
@@ -473,11 +787,25 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cmp_imm = masked(imm, cw);
 		return o->len;
 	}
-	case 0x80: /* cmp $imm8, r/m8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 7 || n < i + used + 1 ||
-		    (x.is_reg && high_byte(rex, x.rmenc)))
+	case 0x80: /* cmp $imm8, r/m8; or, and */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + 1 || (x.is_reg && high_byte(rex, x.rmenc)))
 			return 0;
 		len = (unsigned)(i + used + 1);
+		if (x.regenc == 1 || x.regenc == 4) {
+			if (x.is_reg && x.r == RSP)
+				return 0;
+			o->len = (uint8_t)len;
+			o->cmp_kind = TS_CMP_CLOBBER;
+			if (x.is_reg) {
+				clobber(o, x.r, 1);
+			} else if (!(x.regenc == 1 && b[i + used] == 0)) { /* `or $0,mem`: nothing */
+				m = mem_of(&x, addr, len, 1);
+				store_unknown(o, &m);
+			}
+			return len;
+		}
+		if (x.regenc != 7)
+			return 0;
 		o->len = (uint8_t)len;
 		if (x.is_reg) {
 			o->cmp_kind = TS_CMP_RI;
@@ -500,7 +828,19 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		m = mem_of(&x, addr, len, 1);
 		store_unknown(o, &m);
 		return len;
-	case 0xff: /* call/jmp *r/m */
+	case 0xff: /* call/jmp *r/m, push mem */
+		if (n > i && (b[i] & 0x38) == 0x30 && (b[i] & 0xc0) != 0xc0 && !(rex & REX_W)) {
+			if (!(used = decode_rm(b + i, n - i, rex, &x)))
+				return 0;
+			len = (unsigned)(i + used);
+			o->len = (uint8_t)len;
+			o->flags |= TS_IF_STACK;
+			uop(o, TS_UOP_LOAD, TMP, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 8);
+			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			stack_slot(&s);
+			uop(o, TS_UOP_STORE, TS_REG_NONE, TMP, 0)->mem = s;
+			return len;
+		}
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
 			return 0;
 		len = (unsigned)(i + used);
@@ -577,6 +917,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			store_unknown(o, &m);
 		}
 		return len;
+	case 0xaf: /* imul r/m, r */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.reg, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
 	case 0x1f: /* nopl mem */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
 			return 0;
@@ -594,8 +941,15 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		len = (unsigned)(i + used);
 		if (x.is_reg) {
+			if (sext) { /* movsbl/movswl of a register: unknown (decode.c) */
+				if (x.reg == RSP)
+					return 0;
+				o->len = (uint8_t)len;
+				clobber(o, x.reg, w);
+				return len;
+			}
 			/* without REX, byte registers 4-7 are %ah-%bh */
-			if (sext || (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8))
+			if (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8)
 				return 0;
 			o->len = (uint8_t)len;
 			uop(o, TS_UOP_ZEXT32, x.reg, x.r, from);
