@@ -21,6 +21,7 @@ bool ts_row_equal(const struct trustack_row *a, const struct trustack_row *b)
 
 struct build {
 	pthread_mutex_t lock;
+	bool saves; /* fill each range's ts_saves */
 	struct ts_rowrange *r;
 	size_t n, cap;
 	int err;
@@ -149,6 +150,36 @@ static uint8_t *clean_paths(const struct ts_unit *u)
 	return ok;
 }
 
+/* The callee-saved registers the row does not describe: besides sp, fp and the return address;
+ * DWARF numbers below 32 (struct ts_saves). */
+static uint32_t tracked_regs(const struct ts_arch *a)
+{
+	uint64_t m = a->callee_saved & ~(1ull << a->sp) & ~(1ull << a->fp) & ~(1ull << a->ra);
+	return (uint32_t)m;
+}
+
+/* Where state s keeps the caller's value of each tracked register (see struct ts_saves). */
+static void saves_of(const struct ts_arch *a, const struct ts_state *s, struct ts_saves *out)
+{
+	memset(out, 0, sizeof(*out));
+	uint32_t regs = tracked_regs(a);
+	unsigned k = 0;
+	for (unsigned r = 0; r < 32; r++) {
+		if (!(regs >> r & 1))
+			continue;
+		struct trustack_loc l = ts_state_loc(a, s, r);
+		if (l.kind == TRUSTACK_LOC_SAME)
+			continue;
+		if (l.kind == TRUSTACK_LOC_AT_CFA && l.offset % 8 == 0 && l.offset / 8 == (int16_t)(l.offset / 8) &&
+		    k < TS_SAVES_MAX) {
+			out->saved |= 1u << r;
+			out->off[k++] = (int16_t)(l.offset / 8);
+		} else {
+			out->lost |= 1u << r;
+		}
+	}
+}
+
 /* Ranges of one unit, merged locally first so the shared list grows by few entries. */
 static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 {
@@ -173,10 +204,20 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 			x.reached = u->row[i] >= 0;
 			if (x.reached)
 				x.row = u->rows[u->row[i]];
+			if (x.reached && b->saves) {
+				/* the unit keeps states only at join points: replay to this instruction
+				 * (the unit is this worker's own; the replay only steps a copy) */
+				struct ts_state st;
+				if (ts_unit_state_at((struct ts_unit *)u, i, &st) == 0)
+					saves_of(u->a, &st, &x.saves);
+				else
+					x.saves.lost = tracked_regs(u->a);
+			}
 			struct ts_rowrange *p = n ? &loc[n - 1] : NULL;
 			if (p && p->start + p->len == x.start && p->func == x.func && p->reached == x.reached &&
 			    p->untrusted == x.untrusted &&
-			    (!x.reached || ts_row_equal(&p->row, &x.row))) {
+			    (!x.reached || ts_row_equal(&p->row, &x.row)) &&
+			    !memcmp(&p->saves, &x.saves, sizeof(x.saves))) {
 				p->len += x.len;
 				p->ninsns++;
 				continue;
@@ -201,11 +242,11 @@ static int cmp_range(const void *a, const void *b)
 	return x->func < y->func ? -1 : x->func > y->func;
 }
 
-int ts_rowmap_build(const struct ts_image *img, enum trustack_rules rules, unsigned threads,
-		    struct ts_rowmap *out)
+static int build(const struct ts_image *img, enum trustack_rules rules, unsigned threads, bool saves,
+		 struct ts_rowmap *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct build b = { 0 };
+	struct build b = { .saves = saves };
 	pthread_mutex_init(&b.lock, NULL);
 	int rc = ts_analyse_all(img, rules, threads, collect, &b);
 	pthread_mutex_destroy(&b.lock);
@@ -235,6 +276,18 @@ int ts_rowmap_build(const struct ts_image *img, enum trustack_rules rules, unsig
 	for (size_t i = 0; i < w; i++)
 		out->instructions += b.r[i].ninsns;
 	return 0;
+}
+
+int ts_rowmap_build(const struct ts_image *img, enum trustack_rules rules, unsigned threads,
+		    struct ts_rowmap *out)
+{
+	return build(img, rules, threads, false, out);
+}
+
+int ts_rowmap_build_saves(const struct ts_image *img, enum trustack_rules rules, unsigned threads,
+			  struct ts_rowmap *out)
+{
+	return build(img, rules, threads, true, out);
 }
 
 void ts_rowmap_free(struct ts_rowmap *m)

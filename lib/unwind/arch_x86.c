@@ -73,6 +73,7 @@ static const struct ts_uw_arch x86_64 = {
 		.ra = { .kind = TRUSTACK_LOC_AT_CFA, .offset = -8 },
 		.fp = { .kind = TRUSTACK_LOC_AT_CFA, .offset = -16 },
 	},
+	.csr = 1u << X86_RBX | 1u << X86_R12 | 1u << X86_R13 | 1u << X86_R14 | 1u << X86_R15,
 	.call_window = 8,
 	.after_call = x86_after_call,
 	.call_fast_byte = 0xe8, /* call rel32 */

@@ -48,6 +48,9 @@ static void urow_from(const struct trustack_row *r, bool signal, struct ts_urow 
 	u->cfa_kind = r->cfa_kind, u->cfa_reg = r->cfa_reg, u->cfa_off = r->cfa_offset;
 	u->ra_kind = r->ra.kind, u->ra_reg = r->ra.reg, u->ra_off = r->ra.offset;
 	u->fp_kind = r->fp.kind, u->fp_reg = r->fp.reg, u->fp_off = r->fp.offset;
+	/* SFrame says nothing about the other callee-saved registers: none can be recovered
+	 * through a frame described by it */
+	u->lost = UINT32_MAX;
 }
 
 static int cmp_fde(const void *a, const void *b)

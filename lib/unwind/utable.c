@@ -4,8 +4,8 @@
  * The table is one buffer laid out exactly as the sidecar file:
  *
  *   0   magic "TSUNWIND"           16  build_id[32]      64  pc[n + 1]   (u32, sorted)
- *   8   u32 version = 1            48  u64 base              row[n]      (u32 < nrows)
- *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 20 B)
+ *   8   u32 version = 2            48  u64 base              row[n]      (u32 < nrows)
+ *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 48 B)
  *   14  u8 build_id_len, u8 rev    60  u32 nrows
  *
  * little-endian (both architectures we support are), every part 4-byte aligned, so a mapped file
@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +33,12 @@
 
 #define HDR_SIZE 64
 #define MAGIC "TSUNWIND"
-#define VERSION 1
+#define VERSION 2 /* 1: rows of 20 bytes, without the callee-saved register locations */
 
-_Static_assert(sizeof(struct ts_urow) == 20, "sidecar row layout");
+_Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) == 20 &&
+		       offsetof(struct ts_urow, save_off) == 28,
+	       "sidecar row layout");
+_Static_assert(TS_UROW_MAX_SAVES == TS_SAVES_MAX, "the row map's saves fit a row");
 
 static void errf(char *err, size_t len, const char *fmt, const char *a, const char *b)
 {
@@ -78,9 +82,12 @@ static struct ts_urow from_row(const struct ts_rowrange *r)
 	const struct trustack_row *w = &r->row;
 	if (!r->reached || r->untrusted || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		return unreliable_row;
-	return (struct ts_urow){ .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
-				 .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
-				 .fp_kind = w->fp.kind, .fp_reg = w->fp.reg, .fp_off = w->fp.offset };
+	struct ts_urow u = { .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
+			     .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
+			     .fp_kind = w->fp.kind, .fp_reg = w->fp.reg, .fp_off = w->fp.offset,
+			     .saved = r->saves.saved, .lost = r->saves.lost };
+	memcpy(u.save_off, r->saves.off, sizeof(u.save_off));
+	return u;
 }
 
 /* A PLT stub's row: CFA = SP + cfa, return address where a call put it, frame pointer untouched. */
@@ -200,7 +207,7 @@ static int layout(const struct ts_image *img, struct bld *b, struct ts_utable *o
 		free(v);
 		return -TRUSTACK_E_UNSUPPORTED;
 	}
-	/* unique rows: few hundred in practice, so an open-addressed hash of the 20 bytes */
+	/* unique rows: a few thousand in practice, so an open-addressed hash of the row's bytes */
 	size_t hcap = 1024;
 	while (hcap < nv * 2)
 		hcap *= 2;
@@ -278,7 +285,7 @@ int ts_utable_from_rowmap(const struct ts_image *img, const struct ts_rowmap *m,
 int ts_utable_build(const struct ts_image *img, unsigned threads, struct ts_utable *out)
 {
 	struct ts_rowmap m;
-	int rc = ts_rowmap_build(img, TRUSTACK_RULES_STACK, threads, &m);
+	int rc = ts_rowmap_build_saves(img, TRUSTACK_RULES_STACK, threads, &m);
 	if (rc)
 		return rc;
 	rc = ts_utable_from_rowmap(img, &m, out);
@@ -373,6 +380,16 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 			errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
 			return -TRUSTACK_E_FORMAT;
 		}
+		/* the walk indexes save_off by rank: at most TS_UROW_MAX_SAVES saved registers, the
+		 * unused offsets zero (rows stay unique byte for byte), no register both */
+		unsigned ns = (unsigned)__builtin_popcount(r->saved);
+		bool tail0 = true;
+		for (unsigned k = ns; k < TS_UROW_MAX_SAVES; k++)
+			tail0 &= r->save_off[k] == 0;
+		if (ns > TS_UROW_MAX_SAVES || (r->saved & r->lost) || !tail0 || r->pad) {
+			errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
+			return -TRUSTACK_E_FORMAT;
+		}
 	}
 	t->n = n;
 	t->nrows = nrows;
@@ -428,10 +445,29 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 	return 0;
 }
 
+/* Is the file at path one of our sidecars in another format version? */
+static bool other_version(const char *path)
+{
+	uint8_t h[12];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t got = read(fd, h, sizeof(h));
+	close(fd);
+	uint32_t ver;
+	memcpy(&ver, h + 8, 4);
+	return got == (ssize_t)sizeof(h) && !memcmp(h, MAGIC, 8) && ver != VERSION;
+}
+
 int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, uint16_t machine,
 			  struct ts_utable *out, char *err, size_t errlen)
 {
 	int rc = ts_utable_load(path, out, err, errlen);
+	if (rc == -TRUSTACK_E_FORMAT && other_version(path)) {
+		/* written by a trustack with another sidecar format: stale, like another revision */
+		errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
+		return -TRUSTACK_E_NOTFOUND;
+	}
 	if (rc)
 		return rc;
 	const char *why = NULL;

@@ -39,6 +39,8 @@ enum {
 				      * are in the signal frame on the stack, not in this row */
 };
 
+#define TS_UROW_MAX_SAVES 10 /* arm64's x19-x28; x86-64 needs 5 */
+
 struct ts_urow {
 	uint8_t flags;     /* TS_UROW_* */
 	uint8_t cfa_kind;  /* enum trustack_cfa_kind */
@@ -51,12 +53,22 @@ struct ts_urow {
 	int32_t cfa_off;
 	int32_t ra_off;
 	int32_t fp_off;
+	/*
+	 * The caller's values of the callee-saved registers the rules above do not cover (struct
+	 * ts_saves in tables/rowmap.h; DWARF numbers < 32): a register in neither mask still holds
+	 * the caller's value, one in saved is the word at CFA + 8 * save_off[k] (k: its rank among
+	 * saved's bits, the unused tail zero), one in lost cannot be recovered. The walk reads these
+	 * only when a rule names a register it does not know (walk.c, recover()).
+	 */
+	uint32_t saved;
+	uint32_t lost;
+	int16_t save_off[TS_UROW_MAX_SAVES];
 };
 
 /* The analysis revision a table was built with (byte 15 of the sidecar). Raised whenever a
  * change of the analysis changes rows, so sidecars built by an older trustack are rebuilt
  * rather than trusted (trustack_sidecar__find treats them as absent). */
-#define TS_UTABLE_ANALYSIS_REV 6
+#define TS_UTABLE_ANALYSIS_REV 7
 
 struct ts_utable {
 	uint16_t machine;         /* ELF e_machine (EM_X86_64, EM_AARCH64) */

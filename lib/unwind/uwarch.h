@@ -24,6 +24,8 @@ struct ts_uw_arch {
 	uint8_t sp, fp, ra;          /* DWARF numbers of the stack pointer, frame pointer, and the
 				      * return-address column */
 	struct trustack_row frame;   /* the row of an intact frame-pointer frame */
+	uint32_t csr;                /* the callee-saved registers a row's saves describe (struct
+				      * ts_urow: all but sp, fp and ra; DWARF numbers < 32) */
 	unsigned call_window;        /* bytes before a return address after_call() looks at */
 	/* b holds the call_window bytes that end right before a return address */
 	bool (*after_call)(const uint8_t *b);

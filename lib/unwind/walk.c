@@ -550,6 +550,165 @@ out:
 	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
 }
 
+
+/*
+ * Recovering a register the walk does not carry. Between frames the walk keeps only sp and fp
+ * (and the pc): nearly every row needs nothing else. A row whose rule names another register
+ * (ld.so's lazy-binding trampoline: cfa=rbx+N around its call to _dl_fixup) is rare, so its
+ * value is found only then, by replaying the frames walked so far from the start registers with
+ * every callee-saved register tracked: through each frame the row says whether the caller's
+ * value is still in the register, at CFA + 8 * off, or lost; a signal frame restores them all.
+ * The replay is resumed, not restarted, by the next frame that needs it: at most one step per
+ * frame in a whole walk. It reads only through the walk's bounds-checked readers and checks that
+ * it reproduces the walk (each return address, the stack pointer), so garbage cannot make it
+ * disagree with the walk it serves.
+ */
+struct replay {
+	struct regs r;   /* the registers of frame j, as far as known */
+	size_t j;        /* frames replayed */
+	bool started, exact, broken;
+};
+
+/* The row the walk uses at va of module m in this mode (the same choice as unwind_core). */
+static const struct ts_urow *replay_row(const struct ts_uw_module *m, enum trustack_unwind_mode mode, uint64_t va)
+{
+	if (mode == TRUSTACK_UNWIND_SFRAME)
+		return ts_uw_table_lookup(&m->sf, va);
+	const struct ts_urow *row = ts_uw_table_lookup(&m->ana, va);
+	if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted && (!row || (row->flags & TS_UROW_UNRELIABLE))) {
+		const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
+		if (r2 && !(r2->flags & TS_UROW_UNRELIABLE))
+			row = r2;
+	}
+	return row;
+}
+
+static bool is_elf_module(const struct ts_uw_module *m)
+{
+	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
+}
+
+/* Replay frame rp->j (pc) into its caller's registers, whose pc must be next. */
+static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct replay *rp, uint64_t pc,
+			uint64_t next)
+{
+	const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
+	if (!m || !is_elf_module(m) || !m->arch)
+		return false;
+	const struct ts_uw_arch *a = m->arch;
+	struct regs *R = &rp->r, n = { .valid = 0 };
+	uint64_t sp, v;
+	if (!get(R, a->sp, &sp))
+		return false;
+	if (is_sigreturn(w, m, pc)) {
+		uint64_t ipc = 0;
+		for (unsigned i = 0; i < a->nsigregs; i++) {
+			if (!rd_stack(w, sp + a->sigregs[i].off, &v))
+				return false;
+			if (a->sigregs[i].reg == a->ra)
+				ipc = v;
+			else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
+				n.r[a->sigregs[i].reg] = v, n.valid |= BIT(a->sigregs[i].reg);
+		}
+		*R = n;
+		rp->exact = true;
+		return ipc == next;
+	}
+	const struct ts_urow *row = replay_row(m, mode, pc - m->bias - !rp->exact);
+	if (!row || (row->flags & (TS_UROW_UNRELIABLE | TS_UROW_OUTERMOST | TS_UROW_SIGNAL)))
+		return false;
+	uint64_t base, cfa, ra, fpv = 0;
+	bool known, fpk;
+	if (!get(R, row->cfa_reg, &base))
+		return false;
+	if (row->cfa_kind == TRUSTACK_CFA_REG)
+		cfa = base + (int64_t)row->cfa_off;
+	else if (row->cfa_kind != TRUSTACK_CFA_DEREF || !rd_stack(w, base + (int64_t)row->cfa_off, &cfa))
+		return false;
+	if (cfa <= sp || locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
+	    ra != next || locate(w, R, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk))
+		return false;
+	/* the callee-saved registers: still there, saved in this frame, or lost */
+	unsigned k = 0;
+	for (uint32_t t = a->csr | row->saved; t; t &= t - 1) {
+		unsigned r = (unsigned)__builtin_ctz(t);
+		if (row->saved >> r & 1) {
+			if (k >= TS_UROW_MAX_SAVES)
+				return false;
+			if (r < TRUSTACK_MAX_REGS && rd_stack(w, cfa + 8 * (int64_t)row->save_off[k], &v))
+				n.r[r] = v, n.valid |= BIT(r);
+			k++;
+		} else if (!(row->lost >> r & 1) && get(R, r, &v)) {
+			n.r[r] = v, n.valid |= BIT(r);
+		}
+	}
+	n.r[a->sp] = cfa, n.valid |= BIT(a->sp);
+	if (fpk)
+		n.r[a->fp] = fpv, n.valid |= BIT(a->fp);
+	else
+		n.valid &= ~BIT(a->fp);
+	*R = n;
+	rp->exact = false;
+	return true;
+}
+
+/*
+ * The value of register reg in frame k (k frames below it, whose pcs are pcs[0..k], from the
+ * start registers s0), or false when some frame between lost it or the replay could not follow
+ * the walk. sp is frame k's stack pointer as the walk computed it.
+ */
+static __attribute__((noinline, cold)) bool recover(struct walk *w, enum trustack_unwind_mode mode,
+						     struct replay *rp, const struct trustack_regs *regs,
+						     const struct trustack_unwind_start *st, const struct ts_uw_arch *a,
+						     const struct out *o, bool pcs_only, size_t k, unsigned reg,
+						     uint64_t sp, uint64_t *v)
+{
+	if (!rp->started) {
+		/* the start registers as the walk's frame 0 has them (unwind_core) */
+		unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
+		uint64_t valid0 = (st->flags & TRUSTACK_START_VALID_MASK) ? st->valid : BIT(nr) - 1;
+		memcpy(rp->r.r, regs->r, sizeof(rp->r.r));
+		rp->r.r[a->sp] = regs->sp, rp->r.r[a->fp] = regs->fp;
+		rp->r.valid = (valid0 & (BIT(TRUSTACK_MAX_REGS) - 1)) | BIT(a->sp) | BIT(a->fp);
+		rp->j = 0;
+		rp->exact = !(st->flags & TRUSTACK_START_PC_IS_RA);
+		rp->started = true;
+		rp->broken = false;
+	}
+	if (rp->broken || rp->j > k)
+		return false;
+	for (; rp->j < k; rp->j++) {
+		uint64_t pc = pcs_only ? o->pcs[rp->j] : o->frames[rp->j].pc;
+		uint64_t next = pcs_only ? o->pcs[rp->j + 1] : o->frames[rp->j + 1].pc;
+		if (!replay_step(w, mode, rp, pc, next)) {
+			rp->broken = true;
+			return false;
+		}
+	}
+	uint64_t rsp;
+	if (!get(&rp->r, a->sp, &rsp) || rsp != sp)
+		return false;
+	return get(&rp->r, reg, v);
+}
+
+/* locate(), and when the register its rule names is one the walk lost, recover() it first. */
+static int locate_rec(struct walk *w, struct regs *s, uint8_t kind, uint8_t reg, int32_t off, uint64_t cfa,
+		      unsigned own, uint64_t *v, bool *known, enum trustack_unwind_mode mode, struct replay *rp,
+		      const struct trustack_regs *regs, const struct trustack_unwind_start *st,
+		      const struct ts_uw_arch *a, const struct out *o, bool pcs_only, size_t k, uint64_t sp)
+{
+	int e = locate(w, s, kind, reg, off, cfa, own, v, known);
+	unsigned need = kind == TRUSTACK_LOC_SAME ? own : reg;
+	uint64_t val;
+	if (e == TRUSTACK_UNWIND_LOST_REGISTER && need < TRUSTACK_MAX_REGS &&
+	    recover(w, mode, rp, regs, st, a, o, pcs_only, k, need, sp, &val)) {
+		s->r[need] = val;
+		s->valid |= BIT(need);
+		e = locate(w, s, kind, reg, off, cfa, own, v, known);
+	}
+	return e;
+}
+
 static inline __attribute__((always_inline)) int unwind_core(const struct trustack_unwinder *u,
 							      enum trustack_unwind_mode mode,
 							      const struct trustack_regs *regs,
@@ -601,6 +760,8 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	unsigned nr = regs->nregs < TRUSTACK_MAX_REGS ? regs->nregs : TRUSTACK_MAX_REGS;
 	s.valid = (st.flags & TRUSTACK_START_VALID_MASK) ? st.valid : BIT(nr) - 1;
 	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1; /* s.r: copied when the full path needs it (below) */
+	struct replay rp; /* recover()'s: started only when a rule needs a register the walk lost */
+	rp.started = false;
 	uint64_t pc = regs->pc;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
@@ -778,7 +939,8 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		/* apply the row */
 		uint64_t cfa, base, ra, fpv = 0;
 		bool known, fpk;
-		if (!get(&s, row->cfa_reg, &base)) {
+		if (!get(&s, row->cfa_reg, &base) &&
+		    !recover(&w, mode, &rp, regs, &st, a, o, pcs_only, n - 1, row->cfa_reg, sp, &base)) {
 			v = TRUSTACK_UNWIND_LOST_REGISTER;
 			break;
 		}
@@ -803,10 +965,11 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 			break;
 		}
 		int e;
+#define REC_ARGS mode, &rp, regs, &st, a, o, pcs_only, n - 1, sp
 		if (row->ra_kind == TRUSTACK_LOC_AT_CFA) /* the common case, inline */
 			e = rd_stack(&w, cfa + (int64_t)row->ra_off, &ra) ? 0 : TRUSTACK_UNWIND_BAD_READ;
-		else if ((e = locate(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known)) == 0 &&
-			 !known)
+		else if ((e = locate_rec(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known,
+					 REC_ARGS)) == 0 && !known)
 			e = TRUSTACK_UNWIND_NO_OUTERMOST;
 		if (e) {
 			v = e;
@@ -818,7 +981,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		else if (row->fp_kind == TRUSTACK_LOC_SAME && (s.valid & BIT(a->fp)))
 			fpv = s.r[a->fp];
 		else
-			e = locate(&w, &s, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk);
+			e = locate_rec(&w, &s, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk, REC_ARGS);
 		if (e) {
 			v = e;
 			break;
@@ -830,6 +993,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		pc = ra;
 		exact = false;
 	}
+#undef REC_ARGS
 	res->count = n;
 	res->verdict = v;
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;

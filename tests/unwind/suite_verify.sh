@@ -59,8 +59,9 @@ except Exception as e:
     print("bad json: %s" % e); sys.exit(2)
 m = d["modes"]; bad = [k for k in ("fp-validated", "orc", "sframe", "auto") if m[k]["false_reliable"]]
 orc = m["orc"]
-print("points=%d fp_false=%d orc_correct=%d orc_unreliable=%d auto_correct=%d %s" % (
+print("points=%d fp_false=%d orc_correct=%d orc_unreliable=%d orc_analysed_unreliable=%d orc_analysed_of=%d auto_correct=%d %s" % (
     d["points"], m["fp"]["false_reliable"], orc["correct_reliable"], orc["unreliable"],
+    orc["analysed"]["unreliable"], orc["analysed"]["points"],
     m["auto"]["correct_reliable"], ("FALSE-RELIABLE in " + ",".join(bad)) if bad else ""))
 # exit 1 is the CLI's verdict for false-reliable traces; both must agree
 sys.exit(1 if bad or d["points"] == 0 or (int(sys.argv[2]) == 1) != bool(bad) else 0)
@@ -73,13 +74,15 @@ PY
         fi
         pts=$(sed -n 's/.*points=\([0-9]*\).*/\1/p' <<<"$r"); total=$((total + ${pts:-0}))
         f=$(sed -n 's/.*fp_false=\([0-9]*\).*/\1/p' <<<"$r"); [ "$fp" = nofp ] && fp_false=$((fp_false + ${f:-0}))
-        for k in orc_correct orc_unreliable; do
+        for k in orc_correct orc_unreliable orc_analysed_unreliable orc_analysed_of; do
             x=$(sed -n "s/.*$k=\([0-9]*\).*/\1/p" <<<"$r"); sum[$k]=$(( ${sum[$k]:-0} + ${x:-0} ))
         done
     done
 done
 if [ "$total" -gt 0 ]; then
-    echo "INFO verify: $total points; orc correct ${sum[orc_correct]:-0}, unreliable ${sum[orc_unreliable]:-0}; fp false-reliable on no-FP builds: $fp_false"
+    echo "INFO verify: $total points; orc correct ${sum[orc_correct]:-0}, unreliable ${sum[orc_unreliable]:-0}" \
+        "(on fully analysed code: ${sum[orc_analysed_unreliable]:-0} of ${sum[orc_analysed_of]:-0});" \
+        "fp false-reliable on no-FP builds: $fp_false"
     [ "$fp_false" -gt 0 ] && echo "PASS verify/fp-is-not-reliable (the plain frame-pointer walk called $fp_false wrong traces reliable)" ||
         echo "FAIL verify/fp-is-not-reliable: the fp mode never erred on code without frame pointers: the test is not looking"
 fi
