@@ -39,6 +39,7 @@ void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
 			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
 	}
 	s->regs[a->sp] = vrel(V_CFA, a->entry_sp_offset);
+	s->fp_may_orig = true;
 	if (a->ra_in_reg) {
 		s->regs[a->ra] = (struct ts_val){ .kind = V_ORIG, .reg = a->ra };
 	} else {
@@ -62,6 +63,7 @@ void ts_state_entry_hint(const struct ts_arch *a, const struct ts_entry_hint *h,
 	for (unsigned r = 0; r < a->nregs && r < 64; r++)
 		if ((h->lost >> r) & 1)
 			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
+	s->fp_may_orig = s->regs[a->fp].kind == V_ORIG && s->regs[a->fp].reg == a->fp;
 }
 
 /* ---- values ---------------------------------------------------------------------------- */
@@ -1004,6 +1006,11 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	if (s->soft && !o->soft) {
 		MATERIALISE();
 		w->soft = false;
+		changed = true;
+	}
+	if (!s->fp_may_orig && o->fp_may_orig) {
+		MATERIALISE();
+		w->fp_may_orig = true;
 		changed = true;
 	}
 	if ((s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) &&

@@ -74,6 +74,10 @@ struct ts_state {
 	struct ts_load loads[TS_MAX_LOADS];
 	uint8_t nslots, nloads;
 	bool soft;      /* reached only by letting a call we inferred never returns return */
+	bool fp_may_orig; /* on some path to here the frame pointer still holds the caller's value
+			   * (joined with OR: the frame-pointer rules ask whether the caller's frame
+			   * pointer may be overwritten or called through, which a loop's meet of
+			   * "the caller's" and "something else" must not forget) */
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;

@@ -813,6 +813,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	bool writes_fp = fp_written(a, in);
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	const struct ts_val fp_before = s->regs[a->fp];
+	const bool fp_may_before = s->fp_may_orig;
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
@@ -835,7 +836,9 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
 		bool est = ts_state_frame_established(a, s);
 		bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-		bool was_orig = !memcmp(&fp_before, &orig, sizeof(orig));
+		/* "may": in a loop whose first round starts with the caller's frame pointer, the
+		 * loop head's state only knows "the caller's or something else" */
+		bool was_orig = fp_may_before || !memcmp(&fp_before, &orig, sizeof(orig));
 		if (!est && !restored && report) {
 			if (fp_est_before)
 				warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
@@ -843,6 +846,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 				warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
 				     "frame pointer used as a general register in a function without a frame");
 		}
+		s->fp_may_orig = restored;
 	}
 
 	/* Edges may add fragments to the unit, which moves the array: a branch goes on with a copy.
@@ -939,10 +943,12 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 				edge(u, in->addr, in->target, s, EDGE_CALL);
 			return STEP_END;
 		}
-		/* every frameless call is reported, except while the frame pointer holds something
-		 * else than the caller's: the fp-clobbered/fp-scratch report explains those calls */
+		/* every frameless call is reported, except where the frame pointer holds something
+		 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
+		 * those calls */
 		struct ts_val orig_fp = { .kind = V_ORIG, .reg = a->fp };
-		if (report && !ts_state_frame_established(a, s) && !memcmp(&s->regs[a->fp], &orig_fp, sizeof(orig_fp)))
+		if (report && !ts_state_frame_established(a, s) &&
+		    (s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig_fp, sizeof(orig_fp))))
 			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 			     name ? name : "an indirect target");
 		uint64_t lp = ts_image_landing_pad(u->img, in->addr);
