@@ -128,13 +128,13 @@ int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f)
 {
 	const struct ts_utable *t = &sc->t;
 	const struct ts_arch *a = ts_arch_for_machine(t->machine);
-	fprintf(f, "trustack sidecar v1: %s, build-id ", a ? a->name : "unknown machine");
+	fprintf(f, "trustack sidecar v2: %s, build-id ", a ? a->name : "unknown machine");
 	for (unsigned i = 0; i < t->build_id_len; i++)
 		fprintf(f, "%02x", t->build_id[i]);
 	fprintf(f, "%s, %u entries, %u distinct rows\n", t->build_id_len ? "" : "(none)", t->n, t->nrows);
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct ts_urow *u = &t->rows[t->row[i]];
-		char text[128] = "";
+		char text[256] = "";
 		if (u->flags & TS_UROW_UNRELIABLE) {
 			snprintf(text, sizeof(text), "unreliable");
 		} else if (u->flags & TS_UROW_OUTERMOST) {
@@ -144,6 +144,19 @@ int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f)
 						  .ra = { u->ra_kind, u->ra_reg, u->ra_off },
 						  .fp = { u->fp_kind, u->fp_reg, u->fp_off } };
 			ts_row_format(a, &r, text, sizeof(text));
+			/* the callee-saved registers the rule does not cover: where the caller's values
+			 * are (cfa-N), or that they cannot be recovered (lost); unmentioned: unchanged */
+			size_t len = strlen(text);
+			unsigned k = 0;
+			for (unsigned reg = 0; reg < 32 && len < sizeof(text); reg++) {
+				if ((u->saved >> reg) & 1) {
+					int off = 8 * (k < TS_UROW_MAX_SAVES ? u->save_off[k] : 0);
+					k++;
+					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=cfa%+d", a->reg_name(reg), off);
+				} else if ((u->lost >> reg) & 1) {
+					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=lost", a->reg_name(reg));
+				}
+			}
 		}
 		fprintf(f, "0x%" PRIx64 "..0x%" PRIx64 "  %s%s\n", t->base + t->pc[i], t->base + t->pc[i + 1], text,
 			u->flags & TS_UROW_SIGNAL ? " signal" : "");
