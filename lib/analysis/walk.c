@@ -91,13 +91,16 @@ static int grow_info(struct ts_unit *u, size_t need)
 	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
 	if (ld)
 		u->leader = ld;
+	int32_t *lt = realloc(u->latch, cap * sizeof(int32_t));
+	if (lt)
+		u->latch = lt;
 	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
 	if (cm)
 		u->callm = cm;
 	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
 	if (wid)
 		u->wid = wid;
-	if (!last || !dirty || !row || !ws || !ld || !cm || !wid)
+	if (!last || !dirty || !row || !ws || !ld || !lt || !cm || !wid)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -141,7 +144,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		}
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
-		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = u->latch[u->n] = -1;
 		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
 		u->n++;
@@ -150,6 +153,15 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	if (u->n > first)
 		u->last[u->n - 1] = 1;
 	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false, at };
+	/* loop heads: targets of direct jumps back within this range */
+	for (size_t j = first; j < u->n; j++) {
+		const struct ts_insn *in = &u->insns[j];
+		if ((in->flow != TS_FLOW_JUMP && in->flow != TS_FLOW_JCC) || in->target > in->addr || in->target < start)
+			continue;
+		int32_t h = u->at[at + (in->target - start)];
+		if (h >= 0 && u->latch[h] < (int32_t)j)
+			u->latch[h] = (int32_t)j;
+	}
 	return 0;
 }
 
@@ -215,6 +227,50 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 	}
 	u->rows[u->nrows] = *r;
 	return (int32_t)u->nrows++;
+}
+
+
+/* DEBUG loopwiden: remove before merging */
+enum { DW_FIRST, DW_SPLIT, DW_SOFT, DW_FWD, DW_BACK, DW_N };
+static const char *dw_names[DW_N] = { "first", "split", "soft", "fwd-meet", "back-meet" };
+static uint8_t dbg_why[1 << 20], dbg_walked[1 << 20], dbg_istep[1 << 20];
+static unsigned long dbg_rsteps[DW_N], dbg_rwalks[DW_N], dbg_anyback_fwd_steps; static int dbg_unit_back;
+static unsigned long dbg_pushes[DW_N], dbg_steps[DW_N], dbg_walks[DW_N], dbg_replay;
+static unsigned long dbg_chg[16];
+static const char *chg_names[16] = { "reg-cfa/orig", "reg-const", "reg-sym", "reg-range/other", "reg-unk<-x",
+	"nslots", "slot-val", "loads", "cmp", "fp_may_orig", "soft" };
+static void dbg_report(void)
+{
+	for (int k = 0; k < DW_N; k++)
+		fprintf(stderr, "LW %-10s pushes %8lu walks %8lu steps %9lu\n", dw_names[k], dbg_pushes[k], dbg_walks[k], dbg_steps[k]);
+	for (int k = 0; k < DW_N; k++)
+		fprintf(stderr, "LW RE-walk %-10s walks %8lu steps %9lu\n", dw_names[k], dbg_rwalks[k], dbg_rsteps[k]);
+	fprintf(stderr, "LW fwd re-walk steps in units with a back-meet %lu\n", dbg_anyback_fwd_steps);
+	fprintf(stderr, "LW replay steps %lu\n", dbg_replay);
+	for (int k = 0; k < 11; k++)
+		fprintf(stderr, "LW back-chg %-16s %8lu\n", chg_names[k], dbg_chg[k]);
+}
+static void dbg_set(int32_t t, int why)
+{
+	static int init;
+	if (!init) { init = 1; if (getenv("TS_LOOPSTAT")) atexit(dbg_report); }
+	if (t < (1 << 20)) dbg_why[t] = (uint8_t)why;
+	dbg_pushes[why]++;
+}
+static void dbg_diff(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *m)
+{
+	for (unsigned r = 0; r < a->nregs; r++) {
+		const struct ts_val *p = &x->regs[r], *q = &m->regs[r];
+		if (!memcmp(p, q, sizeof(*p))) continue;
+		int k = p->kind == V_CFA || p->kind == V_ORIG || p->kind == V_ALN ? 0 : p->kind == V_CONST ? 1 : p->kind == V_SYM ? 2 : 3;
+		dbg_chg[k]++;
+	}
+	if (x->nslots != m->nslots) dbg_chg[5]++;
+	else if (memcmp(x->slots, m->slots, x->nslots * sizeof(x->slots[0]))) dbg_chg[6]++;
+	if (x->nloads != m->nloads || memcmp(x->loads, m->loads, x->nloads * sizeof(x->loads[0]))) dbg_chg[7]++;
+	if (x->cmp_kind != m->cmp_kind || x->cmp_a != m->cmp_a || x->cmp_b != m->cmp_b || x->cmp_imm != m->cmp_imm ||
+	    memcmp(&x->cmp_va, &m->cmp_va, sizeof(x->cmp_va)) || memcmp(&x->cmp_vb, &m->cmp_vb, sizeof(x->cmp_vb))) dbg_chg[8]++;
+	if (x->fp_may_orig != m->fp_may_orig) dbg_chg[9]++;
 }
 
 /* ---- edges --------------------------------------------------------------------------------- */
@@ -351,6 +407,68 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 	return -1;
 }
 
+/*
+ * Registers the loop headed by h changes on its way round: those written by an instruction that
+ * reaches a direct jump back to h without leaving [h, latch] (found backwards, without the CFG
+ * yet: a fall-through or direct jump into such an instruction). Code that only leaves the loop
+ * (an epilogue's pops) is not part of it, and neither is code reached only through an indirect
+ * jump: leaving a register out costs a walk round the loop, putting one in wrongly a result.
+ */
+static uint64_t loop_writes(struct ts_unit *u, int32_t h)
+{
+	const struct ts_arch *a = u->a;
+	int32_t l = u->latch[h];
+	uint8_t *in_loop = calloc((size_t)(l - h + 1), 1);
+	if (!in_loop)
+		return 0;
+	uint64_t head = u->insns[h].addr;
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (int32_t j = l; j >= h; j--) {
+			if (in_loop[j - h])
+				continue;
+			const struct ts_insn *in = &u->insns[j];
+			bool jumps = in->flow == TS_FLOW_JUMP || in->flow == TS_FLOW_JCC;
+			bool falls = in->flow == TS_FLOW_NEXT || in->flow == TS_FLOW_JCC || in->flow == TS_FLOW_CALL ||
+				     in->flow == TS_FLOW_CALL_IND;
+			bool reaches = jumps && in->target == head;
+			if (!reaches && falls && j < l && !u->last[j])
+				reaches = in_loop[j + 1 - h];
+			if (!reaches && jumps && in->target > head && in->target <= u->insns[l].addr) {
+				long t = insn_index(u, in->target);
+				reaches = t >= h && t <= l && in_loop[t - h];
+			}
+			if (reaches) {
+				in_loop[j - h] = 1;
+				grew = true;
+			}
+		}
+	}
+	uint64_t mask = 0, same = 0;
+	for (int32_t j = h; j <= l; j++) {
+		if (!in_loop[j - h])
+			continue;
+		const struct ts_insn *in = &u->insns[j];
+		for (unsigned k = 0; k < in->nuops; k++) {
+			const struct ts_uop *o = &in->uops[k];
+			if (o->kind == TS_UOP_SWAP && o->src < a->nregs)
+				mask |= 1ull << o->src;
+			if (o->dst >= a->nregs)
+				continue;
+			mask |= 1ull << o->dst;
+			/* written with the same value every time round: the meet may keep it */
+			if (o->kind == TS_UOP_CONST || (o->kind == TS_UOP_LEA && o->mem.abs))
+				same |= 1ull << o->dst;
+		}
+		if (in->flow == TS_FLOW_CALL)
+			mask |= ts_call_clobbers(u->img, in->target);
+		else if (in->flow == TS_FLOW_CALL_IND)
+			mask |= a->call_clobbered;
+	}
+	free(in_loop);
+	return mask & ~same;
+}
+
 /* Control reaches instruction t with state s. */
 static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s,
 		 enum edge_kind kind)
@@ -385,10 +503,20 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			return;
 		for (size_t j = (size_t)t; j < u->n && u->wstart[j] == old && (j == (size_t)t || u->leader[j] < 0); j++)
 			u->wstart[j] = (int32_t)t;
+		dbg_set((int32_t)t, DW_SPLIT);
 		push_work(u, (int32_t)t);
 	}
 	if (u->leader[t] < 0) {
+		if (u->latch[t] >= t && target > from_addr && u->widen) {
+			struct ts_state w = *s;
+			ts_state_widen(u->a, &w, loop_writes(u, (int32_t)t), (uint32_t)t);
+			u->leader[t] = new_state(u, &w);
+			dbg_set((int32_t)t, DW_FIRST);
+			push_work(u, (int32_t)t);
+			return;
+		}
 		u->leader[t] = new_state(u, s);
+		dbg_set((int32_t)t, DW_FIRST);
 		push_work(u, (int32_t)t);
 		return;
 	}
@@ -397,6 +525,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
 		u->versions[st]++;
+		dbg_set((int32_t)t, DW_SOFT);
 		push_work(u, (int32_t)t);
 		return;
 	}
@@ -416,6 +545,8 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
+	if (target <= from_addr) { dbg_unit_back = 1; dbg_set((int32_t)t, DW_BACK); dbg_diff(u->a, cur, &m); }
+	else dbg_set((int32_t)t, DW_FWD);
 	*cur = m;
 	u->versions[st]++;
 	push_work(u, (int32_t)t);
@@ -1005,7 +1136,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
 {
 	*s = u->states[u->leader[from]];
-	for (int32_t i = from; i < to; i++)
+	for (int32_t i = from; i < to; i++, dbg_replay++)
 		step(u, i, s, false);
 }
 
@@ -1058,13 +1189,15 @@ static void walk(struct ts_unit *u, int32_t i)
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
 	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
+	if (start < (1 << 20)) { dbg_walks[dbg_why[start]]++; if (dbg_walked[start]++) { dbg_rwalks[dbg_why[start]]++; dbg_walked[start] = 2; } }
 	u->walk_id++;
 	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
 	for (;;) {
-		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0)) {
+		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0 ||
+				   (u->latch[i] >= i && u->widen))) {
 			/* joins a run walked before, or a join point: merge there */
 			u->walk_at = i - 1;
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
@@ -1085,6 +1218,7 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->walk_at = i;
 		u->wstart[i] = start;
 		u->quiet = s.soft;
+		if (start < (1 << 20) && i < (1 << 20)) { dbg_steps[dbg_why[start]]++; if (dbg_istep[i]++) { dbg_rsteps[dbg_why[start]]++; if (dbg_why[start] == DW_FWD && dbg_unit_back) dbg_anyback_fwd_steps++; } }
 		enum step st = step(u, i, &s, true);
 		u->quiet = false;
 		if (st == STEP_END)
@@ -1261,6 +1395,7 @@ static bool fp_rules_exempt(const char *name)
 
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)
 {
+	u->widen = getenv("TS_WIDEN") != NULL; memset(dbg_walked, 0, sizeof(dbg_walked)); memset(dbg_istep, 0, sizeof(dbg_istep)); dbg_unit_back = 0;
 	u->img = img;
 	u->a = img->arch;
 	u->rules = rules;
@@ -1339,6 +1474,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
+	free(u->latch);
 	free(u->callm);
 	free(u->wid);
 	free(u->wend);
