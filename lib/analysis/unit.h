@@ -24,7 +24,6 @@ struct ts_unit {
 	enum trustack_rules rules;
 	bool fp_exempt;         /* glibc start-up code: the fp rules do not apply (see walk.c) */
 	bool quiet;             /* walking a soft path (state.h): no warnings */
-	bool widen;
 	int func;
 
 	struct ts_insn *insns;  /* the ranges one after the other, each in address order */

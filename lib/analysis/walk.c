@@ -7,7 +7,10 @@
  * there is rebuilt by replaying the run from its leader, and the instruction becomes a leader.
  * A leader whose state changes under the meet is walked again, so loops converge (the meet only
  * ever forgets facts, which bounds the number of rounds). Leaders are walked lowest address
- * first, so a join is mostly walked once all its forward predecessors have arrived.
+ * first, so a join is mostly walked once all its forward predecessors have arrived. A loop head
+ * (the target of a jump back) is a leader from the start, whose first state already lacks what
+ * its body surely changes (edge()): the back edge's meet then mostly changes nothing, and the
+ * body is walked once instead of twice or more.
  *
  * There is no separate reporting walk: every walk records rows and warnings, tagged with the walk
  * (wid[]), and final_reach keeps those of each instruction's last walk, which started from its
@@ -229,50 +232,6 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 	return (int32_t)u->nrows++;
 }
 
-
-/* DEBUG loopwiden: remove before merging */
-enum { DW_FIRST, DW_SPLIT, DW_SOFT, DW_FWD, DW_BACK, DW_N };
-static const char *dw_names[DW_N] = { "first", "split", "soft", "fwd-meet", "back-meet" };
-static uint8_t dbg_why[1 << 20], dbg_walked[1 << 20], dbg_istep[1 << 20];
-static unsigned long dbg_rsteps[DW_N], dbg_rwalks[DW_N], dbg_anyback_fwd_steps; static int dbg_unit_back;
-static unsigned long dbg_pushes[DW_N], dbg_steps[DW_N], dbg_walks[DW_N], dbg_replay;
-static unsigned long dbg_chg[16];
-static const char *chg_names[16] = { "reg-cfa/orig", "reg-const", "reg-sym", "reg-range/other", "reg-unk<-x",
-	"nslots", "slot-val", "loads", "cmp", "fp_may_orig", "soft" };
-static void dbg_report(void)
-{
-	for (int k = 0; k < DW_N; k++)
-		fprintf(stderr, "LW %-10s pushes %8lu walks %8lu steps %9lu\n", dw_names[k], dbg_pushes[k], dbg_walks[k], dbg_steps[k]);
-	for (int k = 0; k < DW_N; k++)
-		fprintf(stderr, "LW RE-walk %-10s walks %8lu steps %9lu\n", dw_names[k], dbg_rwalks[k], dbg_rsteps[k]);
-	fprintf(stderr, "LW fwd re-walk steps in units with a back-meet %lu\n", dbg_anyback_fwd_steps);
-	fprintf(stderr, "LW replay steps %lu\n", dbg_replay);
-	for (int k = 0; k < 11; k++)
-		fprintf(stderr, "LW back-chg %-16s %8lu\n", chg_names[k], dbg_chg[k]);
-}
-static void dbg_set(int32_t t, int why)
-{
-	static int init;
-	if (!init) { init = 1; if (getenv("TS_LOOPSTAT")) atexit(dbg_report); }
-	if (t < (1 << 20)) dbg_why[t] = (uint8_t)why;
-	dbg_pushes[why]++;
-}
-static void dbg_diff(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *m)
-{
-	for (unsigned r = 0; r < a->nregs; r++) {
-		const struct ts_val *p = &x->regs[r], *q = &m->regs[r];
-		if (!memcmp(p, q, sizeof(*p))) continue;
-		int k = p->kind == V_CFA || p->kind == V_ORIG || p->kind == V_ALN ? 0 : p->kind == V_CONST ? 1 : p->kind == V_SYM ? 2 : 3;
-		dbg_chg[k]++;
-	}
-	if (x->nslots != m->nslots) dbg_chg[5]++;
-	else if (memcmp(x->slots, m->slots, x->nslots * sizeof(x->slots[0]))) dbg_chg[6]++;
-	if (x->nloads != m->nloads || memcmp(x->loads, m->loads, x->nloads * sizeof(x->loads[0]))) dbg_chg[7]++;
-	if (x->cmp_kind != m->cmp_kind || x->cmp_a != m->cmp_a || x->cmp_b != m->cmp_b || x->cmp_imm != m->cmp_imm ||
-	    memcmp(&x->cmp_va, &m->cmp_va, sizeof(x->cmp_va)) || memcmp(&x->cmp_vb, &m->cmp_vb, sizeof(x->cmp_vb))) dbg_chg[8]++;
-	if (x->fp_may_orig != m->fp_may_orig) dbg_chg[9]++;
-}
-
 /* ---- edges --------------------------------------------------------------------------------- */
 
 /*
@@ -407,20 +366,29 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 	return -1;
 }
 
+/* What going round a loop does to the state at its head, as far as the code alone tells. */
+struct loop_effects {
+	uint64_t regs;   /* registers it changes */
+	bool calls;      /* it calls: the remembered loads are gone on the way round */
+	bool flags;      /* a jump back follows a comparison other than the one at entry */
+};
+
 /*
- * Registers the loop headed by h changes on its way round: those written by an instruction that
- * reaches a direct jump back to h without leaving [h, latch] (found backwards, without the CFG
- * yet: a fall-through or direct jump into such an instruction). Code that only leaves the loop
- * (an epilogue's pops) is not part of it, and neither is code reached only through an indirect
- * jump: leaving a register out costs a walk round the loop, putting one in wrongly a result.
+ * The effects of the loop headed by h, entered with state entry. Its code is the instructions that
+ * reach a direct jump back to h without leaving [h, latch] (found backwards, without the CFG: a
+ * fall-through or direct jump into such an instruction). Code that only leaves the loop (an
+ * epilogue's pops) is not part of it, and neither is code reached only through an indirect jump:
+ * leaving an effect out costs one more walk round the loop, putting one in wrongly would lose a
+ * fact the meet keeps, so only what surely changes on the way round is reported.
  */
-static uint64_t loop_writes(struct ts_unit *u, int32_t h)
+static void loop_effects(struct ts_unit *u, int32_t h, const struct ts_state *entry, struct loop_effects *e)
 {
 	const struct ts_arch *a = u->a;
 	int32_t l = u->latch[h];
+	memset(e, 0, sizeof(*e));
 	uint8_t *in_loop = calloc((size_t)(l - h + 1), 1);
 	if (!in_loop)
-		return 0;
+		return;
 	uint64_t head = u->insns[h].addr;
 	for (bool grew = true; grew;) {
 		grew = false;
@@ -464,9 +432,28 @@ static uint64_t loop_writes(struct ts_unit *u, int32_t h)
 			mask |= ts_call_clobbers(u->img, in->target);
 		else if (in->flow == TS_FLOW_CALL_IND)
 			mask |= a->call_clobbered;
+		e->calls |= in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND;
+		/* the comparison a jump back carries: the last one before it on its straight run */
+		if ((in->flow == TS_FLOW_JUMP || in->flow == TS_FLOW_JCC) && in->target == head && !e->flags) {
+			for (int32_t k = j; k >= h && in_loop[k - h]; k--) {
+				const struct ts_insn *c = &u->insns[k];
+				if (k < j && c->flow != TS_FLOW_NEXT && c->flow != TS_FLOW_JCC && c->flow != TS_FLOW_CALL &&
+				    c->flow != TS_FLOW_CALL_IND)
+					break;
+				if (c->flow == TS_FLOW_CALL || c->flow == TS_FLOW_CALL_IND) {
+					e->flags = entry->cmp_kind != TS_CMP_CLOBBER;
+					break;
+				}
+				if (c->cmp_kind != TS_CMP_KEEP) {
+					e->flags = c->cmp_kind != entry->cmp_kind || c->cmp_a != entry->cmp_a ||
+						   c->cmp_b != entry->cmp_b || c->cmp_imm != entry->cmp_imm;
+					break;
+				}
+			}
+		}
 	}
 	free(in_loop);
-	return mask & ~same;
+	e->regs = mask & ~same;
 }
 
 /* Control reaches instruction t with state s. */
@@ -503,20 +490,28 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			return;
 		for (size_t j = (size_t)t; j < u->n && u->wstart[j] == old && (j == (size_t)t || u->leader[j] < 0); j++)
 			u->wstart[j] = (int32_t)t;
-		dbg_set((int32_t)t, DW_SPLIT);
 		push_work(u, (int32_t)t);
 	}
 	if (u->leader[t] < 0) {
-		if (u->latch[t] >= t && target > from_addr && u->widen) {
+		if (u->latch[t] >= t && target > from_addr) {
+			/* Entering a loop: its head starts out as the meet with its back edges will
+			 * leave it, so that the body is mostly walked once, not once with the entry
+			 * state and again with the met one. What is forgotten is only what the body
+			 * surely changes, as the meet would forget it (the same identities, named by
+			 * the join), so the converged states are those without this step. */
 			struct ts_state w = *s;
-			ts_state_widen(u->a, &w, loop_writes(u, (int32_t)t), (uint32_t)t);
+			struct loop_effects le;
+			loop_effects(u, (int32_t)t, s, &le);
+			ts_state_widen(u->a, &w, le.regs, (uint32_t)t);
+			if (le.calls)
+				w.nloads = 0;
+			if (le.flags)
+				w.cmp_kind = TS_CMP_CLOBBER;
 			u->leader[t] = new_state(u, &w);
-			dbg_set((int32_t)t, DW_FIRST);
 			push_work(u, (int32_t)t);
 			return;
 		}
 		u->leader[t] = new_state(u, s);
-		dbg_set((int32_t)t, DW_FIRST);
 		push_work(u, (int32_t)t);
 		return;
 	}
@@ -525,7 +520,6 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
 		u->versions[st]++;
-		dbg_set((int32_t)t, DW_SOFT);
 		push_work(u, (int32_t)t);
 		return;
 	}
@@ -545,8 +539,6 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
-	if (target <= from_addr) { dbg_unit_back = 1; dbg_set((int32_t)t, DW_BACK); dbg_diff(u->a, cur, &m); }
-	else dbg_set((int32_t)t, DW_FWD);
 	*cur = m;
 	u->versions[st]++;
 	push_work(u, (int32_t)t);
@@ -1136,7 +1128,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
 {
 	*s = u->states[u->leader[from]];
-	for (int32_t i = from; i < to; i++, dbg_replay++)
+	for (int32_t i = from; i < to; i++)
 		step(u, i, s, false);
 }
 
@@ -1189,7 +1181,6 @@ static void walk(struct ts_unit *u, int32_t i)
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
 	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
-	if (start < (1 << 20)) { dbg_walks[dbg_why[start]]++; if (dbg_walked[start]++) { dbg_rwalks[dbg_why[start]]++; dbg_walked[start] = 2; } }
 	u->walk_id++;
 	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
@@ -1197,8 +1188,9 @@ static void walk(struct ts_unit *u, int32_t i)
 	}
 	for (;;) {
 		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0 ||
-				   (u->latch[i] >= i && u->widen))) {
-			/* joins a run walked before, or a join point: merge there */
+				   u->latch[i] >= i)) {
+			/* joins a run walked before, or a join point, or a loop head (its state is
+			 * made on entry, see edge()): merge there */
 			u->walk_at = i - 1;
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
@@ -1218,7 +1210,6 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->walk_at = i;
 		u->wstart[i] = start;
 		u->quiet = s.soft;
-		if (start < (1 << 20) && i < (1 << 20)) { dbg_steps[dbg_why[start]]++; if (dbg_istep[i]++) { dbg_rsteps[dbg_why[start]]++; if (dbg_why[start] == DW_FWD && dbg_unit_back) dbg_anyback_fwd_steps++; } }
 		enum step st = step(u, i, &s, true);
 		u->quiet = false;
 		if (st == STEP_END)
@@ -1395,7 +1386,6 @@ static bool fp_rules_exempt(const char *name)
 
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)
 {
-	u->widen = getenv("TS_WIDEN") != NULL; memset(dbg_walked, 0, sizeof(dbg_walked)); memset(dbg_istep, 0, sizeof(dbg_istep)); dbg_unit_back = 0;
 	u->img = img;
 	u->a = img->arch;
 	u->rules = rules;
