@@ -891,22 +891,6 @@ static inline bool val_met(const struct ts_val *x, const struct ts_val *y, struc
 	return val_meet_differing(r, y, rn, phi);
 }
 
-void ts_state_widen(const struct ts_arch *a, struct ts_state *s, uint64_t mask, uint32_t join)
-{
-	for (unsigned r = 0; r < a->nregs; r++) {
-		if (!((mask >> r) & 1) || r == a->sp)
-			continue;
-		const struct ts_val *v = &s->regs[r];
-		if (v->kind != V_SYM && v->kind != V_CONST && v->kind != V_UNK)
-			continue;
-		/* what the meet makes of v and a different value, before it learns what that value
-		 * knows of its upper bytes (the meet with the back edge can only lose more) */
-		uint8_t esize = (uint8_t)zero_above(v);
-		uint8_t flags = v->kind == V_SYM ? v->flags : 0;
-		s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = phi_reg(join, r), .esize = esize, .flags = flags };
-	}
-}
-
 bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct ts_state *s, const struct ts_state *o,
 		   uint32_t join, struct ts_meet_scratch *rn)
 {

@@ -137,11 +137,6 @@ struct ts_meet_scratch {
 bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct ts_state *s, const struct ts_state *o,
 		   uint32_t join, struct ts_meet_scratch *scratch);
 
-/* At loop head `join`, before the loop body is walked: the registers in mask (those the body
- * writes) as the meet with the back edge would leave them, an identity named by the join, unless
- * they hold the CFA, a realigned-frame address or a caller's value (the meet decides those). */
-void ts_state_widen(const struct ts_arch *a, struct ts_state *s, uint64_t mask, uint32_t join);
-
 /* Derive the unwind row. */
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row);
 
