@@ -271,6 +271,24 @@ static unsigned sse_prefixed(const uint8_t *b, size_t n, uint64_t addr, struct t
 	return sse_op(b, n, i + 1, rex, b[0], addr, o);
 }
 
+/* A store of `size` bytes to the memory operand of the ModRM byte at b[i] (mov r, m; or with
+ * imm_len > 0, mov $imm, m, whose reg field must be 0): what it overwrites on the stack is unknown. */
+static unsigned store_to_mem(const uint8_t *b, size_t n, size_t i, unsigned rex, uint64_t addr, unsigned imm_len,
+			     unsigned size, struct ts_insn *o)
+{
+	struct rm x;
+	unsigned used = decode_rm(b + i, n - i, rex, &x);
+	if (!used || x.is_reg || (imm_len && x.regenc != 0))
+		return 0;
+	unsigned len = (unsigned)(i + used + imm_len);
+	if (n < len)
+		return 0;
+	o->len = (uint8_t)len;
+	struct ts_mem m = mem_of(&x, addr, len, size);
+	store_unknown(o, &m);
+	return len;
+}
+
 /* The commonest forms with an operand-size prefix (66): 16-bit stores and compares of
  * structure fields, and the two-byte nop. With REX.W the prefix means nothing: left to Zydis. */
 static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
@@ -286,7 +304,6 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 	uint8_t op = b[i++];
 	struct rm x;
 	unsigned used, len;
-	struct ts_mem m;
 	switch (op) {
 	case 0x90: /* xchg %ax,%ax: a nop */
 		if (rex)
@@ -296,15 +313,7 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 		return 2;
 	case 0x89: /* mov r16, m16 */
 	case 0xc7: /* movw $imm16, m16 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc7 && x.regenc != 0))
-			return 0;
-		len = (unsigned)(i + used + (op == 0xc7 ? 2 : 0));
-		if (n < len)
-			return 0;
-		o->len = (uint8_t)len;
-		m = mem_of(&x, addr, len, 2);
-		store_unknown(o, &m);
-		return len;
+		return store_to_mem(b, n, i, rex, addr, op == 0xc7 ? 2 : 0, 2, o);
 	case 0x85: /* test r16, r/m16 */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)))
 			return 0;
@@ -819,15 +828,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return len;
 	case 0x88: /* mov r8, m8 */
 	case 0xc6: /* movb $imm8, m8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || (op == 0xc6 && x.regenc != 0))
-			return 0;
-		len = (unsigned)(i + used + (op == 0xc6 ? 1 : 0));
-		if (n < len)
-			return 0;
-		o->len = (uint8_t)len;
-		m = mem_of(&x, addr, len, 1);
-		store_unknown(o, &m);
-		return len;
+		return store_to_mem(b, n, i, rex, addr, op == 0xc6 ? 1 : 0, 1, o);
 	case 0xff: /* call/jmp *r/m, push mem */
 		if (n > i && (b[i] & 0x38) == 0x30 && (b[i] & 0xc0) != 0xc0 && !(rex & REX_W)) {
 			if (!(used = decode_rm(b + i, n - i, rex, &x)))
