@@ -335,6 +335,22 @@ static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t 
 	__builtin_memcpy(&f->module, &t, 8);
 }
 
+/* The lean walk's output for one frame: its pc, or its whole record (module from the memo's d). */
+static inline __attribute__((always_inline)) void lean_record(bool pcs_only, uint64_t *pcs,
+							       struct trustack_frame *frames, size_t n, uint64_t pc,
+							       uint64_t sp, uint64_t cfa, uint64_t d, uint8_t src)
+{
+	if (pcs_only) {
+		pcs[n] = pc;
+		return;
+	}
+	struct trustack_frame *f = &frames[n];
+	f->pc = pc;
+	f->sp = sp;
+	f->cfa = cfa;
+	frame_tail(f, (int32_t)MEMO_MOD(d), src);
+}
+
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
 static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const struct trustack_regs *regs, bool exact0,
 							   struct out *o, bool pcs_only, bool direct, size_t max,
@@ -485,15 +501,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 				} else if (!rd_checked(w, fp + REC_RA, &ra) || !rd_checked(w, fp, &nfp)) {
 					goto out;
 				}
-				if (pcs_only) {
-					pcs[n] = pc;
-				} else {
-					struct trustack_frame *f = &frames[n];
-					f->pc = pc;
-					f->sp = sp;
-					f->cfa = cfa;
-					frame_tail(f, (int32_t)MEMO_MOD(d), src);
-				}
+				lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, d, src);
 				n++;
 				sp = cfa;
 				fp = nfp;
@@ -532,15 +540,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		}
 		uint64_t nfp = fr == 2 ? t : fp;
 		fpk = fr != 0;
-		if (pcs_only) {
-			pcs[n] = pc;
-		} else {
-			struct trustack_frame *f = &frames[n];
-			f->pc = pc;
-			f->sp = sp;
-			f->cfa = cfa;
-			frame_tail(f, (int32_t)MEMO_MOD(d), src);
-		}
+		lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, d, src);
 		n++;
 		sp = cfa;
 		fp = nfp;
