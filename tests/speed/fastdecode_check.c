@@ -15,15 +15,14 @@
  * real instructions), or "BAD file: ..." (the first 5 disagreements); exit status 1 if any
  * disagreement, 2 on a usage or I/O error.
  */
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arch/arch.h"
 #include "arch/x86/decode_fast.h"
+#include "exec_sections.h"
 
 static bool mem_eq(const struct ts_mem *a, const struct ts_mem *b)
 {
@@ -115,16 +114,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fastdecode_check FILE...\n");
 		return 2;
 	}
-	elf_version(EV_CURRENT);
 	int status = 0;
 	for (int f = 1; f < argc; f++) {
-		int fd = open(argv[f], O_RDONLY);
-		Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+		int fd;
 		GElf_Ehdr eh;
-		if (!elf || !gelf_getehdr(elf, &eh)) {
-			fprintf(stderr, "fastdecode_check: cannot read %s\n", argv[f]);
+		Elf *elf = exec_open("fastdecode_check", argv[f], &fd, &eh);
+		if (!elf)
 			return 2;
-		}
 		const struct ts_arch *a = ts_arch_for_machine(eh.e_machine);
 		if (a != &ts_arch_x86_64) {
 			printf("SKIPPED %s: not x86-64\n", argv[f]);
@@ -137,14 +133,9 @@ int main(int argc, char **argv)
 		}
 		struct counts c = { 0 };
 		int bad = 0;
-		for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
-			GElf_Shdr sh;
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-				continue;
-			Elf_Data *data = elf_getdata(scn, NULL);
-			if (data && data->d_buf)
-				bad = check_section(a, d, ref, argv[f], data->d_buf, data->d_size, sh.sh_addr, &c, bad);
-		}
+		struct exec_section s;
+		for (Elf_Scn *scn = NULL; exec_next(elf, &scn, &s);)
+			bad = check_section(a, d, ref, argv[f], s.code, s.n, s.addr, &c, bad);
 		if (!bad)
 			printf("OK %s offsets=%lu fast=%lu linear=%lu linear_fast=%lu\n", argv[f], c.offsets, c.fast, c.linear,
 			       c.linear_fast);
@@ -152,8 +143,7 @@ int main(int argc, char **argv)
 			status = 1;
 		a->decoder_free(d);
 		a->decoder_free(ref);
-		elf_end(elf);
-		close(fd);
+		exec_close(elf, fd);
 	}
 	return status;
 }

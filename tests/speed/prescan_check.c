@@ -15,13 +15,12 @@
  * operand), or "BAD file: ..." (first 5 disagreements); exit status 1 if any disagreement, 2 on
  * a usage or I/O error.
  */
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "arch/arch.h"
+#include "exec_sections.h"
 
 struct want {
 	uint64_t addr;
@@ -80,16 +79,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: prescan_check FILE...\n");
 		return 2;
 	}
-	elf_version(EV_CURRENT);
 	int status = 0;
 	for (int f = 1; f < argc; f++) {
-		int fd = open(argv[f], O_RDONLY);
-		Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+		int fd;
 		GElf_Ehdr eh;
-		if (!elf || !gelf_getehdr(elf, &eh)) {
-			fprintf(stderr, "prescan_check: cannot read %s\n", argv[f]);
+		Elf *elf = exec_open("prescan_check", argv[f], &fd, &eh);
+		if (!elf)
 			return 2;
-		}
 		const struct ts_arch *a = ts_arch_for_machine(eh.e_machine);
 		if (!a || !a->length || !a->address_candidates) {
 			printf("SKIPPED %s: no shortcuts for this architecture\n", argv[f]);
@@ -98,22 +94,15 @@ int main(int argc, char **argv)
 		struct ts_decoder *d = a->decoder_new();
 		unsigned long offsets = 0, leas = 0, abs = 0, flows = 0;
 		int bad = 0;
-		for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
-			GElf_Shdr sh;
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-				continue;
-			Elf_Data *data = elf_getdata(scn, NULL);
-			if (data && data->d_buf)
-				bad += check_section(a, d, argv[f], data->d_buf, data->d_size, sh.sh_addr, &offsets, &leas,
-						     &abs, &flows);
-		}
+		struct exec_section s;
+		for (Elf_Scn *scn = NULL; exec_next(elf, &scn, &s);)
+			bad += check_section(a, d, argv[f], s.code, s.n, s.addr, &offsets, &leas, &abs, &flows);
 		if (!bad)
 			printf("OK %s offsets=%lu lea=%lu abs=%lu flow=%lu\n", argv[f], offsets, leas, abs, flows);
 		else
 			status = 1;
 		a->decoder_free(d);
-		elf_end(elf);
-		close(fd);
+		exec_close(elf, fd);
 	}
 	return status;
 }
