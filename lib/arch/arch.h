@@ -62,6 +62,10 @@ enum ts_uop_kind {
 	TS_UOP_SHLI,     /* dst = src << imm */
 	TS_UOP_SWAP,     /* exchange dst and src */
 	TS_UOP_UNSUPPORTED, /* a stack-pointer change the model cannot express */
+	/* additions for arm64 */
+	TS_UOP_SEXT,     /* dst = sign-extend the low imm bytes (1, 2, 4) of src to 64 bits */
+	TS_UOP_ADDVL,    /* dst = src + imm * (SVE vector length in bytes / 8): SVE addvl (imm is
+			  * 8 x its multiplier) and addpl (the multiplier), e.g. on sp */
 };
 
 struct ts_uop {
@@ -91,6 +95,19 @@ enum ts_insn_flag {
 	TS_IF_STACK = 1 << 5,     /* touches the stack pointer (for undefined-stack checks) */
 	TS_IF_DEAD_AFTER = 1 << 6,/* analysis: a call we inferred never returns, or the point where
 				   * a path moved onto another context's stack */
+	/* additions for arm64 */
+	TS_IF_LINK = 1 << 7,      /* a call (bl, blr, blraa..) that writes the return address into
+				   * register ts_arch.ra instead of pushing it */
+	TS_IF_WRITEBACK = 1 << 8, /* a load/store that also updates its base register (pre/post-index,
+				   * expressed by an ADDI uop before/after the access) */
+	TS_IF_PAC_SIGN = 1 << 9,  /* pointer authentication: pac_reg is signed (pacia, paciasp..) */
+	TS_IF_PAC_AUTH = 1 << 10, /* pac_reg is authenticated (autia, autiasp, retaa, braa, blraa..) */
+	TS_IF_PAC_STRIP = 1 << 11,/* the signature of pac_reg is stripped (xpaci, xpaclri) */
+	TS_IF_PAC_KEY_B = 1 << 12,/* with one of the three: key B (IB/DB), else key A */
+	TS_IF_BTI_C = 1 << 13,    /* a landing pad for calls through a register (bti c, bti jc, and
+				   * paciasp/pacibsp, which are implicit `bti c`) */
+	TS_IF_BTI_J = 1 << 14,    /* a landing pad for jumps through a register (bti j, bti jc) */
+	TS_IF_PAC_DATA = 1 << 15, /* with sign/auth/strip: a data key (pacda, autdb, xpacd) */
 };
 
 struct ts_insn {
@@ -109,6 +126,11 @@ struct ts_insn {
 	uint64_t target;   /* direct branch/call target */
 	struct ts_mem tmem;
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
+	/* additions for arm64; read only when flags say so (decoders of other machines may leave
+	 * them uninitialised) */
+	uint8_t pac_reg;   /* with TS_IF_PAC_*: the register signed, authenticated or stripped */
+	uint8_t pac_mod;   /* with TS_IF_PAC_SIGN/AUTH: the modifier register (sp = 31 for the *sp
+			    * forms, x16 for *1716), TS_REG_NONE for a zero modifier (paciaz, retaaz) */
 };
 
 /* What a length-only decode (ts_arch.length) says needs a full decode. */
@@ -169,5 +191,7 @@ struct ts_arch {
 
 const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);
 extern const struct ts_arch ts_arch_x86_64;
+/* Ready, not yet in ts_arch_for_machine's registry (the generic analysis models calls as pushes). */
+extern const struct ts_arch ts_arch_aarch64;
 
 #endif

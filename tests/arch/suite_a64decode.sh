@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# a64decode suite: our AArch64 decoder (lib/arch/aarch64/decode.c) against llvm-mc's decoding of
+# every instruction word of the arm64 corpus, an oracle we did not write (tests/arch/a64decode_check.c
+# says what is compared). The corpus: the corpus programs and tests/arch/a64_features.c built by
+# gcc 12 and clang 14 for aarch64 in a matrix of options (objects, plus C and C++ executables),
+# and Debian's arm64 libc.so.6 and libstdc++.so.6. One PASS/FAIL line per build variant or library,
+# with counts; `decode-error` (our decoder rejecting a word llvm-mc decodes) must never occur.
+#
+# llvm-mc runs once per variant over all its words; its output is cached under
+# build/a64decode-cache/ by the words' hash, the objects by their source and options.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=${TS_TOP:-$(cd "$here/../.." && pwd)}
+TRUSTACK=${TRUSTACK:-$top/build/trustack}
+bdir=$(dirname "$TRUSTACK")
+cache=$top/build/a64decode-cache
+work=${TS_WORK:-$top/build/test-work}/a64decode
+rm -rf "$work"; mkdir -p "$work" "$cache"
+# +mte: glibc's memory-tagging string functions (irg, gmi, stg, st2g, ldg) are in libc.so.6
+MATTR=+v8.5a,+sve,+lse,+mte
+LLVM_MC=$(command -v llvm-mc || command -v llvm-mc-14 || true)
+GCC=aarch64-linux-gnu-gcc
+GXX=aarch64-linux-gnu-g++
+ARMLIB=/usr/aarch64-linux-gnu/lib
+
+if [ -z "$LLVM_MC" ] || ! command -v $GCC >/dev/null || ! command -v clang >/dev/null; then
+    echo "SKIP a64decode: needs llvm-mc, $GCC and clang (scripts/install-deps.sh)"
+    exit 0
+fi
+
+tool=$bdir/a64decode_check
+if [ ! -x "$tool" ] || [ "$tool" -ot "$here/a64decode_check.c" ] || [ "$tool" -ot "$bdir/libtrustack.a" ]; then
+    san=""
+    case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
+    if ! cc -std=gnu11 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/lib" -I"$top/include" \
+        -o "$tool" "$here/a64decode_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/tool.err"; then
+        echo "FAIL a64decode/tool: does not build: $(head -3 "$work/tool.err")"
+        exit 0
+    fi
+fi
+
+# Compile SRC with CC and FLAGS into the cache (keyed by compiler, options and source), print the path.
+compile() {
+    local cc=$1 flags=$2 src=$3 kind=$4 key out
+    key=$( { echo "$cc $flags $kind"; cat "$src"; } | sha1sum | cut -c1-16)
+    out=$cache/obj-$key.$kind
+    if [ ! -s "$out" ]; then
+        if [ "$kind" = o ]; then
+            $cc $flags -c "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
+        else
+            $cc $flags "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
+        fi
+        mv "$out.tmp" "$out"
+    fi
+    echo "$out"
+}
+
+# Decode FILES with llvm-mc (cached) and compare: one result line named NAME.
+check() {
+    local name=$1; shift
+    local hex=$work/$name.hex key mc
+    if ! "$tool" words "$@" >"$hex"; then
+        echo "FAIL a64decode/$name: cannot read its files"
+        return
+    fi
+    key=$( { echo "$MATTR"; "$LLVM_MC" --version | head -2; cat "$hex"; } | sha1sum | cut -c1-16)
+    mc=$cache/mc-$key.txt
+    if [ ! -s "$mc" ]; then
+        "$LLVM_MC" --disassemble -show-encoding -triple=aarch64 -mattr=$MATTR "$hex" >"$mc.tmp" 2>/dev/null
+        mv "$mc.tmp" "$mc"
+    fi
+    "$tool" check "$mc" "a64decode/$name" -v "$@" 2>"$work/$name.why"
+    [ -s "$work/$name.why" ] && sed -n '1,12p' "$work/$name.why"
+}
+
+srcs_c="$top/tests/corpus/programs/bits.c $top/tests/corpus/programs/dispatch.c \
+$top/tests/corpus/programs/frames.c $top/tests/corpus/programs/noreturn.c \
+$top/tests/corpus/programs/recurse.c $here/a64_features.c"
+src_cc=$top/tests/corpus/programs/exceptions.cc
+variants=(
+    "O0|-O0"
+    "O2-bp-standard|-O2 -mbranch-protection=standard"
+    "O2-pac-ret-leaf-fp|-O2 -mbranch-protection=pac-ret+leaf -fno-omit-frame-pointer"
+    "O3-sve-bp|-O3 -march=armv8.5-a+sve -mbranch-protection=standard"
+    "O2-lse|-O2 -march=armv8.1-a"
+    "O2-outline-atomics|-O2 -moutline-atomics"
+    "Os-nofp-stack-clash|-Os -fomit-frame-pointer -fstack-clash-protection"
+    "O1-pic-fp|-O1 -fPIC -fno-omit-frame-pointer"
+)
+for comp in gcc clang; do
+    if [ $comp = gcc ]; then cc=$GCC; cxx=$GXX; else cc="clang --target=aarch64-linux-gnu"; cxx="clang++ --target=aarch64-linux-gnu"; fi
+    for v in "${variants[@]}"; do
+        name=${v%%|*} flags=${v#*|} files=() ok=1
+        for s in $srcs_c; do
+            f=$(compile "$cc" "$flags" "$s" o) && files+=("$f") || ok=0
+        done
+        f=$(compile "$cxx" "$flags" "$src_cc" o) && files+=("$f") || ok=0
+        # linked files: PIE executables of a C and the C++ program (PLT, crt code, .init/.fini)
+        f=$(compile "$cc" "$flags" "$top/tests/corpus/programs/frames.c" exe) && files+=("$f") || ok=0
+        f=$(compile "$cxx" "$flags" "$src_cc" exe) && files+=("$f") || ok=0
+        if [ $ok = 0 ]; then
+            echo "FAIL a64decode/$comp-$name: the corpus does not build: $(tail -2 "$work/compile.err")"
+            continue
+        fi
+        check "$comp-$name" "${files[@]}"
+    done
+done
+
+for lib in libc.so.6 libstdc++.so.6; do
+    if [ -f "$ARMLIB/$lib" ]; then
+        check "debian-$lib" "$ARMLIB/$lib"
+    else
+        echo "SKIP a64decode/debian-$lib: $ARMLIB/$lib not installed (libc6-arm64-cross, libstdc++6-arm64-cross)"
+    fi
+done
