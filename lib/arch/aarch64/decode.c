@@ -366,14 +366,14 @@ static bool sys(struct dec *d)
 			unsigned op2 = bits(w, 7, 5);
 			static const char *const names[] = { 0, 0, "clrex", 0, "dsb", "dmb", "isb", "sb" };
 			d->mn = names[op2];
-			return d->mn != NULL && !(op2 == 7 && bits(w, 11, 8));
+			if (d->mn && !(op2 == 7 && bits(w, 11, 8)))
+				return true;
 		}
-		if ((w & 0xfff8f01f) == 0xd500401f)
-			return pstate(d);
-		return false;
+		if ((w & 0xfff8f01f) == 0xd500401f && pstate(d))
+			return true;
+		/* the rest of op0 00 (and unallocated barriers/pstate forms) reads as a generic
+		 * system register access, as LLVM decodes it: msr S0_op1_Cn_Cm_op2, xT */
 	}
-	if (l && op0 == 0)
-		return false;
 	if (op0 == 1) {
 		d->mn = l ? "sysl" : "sys";
 	} else {
@@ -440,6 +440,8 @@ static bool branch_reg(struct dec *d)
 	if (bits(w, 20, 16) != 31)
 		return false;
 	bool plain = op3 == 0 && op4 == 0;
+	/* register field 31 is xzr here: a branch to address 0, through no register we track */
+	uint8_t target = rn == 31 ? TS_REG_NONE : (uint8_t)rn;
 	bool pacz = (op3 == 2 || op3 == 3) && op4 == 31; /* braaz, blrabz, retaa.. (zero/sp modifier) */
 	uint16_t key = op3 == 3 ? TS_IF_PAC_KEY_B : 0;
 	switch (opc) {
@@ -449,23 +451,23 @@ static bool branch_reg(struct dec *d)
 		o->flow = opc ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
 		if (opc)
 			o->flags |= TS_IF_LINK;
-		o->treg = (uint8_t)rn; /* rn 31 is xzr here: a branch to 0 */
-		if (pacz)
-			pac(d, TS_IF_PAC_AUTH | key, (uint8_t)rn, TS_REG_NONE);
+		o->treg = target;
+		if (pacz && target != TS_REG_NONE)
+			pac(d, TS_IF_PAC_AUTH | key, target, TS_REG_NONE);
 		d->mn = opc ? (plain ? "blr" : "blraz") : (plain ? "br" : "braz");
 		return true;
 	case 2: /* ret, retaa, retab */
 		if (plain) {
 			d->mn = "ret";
+			o->treg = target;
 		} else if (pacz && rn == 31) {
 			d->mn = op3 == 2 ? "retaa" : "retab";
 			pac(d, TS_IF_PAC_AUTH | key, LR, SP);
-			rn = LR;
+			o->treg = LR;
 		} else {
 			return false;
 		}
 		o->flow = TS_FLOW_RET;
-		o->treg = (uint8_t)rn;
 		return true;
 	case 4: case 5: /* eret, eretaa, eretab, drps */
 		if (rn != 31 || !(plain || (opc == 4 && pacz)))
@@ -480,8 +482,9 @@ static bool branch_reg(struct dec *d)
 		o->flow = opc == 9 ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
 		if (opc == 9)
 			o->flags |= TS_IF_LINK;
-		o->treg = (uint8_t)rn;
-		pac(d, TS_IF_PAC_AUTH | key, (uint8_t)rn, (uint8_t)op4);
+		o->treg = target;
+		if (target != TS_REG_NONE)
+			pac(d, TS_IF_PAC_AUTH | key, target, (uint8_t)op4);
 		d->mn = opc == 9 ? "blra" : "bra";
 		return true;
 	default:
@@ -763,8 +766,8 @@ static bool ldst_excl(struct dec *d)
 	uint8_t rt2 = rz(bits(w, 14, 10));
 	struct ts_mem m = mem_at(rn, 0, bytes);
 
-	if (o1 && !o2 && size < 2) { /* casp: even register pairs */
-		if ((bits(w, 20, 16) & 1) || (bits(w, 4, 0) & 1))
+	if (o1 && !o2 && size < 2) { /* casp: even register pairs; Rt2 11111 */
+		if ((bits(w, 20, 16) & 1) || (bits(w, 4, 0) & 1) || bits(w, 14, 10) != 31)
 			return false;
 		d->mn = "casp";
 		m.size = (uint8_t)(2 * bytes);
@@ -774,6 +777,8 @@ static bool ldst_excl(struct dec *d)
 		return true;
 	}
 	if (o1 && o2) {
+		if (bits(w, 14, 10) != 31)
+			return false;
 		d->mn = "cas";
 		store(d, TS_REG_NONE, m);
 		clobber(d, rs, size < 3);
@@ -1204,9 +1209,23 @@ static bool simd_fp(struct dec *d)
 		bool sf = bits(w, 31, 31);
 		if (bits(w, 29, 29))
 			return false;
-		if (op <= 1 || op == 4 || op == 5 || (op == 6 && (rmode == 0 || rmode == 1 || rmode == 3))) {
-			if (ftype == 2 && !(sf && rmode == 1 && op == 6))
+		bool to_general;
+		if (op <= 1 || op == 4 || op == 5) { /* fcvt[npmz][su], fcvta[su]: rmode 00 for these */
+			to_general = true;
+			if (ftype == 2 || (op >= 4 && rmode))
 				return false;
+		} else if (op == 6) {
+			to_general = true;
+			bool ok = rmode == 0 ? ftype == 3 || ftype == (unsigned)sf /* fmov Wd, Sn; Xd, Dn; Rd, Hn */
+				: rmode == 1 ? sf && ftype == 2                   /* fmov Xd, Vn.D[1] */
+				: rmode == 3 ? !sf && ftype == 1                  /* fjcvtzs */
+				: false;
+			if (!ok)
+				return false;
+		} else {
+			to_general = false;
+		}
+		if (to_general) {
 			d->mn = op == 6 ? "fmov (to general)" : "fcvt (to general)";
 			clobber(d, rz(bits(w, 4, 0)), !sf);
 		}
@@ -1223,7 +1242,11 @@ static bool simd_fp(struct dec *d)
 		return true;
 	}
 	if ((w & 0xbfe0fc00) == 0x0e002c00 || (w & 0xbfe0fc00) == 0x0e003c00) { /* smov, umov */
-		d->mn = bits(w, 12, 12) ? "umov" : "smov";
+		unsigned imm5 = bits(w, 20, 16), q = bits(w, 30, 30), um = bits(w, 12, 12);
+		unsigned lsb = imm5 ? (unsigned)__builtin_ctz(imm5) : 5; /* element size b, h, s, d */
+		if (um ? (q ? lsb != 3 : lsb > 2) : (lsb > 1 + q))
+			return false;
+		d->mn = um ? "umov" : "smov";
 		clobber(d, rz(bits(w, 4, 0)), !bits(w, 30, 30));
 		return true;
 	}
@@ -1250,7 +1273,8 @@ static bool sve(struct dec *d)
 	    (w & 0xff30fc00) == 0x0420e000 ||  /* cntb/h/w/d */
 	    (w & 0xff30f800) == 0x0430e000 ||  /* incb.., decb.. (scalar) */
 	    (w & 0xff20f000) == 0x0420f000 ||  /* sqincb.., uqdecd.. (scalar) */
-	    (w & 0xff38f800) == 0x25288800 ||  /* incp/decp, sqincp.. (scalar) */
+	    (w & 0xff3efe00) == 0x252c8800 ||  /* incp/decp (scalar) */
+	    (w & 0xff3cfa00) == 0x25288800 ||  /* sqincp, uqdecp.. (scalar) */
 	    (w & 0xff3fc200) == 0x25208000 ||  /* cntp */
 	    (w & 0xff3ee000) == 0x0520a000 ||  /* lasta/lastb (scalar) */
 	    (w & 0xff3ee000) == 0x0530a000) {  /* clasta/clastb (scalar) */
