@@ -628,6 +628,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < ws.n; i++)
 			printf("0x%02x 0x%02x 0x%02x 0x%02x\n", ws.w[i] & 0xff, ws.w[i] >> 8 & 0xff,
 			       ws.w[i] >> 16 & 0xff, ws.w[i] >> 24);
+		free(ws.w);
+		free(ws.addr);
 		return 0;
 	}
 	char errpath[4096];
@@ -653,6 +655,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "a64decode_check: %s: more instructions than words\n", argv[2]);
 		return 2;
 	}
+	fclose(mcf);
+	free(invalid);
+	free(ws.w);
+	free(ws.addr);
 	unsigned long bad = 0;
 	for (int c = 0; c < C_N; c++)
 		bad += counts[c];
