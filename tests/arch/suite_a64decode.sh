@@ -28,10 +28,10 @@ if [ -z "$LLVM_MC" ] || ! command -v $GCC >/dev/null || ! command -v clang >/dev
     exit 0
 fi
 
+san=""
+case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
 tool=$bdir/a64decode_check
 if [ ! -x "$tool" ] || [ "$tool" -ot "$here/a64decode_check.c" ] || [ "$tool" -ot "$bdir/libtrustack.a" ]; then
-    san=""
-    case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
     if ! cc -std=gnu11 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/lib" -I"$top/include" \
         -o "$tool" "$here/a64decode_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/tool.err"; then
         echo "FAIL a64decode/tool: does not build: $(head -3 "$work/tool.err")"
@@ -129,6 +129,51 @@ if aarch64-linux-gnu-as "$work/sweep.s" -o "$work/sweep.o" 2>"$work/sweep.err"; 
 else
     echo "FAIL a64decode/sweep: cannot assemble: $(head -2 "$work/sweep.err")"
 fi
+
+# Relocations: ts_arch_aarch64.apply_reloc against GNU ld. Each object linked alone and
+# statically; the input sections' addresses from ld's map; every relocation applied by us must
+# give ld's bytes (tests/arch/a64reloc_check.c).
+rtool=$bdir/a64reloc_check
+if [ ! -x "$rtool" ] || [ "$rtool" -ot "$here/a64reloc_check.c" ] || [ "$rtool" -ot "$bdir/libtrustack.a" ]; then
+    cc -std=gnu11 -O1 -g $san -Wall -Wextra -I"$top/lib" -I"$top/include" -o "$rtool" \
+        "$here/a64reloc_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/rtool.err" || rtool=""
+fi
+rvariants=(
+    "fno-pic-sections|-O2 -fno-pic -ffunction-sections -fdata-sections"
+    "pic|-O2 -fPIC -mbranch-protection=standard"
+    "large|-O2 -mcmodel=large -fno-pic"
+    "tiny|-O2 -mcmodel=tiny -fno-pic"
+    "tiny-pic|-O1 -mcmodel=tiny -fPIC"
+)
+for comp in gcc clang; do
+    if [ $comp = gcc ]; then cc=$GCC; cxx=$GXX; else cc="clang --target=aarch64-linux-gnu"; cxx="clang++ --target=aarch64-linux-gnu"; fi
+    for v in "${rvariants[@]}"; do
+        name=$comp-${v%%|*} flags=${v#*|} args=() ok=1 k=0
+        [ -n "$rtool" ] || { echo "FAIL a64decode/reloc-$name: the check tool does not build"; continue; }
+        for s in $srcs_c $src_cc $here/a64_relocs.S; do
+            case "$s" in *.cc) c=$cxx ;; *) c=$cc ;; esac
+            o=$(compile "$c" "$flags" "$s" o) || { ok=0; continue; }
+            k=$((k + 1))
+            # text near 0: undefined symbols (0) stay in reach of the tiny model's adr (1 MB)
+            aarch64-linux-gnu-ld --unresolved-symbols=ignore-all -e 0 -Ttext=0x10000 -Map="$work/r$k.map" \
+                -o "$work/r$k.out" "$o" 2>>"$work/rlink.err" || { ok=0; continue; }
+            # input sections of the object and their addresses (a long name puts them on the next line)
+            awk -v obj="$o" '
+                /^ \.[^ ]+$/ { pending = $1; next }
+                /^ \./ && $NF == obj && $2 ~ /^0x/ { print $1, $2; pending = ""; next }
+                pending != "" && $1 ~ /^0x/ && $NF == obj { print pending, $1 }
+                { pending = "" }' "$work/r$k.map" >"$work/r$k.secs"
+            args+=("$o" "$work/r$k.out" "$work/r$k.secs")
+        done
+        if [ $ok = 0 ]; then
+            echo "FAIL a64decode/reloc-$name: does not build or link: $(cat "$work/compile.err" "$work/rlink.err" 2>/dev/null | tail -n 2 | tr '\n' ' ')"
+            continue
+        fi
+        "$rtool" "a64decode/reloc-$name" -v "${args[@]}" 2>"$work/reloc-$name.why"; rc=$?
+        [ $rc -le 1 ] || echo "FAIL a64decode/reloc-$name: the check tool exited with status $rc"
+        if [ -s "$work/reloc-$name.why" ]; then sed -n "1,8p" "$work/reloc-$name.why"; fi
+    done
+done
 
 for lib in libc.so.6 libstdc++.so.6; do
     if [ -f "$ARMLIB/$lib" ]; then
