@@ -29,12 +29,12 @@
 #include "arch/aarch64/decode.h"
 
 enum cls { C_INVALID_OURS, C_VALID_OURS, C_FLOW, C_TARGET, C_TREG, C_PAC, C_BTI, C_WRITTEN, C_MEM,
-	   C_ADDSUB, C_ADR, C_N };
+	   C_ADDSUB, C_ADR, C_MNEMONIC, C_N };
 /* Words llvm-mc rejects in the SIMD&FP and SVE groups, which the decoder accepts as a whole by
  * design (docs/arm64.md): counted, not a failure. Compiler output has none. */
 static unsigned long accepted_by_group;
 static const char *const cls_name[C_N] = { "decode-error(llvm valid)", "valid(llvm invalid)", "flow",
-	"target", "branch-reg", "pac", "bti", "written", "mem", "addsub", "adr" };
+	"target", "branch-reg", "pac", "bti", "written", "mem", "addsub", "adr", "mnemonic" };
 static unsigned long counts[C_N], checked[C_N];
 static int verbose;
 
@@ -337,7 +337,56 @@ static void count_form(const char *mn)
 	}
 }
 
-static void check_word(uint32_t w, uint64_t addr, const char *text)
+/* First word of s into out. */
+static void first_word(const char *s, char *out, size_t n)
+{
+	size_t i = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (*s && *s != ' ' && *s != '\t' && i + 1 < n)
+		out[i++] = *s++;
+	out[i] = 0;
+}
+
+/*
+ * Our form's name against llvm-mc's mnemonic without aliases (-M no-aliases: orr, not mov; subs,
+ * not cmp), for every form we name exactly (the SIMD&FP and SVE groups are named by group). Its
+ * hints stay `hint #N` there: for them the alias text's mnemonic (paciasp, bti) is the reference;
+ * it prints movz/movn as `mov` even without aliases.
+ */
+static void check_mnemonic(uint32_t w, uint64_t addr, const char *ourmn, const char *text, const char *natext)
+{
+	char ours[32], want[32];
+	if (strchr(ourmn, '(') || strchr(ourmn, '&') || !strncmp(ourmn, "sve", 3) || !strcmp(ourmn, "addvl") ||
+	    !strcmp(ourmn, "addpl") || !strcmp(ourmn, "umov") || !strcmp(ourmn, "smov"))
+		return;
+	first_word(ourmn, ours, sizeof(ours));
+	first_word(natext, want, sizeof(want));
+	if (!strcmp(want, "hint"))
+		first_word(text, want, sizeof(want));
+	/* forms it prints as their preferred alias even without aliases (its printer does, not its
+	 * alias tables): llvm's name, ours */
+	static const char *const always_alias[][2] = {
+		{ "mov", "movz" }, { "mov", "movn" }, { "mov", "orr" }, /* orr of a bitmask immediate */
+		{ "lsl", "ubfm" }, { "lsr", "ubfm" }, { "asr", "sbfm" }, { "ror", "extr" },
+		{ "lsl", "lslv" }, { "lsr", "lsrv" }, { "asr", "asrv" }, { "ror", "rorv" },
+		{ "sxtb", "sbfm" }, { "sxth", "sbfm" }, { "sxtw", "sbfm" }, { "sbfiz", "sbfm" }, { "sbfx", "sbfm" },
+		{ "uxtb", "ubfm" }, { "uxth", "ubfm" }, { "ubfiz", "ubfm" }, { "ubfx", "ubfm" },
+		{ "bfi", "bfm" }, { "bfxil", "bfm" }, { "bfc", "bfm" },
+		{ "dc", "sys" }, { "ic", "sys" }, { "at", "sys" }, { "tlbi", "sys" },
+	};
+	for (size_t i = 0; i < sizeof(always_alias) / sizeof(always_alias[0]); i++)
+		if (!strcmp(want, always_alias[i][0]) && !strcmp(ours, always_alias[i][1]))
+			return;
+	checked[C_MNEMONIC]++;
+	if (strcmp(ours, want)) {
+		char why[96];
+		snprintf(why, sizeof(why), "we name it %s", ourmn);
+		report(C_MNEMONIC, addr, w, natext, why);
+	}
+}
+
+static void check_word(uint32_t w, uint64_t addr, const char *text, const char *natext)
 {
 	struct ts_insn in;
 	const char *ourmn;
@@ -358,6 +407,8 @@ static void check_word(uint32_t w, uint64_t addr, const char *text)
 	}
 	struct mc m;
 	parse(text, &m);
+	if (natext)
+		check_mnemonic(w, addr, ourmn, text, natext);
 
 	checked[C_FLOW]++;
 	enum ts_flow want = oracle_flow(m.mn);
@@ -598,7 +649,7 @@ static bool read_words(const char *path, struct words *out)
 static int usage(void)
 {
 	fprintf(stderr, "usage: a64decode_check words ELF... > HEX\n"
-			"       a64decode_check check MC.txt NAME [-v] ELF...\n");
+			"       a64decode_check check MC.txt NAME [-v] [-n MC-NO-ALIASES.txt] ELF...\n");
 	return 2;
 }
 
@@ -612,9 +663,17 @@ int main(int argc, char **argv)
 	if (!check && strcmp(argv[1], "words"))
 		return usage();
 	first = check ? 4 : 2;
-	if (check && argc > 4 && !strcmp(argv[4], "-v")) {
-		verbose = 1;
-		first++;
+	const char *napath = NULL;
+	while (check && first < argc && argv[first][0] == '-') {
+		if (!strcmp(argv[first], "-v")) {
+			verbose = 1;
+			first++;
+		} else if (!strcmp(argv[first], "-n") && first + 1 < argc) {
+			napath = argv[first + 1];
+			first += 2;
+		} else {
+			return usage();
+		}
 	}
 	if (first >= argc)
 		return usage();
@@ -640,17 +699,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "a64decode_check: %s: %s\n", mcf ? errpath : argv[2], strerror(errno));
 		return 2;
 	}
-	static char line[1024];
+	FILE *naf = napath ? fopen(napath, "r") : NULL;
+	if (napath && !naf) {
+		fprintf(stderr, "a64decode_check: %s: %s\n", napath, strerror(errno));
+		return 2;
+	}
+	static char line[1024], naline[1024];
 	unsigned long nvalid = 0;
 	for (size_t i = 0; i < ws.n; i++) {
-		char *text = NULL;
-		if (!invalid[i] && !(text = mc_next(mcf, line, sizeof(line)))) {
+		char *text = NULL, *natext = NULL;
+		if (!invalid[i] && (!(text = mc_next(mcf, line, sizeof(line))) ||
+				    (naf && !(natext = mc_next(naf, naline, sizeof(naline)))))) {
 			fprintf(stderr, "a64decode_check: %s: fewer instructions than words\n", argv[2]);
 			return 2;
 		}
 		nvalid += text != NULL;
-		check_word(ws.w[i], ws.addr[i], text);
+		check_word(ws.w[i], ws.addr[i], text, natext);
 	}
+	if (naf)
+		fclose(naf);
 	if (mc_next(mcf, line, sizeof(line))) {
 		fprintf(stderr, "a64decode_check: %s: more instructions than words\n", argv[2]);
 		return 2;
@@ -663,10 +730,10 @@ int main(int argc, char **argv)
 	for (int c = 0; c < C_N; c++)
 		bad += counts[c];
 	printf("%s %s: %d files, %zu words (%lu valid for llvm-mc), checked flow %lu, targets %lu, "
-	       "branch regs %lu, pac %lu, bti %lu, written %lu, memory %lu, add/sub %lu, adr %lu",
+	       "branch regs %lu, pac %lu, bti %lu, written %lu, memory %lu, add/sub %lu, adr %lu, mnemonics %lu",
 	       bad ? "FAIL" : "PASS", argv[3], argc - first, ws.n, nvalid, checked[C_FLOW],
 	       checked[C_TARGET], checked[C_TREG], checked[C_PAC], checked[C_BTI], checked[C_WRITTEN],
-	       checked[C_MEM], checked[C_ADDSUB], checked[C_ADR]);
+	       checked[C_MEM], checked[C_ADDSUB], checked[C_ADR], checked[C_MNEMONIC]);
 	if (accepted_by_group)
 		printf("; %lu words llvm-mc rejects accepted as SIMD&FP/SVE (by design)", accepted_by_group);
 	if (bad) {

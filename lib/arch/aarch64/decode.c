@@ -200,8 +200,7 @@ static bool dp_imm(struct dec *d)
 		uint8_t dst = s ? rz(bits(w, 4, 0)) : rsp(bits(w, 4, 0));
 		d->mn = s ? (sub ? "subs" : "adds") : (sub ? "sub" : "add");
 		if (s) {
-			if (sub && dst == ZR) {
-				d->mn = "cmp";
+			if (sub && dst == ZR) { /* cmp */
 				flags_cmp_ri(d, rn, imm, !sf);
 			} else {
 				flags_clobber(d);
@@ -234,13 +233,9 @@ static bool dp_imm(struct dec *d)
 		uint8_t dst = opc == 3 ? rz(bits(w, 4, 0)) : rsp(bits(w, 4, 0));
 		static const char *const names[] = { "and", "orr", "eor", "ands" };
 		d->mn = names[opc];
-		if (opc == 3) {
-			flags_clobber(d);
-			if (dst == ZR)
-				d->mn = "tst";
-		}
-		if (sf && opc == 1 && rn == ZR && dst != SP) {
-			d->mn = "mov";
+		if (opc == 3)
+			flags_clobber(d); /* tst when dst is the zero register */
+		if (sf && opc == 1 && rn == ZR && dst != SP) { /* mov of a bitmask immediate */
 			uop(d, TS_UOP_CONST, dst, TS_REG_NONE, (int64_t)imm);
 		} else if (sf && opc == 0 && rn != ZR && dst != ZR) {
 			uop(d, TS_UOP_ANDI, dst, rn, (int64_t)imm);
@@ -332,7 +327,13 @@ static bool hint(struct dec *d)
 	case 34: d->mn = "bti c"; o->flags |= TS_IF_BTI_C; return true;
 	case 36: d->mn = "bti j"; o->flags |= TS_IF_BTI_J; return true;
 	case 38: d->mn = "bti jc"; o->flags |= TS_IF_BTI_C | TS_IF_BTI_J; return true;
-	default: d->mn = "hint"; return true; /* yield, wfe, sev, esb, csdb, unallocated: no effect */
+	default: { /* no effect on the registers or the stack */
+		/* as LLVM names them for v8.5-a (psb csync, #17, needs SPE: unnamed) */
+		static const char *const names[21] = { [1] = "yield", [2] = "wfe", [3] = "wfi", [4] = "sev",
+			[5] = "sevl", [6] = "dgh", [16] = "esb", [18] = "tsb", [20] = "csdb" };
+		d->mn = imm < 21 && names[imm] ? names[imm] : "hint";
+		return true;
+	}
 	}
 }
 
@@ -348,7 +349,8 @@ static bool pstate(struct dec *d)
 		ok = false;
 	if (op1 == 0 && op2 <= 2 && bits(d->w, 11, 8)) /* cfinv, xaflag, axflag have CRm 0 */
 		ok = false;
-	d->mn = "msr";
+	static const char *const flagm[3] = { "cfinv", "xaflag", "axflag" };
+	d->mn = op1 == 0 && op2 <= 2 ? flagm[op2] : "msr";
 	flags_clobber(d);
 	return ok;
 }
@@ -410,7 +412,7 @@ static bool exception(struct dec *d)
 	case 5:
 		if (ll == 0)
 			return false;
-		d->mn = "dcps";
+		d->mn = ll == 1 ? "dcps1" : ll == 2 ? "dcps2" : "dcps3";
 		o->flow = TS_FLOW_STOP;
 		o->flags |= TS_IF_PRIV;
 		return true;
@@ -454,7 +456,7 @@ static bool branch_reg(struct dec *d)
 		o->treg = target;
 		if (pacz && target != TS_REG_NONE)
 			pac(d, TS_IF_PAC_AUTH | key, target, TS_REG_NONE);
-		d->mn = opc ? (plain ? "blr" : "blraz") : (plain ? "br" : "braz");
+		d->mn = opc ? (plain ? "blr" : key ? "blrabz" : "blraaz") : (plain ? "br" : key ? "brabz" : "braaz");
 		return true;
 	case 2: /* ret, retaa, retab */
 		if (plain) {
@@ -472,7 +474,7 @@ static bool branch_reg(struct dec *d)
 	case 4: case 5: /* eret, eretaa, eretab, drps */
 		if (rn != 31 || !(plain || (opc == 4 && pacz)))
 			return false;
-		d->mn = opc == 4 ? "eret" : "drps";
+		d->mn = opc == 5 ? "drps" : plain ? "eret" : key ? "eretab" : "eretaa";
 		o->flow = TS_FLOW_STOP;
 		o->flags |= TS_IF_PRIV;
 		return true;
@@ -485,7 +487,7 @@ static bool branch_reg(struct dec *d)
 		o->treg = target;
 		if (target != TS_REG_NONE)
 			pac(d, TS_IF_PAC_AUTH | key, target, (uint8_t)op4);
-		d->mn = opc == 9 ? "blra" : "bra";
+		d->mn = opc == 9 ? (key ? "blrab" : "blraa") : (key ? "brab" : "braa");
 		return true;
 	default:
 		return false;
@@ -529,7 +531,9 @@ static bool branch_sys(struct dec *d)
 	}
 	if ((w & 0xff000010) == 0x54000000) { /* b.cond */
 		unsigned c = bits(w, 3, 0);
-		d->mn = "b.cond";
+		static const char *const names[16] = { "b.eq", "b.ne", "b.hs", "b.lo", "b.mi", "b.pl",
+			"b.vs", "b.vc", "b.hi", "b.ls", "b.ge", "b.lt", "b.gt", "b.le", "b.al", "b.nv" };
+		d->mn = names[c];
 		o->target = d->pc + (uint64_t)(sext(bits(w, 23, 5), 19) * 4);
 		o->flow = c >= 14 ? TS_FLOW_JUMP : TS_FLOW_JCC; /* b.al, b.nv: always */
 		o->cond = c >= 14 ? TS_COND_OTHER : cond_of(c);
@@ -584,13 +588,24 @@ static void access1(struct dec *d, enum acc k, bool v, uint8_t rt, struct ts_mem
 	load(d, rt, m, k == ACC_LOAD_SX64 || k == ACC_LOAD_SX32, k == ACC_LOAD_SX32);
 }
 
-static const char *ldst_name(enum acc k, bool v)
+/* Mnemonics by size (b, h, w/x): one string per access size. */
+#define SZ(m) { m "b", m "h", m, m }
+
+/* A single-register load/store's mnemonic; form 0: scaled offset, pre/post-index or register
+ * offset, 1: unscaled (ldur), 2: unprivileged (ldtr). */
+static const char *ldst_name(enum acc k, bool v, unsigned size, unsigned form)
 {
+	static const char *const st[3][4] = { SZ("str"), SZ("stur"), SZ("sttr") };
+	static const char *const ld[3][4] = { SZ("ldr"), SZ("ldur"), SZ("ldtr") };
+	static const char *const lds[3][3] = { { "ldrsb", "ldrsh", "ldrsw" }, { "ldursb", "ldursh", "ldursw" },
+					       { "ldtrsb", "ldtrsh", "ldtrsw" } };
+	if (v) /* b, h, s, d, q registers: the register names the size */
+		return k == ACC_STORE ? (form == 1 ? "stur" : "str") : (form == 1 ? "ldur" : "ldr");
 	switch (k) {
-	case ACC_STORE: return v ? "str (simd&fp)" : "str";
-	case ACC_PRFM: return "prfm";
-	case ACC_LOAD_SX64: case ACC_LOAD_SX32: return "ldrs";
-	default: return v ? "ldr (simd&fp)" : "ldr";
+	case ACC_STORE: return st[form][size];
+	case ACC_PRFM: return form == 1 ? "prfum" : "prfm";
+	case ACC_LOAD_SX64: case ACC_LOAD_SX32: return size < 3 ? lds[form][size] : "?";
+	default: return ld[form][size];
 	}
 }
 
@@ -607,7 +622,7 @@ static bool ldst_reg(struct dec *d)
 	if (bits(w, 24, 24)) { /* unsigned offset */
 		if (k == ACC_INVALID)
 			return false;
-		d->mn = ldst_name(k, v);
+		d->mn = ldst_name(k, v, size, 0);
 		access1(d, k, v, rt, mem_at(rn, (int64_t)bits(w, 21, 10) << scale, bytes));
 		return true;
 	}
@@ -616,7 +631,7 @@ static bool ldst_reg(struct dec *d)
 		int64_t imm = sext(bits(w, 20, 12), 9);
 		if (k == ACC_INVALID || (op != 0 && k == ACC_PRFM) || (op == 2 && v))
 			return false;
-		d->mn = ldst_name(k, v);
+		d->mn = ldst_name(k, v, size, op == 0 ? 1 : op == 2 ? 2 : 0);
 		if (op == 0 || op == 2) { /* ldur, ldtr */
 			access1(d, k, v, rt, mem_at(rn, imm, bytes));
 		} else if (op == 3) { /* pre-index */
@@ -636,13 +651,19 @@ static bool ldst_reg(struct dec *d)
 		if (o3 && aop == 4) { /* ldapr: A=1 R=0 Rs=11111 */
 			if (bits(w, 23, 22) != 2 || bits(w, 20, 16) != 31)
 				return false;
-			d->mn = "ldapr";
+			static const char *const ldapr[4] = SZ("ldapr");
+			d->mn = ldapr[size];
 			load(d, rt, mem_at(rn, 0, bytes), false, false);
 			return true;
 		}
 		if (o3 && aop != 0)
 			return false;
-		d->mn = o3 ? "swp" : "ldop";
+		/* [operation][acquire (A, bit 23), release (R, bit 22)][size] */
+#define AR(m) { SZ(m), SZ(m "l"), SZ(m "a"), SZ(m "al") }
+		static const char *const names[9][4][4] = { AR("ldadd"), AR("ldclr"), AR("ldeor"), AR("ldset"),
+			AR("ldsmax"), AR("ldsmin"), AR("ldumax"), AR("ldumin"), AR("swp") };
+#undef AR
+		d->mn = names[o3 ? 8 : aop][bits(w, 23, 22)][size];
 		store(d, TS_REG_NONE, mem_at(rn, 0, bytes));
 		clobber(d, rt, size < 3);
 		return true;
@@ -652,7 +673,7 @@ static bool ldst_reg(struct dec *d)
 		if (k == ACC_INVALID || !(option & 2))
 			return false;
 		uint8_t rm = rz(bits(w, 20, 16));
-		d->mn = ldst_name(k, v);
+		d->mn = ldst_name(k, v, size, 0);
 		struct ts_mem m = mem_at(rn, 0, bytes);
 		if (rm != ZR) {
 			if (option == 2 || option == 6) { /* uxtw, sxtw: the index extended first */
@@ -703,8 +724,7 @@ static bool ldst_pair(struct dec *d)
 	}
 	scale = !v && opc == 1 && !l ? 16 : bytes; /* stgp's offset is in granules */
 	int64_t off = sext(bits(w, 21, 15), 7) * scale;
-	d->mn = v ? (l ? "ldp (simd&fp)" : "stp (simd&fp)") : !v && opc == 1 ? (l ? "ldpsw" : "stgp")
-		: (l ? "ldp" : "stp");
+	d->mn = !v && opc == 1 ? (l ? "ldpsw" : "stgp") : l ? "ldp" : "stp";
 	if (idx == 0)
 		d->mn = l ? "ldnp" : "stnp";
 	int64_t at = off;
@@ -742,14 +762,14 @@ static bool ldst_literal(struct dec *d)
 	if (v) {
 		if (opc == 3)
 			return false;
-		d->mn = "ldr (literal, simd&fp)";
+		d->mn = "ldr";
 		return true;
 	}
 	if (opc == 3) {
 		d->mn = "prfm";
 		return true;
 	}
-	d->mn = "ldr (literal)";
+	d->mn = opc == 2 ? "ldrsw" : "ldr";
 	struct ts_mem m = mem_at(TS_REG_NONE, (int64_t)a, opc == 1 ? 8 : 4);
 	m.abs = true;
 	load(d, rz(bits(w, 4, 0)), m, opc == 2, false);
@@ -769,7 +789,8 @@ static bool ldst_excl(struct dec *d)
 	if (o1 && !o2 && size < 2) { /* casp: even register pairs; Rt2 11111 */
 		if ((bits(w, 20, 16) & 1) || (bits(w, 4, 0) & 1) || bits(w, 14, 10) != 31)
 			return false;
-		d->mn = "casp";
+		static const char *const casp[4] = { "casp", "caspl", "caspa", "caspal" };
+		d->mn = casp[l << 1 | bits(w, 15, 15)];
 		m.size = (uint8_t)(2 * bytes);
 		store(d, TS_REG_NONE, m);
 		clobber(d, rs, size < 3);
@@ -779,7 +800,8 @@ static bool ldst_excl(struct dec *d)
 	if (o1 && o2) {
 		if (bits(w, 14, 10) != 31)
 			return false;
-		d->mn = "cas";
+		static const char *const cas[4][4] = { SZ("cas"), SZ("casl"), SZ("casa"), SZ("casal") };
+		d->mn = cas[l << 1 | bits(w, 15, 15)][size];
 		store(d, TS_REG_NONE, m);
 		clobber(d, rs, size < 3);
 		return true;
@@ -788,7 +810,8 @@ static bool ldst_excl(struct dec *d)
 		if (o1)
 			m.size = (uint8_t)(2 * bytes);
 		if (l) {
-			d->mn = o1 ? "ldxp" : "ldxr";
+			static const char *const ldx[2][4] = { SZ("ldxr"), SZ("ldaxr") };
+			d->mn = o1 ? (bits(w, 15, 15) ? "ldaxp" : "ldxp") : ldx[bits(w, 15, 15)][size];
 			if (o1) {
 				load(d, rt, mem_at(rn, 0, bytes), false, false);
 				load(d, rt2, mem_at(rn, bytes, bytes), false, false);
@@ -796,14 +819,16 @@ static bool ldst_excl(struct dec *d)
 				load(d, rt, m, false, false);
 			}
 		} else {
-			d->mn = o1 ? "stxp" : "stxr";
+			static const char *const stx[2][4] = { SZ("stxr"), SZ("stlxr") };
+			d->mn = o1 ? (bits(w, 15, 15) ? "stlxp" : "stxp") : stx[bits(w, 15, 15)][size];
 			store(d, TS_REG_NONE, m); /* may not happen: the slot's value is unknown either way */
 			clobber(d, rs, true);
 		}
 		return true;
 	}
 	/* ordered: ldar, ldlar, stlr, stllr */
-	d->mn = l ? "ldar" : "stlr";
+	static const char *const ordered[4][4] = { SZ("stllr"), SZ("stlr"), SZ("ldlar"), SZ("ldar") };
+	d->mn = ordered[l << 1 | bits(w, 15, 15)][size];
 	if (l)
 		load(d, rt, m, false, false);
 	else
@@ -821,10 +846,13 @@ static bool ldst_rcpc(struct dec *d)
 	if (bits(w, 11, 10) || (size == 2 && opc == 3) || (size == 3 && opc >= 2))
 		return false;
 	if (opc == 0) {
-		d->mn = "stlur";
+		static const char *const stlur[4] = SZ("stlur");
+		d->mn = stlur[size];
 		store(d, rt, mem_at(rn, imm, bytes));
 	} else {
-		d->mn = "ldapur";
+		static const char *const ldapur[4] = SZ("ldapur");
+		static const char *const ldapurs[3] = { "ldapursb", "ldapursh", "ldapursw" };
+		d->mn = opc == 1 ? ldapur[size] : ldapurs[size];
 		load(d, rt, mem_at(rn, imm, bytes), opc >= 2, opc == 3);
 	}
 	return true;
@@ -870,12 +898,16 @@ static bool ldst_simd(struct dec *d, bool single)
 	unsigned opcode = bits(w, 15, 12), size = bits(w, 11, 10);
 	uint8_t rn = rsp(bits(w, 9, 5)), rm = rz(bits(w, 20, 16));
 	unsigned total;
+	static const char *const lds[2][4] = { { "st1", "st2", "st3", "st4" }, { "ld1", "ld2", "ld3", "ld4" } };
+	static const char *const ldr[4] = { "ld1r", "ld2r", "ld3r", "ld4r" };
 	if (!single) {
 		static const signed char nregs[16] = { 4, -1, 4, -1, 3, -1, 3, 1, 2, -1, 2, -1, -1, -1, -1, -1 };
 		int n = nregs[opcode];
 		if (n < 0 || (size == 3 && !q && (opcode == 0 || opcode == 4 || opcode == 8)))
 			return false;
 		total = (unsigned)n * (q ? 16 : 8);
+		static const signed char selem[16] = { 4, 0, 1, 0, 3, 0, 1, 1, 2, 0, 1 };
+		d->mn = lds[l][selem[opcode] - 1];
 	} else {
 		unsigned op = bits(w, 15, 13), s = bits(w, 12, 12), r = bits(w, 21, 21);
 		unsigned selem = ((op & 1) << 1 | r) + 1, esize;
@@ -893,8 +925,8 @@ static bool ldst_simd(struct dec *d, bool single)
 			esize = 1u << size;
 		}
 		total = selem * esize;
+		d->mn = op >> 1 == 3 ? ldr[selem - 1] : lds[l][selem - 1];
 	}
-	d->mn = single ? (l ? "ld1 (single)" : "st1 (single)") : (l ? "ld1" : "st1");
 	if (!l)
 		store(d, TS_REG_NONE, mem_at(rn, 0, total));
 	else if (rn == SP)
@@ -965,8 +997,7 @@ static bool addsub_shifted(struct dec *d)
 		return false;
 	d->mn = s ? (sub ? "subs" : "adds") : (sub ? "sub" : "add");
 	if (s) {
-		if (sub && rd == ZR && amount == 0 && rn != ZR && rm != ZR) {
-			d->mn = "cmp";
+		if (sub && rd == ZR && amount == 0 && rn != ZR && rm != ZR) { /* cmp */
 			d->o->cmp_kind = TS_CMP_RR;
 			d->o->cmp_a = rn;
 			d->o->cmp_b = rm;
@@ -1006,8 +1037,7 @@ static bool addsub_extended(struct dec *d)
 	d->mn = s ? (sub ? "subs" : "adds") : (sub ? "sub" : "add");
 	if (s) {
 		bool plain = amount == 0 && (sf ? option == 3 || option == 7 : option == 2 || option == 6);
-		if (sub && rd == ZR && plain && rm != ZR) {
-			d->mn = "cmp";
+		if (sub && rd == ZR && plain && rm != ZR) { /* cmp */
 			d->o->cmp_kind = TS_CMP_RR;
 			d->o->cmp_a = rn;
 			d->o->cmp_b = rm;
@@ -1049,12 +1079,12 @@ static bool logical_shifted(struct dec *d)
 	uint8_t rd = rz(bits(w, 4, 0)), rn = rz(bits(w, 9, 5)), rm = rz(bits(w, 20, 16));
 	if (!sf && (amount & 0x20))
 		return false;
-	static const char *const names[] = { "and", "orr", "eor", "ands" };
-	d->mn = names[opc];
+	static const char *const names[4][2] = { { "and", "bic" }, { "orr", "orn" }, { "eor", "eon" },
+						 { "ands", "bics" } };
+	d->mn = names[opc][n];
 	if (opc == 3)
 		flags_clobber(d);
 	if (opc == 1 && !n && amount == 0 && rn == ZR && rd != ZR) { /* mov */
-		d->mn = "mov";
 		if (rm == ZR)
 			uop(d, TS_UOP_CONST, rd, TS_REG_NONE, 0);
 		else if (sf)
@@ -1082,11 +1112,15 @@ static bool dp_2src(struct dec *d)
 	} else if (s) {
 		ok = false;
 	} else if (op == 2 || op == 3 || (op >= 8 && op <= 11)) {
-		ok = true; /* udiv sdiv lslv lsrv asrv rorv */
-		d->mn = "div/shift";
+		ok = true;
+		static const char *const names[12] = { [2] = "udiv", [3] = "sdiv", [8] = "lslv", [9] = "lsrv",
+							[10] = "asrv", [11] = "rorv" };
+		d->mn = names[op];
 	} else if (op >= 16 && op <= 23) { /* crc32 */
 		ok = (op & 3) == 3 ? sf : !sf;
-		d->mn = "crc32";
+		static const char *const crc[8] = { "crc32b", "crc32h", "crc32w", "crc32x",
+						     "crc32cb", "crc32ch", "crc32cw", "crc32cx" };
+		d->mn = crc[op - 16];
 	} else if (op == 4 || op == 5 || op == 12) { /* irg, gmi, pacga */
 		ok = sf;
 		d->mn = op == 4 ? "irg" : op == 5 ? "gmi" : "pacga";
@@ -1111,7 +1145,8 @@ static bool dp_1src(struct dec *d)
 	if (op2 == 0) {
 		if (op > 5 || (op == 3 && !sf))
 			return false;
-		d->mn = "rbit/rev/clz";
+		static const char *const names[6] = { "rbit", "rev16", "rev", "rev", "clz", "cls" };
+		d->mn = op == 2 && sf ? "rev32" : names[op];
 		clobber(d, rd, !sf);
 		return true;
 	}
@@ -1124,7 +1159,10 @@ static bool dp_1src(struct dec *d)
 	uint16_t key = op < 16 && (op & 1) ? TS_IF_PAC_KEY_B : 0;
 	uint16_t how = op >= 16 ? TS_IF_PAC_STRIP : (op & 4) ? TS_IF_PAC_AUTH : TS_IF_PAC_SIGN;
 	uint8_t mod = op < 8 ? rsp(rn) : TS_REG_NONE;
-	d->mn = how == TS_IF_PAC_STRIP ? "xpac" : how == TS_IF_PAC_AUTH ? "aut" : "pac";
+	static const char *const names[18] = { "pacia", "pacib", "pacda", "pacdb", "autia", "autib",
+		"autda", "autdb", "paciza", "pacizb", "pacdza", "pacdzb", "autiza", "autizb", "autdza",
+		"autdzb", "xpaci", "xpacd" };
+	d->mn = names[op];
 	/* a signed, authenticated or stripped pointer is the same pointer to the analysis: the
 	 * flags tell; a zero register rd is a no-op. */
 	if (rd != ZR)
@@ -1153,7 +1191,9 @@ static bool dp_reg(struct dec *d)
 			  (sf && (op31 == 2 || op31 == 6) && !o0);
 		if (!ok)
 			return false;
-		d->mn = "madd/mul";
+		static const char *const names[8][2] = { { "madd", "msub" }, { "smaddl", "smsubl" },
+			{ "smulh", "?" }, { "?", "?" }, { "?", "?" }, { "umaddl", "umsubl" }, { "umulh", "?" } };
+		d->mn = names[op31][o0];
 		clobber(d, rd, !sf);
 		return true;
 	}
@@ -1161,7 +1201,8 @@ static bool dp_reg(struct dec *d)
 	case 0: { /* adc/sbc, rmif, setf8/16 */
 		unsigned op3 = bits(w, 15, 10);
 		if (op3 == 0) {
-			d->mn = "adc/sbc";
+			static const char *const names[4] = { "adc", "adcs", "sbc", "sbcs" };
+			d->mn = names[bits(w, 30, 29)];
 			if (bits(w, 29, 29))
 				flags_clobber(d);
 			clobber(d, rd, !sf);
@@ -1173,7 +1214,7 @@ static bool dp_reg(struct dec *d)
 			return true;
 		}
 		if ((w & 0xfffffc1f) == 0x3a00080d || (w & 0xfffffc1f) == 0x3a00480d) { /* setf8/16 */
-			d->mn = "setf";
+			d->mn = bits(w, 14, 14) ? "setf16" : "setf8";
 			flags_clobber(d);
 			return true;
 		}
@@ -1188,7 +1229,8 @@ static bool dp_reg(struct dec *d)
 	case 4: /* conditional select */
 		if (bits(w, 29, 29) || bits(w, 11, 11))
 			return false;
-		d->mn = "csel";
+		static const char *const names[4] = { "csel", "csinc", "csinv", "csneg" };
+		d->mn = names[bits(w, 30, 30) << 1 | bits(w, 10, 10)];
 		clobber(d, rd, !sf);
 		return true;
 	case 6:
