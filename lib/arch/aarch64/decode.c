@@ -50,7 +50,9 @@ struct dec {
 static struct ts_uop *uop(struct dec *d, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
 {
 	struct ts_insn *o = d->o;
-	if (o->nuops >= TS_INSN_MAX_UOPS) /* cannot happen with the forms below; stay in bounds */
+	/* The most any form below needs is 5 (stp xzr, xzr, [sp, #-16]!: ADDI, CONST, STORE, CONST,
+	 * STORE); tests/arch/a64decode_space.c checks no word reaches the bound. Stay in bounds. */
+	if (o->nuops >= TS_INSN_MAX_UOPS)
 		o->nuops = TS_INSN_MAX_UOPS - 1;
 	struct ts_uop *u = &o->uops[o->nuops++];
 	memset(u, 0, sizeof(*u));
