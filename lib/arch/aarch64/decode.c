@@ -15,6 +15,7 @@
  *
  * Registers: DWARF numbers, x0-x30 = 0-30, sp = 31, 32 a scratch register (decode.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1415,10 +1416,64 @@ static const char *a64_reg_name(unsigned reg)
 	return reg < sizeof(names) / sizeof(names[0]) ? names[reg] : "?";
 }
 
+/* Append to a bounded string (out, outlen) at *n, keeping it terminated when it is too short. */
+static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vsnprintf(out + (*n < outlen ? *n : outlen), *n < outlen ? outlen - *n : 0, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*n += (size_t)r;
+}
+
+static const char *reg_or_zr(uint8_t r)
+{
+	return r == TMP ? "xzr" : a64_reg_name(r);
+}
+
+/* The memory operand of a load/store as written in assembly, from the model: the access with the
+ * lowest offset and the writeback of its base, if any. */
+static void put_mem(char *out, size_t outlen, size_t *n, const struct ts_insn *in)
+{
+	const struct ts_uop *acc = NULL, *wb = NULL;
+	bool pre = false;
+	for (unsigned k = 0; k < in->nuops; k++) {
+		const struct ts_uop *u = &in->uops[k];
+		if ((u->kind == TS_UOP_LOAD || u->kind == TS_UOP_STORE) && (!acc || u->mem.disp < acc->mem.disp))
+			acc = u;
+		else if ((in->flags & TS_IF_WRITEBACK) && (u->kind == TS_UOP_ADDI || u->kind == TS_UOP_ADD))
+			wb = u, pre = !acc;
+	}
+	if (!acc)
+		return;
+	if (acc->mem.abs) {
+		put(out, outlen, n, " [0x%llx]", (unsigned long long)acc->mem.disp);
+		return;
+	}
+	put(out, outlen, n, " [%s", a64_reg_name(acc->mem.base));
+	if (acc->mem.index != TS_REG_NONE)
+		put(out, outlen, n, ", %s%s*%u", acc->mem.index == TMP ? "extended " : "",
+		    a64_reg_name(acc->mem.index == TMP ? in->uops[0].src : acc->mem.index), acc->mem.scale);
+	else if (wb && pre)
+		put(out, outlen, n, ", #%lld]!", (long long)wb->imm);
+	else if (acc->mem.disp || !wb)
+		put(out, outlen, n, ", #%lld", (long long)acc->mem.disp);
+	if (!(wb && pre))
+		put(out, outlen, n, "]");
+	if (wb && !pre && wb->kind == TS_UOP_ADDI)
+		put(out, outlen, n, ", #%lld", (long long)wb->imm);
+	else if (wb && !pre)
+		put(out, outlen, n, ", %s", a64_reg_name(wb->src));
+}
+
 /*
- * Disassembly text, compact: the form's name, then what the analysis sees of it (target,
- * memory operand of the first access, registers written), then the word. Full text is what
- * objdump or llvm-mc print; this is enough to read an annotated listing.
+ * Disassembly text, compact: the mnemonic (exact, alias-free: docs/arm64.md), then what the
+ * model says: branch target or register, the registers a load/store moves and its memory
+ * operand, or the effect on the registers (`x29 = sp + 16`, `x0 = ?`), then the word. Full text
+ * is what objdump or llvm-mc print.
  */
 static void a64_format(const struct ts_decoder *dec, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen)
@@ -1433,27 +1488,52 @@ static void a64_format(const struct ts_decoder *dec, const uint8_t *buf, size_t 
 	uint32_t w = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24;
 	struct ts_insn in;
 	const char *mn;
+	size_t n = 0;
 	ts_a64_decode_word(w, addr, &in, &mn);
-	size_t n = (size_t)snprintf(out, outlen, "%s", mn);
+	put(out, outlen, &n, "%s", mn);
 	if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC || in.flow == TS_FLOW_CALL)
-		n += (size_t)snprintf(out + (n < outlen ? n : outlen), n < outlen ? outlen - n : 0,
-				      " 0x%llx", (unsigned long long)in.target);
-	else if (in.treg != TS_REG_NONE)
-		n += (size_t)snprintf(out + (n < outlen ? n : outlen), n < outlen ? outlen - n : 0,
-				      " %s", a64_reg_name(in.treg));
+		put(out, outlen, &n, " 0x%llx", (unsigned long long)in.target);
+	else if (in.treg != TS_REG_NONE && in.flow != TS_FLOW_NEXT)
+		put(out, outlen, &n, " %s", a64_reg_name(in.treg));
+	bool mem = false, first = true;
 	for (unsigned k = 0; k < in.nuops; k++) {
 		const struct ts_uop *u = &in.uops[k];
 		if (u->kind == TS_UOP_LOAD || u->kind == TS_UOP_STORE) {
-			if (u->mem.abs)
-				n += (size_t)snprintf(out + (n < outlen ? n : outlen), n < outlen ? outlen - n : 0,
-						      " [0x%llx]", (unsigned long long)u->mem.disp);
-			else if (u->mem.base != TS_REG_NONE)
-				n += (size_t)snprintf(out + (n < outlen ? n : outlen), n < outlen ? outlen - n : 0,
-						      " [%s, #%lld]", a64_reg_name(u->mem.base), (long long)u->mem.disp);
-			break;
+			uint8_t r = u->kind == TS_UOP_LOAD ? u->dst : u->src;
+			if (r != TS_REG_NONE)
+				put(out, outlen, &n, "%s%s", first ? " " : ", ", reg_or_zr(r));
+			first = false;
+			mem = true;
 		}
 	}
-	snprintf(out + (n < outlen ? n : outlen), n < outlen ? outlen - n : 0, "  // %08x", w);
+	if (mem) {
+		if (!first)
+			put(out, outlen, &n, ",");
+		put_mem(out, outlen, &n, &in);
+	} else {
+		for (unsigned k = 0; k < in.nuops; k++) {
+			const struct ts_uop *u = &in.uops[k];
+			if (u->dst == TMP)
+				continue;
+			const char *d = a64_reg_name(u->dst), *sr = a64_reg_name(u->src);
+			put(out, outlen, &n, "%s", first ? "  " : "; ");
+			first = false;
+			switch (u->kind) {
+			case TS_UOP_MOV: put(out, outlen, &n, "%s = %s", d, sr); break;
+			case TS_UOP_ADDI: put(out, outlen, &n, "%s = %s %+lld", d, sr, (long long)u->imm); break;
+			case TS_UOP_ADD: put(out, outlen, &n, "%s %s= %s", d, u->imm == -1 ? "-" : "+", sr); break;
+			case TS_UOP_ANDI: put(out, outlen, &n, "%s = %s & %#llx", d, sr, (unsigned long long)u->imm); break;
+			case TS_UOP_CONST: put(out, outlen, &n, "%s = %#llx", d, (unsigned long long)u->imm); break;
+			case TS_UOP_LEA: put(out, outlen, &n, "%s = 0x%llx", d, (unsigned long long)u->mem.disp); break;
+			case TS_UOP_ADDVL: put(out, outlen, &n, "%s = %s %+lld x VL/8", d, sr, (long long)u->imm); break;
+			case TS_UOP_UNSUPPORTED: put(out, outlen, &n, "%s = ? (not modelled)", d); break;
+			case TS_UOP_CLOBBER: put(out, outlen, &n, "%s = ?", d); break;
+			case TS_UOP_SHLI: put(out, outlen, &n, "%s = %s << %lld", d, sr, (long long)u->imm); break;
+			default: put(out, outlen, &n, "%s = ext(%s)", d, sr); break; /* SEXT, SEXT32, ZEXT32 */
+			}
+		}
+	}
+	put(out, outlen, &n, "  // %08x", w);
 }
 
 /* ---- relocations of relocatable objects (ELF for the Arm 64-bit Architecture) -------------- */
