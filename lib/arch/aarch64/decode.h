@@ -9,6 +9,7 @@
 #define TS_AARCH64_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -21,5 +22,10 @@ enum { TS_A64_FP = 29, TS_A64_LR = 30, TS_A64_SP = 31, TS_A64_TMP = 32 };
  * name of the instruction's form (e.g. "ldp", "paciasp"), for the formatter and the tests.
  */
 bool ts_a64_decode_word(uint32_t w, uint64_t addr, struct ts_insn *o, const char **mnemonic);
+
+/* Relocations (reloc.c): as ts_arch.apply_reloc and ts_arch.reloc_uses_got (arch.h). */
+int ts_a64_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S, int64_t A,
+		       uint64_t got);
+bool ts_a64_reloc_uses_got(uint32_t type);
 
 #endif
