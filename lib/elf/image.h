@@ -88,6 +88,7 @@ struct ts_image {
 	Elf *elf;
 	GElf_Ehdr ehdr;
 	bool rel;             /* ET_REL: addresses are synthetic, report section offsets */
+	bool big_endian;      /* ELFDATA2MSB: multi-byte values in sections are big-endian */
 
 	struct ts_section *secs;   /* indexed by ELF section index */
 	size_t nsecs;
@@ -151,7 +152,7 @@ const struct ts_section *ts_image_section_at(const struct ts_image *img, uint64_
 /* Pointer to the bytes at addr, with the number of bytes available in *avail; NULL if none. */
 const uint8_t *ts_image_bytes(const struct ts_image *img, uint64_t addr, size_t *avail);
 
-/* Read n (1..8) bytes little-endian at addr; false when not mapped. */
+/* Read n (1..8) bytes at addr in the file's byte order; false when not mapped. */
 bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64_t *val);
 
 /* The landing pad a throw from the call at addr goes to, or 0. */

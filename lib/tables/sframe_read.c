@@ -26,7 +26,7 @@ int ts_sframe_read(const struct ts_image *img, struct ts_sframe *out, char *err,
 			}
 			data = d->d_buf;
 		}
-		/* A relocatable object's start fields carry R_X86_64_PC32/PC64 relocations (gas in
+		/* A relocatable object's start fields carry PC32/PC64 relocations (gas in
 		 * every version, and our writer); the image applied them, so each value is relative
 		 * to its own field whatever the flags say. */
 		return ts_sframe_decode(data, size, s->addr, img->rel && (s->flags & SHF_ALLOC), out, err, errlen);

@@ -132,7 +132,7 @@ static int add_rowmap(const struct ts_image *img, const struct ts_rowmap *m, str
 {
 	struct ts_source *src = NULL;
 	char err[128];
-	if (img->arch->e_machine == EM_X86_64 && ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
+	if (!img->arch->cfi_marks_outermost || ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
 		src = NULL; /* no CFI: nothing is marked (arm64's trampoline is in the vDSO) */
 	/* the function at the ELF entry point is where a process starts: outermost even when no
 	 * CFI says so (ld.so's RTLD_START has none; a PIE's _start is also marked by crt1's CFI) */

@@ -71,7 +71,7 @@ struct ts_urow {
 #define TS_UTABLE_ANALYSIS_REV 7
 
 struct ts_utable {
-	uint16_t machine;         /* ELF e_machine (EM_X86_64, EM_AARCH64) */
+	uint16_t machine;         /* ELF e_machine */
 	uint8_t analysis_rev;     /* TS_UTABLE_ANALYSIS_REV of the trustack that built it */
 	uint8_t build_id_len;     /* 0 when the module has none */
 	uint8_t build_id[32];

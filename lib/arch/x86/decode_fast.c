@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "arch/x86/decode_fast.h"
+#include "arch/x86/regs.h"
 
 /* DWARF numbers (decode.c), indexed by the x86 register encoding 0-15 */
-enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15 };
-static const uint8_t gpr[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+static const uint8_t gpr[16] = { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15 };
 
 #define REX_W 8
 #define REX_R 4
@@ -110,8 +110,8 @@ static bool high_byte(unsigned rex, unsigned enc)
  * write zeroes the upper half), or unsupported when it is the stack pointer. */
 static void clobber(struct ts_insn *o, uint8_t r, unsigned w)
 {
-	if (r == RSP) {
-		uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+	if (r == X86_RSP) {
+		uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 		o->flags |= TS_IF_STACK;
 	} else {
 		uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
@@ -128,7 +128,7 @@ static void store_unknown(struct ts_insn *o, const struct ts_mem *m)
 static void stack_slot(struct ts_mem *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->base = RSP;
+	s->base = X86_RSP;
 	s->index = TS_REG_NONE;
 	s->scale = 1;
 	s->size = 8;
@@ -241,7 +241,7 @@ static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8
 		return 0;
 	len = (unsigned)(i + used);
 	if (pfx == 0x66 && op == 0xd7) {
-		if (!x.is_reg || x.reg == RSP)
+		if (!x.is_reg || x.reg == X86_RSP)
 			return 0;
 		o->len = (uint8_t)len;
 		clobber(o, x.reg, 4);
@@ -249,7 +249,7 @@ static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8
 	}
 	o->len = (uint8_t)len;
 	if (x.is_reg && to_gpr) {
-		if (x.r == RSP)
+		if (x.r == X86_RSP)
 			return 0;
 		clobber(o, x.r, store);
 	} else if (!x.is_reg && store) {
@@ -385,13 +385,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->flags |= TS_IF_STACK;
 		stack_slot(&s);
 		if (op < 0x58) {
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 			uop(o, TS_UOP_STORE, TS_REG_NONE, r, 0)->mem = s;
-		} else if (r == RSP) {
-			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		} else if (r == X86_RSP) {
+			uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 		} else {
 			uop(o, TS_UOP_LOAD, r, TS_REG_NONE, 0)->mem = s;
-			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 		}
 		return o->len;
 	}
@@ -422,13 +422,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		o->len = (uint8_t)(i + (op == 0x68 ? 4 : 1));
 		o->flags |= TS_IF_STACK;
-		uop(o, TS_UOP_ADDI, RSP, RSP, -8); /* an untracked value */
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8); /* an untracked value */
 		return o->len;
 	case 0x98: /* cltq (cdqe) */
 		if (rex != 0x48)
 			return 0;
 		o->len = 2;
-		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
+		uop(o, TS_UOP_SEXT32, X86_RAX, X86_RAX, 0);
 		return 2;
 	case 0x05: /* add $imm32, %eax/%rax */
 	case 0x2d: /* sub ... */
@@ -441,18 +441,18 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->cmp_kind = TS_CMP_CLOBBER;
 		if (op == 0x25) {
 			if (w == 8 || imm >= 0)
-				uop(o, TS_UOP_ANDI, RAX, RAX, imm);
+				uop(o, TS_UOP_ANDI, X86_RAX, X86_RAX, imm);
 			else
-				clobber(o, RAX, w);
+				clobber(o, X86_RAX, w);
 			return o->len;
 		}
 		if (w == 8)
-			uop(o, TS_UOP_ADDI, RAX, RAX, op == 0x2d ? -imm : imm);
+			uop(o, TS_UOP_ADDI, X86_RAX, X86_RAX, op == 0x2d ? -imm : imm);
 		else
-			uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 4);
+			uop(o, TS_UOP_CLOBBER, X86_RAX, TS_REG_NONE, 4);
 		if (op == 0x2d) { /* `sub $n,%reg; ja` compares like cmp (decode.c) */
 			o->cmp_kind = TS_CMP_RI;
-			o->cmp_a = RAX;
+			o->cmp_a = X86_RAX;
 			o->cmp_width = (uint8_t)w;
 			o->cmp_imm = masked(imm, w);
 		}
@@ -464,9 +464,9 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		o->len = 1;
 		o->flags |= TS_IF_STACK;
 		stack_slot(&s);
-		uop(o, TS_UOP_MOV, RSP, RBP, 0);
-		uop(o, TS_UOP_LOAD, RBP, TS_REG_NONE, 0)->mem = s;
-		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		uop(o, TS_UOP_MOV, X86_RSP, X86_RBP, 0);
+		uop(o, TS_UOP_LOAD, X86_RBP, TS_REG_NONE, 0)->mem = s;
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 		return 1;
 	case 0x38: /* cmp r8, r/m8 */
 	case 0x3a: /* cmp r/m8, r8 */
@@ -492,7 +492,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		{
 			uint8_t dst = op == 0x19 ? x.r : x.reg;
-			if (dst == RSP)
+			if (dst == X86_RSP)
 				return 0;
 			o->len = (uint8_t)(i + used);
 			clobber(o, dst, w);
@@ -503,7 +503,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	case 0x6b: /* imul $imm8, r/m, r */
 	{
 		unsigned isz = op == 0x69 ? 4 : 1;
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP || n < i + used + isz)
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP || n < i + used + isz)
 			return 0;
 		o->len = (uint8_t)(i + used + isz);
 		clobber(o, x.reg, w);
@@ -512,7 +512,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	}
 	case 0xd3: /* shl/shr/sar %cl, r */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg ||
-		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == X86_RSP)
 			return 0;
 		o->len = (uint8_t)(i + used);
 		clobber(o, x.r, w);
@@ -580,13 +580,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		m = mem_of(&x, addr, len, 0);
 		/* a 32-bit lea of an absolute address or into %esp: decode.c makes the register
 		 * unknown, and x86_length's pre-scan still wants the address: left to Zydis */
-		if (w == 4 && (m.abs || x.reg == RSP))
+		if (w == 4 && (m.abs || x.reg == X86_RSP))
 			return 0;
 		o->len = (uint8_t)len;
 		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = m;
 		if (w == 4)
 			uop(o, TS_UOP_ZEXT32, x.reg, x.reg, 0);
-		else if (x.reg == RSP)
+		else if (x.reg == X86_RSP)
 			o->flags |= TS_IF_STACK;
 		return len;
 	case 0x01: /* add r, r/m */
@@ -607,7 +607,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			}
 			uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
 			if (!x.is_reg || w == 4) { /* from memory, or 32-bit: unknown (decode.c) */
-				if (dst == RSP)
+				if (dst == X86_RSP)
 					return 0;
 				o->len = (uint8_t)len;
 				clobber(o, dst, w);
@@ -615,7 +615,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				return len;
 			}
 			o->len = (uint8_t)len;
-			if (dst == RSP)
+			if (dst == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
 			o->cmp_kind = TS_CMP_CLOBBER;
@@ -652,13 +652,13 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			store_unknown(o, &m);
 			return len;
 		}
-		if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != RSP) { /* adc, sbb, xor */
+		if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != X86_RSP) { /* adc, sbb, xor */
 			o->len = (uint8_t)len;
 			o->cmp_kind = TS_CMP_CLOBBER;
 			clobber(o, x.r, w);
 			return len;
 		}
-		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
+		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != X86_RSP) { /* or, and */
 			o->len = (uint8_t)len;
 			o->cmp_kind = TS_CMP_CLOBBER;
 			if (x.regenc == 4 && (w == 8 || imm >= 0))
@@ -667,18 +667,18 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 				clobber(o, x.r, w);
 			return len;
 		}
-		if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == RSP && w != 8))
+		if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == X86_RSP && w != 8))
 			return 0;
 		o->len = (uint8_t)len;
 		bool sub = x.regenc == 5;
 		if (w == 8) {
-			if (x.r == RSP)
+			if (x.r == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ADDI, x.r, x.r, sub ? -imm : imm);
 		} else {
 			uop(o, TS_UOP_CLOBBER, x.r, TS_REG_NONE, 4);
 		}
-		if (sub && x.r != RSP) {
+		if (sub && x.r != X86_RSP) {
 			o->cmp_kind = TS_CMP_RI;
 			o->cmp_a = x.r;
 			o->cmp_width = (uint8_t)w;
@@ -718,7 +718,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		{
 			uint8_t dst = op == 0x31 ? x.r : x.reg, src = op == 0x31 ? x.reg : x.r;
-			if (dst == RSP)
+			if (dst == X86_RSP)
 				return 0;
 			o->len = (uint8_t)(i + used);
 			if (dst == src) /* the zeroing idiom */
@@ -730,7 +730,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		}
 	case 0xc1: /* shl/shr/sar $imm8, r */
 		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg || n < i + used + 1 ||
-		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
+		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == X86_RSP)
 			return 0;
 		o->len = (uint8_t)(i + used + 1);
 		if (x.regenc == 4) {
@@ -750,7 +750,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		{
 			uint8_t dst = (op & 2) ? x.reg : x.r;
-			if (dst == RSP)
+			if (dst == X86_RSP)
 				return 0;
 			o->len = (uint8_t)(i + used);
 			clobber(o, dst, w);
@@ -768,7 +768,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	case 0xf7: /* test $imm32, r/m; neg r */
 	{
 		if (op == 0xf7 && n > i && (b[i] & 0xf8) == 0xd8) { /* neg r (mod 3, /3) */
-			if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == RSP)
+			if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == X86_RSP)
 				return 0;
 			o->len = (uint8_t)(i + used);
 			clobber(o, x.r, w);
@@ -791,7 +791,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
 		o->len = (uint8_t)(i + isz);
 		o->cmp_kind = TS_CMP_RI;
-		o->cmp_a = RAX;
+		o->cmp_a = X86_RAX;
 		o->cmp_width = (uint8_t)cw;
 		o->cmp_imm = masked(imm, cw);
 		return o->len;
@@ -801,7 +801,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			return 0;
 		len = (unsigned)(i + used + 1);
 		if (x.regenc == 1 || x.regenc == 4) {
-			if (x.is_reg && x.r == RSP)
+			if (x.is_reg && x.r == X86_RSP)
 				return 0;
 			o->len = (uint8_t)len;
 			o->cmp_kind = TS_CMP_CLOBBER;
@@ -837,7 +837,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 			o->len = (uint8_t)len;
 			o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_LOAD, TMP, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 8);
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 			stack_slot(&s);
 			uop(o, TS_UOP_STORE, TS_REG_NONE, TMP, 0)->mem = s;
 			return len;
@@ -880,14 +880,14 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return branch(o, addr, 6, rd32(b + 2), TS_FLOW_JCC);
 	}
 	if (op >= 0x40 && op <= 0x4f) { /* cmovcc r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP)
 			return 0;
 		o->len = (uint8_t)(i + used);
 		clobber(o, x.reg, w);
 		return o->len;
 	}
 	if (op >= 0x90 && op <= 0x9f) { /* setcc r/m8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == RSP)))
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == X86_RSP)))
 			return 0;
 		len = (unsigned)(i + used);
 		o->len = (uint8_t)len;
@@ -919,7 +919,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		}
 		return len;
 	case 0xaf: /* imul r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP)
 			return 0;
 		o->len = (uint8_t)(i + used);
 		clobber(o, x.reg, w);
@@ -943,7 +943,7 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		len = (unsigned)(i + used);
 		if (x.is_reg) {
 			if (sext) { /* movsbl/movswl of a register: unknown (decode.c) */
-				if (x.reg == RSP)
+				if (x.reg == X86_RSP)
 					return 0;
 				o->len = (uint8_t)len;
 				clobber(o, x.reg, w);
