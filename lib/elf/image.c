@@ -539,7 +539,8 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			rc = -TRUSTACK_E_NOMEM;
 			goto out;
 		}
-		memcpy(img->got, gotval, ngot * 8);
+		for (size_t k = 0; k < ngot * 8; k++) /* in the file's byte order, as ts_image_read reads it */
+			img->got[k] = (uint8_t)(gotval[k / 8] >> 8 * (img->big_endian ? 7 - k % 8 : k % 8));
 		img->ngot = ngot;
 	}
 out:
@@ -959,6 +960,48 @@ bad:
 	free(symaddr);
 	ts_image_close(img);
 	return rc;
+}
+
+/* The GNU build-id note in a notes buffer. */
+static size_t note_build_id(Elf_Data *d, uint8_t *buf, size_t len)
+{
+	GElf_Nhdr nh;
+	size_t off = 0, name_off, desc_off, next;
+	while (d && off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp((const char *)d->d_buf + name_off, "GNU", 4) && nh.n_descsz && nh.n_descsz <= len) {
+			memcpy(buf, (const char *)d->d_buf + desc_off, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+size_t ts_image_build_id(const struct ts_image *img, uint8_t *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		size_t n = note_build_id(elf_getdata(scn, NULL), buf, len);
+		if (n)
+			return n;
+	}
+	size_t np;
+	if (elf_getphdrnum(img->elf, &np))
+		return 0;
+	for (size_t i = 0; i < np; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		Elf_Data *d = elf_getdata_rawchunk(img->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		size_t n = note_build_id(d, buf, len);
+		if (n)
+			return n;
+	}
+	return 0;
 }
 
 void ts_image_close(struct ts_image *img)
