@@ -8,8 +8,9 @@
  *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 48 B)
  *   14  u8 build_id_len, u8 rev    60  u32 nrows
  *
- * little-endian (both architectures we support are), every part 4-byte aligned, so a mapped file
- * is used in place. Building: the analysis' row map gives the rows of every function, PLT stubs
+ * little-endian on disk, every part 4-byte aligned, so a mapped file is used in place. A
+ * big-endian host could not use it in place: there a file is neither read nor written
+ * (DISK_ORDER_IS_HOST; the table is built in memory each time). Building: the analysis' row map gives the rows of every function, PLT stubs
  * are decoded, every byte between them is an explicit unreliable entry, and the file's own CFI
  * says which functions are outermost (RA undefined: _start, a thread's start) or signal
  * trampolines (the 'S' augmentation of __restore_rt).
@@ -33,6 +34,8 @@
 
 #define HDR_SIZE 64
 #define MAGIC "TSUNWIND"
+/* The files are little-endian; only a little-endian host maps them in place. */
+#define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define VERSION 2 /* 1: rows of 20 bytes, without the callee-saved register locations */
 
 _Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) == 20 &&
@@ -417,6 +420,10 @@ int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char 
 int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
+	if (!DISK_ORDER_IS_HOST) {
+		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		return -TRUSTACK_E_NOTFOUND;
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
@@ -508,6 +515,10 @@ static int make_parents(char *path)
 
 int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_t errlen)
 {
+	if (!DISK_ORDER_IS_HOST) {
+		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 32);
 	if (!tmp)
