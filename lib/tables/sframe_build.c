@@ -289,7 +289,7 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 			why = row_rules(&x->row, &r);
 			bool flex;
 			if (!why)
-				ts_sframe_expressible(&r, version, img->arch->sframe_fixed_ra, &flex, &why);
+				ts_sframe_expressible(&r, version, img->arch->sframe_abi, img->arch->sframe_fixed_ra, &flex, &why);
 		}
 		if (why) {
 			close_fde(&b);
