@@ -72,10 +72,10 @@ static int open_elf(const char *path, const void *mem, size_t size, long member,
 		free(e);
 		return rc;
 	}
-	if (!e->img->arch->decode) {
+	if (!e->img->arch->analysed) {
 		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s files are not supported by the analysis yet (no decoder)",
-				 e->img->arch->name);
+			snprintf(errbuf, errlen, "%s files are not supported by the analysis yet%s",
+				 e->img->arch->name, e->img->arch->decode ? "" : " (no decoder)");
 		ts_image_close(e->img);
 		free(e);
 		return -TRUSTACK_E_UNSUPPORTED;

@@ -3,11 +3,13 @@
  * folder lib/arch/<machine>/ holding its descriptor (struct ts_arch); adding one is a line here.
  */
 #include "arch/arch.h"
+#include "arch/aarch64/decode.h"
 #include "arch/s390x/s390x.h"
 #include "arch/x86/x86.h"
 
 static const struct ts_arch *const machines[] = {
 	&ts_arch_x86_64,
+	&ts_arch_aarch64, /* the ELF layer and the decoder, so far (not .analysed) */
 	&ts_arch_s390x,   /* the ELF layer only, so far */
 };
 

@@ -227,6 +227,9 @@ struct ts_arch {
 	const char *name;
 	uint16_t e_machine;
 	bool big_endian;        /* the ELF files of this machine are ELFDATA2MSB */
+	bool analysed;          /* the generic analysis is wired for it (false: the ELF layer and,
+				 * where there is one, the decoder only; opening it for analysis
+				 * says "not supported by the analysis yet") */
 	uint8_t nregs;          /* registers tracked: 0 .. nregs-1 */
 	uint8_t sp, fp;         /* stack and frame pointer */
 	uint8_t ra;             /* return-address column: pseudo register (x86) or LR (arm64) */
@@ -297,7 +300,5 @@ const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);
 const struct ts_arch *ts_arch_native(void);
 /* The class of relocation type t on machine a. */
 enum ts_reloc_class ts_arch_reloc_class(const struct ts_arch *a, uint32_t t);
-/* Ready, not yet in ts_arch_for_machine's registry (the generic analysis is not wired for it). */
-extern const struct ts_arch ts_arch_aarch64;
 
 #endif

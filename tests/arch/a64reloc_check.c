@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
+#include "arch/aarch64/decode.h"
 
 struct elf_file {
 	int fd;

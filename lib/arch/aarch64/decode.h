@@ -28,4 +28,7 @@ int ts_a64_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uin
 		       uint64_t got);
 bool ts_a64_reloc_uses_got(uint32_t type);
 
+/* The arm64 descriptor, for the registry (lib/arch/arch.c). Not yet .analysed. */
+extern const struct ts_arch ts_arch_aarch64;
+
 #endif

@@ -36,6 +36,7 @@ const struct ts_arch ts_arch_x86_64 = {
 	.name = "x86-64",
 	.e_machine = EM_X86_64,
 	.big_endian = false,
+	.analysed = true,
 	.nregs = X86_NREGS,
 	.sp = X86_RSP,
 	.fp = X86_RBP,
