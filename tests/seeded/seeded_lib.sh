@@ -102,196 +102,196 @@ on_boundary() {
     [ $((off % SEEDED_INSN_ALIGN)) -eq 0 ] && [ $((fval % SEEDED_INSN_ALIGN)) -eq 0 ]
 }
 
+# seeded_main: every case of SEEDED_DIR (see the head of this file).
 seeded_main() {
-local tag=$SEEDED_TAG
-KINDS=" $(echo $SEEDED_KINDS) "
-shopt -s nullglob
-files=("$SEEDED_DIR"/[0-9]*.S)
-[ "${#files[@]}" -gt 0 ] || { echo "FAIL $tag: no test cases in $SEEDED_DIR"; return 1; }
+    local tag=$SEEDED_TAG
+    KINDS=" $(echo $SEEDED_KINDS) "
+    shopt -s nullglob
+    files=("$SEEDED_DIR"/[0-9]*.S)
+    [ "${#files[@]}" -gt 0 ] || { echo "FAIL $tag: no test cases in $SEEDED_DIR"; return 1; }
 
-all_objs=()
-declare -A all_expect=()   # mode -> "FILE|FUNC+0xOFF KIND" lines over all files
-all_expect[stack]="" all_expect[fp]=""
+    all_objs=()
+    declare -A all_expect=()   # mode -> "FILE|FUNC+0xOFF KIND" lines over all files
+    all_expect[stack]="" all_expect[fp]=""
 
-for src in "${files[@]}"; do
-    file=$(basename "$src")
-    [ -n "${TS_SEEDED_ONLY:-}" ] && case $file in $TS_SEEDED_ONLY) ;; *) continue ;; esac
-    base=${file%.S}
-    obj=$work/$base.o
-    twin=$work/$base.twin.o
+    for src in "${files[@]}"; do
+        file=$(basename "$src")
+        [ -n "${TS_SEEDED_ONLY:-}" ] && case $file in $TS_SEEDED_ONLY) ;; *) continue ;; esac
+        base=${file%.S}
+        obj=$work/$base.o
+        twin=$work/$base.twin.o
 
-    # --- annotations
-    modes=() problem=""
-    while read -r _ _ rest; do
-        for m in $rest; do
-            case $m in stack | fp) modes+=("$m") ;; *) problem="bad RULES mode '$m'" ;; esac
-        done
-    done < <(grep -E '^[[:space:]]*#[[:space:]]*RULES([[:space:]]|$)' "$src" | sed 's/#/# /')
-    [ "${#modes[@]}" -eq 0 ] && modes=(stack fp)
-    exp_lines=$(grep -E '^[[:space:]]*#[[:space:]]*EXPECT([[:space:]]|$)' "$src" | sed 's/#/ /')
+        # --- annotations
+        modes=() problem=""
+        while read -r _ _ rest; do
+            for m in $rest; do
+                case $m in stack | fp) modes+=("$m") ;; *) problem="bad RULES mode '$m'" ;; esac
+            done
+        done < <(grep -E '^[[:space:]]*#[[:space:]]*RULES([[:space:]]|$)' "$src" | sed 's/#/# /')
+        [ "${#modes[@]}" -eq 0 ] && modes=(stack fp)
+        exp_lines=$(grep -E '^[[:space:]]*#[[:space:]]*EXPECT([[:space:]]|$)' "$src" | sed 's/#/ /')
 
-    # --- assemble
-    rm -f "$obj" "$twin"
-    if ! asm_err=$($SEEDED_CC -c -o "$obj" "$src" 2>&1) || ! asm_err=$($SEEDED_CC -c -DTWIN_ONLY -o "$twin" "$src" 2>&1); then
-        problem="does not assemble: $(printf '%s' "$asm_err" | head -n 1)"
-    fi
+        # --- assemble
+        rm -f "$obj" "$twin"
+        if ! asm_err=$($SEEDED_CC -c -o "$obj" "$src" 2>&1) || ! asm_err=$($SEEDED_CC -c -DTWIN_ONLY -o "$twin" "$src" 2>&1); then
+            problem="does not assemble: $(printf '%s' "$asm_err" | head -n 1)"
+        fi
 
-    # --- expected warnings of the full object, per mode
-    exp_stack="" exp_fp=""
-    if [ -z "$problem" ]; then
-        load_symbols "$obj"
-        while read -r kw emode kind label extra; do
-            [ -n "${kw:-}" ] || continue
-            if [ -z "${label:-}" ] || [ -n "${extra:-}" ]; then problem="malformed EXPECT line: $kw $emode $kind ${label:-} ${extra:-}"; break; fi
-            case $emode in stack | fp) ;; *) problem="bad EXPECT mode '$emode'"; break ;; esac
-            case $KINDS in *" $kind "*) ;; *) problem="unknown kind '$kind'"; break ;; esac
-            if ! where=$(locate "$label"); then problem="label '$label' missing or outside any STT_FUNC symbol"; break; fi
-            case ${where%+0x*} in *_ok) problem="label '$label' lies in a twin (_ok) function"; break ;; esac
-            if [ -n "$SEEDED_INSN_ALIGN" ] && ! on_boundary "$label" "$where"; then
-                problem="label '$label' ($where) is not on a $SEEDED_INSN_ALIGN-byte instruction boundary"; break
+        # --- expected warnings of the full object, per mode
+        exp_stack="" exp_fp=""
+        if [ -z "$problem" ]; then
+            load_symbols "$obj"
+            while read -r kw emode kind label extra; do
+                [ -n "${kw:-}" ] || continue
+                if [ -z "${label:-}" ] || [ -n "${extra:-}" ]; then problem="malformed EXPECT line: $kw $emode $kind ${label:-} ${extra:-}"; break; fi
+                case $emode in stack | fp) ;; *) problem="bad EXPECT mode '$emode'"; break ;; esac
+                case $KINDS in *" $kind "*) ;; *) problem="unknown kind '$kind'"; break ;; esac
+                if ! where=$(locate "$label"); then problem="label '$label' missing or outside any STT_FUNC symbol"; break; fi
+                case ${where%+0x*} in *_ok) problem="label '$label' lies in a twin (_ok) function"; break ;; esac
+                if [ -n "$SEEDED_INSN_ALIGN" ] && ! on_boundary "$label" "$where"; then
+                    problem="label '$label' ($where) is not on a $SEEDED_INSN_ALIGN-byte instruction boundary"; break
+                fi
+                if [ "$emode" = stack ]; then exp_stack+="$where $kind"$'\n'; fi
+                exp_fp+="$where $kind"$'\n'
+            done <<<"$exp_lines"
+        fi
+        if [ -z "$problem" ]; then
+            twins=0
+            for f in "${func_names[@]}"; do
+                case $f in
+                *_ok)
+                    twins=$((twins + 1))
+                    [ -n "${sym_val[${f%_ok}]:-}" ] || problem="twin $f has no buggy counterpart ${f%_ok}"
+                    ;;
+                esac
+            done
+            [ "$twins" -eq 0 ] && problem="no corrected twin (*_ok) function"
+            [ -z "$exp_fp" ] && problem="no EXPECT lines"
+        fi
+        exp_stack=$(printf '%s' "$exp_stack" | LC_ALL=C sort -u)
+        exp_fp=$(printf '%s' "$exp_fp" | LC_ALL=C sort -u)
+
+        # per-machine checks of the objects (the arm64 suite decodes every word)
+        if [ -z "$problem" ] && declare -F seeded_case_extra >/dev/null; then
+            seeded_case_extra "$file" "$obj" "$twin"
+        fi
+
+        if [ "$selfcheck" = 1 ] || [ -n "$SEEDED_SKIP" ]; then
+            if [ -n "$problem" ]; then
+                fail "$tag/$file/annotations" "$problem"
+            else
+                pass "$tag/$file/annotations"
+                if [ "${TS_VERBOSE:-0}" = 1 ]; then
+                    printf '    stack: %s\n' "$(printf '%s' "$exp_stack" | paste -sd, -)"
+                    printf '    fp:    %s\n' "$(printf '%s' "$exp_fp" | paste -sd, -)"
+                fi
             fi
-            if [ "$emode" = stack ]; then exp_stack+="$where $kind"$'\n'; fi
-            exp_fp+="$where $kind"$'\n'
-        done <<<"$exp_lines"
-    fi
-    if [ -z "$problem" ]; then
-        twins=0
-        for f in "${func_names[@]}"; do
-            case $f in
-            *_ok)
-                twins=$((twins + 1))
-                [ -n "${sym_val[${f%_ok}]:-}" ] || problem="twin $f has no buggy counterpart ${f%_ok}"
-                ;;
-            esac
-        done
-        [ "$twins" -eq 0 ] && problem="no corrected twin (*_ok) function"
-        [ -z "$exp_fp" ] && problem="no EXPECT lines"
-    fi
-    exp_stack=$(printf '%s' "$exp_stack" | LC_ALL=C sort -u)
-    exp_fp=$(printf '%s' "$exp_fp" | LC_ALL=C sort -u)
+            [ -n "$SEEDED_SKIP" ] && [ "$selfcheck" = 0 ] && echo "SKIP $tag/$file: $SEEDED_SKIP"
+            continue
+        fi
 
-    # per-machine checks of the objects (the arm64 suite decodes every word)
-    if [ -z "$problem" ] && declare -F seeded_case_extra >/dev/null; then
-        seeded_case_extra "$file" "$obj" "$twin"
-    fi
+        if [ -n "$problem" ]; then
+            for mode in "${modes[@]}"; do fail "$tag/$file/$mode" "bad test case: $problem"; done
+            continue
+        fi
+        all_objs+=("$obj")
+
+        for mode in "${modes[@]}"; do
+            mode_args="--rules=$mode"
+            if [ "$mode" = stack ]; then expect=$exp_stack; else expect=$exp_fp; fi
+            all_expect[$mode]+=$(printf '%s\n' "$expect" | sed "/^\$/d; s#^#$obj|#")$'\n'
+            want_rc=0
+            [ -n "$expect" ] && want_rc=1
+            why=""
+
+            run_tool "$obj"
+            case $rc in
+            124) why="timed out after ${TIMEOUT}s" ;;
+            0 | 1) ;;
+            *) why="exit status $rc${errtext:+ ($errtext)}" ;;
+            esac
+            if [ -z "$why" ]; then
+                got_plain="" wrong_file=""
+                while IFS= read -r g; do
+                    [ -n "$g" ] || continue
+                    [ "${g%%|*}" = "$obj" ] || wrong_file="${g%%|*}"
+                    got_plain+="${g#*|}"$'\n'
+                done <<<"$got"
+                got_plain=$(printf '%s' "$got_plain" | LC_ALL=C sort -u)
+                d=$(set_diff "$expect" "$got_plain")
+                [ -n "$d" ] && why="$d (expected {$(printf '%s' "$expect" | paste -sd, -)})"
+                [ -n "$wrong_file" ] && why="${why:+$why; }warning names file '$wrong_file', not '$obj'"
+                [ -n "$malformed" ] && why="${why:+$why; }malformed warning lines: $malformed"
+                [ "$rc" -ne "$want_rc" ] && why="${why:+$why; }exit status $rc, want $want_rc"
+            fi
+
+            # twin-only object: must be clean
+            if [ -z "$why" ]; then
+                run_tool "$twin"
+                if [ "$rc" -ne 0 ] || [ -n "$got" ] || [ -n "$malformed" ]; then
+                    why="twin-only object not clean: exit status $rc"
+                    [ -n "$got" ] && why+=", warnings {$(printf '%s' "$got" | sed 's/^[^|]*|//' | paste -sd, -)}"
+                    [ -n "$malformed" ] && why+=", malformed lines: $malformed"
+                    [ "$rc" -gt 1 ] && [ -n "$errtext" ] && why+=" ($errtext)"
+                fi
+            fi
+
+            if [ -z "$why" ]; then pass "$tag/$file/$mode"; else fail "$tag/$file/$mode" "$why"; fi
+        done
+    done
 
     if [ "$selfcheck" = 1 ] || [ -n "$SEEDED_SKIP" ]; then
-        if [ -n "$problem" ]; then
-            fail "$tag/$file/annotations" "$problem"
+        [ "$failures" -eq 0 ]
+        return
+    fi
+
+    # --- all objects in one invocation: FILE prefixes, union of the warnings, default mode = stack
+    if [ "${#all_objs[@]}" -gt 1 ] && [ -z "${TS_SEEDED_ONLY:-}" ]; then
+        for mode in stack fp default; do
+            if [ "$mode" = default ]; then mode_args=""; key=stack; else mode_args="--rules=$mode"; key=$mode; fi
+            expect=$(printf '%s' "${all_expect[$key]}" | sed '/^$/d' | LC_ALL=C sort -u)
+            run_tool "${all_objs[@]}"
+            why=""
+            case $rc in
+            124) why="timed out after ${TIMEOUT}s" ;;
+            1) ;;
+            *) why="exit status $rc, want 1${errtext:+ ($errtext)}" ;;
+            esac
+            if [ -z "$why" ]; then
+                d=$(set_diff "$expect" "$got")
+                [ -n "$d" ] && why=$(printf '%s' "$d" | sed "s#$work/##g")
+                [ -n "$malformed" ] && why="${why:+$why; }malformed warning lines: $malformed"
+            fi
+            if [ -z "$why" ]; then pass "$tag/all-files/$mode"; else fail "$tag/all-files/$mode" "$why"; fi
+        done
+    fi
+
+    # --- error handling: exit status 2 and a message
+    check_error_case() { # name file
+        local name=$1 f=$2 why=""
+        mode_args=""
+        run_tool "$f"
+        if [ "$rc" -ne 2 ]; then
+            why="exit status $rc, want 2"
+        elif [ ! -s "$work/.out" ] && [ ! -s "$work/.err" ]; then
+            why="no message printed"
+        elif [ -n "$got" ] || [ -n "$malformed" ]; then
+            why="printed warnings for an unreadable file"
+        fi
+        if [ -z "$why" ]; then pass "$tag/errors/$name"; else fail "$tag/errors/$name" "$why"; fi
+    }
+    if [ -z "${TS_SEEDED_ONLY:-}" ]; then
+        rm -f "$work/no-such-file.o"
+        check_error_case nonexistent "$work/no-such-file.o"
+        first=""
+        for o in "$work"/*.o; do case $o in *.twin.o) ;; *) first=$o; break ;; esac; done
+        if [ -n "$first" ]; then
+            head -c 100 "$first" >"$work/truncated.o"
+            check_error_case truncated "$work/truncated.o"
         else
-            pass "$tag/$file/annotations"
-            if [ "${TS_VERBOSE:-0}" = 1 ]; then
-                printf '    stack: %s\n' "$(printf '%s' "$exp_stack" | paste -sd, -)"
-                printf '    fp:    %s\n' "$(printf '%s' "$exp_fp" | paste -sd, -)"
-            fi
+            fail "$tag/errors/truncated" "no object to truncate"
         fi
-        [ -n "$SEEDED_SKIP" ] && [ "$selfcheck" = 0 ] && echo "SKIP $tag/$file: $SEEDED_SKIP"
-        continue
     fi
 
-    if [ -n "$problem" ]; then
-        for mode in "${modes[@]}"; do fail "$tag/$file/$mode" "bad test case: $problem"; done
-        continue
-    fi
-    all_objs+=("$obj")
-
-    for mode in "${modes[@]}"; do
-        mode_args="--rules=$mode"
-        if [ "$mode" = stack ]; then expect=$exp_stack; else expect=$exp_fp; fi
-        all_expect[$mode]+=$(printf '%s\n' "$expect" | sed "/^\$/d; s#^#$obj|#")$'\n'
-        want_rc=0
-        [ -n "$expect" ] && want_rc=1
-        why=""
-
-        run_tool "$obj"
-        case $rc in
-        124) why="timed out after ${TIMEOUT}s" ;;
-        0 | 1) ;;
-        *) why="exit status $rc${errtext:+ ($errtext)}" ;;
-        esac
-        if [ -z "$why" ]; then
-            got_plain="" wrong_file=""
-            while IFS= read -r g; do
-                [ -n "$g" ] || continue
-                [ "${g%%|*}" = "$obj" ] || wrong_file="${g%%|*}"
-                got_plain+="${g#*|}"$'\n'
-            done <<<"$got"
-            got_plain=$(printf '%s' "$got_plain" | LC_ALL=C sort -u)
-            d=$(set_diff "$expect" "$got_plain")
-            [ -n "$d" ] && why="$d (expected {$(printf '%s' "$expect" | paste -sd, -)})"
-            [ -n "$wrong_file" ] && why="${why:+$why; }warning names file '$wrong_file', not '$obj'"
-            [ -n "$malformed" ] && why="${why:+$why; }malformed warning lines: $malformed"
-            [ "$rc" -ne "$want_rc" ] && why="${why:+$why; }exit status $rc, want $want_rc"
-        fi
-
-        # twin-only object: must be clean
-        if [ -z "$why" ]; then
-            run_tool "$twin"
-            if [ "$rc" -ne 0 ] || [ -n "$got" ] || [ -n "$malformed" ]; then
-                why="twin-only object not clean: exit status $rc"
-                [ -n "$got" ] && why+=", warnings {$(printf '%s' "$got" | sed 's/^[^|]*|//' | paste -sd, -)}"
-                [ -n "$malformed" ] && why+=", malformed lines: $malformed"
-                [ "$rc" -gt 1 ] && [ -n "$errtext" ] && why+=" ($errtext)"
-            fi
-        fi
-
-        if [ -z "$why" ]; then pass "$tag/$file/$mode"; else fail "$tag/$file/$mode" "$why"; fi
-    done
-done
-
-if [ "$selfcheck" = 1 ] || [ -n "$SEEDED_SKIP" ]; then
     [ "$failures" -eq 0 ]
-    return
-fi
-
-# --- all objects in one invocation: FILE prefixes, union of the warnings, default mode = stack
-if [ "${#all_objs[@]}" -gt 1 ] && [ -z "${TS_SEEDED_ONLY:-}" ]; then
-    for mode in stack fp default; do
-        if [ "$mode" = default ]; then mode_args=""; key=stack; else mode_args="--rules=$mode"; key=$mode; fi
-        expect=$(printf '%s' "${all_expect[$key]}" | sed '/^$/d' | LC_ALL=C sort -u)
-        run_tool "${all_objs[@]}"
-        why=""
-        case $rc in
-        124) why="timed out after ${TIMEOUT}s" ;;
-        1) ;;
-        *) why="exit status $rc, want 1${errtext:+ ($errtext)}" ;;
-        esac
-        if [ -z "$why" ]; then
-            d=$(set_diff "$expect" "$got")
-            [ -n "$d" ] && why=$(printf '%s' "$d" | sed "s#$work/##g")
-            [ -n "$malformed" ] && why="${why:+$why; }malformed warning lines: $malformed"
-        fi
-        if [ -z "$why" ]; then pass "$tag/all-files/$mode"; else fail "$tag/all-files/$mode" "$why"; fi
-    done
-fi
-
-# --- error handling: exit status 2 and a message
-check_error_case() { # name file
-    local name=$1 f=$2 why=""
-    mode_args=""
-    run_tool "$f"
-    if [ "$rc" -ne 2 ]; then
-        why="exit status $rc, want 2"
-    elif [ ! -s "$work/.out" ] && [ ! -s "$work/.err" ]; then
-        why="no message printed"
-    elif [ -n "$got" ] || [ -n "$malformed" ]; then
-        why="printed warnings for an unreadable file"
-    fi
-    if [ -z "$why" ]; then pass "$tag/errors/$name"; else fail "$tag/errors/$name" "$why"; fi
 }
-if [ -z "${TS_SEEDED_ONLY:-}" ]; then
-    rm -f "$work/no-such-file.o"
-    check_error_case nonexistent "$work/no-such-file.o"
-    first=""
-    for o in "$work"/*.o; do case $o in *.twin.o) ;; *) first=$o; break ;; esac; done
-    if [ -n "$first" ]; then
-        head -c 100 "$first" >"$work/truncated.o"
-        check_error_case truncated "$work/truncated.o"
-    else
-        fail "$tag/errors/truncated" "no object to truncate"
-    fi
-fi
-
-[ "$failures" -eq 0 ]
-}
-
