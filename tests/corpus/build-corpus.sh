@@ -3,23 +3,31 @@
 # programs in tests/corpus/programs/, across compilers, optimisation levels, frame-pointer
 # settings and link modes.
 #
-# Usage: build-corpus.sh [--quick|--full] [--jobs N] [--list] [TARGET/CONFIG...]
+# Usage: build-corpus.sh [--quick|--full] [--arch x86|a64|all] [--jobs N] [--list] [TARGET/CONFIG...]
 #   --quick      the CI subset (also selected by TS_QUICK=1): a few sqlite configurations, all programs
+#                (arm64: a handful of builds, see a64_configs)
 #   --full       everything (the default unless TS_QUICK=1)
+#   --arch A     which machine's presets: x86 (x86-64, the default), a64 (arm64, cross-compiled),
+#                all (also TS_CORPUS_ARCH); explicit TARGET/CONFIG names may be of either
 #   --jobs N     parallel builds (default ${TS_JOBS:-2}; each build is one compiler process at a time)
 #   --list       print the selected TARGET/CONFIG names and exit, building nothing
 #   TARGET/CONFIG...  build exactly these instead of a preset (e.g. sqlite/gcc-O2-fp-nopie-nojt)
 #
 # A configuration is CC-OPT-FP-MODE[-EXTRA...]:
 #   CC    gcc | clang           (C++ sources use g++ | clang++)
+#         a64gcc | a64clang     arm64: aarch64-linux-gnu-gcc/g++ 12 | clang/clang++ 14
+#                               --target=aarch64-linux-gnu (libc6-dev-arm64-cross, libstdc++ cross)
 #   OPT   O0 O1 O2 O3 Os
 #   FP    fp   = -fno-omit-frame-pointer
 #         nofp = the compiler's default (frame pointer omitted at -O1 and above)
 #   MODE  pic   = -fPIC objects linked with -shared into lib*.so
 #         nopie = -fno-pie objects linked with -no-pie into an executable
 #         pie   = -fPIE objects linked with -pie into an executable (gcc's default on Debian)
+#         static = -fno-pie objects linked with -static into an executable
 #   EXTRA scp  = -fstack-clash-protection
 #         nojt = -fno-jump-tables (what objtool needs)
+#         bp   = -mbranch-protection=standard (arm64: PAC-RET and BTI, the objects BTI-marked)
+#         pacleaf = -mbranch-protection=pac-ret+leaf (arm64: leaf functions signed too)
 # Every build uses -g, so DWARF (DW_AT_noreturn etc.) is present.
 #
 # Cache: ${TS_CACHE:-$HOME/.cache/trustack-corpus}/builds/TARGET/CONFIG-HASH/, where HASH covers the
@@ -75,6 +83,43 @@ program_configs() {
     done
 }
 
+# arm64 (issue 14): gcc 12 and clang 14 cross, -O0..-O3 -Os, fp and nofp, shared libraries, PIE
+# and static executables, and per level the branch-protection and stack-clash variants. Programs
+# (C and C++ with exceptions): base pic/pie/static + pie-bp + pic-pacleaf + pie-scp + static-bp-scp
+# = 2 x 5 x 2 x 7 = 140 builds. SQLite: pic and pie + (at O2 and O3) pie-bp, pic-pacleaf,
+# static-scp = 40 + 24 = 64 builds.
+a64_configs_full() {
+    local cc opt fp v
+    for opt in O3 O2 Os O1 O0; do
+        for cc in a64gcc a64clang; do
+            for fp in fp nofp; do
+                for v in pic pie; do echo "sqlite/$cc-$opt-$fp-$v"; done
+                case $opt in O2|O3)
+                    for v in pie-bp pic-pacleaf static-scp; do echo "sqlite/$cc-$opt-$fp-$v"; done ;;
+                esac
+            done
+        done
+    done
+    for opt in O3 O2 Os O1 O0; do
+        for cc in a64gcc a64clang; do
+            for fp in fp nofp; do
+                for v in pic pie static pie-bp pic-pacleaf pie-scp static-bp-scp; do
+                    echo "programs/$cc-$opt-$fp-$v"
+                done
+            done
+        done
+    done
+}
+
+# CI subset: each compiler once with PAC+BTI, once with pac-ret+leaf, fp and nofp, every link mode,
+# stack-clash once per compiler; SQLite once per compiler (the two slowest builds).
+a64_configs_quick() {
+    printf '%s\n' sqlite/a64gcc-O2-nofp-pie-bp sqlite/a64clang-O2-fp-pic-pacleaf \
+        programs/a64gcc-O2-fp-pie-bp programs/a64clang-O2-nofp-pie-bp \
+        programs/a64gcc-Os-nofp-pic-pacleaf programs/a64clang-O3-fp-pic-pacleaf \
+        programs/a64gcc-O0-fp-static-scp programs/a64clang-O1-nofp-static-bp-scp
+}
+
 # ---- one build -------------------------------------------------------------------------------
 
 # parse_config CONFIG: sets cc cxx opt fp mode cflags (array) ldflags (array) or returns 1
@@ -83,22 +128,33 @@ parse_config() {
     local -a parts
     read -r -a parts <<<"$config"
     [ "${#parts[@]}" -ge 4 ] || return 1
-    case ${parts[0]} in gcc) cc=gcc cxx=g++ ;; clang) cc=clang cxx=clang++ ;; *) return 1 ;; esac
+    arch=x86 target_flags=()
+    case ${parts[0]} in
+        gcc) cc=gcc cxx=g++ ;;
+        clang) cc=clang cxx=clang++ ;;
+        a64gcc) cc=aarch64-linux-gnu-gcc cxx=aarch64-linux-gnu-g++ arch=a64 ;;
+        a64clang) cc=clang cxx=clang++ arch=a64 target_flags=(--target=aarch64-linux-gnu) ;;
+        *) return 1 ;;
+    esac
     case ${parts[1]} in O0|O1|O2|O3|Os) opt=${parts[1]} ;; *) return 1 ;; esac
-    cflags=(-g "-$opt")
+    cflags=("${target_flags[@]}" -g "-$opt")
     case ${parts[2]} in fp) fp=yes; cflags+=(-fno-omit-frame-pointer) ;; nofp) fp=no ;; *) return 1 ;; esac
     mode=${parts[3]}
     case $mode in
         pic) cflags+=(-fPIC); ldflags=(-shared) ;;
         nopie) cflags+=(-fno-pie); ldflags=(-no-pie) ;;
         pie) cflags+=(-fPIE); ldflags=(-pie) ;;
+        static) cflags+=(-fno-pie); ldflags=(-static) ;;
         *) return 1 ;;
     esac
+    ldflags=("${target_flags[@]}" "${ldflags[@]}")
     local x
     for x in "${parts[@]:4}"; do
         case $x in
             scp) cflags+=(-fstack-clash-protection) ;;
             nojt) cflags+=(-fno-jump-tables) ;;
+            bp) [ $arch = a64 ] || return 1; cflags+=(-mbranch-protection=standard) ;;
+            pacleaf) [ $arch = a64 ] || return 1; cflags+=(-mbranch-protection=pac-ret+leaf) ;;
             *) return 1 ;;
         esac
     done
@@ -120,8 +176,8 @@ srcs_digest() {
 
 build_one() {
     local name=$1 target=${1%%/*} config=${1#*/}
-    local cc cxx opt fp mode
-    local -a cflags ldflags
+    local cc cxx opt fp mode arch
+    local -a cflags ldflags target_flags
     if ! parse_config "$config"; then
         echo "failed $name no bad-configuration-name"; return 0
     fi
@@ -155,7 +211,9 @@ build_one() {
         echo "cflags ${cflags[*]}"; echo "ldflags ${ldflags[*]}"
         srcs_digest "$target" "${srcs[@]}"
     } | sha1sum | cut -c1-10)
-    local dir=$cache/builds/$target/$cc$ver-${config#*-}-$key
+    local prefix=""
+    [ $arch = a64 ] && prefix=a64-
+    local dir=$cache/builds/$target/$prefix$cc$ver-${config#*-}-$key
     if [ -f "$dir/.ok" ]; then echo "cached $name $fp $dir"; return 0; fi
     local tmp=$dir.tmp.$$
     rm -rf "$dir" "$tmp"; mkdir -p "$tmp"
@@ -163,7 +221,7 @@ build_one() {
     {
         echo "target=$target config=$config"
         echo "cc=$(tool_id "$cc")"; echo "cxx=$(tool_id "$cxx")"
-        echo "cflags=${cflags[*]}"; echo "ldflags=${ldflags[*]}"; echo "fp=$fp"
+        echo "cflags=${cflags[*]}"; echo "ldflags=${ldflags[*]}"; echo "fp=$fp"; echo "arch=$arch"
     } >"$tmp/config.txt"
     : >"$tmp/files.txt"
     run() { echo "+ $*" >>"$log"; "$@" >>"$log" 2>&1; }
@@ -221,6 +279,7 @@ fi
 
 preset=full
 [ "${TS_QUICK:-0}" = 1 ] && preset=quick
+arch_sel=${TS_CORPUS_ARCH:-x86}
 jobs=${TS_JOBS:-2}
 list=0
 explicit=()
@@ -231,6 +290,8 @@ while [ $# -gt 0 ]; do
         --jobs) jobs=$2; shift ;;
         --jobs=*) jobs=${1#--jobs=} ;;
         --list) list=1 ;;
+        --arch) arch_sel=$2; shift ;;
+        --arch=*) arch_sel=${1#--arch=} ;;
         -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "build-corpus: unknown option $1" >&2; exit 2 ;;
         *) explicit+=("$1") ;;
@@ -238,12 +299,19 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+case $arch_sel in x86|a64|all) ;; *) echo "build-corpus: --arch must be x86, a64 or all" >&2; exit 2 ;; esac
 if [ "${#explicit[@]}" -gt 0 ]; then
     selected=$(printf '%s\n' "${explicit[@]}")
-elif [ $preset = quick ]; then
-    selected=$( sqlite_configs_quick; program_configs )
 else
-    selected=$( sqlite_configs_full; program_configs )
+    selected=$(
+        if [ $arch_sel != a64 ]; then
+            if [ $preset = quick ]; then sqlite_configs_quick; else sqlite_configs_full; fi
+            program_configs
+        fi
+        if [ $arch_sel != x86 ]; then
+            if [ $preset = quick ]; then a64_configs_quick; else a64_configs_full; fi
+        fi
+    )
 fi
 if [ $list = 1 ]; then printf '%s\n' "$selected"; exit 0; fi
 
@@ -262,7 +330,7 @@ if grep -q '^programs/' <<<"$selected"; then
     BC_SRC_programs=$(srcs_digest programs "$here"/programs/*.c "$here"/programs/*.cc)
     export BC_SRC_programs
 fi
-for t in gcc g++ clang clang++; do
+for t in gcc g++ clang clang++ aarch64-linux-gnu-gcc aarch64-linux-gnu-g++; do
     command -v "$t" >/dev/null 2>&1 && export "$(tool_var "$t")=$(tool_id "$t")"
 done
 start=$SECONDS
