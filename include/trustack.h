@@ -77,6 +77,18 @@ void trustack_archive__free(char **names, size_t n);
 int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
 			      size_t errlen);
 
+/*
+ * Output files. Every file trustack writes replaces its destination atomically (a temporary file
+ * in the same directory, renamed over it). A destination that is a symbolic link has the file it
+ * points to replaced (the link stays); one that exists and is not a regular file (a device, FIFO,
+ * directory or socket) is refused, and so is the input file itself, by any name
+ * (-TRUSTACK_E_ARG). __check makes only those checks, to fail before long work; input may be
+ * NULL. __write makes the destination hold the size bytes of buf, with mode 0644.
+ */
+int trustack_output__check(const char *out_path, struct trustack_elf *input, char *errbuf, size_t errlen);
+int trustack_output__write(const char *out_path, const void *buf, size_t size, struct trustack_elf *input,
+			   char *errbuf, size_t errlen);
+
 /* Architecture name of the file: "x86-64" or "aarch64". */
 const char *trustack_elf__arch(const struct trustack_elf *elf);
 

@@ -222,10 +222,10 @@ static int add_file(struct check_ctx *c, const char *path)
 static bool is_elf(const char *path)
 {
 	unsigned char m[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); /* never wait on a FIFO */
 	if (fd < 0)
 		return false;
-	ssize_t got = read(fd, m, 4);
+	ssize_t got = pread(fd, m, 4, 0);
 	bool yes = got == 4 && ((m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F') ||
 				!memcmp(m, "!<ar", 4)); /* ELF files and ar archives */
 	close(fd);

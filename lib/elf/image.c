@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "elf/image.h"
 #include "trustack.h"
 
@@ -748,9 +749,9 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 	*names = NULL;
 	*n = 0;
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = ts_open_input(path, NULL, err, errlen);
 	if (fd < 0)
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
+		return fd;
 	if (is_thin_archive(fd)) {
 		close(fd);
 		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
@@ -835,13 +836,9 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 		img->elf = elf_memory((char *)mem, memsize);
 	} else {
 		struct stat st;
-		img->fd = open(path, O_RDONLY | O_CLOEXEC);
+		img->fd = ts_open_input(path, &st, err, errlen);
 		if (img->fd < 0) {
-			rc = fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
-			goto bad;
-		}
-		if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
-			rc = fail(err, errlen, TRUSTACK_E_IO, "not a regular file");
+			rc = img->fd;
 			goto bad;
 		}
 		filesize = (size_t)st.st_size;
