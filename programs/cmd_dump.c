@@ -107,7 +107,10 @@ int cmd_dump(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
-		case 'C': cache_dir = optarg; break;
+		case 'C':
+			if (!cli_parse_cache_dir("dump", optarg, &cache_dir))
+				return EXIT_ERROR;
+			break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}

@@ -344,7 +344,10 @@ int cmd_verify_unwind(int argc, char **argv)
 			}
 			break;
 		}
-		case 'C': cache_dir = optarg; break;
+		case 'C':
+			if (!cli_parse_cache_dir("verify-unwind", optarg, &cache_dir))
+				return EXIT_ERROR;
+			break;
 		case 'F': {
 			/* MODULE:LO-HI, the module by its file name */
 			char *colon = strrchr(optarg, ':'), *dash = colon ? strchr(colon, '-') : NULL, *end1, *end2;
