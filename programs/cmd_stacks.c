@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		"  -j N                 analysis threads for modules without a cached table\n"
 		"  -h, --help           this text\n"
 		"exit status: 0 every trace reliable (--check: safe), 1 some unreliable (--check: unsafe or\n"
-		"unknown), 2 error (no such process, zombie, no permission, bad usage)\n");
+		"unknown), 2 error (no such process, zombie, kernel thread, no permission, bad usage)\n");
 }
 
 struct opts {
