@@ -66,6 +66,7 @@ struct thread {
 	uint32_t space;       /* its program image: the same in a forked child, new after exec */
 	bool started;         /* has had its first stop */
 	bool held;            /* first stop seen before the fork event that made it: wait for it */
+	uint64_t fork_sp;     /* the parent's stack pointer at the fork (see settle_chain) */
 	struct ts_shadow shadow;
 	struct trustack_regs regs;
 	/* the instruction stepped last */
@@ -364,6 +365,19 @@ static int starved(struct tracer *t, struct thread *th)
 }
 
 /*
+ * A forked child at its first stop. It has its parent's chain only if it runs on the parent's
+ * stack where the parent was: fork() and vfork() do, posix_spawn's clone(CLONE_VM|CLONE_VFORK)
+ * gives it a stack of its own, where it starts with an empty chain.
+ */
+static int start(struct tracer *t, struct thread *th)
+{
+	if (th->regs.sp != th->fork_sp)
+		ts_shadow_free(&th->shadow);
+	th->started = true;
+	return resume(t, th, 0);
+}
+
+/*
  * A fork, vfork or clone event in thread th: the new task (its first stop may have come first,
  * then it was held) joins with its process and chain. Returns 0 or a negative TRUSTACK_E_*.
  */
@@ -385,12 +399,12 @@ static int adopt(struct tracer *t, int parent_tid, int event)
 	if (new_process)
 		t->st.processes++;
 	/* a forked child returns into its parent's frames (a clone'd one starts on a new stack) */
+	kid->fork_sp = parent->regs.sp;
 	if (event != PTRACE_EVENT_CLONE && ts_shadow_copy(&kid->shadow, &parent->shadow))
 		return -TRUSTACK_E_NOMEM;
 	if (kid->held) {
 		kid->held = false;
-		kid->started = true;
-		return resume(t, kid, 0);
+		return start(t, kid);
 	}
 	return 0;
 }
@@ -448,8 +462,7 @@ static int other_stop(struct tracer *t, struct thread *th, int sig, int event)
 			th->held = true;
 			return 0;
 		}
-		th->started = true;
-		return resume(t, th, 0);
+		return start(t, th);
 	}
 	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
 		int tid = th->tid, rc = adopt(t, tid, event);

@@ -68,6 +68,32 @@ assert d["processes"] == 2 and d["execs"] == 1, d
 assert d["modes"]["orc"]["false_reliable"] == 0, d["modes"]["orc"]
 EOF
 fi
+# posix_spawn: the child (clone with CLONE_VM|CLONE_VFORK) runs on a stack of its own, so its
+# chain starts empty, not as its parent's (7,530 false-reliable traces when it was copied)
+cat >"$work/spawn.c" <<'EOF'
+#include <spawn.h>
+#include <sys/wait.h>
+extern char **environ;
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return 7;
+	pid_t p;
+	char *a[] = { argv[0], "x", 0 };
+	posix_spawn(&p, "/proc/self/exe", 0, 0, a, environ);
+	int st;
+	waitpid(p, &st, 0);
+	return WEXITSTATUS(st);
+}
+EOF
+gcc -O1 -static "$work/spawn.c" -o "$work/spawn" 2>/dev/null || gcc -O1 "$work/spawn.c" -o "$work/spawn" || exit 1
+"$T" verify-unwind --modes=orc --format=json -o "$work/spawn.json" -- "$work/spawn" >/dev/null 2>"$work/err"
+python3 - "$work/spawn.json" <<'EOF' 2>"$work/py" && ok spawn-followed || bad spawn-followed "$(tail -1 "$work/py") $(head -c 200 "$work/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["processes"] == 2 and d["execs"] == 1 and d["program"] == "exited with 7", d
+assert d["modes"]["orc"]["false_reliable"] == 0, d["modes"]["orc"]
+EOF
 left=$(pgrep -f "$work/fork" || true)
 [ -z "$left" ] && ok nothing-left-running || bad nothing-left-running "still there: $left"
 
