@@ -66,7 +66,7 @@ struct thread {
 	uint32_t space;       /* its program image: the same in a forked child, new after exec */
 	bool started;         /* has had its first stop */
 	bool held;            /* first stop seen before the fork event that made it: wait for it */
-	uint64_t fork_sp;     /* the parent's stack pointer at the fork (see settle_chain) */
+	uint64_t fork_sp;     /* the parent's stack pointer at the fork (see start) */
 	struct ts_shadow shadow;
 	struct trustack_regs regs;
 	/* the instruction stepped last */
@@ -432,7 +432,7 @@ static void exec_done(struct tracer *t, int tid)
  * a close-on-exec pipe. */
 static void child(const char *path, char *const argv[], int errfd, bool quiet)
 {
-	setpgid(0, 0); /* the tracer waits for this process group only */
+	setpgid(0, 0); /* a group of its own: a terminal's signals to us are not also its */
 	if (quiet) {
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0) {
@@ -486,7 +486,7 @@ static int other_stop(struct tracer *t, struct thread *th, int sig, int event)
 	return resume(t, th, sig);
 }
 
-/* A task exited or was killed. Returns true when nothing traced is left. */
+/* A task exited or was killed. */
 static void task_gone(struct tracer *t, int tid, int status)
 {
 	struct thread *th = find_thread(t, tid, false);
