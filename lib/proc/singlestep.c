@@ -566,6 +566,29 @@ static void kill_all(struct tracer *t)
 			t->st.exit_status = s2;
 }
 
+/* The first regular executable file name in a directory of $PATH, malloc'd; NULL if none. */
+static char *search_path(const char *name)
+{
+	const char *dirs = getenv("PATH");
+	if (!dirs || !*dirs)
+		dirs = "/usr/local/bin:/usr/bin:/bin"; /* execvp's default, less its "." */
+	for (const char *d = dirs;;) {
+		const char *end = strchr(d, ':');
+		size_t dl = end ? (size_t)(end - d) : strlen(d);
+		char *cand;
+		/* an empty entry is the current directory */
+		if (asprintf(&cand, "%.*s%s%s", (int)dl, d, dl ? "/" : "", name) < 0)
+			return NULL;
+		struct stat st;
+		if (!stat(cand, &st) && S_ISREG(st.st_mode) && !access(cand, X_OK))
+			return cand;
+		free(cand);
+		if (!end)
+			return NULL;
+		d = end + 1;
+	}
+}
+
 /*
  * The file argv0 names, as execvp would find it (PATH when it has no '/'), checked before
  * anything runs: a regular executable file, and an ELF file for our machine or a #! script.
@@ -574,31 +597,9 @@ static void kill_all(struct tracer *t)
  */
 static int find_program(struct tracer *t, const char *argv0, char **out)
 {
-	char *path = NULL;
-	if (strchr(argv0, '/')) {
-		path = strdup(argv0);
-	} else {
-		const char *dirs = getenv("PATH");
-		if (!dirs || !*dirs)
-			dirs = "/usr/local/bin:/usr/bin:/bin";
-		for (const char *d = dirs; !path;) {
-			const char *end = strchr(d, ':');
-			size_t dl = end ? (size_t)(end - d) : strlen(d);
-			char *cand;
-			if (asprintf(&cand, "%.*s%s%s", (int)dl, d, dl ? "/" : "", argv0) < 0)
-				return fail(t, TRUSTACK_E_NOMEM, "%s", "out of memory");
-			struct stat st;
-			if (!stat(cand, &st) && S_ISREG(st.st_mode) && !access(cand, X_OK))
-				path = cand;
-			else
-				free(cand);
-			if (!end)
-				break;
-			d = end + 1;
-		}
-		if (!path)
-			return fail(t, TRUSTACK_E_NOTFOUND, "cannot execute %s: not found in PATH", argv0);
-	}
+	char *path = strchr(argv0, '/') ? strdup(argv0) : search_path(argv0);
+	if (!path && !strchr(argv0, '/'))
+		return fail(t, TRUSTACK_E_NOTFOUND, "cannot execute %s: not found in PATH", argv0);
 	if (!path)
 		return fail(t, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	char why[160], msg[600];
