@@ -170,8 +170,8 @@ static int classify(struct tracer *t, const struct thread *th, uint64_t pc, stru
 	return 0;
 }
 
-/* The process (thread group) of task tid, from /proc; 0 when it cannot be read. */
-static int read_tgid(int tid)
+/* A number of /proc/TID/status ("Tgid", "PPid"); 0 when it cannot be read. */
+static int read_status(int tid, const char *field)
 {
 	char fn[64], buf[1024];
 	snprintf(fn, sizeof(fn), "/proc/%d/status", tid);
@@ -183,8 +183,10 @@ static int read_tgid(int tid)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-	const char *p = strstr(buf, "\nTgid:");
-	return p ? atoi(p + 7) : 0;
+	char key[32];
+	snprintf(key, sizeof(key), "\n%s:", field);
+	const char *p = strstr(buf, key);
+	return p ? atoi(p + strlen(key)) : 0;
 }
 
 /* Note: creating a thread may move the array; pointers to other threads are then stale. */
@@ -390,8 +392,10 @@ static int adopt(struct tracer *t, int parent_tid, int event)
 	struct thread *parent = find_thread(t, parent_tid, false); /* after: the array may have moved */
 	if (!kid || !parent)
 		return -TRUSTACK_E_NOMEM;
+	if (kid->started)
+		return 0; /* already running on its own (see task_gone) */
 	bool new_process = event != PTRACE_EVENT_CLONE;
-	kid->tgid = new_process ? kid->tid : read_tgid(kid->tid);
+	kid->tgid = new_process ? kid->tid : read_status(kid->tid, "Tgid");
 	if (!kid->tgid)
 		kid->tgid = parent->tgid;
 	kid->space = parent->space;
@@ -486,14 +490,37 @@ static int other_stop(struct tracer *t, struct thread *th, int sig, int event)
 	return resume(t, th, sig);
 }
 
-/* A task exited or was killed. */
-static void task_gone(struct tracer *t, int tid, int status)
+/* A task exited or was killed. A held child whose parent is no longer one of ours (killed
+ * before its fork event was reported) would wait for that event forever: it starts now, as a
+ * process of its own with an empty chain. */
+static int task_gone(struct tracer *t, int tid, int status)
 {
 	struct thread *th = find_thread(t, tid, false);
 	if (th)
 		drop_thread(t, th);
 	if (tid == t->pid)
 		t->st.exit_status = status; /* the program's own status; its children may run on */
+	for (size_t i = 0; i < t->nth; i++) {
+		struct thread *h = &t->th[i];
+		if (!h->held)
+			continue;
+		int ppid = read_status(h->tid, "PPid");
+		bool ours = false;
+		for (size_t k = 0; k < t->nth && !ours; k++)
+			ours = t->th[k].tgid && t->th[k].tgid == ppid;
+		if (ours)
+			continue;
+		h->held = false;
+		h->tgid = read_status(h->tid, "Tgid");
+		h->tgid = h->tgid ? h->tgid : h->tid;
+		h->space = ++t->spaces; /* its code is not known to be its parent's */
+		h->fork_sp = ~0ull;
+		t->st.processes++;
+		int rc = start(t, h);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, trustack_step_fn fn, void *ctx)
@@ -509,7 +536,9 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			return 0; /* no traced task left */
 		}
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			task_gone(t, tid, st);
+			int rc = task_gone(t, tid, st);
+			if (rc)
+				return fail(t, -rc, "%s", rc == -TRUSTACK_E_NOMEM ? "out of memory" : "ptrace failed");
 			continue;
 		}
 		if (!WIFSTOPPED(st))
