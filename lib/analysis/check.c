@@ -72,6 +72,14 @@ static int open_elf(const char *path, const void *mem, size_t size, long member,
 		free(e);
 		return rc;
 	}
+	if (!e->img->arch->decode) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "%s files are not supported by the analysis yet (no decoder)",
+				 e->img->arch->name);
+		ts_image_close(e->img);
+		free(e);
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
 	*out = e;
 	return 0;
 }

@@ -37,7 +37,6 @@
 #include "proc/proc.h"
 #include "proc/shadow.h"
 
-#if defined(__x86_64__)
 
 /* What a step needs to know about an instruction. */
 struct insn_class {
@@ -217,14 +216,9 @@ static void drop_thread(struct tracer *t, struct thread *th)
 	*th = t->th[--t->nth];
 }
 
-static int get_regs(int tid, struct trustack_regs *r)
+static int get_regs(const struct tracer *t, int tid, struct trustack_regs *r)
 {
-	struct user_regs_struct u;
-	struct iovec iov = { &u, sizeof(u) };
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
-		return -errno;
-	ts_regs_from_user(&u, r);
-	return 0;
+	return t->arch->host->ptrace_regs(tid, r);
 }
 
 /*
@@ -255,14 +249,16 @@ static bool is_starved(const struct thread *th)
  */
 static bool check_signal_frame(struct tracer *t, struct thread *th)
 {
-	uint64_t sp = th->regs.sp, ra;
+	uint64_t sp = th->regs.sp, ra = 0;
 	ucontext_t uc;
-	if (sp >= th->inject_sp || ts_vm_read(th->tgid, sp, &ra, 8) != 8 ||
-	    ts_vm_read(th->tgid, sp + 8, &uc, sizeof(uc)) != (ssize_t)sizeof(uc))
+	struct trustack_regs saved;
+	if (sp >= th->inject_sp || ts_vm_read(th->tgid, sp, &ra, t->arch->ra_size) != t->arch->ra_size ||
+	    ts_vm_read(th->tgid, sp + t->arch->host->sigframe_uc_off, &uc, sizeof(uc)) != (ssize_t)sizeof(uc))
 		return false;
-	if ((uint64_t)uc.uc_mcontext.gregs[REG_RSP] != th->inject_sp)
+	t->arch->host->ucontext_regs(&uc, &saved);
+	if (saved.sp != th->inject_sp)
 		return false;
-	uint64_t ipc = (uint64_t)uc.uc_mcontext.gregs[REG_RIP];
+	uint64_t ipc = saved.pc;
 	uint64_t lo = 0, hi = 0, ss = (uint64_t)(uintptr_t)uc.uc_stack.ss_sp;
 	bool on_alt = ss && sp >= ss && sp < ss + uc.uc_stack.ss_size;
 	bool was_on_alt = ss && th->inject_sp >= ss && th->inject_sp < ss + uc.uc_stack.ss_size;
@@ -270,7 +266,7 @@ static bool check_signal_frame(struct tracer *t, struct thread *th)
 		lo = ss, hi = ss + uc.uc_stack.ss_size;
 	ts_shadow_adjust(&th->shadow, th->inject_sp); /* what the interrupted code had */
 	note_signal(th);
-	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, (uint64_t)uc.uc_mcontext.gregs[REG_RSP], lo, hi) == 0)
+	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, saved.sp, lo, hi) == 0)
 		t->st.signals++;
 	return true;
 }
@@ -318,9 +314,9 @@ static int after_step(struct tracer *t, struct thread *th)
 			th->outside++;
 		if (th->prev.ret)
 			t->st.returns++;
-		if (th->prev.call && sp == th->prev_sp - 8) {
-			uint64_t ra = th->prev_pc + th->prev.len, top;
-			if (ts_vm_read(th->tgid, sp, &top, 8) == 8 && top == ra) {
+		if (th->prev.call && sp == th->prev_sp - t->arch->ra_size) {
+			uint64_t ra = th->prev_pc + th->prev.len, top = 0;
+			if (ts_vm_read(th->tgid, sp, &top, t->arch->ra_size) == t->arch->ra_size && top == ra) {
 				t->st.calls++;
 				if (ts_shadow_push_call(&th->shadow, ra, sp))
 					return -TRUSTACK_E_NOMEM;
@@ -547,7 +543,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 		if (!th)
 			return fail(t, TRUSTACK_E_NOMEM, "%s", "out of memory");
 		int sig = WSTOPSIG(st), event = st >> 16;
-		if (get_regs(tid, &th->regs) < 0)
+		if (get_regs(t, tid, &th->regs) < 0)
 			continue; /* killed meanwhile: its exit is reported next */
 		if (!th->started || event || sig != SIGTRAP) {
 			int rc = other_stop(t, th, sig, event);
@@ -650,9 +646,10 @@ static int find_program(struct tracer *t, const char *argv0, char **out)
 			snprintf(msg, sizeof(msg), "cannot execute %s: neither an ELF executable nor a #! script", path);
 			rc = -TRUSTACK_E_FORMAT;
 		} else {
-			uint16_t machine;
-			memcpy(&machine, h + offsetof(Elf64_Ehdr, e_machine), 2);
-			if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB || machine != t->arch->e_machine) {
+			const unsigned char *m = h + offsetof(Elf64_Ehdr, e_machine); /* in the file's order */
+			unsigned machine = h[EI_DATA] == ELFDATA2MSB ? (unsigned)m[0] << 8 | m[1] : (unsigned)m[1] << 8 | m[0];
+			unsigned char data = t->arch->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
+			if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != data || machine != t->arch->e_machine) {
 				snprintf(msg, sizeof(msg),
 					 "cannot single-step %s: an ELF file for machine %u (%d-bit); verify-unwind runs %s "
 					 "programs",
@@ -675,11 +672,15 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	struct trustack_trace_opts o = { 0 };
 	if (opts)
 		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-	struct tracer t = { .arch = &ts_arch_x86_64, .err = errbuf, .errlen = errlen };
+	struct tracer t = { .arch = ts_arch_native(), .err = errbuf, .errlen = errlen };
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	/* the ground truth is the return address a call pushes: machines with a link register
+	 * need another (the callee's save of it) */
+	if (!t.arch || !t.arch->host || !t.arch->decode || t.arch->call_ra != TS_CALL_PUSHES_RA)
+		return fail(&t, TRUSTACK_E_UNSUPPORTED, "%s", "single-stepping is not supported on this machine yet");
 	if (!argv || !argv[0])
 		return fail(&t, TRUSTACK_E_ARG, "%s", "no program to run");
 	char *path = NULL;
@@ -736,7 +737,7 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	th->started = true;
 	th->tgid = pid;
 	th->space = t.spaces = 1;
-	if (get_regs(pid, &th->regs) < 0 || resume(&t, th, 0)) {
+	if (get_regs(&t, pid, &th->regs) < 0 || resume(&t, th, 0)) {
 		rc = fail(&t, TRUSTACK_E_SYS, "%s", "ptrace failed");
 		goto out;
 	}
@@ -758,14 +759,3 @@ out:
 		*stats = t.st;
 	return rc;
 }
-
-#else
-int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
-			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen)
-{
-	(void)argv, (void)opts, (void)on_step, (void)ctx, (void)stats;
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "single-stepping is x86-64 only for now");
-	return -TRUSTACK_E_UNSUPPORTED;
-}
-#endif

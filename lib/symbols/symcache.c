@@ -4,7 +4,8 @@
  * `trustack stacks` names every frame; reading and sorting libc's symbol tables (and finding
  * its debug file) on every run cost more than the whole warm unwind. So the sorted result is
  * kept next to the sidecar under the same build-id, as <cache>/xx/rest.tss, and a warm run maps
- * it and uses it in place. The layout (docs/sidecar.md, "symbol cache"; little-endian):
+ * it and uses it in place. The layout (docs/sidecar.md, "symbol cache"; little-endian on disk,
+ * so a big-endian host neither reads nor writes the file, DISK_ORDER_IS_HOST):
  *
  *   0    8  magic "TSSYMBOL"          64   1  flags (TS_SYMS_*), 1 nplt, 1 nsig, 5 zero
  *   8    4  version (1)               72  32  plt_lo[4]
@@ -36,6 +37,7 @@
 #include "unwind/utable.h"
 
 #define MAGIC "TSSYMBOL"
+#define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define VERSION 1
 /* Raised whenever what is extracted changes (names, ranks, facts), so older files are rebuilt. */
 #define TS_SYMS_REV 2
@@ -191,6 +193,8 @@ int ts_symcache_path(const char *dir, const uint8_t *id, size_t n, char *buf, si
 
 int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t *id, size_t n)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return -TRUSTACK_E_NOTFOUND;
 	struct stat st;
 	int fd = ts_open_input(path, &st, NULL, 0);
 	if (fd < 0)
@@ -214,6 +218,8 @@ int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t
 
 int ts_symcache_save(const struct trustack_symbols *s, const char *path)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return -TRUSTACK_E_UNSUPPORTED;
 	if (ts_make_parents(path) || ts_replace_file(path, s->mem, s->memlen, 0644, NULL, NULL, 0))
 		return -TRUSTACK_E_IO;
 	return 0;

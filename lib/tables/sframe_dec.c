@@ -46,15 +46,6 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	return -TRUSTACK_E_FORMAT;
 }
 
-/* The registers the default encoding names: SP and FP of the ABI (DWARF numbers). */
-static void abi_regs(uint8_t abi, uint8_t *sp, uint8_t *fp)
-{
-	if (abi == TS_SF_ABI_AMD64_LE)
-		*sp = 7, *fp = 6;
-	else
-		*sp = 31, *fp = 29;
-}
-
 /* A flexible FDE's RA or FP rule from the words at *k; false if the words run out. */
 static bool flex_loc(const int64_t *w, unsigned nw, unsigned *k, struct ts_sf_rule *l, bool is_ra, int8_t fixed_ra)
 {
@@ -129,7 +120,7 @@ int ts_sframe_decode(const uint8_t *buf, size_t size, uint64_t base, bool pcrel_
 	out->capfdes = nfdes;
 	out->capfres = nfres;
 	uint8_t spreg, fpreg;
-	abi_regs(out->abi, &spreg, &fpreg);
+	ts_sf_abi_regs(out->abi, &spreg, &fpreg);
 	const size_t fres0 = hdr + freoff;
 	int rc = 0;
 	for (uint64_t i = 0; i < nfdes && !rc; i++) {
