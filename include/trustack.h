@@ -77,6 +77,18 @@ void trustack_archive__free(char **names, size_t n);
 int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
 			      size_t errlen);
 
+/*
+ * Output files. Every file trustack writes replaces its destination atomically (a temporary file
+ * in the same directory, renamed over it). A destination that is a symbolic link has the file it
+ * points to replaced (the link stays); one that exists and is not a regular file (a device, FIFO,
+ * directory or socket) is refused, and so is the input file itself, by any name
+ * (-TRUSTACK_E_ARG). __check makes only those checks, to fail before long work; input may be
+ * NULL. __write makes the destination hold the size bytes of buf, with mode 0644.
+ */
+int trustack_output__check(const char *out_path, struct trustack_elf *input, char *errbuf, size_t errlen);
+int trustack_output__write(const char *out_path, const void *buf, size_t size, struct trustack_elf *input,
+			   char *errbuf, size_t errlen);
+
 /* Architecture name of the file: "x86-64" or "aarch64". */
 const char *trustack_elf__arch(const struct trustack_elf *elf);
 
@@ -772,6 +784,8 @@ struct trustack_step_point {
 	size_t depth;
 	trustack_read_fn read;           /* reads the stopped program's memory */
 	void *read_ctx;
+	uint64_t generation;             /* changes when a traced process executes a new program:
+					  * modules known from before may be gone */
 };
 
 /* Called at every N-th step; return nonzero to stop tracing (the program is then killed). */
@@ -794,15 +808,24 @@ struct trustack_trace_stats {
 	uint64_t depth_sum;      /* sum of the chain depths at the points (mean = depth_sum/points) */
 	int exit_status;         /* the program's wait status (as from waitpid) */
 	bool limited;            /* max_steps or the callback ended the run */
+	uint64_t processes;      /* processes traced: the program and every one forked from it */
+	uint64_t execs;          /* programs executed by them after the first */
 };
 
 /*
  * Run argv[0] (searched in PATH) with argv, single-stepping every instruction of every thread
- * (threads are followed through clone; forked processes are not traced), and call on_step at
- * every opts->every-th step with the true chain. x86-64 only (-TRUSTACK_E_UNSUPPORTED
- * elsewhere). Returns 0 when the program ran to its end (or was stopped by max_steps or the
- * callback), or a negative TRUSTACK_E_* with a message in errbuf (-TRUSTACK_E_NOTFOUND: the
- * program could not be executed). If we die, the program is killed (PTRACE_O_EXITKILL).
+ * of the program and of every process it forks (fork, vfork, clone) and every program they
+ * execute, and call on_step at every opts->every-th step with the true chain (point.pid: the
+ * thread's process). The run ends when the last of them has exited. Waits for any child
+ * (waitpid(-1, __WALL)) meanwhile: the caller should have no other children. argv[0] is checked
+ * first: an ELF file for this machine or a #! script (-TRUSTACK_E_UNSUPPORTED: another machine;
+ * -TRUSTACK_E_FORMAT: neither, never handed to /bin/sh). A thread that signals interrupt before
+ * it runs any code of its own, a thousand times in a row, ends the run (-TRUSTACK_E_UNSUPPORTED,
+ * with what to change). x86-64 only (-TRUSTACK_E_UNSUPPORTED elsewhere). Returns 0 when the
+ * program ran to its end (or was stopped by max_steps or the callback), or a negative
+ * TRUSTACK_E_* with a message in errbuf (-TRUSTACK_E_NOTFOUND: the program could not be
+ * executed). Stopped early, every traced process is killed; if we die, they are killed too
+ * (PTRACE_O_EXITKILL).
  * Limitations: stacks switched other than by signals (makecontext/swapcontext, coroutines)
  * are not followed.
  */

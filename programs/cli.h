@@ -25,6 +25,8 @@ enum cli_format { FMT_TEXT = 1, FMT_JSON = 2, FMT_SARIF = 4 };
 bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out);
 bool cli_parse_jobs(const char *cmd, const char *arg, unsigned *out);
 bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out);
+/* --cache-dir=DIR: an empty DIR is refused (the library would take it for "the default"). */
+bool cli_parse_cache_dir(const char *cmd, const char *arg, const char **out);
 
 /* JSON string output with escaping. */
 void json_str(FILE *f, const char *s);

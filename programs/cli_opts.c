@@ -44,3 +44,14 @@ bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum c
 		(allowed & FMT_SARIF) ? ", json or sarif" : (allowed & FMT_JSON) ? " or json" : "", arg);
 	return false;
 }
+
+bool cli_parse_cache_dir(const char *cmd, const char *arg, const char **out)
+{
+	if (!*arg) {
+		fprintf(stderr, "trustack %s: --cache-dir needs a directory (an empty one would silently mean the default)\n",
+			cmd);
+		return false;
+	}
+	*out = arg;
+	return true;
+}

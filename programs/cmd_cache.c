@@ -46,7 +46,10 @@ int cmd_cache(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'C': dir = optarg; break;
+		case 'C':
+			if (!cli_parse_cache_dir("cache", optarg, &dir))
+				return EXIT_ERROR;
+			break;
 		case 'r': refresh = true; break;
 		case 'p': path_only = true; break;
 		case 'j':

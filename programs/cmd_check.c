@@ -19,6 +19,10 @@
 #include "cli.h"
 
 
+#define TS_STR_(x) #x
+#define TS_STR(x) TS_STR_(x)
+#define SARMAG_LEN 8 /* "!<arch>\n" */
+
 struct file_result {
 	char *path;       /* as shown: FILE, or ARCHIVE(MEMBER) */
 	char *archive;    /* for archive members: the archive's path */
@@ -26,6 +30,8 @@ struct file_result {
 	char *out;        /* text lines, or JSON/SARIF fragments (one object per warning) */
 	size_t outlen;
 	char *error;      /* set when the file could not be analysed */
+	bool found;       /* found by searching a directory, not named */
+	bool unsupported; /* the error says: a valid ELF file of a kind we do not analyse */
 	struct trustack_check_stats stats;
 	struct trustack_warning_kind_count { unsigned n[TRUSTACK_W__COUNT]; } kinds;
 };
@@ -52,7 +58,10 @@ static void usage(FILE *f)
 		"usage: trustack check [OPTIONS] FILE|DIR...\n"
 		"\n"
 		"Follow every path of every function and report each violation of the stack rules.\n"
-		"Directories are searched recursively for ELF files; other files there are skipped.\n"
+		"Directories are searched recursively for ELF files; other files there are skipped, and so\n"
+		"are ELF files of a kind not analysed (another machine, 32-bit): named and counted, not\n"
+		"errors. A directory that cannot be opened or lies deeper than 64 levels, and a path too\n"
+		"long to open, are errors.\n"
 		"An ar archive (.a) is checked member by member, reported as ARCHIVE(MEMBER).\n"
 		"\n"
 		"options:\n"
@@ -69,7 +78,8 @@ static void usage(FILE *f)
 		"warning kinds: call-without-frame fp-clobbered fp-scratch return-modified-frame\n"
 		"  sibling-call-modified-frame stack-mismatch falls-through unreachable undefined-stack\n"
 		"  unsupported-stack-op unsupported-realign unresolved-indirect-jump decode-error\n"
-		"exit status: 0 no warnings, 1 warnings, 2 error (a file could not be read)\n");
+		"exit status: 0 no warnings, 1 warnings, 2 error (a file, archive member or directory\n"
+		"could not be read)\n");
 }
 
 void json_str(FILE *f, const char *s)
@@ -147,6 +157,7 @@ static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned th
 			    : trustack_elf__open(r->path, &elf, err, sizeof(err));
 	if (rc) {
 		r->error = strdup(err[0] ? err : trustack_strerror(rc));
+		r->unsupported = rc == -TRUSTACK_E_UNSUPPORTED;
 		return;
 	}
 	FILE *f = open_memstream(&r->out, &r->outlen);
@@ -160,8 +171,10 @@ static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned th
 	o.threads = threads;
 	rc = trustack_check(elf, &o, on_warning, &e, &r->stats);
 	fclose(f);
-	if (rc)
+	if (rc) {
 		r->error = strdup(trustack_strerror(rc));
+		r->unsupported = rc == -TRUSTACK_E_UNSUPPORTED;
+	}
 	trustack_elf__close(elf);
 }
 
@@ -191,19 +204,47 @@ static struct file_result *new_file(struct check_ctx *c)
 	return r;
 }
 
-/* A file to check; an ar archive becomes one entry per member, shown as ARCHIVE(MEMBER). */
-static int add_file(struct check_ctx *c, const char *path)
+static bool is_archive(const char *path)
+{
+	char m[SARMAG_LEN];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); /* never wait on a FIFO */
+	if (fd < 0)
+		return false;
+	bool yes = pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m) && !memcmp(m, "!<arch>\n", SARMAG_LEN);
+	close(fd);
+	return yes;
+}
+
+/* A path that could not be read (a directory that cannot be opened or is too deep, a name too
+ * long): an error entry, named in the report like a file that could not be analysed. */
+static void add_error(struct check_ctx *c, const char *path, const char *why)
+{
+	struct file_result *r = new_file(c);
+	if (r) {
+		r->path = strdup(path);
+		r->error = strdup(why);
+	}
+}
+
+/* A file to check; an ar archive becomes one entry per member, shown as ARCHIVE(MEMBER).
+ * found: met in a directory (a file of a kind we do not analyse is then skipped, not an error). */
+static int add_file(struct check_ctx *c, const char *path, bool found)
 {
 	char **names, err[256] = "";
 	size_t n;
 	int rc = trustack_archive__members(path, &names, &n, err, sizeof(err));
+	if (!rc && n == 0 && is_archive(path))
+		return 0; /* an archive without ELF members (as glibc's empty libdl.a): nothing to check */
 	if (rc || n == 0) {
 		struct file_result *r = new_file(c);
 		if (!r)
 			return -1;
 		r->path = strdup(path);
-		if (rc)
+		r->found = found;
+		if (rc) {
 			r->error = strdup(err[0] ? err : trustack_strerror(rc));
+			r->unsupported = rc == -TRUSTACK_E_UNSUPPORTED;
+		}
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -214,6 +255,7 @@ static int add_file(struct check_ctx *c, const char *path)
 			r->path = strdup(path);
 		r->archive = strdup(path);
 		r->member = i;
+		r->found = found;
 	}
 	trustack_archive__free(names, n);
 	return 0;
@@ -222,10 +264,10 @@ static int add_file(struct check_ctx *c, const char *path)
 static bool is_elf(const char *path)
 {
 	unsigned char m[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); /* never wait on a FIFO */
 	if (fd < 0)
 		return false;
-	ssize_t got = read(fd, m, 4);
+	ssize_t got = pread(fd, m, 4, 0);
 	bool yes = got == 4 && ((m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F') ||
 				!memcmp(m, "!<ar", 4)); /* ELF files and ar archives */
 	close(fd);
@@ -234,15 +276,22 @@ static bool is_elf(const char *path)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Recursive, sorted, not following symbolic links. */
-static int walk_dir(struct check_ctx *c, const char *dir, int depth)
+/* Recursive, sorted, not following symbolic links. What cannot be read (a directory deeper than
+ * MAX_DEPTH, a path the system cannot name, a directory we may not open) becomes an error entry:
+ * never skipped without a word. */
+#define MAX_DEPTH 64
+static void walk_dir(struct check_ctx *c, const char *dir, int depth)
 {
-	if (depth > 64)
-		return 0;
+	if (depth > MAX_DEPTH) {
+		add_error(c, dir, "not searched: deeper than " TS_STR(MAX_DEPTH) " directories below the one named");
+		return;
+	}
 	DIR *d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, "trustack: %s: %s\n", dir, strerror(errno));
-		return -1;
+		char why[300];
+		snprintf(why, sizeof(why), "cannot open the directory: %s", strerror(errno));
+		add_error(c, dir, why);
+		return;
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
@@ -253,28 +302,59 @@ static int walk_dir(struct check_ctx *c, const char *dir, int depth)
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			char **nn = realloc(names, cap * sizeof(char *));
-			if (!nn)
+			if (!nn) {
+				add_error(c, dir, "out of memory while reading the directory");
 				break;
+			}
 			names = nn;
 		}
 		if (asprintf(&names[n], "%s/%s", dir, de->d_name) >= 0)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), cmp_str);
-	int rc = 0;
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
-		if (lstat(names[i], &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				rc |= walk_dir(c, names[i], depth + 1);
-			else if (S_ISREG(st.st_mode) && is_elf(names[i]))
-				add_file(c, names[i]);
+		if (lstat(names[i], &st)) {
+			char why[300];
+			snprintf(why, sizeof(why), "cannot read: %s", strerror(errno)); /* ENAMETOOLONG, EACCES */
+			add_error(c, names[i], why);
+		} else if (S_ISDIR(st.st_mode)) {
+			walk_dir(c, names[i], depth + 1);
+		} else if (S_ISREG(st.st_mode) && is_elf(names[i])) {
+			add_file(c, names[i], true);
 		}
 		free(names[i]);
 	}
 	free(names);
-	return rc;
+}
+
+/* A file found in a directory that is a valid ELF file of a kind we do not analyse (another
+ * machine, 32-bit, a thin archive): skipped and counted, not an error. Named on the command
+ * line, the same file is an error. */
+static bool skipped(const struct file_result *r)
+{
+	return r->error && r->found && r->unsupported;
+}
+
+/* ,"NAME":[{"file":...,"FIELD":...}...] for the error entries (skipped ones, or the others) */
+static void json_file_list(const char *name, const char *field, const struct check_ctx *c, bool want_skipped)
+{
+	printf(",\"%s\":[", name);
+	bool first = true;
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const struct file_result *r = &c->files[i];
+		if (!r->error || skipped(r) != want_skipped)
+			continue;
+		printf("%s{\"file\":", first ? "" : ",");
+		json_str(stdout, r->path);
+		printf(",\"%s\":", field);
+		json_str(stdout, r->error);
+		putchar('}');
+		first = false;
+	}
+	putchar(']');
 }
 
 int cmd_check(int argc, char **argv)
@@ -324,12 +404,10 @@ int cmd_check(int argc, char **argv)
 	int status = EXIT_CLEAN;
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_dir(&c, argv[i], 0))
-				status = EXIT_ERROR;
-		} else {
-			add_file(&c, argv[i]);
-		}
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dir(&c, argv[i], 0);
+		else
+			add_file(&c, argv[i], false);
 	}
 	if (c.nfiles == 1 || c.jobs == 1) {
 		for (size_t i = 0; i < c.nfiles; i++)
@@ -347,7 +425,7 @@ int cmd_check(int argc, char **argv)
 	}
 
 	struct trustack_check_stats total = { 0 };
-	size_t nerr = 0;
+	size_t nerr = 0, nskip = 0;
 	if (c.fmt == FMT_JSON)
 		printf("{\"warnings\":[");
 	if (c.fmt == FMT_SARIF)
@@ -361,7 +439,11 @@ int cmd_check(int argc, char **argv)
 	bool first = true;
 	for (size_t i = 0; i < c.nfiles; i++) {
 		struct file_result *r = &c.files[i];
-		if (r->error) {
+		if (skipped(r)) {
+			if (!quiet)
+				fprintf(stderr, "trustack: %s: skipped: %s\n", r->path, r->error);
+			nskip++;
+		} else if (r->error) {
 			fprintf(stderr, "trustack: %s: error: %s\n", r->path, r->error);
 			status = EXIT_ERROR;
 			nerr++;
@@ -378,36 +460,31 @@ int cmd_check(int argc, char **argv)
 		total.warnings += r->stats.warnings;
 	}
 	if (c.fmt == FMT_JSON) {
-		printf("],\"summary\":{\"files\":%zu,\"errors\":%zu,\"functions\":%llu,\"instructions\":%llu,"
+		printf("],\"summary\":{\"files\":%zu,\"errors\":%zu,\"skipped\":%zu,\"functions\":%llu,\"instructions\":%llu,"
 		       "\"visited\":%llu,\"warnings\":%llu,\"rules\":\"%s\"}",
-		       c.nfiles - nerr, nerr, (unsigned long long)total.functions, (unsigned long long)total.instructions,
-		       (unsigned long long)total.visited, (unsigned long long)total.warnings,
-		       c.opts.rules == TRUSTACK_RULES_FP ? "fp" : "stack");
-		printf(",\"errors\":[");
-		bool f2 = true;
-		for (size_t i = 0; i < c.nfiles; i++) {
-			if (!c.files[i].error)
-				continue;
-			printf("%s{\"file\":", f2 ? "" : ",");
-			json_str(stdout, c.files[i].path);
-			printf(",\"message\":");
-			json_str(stdout, c.files[i].error);
-			putchar('}');
-			f2 = false;
-		}
-		printf("]}\n");
+		       c.nfiles - nerr - nskip, nerr, nskip, (unsigned long long)total.functions,
+		       (unsigned long long)total.instructions, (unsigned long long)total.visited,
+		       (unsigned long long)total.warnings, c.opts.rules == TRUSTACK_RULES_FP ? "fp" : "stack");
+		json_file_list("errors", "message", &c, false);
+		json_file_list("skipped", "reason", &c, true);
+		printf("}\n");
 	}
 	if (c.fmt == FMT_SARIF)
 		printf("]}]}\n");
 	if (total.warnings && status == EXIT_CLEAN)
 		status = EXIT_FINDINGS;
 	fflush(stdout); /* the summary comes after the findings, also when both are piped */
-	if (!quiet)
-		fprintf(stderr, "trustack: %zu file%s, %llu functions, %llu instructions (%llu reached): %llu warning%s%s\n",
-			c.nfiles - nerr, c.nfiles - nerr == 1 ? "" : "s", (unsigned long long)total.functions,
+	if (!quiet) {
+		size_t nfiles = c.nfiles - nerr - nskip;
+		char skipnote[96] = "";
+		if (nskip)
+			snprintf(skipnote, sizeof(skipnote), ", %zu skipped (ELF files of a kind not analysed)", nskip);
+		fprintf(stderr, "trustack: %zu file%s, %llu functions, %llu instructions (%llu reached): %llu warning%s%s%s\n",
+			nfiles, nfiles == 1 ? "" : "s", (unsigned long long)total.functions,
 			(unsigned long long)total.instructions, (unsigned long long)total.visited,
-			(unsigned long long)total.warnings, total.warnings == 1 ? "" : "s",
+			(unsigned long long)total.warnings, total.warnings == 1 ? "" : "s", skipnote,
 			nerr ? ", some files could not be checked" : "");
+	}
 	for (size_t i = 0; i < c.nfiles; i++) {
 		free(c.files[i].path);
 		free(c.files[i].archive);

@@ -2,9 +2,12 @@
  * cmd_dump.c - `trustack dump`: print the unwind tables found in a file (ORC, SFrame) and the
  * file's sidecar in the cache, or a sidecar file itself.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,12 +32,15 @@ static void usage(FILE *f)
 static bool is_sidecar(const char *path)
 {
 	char magic[8] = "";
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	struct stat st;
+	/* O_NONBLOCK and fstat first: a FIFO must not hang us (the real open reports it) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
 		return false;
-	size_t n = fread(magic, 1, sizeof(magic), f);
-	fclose(f);
-	return n == sizeof(magic) && !memcmp(magic, "TSUNWIND", 8);
+	bool yes = !fstat(fd, &st) && S_ISREG(st.st_mode) && pread(fd, magic, sizeof(magic), 0) == sizeof(magic) &&
+		   !memcmp(magic, "TSUNWIND", 8);
+	close(fd);
+	return yes;
 }
 
 static int dump_sidecar_file(const char *path)
@@ -101,7 +107,10 @@ int cmd_dump(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
-		case 'C': cache_dir = optarg; break;
+		case 'C':
+			if (!cli_parse_cache_dir("dump", optarg, &cache_dir))
+				return EXIT_ERROR;
+			break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}

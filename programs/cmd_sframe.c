@@ -30,7 +30,9 @@ static void usage(FILE *f)
 		"without an FDE: an unwinder finds no information there, never a wrong row.\n"
 		"\n"
 		"options:\n"
-		"  -o OUT             the output file (FILE itself is never modified)\n"
+		"  -o OUT             the output file, replaced atomically (through a symbolic link its\n"
+		"                     target); refused: FILE itself (never modified), a device, FIFO,\n"
+		"                     directory or socket\n"
 		"  --sframe-version=1|2|3\n"
 		"                     2 (default): binutils 2.41-2.45, glibc 2.42, the kernel series;\n"
 		"                     1: binutils 2.40 (what objdump --sframe on Debian 12 reads);\n"
@@ -166,14 +168,11 @@ int cmd_sframe(int argc, char **argv)
 	if (raw) {
 		void *buf = NULL;
 		size_t size = 0;
-		rc = trustack_sframe__encode(elf, &opts, on_problem, &c, &st, &buf, &size, err, sizeof(err));
-		if (!rc) {
-			FILE *f = fopen(out, "wb");
-			if (!f || fwrite(buf, 1, size, f) != size || fclose(f)) {
-				snprintf(err, sizeof(err), "cannot write %s: %s", out, strerror(errno));
-				rc = -TRUSTACK_E_IO;
-			}
-		}
+		rc = trustack_output__check(out, elf, err, sizeof(err)); /* before the analysis */
+		if (!rc)
+			rc = trustack_sframe__encode(elf, &opts, on_problem, &c, &st, &buf, &size, err, sizeof(err));
+		if (!rc)
+			rc = trustack_output__write(out, buf, size, elf, err, sizeof(err));
 		free(buf);
 	} else {
 		rc = trustack_sframe__write(elf, &opts, out, on_problem, &c, &st, err, sizeof(err));

@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		"  -j N                 analysis threads for modules without a cached table\n"
 		"  -h, --help           this text\n"
 		"exit status: 0 every trace reliable (--check: safe), 1 some unreliable (--check: unsafe or\n"
-		"unknown), 2 error (no such process, zombie, no permission, bad usage)\n");
+		"unknown), 2 error (no such process, zombie, kernel thread, no permission, bad usage)\n");
 }
 
 struct opts {
@@ -113,7 +113,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			o->mode = optarg;
 			break;
-		case 'C': o->cache_dir = optarg; break;
+		case 'C':
+			if (!cli_parse_cache_dir("stacks", optarg, &o->cache_dir))
+				return EXIT_ERROR;
+			break;
 		case 'N': o->no_cache = true; break;
 		case 'L': o->lines = false; break;
 		case 'D': o->demangle = false; break;
@@ -131,8 +134,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return EXIT_ERROR;
 	}
 	unsigned pid;
-	if (!parse_uint("PID", argv[optind], INT_MAX, &pid) || !pid)
+	if (!parse_uint("PID", argv[optind], INT_MAX, &pid))
 		return EXIT_ERROR;
+	if (!pid) {
+		fprintf(stderr, "trustack stacks: PID 0 is not a process (the kernel's idle task): give the ID of a "
+				"running process\n");
+		return EXIT_ERROR;
+	}
 	o->pid = (int)pid;
 	return -1;
 }

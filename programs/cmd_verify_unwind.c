@@ -21,10 +21,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: trustack verify-unwind [--every N] [--max-steps N] [--modes=M,...] [--cache-dir=DIR]\n"
-		"                              [--format=text|json] [--focus=MODULE:LO-HI] [--quiet] [-v]\n"
-		"                              -- PROG [ARGS...]\n"
+		"                              [--format=text|json] [--focus=MODULE:LO-HI] [-o FILE] [--quiet]\n"
+		"                              [-v] -- PROG [ARGS...]\n"
 		"\n"
-		"Run PROG single-stepping every instruction of every thread, keep the true chain of return\n"
+		"Run PROG single-stepping every instruction of every thread - also of the processes it\n"
+		"forks and the programs they execute, until the last of them exits - keep the true chain of return\n"
 		"addresses from the calls, returns and signals actually executed, and at every N-th step\n"
 		"unwind the stopped thread in every mode and compare. Per mode: correct (reliable and equal\n"
 		"to the truth), unreliable (with the reasons), and false-reliable (reliable but wrong).\n"
@@ -43,10 +44,18 @@ static void usage(FILE *f)
 		"  --focus=MODULE:LO-HI  also count apart the points whose pc is in [LO, HI) of MODULE\n"
 		"                   (file name, link-time addresses in hex: ld-linux-x86-64.so.2:12290-12349;\n"
 		"                   up to 8 ranges, one option each)\n"
+		"  -o, --output=FILE  the report goes to FILE (replaced when complete) instead of stdout\n"
 		"  --quiet          PROG's stdout and stderr go to /dev/null\n"
 		"  -v               where traces became unreliable: the top 5 functions per mode (text and\n"
 		"                   json); the first false-reliable traces of each mode on stderr\n"
 		"  -h, --help       this text\n"
+		"\n"
+		"streams: the report goes to stdout (or -o FILE), trustack's messages and -v's\n"
+		"false-reliable traces to stderr; PROG (and what it runs) writes to the same stdout and\n"
+		"stderr unless --quiet. For a report a program can parse, use -o FILE (or --quiet).\n"
+		"PROG must be an ELF executable for this machine (x86-64) or a #! script; anything else is\n"
+		"refused before it runs. A thread that keeps entering signal handlers without running its\n"
+		"own code in between (a timer faster than a single-stepped handler) ends the run with exit 2.\n"
 		"exit status: 0 done, 1 false-reliable traces in a validated mode (every mode but fp),\n"
 		"2 error\n");
 }
@@ -107,6 +116,7 @@ struct vu {
 	uint64_t points;
 	/* the unwinder of the traced process, rebuilt when its mappings change */
 	int pid;
+	uint64_t generation; /* the tracer's: a new one after an exec */
 	struct trustack_proc *proc;
 	struct trustack_unwinder *uw;
 	const char *cache_dir;
@@ -223,8 +233,9 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	}
 	if (in_signal)
 		v->signal_points++;
-	if (v->pid != pt->pid || !v->uw) {
+	if (v->pid != pt->pid || v->generation != pt->generation || !v->uw) {
 		v->pid = pt->pid;
+		v->generation = pt->generation;
 		if (rebuild(v))
 			goto fail;
 	} else {
@@ -305,264 +316,338 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-int cmd_verify_unwind(int argc, char **argv)
+/* What the command line asks for. */
+struct vu_args {
+	unsigned modes;
+	const char *cache_dir;
+	const char *out;       /* -o: the report's file, or NULL for stdout */
+	bool verbose, json;
+	struct focus focus[MAX_FOCUS];
+	unsigned nfocus;
+	struct trustack_trace_opts o;
+	char **prog;           /* PROG ARGS... */
+};
+
+static bool parse_modes(const char *arg, unsigned *modes)
+{
+	*modes = 0;
+	char *dup = strdup(arg), *save = NULL;
+	bool ok = dup != NULL;
+	for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t && ok; t = strtok_r(NULL, ",", &save)) {
+		enum trustack_unwind_mode m;
+		if (trustack_unwind_mode__parse(t, &m)) {
+			fprintf(stderr, "trustack verify-unwind: unknown mode '%s' (fp, fp-validated, orc, sframe, auto)\n", t);
+			ok = false;
+		} else {
+			*modes |= 1u << m;
+		}
+	}
+	free(dup);
+	if (ok && !*modes) {
+		fprintf(stderr, "trustack verify-unwind: --modes names no mode\n");
+		ok = false;
+	}
+	return ok;
+}
+
+/* --focus=MODULE:LO-HI, the module by its file name */
+static bool parse_focus(const char *arg, struct vu_args *a)
+{
+	const char *colon = strrchr(arg, ':'), *dash = colon ? strchr(colon, '-') : NULL;
+	char *end1, *end2;
+	struct focus *fo = &a->focus[a->nfocus < MAX_FOCUS ? a->nfocus : 0];
+	if (a->nfocus < MAX_FOCUS && colon && dash && colon > arg && (size_t)(colon - arg) < sizeof(fo->module)) {
+		fo->lo = strtoull(colon + 1, &end1, 16);
+		fo->hi = strtoull(dash + 1, &end2, 16);
+		if (end1 == dash && end1 > colon + 1 && !*end2 && end2 > dash + 1 && fo->lo < fo->hi) {
+			memcpy(fo->module, arg, (size_t)(colon - arg));
+			fo->module[colon - arg] = 0;
+			a->nfocus++;
+			return true;
+		}
+	}
+	fprintf(stderr, "trustack verify-unwind: --focus wants MODULE:LO-HI (hex, LO < HI; at most %d), not '%s'\n",
+		MAX_FOCUS, arg);
+	return false;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct vu_args *a)
 {
 	static const struct option longopts[] = {
 		{ "every", required_argument, NULL, 'e' }, { "max-steps", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
 		{ "modes", required_argument, NULL, 'M' }, { "cache-dir", required_argument, NULL, 'C' },
-		{ "focus", required_argument, NULL, 'F' },
+		{ "focus", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
-	unsigned modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
-	const char *cache_dir = NULL;
-	bool verbose = false;
-	struct focus focus[MAX_FOCUS];
-	unsigned nfocus = 0;
-	struct trustack_trace_opts o = { .sz = sizeof(o), .every = 1 };
-	bool json = false;
+	a->modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
+	a->o = (struct trustack_trace_opts){ .sz = sizeof(a->o), .every = 1 };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hvo:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'M': {
-			modes = 0;
-			char *dup = strdup(optarg), *save = NULL;
-			for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				enum trustack_unwind_mode m;
-				if (trustack_unwind_mode__parse(t, &m)) {
-					fprintf(stderr, "trustack verify-unwind: unknown mode '%s' (fp, fp-validated, orc, sframe, auto)\n", t);
-					free(dup);
-					return EXIT_ERROR;
-				}
-				modes |= 1u << m;
-			}
-			free(dup);
-			if (!modes) {
-				fprintf(stderr, "trustack verify-unwind: --modes names no mode\n");
+		case 'M':
+			if (!parse_modes(optarg, &a->modes))
 				return EXIT_ERROR;
-			}
 			break;
-		}
-		case 'C': cache_dir = optarg; break;
-		case 'F': {
-			/* MODULE:LO-HI, the module by its file name */
-			char *colon = strrchr(optarg, ':'), *dash = colon ? strchr(colon, '-') : NULL, *end1, *end2;
-			struct focus *fo = &focus[nfocus];
-			if (nfocus < MAX_FOCUS && colon && dash && colon > optarg &&
-			    (size_t)(colon - optarg) < sizeof(fo->module)) {
-				fo->lo = strtoull(colon + 1, &end1, 16);
-				fo->hi = strtoull(dash + 1, &end2, 16);
-				if (end1 == dash && end1 > colon + 1 && !*end2 && end2 > dash + 1 && fo->lo < fo->hi) {
-					memcpy(fo->module, optarg, (size_t)(colon - optarg));
-					fo->module[colon - optarg] = 0;
-					nfocus++;
-					break;
-				}
-			}
-			fprintf(stderr, "trustack verify-unwind: --focus wants MODULE:LO-HI (hex, LO < HI; at most %d), not '%s'\n",
-				MAX_FOCUS, optarg);
-			return EXIT_ERROR;
-		}
-		case 'v': verbose = true; break;
+		case 'C':
+			if (!cli_parse_cache_dir("verify-unwind", optarg, &a->cache_dir))
+				return EXIT_ERROR;
+			break;
+		case 'F':
+			if (!parse_focus(optarg, a))
+				return EXIT_ERROR;
+			break;
+		case 'o': a->out = optarg; break;
+		case 'v': a->verbose = true; break;
 		case 'e':
-			if (!parse_u64(optarg, &o.every) || !o.every) {
+			if (!parse_u64(optarg, &a->o.every) || !a->o.every) {
 				fprintf(stderr, "trustack verify-unwind: --every wants a number >= 1, not '%s'\n", optarg);
 				return EXIT_ERROR;
 			}
 			break;
 		case 'm':
-			if (!parse_u64(optarg, &o.max_steps)) {
+			if (!parse_u64(optarg, &a->o.max_steps)) {
 				fprintf(stderr, "trustack verify-unwind: --max-steps wants a number, not '%s'\n", optarg);
 				return EXIT_ERROR;
 			}
 			break;
 		case 'f':
 			if (!strcmp(optarg, "json"))
-				json = true;
+				a->json = true;
 			else if (strcmp(optarg, "text")) {
 				fprintf(stderr, "trustack verify-unwind: unknown format '%s' (text, json)\n", optarg);
 				return EXIT_ERROR;
 			}
 			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_CLEAN;
-		default:
-			usage(stderr);
-			return EXIT_ERROR;
+		case 'q': a->o.quiet = true; break;
+		case 'h': usage(stdout); return EXIT_CLEAN;
+		default: usage(stderr); return EXIT_ERROR;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "trustack verify-unwind: no program given (trustack verify-unwind -- PROG ARGS)\n");
 		return EXIT_ERROR;
 	}
-	struct vu *vp = calloc(1, sizeof(*vp));
-	uint8_t *stack = malloc(STACK_COPY);
-	if (!vp || !stack) {
-		free(vp), free(stack);
+	a->prog = argv + optind;
+	char err[512] = "";
+	if (a->out && trustack_output__check(a->out, NULL, err, sizeof(err))) {
+		fprintf(stderr, "trustack verify-unwind: %s\n", err); /* before the program runs, not after */
+		return EXIT_ERROR;
+	}
+	return -1;
+}
+
+static void json_report(FILE *f, const struct vu *v, const struct vu_args *a, const struct trustack_trace_stats *st,
+			const char *status)
+{
+	double mean = st->points ? (double)st->depth_sum / (double)st->points : 0;
+	fprintf(f, "{\"points\":%llu,\"steps\":%llu,\"threads\":%llu,\"processes\":%llu,\"execs\":%llu,\"calls\":%llu,"
+		   "\"returns\":%llu,\"signals\":%llu,\"signal_points\":%llu,\"depth\":{\"max\":%zu,\"mean\":%.2f,"
+		   "\"histogram\":{",
+		(unsigned long long)st->points, (unsigned long long)st->steps, (unsigned long long)st->threads,
+		(unsigned long long)st->processes, (unsigned long long)st->execs, (unsigned long long)st->calls,
+		(unsigned long long)st->returns, (unsigned long long)st->signals, (unsigned long long)v->signal_points,
+		st->max_depth, mean);
+	for (int b = 0; b < DEPTH_BUCKETS; b++)
+		if (b == DEPTH_BUCKETS - 1)
+			fprintf(f, "%s\"%zu+\":%llu", b ? "," : "", bucket_max[b - 1] + 1, (unsigned long long)v->hist[b]);
+		else
+			fprintf(f, "%s\"%zu\":%llu", b ? "," : "", bucket_max[b], (unsigned long long)v->hist[b]);
+	fprintf(f, "}},\"program\":");
+	json_str(f, status);
+	fprintf(f, ",\"unwinder_rebuilds\":%llu,\"modes\":{", (unsigned long long)v->rebuilds);
+	bool first = true;
+	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+		if (!(v->modes & (1u << m)))
+			continue;
+		const struct mode_counts *mc = &v->m[m];
+		fprintf(f, "%s\"%s\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu,\"reasons\":{",
+			first ? "" : ",", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+			(unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
+			(unsigned long long)mc->false_reliable);
+		first = false;
+		bool f2 = true;
+		for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
+			if (mc->reasons[r]) {
+				fprintf(f, "%s\"%s\":%llu", f2 ? "" : ",",
+					trustack_unwind_verdict__name((enum trustack_unwind_verdict)r),
+					(unsigned long long)mc->reasons[r]);
+				f2 = false;
+			}
+		fprintf(f, "}");
+		double raw, an;
+		uint64_t ap, au;
+		rates(mc, &raw, &an, &ap, &au);
+		fprintf(f, ",\"unreliable_pct\":%.4f,\"analysed\":{\"points\":%llu,\"unreliable\":%llu,\"unreliable_pct\":%.4f}",
+			raw, (unsigned long long)ap, (unsigned long long)au, an);
+		if (a->nfocus)
+			fprintf(f, ",\"focus\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu}",
+				(unsigned long long)mc->focus_correct, (unsigned long long)mc->focus_unreliable,
+				(unsigned long long)mc->focus_false);
+		if (v->verbose && v->uw) {
+			fprintf(f, ",\"where\":");
+			vw_report(v->uw, mc->lost, LOST_SLOTS, 5, true, f);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "}");
+	if (a->nfocus)
+		fprintf(f, ",\"focus_points\":%llu", (unsigned long long)v->focus_points);
+	fprintf(f, "}\n");
+}
+
+/* The three most frequent reasons a mode's traces were unreliable. */
+static void text_main_reasons(FILE *f, const struct mode_counts *mc)
+{
+	bool shown[TRUSTACK_UNWIND__VERDICTS] = { false };
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+		for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
+			if (mc->reasons[r] && !shown[r] && (best < 0 || mc->reasons[r] > mc->reasons[best]))
+				best = r;
+		if (best < 0)
+			break;
+		shown[best] = true;
+		fprintf(f, " %s %llu", trustack_unwind_verdict__name((enum trustack_unwind_verdict)best),
+			(unsigned long long)mc->reasons[best]);
+	}
+}
+
+static void text_report(FILE *f, const struct vu *v, const struct vu_args *a, const struct trustack_trace_stats *st,
+			const char *status)
+{
+	double mean = st->points ? (double)st->depth_sum / (double)st->points : 0;
+	fprintf(f, "program %s: %s\n", a->prog[0], status);
+	fprintf(f, "steps %llu, points %llu (every %llu), threads %llu, calls %llu, returns %llu, signal frames %llu\n",
+		(unsigned long long)st->steps, (unsigned long long)st->points, (unsigned long long)a->o.every,
+		(unsigned long long)st->threads, (unsigned long long)st->calls, (unsigned long long)st->returns,
+		(unsigned long long)st->signals);
+	fprintf(f, "processes %llu (the program and %llu forked from it, all followed), programs executed %llu\n",
+		(unsigned long long)st->processes, (unsigned long long)(st->processes ? st->processes - 1 : 0),
+		(unsigned long long)st->execs);
+	fprintf(f, "true chain depth: max %zu, mean %.2f; points by depth:", st->max_depth, mean);
+	for (int b = 0; b < DEPTH_BUCKETS; b++)
+		if (b == DEPTH_BUCKETS - 1)
+			fprintf(f, " %zu+:%llu", bucket_max[b - 1] + 1, (unsigned long long)v->hist[b]);
+		else
+			fprintf(f, " <=%zu:%llu", bucket_max[b], (unsigned long long)v->hist[b]);
+	fprintf(f, "\npoints inside a signal handler: %llu\n", (unsigned long long)v->signal_points);
+	fprintf(f, "\n%-14s %12s %12s %14s  %s\n", "mode", "correct", "unreliable", "false-reliable",
+		"unreliable: main reasons");
+	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+		if (!(v->modes & (1u << m)))
+			continue;
+		const struct mode_counts *mc = &v->m[m];
+		fprintf(f, "%-14s %12llu %12llu %14llu ", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+			(unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
+			(unsigned long long)mc->false_reliable);
+		text_main_reasons(f, mc);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n%-14s %12s %24s\n", "mode", "unreliable %", "on fully analysed code %");
+	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+		if (!(v->modes & (1u << m)))
+			continue;
+		double raw, an;
+		uint64_t ap, au;
+		rates(&v->m[m], &raw, &an, &ap, &au);
+		fprintf(f, "%-14s %12.4f %12.4f (%llu of %llu)\n", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+			raw, an, (unsigned long long)au, (unsigned long long)ap);
+	}
+	if (a->nfocus) {
+		fprintf(f, "\nfocus (%u range%s, first %s:%llx-%llx): %llu points\n", a->nfocus, a->nfocus > 1 ? "s" : "",
+			a->focus[0].module, (unsigned long long)a->focus[0].lo, (unsigned long long)a->focus[0].hi,
+			(unsigned long long)v->focus_points);
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
+			if (v->modes & (1u << m))
+				fprintf(f, "%-14s %12llu %12llu %14llu\n", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
+					(unsigned long long)v->m[m].focus_correct, (unsigned long long)v->m[m].focus_unreliable,
+					(unsigned long long)v->m[m].focus_false);
+	}
+	if (v->verbose && v->uw)
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
+			if (!(v->modes & (1u << m)) || !v->m[m].unreliable)
+				continue;
+			fprintf(f, "\n%s: where the %llu unreliable traces were lost (top 5 functions; the frame whose caller\n"
+				   "could not be trusted):\n",
+				trustack_unwind_mode__name((enum trustack_unwind_mode)m), (unsigned long long)v->m[m].unreliable);
+			vw_report(v->uw, v->m[m].lost, LOST_SLOTS, 5, false, f);
+		}
+}
+
+/* The report to stdout, or to -o FILE (replaced atomically once it is complete). */
+static int write_report(const struct vu *v, const struct vu_args *a, const struct trustack_trace_stats *st)
+{
+	char status[64];
+	if (st->limited)
+		snprintf(status, sizeof(status), "stopped after %llu steps", (unsigned long long)st->steps);
+	else if (WIFEXITED(st->exit_status))
+		snprintf(status, sizeof(status), "exited with %d", WEXITSTATUS(st->exit_status));
+	else
+		snprintf(status, sizeof(status), "killed by signal %d", WTERMSIG(st->exit_status));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = a->out ? open_memstream(&buf, &len) : stdout;
+	if (!f) {
 		fprintf(stderr, "trustack verify-unwind: out of memory\n");
 		return EXIT_ERROR;
 	}
-	struct vu *vv = vp;
-	vv->stack = stack;
-	vv->modes = modes;
-	vv->cache_dir = cache_dir;
-	vv->verbose = verbose;
-	memcpy(vv->focus, focus, sizeof(focus));
-	vv->nfocus = nfocus;
-#define v (*vv)
-	struct trustack_trace_stats st;
-	char err[512];
-	int rc = trustack_trace__run(argv + optind, &o, on_point, vv, &st, err, sizeof(err));
-	int exit_status = EXIT_CLEAN;
-	if (rc || v.err) {
-		fprintf(stderr, "trustack verify-unwind: %s\n", rc ? (*err ? err : trustack_strerror(rc)) : v.errmsg);
-		exit_status = EXIT_ERROR;
-		goto out;
-	}
-	double mean = st.points ? (double)st.depth_sum / (double)st.points : 0;
-	char status[64];
-	if (st.limited)
-		snprintf(status, sizeof(status), "stopped after %llu steps", (unsigned long long)st.steps);
-	else if (WIFEXITED(st.exit_status))
-		snprintf(status, sizeof(status), "exited with %d", WEXITSTATUS(st.exit_status));
+	if (a->json)
+		json_report(f, v, a, st, status);
 	else
-		snprintf(status, sizeof(status), "killed by signal %d", WTERMSIG(st.exit_status));
-	if (json) {
-		printf("{\"points\":%llu,\"steps\":%llu,\"threads\":%llu,\"calls\":%llu,\"returns\":%llu,"
-		       "\"signals\":%llu,\"signal_points\":%llu,\"depth\":{\"max\":%zu,\"mean\":%.2f,\"histogram\":{",
-		       (unsigned long long)st.points, (unsigned long long)st.steps, (unsigned long long)st.threads,
-		       (unsigned long long)st.calls, (unsigned long long)st.returns, (unsigned long long)st.signals,
-		       (unsigned long long)v.signal_points, st.max_depth, mean);
-		for (int b = 0; b < DEPTH_BUCKETS; b++)
-			if (b == DEPTH_BUCKETS - 1)
-				printf("%s\"%zu+\":%llu", b ? "," : "", bucket_max[b - 1] + 1, (unsigned long long)v.hist[b]);
-			else
-				printf("%s\"%zu\":%llu", b ? "," : "", bucket_max[b], (unsigned long long)v.hist[b]);
-		printf("}},\"program\":");
-		json_str(stdout, status);
-		printf(",\"unwinder_rebuilds\":%llu,\"modes\":{", (unsigned long long)v.rebuilds);
-		bool first = true;
-		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
-			if (!(v.modes & (1u << m)))
-				continue;
-			const struct mode_counts *mc = &v.m[m];
-			printf("%s\"%s\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu,\"reasons\":{",
-			       first ? "" : ",", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
-			       (unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
-			       (unsigned long long)mc->false_reliable);
-			first = false;
-			bool f2 = true;
-			for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
-				if (mc->reasons[r]) {
-					printf("%s\"%s\":%llu", f2 ? "" : ",",
-					       trustack_unwind_verdict__name((enum trustack_unwind_verdict)r),
-					       (unsigned long long)mc->reasons[r]);
-					f2 = false;
-				}
-			printf("}");
-			double raw, an;
-			uint64_t ap, au;
-			rates(mc, &raw, &an, &ap, &au);
-			printf(",\"unreliable_pct\":%.4f,\"analysed\":{\"points\":%llu,\"unreliable\":%llu,"
-			       "\"unreliable_pct\":%.4f}",
-			       raw, (unsigned long long)ap, (unsigned long long)au, an);
-			if (nfocus)
-				printf(",\"focus\":{\"correct_reliable\":%llu,\"unreliable\":%llu,\"false_reliable\":%llu}",
-				       (unsigned long long)mc->focus_correct, (unsigned long long)mc->focus_unreliable,
-				       (unsigned long long)mc->focus_false);
-			if (v.verbose && v.uw) {
-				printf(",\"where\":");
-				vw_report(v.uw, mc->lost, LOST_SLOTS, 5, true, stdout);
-			}
-			printf("}");
-		}
-		printf("}");
-		if (nfocus)
-			printf(",\"focus_points\":%llu", (unsigned long long)v.focus_points);
-		printf("}\n");
+		text_report(f, v, a, st, status);
+	if (!a->out)
+		return EXIT_CLEAN;
+	fclose(f);
+	char err[512] = "";
+	int rc = trustack_output__write(a->out, buf, len, NULL, err, sizeof(err));
+	free(buf);
+	if (rc) {
+		fprintf(stderr, "trustack verify-unwind: %s\n", *err ? err : trustack_strerror(rc));
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
+int cmd_verify_unwind(int argc, char **argv)
+{
+	struct vu_args a = { 0 };
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct vu *v = calloc(1, sizeof(*v));
+	uint8_t *stack = malloc(STACK_COPY);
+	if (!v || !stack) {
+		free(v), free(stack);
+		fprintf(stderr, "trustack verify-unwind: out of memory\n");
+		return EXIT_ERROR;
+	}
+	v->stack = stack;
+	v->modes = a.modes;
+	v->cache_dir = a.cache_dir;
+	v->verbose = a.verbose;
+	memcpy(v->focus, a.focus, sizeof(a.focus));
+	v->nfocus = a.nfocus;
+	struct trustack_trace_stats st;
+	char err[1024];
+	rc = trustack_trace__run(a.prog, &a.o, on_point, v, &st, err, sizeof(err));
+	int exit_status;
+	if (rc || v->err) {
+		fprintf(stderr, "trustack verify-unwind: %s\n", rc ? (*err ? err : trustack_strerror(rc)) : v->errmsg);
+		exit_status = EXIT_ERROR;
 	} else {
-		printf("program %s: %s\n", argv[optind], status);
-		printf("steps %llu, points %llu (every %llu), threads %llu, calls %llu, returns %llu, signal frames %llu\n",
-		       (unsigned long long)st.steps, (unsigned long long)st.points, (unsigned long long)o.every,
-		       (unsigned long long)st.threads, (unsigned long long)st.calls, (unsigned long long)st.returns,
-		       (unsigned long long)st.signals);
-		printf("true chain depth: max %zu, mean %.2f; points by depth:", st.max_depth, mean);
-		for (int b = 0; b < DEPTH_BUCKETS; b++)
-			if (b == DEPTH_BUCKETS - 1)
-				printf(" %zu+:%llu", bucket_max[b - 1] + 1, (unsigned long long)v.hist[b]);
-			else
-				printf(" <=%zu:%llu", bucket_max[b], (unsigned long long)v.hist[b]);
-		printf("\npoints inside a signal handler: %llu\n", (unsigned long long)v.signal_points);
-		printf("\n%-14s %12s %12s %14s  %s\n", "mode", "correct", "unreliable", "false-reliable",
-		       "unreliable: main reasons");
-		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
-			if (!(v.modes & (1u << m)))
-				continue;
-			const struct mode_counts *mc = &v.m[m];
-			printf("%-14s %12llu %12llu %14llu ", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
-			       (unsigned long long)mc->correct, (unsigned long long)mc->unreliable,
-			       (unsigned long long)mc->false_reliable);
-			/* the three most frequent reasons */
-			uint64_t shown[TRUSTACK_UNWIND__VERDICTS] = { 0 };
-			for (int k = 0; k < 3; k++) {
-				int best = -1;
-				for (int r = 0; r < TRUSTACK_UNWIND__VERDICTS; r++)
-					if (mc->reasons[r] && !shown[r] && (best < 0 || mc->reasons[r] > mc->reasons[best]))
-						best = r;
-				if (best < 0)
-					break;
-				shown[best] = 1;
-				printf(" %s %llu", trustack_unwind_verdict__name((enum trustack_unwind_verdict)best),
-				       (unsigned long long)mc->reasons[best]);
-			}
-			printf("\n");
-		}
-		printf("\n%-14s %12s %24s\n", "mode", "unreliable %", "on fully analysed code %");
-		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
-			if (!(v.modes & (1u << m)))
-				continue;
-			double raw, an;
-			uint64_t ap, au;
-			rates(&v.m[m], &raw, &an, &ap, &au);
-			printf("%-14s %12.4f %12.4f (%llu of %llu)\n",
-			       trustack_unwind_mode__name((enum trustack_unwind_mode)m), raw, an, (unsigned long long)au,
-			       (unsigned long long)ap);
-		}
+		exit_status = write_report(v, &a, &st);
+		for (int m = 0; m < TRUSTACK_UNWIND__MODES && exit_status == EXIT_CLEAN; m++)
+			if ((v->modes & (1u << m)) && m != TRUSTACK_UNWIND_FP && v->m[m].false_reliable)
+				exit_status = EXIT_FINDINGS;
 	}
-	if (!json && nfocus) {
-		printf("\nfocus (%u range%s, first %s:%llx-%llx): %llu points\n", nfocus, nfocus > 1 ? "s" : "",
-		       focus[0].module, (unsigned long long)focus[0].lo, (unsigned long long)focus[0].hi,
-		       (unsigned long long)v.focus_points);
-		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
-			if (v.modes & (1u << m))
-				printf("%-14s %12llu %12llu %14llu\n", trustack_unwind_mode__name((enum trustack_unwind_mode)m),
-				       (unsigned long long)v.m[m].focus_correct, (unsigned long long)v.m[m].focus_unreliable,
-				       (unsigned long long)v.m[m].focus_false);
-	}
-	if (!json && v.verbose && v.uw)
-		for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++) {
-			if (!(v.modes & (1u << m)) || !v.m[m].unreliable)
-				continue;
-			printf("\n%s: where the %llu unreliable traces were lost (top 5 functions; the frame whose caller\n"
-			       "could not be trusted):\n",
-			       trustack_unwind_mode__name((enum trustack_unwind_mode)m), (unsigned long long)v.m[m].unreliable);
-			vw_report(v.uw, v.m[m].lost, LOST_SLOTS, 5, false, stdout);
-		}
-	for (int m = 0; m < TRUSTACK_UNWIND__MODES; m++)
-		if ((v.modes & (1u << m)) && m != TRUSTACK_UNWIND_FP && v.m[m].false_reliable)
-			exit_status = EXIT_FINDINGS;
-out:
-	trustack_unwinder__free(v.uw);
-	trustack_proc__close(v.proc);
-#undef v
-	free(vv->stack);
-	free(vv->truth);
-	free(vv->frames);
-	free(vv);
+	trustack_unwinder__free(v->uw);
+	trustack_proc__close(v->proc);
+	free(v->stack);
+	free(v->truth);
+	free(v->frames);
+	free(v);
 	return exit_status;
 }

@@ -2,6 +2,7 @@
  * image.c - open an ELF file with libelf and build the address space (see image.h).
  */
 #define _GNU_SOURCE
+#include <ar.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "elf/image.h"
 #include "trustack.h"
 
@@ -752,14 +754,49 @@ static bool is_thin_archive(int fd)
 	return pread(fd, magic, 8, 0) == 8 && !memcmp(magic, "!<thin>\n", 8);
 }
 
+/* The size a member's header declares. libelf shortens it to what the file holds, which hides
+ * a member cut short. */
+static uint64_t raw_member_size(int fd, int64_t at)
+{
+	struct ar_hdr h;
+	char num[sizeof(h.ar_size) + 1];
+	if (pread(fd, &h, sizeof(h), at) != (ssize_t)sizeof(h))
+		return 0;
+	memcpy(num, h.ar_size, sizeof(h.ar_size));
+	num[sizeof(h.ar_size)] = 0;
+	return strtoull(num, NULL, 10);
+}
+
+/* libelf stops at a member whose header is cut short or whose data runs past the end of the
+ * file, and drops the rest without a word: what the members read cover must be the whole file
+ * (members are 2-aligned: one padding byte may follow the last). */
+static int archive_ends_clean(int fd, uint64_t start, uint64_t end, char *err, size_t errlen)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return fail(err, errlen, TRUSTACK_E_IO, "cannot stat: %s", strerror(errno));
+	uint64_t size = (uint64_t)st.st_size;
+	if (end > size)
+		return fail(err, errlen, TRUSTACK_E_FORMAT,
+			    "truncated archive: the member at offset %llu needs %llu bytes, the file ends after %llu",
+			    (unsigned long long)start, (unsigned long long)end, (unsigned long long)size);
+	if (size - end > 1 || (size - end == 1 && end % 2 == 0))
+		return fail(err, errlen, TRUSTACK_E_FORMAT,
+			    "truncated or malformed archive: the member header at offset %llu is incomplete or unreadable "
+			    "(%llu bytes left of %llu)",
+			    (unsigned long long)end + (end % 2), (unsigned long long)(size - end - (end % 2)),
+			    (unsigned long long)size);
+	return 0;
+}
+
 int ts_archive_members(const char *path, char ***names, size_t *n, char *err, size_t errlen)
 {
 	*names = NULL;
 	*n = 0;
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = ts_open_input(path, NULL, err, errlen);
 	if (fd < 0)
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
+		return fd;
 	if (is_thin_archive(fd)) {
 		close(fd);
 		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
@@ -776,7 +813,13 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 	size_t cap = 0;
 	Elf_Cmd cmd = ELF_C_READ_MMAP;
 	Elf *m;
+	uint64_t start = SARMAG, end = SARMAG; /* the last member read so far */
 	while ((m = elf_begin(fd, cmd, ar))) {
+		int64_t at = elf_getaroff(m);
+		if (at >= 0) {
+			start = (uint64_t)at;
+			end = start + sizeof(struct ar_hdr) + raw_member_size(fd, at);
+		}
 		if (regular_member(m)) {
 			if (*n == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -800,7 +843,14 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 		elf_end(m);
 	}
 	elf_end(ar);
+	if (!rc)
+		rc = archive_ends_clean(fd, start, end, err, errlen);
 	close(fd);
+	if (rc) {
+		trustack_archive__free(*names, *n);
+		*names = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 
@@ -844,13 +894,9 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 		img->elf = elf_memory((char *)mem, memsize);
 	} else {
 		struct stat st;
-		img->fd = open(path, O_RDONLY | O_CLOEXEC);
+		img->fd = ts_open_input(path, &st, err, errlen);
 		if (img->fd < 0) {
-			rc = fail(err, errlen, TRUSTACK_E_IO, "cannot open: %s", strerror(errno));
-			goto bad;
-		}
-		if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
-			rc = fail(err, errlen, TRUSTACK_E_IO, "not a regular file");
+			rc = img->fd;
 			goto bad;
 		}
 		filesize = (size_t)st.st_size;

@@ -4,6 +4,7 @@
  *  - functions that DWARF marks DW_AT_noreturn (declarations of external ones included).
  */
 #include <dwarf.h>
+#include <fcntl.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <stdlib.h>
@@ -117,7 +118,10 @@ void ts_image_load_dwarf_noreturn(struct ts_image *img)
 	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
 	if (!dwfl)
 		return;
-	Dwfl_Module *mod = dwfl_report_offline(dwfl, "", img->path, -1);
+	/* our own descriptor, not the name again: the file may have been replaced (by a FIFO, even)
+	 * since it was opened; libdwfl owns and closes the copy */
+	int fd = fcntl(img->fd, F_DUPFD_CLOEXEC, 0);
+	Dwfl_Module *mod = fd >= 0 ? dwfl_report_offline(dwfl, "", img->path, fd) : NULL;
 	dwfl_report_end(dwfl, NULL, NULL);
 	Dwarf_Addr bias;
 	Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;

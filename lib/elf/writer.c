@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "elf/writer.h"
 #include "trustack.h"
 
@@ -251,43 +252,6 @@ static int add_section_symbols(struct wbuf *out, Elf64_Shdr *sh, size_t shnum, s
 		}
 	}
 	return 0;
-}
-
-/* Write buf to a temporary file beside path, with the input's permissions, and rename it. */
-static int write_atomically(const char *path, const uint8_t *buf, size_t n, mode_t mode, char *err,
-			    size_t errlen)
-{
-	size_t l = strlen(path);
-	char *tmp = malloc(l + 16);
-	if (!tmp)
-		return -TRUSTACK_E_NOMEM;
-	snprintf(tmp, l + 16, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot create a file beside %s: %s", path, strerror(e));
-	}
-	int rc = 0;
-	for (size_t done = 0; done < n && !rc;) {
-		ssize_t w = write(fd, buf + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
-		else
-			done += (size_t)w;
-	}
-	if (!rc && fchmod(fd, mode & 0777))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot set the mode of %s: %s", tmp, strerror(errno));
-	if (close(fd) && !rc)
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot rename to %s: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
 }
 
 static int read_file(int fd, size_t size, uint8_t *buf)
@@ -536,7 +500,7 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 	if ((rc = wb_put(&out, sh, ns * sizeof(*sh))))
 		goto done;
 	memcpy(out.p, &eh, sizeof(eh));
-	rc = write_atomically(path, out.p, out.n, stt.st_mode, err, errlen);
+	rc = ts_replace_file(path, out.p, out.n, stt.st_mode, &stt, err, errlen);
 done:
 	free(out.p);
 	free(sh);

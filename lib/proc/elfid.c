@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "proc/proc.h"
 
 #define MAX_PHDRS 256
@@ -113,12 +114,13 @@ static int open_file(int pid, const struct ts_map *m)
 	int fd = open(fn, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
-	/* the target's root: right also when it lives in another mount namespace */
+	/* by name (the target's root: right also when it lives in another mount namespace), the
+	 * file may have been replaced since it was mapped, even by a FIFO: opened as every input */
 	snprintf(fn, sizeof(fn), "/proc/%d/root%s", pid, m->path);
-	fd = open(fn, O_RDONLY | O_CLOEXEC);
+	fd = ts_open_input(fn, NULL, NULL, 0);
 	if (fd >= 0 || m->deleted)
 		return fd;
-	return open(m->path, O_RDONLY | O_CLOEXEC);
+	return ts_open_input(m->path, NULL, NULL, 0);
 }
 
 /* The mapping of the module with the lowest file offset (where the ELF header is). */

@@ -71,3 +71,19 @@ void ts_shadow_free(struct ts_shadow *s)
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
+
+int ts_shadow_copy(struct ts_shadow *dst, const struct ts_shadow *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		if (push(dst, &src->v[i]))
+			return -TRUSTACK_E_NOMEM;
+	return 0;
+}
+
+bool ts_shadow_in_signal(const struct ts_shadow *s)
+{
+	for (size_t i = s->n; i; i--)
+		if (s->v[i - 1].e.kind == TRUSTACK_CHAIN_SIGNAL)
+			return true;
+	return false;
+}

@@ -11,6 +11,7 @@
 #ifndef TS_SHADOW_H
 #define TS_SHADOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,10 @@ int ts_shadow_push_signal(struct ts_shadow *s, uint64_t ra, uint64_t slot, uint6
 /* The chain innermost first into out (room for s->n entries). */
 void ts_shadow_chain(const struct ts_shadow *s, struct trustack_chain_entry *out);
 void ts_shadow_free(struct ts_shadow *s);
+/* dst (empty) becomes a copy of src: a forked child returns into its parent's frames. 0 or
+ * -TRUSTACK_E_NOMEM. */
+int ts_shadow_copy(struct ts_shadow *dst, const struct ts_shadow *src);
+/* Is the thread inside a signal handler (a signal entry on the chain)? */
+bool ts_shadow_in_signal(const struct ts_shadow *s);
 
 #endif

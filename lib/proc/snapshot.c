@@ -52,6 +52,35 @@ static char proc_state(int pid, int tid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
+/* Has task tid of pid exited (gone, or a zombie)? ptrace refuses an exiting task with EPERM,
+ * which must not be reported as a permission problem. */
+static bool task_exited(int pid, int tid)
+{
+	char st = proc_state(pid, tid);
+	return !st || st == 'Z' || st == 'X';
+}
+
+/* A kernel thread (PF_KTHREAD in the flags of /proc/PID/stat): no user space to look at. */
+static bool kernel_thread(int pid)
+{
+	char fn[64], buf[512];
+	snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
+	int fd = open(fn, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	unsigned long flags = 0;
+	/* after the name: state ppid pgrp session tty_nr tpgid flags */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & 0x00200000; /* PF_KTHREAD */
+}
+
 /* The tids in /proc/PID/task, or -1 when the process is gone. */
 static long list_tasks(int pid, int **out, size_t *n, size_t *cap)
 {
@@ -238,6 +267,10 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 				continue;
 			any_new = true;
 			int e = ts_seize_one(s, (size_t)i);
+			if (e == -EPERM && task_exited(s->pid, tids[k])) {
+				s->v[i].reason = "exited during the snapshot";
+				continue;
+			}
 			if (e == -EPERM && s->n == 1) {
 				explain_eperm(s->pid, errbuf, errlen);
 				rc = -TRUSTACK_E_PERM;
@@ -280,6 +313,9 @@ static int check_target(int pid, const char *pidbuf, char *errbuf, size_t errlen
 	char st = proc_state(pid, 0);
 	if (!st)
 		return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
+	if (kernel_thread(pid))
+		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
+			    "process %s is a kernel thread: it has no user-space stack to show", pidbuf);
 	if (st == 'Z' || st == 'X') {
 		int *t = NULL;
 		size_t n = 0, c = 0;
@@ -304,6 +340,8 @@ static int open_target(int pid, const char *pidbuf, struct trustack_proc **out, 
 	int rc = ts_maps_read(pid, &p->maps);
 	if (rc) {
 		free(p);
+		if (rc == -TRUSTACK_E_PERM && task_exited(pid, 0))
+			return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "process %s exited during the snapshot", pidbuf);
 		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
 			if (errbuf && errlen)
 				explain_eperm(pid, errbuf, errlen);
@@ -376,7 +414,8 @@ static int record_outcome(struct trustack_proc *p, const struct ts_seize_set *s,
 	if (!p->nthreads) {
 		bool perm = false;
 		for (size_t i = 0; i < s->n; i++)
-			perm |= s->v[i].reason && !strcmp(s->v[i].reason, "not permitted to trace it");
+			perm |= s->v[i].reason && !strcmp(s->v[i].reason, "not permitted to trace it") &&
+				!task_exited(p->pid, s->v[i].tid);
 		return fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
 			    perm ? "not permitted to trace any thread of process %s"
 				 : "process %s exited during the snapshot",

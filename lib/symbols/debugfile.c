@@ -12,12 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "symbols/symbols.h"
 
 /* Open path as ELF if its build-id is id. */
 static int try_open(const char *path, const uint8_t *id, size_t idlen, Elf **out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = ts_open_input(path, NULL, NULL, 0);
 	if (fd < 0)
 		return -1;
 	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "symbols/symbols.h"
 
 #define MAGIC "TSLINES1"
@@ -45,12 +46,12 @@ void ts_linememo_load(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 {
 	if (!DISK_ORDER_IS_HOST)
 		return;
-	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = ts_open_input(m->path, &st, NULL, 0);
 	if (fd < 0)
 		return;
-	struct stat st;
 	void *mem = MAP_FAILED;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= HDR)
+	if (st.st_size >= HDR)
 		mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (mem == MAP_FAILED)
@@ -163,11 +164,8 @@ static int save(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 		pool[0] = 0;
 		pool_len = 1;
 	}
-	char tmp[4200];
-	int fd = -1;
-	if (!rc && snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", m->path, (long)getpid()) < (int)sizeof(tmp))
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
+	struct ts_outfile o;
+	if (!rc && !ts_outfile_open(&o, m->path, NULL, NULL, 0)) {
 		uint8_t h[HDR] = { 0 };
 		uint32_t ver = 1, n32 = (uint32_t)n, p32 = (uint32_t)pool_len;
 		memcpy(h, MAGIC, 8);
@@ -176,11 +174,11 @@ static int save(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 		memcpy(h + 16, id, idlen);
 		memcpy(h + 48, &n32, 4);
 		memcpy(h + 52, &p32, 4);
-		bool ok = write(fd, h, HDR) == HDR && write(fd, e, n * sizeof(*e)) == (ssize_t)(n * sizeof(*e)) &&
-			  write(fd, pool, pool_len) == (ssize_t)pool_len;
-		ok = !close(fd) && ok;
-		if (!ok || rename(tmp, m->path))
-			unlink(tmp);
+		if (ts_outfile_write(&o, h, HDR, NULL, 0) || ts_outfile_write(&o, e, n * sizeof(*e), NULL, 0) ||
+		    ts_outfile_write(&o, pool, pool_len, NULL, 0))
+			ts_outfile_abort(&o);
+		else
+			(void)ts_outfile_commit(&o, 0644, NULL, 0);
 	}
 	free(e);
 	free(pool);

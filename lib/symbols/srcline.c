@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fileio.h"
 #include "symbols/symbols.h"
 
 static const Dwfl_Callbacks callbacks = {
@@ -25,7 +26,9 @@ static void open_dwfl(struct trustack_symbols *s)
 		return;
 	dwfl_report_begin(d);
 	/* base 0 without p_vaddr: the module sits at its link-time addresses (bias read below) */
-	Dwfl_Module *m = dwfl_report_elf(d, s->name, s->path, -1, 0, false);
+	/* opened as every input is (a FIFO is refused, not waited on); libdwfl owns the descriptor */
+	int fd = ts_open_input(s->path, NULL, NULL, 0);
+	Dwfl_Module *m = fd >= 0 ? dwfl_report_elf(d, s->name, s->path, fd, 0, false) : NULL;
 	dwfl_report_end(d, NULL, NULL);
 	if (!m) {
 		dwfl_end(d);

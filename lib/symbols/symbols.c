@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "symbols/symbols.h"
 
 static struct trustack_symbols *new_symbols(const char *path, const char *name)
@@ -46,10 +47,11 @@ static int read_elf(struct trustack_symbols *s, Elf *elf, char *errbuf, size_t e
 static int open_file(const char *path, struct trustack_symbols **out, char *errbuf, size_t errlen)
 {
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char why[128];
+	int fd = ts_open_input(path, NULL, why, sizeof(why));
 	if (fd < 0) {
 		if (errbuf)
-			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+			snprintf(errbuf, errlen, "%s: %s", path, why);
 		return -TRUSTACK_E_IO;
 	}
 	struct trustack_symbols *s = new_symbols(path, path);

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "symbols/symbols.h"
 #include "unwind/utable.h"
 
@@ -194,12 +195,12 @@ int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t
 {
 	if (!DISK_ORDER_IS_HOST)
 		return -TRUSTACK_E_NOTFOUND;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = ts_open_input(path, &st, NULL, 0);
 	if (fd < 0)
 		return -TRUSTACK_E_NOTFOUND;
-	struct stat st;
 	void *mem = MAP_FAILED;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= HDR)
+	if (st.st_size >= HDR)
 		mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (mem == MAP_FAILED)
@@ -215,44 +216,13 @@ int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t
 	return 0;
 }
 
-static int make_parents(char *path)
-{
-	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = 0;
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
 int ts_symcache_save(const struct trustack_symbols *s, const char *path)
 {
 	if (!DISK_ORDER_IS_HOST)
 		return -TRUSTACK_E_UNSUPPORTED;
-	char tmp[4200];
-	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp) || make_parents(tmp))
+	if (ts_make_parents(path) || ts_replace_file(path, s->mem, s->memlen, 0644, NULL, NULL, 0))
 		return -TRUSTACK_E_IO;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -TRUSTACK_E_IO;
-	const uint8_t *p = s->mem;
-	size_t left = s->memlen;
-	bool ok = true;
-	while (left && ok) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		if (ok)
-			p += w, left -= (size_t)w;
-	}
-	ok = !close(fd) && ok;
-	if (ok && !rename(tmp, path))
-		return 0;
-	unlink(tmp);
-	return -TRUSTACK_E_IO;
+	return 0;
 }
 
 const struct ts_syms_facts *ts_symbols_facts(const struct trustack_symbols *s)

@@ -91,8 +91,12 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
 			    img->ar ? "cannot write a copy of an archive member: extract it first (ar x)"
 				    : "cannot write a copy of an image opened from memory");
+	/* a destination we would refuse at the end is refused before the analysis */
+	int rc = trustack_output__check(out_path, elf, errbuf, errlen);
+	if (rc)
+		return rc;
 	struct ts_rowmap map;
-	int rc = ts_rowmap_build(img, o.rules, o.threads, &map);
+	rc = ts_rowmap_build(img, o.rules, o.threads, &map);
 	if (rc)
 		return fail(errbuf, errlen, -rc, trustack_strerror(rc));
 	struct ts_orc_table t;

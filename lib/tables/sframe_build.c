@@ -306,7 +306,8 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 		return rc;
 	}
 	/* sorted by address: PLT FDEs came first, and the row map is in address order */
-	qsort(out->fdes, out->nfdes, sizeof(*out->fdes), cmp_fde);
+	if (out->nfdes) /* fdes is NULL when there are none: qsort(NULL, 0) is undefined */
+		qsort(out->fdes, out->nfdes, sizeof(*out->fdes), cmp_fde);
 	bool one_section = true;
 	for (size_t i = 1; i < out->nfdes; i++)
 		if (ts_image_section_at(img, out->fdes[i].start) != ts_image_section_at(img, out->fdes[0].start))

@@ -20,8 +20,12 @@ int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sfram
 		snprintf(errbuf, errlen, "no output file");
 		return -TRUSTACK_E_ARG;
 	}
+	/* a destination we would refuse at the end is refused before the analysis */
+	int rc = trustack_output__check(out_path, elf, errbuf, errlen);
+	if (rc)
+		return rc;
 	struct ts_sf_encoded enc;
-	int rc = ts_sframe_make(elf, opts, on_problem, ctx, stats, &enc, errbuf, errlen);
+	rc = ts_sframe_make(elf, opts, on_problem, ctx, stats, &enc, errbuf, errlen);
 	if (rc)
 		return rc;
 	const struct ts_image *img = elf->img;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "unwind/sidecar_peek.h"
 #include "unwind/utable.h"
 
@@ -18,10 +19,10 @@ int ts_sidecar_peek(const char *path, const uint8_t *id, size_t n)
 {
 	uint8_t h[64];
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = ts_open_input(path, &st, NULL, 0);
 	if (fd < 0)
 		return -TRUSTACK_E_NOTFOUND;
-	bool ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
+	bool ok = pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
 	close(fd);
 	if (!ok || !ts_utable_header_current(h, (uint64_t)st.st_size, id, n))
 		return -TRUSTACK_E_NOTFOUND;

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "elf/image.h"
 #include "tables/plt.h"
 #include "tables/rowmap.h"
@@ -424,16 +425,12 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
 		return -TRUSTACK_E_NOTFOUND;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? -TRUSTACK_E_NOTFOUND : -TRUSTACK_E_IO;
-	}
 	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errf(err, errlen, "%s: %s", path, "not a regular file");
-		return -TRUSTACK_E_IO;
+	char why[128];
+	int fd = ts_open_input(path, &st, why, sizeof(why));
+	if (fd < 0) {
+		errf(err, errlen, "%s: %s", path, why);
+		return fd;
 	}
 	size_t len = (size_t)st.st_size;
 	void *mem = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
@@ -456,7 +453,7 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 static bool other_version(const char *path)
 {
 	uint8_t h[12];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = ts_open_input(path, NULL, NULL, 0);
 	if (fd < 0)
 		return false;
 	ssize_t got = read(fd, h, sizeof(h));
@@ -500,62 +497,17 @@ void ts_utable_free(struct ts_utable *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* mkdir -p of the directory part of path */
-static int make_parents(char *path)
-{
-	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = 0;
-		int rc = mkdir(path, 0755);
-		*s = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
 int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_t errlen)
 {
 	if (!DISK_ORDER_IS_HOST) {
 		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
 		return -TRUSTACK_E_UNSUPPORTED;
 	}
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	if (!tmp)
-		return -TRUSTACK_E_NOMEM;
-	snprintf(tmp, plen + 32, "%s.%ld.tmp", path, (long)getpid());
-	if (make_parents(tmp)) {
+	if (ts_make_parents(path)) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
-		free(tmp);
 		return -TRUSTACK_E_IO;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = 0;
-	if (fd < 0) {
-		rc = -1;
-	} else {
-		const uint8_t *p = t->mem;
-		size_t left = t->memlen;
-		while (left && !rc) {
-			ssize_t w = write(fd, p, left);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				rc = -1;
-			else
-				p += w, left -= (size_t)w;
-		}
-		if (close(fd))
-			rc = -1;
-		if (!rc && rename(tmp, path))
-			rc = -1;
-	}
-	if (rc) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc ? -TRUSTACK_E_IO : 0;
+	return ts_replace_file(path, t->mem, t->memlen, 0644, NULL, err, errlen);
 }
 
 /* ---- the cache ----------------------------------------------------------------------------- */
