@@ -324,11 +324,11 @@ def main():
         wk.stop()
     secs = time.monotonic() - t0
     for line in sorted(bad, key=lambda s: int(s.split()[1].rstrip(":"))):
-        print("BAD " + line)
+        print("    bad " + line)
     kinds = ", ".join("%s %d" % (k[5:], v) for k, v in counts.items() if k.startswith("kind:"))
-    print("mutated: %d runs in %d s (%s): %s" % (args.runs, secs, kinds,
-                                              ", ".join("%s %d" % (c, counts[c]) for c in CLASSES)))
     failed = sum(counts[c] for c in BAD)
+    print("%s mutate/runs: %d runs in %d s (%s): %s" % (
+        "FAIL" if failed else "PASS", args.runs, secs, kinds, ", ".join("%s %d" % (c, counts[c]) for c in CLASSES)))
     sigs = {}
     for line in bad:
         sig = line.split("): ", 1)[1].rsplit(" -> ", 1)[0]
@@ -344,14 +344,14 @@ def main():
             scounts[cls] += 1
             late = after()
             if cls in expect and not late:
-                print("PASS special/%s" % name)
+                print("PASS mutate/special/%s" % name)
             else:
                 sfail += 1
                 first = err.decode(errors="replace").strip().splitlines()
-                print("FAIL special/%s: %s%s (exit %d; expected %s)%s%s" % (
+                print("FAIL mutate/special/%s: %s%s (exit %d; expected %s)%s%s" % (
                     name, cls, ": " + why if why else "", rc, " or ".join(sorted(expect)),
                     "; " + late if late else "", "; stderr: " + first[0][:160] if first else ""))
-        print("special: %d cases: %s; %d not as expected" % (
+        print("special cases: %d: %s; %d not as expected" % (
             sum(scounts.values()), ", ".join("%s %d" % (c, scounts[c]) for c in CLASSES), sfail))
         failed += sfail
     return 1 if failed else 0
