@@ -16,7 +16,6 @@ static void on_warning(const struct trustack_warning *w, void *ctx)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static volatile uint64_t keep;
 	char path[64], err[256] = "";
 	int fd = fuzz_as_file(data, size, path, sizeof(path));
 	if (fd < 0)
@@ -45,6 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rc)
 		trustack_archive__free(names, n);
 	close(fd);
-	keep += acc;
+	fuzz_keep(acc);
 	return 0;
 }

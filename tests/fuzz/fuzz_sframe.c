@@ -55,7 +55,6 @@ static uint64_t use(const struct ts_sframe *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static volatile uint64_t keep;
 	uint8_t *copy = malloc(size ? size : 1); /* libFuzzer's buffer, but of our own making */
 	FUZZ_ASSERT(copy);
 	memcpy(copy, data, size);
@@ -74,6 +73,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ts_sframe_free(&t);
 	}
 	free(copy);
-	keep += acc;
+	fuzz_keep(acc);
 	return 0;
 }

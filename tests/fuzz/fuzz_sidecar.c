@@ -116,7 +116,6 @@ static uint64_t as_file(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static volatile uint64_t keep;
-	keep += lookups(data, size) + as_file(data, size);
+	fuzz_keep(lookups(data, size) + as_file(data, size));
 	return 0;
 }

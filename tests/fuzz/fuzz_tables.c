@@ -80,12 +80,11 @@ static uint64_t symbols(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static volatile uint64_t keep;
 	struct trustack_elf *elf = NULL;
 	char err[256] = "";
 	uint64_t acc = symbols(data, size);
 	if (trustack_elf__open_mem(data, size, "fuzz", &elf, err, sizeof(err))) {
-		keep += acc + fuzz_touch_err(err, sizeof(err));
+		fuzz_keep(acc + fuzz_touch_err(err, sizeof(err)));
 		return 0;
 	}
 	acc += orc(elf);
@@ -93,6 +92,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		acc += fuzz_touch_err(err, sizeof(err));
 	acc += diff(elf);
 	trustack_elf__close(elf);
-	keep += acc;
+	fuzz_keep(acc);
 	return 0;
 }

@@ -53,6 +53,14 @@ static inline FILE *fuzz_devnull(void)
 	return f;
 }
 
+/* Folds what a target computed into a global the optimiser must keep, so no read is dropped. */
+extern volatile uint64_t fuzz_sink;
+volatile uint64_t fuzz_sink;
+static inline void fuzz_keep(uint64_t v)
+{
+	fuzz_sink += v;
+}
+
 /* Every byte of a string the library hands out, so ASan sees a dangling or unterminated one. */
 static inline uint64_t fuzz_touch(const char *s)
 {
