@@ -11,7 +11,7 @@
 #
 #   bash tests/fuzz/mutate.sh [--quick | --full | -n RUNS] [--seed S] [-j JOBS] [--no-special]
 #
-# --quick: 300 mutated runs (CI, the fuzz suite); --full: 20000; default 2000. The variants are a
+# --quick: 200 mutated runs (CI, the fuzz suite); --full: 20000; default 2000. The variants are a
 # function of the seed (default 1), the input's name and the run number only, so a run is
 # reproducible: the inputs behind every bad run are kept in $work/found/ with the command line.
 # Environment: TRUSTACK (default build-san/trustack: make SAN=1), TS_WORK, TS_MUTATE_TIMEOUT (20).
@@ -25,7 +25,7 @@ work=${TS_WORK:-$top/build/test-work}/mutate
 runs=2000 seed=1 jobs=2 special=1 stimeout=${TS_MUTATE_TIMEOUT:-20}
 while [ $# -gt 0 ]; do
     case $1 in
-        --quick) runs=300 stimeout=5 ;; # CI: a FIFO hang costs 5 s, not 20
+        --quick) runs=200 stimeout=5 ;; # CI: a FIFO hang costs 5 s, not 20
         --full) runs=20000 ;;
         -n) runs=$2; shift ;;
         --seed) seed=$2; shift ;;
