@@ -43,6 +43,10 @@ static uint64_t use(const struct ts_sframe *t)
 
 	struct ts_utable u;
 	if (ts_uw_utable_from_sframe(t, 62, &u) == 0) {
+		/* bounded by the section, not by what its sizes claim: every FRE gives a row or two
+		 * (a gap before it), and PCMASK blocks repeat FREs up to 2^18 rows in all
+		 * (TS_SF_MAX_SEGS in sframe_utable.c) */
+		FUZZ_ASSERT(u.n <= 2 * ((1u << 18) + t->nfres + t->nfdes) + 1);
 		for (uint32_t i = 0; i < u.n && i < 4096; i++) {
 			const struct ts_urow *r = ts_utable_lookup(&u, u.base + u.pc[i]);
 			FUZZ_ASSERT(r == &u.rows[u.row[i]]);
