@@ -85,16 +85,23 @@ verify-full: all
 	VERIFY_FULL=1 TS_ONLY='*/unwind/suite_verify.sh' bash tests/run.sh
 
 # ---- fuzzing (tests/fuzz/README.md) -------------------------------------------------------------
-# make fuzz: the libFuzzer target build-fuzz/fuzz_check (clang with libclang-rt-14-dev), every
-# lib source compiled directly with ASan+UBSan and coverage. Separate from build/ and build-san/.
-FUZZ_CC  ?= clang
-FUZZ_SRC := $(wildcard lib/*/*.c lib/arch/*/*.c) tests/fuzz/fuzz_check.c
+# make fuzz: the libFuzzer targets build-fuzz/fuzz_<name> (clang with libclang-rt-14-dev), one per
+# tests/fuzz/fuzz_<name>.c. The lib sources are compiled once into build-fuzz/obj/ with ASan+UBSan
+# and coverage (no libFuzzer main), then linked into each target. Separate from build/, build-san/.
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -std=gnu11 -fsanitize=address,undefined -fno-sanitize-recover=undefined -g -O1 -pthread \
+		-Iinclude -Ilib
+FUZZ_LIB_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(wildcard lib/*/*.c lib/arch/*/*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_HDRS    := $(wildcard include/*.h lib/*/*.h lib/arch/*.h tests/fuzz/*.h)
 
-fuzz: build-fuzz/fuzz_check
+fuzz: $(FUZZ_TARGETS)
 
-build-fuzz/fuzz_check: $(FUZZ_SRC) $(wildcard include/*.h lib/*/*.h lib/arch/*.h)
-	@mkdir -p build-fuzz
-	$(FUZZ_CC) -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-g -O1 -pthread -Iinclude -Ilib -o $@ $(FUZZ_SRC) -lelf -ldw -lZydis -lpthread
+build-fuzz/obj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) -lelf -ldw -lZydis -lpthread
 
 .PHONY: fuzz

@@ -63,10 +63,11 @@ void ts_linememo_load(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 	memcpy(&n, p + 48, 4);
 	memcpy(&pool_len, p + 52, 4);
 	const struct ts_line_ent *e = (const struct ts_line_ent *)(p + HDR);
-	const char *pool = (const char *)(p + HDR + (size_t)n * sizeof(*e));
 	bool ok = !memcmp(p, MAGIC, 8) && ver == 1 && p[12] == idlen && idlen <= 32 && !memcmp(p + 16, id, idlen) &&
-		  n <= TS_LINEMEMO_MAX && pool_len && (uint64_t)HDR + (uint64_t)n * sizeof(*e) + pool_len == len &&
-		  !pool[pool_len - 1];
+		  n <= TS_LINEMEMO_MAX && pool_len && (uint64_t)HDR + (uint64_t)n * sizeof(*e) + pool_len == len;
+	/* the pool's address only once the counts are known to fit the file */
+	const char *pool = ok ? (const char *)(p + HDR + (size_t)n * sizeof(*e)) : NULL;
+	ok = ok && !pool[pool_len - 1];
 	for (uint32_t i = 0; ok && i < n; i++)
 		ok = e[i].file < pool_len && e[i].line >= 0 && (!i || e[i].addr > e[i - 1].addr);
 	if (!ok) {

@@ -161,9 +161,16 @@ int ts_symbols_attach(struct trustack_symbols *s, void *mem, size_t len, bool ma
 	for (uint32_t i = 0; i < nall; i++)
 		if (all[i].name >= pool_len || (i && all[i].start < all[i - 1].start))
 			return -TRUSTACK_E_FORMAT;
-	for (uint32_t i = 0; i < naddr; i++)
-		if (by[i] >= nall || (i && all[by[i]].start <= all[by[i - 1]].start))
-			return -TRUSTACK_E_FORMAT;
+	/* by_addr is exactly what ts_symbols_pack writes: the first symbol of each distinct address,
+	 * every one of them. find() looks every symbol's address up in it, so an address missing
+	 * there would index one past its end. */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nall; i++)
+		if (!i || all[i].start != all[i - 1].start)
+			if (k >= naddr || by[k++] != i)
+				return -TRUSTACK_E_FORMAT;
+	if (k != naddr)
+		return -TRUSTACK_E_FORMAT;
 	struct ts_syms_facts *f = &s->facts;
 	memset(f, 0, sizeof(*f));
 	memcpy(&f->machine, p + 12, 2);

@@ -21,6 +21,8 @@ struct build {
 	size_t n, cap;
 };
 
+#define TS_SF_MAX_SEGS (1u << 18) /* rows the PCMASK FDEs of a table may expand to */
+
 static int push(struct build *b, uint64_t start, uint64_t end, const struct ts_urow *row)
 {
 	if (end <= start)
@@ -111,15 +113,24 @@ int ts_uw_utable_from_sframe(const struct ts_sframe *sf, uint16_t machine, struc
 
 	struct ts_urow gap = { .flags = TS_UROW_UNRELIABLE };
 	uint64_t at = fd[0]->start;
+	uint64_t mask_budget = TS_SF_MAX_SEGS;
 	rc = 0;
 	for (size_t i = 0; i < sf->nfdes && !rc; i++) {
 		const struct ts_sf_fde *f = fd[i];
-		if (!f->size || f->start + f->size <= at)
-			continue; /* empty, or overlapped by an earlier FDE */
+		if (!f->size || f->start > UINT64_MAX - 256 - f->size || f->start + f->size <= at)
+			continue; /* empty, at the very top of the address space (a damaged start: the
+				   * block loop below must not wrap), or overlapped by an earlier FDE */
 		uint64_t start = f->start > at ? f->start : at;
 		rc = push(&b, at, start, &gap);
 		uint64_t end = f->start + f->size;
-		if (!rc && f->pctype == TS_SF_PCMASK && f->rep_size) {
+		/* a PCMASK FDE repeats its FREs every rep_size bytes (PLT stubs: a few thousand
+		 * blocks); damaged ones with tiny blocks over gigabytes would take hours and all
+		 * memory to expand, so past TS_SF_MAX_SEGS rows from all of them together the
+		 * rest are gaps (no rule there) */
+		uint64_t rows = f->rep_size ? ((uint64_t)f->size / f->rep_size + 1) * (f->n ? f->n : 1) : UINT64_MAX;
+		bool expand = rows <= mask_budget;
+		if (!rc && f->pctype == TS_SF_PCMASK && expand) {
+			mask_budget -= rows;
 			for (uint64_t blk = f->start; blk < end && !rc; blk += f->rep_size)
 				rc = add_fres(&b, sf, f, blk, f->rep_size, end);
 		} else if (!rc && f->pctype != TS_SF_PCMASK) {

@@ -17,8 +17,12 @@ int ts_uw_table_index(struct ts_uw_table *t)
 	if (t->hi <= t->lo)
 		return 0;
 	uint64_t nblk = ((t->hi - t->lo - 1) >> TS_UW_BLK_SHIFT) + 1;
-	if (nblk >= UINT32_MAX || u->n >= TS_UW_BLK_ROW)
-		return -TRUSTACK_E_ARG;
+	/* The index costs 4 bytes per 32 bytes of the span. A table made from real code has an
+	 * entry every few dozen bytes (gaps between functions are entries too); one whose few
+	 * entries span gigabytes (a damaged sidecar or .sframe) would cost gigabytes and seconds
+	 * here: refuse it as malformed, which makes the module unknown code. */
+	if (nblk >= UINT32_MAX || u->n >= TS_UW_BLK_ROW || nblk > 16 * (uint64_t)u->n + (1u << 20))
+		return -TRUSTACK_E_FORMAT;
 	free(t->blk);
 	t->blk = malloc((nblk + 1) * sizeof(*t->blk));
 	if (!t->blk)

@@ -371,6 +371,10 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	const uint32_t *pc = (const uint32_t *)(p + HDR_SIZE);
 	const uint32_t *row = pc + n + 1;
 	const struct ts_urow *rows = (const struct ts_urow *)(row + n);
+	if (t->base > UINT64_MAX - pc[n]) { /* addresses past 2^64: lookups would wrap */
+		errf(err, errlen, "malformed unwind table: %s%s", "addresses beyond the address space", "");
+		return -TRUSTACK_E_FORMAT;
+	}
 	for (uint32_t i = 0; i < n; i++)
 		if (pc[i] >= pc[i + 1] || row[i] >= nrows) {
 			errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"

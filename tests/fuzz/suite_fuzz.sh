@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
 # Fuzzing suite (see tests/fuzz/README.md). In the order they run:
 #   fuzz/cli/<name>       the real CLI ($TRUSTACK check --rules=stack, --rules=fp, annotate) on
-#                         every crasher and seed, each under timeout 20: exit status 0, 1 or 2,
-#                         never a signal or a hang
+#                         every crasher and seed of fuzz_check, each under timeout 20: exit status
+#                         0, 1 or 2, never a signal or a hang
 #   fuzz/stress/<name>    the CLI on two generated files of 100000 functions (a call chain, a
 #                         jump chain), under timeout 20: no stack overflow, nothing quadratic
+#   fuzz/mutate/...       the mutation run (mutate.sh --quick, or --full with TS_MUTATE_FULL=1):
+#                         mutated inputs through every file-reading command, and the special
+#                         files; under the ASan+UBSan build when there is one
 #   fuzz/build            make fuzz (libFuzzer + ASan + UBSan); "SKIP fuzz/build" and nothing more
-#                         when clang or libFuzzer is missing (the CLI parts above need neither)
-#   fuzz/replay/<name>    every file of tests/fuzz/crashers/ and tests/fuzz/seeds/ through the
-#                         fuzzer binary, one process each: exit status 0 (no crash, leak,
-#                         sanitizer report or timeout)
-#   fuzz/run              a fresh session of TS_FUZZ_SECONDS (default 60) seconds on a copy of the
-#                         seeds in $TS_WORK/fuzz/corpus; a crash input is copied to
-#                         $TS_WORK/fuzz-crashes/
-# Environment: TRUSTACK, TS_TOP, TS_WORK (see tests/run.sh); TS_FUZZ_SECONDS; FUZZ_CC (clang).
+#                         when clang or libFuzzer is missing (the parts above need neither)
+#   fuzz/replay/<target>/<name>  every crasher and seed of each target through its fuzzer
+#                         binary, one process each: exit status 0 (no crash, leak, sanitizer
+#                         report or timeout)
+#   fuzz/run/<target>     a fresh session of each target on a copy of its seeds in $TS_WORK,
+#                         TS_FUZZ_SECONDS each (default 120, TS_QUICK=1: 5); a crash input is
+#                         copied to $TS_WORK/fuzz-crashes/<target>/
+# Targets: tests/fuzz/fuzz_<target>.c. The seeds and crashers of fuzz_check are the files at the
+# top of seeds/ and crashers/; those of fuzz_<target> are in seeds/<target>/, crashers/<target>/.
+# Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (see tests/run.sh); TS_FUZZ_SECONDS;
+# TS_MUTATE_FULL; TRUSTACK_SAN (default build-san/trustack); FUZZ_CC (clang).
 # Nothing is written into the repository except build-fuzz/ (by make fuzz).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 work=${TS_WORK:-$top/build/test-work}/fuzz
-secs=${TS_FUZZ_SECONDS:-60}
-fuzzer=$top/build-fuzz/fuzz_check
+if [ "${TS_QUICK:-0}" = 1 ]; then secs=${TS_FUZZ_SECONDS:-5}; else secs=${TS_FUZZ_SECONDS:-120}; fi
+targets=()
+for t in "$here"/fuzz_*.c; do
+    t=${t##*/fuzz_}
+    targets+=("${t%.c}")
+done
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -99,6 +109,18 @@ else
     echo "SKIP fuzz/stress: needs $TRUSTACK and as"
 fi
 
+# ---- the mutation run (mutate.sh): every file-reading command, mutated inputs, special files ----
+san=${TRUSTACK_SAN:-$top/build-san/trustack}
+[ "${TS_SAN:-0}" = 1 ] && san=$TRUSTACK
+[ -x "$san" ] || san=$TRUSTACK # no sanitizer build: crashes, hangs and silent errors still show
+mode=--quick
+[ "${TS_MUTATE_FULL:-0}" = 1 ] && mode=--full
+if [ -x "$san" ] && command -v python3 >/dev/null; then
+    TRUSTACK_SAN=$san TS_WORK="$work" bash "$here/mutate.sh" $mode 2>&1 | sed -E 's/^(PASS|FAIL|SKIP) /\1 fuzz\//'
+else
+    echo "SKIP fuzz/mutate: needs $san and python3"
+fi
+
 # ---- (a) build ----------------------------------------------------------------------------------
 cc=${FUZZ_CC:-clang}
 if ! command -v "$cc" >/dev/null; then
@@ -122,43 +144,65 @@ echo "PASS fuzz/build"
 # One process per input, so a leak or a crash is attributed to its file.
 fopts=(-rss_limit_mb=2048 -timeout=10)
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
-for f in "${inputs[@]}"; do
-    name=${f#"$here"/}
-    log=$work/replay-${name//\//-}.log
-    if timeout 120 "$fuzzer" "${fopts[@]}" "$f" >"$log" 2>&1; then
-        echo "PASS fuzz/replay/$name"
-    else
-        rc=$?
-        why=$(grep -m1 -E 'ERROR: |runtime error: |SUMMARY: |ALARM|Timeout' "$log")
-        echo "FAIL fuzz/replay/$name: exit status $rc: ${why:-see $log}"
-        grep -E '^ +#[0-9]+ ' "$log" | head -n 8 | sed 's/^/    /'
-    fi
+sub() { # sub TARGET: where its inputs are below crashers/ and seeds/ ("" for check)
+    [ "$1" = check ] && echo "" || echo "/$1"
+}
+for t in "${targets[@]}"; do
+    d=$(sub "$t")
+    for f in "$here"/crashers$d/* "$here"/seeds$d/*; do
+        [ -f "$f" ] || continue
+        name=${f#"$here"/}
+        log=$work/replay-$t-${name//\//-}.log
+        t0=$SECONDS
+        if timeout 120 "$top/build-fuzz/fuzz_$t" "${fopts[@]}" "$f" >"$log" 2>&1; then
+            # libFuzzer's -timeout does not stop a replayed input: time it here (a small input
+            # takes milliseconds; the crashers kept for slowness took 20 s and more)
+            if [ $((SECONDS - t0)) -gt 10 ]; then
+                echo "FAIL fuzz/replay/$t/$name: took $((SECONDS - t0)) s (limit 10)"
+            else
+                echo "PASS fuzz/replay/$t/$name"
+            fi
+        else
+            rc=$?
+            why=$(grep -m1 -E 'ERROR: |runtime error: |SUMMARY: |ALARM|Timeout|invariant' "$log")
+            echo "FAIL fuzz/replay/$t/$name: exit status $rc: ${why:-see $log}"
+            grep -E '^ +#[0-9]+ ' "$log" | head -n 8 | sed 's/^/    /'
+        fi
+    done
 done
 
-# ---- (c) a fresh fuzzing session ----------------------------------------------------------------
-corpus=$work/corpus
-crashes=${TS_WORK:-$top/build/test-work}/fuzz-crashes
-mkdir -p "$corpus" "$work/artifacts"
-cp "$here"/seeds/* "$corpus"/
-# the outer timeout only guards against libFuzzer itself wedging (e.g. in its exit-time leak check)
-timeout $((secs + 300)) "$fuzzer" "${fopts[@]}" -max_total_time="$secs" -max_len=16384 -print_final_stats=1 -dict="$here/elf.dict" \
-    -artifact_prefix="$work/artifacts/" "$corpus" >"$work/run.log" 2>&1
-rc=$?
-arts=("$work"/artifacts/*)
-if [ "$rc" -eq 0 ] && [ ! -e "${arts[0]}" ]; then
-    stats=$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$work/run.log" | sed 's/^stat:://' | tr '\n' ' ' | tr -s ' ')
-    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/run.log" | tail -n1)
-    echo "PASS fuzz/run"
-    echo "    ${secs}s: $stats$cov"
-else
-    mkdir -p "$crashes"
-    crash=none
-    for a in "${arts[@]}"; do
-        [ -e "$a" ] || continue
-        cp "$a" "$crashes"/ && crash=$crashes/${a##*/}
+# ---- (c) a fresh fuzzing session per target -----------------------------------------------------
+for t in "${targets[@]}"; do
+    d=$(sub "$t")
+    corpus=$work/corpus/$t
+    arts=$work/artifacts/$t
+    crashes=${TS_WORK:-$top/build/test-work}/fuzz-crashes/$t
+    mkdir -p "$corpus" "$arts"
+    for f in "$here"/seeds$d/*; do
+        [ -f "$f" ] && cp "$f" "$corpus"/
     done
-    why=$(grep -m1 -E 'ERROR: |runtime error: |SUMMARY: |ALARM|Timeout' "$work/run.log")
-    echo "FAIL fuzz/run: $crash (exit status $rc: ${why:-see $work/run.log})"
-    grep -E '^ +#[0-9]+ ' "$work/run.log" | head -n 8 | sed 's/^/    /'
-fi
+    dict=()
+    [ "$t" = check ] && dict=(-dict="$here/elf.dict")
+    # the outer timeout only guards against libFuzzer itself wedging (e.g. in its exit-time leak check)
+    timeout $((secs + 300)) "$top/build-fuzz/fuzz_$t" "${fopts[@]}" -max_total_time="$secs" -max_len=16384 \
+        -print_final_stats=1 "${dict[@]}" -artifact_prefix="$arts/" "$corpus" >"$work/run-$t.log" 2>&1
+    rc=$?
+    found=("$arts"/*)
+    if [ "$rc" -eq 0 ] && [ ! -e "${found[0]}" ]; then
+        stats=$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$work/run-$t.log" | sed 's/^stat:://' | tr '\n' ' ' | tr -s ' ')
+        cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/run-$t.log" | tail -n1)
+        echo "PASS fuzz/run/$t"
+        echo "    ${secs}s: $stats$cov"
+    else
+        mkdir -p "$crashes"
+        crash=none
+        for a in "${found[@]}"; do
+            [ -e "$a" ] || continue
+            cp "$a" "$crashes"/ && crash=$crashes/${a##*/}
+        done
+        why=$(grep -m1 -E 'ERROR: |runtime error: |SUMMARY: |ALARM|Timeout|invariant' "$work/run-$t.log")
+        echo "FAIL fuzz/run/$t: $crash (exit status $rc: ${why:-see $work/run-$t.log})"
+        grep -E '^ +#[0-9]+ ' "$work/run-$t.log" | head -n 8 | sed 's/^/    /'
+    fi
+done
 exit 0
