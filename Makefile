@@ -21,7 +21,11 @@ endif
 
 CFLAGS  ?=
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALLCFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Ilib $(SANFLAGS) $(CFLAGS)
+ALLCFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -pthread -Iinclude $(SANFLAGS) $(CFLAGS)
+# The library is sealed: only TRUSTACK_API (include/trustack.h) has default visibility, and the
+# version script exports trustack_* alone from libtrustack.so (tests/lib/suite_sealed.sh).
+# programs/ sees include/ only: the CLI is a client of the public API like any other.
+LIBCFLAGS := $(ALLCFLAGS) -Ilib -fvisibility=hidden
 LIBS    := -lelf -ldw -lZydis -lpthread
 # The CLI links elfutils and its compression libraries statically when their archives are
 # installed: loading them at every start was 0.3 of the 6 million instructions of a warm
@@ -41,15 +45,22 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 
 all: $(B)/trustack $(B)/libtrustack.a $(B)/libtrustack.so $(B)/trustack.pc
 
-$(B)/%.o: %.c $(wildcard include/*.h lib/*/*.h lib/arch/*.h lib/arch/*/*.h programs/*.h)
+HDRS := $(wildcard include/*.h lib/*/*.h lib/arch/*.h lib/arch/*/*.h programs/*.h)
+
+$(B)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
 $(B)/libtrustack.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(B)/libtrustack.so: $(LIB_OBJ)
-	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,libtrustack.so.0 -o $@ $^ $(LIBS)
+$(B)/libtrustack.so: $(LIB_OBJ) lib/libtrustack.map
+	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,libtrustack.so.0 -Wl,--version-script=lib/libtrustack.map \
+		-o $@ $(LIB_OBJ) $(LIBS)
 
 $(B)/trustack: $(CLI_OBJ) $(B)/libtrustack.a
 	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrustack.a $(CLI_LIBS)
