@@ -8,7 +8,14 @@
  * Conventions (libbpf style):
  *  - objects are opaque and created/destroyed by trustack_<object>__open()/__close();
  *  - functions return 0 or a negative TRUSTACK_E_* code; the library never prints;
- *  - there is no global mutable state: everything hangs off the objects you pass in.
+ *  - there is no global mutable state: everything hangs off the objects you pass in;
+ *  - structs the caller fills in (trustack_*_opts, struct trustack_unwind_start, struct
+ *    trustack_module_desc) start with `size_t sz`, which must be set to sizeof() the struct.
+ *    One rule for all of them (as libbpf's OPTS_VALID): a smaller sz (a program built against
+ *    an older header) is accepted and the fields it lacks take their defaults (zero); a larger
+ *    sz (a newer header) is accepted when every byte this library does not know is zero; any
+ *    other sz, including 0, is rejected with -TRUSTACK_E_ARG. Where a function takes NULL for
+ *    the struct, all fields take their defaults.
  */
 #ifndef TRUSTACK_H
 #define TRUSTACK_H

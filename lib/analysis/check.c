@@ -9,6 +9,7 @@
 
 #include "analysis/driver.h"
 #include "analysis/handle.h"
+#include "common/opts.h"
 #include "trustack.h"
 
 const char *trustack_strerror(int err)
@@ -191,12 +192,12 @@ static void emit(const struct ts_image *img, const struct ts_uwarn *w, trustack_
 int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *opts, trustack_warning_fn on_warning,
 		   void *ctx, struct trustack_check_stats *stats)
 {
-	if (!elf || !opts || opts->sz < sizeof(size_t) + sizeof(enum trustack_rules))
+	struct trustack_check_opts o;
+	if (!elf || !opts || TS_OPTS_LOAD(o, opts))
 		return -TRUSTACK_E_ARG;
 	struct job j = { 0 };
 	pthread_mutex_init(&j.lock, NULL);
-	unsigned threads = opts->sz >= sizeof(*opts) ? opts->threads : 1;
-	int rc = ts_analyse_all(elf->img, opts->rules, threads, collect, &j);
+	int rc = ts_analyse_all(elf->img, o.rules, o.threads, collect, &j);
 	pthread_mutex_destroy(&j.lock);
 	if (j.nwarns)
 		qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
@@ -261,8 +262,11 @@ static int cmp_uwarn(const void *a, const void *b)
 int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts *opts, const char *const *funcs,
 		      size_t nfuncs, trustack_insn_fn on_insn, trustack_warning_fn on_warning, void *ctx)
 {
+	struct trustack_check_opts o;
+	if (!elf || TS_OPTS_LOAD(o, opts)) /* opts NULL: the defaults */
+		return -TRUSTACK_E_ARG;
 	struct ts_image *img = elf->img;
-	enum trustack_rules rules = opts ? opts->rules : TRUSTACK_RULES_STACK;
+	enum trustack_rules rules = o.rules;
 	for (size_t k = 0; k < nfuncs; k++)
 		if (ts_image_func_by_name(img, funcs[k]) < 0)
 			return -TRUSTACK_E_NOTFOUND;

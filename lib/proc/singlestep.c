@@ -25,6 +25,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "common/opts.h"
 #include "arch/arch.h"
 #include "proc/proc.h"
 #include "proc/shadow.h"
@@ -380,14 +381,15 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
 			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen)
 {
-	struct trustack_trace_opts o = { 0 };
-	if (opts)
-		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_trace_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	struct tracer t = { .arch = &ts_arch_x86_64, .err = errbuf, .errlen = errlen };
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return fail(&t, TRUSTACK_E_ARG, "%s", "bad options (sz)");
 	if (!argv || !argv[0])
 		return fail(&t, TRUSTACK_E_ARG, "%s", "no program to run");
 	t.dec = t.arch->decoder_new();

@@ -19,6 +19,7 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "common/opts.h"
 #include "proc/proc.h"
 #include "proc/seize.h"
 
@@ -304,9 +305,8 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen)
 {
 	uint64_t t0 = ts_now_ns();
-	struct trustack_proc_opts o = { 0 };
-	if (opts)
-		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_proc_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	size_t stack_max = o.stack_max ? o.stack_max : DEFAULT_STACK_MAX;
 	unsigned timeout_ms = o.stop_timeout_ms ? o.stop_timeout_ms : 2000;
 	if (errbuf && errlen)
@@ -314,6 +314,8 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	*out = NULL;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)%s", "");
 	if (pid <= 0)
 		return fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
 #if !defined(__x86_64__)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "analysis/handle.h"
 #include "elf/writer.h"
 #include "tables/orc.h"
@@ -73,11 +74,12 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 			trustack_problem_fn on_problem, void *ctx, struct trustack_orc_stats *stats, char *errbuf,
 			size_t errlen)
 {
-	struct trustack_orc_opts o = { .sz = sizeof(o) };
-	if (opts)
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_orc_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)");
 	if (!elf || !out_path)
 		return fail(errbuf, errlen, TRUSTACK_E_ARG, "no file or no output path");
 	if (o.layout != TRUSTACK_ORC_LAYOUT_CURRENT && o.layout != TRUSTACK_ORC_LAYOUT_6_1)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <elf.h>
 
+#include "common/opts.h"
 #include "symbols/symbols.h"
 #include "unwind/sidecar_peek.h"
 #include "unwind/utable.h"
@@ -82,9 +83,9 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 	if (!p || !out)
 		return -TRUSTACK_E_ARG;
 	*out = NULL;
-	struct trustack_unwinder_opts o = { .sz = sizeof(o) };
-	if (opts)
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_unwinder_opts o;
+	if (TS_OPTS_LOAD(o, opts)) /* opts NULL: the defaults */
+		return -TRUSTACK_E_ARG;
 	if (!o.read_mem)
 		o.read_mem = trustack_proc__read, o.ctx = p;
 	struct trustack_unwinder *u;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "unwind/uwint.h"
 
 struct walk {
@@ -724,11 +725,9 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	    (unsigned)mode >= TRUSTACK_UNWIND__MODES || (!u->direct && !u->opts.read_mem))
 		return -TRUSTACK_E_ARG;
 
-	struct trustack_unwind_start st = { 0 };
-	if (start && start->sz >= sizeof(st))
-		st = *start;
-	else if (start)
-		memcpy(&st, start, start->sz);
+	struct trustack_unwind_start st;
+	if (TS_OPTS_LOAD(st, start)) /* start NULL: no flags, the unwinder's bounds */
+		return -TRUSTACK_E_ARG;
 	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
 	struct walk w = { .u = u, .direct = u->direct, .lo = st.stack_lo, .hi = st.stack_hi };
 	if (!w.lo && !w.hi)
