@@ -17,23 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "elf/writer.h"
 #include "trustack.h"
 
 #ifndef SHT_LLVM_ADDRSIG
 #define SHT_LLVM_ADDRSIG 0x6fff4c03
 #endif
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 struct wbuf {
 	uint8_t *p;
@@ -236,7 +226,7 @@ static int add_section_symbols(struct wbuf *out, Elf64_Shdr *sh, size_t shnum, s
 				size_t l = uleb(p + o, s->sh_size - o, &v);
 				if (!l || v > UINT32_MAX) {
 					free(a.p);
-					return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed .llvm_addrsig section");
+					return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed .llvm_addrsig section");
 				}
 				o += l;
 				rc = put_uleb(&a, remap(f, (uint32_t)v));
@@ -266,7 +256,7 @@ static int write_atomically(const char *path, const uint8_t *buf, size_t n, mode
 	if (fd < 0) {
 		int e = errno;
 		free(tmp);
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot create a file beside %s: %s", path, strerror(e));
+		return ts_fail(err, errlen, TRUSTACK_E_IO, "cannot create a file beside %s: %s", path, strerror(e));
 	}
 	int rc = 0;
 	for (size_t done = 0; done < n && !rc;) {
@@ -274,16 +264,16 @@ static int write_atomically(const char *path, const uint8_t *buf, size_t n, mode
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			rc = fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
+			rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
 		else
 			done += (size_t)w;
 	}
 	if (!rc && fchmod(fd, mode & 0777))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot set the mode of %s: %s", tmp, strerror(errno));
 	if (close(fd) && !rc)
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", tmp, strerror(errno));
 	if (!rc && rename(tmp, path))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot rename to %s: %s", path, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot rename to %s: %s", path, strerror(errno));
 	if (rc)
 		unlink(tmp);
 	free(tmp);
@@ -307,35 +297,35 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 		      size_t n, char *err, size_t errlen)
 {
 	if (img->ar)
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+		return ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 			    "cannot write a copy of an archive member: extract it first (ar x)");
 	if (img->fd < 0)
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "cannot write a copy of an image opened from memory");
+		return ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "cannot write a copy of an image opened from memory");
 	if (!path || !*path)
-		return fail(err, errlen, TRUSTACK_E_ARG, "no output path");
+		return ts_fail(err, errlen, TRUSTACK_E_ARG, "no output path");
 	bool rel = img->ehdr.e_type == ET_REL;
 	for (size_t i = 0; i < n; i++) {
 		if (!secs[i].name || !*secs[i].name)
-			return fail(err, errlen, TRUSTACK_E_ARG, "a new section has no name");
+			return ts_fail(err, errlen, TRUSTACK_E_ARG, "a new section has no name");
 		if (has_section(img, secs[i].name))
-			return fail(err, errlen, TRUSTACK_E_ARG, "the file already has a %s section", secs[i].name);
+			return ts_fail(err, errlen, TRUSTACK_E_ARG, "the file already has a %s section", secs[i].name);
 		if (secs[i].nrelocs && !rel)
-			return fail(err, errlen, TRUSTACK_E_ARG,
+			return ts_fail(err, errlen, TRUSTACK_E_ARG,
 				    "relocations for %s: linked files take none (write final values)", secs[i].name);
 		if (secs[i].size && !secs[i].data)
-			return fail(err, errlen, TRUSTACK_E_ARG, "section %s has a size but no data", secs[i].name);
+			return ts_fail(err, errlen, TRUSTACK_E_ARG, "section %s has a size but no data", secs[i].name);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(secs[i].name, secs[j].name))
-				return fail(err, errlen, TRUSTACK_E_ARG, "section %s given twice", secs[i].name);
+				return ts_fail(err, errlen, TRUSTACK_E_ARG, "section %s given twice", secs[i].name);
 	}
 
 	struct stat stt;
 	if (fstat(img->fd, &stt))
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot stat %s: %s", img->path, strerror(errno));
+		return ts_fail(err, errlen, TRUSTACK_E_IO, "cannot stat %s: %s", img->path, strerror(errno));
 	size_t fsize = (size_t)stt.st_size;
 	Elf64_Ehdr eh;
 	if (fsize < sizeof(eh))
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "truncated ELF header");
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "truncated ELF header");
 	struct wbuf out = { 0 };
 	Elf64_Shdr *sh = NULL;
 	struct symfix fx = { 0 };
@@ -344,18 +334,18 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 	if (rc)
 		return rc;
 	if (read_file(img->fd, fsize, out.p)) {
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot read %s: %s", img->path, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot read %s: %s", img->path, strerror(errno));
 		goto done;
 	}
 	out.n = fsize;
 	memcpy(&eh, out.p, sizeof(eh));
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF can be written");
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF can be written");
 		goto done;
 	}
 	if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > fsize ||
 	    fsize - eh.e_shoff < sizeof(Elf64_Shdr)) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
 		goto done;
 	}
 	/* extended numbering: the real counts live in section 0 */
@@ -364,7 +354,7 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 	size_t shnum = eh.e_shnum ? eh.e_shnum : sh0.sh_size;
 	size_t shstrndx = eh.e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh.e_shstrndx;
 	if (shnum == 0 || shnum > (fsize - eh.e_shoff) / sizeof(Elf64_Shdr) || shstrndx == 0 || shstrndx >= shnum) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
 		goto done;
 	}
 	size_t nnew = 0;
@@ -380,11 +370,11 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 	memcpy(sh, out.p + eh.e_shoff, shnum * sizeof(*sh));
 	for (size_t i = 1; i < shnum; i++)
 		if (sh[i].sh_type != SHT_NOBITS && (sh[i].sh_offset > fsize || sh[i].sh_size > fsize - sh[i].sh_offset)) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "section %zu extends beyond the end of the file", i);
+			rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "section %zu extends beyond the end of the file", i);
 			goto done;
 		}
 	if (sh[shstrndx].sh_type != SHT_STRTAB) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "the section name table is not a string table");
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "the section name table is not a string table");
 		goto done;
 	}
 	/* the old table goes when nothing follows it */
@@ -399,19 +389,19 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 			if (sh[i].sh_type == SHT_SYMTAB)
 				fx.symtab = i;
 		if (!fx.symtab) {
-			rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "the object has no symbol table for relocations");
+			rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "the object has no symbol table for relocations");
 			goto done;
 		}
 		Elf64_Shdr *st = &sh[fx.symtab];
 		if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym) ||
 		    st->sh_info > st->sh_size / sizeof(Elf64_Sym) || st->sh_info == 0) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
+			rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
 			goto done;
 		}
 		fx.nsyms = st->sh_size / sizeof(Elf64_Sym);
 		fx.first_global = st->sh_info;
 		if (fx.nsyms > UINT32_MAX - shnum) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
+			rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
 			goto done;
 		}
 		for (size_t i = 1; i < fx.first_global; i++) {
@@ -426,13 +416,13 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 				const struct ts_out_reloc *rl = &secs[i].relocs[r];
 				size_t si = section_of(img, rl->target);
 				if (!si || si >= shnum) {
-					rc = fail(err, errlen, TRUSTACK_E_ARG,
+					rc = ts_fail(err, errlen, TRUSTACK_E_ARG,
 						  "relocation in %s: target 0x%llx is in no section", secs[i].name,
 						  (unsigned long long)rl->target);
 					goto done;
 				}
 				if (rl->offset > secs[i].size || secs[i].size - rl->offset < 4) {
-					rc = fail(err, errlen, TRUSTACK_E_ARG, "relocation outside section %s",
+					rc = ts_fail(err, errlen, TRUSTACK_E_ARG, "relocation outside section %s",
 						  secs[i].name);
 					goto done;
 				}
@@ -443,7 +433,7 @@ int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct
 					seen = fx.need[j] == si;
 				if (!seen) {
 					if (si >= SHN_LORESERVE) {
-						rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+						rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 							  "section index %zu needs extended symbol indices", si);
 						goto done;
 					}

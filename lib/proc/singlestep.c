@@ -25,6 +25,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/opts.h"
 #include "arch/arch.h"
 #include "proc/proc.h"
@@ -275,13 +276,6 @@ static int resume(struct tracer *t, struct thread *th, int sig)
 	return 0;
 }
 
-static int fail(struct tracer *t, int code, const char *fmt, const char *arg)
-{
-	if (t->err && t->errlen)
-		snprintf(t->err, t->errlen, fmt, arg);
-	return -code;
-}
-
 /* The child: stop so the parent can set options, then exec; exec errors go back through
  * a close-on-exec pipe. */
 static void child(char *const argv[], int errfd, bool quiet)
@@ -330,7 +324,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			continue;
 		}
 		if (!th)
-			return fail(t, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			return ts_fail(t->err, t->errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 		if (!WIFSTOPPED(st))
 			continue;
 		int sig = WSTOPSIG(st), event = st >> 16;
@@ -340,13 +334,13 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			/* a thread's first stop (auto-attached clone: SIGSTOP): nothing has run yet */
 			th->started = true;
 			if (resume(t, th, 0))
-				return fail(t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+				return ts_fail(t->err, t->errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 			continue;
 		}
 		if (event) {
 			/* clone/exec events: the system call is still in progress, its step trap follows */
 			if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 && errno != ESRCH)
-				return fail(t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+				return ts_fail(t->err, t->errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 			continue;
 		}
 		if (sig != SIGTRAP) {
@@ -354,16 +348,16 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			if (th->inject)
 				check_signal_frame(t, th); /* a second signal right after a first */
 			if (resume(t, th, sig))
-				return fail(t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+				return ts_fail(t->err, t->errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 			continue;
 		}
 		int rc = after_step(t, th);
 		if (rc)
-			return fail(t, -rc, "%s", "out of memory");
+			return ts_fail(t->err, t->errlen, -rc, "%s", "out of memory");
 		if (t->st.steps % every == 0 && th->stepped) {
 			rc = report(t, th, fn, ctx);
 			if (rc < 0)
-				return fail(t, -rc, "%s", "out of memory");
+				return ts_fail(t->err, t->errlen, -rc, "%s", "out of memory");
 			if (rc) {
 				t->st.limited = true;
 				return 1;
@@ -374,7 +368,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			return 1;
 		}
 		if (resume(t, th, 0))
-			return fail(t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+			return ts_fail(t->err, t->errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 	}
 }
 
@@ -389,22 +383,22 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
 	if (optrc)
-		return fail(&t, TRUSTACK_E_ARG, "%s", "bad options (sz)");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_ARG, "%s", "bad options (sz)");
 	if (!argv || !argv[0])
-		return fail(&t, TRUSTACK_E_ARG, "%s", "no program to run");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_ARG, "%s", "no program to run");
 	t.dec = t.arch->decoder_new();
 	if (!t.dec)
-		return fail(&t, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		t.arch->decoder_free(t.dec);
-		return fail(&t, TRUSTACK_E_SYS, "%s", "pipe failed");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "pipe failed");
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(pfd[0]), close(pfd[1]);
 		t.arch->decoder_free(t.dec);
-		return fail(&t, TRUSTACK_E_SYS, "%s", "fork failed");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "fork failed");
 	}
 	if (pid == 0)
 		child(argv, pfd[1], o.quiet);
@@ -413,7 +407,7 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	t.pid = pid;
 	int rc = 0, st;
 	if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st)) {
-		rc = fail(&t, TRUSTACK_E_SYS, "%s", "the program did not start under ptrace");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "the program did not start under ptrace");
 		goto out;
 	}
 	ptrace(PTRACE_SETOPTIONS, pid, 0,
@@ -423,19 +417,19 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st) || (st >> 16) != PTRACE_EVENT_EXEC) {
 		int e = 0;
 		if (read(pfd[0], &e, sizeof(e)) == sizeof(e))
-			rc = fail(&t, TRUSTACK_E_NOTFOUND, "cannot execute %s", argv[0]);
+			rc = ts_fail(t.err, t.errlen, TRUSTACK_E_NOTFOUND, "cannot execute %s", argv[0]);
 		else
-			rc = fail(&t, TRUSTACK_E_SYS, "%s", "the program did not reach exec");
+			rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "the program did not reach exec");
 		goto out;
 	}
 	struct thread *th = find_thread(&t, pid, true);
 	if (!th) {
-		rc = fail(&t, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 		goto out;
 	}
 	th->started = true;
 	if (get_regs(pid, &th->regs) < 0 || resume(&t, th, 0)) {
-		rc = fail(&t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 		goto out;
 	}
 	rc = trace_loop(&t, &o, on_step, ctx);

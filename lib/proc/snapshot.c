@@ -19,6 +19,7 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/opts.h"
 #include "proc/proc.h"
 #include "proc/seize.h"
@@ -26,13 +27,6 @@
 #define DEFAULT_STACK_MAX (1u << 20)
 #define RED_ZONE 128          /* x86-64 psABI: leaf code may use 128 bytes below sp */
 #define UNMAPPED_SP_COPY (64u << 10) /* sp outside every known mapping: copy this much */
-
-static int fail(char *errbuf, size_t errlen, int code, const char *fmt, const char *arg)
-{
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, fmt, arg);
-	return -code;
-}
 
 /* State letter of /proc/PID[/task/TID]/stat, 0 when it cannot be read. */
 static char proc_state(int pid, int tid)
@@ -155,37 +149,6 @@ static int read_regs(int tid, struct trustack_regs *r)
 }
 #endif
 
-ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len)
-{
-	/* remote vectors split at page boundaries: a partial read then ends at the first page
-	 * that cannot be read instead of failing as a whole */
-	enum { PAGE = 4096, MAXV = 1024 };
-	struct iovec local = { buf, len }, remote[MAXV];
-	size_t done = 0;
-	while (done < len) {
-		int nv = 0;
-		size_t chunk = 0;
-		uint64_t a = addr + done;
-		while (done + chunk < len && nv < MAXV) {
-			size_t in_page = PAGE - ((a + chunk) & (PAGE - 1));
-			size_t take = len - done - chunk < in_page ? len - done - chunk : in_page;
-			remote[nv].iov_base = (void *)(uintptr_t)(a + chunk);
-			remote[nv].iov_len = take;
-			nv++;
-			chunk += take;
-		}
-		local.iov_base = (uint8_t *)buf + done;
-		local.iov_len = chunk;
-		ssize_t r = process_vm_readv(pid, &local, 1, remote, (unsigned long)nv, 0);
-		if (r < 0)
-			return done ? (ssize_t)done : -errno;
-		done += (size_t)r;
-		if ((size_t)r < chunk)
-			break;
-	}
-	return (ssize_t)done;
-}
-
 /* Copy the top of a stopped thread's stack: from the red zone below sp to the end of the
  * mapping holding sp, at most max bytes. */
 static void copy_stack(int pid, const struct ts_maps *maps, struct trustack_proc_thread *th, uint8_t **copy,
@@ -246,7 +209,7 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 	for (;;) {
 		long r = list_tasks(s->pid, &tids, &ntids, &cap);
 		if (r == -2) {
-			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 			break;
 		}
 		if (r < 0)
@@ -258,7 +221,7 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 			bool added;
 			long i = ts_seize_add(s, tids[k], &added);
 			if (i < 0) {
-				rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+				rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 				goto out;
 			}
 			if (!added)
@@ -315,29 +278,29 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
 	if (optrc)
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)%s", "");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)%s", "");
 	if (pid <= 0)
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
 #if !defined(__x86_64__)
-	return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s", "process snapshots are x86-64 only for now");
+	return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s", "process snapshots are x86-64 only for now");
 #endif
 	char st = proc_state(pid, 0);
 	char pidbuf[24];
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
 	if (!st)
-		return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
 	if (st == 'Z' || st == 'X') {
 		int *t = NULL;
 		size_t n = 0, c = 0;
 		long r = list_tasks(pid, &t, &n, &c);
 		free(t);
 		if (r <= 1) /* a zombie leader with live threads is a process still worth looking at */
-			return fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
+			return ts_fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
 				    "process %s is a zombie (exited, not yet reaped by its parent)", pidbuf);
 	}
 	struct trustack_proc *p = calloc(1, sizeof(*p));
 	if (!p)
-		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	p->pid = pid;
 	p->memfd = -1;
 	int rc = ts_maps_read(pid, &p->maps);
@@ -348,7 +311,7 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 				explain_eperm(pid, errbuf, errlen);
 			return rc;
 		}
-		return fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
+		return ts_fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
 	}
 
 	/* ---- the target is stopped from here ... */
@@ -366,7 +329,7 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 		p->threads = calloc(nstopped, sizeof(*p->threads));
 		p->stacks = calloc(nstopped, sizeof(*p->stacks));
 		if (!p->threads || !p->stacks)
-			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
 	for (size_t i = 0; i < s.n && !rc && !s.interrupted && p->threads; i++) {
 		struct ts_seized *t = &s.v[i];
@@ -389,13 +352,13 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	/* ---- ... to here */
 
 	if (s.interrupted && !rc)
-		rc = fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
+		rc = ts_fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
 			  strsignal(s.interrupted));
 	if (!rc && !p->nthreads) {
 		bool perm = false;
 		for (size_t i = 0; i < s.n; i++)
 			perm |= s.v[i].reason && !strcmp(s.v[i].reason, "not permitted to trace it");
-		rc = fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
+		rc = ts_fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
 			  perm ? "not permitted to trace any thread of process %s" : "process %s exited during the snapshot",
 			  pidbuf);
 	}
@@ -471,7 +434,7 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	}
 	if (ts_modules_build(&p->maps, &p->mods)) {
 		trustack_proc__close(p);
-		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
 	if (!(o.flags & TRUSTACK_PROC_NO_MODULE_INFO))
 		ts_modules_identify(pid, &p->maps, &p->mods);

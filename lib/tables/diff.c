@@ -14,7 +14,7 @@
 
 #include "common/opts.h"
 #include "analysis/driver.h"
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "tables/rowmap.h"
 #include "tables/source.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/opts.h"
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "tables/sframe.h"
 #include "trustack.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <elf.h>
 
+#include "common/cache.h"
 #include "common/opts.h"
 #include "symbols/symbols.h"
 #include "unwind/sidecar_peek.h"
@@ -46,7 +47,7 @@ static int add_from_cache(struct trustack_unwinder *u, const struct trustack_mod
 	/* the header here, every entry when the unwinder loads it (a file refused there is rebuilt
 	 * by the slow path) */
 	if (u->opts.no_cache || !mod->build_id_len ||
-	    ts_cache_path(u->cache_dir, mod->build_id, mod->build_id_len, sc, sizeof(sc)) ||
+	    ts_cache_file(u->cache_dir, mod->build_id, mod->build_id_len, TS_CACHE_SIDECAR, sc, sizeof(sc)) ||
 	    ts_sidecar_peek(sc, mod->build_id, mod->build_id_len))
 		return -1;
 	struct trustack_symbols *sy;

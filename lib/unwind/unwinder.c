@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cache.h"
 #include "common/opts.h"
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "tables/sframe.h"
 #include "unwind/uwint.h"
 
@@ -119,7 +120,7 @@ static int analysis_table(struct trustack_unwinder *u, const struct trustack_mod
 		idlen = ts_image_build_id(img, id, sizeof(id));
 	else if (!u->opts.no_cache && d->build_id_len && d->build_id_len <= sizeof(id))
 		memcpy(id, d->build_id, idlen = d->build_id_len);
-	bool cached = idlen && ts_cache_path(u->cache_dir, id, idlen, path, sizeof(path)) == 0;
+	bool cached = idlen && ts_cache_file(u->cache_dir, id, idlen, TS_CACHE_SIDECAR, path, sizeof(path)) == 0;
 	if (cached && ts_utable_load_cached(path, id, idlen, img ? img->ehdr.e_machine : 0, t, err, errlen) == 0)
 		return 0;
 	if (u->opts.no_analysis || !img)

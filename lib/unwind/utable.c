@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "elf/image.h"
 #include "tables/plt.h"
 #include "tables/rowmap.h"
@@ -39,12 +40,6 @@ _Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) =
 		       offsetof(struct ts_urow, save_off) == 28,
 	       "sidecar row layout");
 _Static_assert(TS_UROW_MAX_SAVES == TS_SAVES_MAX, "the row map's saves fit a row");
-
-static void errf(char *err, size_t len, const char *fmt, const char *a, const char *b)
-{
-	if (err && len)
-		snprintf(err, len, fmt, a, b);
-}
 
 /* ---- building ------------------------------------------------------------------------------ */
 
@@ -349,14 +344,14 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	case HDR_OK:
 		break;
 	case HDR_NOT_OURS:
-		errf(err, errlen, "not a trustack unwind table%s%s", "", "");
+		ts_errf(err, errlen, "not a trustack unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
 	case HDR_VERSION:
 		memcpy(&ver, p + 8, 4);
-		errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
+		ts_errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
 		return -TRUSTACK_E_FORMAT;
 	case HDR_LENGTH:
-		errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
+		ts_errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
 	}
 	memcpy(&t->machine, p + 12, 2);
@@ -369,7 +364,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	const struct ts_urow *rows = (const struct ts_urow *)(row + n);
 	for (uint32_t i = 0; i < n; i++)
 		if (pc[i] >= pc[i + 1] || row[i] >= nrows) {
-			errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"
+			ts_errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"
 							: "row index out of range", "");
 			return -TRUSTACK_E_FORMAT;
 		}
@@ -377,7 +372,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 		const struct ts_urow *r = &rows[i];
 		if (r->cfa_kind > TRUSTACK_CFA_DEREF || r->ra_kind > TRUSTACK_LOC_IN_REG ||
 		    r->fp_kind > TRUSTACK_LOC_IN_REG || r->flags > 7) {
-			errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
+			ts_errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
 			return -TRUSTACK_E_FORMAT;
 		}
 		/* the walk indexes save_off by rank: at most TS_UROW_MAX_SAVES saved registers, the
@@ -387,7 +382,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 		for (unsigned k = ns; k < TS_UROW_MAX_SAVES; k++)
 			tail0 &= r->save_off[k] == 0;
 		if (ns > TS_UROW_MAX_SAVES || (r->saved & r->lost) || !tail0 || r->pad) {
-			errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
+			ts_errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
 			return -TRUSTACK_E_FORMAT;
 		}
 	}
@@ -419,20 +414,20 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 	memset(out, 0, sizeof(*out));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+		ts_errf(err, errlen, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? -TRUSTACK_E_NOTFOUND : -TRUSTACK_E_IO;
 	}
 	struct stat st;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		errf(err, errlen, "%s: %s", path, "not a regular file");
+		ts_errf(err, errlen, "%s: %s", path, "not a regular file");
 		return -TRUSTACK_E_IO;
 	}
 	size_t len = (size_t)st.st_size;
 	void *mem = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	close(fd);
 	if (mem == MAP_FAILED) {
-		errf(err, errlen, "%s: %s", path, len ? strerror(errno) : "empty file");
+		ts_errf(err, errlen, "%s: %s", path, len ? strerror(errno) : "empty file");
 		return len ? -TRUSTACK_E_IO : -TRUSTACK_E_FORMAT;
 	}
 	int rc = attach(out, mem, len, err, errlen);
@@ -465,7 +460,7 @@ int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, u
 	int rc = ts_utable_load(path, out, err, errlen);
 	if (rc == -TRUSTACK_E_FORMAT && other_version(path)) {
 		/* written by a trustack with another sidecar format: stale, like another revision */
-		errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
+		ts_errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
 		return -TRUSTACK_E_NOTFOUND;
 	}
 	if (rc)
@@ -478,7 +473,7 @@ int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, u
 	if (!why)
 		return 0;
 	ts_utable_free(out);
-	errf(err, errlen, "%s %s", path, why);
+	ts_errf(err, errlen, "%s %s", path, why);
 	return -TRUSTACK_E_NOTFOUND;
 }
 
@@ -514,7 +509,7 @@ int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_
 		return -TRUSTACK_E_NOMEM;
 	snprintf(tmp, plen + 32, "%s.%ld.tmp", path, (long)getpid());
 	if (make_parents(tmp)) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+		ts_errf(err, errlen, "%s: %s", path, strerror(errno));
 		free(tmp);
 		return -TRUSTACK_E_IO;
 	}
@@ -540,47 +535,11 @@ int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_
 			rc = -1;
 	}
 	if (rc) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+		ts_errf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 	}
 	free(tmp);
 	return rc ? -TRUSTACK_E_IO : 0;
-}
-
-/* ---- the cache ----------------------------------------------------------------------------- */
-
-int ts_cache_dir(const char *dir, char *buf, size_t len)
-{
-	const char *e;
-	int w;
-	if (dir && *dir)
-		w = snprintf(buf, len, "%s", dir);
-	else if ((e = getenv("TRUSTACK_CACHE_DIR")) && *e)
-		w = snprintf(buf, len, "%s", e);
-	else if ((e = getenv("XDG_CACHE_HOME")) && *e == '/')
-		w = snprintf(buf, len, "%s/trustack", e);
-	else if ((e = getenv("HOME")) && *e)
-		w = snprintf(buf, len, "%s/.cache/trustack", e);
-	else
-		return -TRUSTACK_E_ARG;
-	return w < 0 || (size_t)w >= len ? -TRUSTACK_E_ARG : 0;
-}
-
-int ts_cache_path(const char *dir, const uint8_t *build_id, size_t n, char *buf, size_t len)
-{
-	if (!n || n > 32)
-		return -TRUSTACK_E_ARG;
-	int rc = ts_cache_dir(dir, buf, len);
-	if (rc)
-		return rc;
-	size_t at = strlen(buf);
-	if (at + 2 * n + 8 > len)
-		return -TRUSTACK_E_ARG;
-	at += (size_t)snprintf(buf + at, len - at, "/%02x/", build_id[0]);
-	for (size_t i = 1; i < n; i++)
-		at += (size_t)snprintf(buf + at, len - at, "%02x", build_id[i]);
-	snprintf(buf + at, len - at, ".tsu");
-	return 0;
 }
 
 /* The GNU build-id note in a notes buffer. */
