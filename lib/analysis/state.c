@@ -715,15 +715,30 @@ static unsigned rn_bucket(int64_t name)
 	return (unsigned)((uint64_t)name * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_BUCKETS - 1);
 }
 
+/* Does v carry an identity: an unknown value's (SYM), or a bounded one's (RANGE made by a
+ * comparison of that value: a bounded copy of it)? Both tie the location to every other holder
+ * of the name, so both take part in deciding whether two names are one value. */
+static bool has_identity(const struct ts_val *v, int64_t *name)
+{
+	if (v->kind == V_SYM) {
+		*name = v->off;
+		return true;
+	}
+	if (v->kind == V_RANGE && v->aux) {
+		*name = v->aux - 1;
+		return true;
+	}
+	return false;
+}
+
 /* Record that one location holds x on the stored side and y on the incoming side. */
 static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
 	struct rn_note *e = &rn->note[rn->n++];
-	e->ks = x->kind == V_SYM;
-	e->js = y->kind == V_SYM;
-	e->k = e->ks ? x->off : 0;
-	e->j = e->js ? y->off : 0;
-	e->fd = e->ks && e->js && (x->flags != y->flags || x->esize != y->esize);
+	e->k = e->j = 0;
+	e->ks = has_identity(x, &e->k);
+	e->js = has_identity(y, &e->j);
+	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize);
 	if (e->ks)
 		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
@@ -734,14 +749,15 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
  * both sides (of identities only the name is kept); the note of a difference is out of line. */
 static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
+	int64_t name;
 	if (val_eq(x, y)) {
-		if (x->kind == V_SYM) {
-			rn->same[rn->nsame++] = x->off;
-			rn->count.ns[rn_bucket(x->off)]++;
+		if (has_identity(x, &name)) {
+			rn->same[rn->nsame++] = name;
+			rn->count.ns[rn_bucket(name)]++;
 		}
 		return false;
 	}
-	if (x->kind == V_SYM || y->kind == V_SYM)
+	if (x->kind == V_SYM || y->kind == V_SYM || x->kind == V_RANGE || y->kind == V_RANGE)
 		rename_note_sym(rn, x, y);
 	return true;
 }
