@@ -1,6 +1,7 @@
 # trustack - build the library (static + shared + pkg-config), the CLI, and run the tests.
 #
 #   make                 build into build/ (CC=clang works too)
+#   make test-fast       build, then the fast tier (seeded, cli, lib suites): under 2 minutes
 #   make check           build, run the test suite, then again under ASan+UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SAN=1           sanitizer build into build-san/
@@ -80,6 +81,13 @@ install: all
 	install -m 644 include/trustack.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(B)/trustack.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
+# The inner loop (under 2 minutes on 2 cores, README "Tests"): the build, the seeded cases, the
+# CLI contract and the library's unit, boundary and module tests.
+FAST_SUITES := */@(seeded|cli|lib)/suite_*.sh
+
+test-fast: all
+	TS_QUICK=1 TS_ONLY='$(FAST_SUITES)' bash tests/run.sh
+
 check: all
 	bash tests/run.sh
 	$(MAKE) SAN=1 all
@@ -88,7 +96,7 @@ check: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all install check clean verify-full
+.PHONY: all install check test-fast clean verify-full
 
 # verify-unwind over every test program in every variant (gcc/clang, -O0..-O3, FP or not):
 # tens of millions of single-stepped points, ~30-60 minutes on 2 cores (make check runs a subset)

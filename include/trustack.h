@@ -95,11 +95,13 @@ TRUSTACK_API void trustack_archive__free(char **names, size_t n);
 TRUSTACK_API int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
 			      size_t errlen);
 
-/* Architecture name of the file: "x86-64" or "aarch64". */
+/* Architecture name of the file: "x86-64" (today the only machine trustack_elf__open() accepts;
+ * other machines fail with -TRUSTACK_E_UNSUPPORTED). */
 TRUSTACK_API const char *trustack_elf__arch(const struct trustack_elf *elf);
 
 /* ---------------------------------------------------------------------------------------------
- * Warnings (SPEC 4.1). The names returned by trustack_warning_kind__name() are stable.
+ * Warnings: what each kind means is in docs/warnings.md. The names returned by
+ * trustack_warning_kind__name() are stable; new kinds are added at the end.
  */
 enum trustack_warning_kind {
 	TRUSTACK_W_CALL_WITHOUT_FRAME,
@@ -115,6 +117,7 @@ enum trustack_warning_kind {
 	TRUSTACK_W_UNSUPPORTED_REALIGN,
 	TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 	TRUSTACK_W_DECODE_ERROR,
+	/* reserved for arm64, which the analysis does not support yet: nothing emits these today */
 	TRUSTACK_W_LR_CLOBBERED,
 	TRUSTACK_W_PAC_MISMATCH,
 	TRUSTACK_W__COUNT
@@ -828,7 +831,7 @@ TRUSTACK_API int trustack_trace__run(char *const argv[], const struct trustack_t
 			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
- * The reliable unwinder (SPEC 7).
+ * The reliable unwinder (docs/unwind.md).
  *
  * An unwinder is an address space: a set of modules (an ELF file mapped at a load bias, the
  * vDSO, anonymous executable memory, the [uprobes] page) each with its unwind tables prepared

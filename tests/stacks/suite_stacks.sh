@@ -179,7 +179,7 @@ for l in dis.split("\n"):
     if m and f and int(m[1], 16) <= f["pc"]: label = (m[2], int(m[1], 16))
 res("frame0-plt", f and label and f["fn"] == label[0] and f["off"] == f["pc"] - label[1] and label[0] == "getppid@plt",
     "frame 0 %s, objdump label %s" % (f, label))
-# JSON: the SPEC 4.2 fields, the same threads and frames as the text
+# JSON: the fields of docs/stacks-json.md, the same threads and frames as the text
 try:
     j = json.load(open(js))
     ok = j["pid"] == pid and sorted(t["tid"] for t in j["threads"]) == ktids
