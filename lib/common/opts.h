@@ -13,7 +13,8 @@
  *    (the caller used nothing this library does not know), rejected otherwise;
  *  - sz smaller than the sz field itself (0: forgotten), or non-zero unknown bytes: rejected
  *    with -TRUSTACK_E_ARG, so that a request is never half-understood.
- * Header-only and inline: trustack_unwind_ex() calls it on every unwind.
+ * The same-size case is inline (trustack_unwind_ex() calls it on every unwind); opts.c has
+ * the rest.
  */
 #ifndef TS_COMMON_OPTS_H
 #define TS_COMMON_OPTS_H
@@ -23,24 +24,24 @@
 
 #include "trustack.h"
 
+/* The other sizes (ts_opts_load's slow path, out of line): see the rule above. */
+int ts_opts_load_resized(void *dst, size_t dst_sz, const void *user, size_t user_sz);
+
 /* Load *user (NULL: all defaults) into the local struct at dst of dst_sz bytes (its first field
- * the size_t sz, set to dst_sz on return). Returns 0 or -TRUSTACK_E_ARG (dst is then zeroed). */
+ * the size_t sz, set to dst_sz on return). Returns 0 or -TRUSTACK_E_ARG (dst is then zeroed).
+ * The common case, a caller built against this header, is one copy. */
 static inline __attribute__((always_inline)) int ts_opts_load(void *dst, size_t dst_sz, const void *user)
 {
-	memset(dst, 0, dst_sz);
 	if (user) {
 		size_t user_sz;
 		memcpy(&user_sz, user, sizeof(user_sz));
-		if (user_sz < sizeof(size_t))
-			return -TRUSTACK_E_ARG;
-		if (user_sz > dst_sz) {
-			const unsigned char *extra = (const unsigned char *)user + dst_sz;
-			for (size_t i = 0; i < user_sz - dst_sz; i++)
-				if (extra[i])
-					return -TRUSTACK_E_ARG;
+		if (__builtin_expect(user_sz == dst_sz, 1)) {
+			memcpy(dst, user, dst_sz);
+			return 0;
 		}
-		memcpy(dst, user, user_sz < dst_sz ? user_sz : dst_sz);
+		return ts_opts_load_resized(dst, dst_sz, user, user_sz);
 	}
+	memset(dst, 0, dst_sz);
 	memcpy(dst, &dst_sz, sizeof(dst_sz));
 	return 0;
 }
