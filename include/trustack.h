@@ -15,7 +15,9 @@
  *    an older header) is accepted and the fields it lacks take their defaults (zero); a larger
  *    sz (a newer header) is accepted when every byte this library does not know is zero; any
  *    other sz, including 0, is rejected with -TRUSTACK_E_ARG. Where a function takes NULL for
- *    the struct, all fields take their defaults.
+ *    the struct, all fields take their defaults. Zero the whole struct, padding included,
+ *    before setting fields (TRUSTACK_OPTS does): a newer library may read what is padding in
+ *    your header as a field.
  */
 #ifndef TRUSTACK_H
 #define TRUSTACK_H
@@ -24,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -31,6 +34,13 @@ extern "C" {
 #endif
 
 #define TRUSTACK_VERSION "0.1.0"
+
+/* Declare NAME as a struct TYPE (an options struct, see the conventions above) zeroed whole,
+ * with sz set and the fields given: TRUSTACK_OPTS(trustack_check_opts, o, .rules = ...); */
+#define TRUSTACK_OPTS(TYPE, NAME, ...)                                                              \
+	struct TYPE NAME;                                                                           \
+	memset(&NAME, 0, sizeof(NAME));                                                             \
+	NAME = (struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ }
 
 /*
  * The library is built with -fvisibility=hidden and a version script (lib/libtrustack.map):

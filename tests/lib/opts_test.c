@@ -33,7 +33,10 @@ struct v3 { size_t sz; unsigned a; unsigned b; uint64_t c; uint64_t d; };
 static void helper(void)
 {
 	struct v2 lib;
-	struct v1 old = { .sz = sizeof(old), .a = 7 };
+	struct v1 old;
+	memset(&old, 0xaa, sizeof(old)); /* then zeroed as callers must: v2's b is v1's padding */
+	memset(&old, 0, sizeof(old));
+	old.sz = sizeof(old), old.a = 7;
 	int rc = ts_opts_load(&lib, sizeof(lib), &old);
 	expect("older-accepted", rc == 0 && lib.a == 7 && lib.b == 0 && lib.c == 0 && lib.sz == sizeof(lib),
 	       "a v1 struct must load with the v2 fields zero");
@@ -60,7 +63,8 @@ static void helper(void)
 	expect("same-size", rc == 0 && lib.a == 9 && lib.b == 8 && lib.c == 7, "a same-size struct loads as is");
 }
 
-/* a caller built against a header one field older than today's */
+/* a caller built against a header one field older than today's (zeroed whole, padding too, as
+ * TRUSTACK_OPTS does) */
 struct old_check_opts { size_t sz; enum trustack_rules rules; };
 struct old_diff_opts { size_t sz; enum trustack_rules rules; unsigned threads; };
 /* and one a field newer */
@@ -74,12 +78,16 @@ static void api(const char *object)
 		expect("api-open", 0, err);
 		return;
 	}
-	struct old_check_opts co = { .sz = sizeof(co), .rules = TRUSTACK_RULES_FP };
+	struct old_check_opts co;
+	memset(&co, 0, sizeof(co));
+	co.sz = sizeof(co), co.rules = TRUSTACK_RULES_FP;
 	int rc = trustack_check(elf, (const struct trustack_check_opts *)&co, NULL, NULL, NULL);
 	expect("api-check-older", rc == 0, "trustack_check must accept a struct without threads");
 
 	/* before the one rule, trustack_diff rejected every struct smaller than its own */
-	struct old_diff_opts dd = { .sz = sizeof(dd), .rules = TRUSTACK_RULES_STACK };
+	struct old_diff_opts dd;
+	memset(&dd, 0, sizeof(dd));
+	dd.sz = sizeof(dd), dd.rules = TRUSTACK_RULES_STACK;
 	rc = trustack_diff(elf, (const struct trustack_diff_opts *)&dd, NULL, NULL, NULL, err, sizeof(err));
 	expect("api-diff-older", rc == 0, "trustack_diff must accept a struct without tables");
 
@@ -88,7 +96,9 @@ static void api(const char *object)
 	expect("api-check-sz0", rc == -TRUSTACK_E_ARG, "sz 0 must be rejected");
 	trustack_elf__close(elf);
 
-	struct new_unwinder_opts uo = { .cur = { .sz = sizeof(uo) } };
+	struct new_unwinder_opts uo;
+	memset(&uo, 0, sizeof(uo));
+	uo.cur.sz = sizeof(uo);
 	struct trustack_unwinder *u = NULL;
 	rc = trustack_unwinder__new(&uo.cur, &u);
 	expect("api-unwinder-newer-zero", rc == 0 && u, "a newer struct with a zero tail must be accepted");

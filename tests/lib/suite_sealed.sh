@@ -49,12 +49,16 @@ int main(void)
 {
 	/* one call into the library through the dynamic symbol table */
 	const char *s = trustack_strerror(-TRUSTACK_E_FORMAT);
+	TRUSTACK_OPTS(trustack_check_opts, o, .rules = TRUSTACK_RULES_FP);
+	if (o.sz != sizeof(o) || o.rules != TRUSTACK_RULES_FP || o.threads)
+		return 1;
 	return !(s && strlen(s) > 0 && strcmp(trustack_warning_kind__name(TRUSTACK_W_STACK_MISMATCH), "stack-mismatch") == 0);
 }
 C
 # the build directory has libtrustack.so; its soname (what the client will look for) is .so.0
 ln -sf "$so" "$work/libtrustack.so.0"
-if cc -std=gnu11 -Wall -Wextra -Werror -I"$top/include" "$work/client.c" "$work/libtrustack.so.0" \
+san=$( [ -n "${TS_SAN:-}" ] && echo -fsanitize=address,undefined ) # the library's runtime first
+if cc -std=gnu11 -Wall -Wextra -Werror $san -I"$top/include" "$work/client.c" "$work/libtrustack.so.0" \
         -Wl,-rpath,"$work" -o "$work/client" 2>"$work/client.log" && "$work/client"; then
     echo "PASS sealed/shared-client"
 else
