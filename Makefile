@@ -1,7 +1,7 @@
 # trustack - build the library (static + shared + pkg-config), the CLI, and run the tests.
 #
 #   make                 build into build/ (CC=clang works too)
-#   make test-fast       build, then the fast tier (seeded, cli, lib suites): under 2 minutes
+#   make test-fast       build, then the fast tier (seeded, cli, lib suites): the inner loop
 #   make check           build, run the test suite, then again under ASan+UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SAN=1           sanitizer build into build-san/
@@ -81,7 +81,7 @@ install: all
 	install -m 644 include/trustack.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(B)/trustack.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
-# The inner loop (under 2 minutes on 2 cores, README "Tests"): the build, the seeded cases, the
+# The inner loop (README "Tests" has its measured time): the build, the seeded cases, the
 # CLI contract and the library's unit, boundary and module tests.
 FAST_SUITES := */@(seeded|cli|lib)/suite_*.sh
 
