@@ -795,6 +795,23 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 	return any;
 }
 
+/* What a call does to the caller's state before the callee runs, as uops: the machine either
+ * pushes the return address (x86-64: sp -= 8, a store of a value we do not track) or writes it
+ * into its link register (arm64, s390x: the register gets a new value). */
+static void call_hands_over_ra(const struct ts_arch *a, struct ts_insn *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->call_ra == TS_CALL_LINK_REG) {
+		out->nuops = 1;
+		out->uops[0] = (struct ts_uop){ .kind = TS_UOP_CLOBBER, .dst = a->ra, .src = TS_REG_NONE };
+		return;
+	}
+	out->nuops = 2;
+	out->uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -(int64_t)a->ra_size };
+	out->uops[1] = (struct ts_uop){ .kind = TS_UOP_STORE, .src = TS_REG_NONE,
+					.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = a->ra_size } };
+}
+
 /*
  * Apply instruction i to s, checking the rules when report is set, and send the state along
  * its branch edges. Returns whether the straight run continues to i+1.
@@ -949,12 +966,11 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		const char *name = cm ? cm->name : indirect_name(u, in, s);
 		if (cm && cm->local) {
-			/* an intra-function call (retpoline-style thunks): a push and a jump */
-			struct ts_insn push = { .nuops = 2 };
-			push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
-			push.uops[1] = (struct ts_uop){ .kind = TS_UOP_STORE, .src = TS_REG_NONE,
-							.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
-			ts_state_apply(a, u->img, s, &push);
+			/* an intra-function call (retpoline-style thunks): the return address handed
+			 * over as the machine does it, and a jump */
+			struct ts_insn call;
+			call_hands_over_ra(a, &call);
+			ts_state_apply(a, u->img, s, &call);
 			if (report)
 				edge(u, in->addr, in->target, s, EDGE_CALL);
 			return STEP_END;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trustack.h"
+
 #define TS_MAX_REGS 33   /* arm64: x0-x30, sp, plus one spare; x86-64: 0-16 */
 #define TS_REG_NONE 0xff
 
@@ -62,6 +64,10 @@ enum ts_uop_kind {
 	TS_UOP_SHLI,     /* dst = src << imm */
 	TS_UOP_SWAP,     /* exchange dst and src */
 	TS_UOP_UNSUPPORTED, /* a stack-pointer change the model cannot express */
+	/* additions for arm64 */
+	TS_UOP_SEXT,     /* dst = sign-extend the low imm bytes (1, 2, 4) of src to 64 bits */
+	TS_UOP_ADDVL,    /* dst = src + imm * (SVE vector length in bytes / 8): SVE addvl (imm is
+			  * 8 x its multiplier) and addpl (the multiplier), e.g. on sp */
 };
 
 struct ts_uop {
@@ -91,6 +97,19 @@ enum ts_insn_flag {
 	TS_IF_STACK = 1 << 5,     /* touches the stack pointer (for undefined-stack checks) */
 	TS_IF_DEAD_AFTER = 1 << 6,/* analysis: a call we inferred never returns, or the point where
 				   * a path moved onto another context's stack */
+	/* additions for arm64 */
+	TS_IF_LINK = 1 << 7,      /* a call (bl, blr, blraa..) that writes the return address into
+				   * register ts_arch.ra instead of pushing it */
+	TS_IF_WRITEBACK = 1 << 8, /* a load/store that also updates its base register (pre/post-index,
+				   * expressed by an ADDI uop before/after the access) */
+	TS_IF_PAC_SIGN = 1 << 9,  /* pointer authentication: pac_reg is signed (pacia, paciasp..) */
+	TS_IF_PAC_AUTH = 1 << 10, /* pac_reg is authenticated (autia, autiasp, retaa, braa, blraa..) */
+	TS_IF_PAC_STRIP = 1 << 11,/* the signature of pac_reg is stripped (xpaci, xpaclri) */
+	TS_IF_PAC_KEY_B = 1 << 12,/* with one of the three: key B (IB/DB), else key A */
+	TS_IF_BTI_C = 1 << 13,    /* a landing pad for calls through a register (bti c, bti jc, and
+				   * paciasp/pacibsp, which are implicit `bti c`) */
+	TS_IF_BTI_J = 1 << 14,    /* a landing pad for jumps through a register (bti j, bti jc) */
+	TS_IF_PAC_DATA = 1 << 15, /* with sign/auth/strip: a data key (pacda, autdb, xpacd) */
 };
 
 struct ts_insn {
@@ -109,6 +128,11 @@ struct ts_insn {
 	uint64_t target;   /* direct branch/call target */
 	struct ts_mem tmem;
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
+	/* additions for arm64; read only when flags say so (decoders of other machines may leave
+	 * them uninitialised) */
+	uint8_t pac_reg;   /* with TS_IF_PAC_*: the register signed, authenticated or stripped */
+	uint8_t pac_mod;   /* with TS_IF_PAC_SIGN/AUTH: the modifier register (sp = 31 for the *sp
+			    * forms, x16 for *1716), TS_REG_NONE for a zero modifier (paciaz, retaaz) */
 };
 
 /* What a length-only decode (ts_arch.length) says needs a full decode. */
@@ -118,23 +142,122 @@ enum ts_scan {
 };
 
 struct ts_arch;
+struct trustack_regs;
 
 /* Opaque per-architecture decoder context, read-only after creation (thread-safe). */
 struct ts_decoder;
 
+/*
+ * What generic code asks about a relocation type. Each machine lists its type for each class
+ * (struct ts_arch.reloc); TS_RELOC_OTHER is every other type.
+ */
+enum ts_reloc_class {
+	TS_RELOC_OTHER = 0,
+	TS_RELOC_ABS64,     /* S + A, 64 bits: in data, a code address (address-taken label) */
+	TS_RELOC_PC32,      /* S + A - P, 32 bits: the table writers' start fields */
+	TS_RELOC_PC64,      /* S + A - P, 64 bits */
+	TS_RELOC_RELATIVE,  /* B + A in a linked file: in data, a code address */
+	TS_RELOC_GLOB_DAT,  /* a GOT slot the loader fills with a named symbol's address */
+	TS_RELOC_JUMP_SLOT, /* a PLT's GOT slot, filled the same way */
+	TS_RELOC_NCLASSES
+};
+
+/* How a call leaves the return address for the callee, and where a return takes it from. */
+enum ts_call_ra {
+	TS_CALL_PUSHES_RA = 0, /* the call pushes it (ra_size bytes); the return pops it (x86-64) */
+	TS_CALL_LINK_REG,      /* the call writes it into register ra (arm64 x30, s390x r14) */
+};
+
+/* One interrupted register in the signal frame: its value is at trampoline sp + off. */
+struct ts_uw_sigreg {
+	uint8_t reg;   /* DWARF number; the arch's ra column means "the interrupted pc" */
+	uint16_t off;
+};
+
+/*
+ * What the unwinder needs to know about a machine, and nothing else: register numbers, the
+ * shape of an intact frame-pointer frame, whether the bytes before a return address end with a
+ * call instruction, the signal trampoline's bytes and where the kernel's signal frame keeps the
+ * interrupted registers. The unwinder's walk (lib/unwind/walk.c) reads these facts through one
+ * pointer it loads once per trace, so a machine is one more instance of this struct.
+ */
+struct ts_uw_arch {
+	uint16_t machine;            /* ELF e_machine */
+	uint8_t sp, fp, ra;          /* DWARF numbers of the stack pointer, frame pointer, and the
+				      * return-address column */
+	struct trustack_row frame;   /* the row of an intact frame-pointer frame */
+	uint32_t csr;                /* the callee-saved registers a row's saves describe (struct
+				      * ts_urow: all but sp, fp and ra; DWARF numbers < 32) */
+	unsigned call_window;        /* bytes before a return address after_call() looks at */
+	/* b holds the call_window bytes that end right before a return address */
+	bool (*after_call)(const uint8_t *b);
+	/* the most common call form, checked inline before after_call(): the byte call_fast_byte
+	 * call_fast_back bytes before the return address (0: none) */
+	uint8_t call_fast_byte, call_fast_back;
+	unsigned sigret_len;         /* bytes of the signal trampoline (<= 16) */
+	const uint8_t *sigret;       /* the trampoline's bytes, at its pc */
+	const struct ts_uw_sigreg *sigregs;
+	unsigned nsigregs;
+};
+
+/*
+ * ORC (the kernel's x86-64 unwind format) names its base registers with its own small numbers
+ * (TRUSTACK_ORC_REG_*). A machine that ORC describes maps them to its DWARF numbers here.
+ */
+struct ts_arch_orc {
+	int8_t dwarf[16];            /* ORC register -> DWARF number, -1: not a plain register */
+	const char *const *cfi_names;/* DWARF number -> name in messages (the CFI's names) */
+	unsigned ncfi_names;
+};
+
+/*
+ * Facts only the machine this library runs on has: how to read a stopped thread's registers
+ * and those a signal frame saved. The registry (ts_arch_native) hands out the host's descriptor.
+ */
+struct ts_arch_host {
+	/* PTRACE_GETREGSET of a ptrace-stopped thread into DWARF-numbered registers: 0 or -errno */
+	int (*ptrace_regs)(int tid, struct trustack_regs *out);
+	/* a ucontext_t of this machine (as a signal handler gets it) into registers */
+	void (*ucontext_regs)(const void *uc, struct trustack_regs *out);
+	/* where the kernel's signal frame keeps the ucontext: handler-entry sp + this */
+	unsigned sigframe_uc_off;
+};
+
 struct ts_arch {
 	const char *name;
 	uint16_t e_machine;
+	bool big_endian;        /* the ELF files of this machine are ELFDATA2MSB */
+	bool analysed;          /* the generic analysis is wired for it (false: the ELF layer and,
+				 * where there is one, the decoder only; opening it for analysis
+				 * says "not supported by the analysis yet") */
 	uint8_t nregs;          /* registers tracked: 0 .. nregs-1 */
 	uint8_t sp, fp;         /* stack and frame pointer */
 	uint8_t ra;             /* return-address column: pseudo register (x86) or LR (arm64) */
+	uint8_t call_ra;        /* enum ts_call_ra: how a call hands over the return address */
+	uint8_t ra_size;        /* bytes of a return address (pushed, or saved by the callee) */
 	bool ra_in_reg;         /* at entry the return address is in register ra (arm64) */
-	int8_t ra_cfa_offset;   /* otherwise it is at CFA + this (x86-64: -8) */
-	int8_t entry_sp_offset; /* SP = CFA + this at function entry (x86-64: -8, arm64: 0) */
-	int8_t frame_fp_offset; /* standard frame: FP = CFA + this (x86-64: -16) */
+	int32_t ra_cfa_offset;  /* otherwise it is at CFA + this (x86-64: -8) */
+	int32_t entry_sp_offset;/* SP = CFA + this at function entry (x86-64: -8, arm64: 0,
+				 * s390x: -160, its register save area) */
+	int32_t frame_fp_offset;/* standard frame: FP = CFA + this (x86-64: -16) */
+	uint32_t red_zone;      /* bytes below sp leaf code may use without moving sp */
 	uint64_t callee_saved;  /* mask of callee-saved registers (besides sp) */
 	uint64_t call_clobbered;/* mask of registers a call may change */
+	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
+	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
+	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */
+	const uint8_t *lp_nop;
+	uint8_t lp_nop_len;
+	/* the file's own CFI marks its outermost code (return address undefined) and its signal
+	 * trampoline ('S'): x86-64 glibc does; arm64's trampoline is in the vDSO */
+	bool cfi_marks_outermost;
+	uint8_t sframe_abi;     /* SFrame ABI/arch identifier (0: no SFrame tables for it) */
+	int8_t sframe_fixed_ra; /* SFrame's fixed return-address offset (0: none, tracked) */
+	const struct ts_arch_orc *orc;    /* NULL: ORC does not describe this machine */
+	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
+	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */
 
+	/* The decoder; NULL (all of these) for a machine only the ELF layer reads so far. */
 	struct ts_decoder *(*decoder_new)(void);
 	void (*decoder_free)(struct ts_decoder *d);
 	/* Decode one instruction at addr. Returns the length, or 0 when it cannot be decoded. */
@@ -165,9 +288,17 @@ struct ts_arch {
 	 * registers and stack unchanged (x86 `lock`)? A branch past them (glibc skips `lock` on
 	 * its single-threaded path) then reaches the same instruction. NULL: never. */
 	bool (*skippable_prefixes)(const uint8_t *bytes, unsigned n);
+	/* Do the bytes before end (before of them readable) end with a direct call? Then its
+	 * target in *target. Functions that end with a call to the same target are evidence it
+	 * never returns (lib/elf/image.c). NULL: never. */
+	bool (*call_before)(const uint8_t *end, size_t before, uint64_t end_addr, uint64_t *target);
 };
 
+/* The registry (arch.c): the machine of an ELF e_machine, or NULL. */
 const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);
-extern const struct ts_arch ts_arch_x86_64;
+/* The machine this library was built for, or NULL when it is none of the registry's. */
+const struct ts_arch *ts_arch_native(void);
+/* The class of relocation type t on machine a. */
+enum ts_reloc_class ts_arch_reloc_class(const struct ts_arch *a, uint32_t t);
 
 #endif

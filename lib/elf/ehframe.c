@@ -18,6 +18,7 @@ struct cursor {
 	const uint8_t *p, *end;
 	uint64_t addr; /* address of *p */
 	bool bad;
+	bool be;       /* the file is big-endian */
 };
 
 static uint64_t rd(struct cursor *c, unsigned n)
@@ -28,7 +29,12 @@ static uint64_t rd(struct cursor *c, unsigned n)
 		c->p = c->end;
 		return 0;
 	}
-	memcpy(&v, c->p, n);
+	if (c->be)
+		for (unsigned i = 0; i < n; i++)
+			v = v << 8 | c->p[i];
+	else
+		for (unsigned i = 0; i < n; i++)
+			v |= (uint64_t)c->p[i] << 8 * i;
 	c->p += n;
 	c->addr += n;
 	return v;
@@ -102,11 +108,11 @@ struct cie_info {
 	bool aug_z;
 };
 
-static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64_t off, struct cie_info *ci)
+static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64_t off, bool be, struct cie_info *ci)
 {
 	if (off >= size)
 		return false; /* a CIE pointer outside the section */
-	struct cursor c = { base + off, base + size, secaddr + off, false };
+	struct cursor c = { base + off, base + size, secaddr + off, false, be };
 	uint64_t len = rd(&c, 4);
 	if (len == 0xffffffffu)
 		len = rd(&c, 8);
@@ -284,7 +290,7 @@ static int parse_lsda(struct ts_image *img, uint64_t addr, uint64_t func)
 	const uint8_t *p = ts_image_bytes(img, addr, &avail);
 	if (!p)
 		return 0;
-	struct cursor c = { p, p + avail, addr, false };
+	struct cursor c = { p, p + avail, addr, false, img->big_endian };
 	uint8_t lpstart_enc = (uint8_t)rd(&c, 1);
 	uint64_t lpstart = lpstart_enc == 0xff ? func : enc_ptr(&c, lpstart_enc, false);
 	uint8_t ttype_enc = (uint8_t)rd(&c, 1);
@@ -346,7 +352,7 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 	struct cie_info ci = { .off = (uint64_t)-1 };
 	uint64_t off = 0;
 	while (off + 4 <= eh->size) {
-		struct cursor c = { eh->data + off, eh->data + eh->size, eh->addr + off, false };
+		struct cursor c = { eh->data + off, eh->data + eh->size, eh->addr + off, false, img->big_endian };
 		uint64_t len = rd(&c, 4);
 		if (len == 0)
 			break;
@@ -360,7 +366,7 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 		uint32_t id = (uint32_t)rd(&c, 4);
 		if (id != 0) {
 			uint64_t cieoff = (idpos - eh->addr) - id;
-			if (cieoff != ci.off && !parse_cie(eh->data, eh->size, eh->addr, cieoff, &ci))
+			if (cieoff != ci.off && !parse_cie(eh->data, eh->size, eh->addr, cieoff, img->big_endian, &ci))
 				ci.off = (uint64_t)-1;
 			if (ci.off == cieoff) {
 				c.end = eh->data + next;

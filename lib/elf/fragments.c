@@ -124,10 +124,12 @@ static void mark_by_cfi(struct ts_image *img)
 		 * the nop alone, and the fragment's frame shows from the next byte on */
 		size_t avail;
 		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
-		if (entry && code && avail > 1 && f->size > 1 && code[0] == 0x90 && img->arch->e_machine == EM_X86_64) {
+		const struct ts_arch *a = img->arch;
+		size_t nl = a->lp_nop_len;
+		if (entry && code && nl && avail > nl && f->size > nl && !memcmp(code, a->lp_nop, nl)) {
 			Dwarf_Frame *next = NULL;
 			size_t n2 = 0;
-			if (dwarf_cfi_addrframe(cfi, f->addr + 1, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1) {
+			if (dwarf_cfi_addrframe(cfi, f->addr + nl, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1) {
 				entry = false;
 				nop_pad = true;
 				nops = n2;

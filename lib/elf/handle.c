@@ -3,6 +3,7 @@
  * buffer or an archive member, and closing it. The analysis and the table writers work on
  * the image it holds.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "elf/handle.h"
@@ -20,6 +21,14 @@ static int open_elf(const char *path, const void *mem, size_t size, long member,
 	if (rc) {
 		free(e);
 		return rc;
+	}
+	if (!e->img->arch->analysed) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "%s files are not supported by the analysis yet%s",
+				 e->img->arch->name, e->img->arch->decode ? "" : " (no decoder)");
+		ts_image_close(e->img);
+		free(e);
+		return -TRUSTACK_E_UNSUPPORTED;
 	}
 	*out = e;
 	return 0;

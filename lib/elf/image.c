@@ -156,7 +156,12 @@ bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64
 	if (!p || avail < n || n > 8)
 		return false;
 	uint64_t v = 0;
-	memcpy(&v, p, n);
+	if (img->big_endian)
+		for (unsigned i = 0; i < n; i++)
+			v = v << 8 | p[i];
+	else
+		for (unsigned i = 0; i < n; i++)
+			v |= (uint64_t)p[i] << 8 * i;
 	*val = v;
 	return true;
 }
@@ -512,9 +517,9 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			}
 			img->arch->apply_reloc(type, t->owned + r.r_offset, t->size - r.r_offset,
 					       t->addr + r.r_offset, S, r.r_addend, slot);
-			/* an absolute code address stored in data: an address-taken label (x86-64
-			 * R_X86_64_64); PC-relative entries (jump tables) are not */
-			if (!t->exec && type == 1)
+			/* an absolute code address stored in data: an address-taken label;
+			 * PC-relative entries (jump tables) are not */
+			if (!t->exec && ts_arch_reloc_class(img->arch, type) == TS_RELOC_ABS64)
 				add_code_ref(img, S + (uint64_t)r.r_addend);
 		}
 	}
@@ -524,7 +529,8 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			rc = -TRUSTACK_E_NOMEM;
 			goto out;
 		}
-		memcpy(img->got, gotval, ngot * 8);
+		for (size_t k = 0; k < ngot * 8; k++) /* in the file's byte order, as ts_image_read reads it */
+			img->got[k] = (uint8_t)(gotval[k / 8] >> 8 * (img->big_endian ? 7 - k % 8 : k % 8));
 		img->ngot = ngot;
 	}
 out:
@@ -555,17 +561,17 @@ static int load_dynamic_got(struct ts_image *img)
 			GElf_Sym s;
 			if (!gelf_getrela(d, (int)k, &r))
 				continue;
-			uint32_t type = GELF_R_TYPE(r.r_info);
-			/* x86-64 RELATIVE 8, aarch64 1027: a code address stored in data */
-			if (type == 8 || type == 1027) {
+			enum ts_reloc_class c = ts_arch_reloc_class(img->arch, GELF_R_TYPE(r.r_info));
+			/* RELATIVE: a code address stored in data */
+			if (c == TS_RELOC_RELATIVE) {
 				const struct ts_section *at = ts_image_section_at(img, r.r_offset);
 				if (at && !at->exec)
 					add_code_ref(img, (uint64_t)r.r_addend);
 				continue;
 			}
-			/* x86-64 GLOB_DAT 6, JUMP_SLOT 7, 64 1; aarch64 GLOB_DAT 1025, JUMP_SLOT 1026,
-			 * ABS64 257: a slot the loader fills with the address of a named symbol */
-			if (type != 6 && type != 7 && type != 1 && type != 1025 && type != 1026 && type != 257)
+			/* GLOB_DAT, JUMP_SLOT, ABS64: a slot the loader fills with the address of a
+			 * named symbol */
+			if (c != TS_RELOC_GLOB_DAT && c != TS_RELOC_JUMP_SLOT && c != TS_RELOC_ABS64)
 				continue;
 			if (!gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &s))
 				continue;
@@ -589,22 +595,25 @@ static bool is_fragment_name(const char *name, size_t *plen)
 
 /*
  * Compilers emit nothing after a call that never returns, so such calls often end a function
- * (or a .cold part). Record the targets of functions' last bytes that read as `call rel32`:
- * a target that ends several functions never returns, even when its code cannot show it
- * (glibc's _Unwind_Resume wrapper ends in a jump through a mangled pointer).
+ * (or a .cold part). Record the targets of functions' last bytes that read as a direct call
+ * (the machine says which bytes do): a target that ends several functions never returns, even
+ * when its code cannot show it (glibc's _Unwind_Resume wrapper ends in a jump through a mangled
+ * pointer).
  */
 static void collect_tail_calls(struct ts_image *img)
 {
 	img->tail_calls = malloc((img->nfuncs ? img->nfuncs : 1) * sizeof(uint64_t));
-	if (!img->tail_calls)
+	if (!img->tail_calls || !img->arch->call_before)
 		return;
 	for (size_t i = 0; i < img->nfuncs; i++) {
 		const struct ts_func *f = &img->funcs[i];
-		uint64_t v;
-		if (f->size < 5 || !ts_image_read(img, f->addr + f->size - 5, 1, &v) || v != 0xe8 ||
-		    !ts_image_read(img, f->addr + f->size - 4, 4, &v))
+		uint64_t end = f->addr + f->size, target;
+		const struct ts_section *s = f->size ? ts_image_section_at(img, end - 1) : NULL;
+		if (!s || !s->data)
 			continue;
-		img->tail_calls[img->ntail_calls++] = f->addr + f->size + (uint64_t)(int64_t)(int32_t)v;
+		uint64_t before = end - s->addr < f->size ? end - s->addr : f->size;
+		if (img->arch->call_before(s->data + (end - s->addr), before, end, &target))
+			img->tail_calls[img->ntail_calls++] = target;
 	}
 	ts_sort_u64(img->tail_calls, img->ntail_calls);
 }
@@ -866,13 +875,19 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "truncated or malformed ELF header");
 		goto bad;
 	}
-	if (ident[EI_CLASS] != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB) {
-		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF is supported");
+	if (ident[EI_CLASS] != ELFCLASS64 || (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit ELF is supported");
 		goto bad;
 	}
+	img->big_endian = ident[EI_DATA] == ELFDATA2MSB;
 	img->arch = ts_arch_for_machine(img->ehdr.e_machine);
 	if (!img->arch) {
 		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "unsupported machine type %u", img->ehdr.e_machine);
+		goto bad;
+	}
+	if (img->big_endian != img->arch->big_endian) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "%s ELF files are %s-endian, this one is not",
+			  img->arch->name, img->arch->big_endian ? "big" : "little");
 		goto bad;
 	}
 	if (img->ehdr.e_type != ET_REL && img->ehdr.e_type != ET_EXEC && img->ehdr.e_type != ET_DYN) {
@@ -910,16 +925,21 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 	ts_sort_u64(img->code_refs, img->ncode_refs);
 	if ((rc = build_functions(img)))
 		goto bad;
-	img->dec = img->arch->decoder_new();
-	if (!img->dec) {
-		rc = -TRUSTACK_E_NOMEM;
-		goto bad;
-	}
 	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
 		goto bad;
+	/* a machine only the ELF layer reads so far (no decoder) ends here: its sections, symbols,
+	 * relocations and notes are read; what needs its instructions is not */
+	if (img->arch->decoder_new) {
+		img->dec = img->arch->decoder_new();
+		if (!img->dec) {
+			rc = -TRUSTACK_E_NOMEM;
+			goto bad;
+		}
+	}
 	finish_functions(img);
-	ts_image_mark_fde_fragments(img);
-	if (!img->rel && (rc = ts_image_load_plt(img)))
+	if (img->dec)
+		ts_image_mark_fde_fragments(img);
+	if (!img->rel && img->dec && (rc = ts_image_load_plt(img)))
 		goto bad;
 	ts_image_sort_ext(img);
 	ts_image_load_dwarf_noreturn(img);
@@ -930,6 +950,48 @@ bad:
 	free(symaddr);
 	ts_image_close(img);
 	return rc;
+}
+
+/* The GNU build-id note in a notes buffer. */
+static size_t note_build_id(Elf_Data *d, uint8_t *buf, size_t len)
+{
+	GElf_Nhdr nh;
+	size_t off = 0, name_off, desc_off, next;
+	while (d && off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp((const char *)d->d_buf + name_off, "GNU", 4) && nh.n_descsz && nh.n_descsz <= len) {
+			memcpy(buf, (const char *)d->d_buf + desc_off, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+size_t ts_image_build_id(const struct ts_image *img, uint8_t *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		size_t n = note_build_id(elf_getdata(scn, NULL), buf, len);
+		if (n)
+			return n;
+	}
+	size_t np;
+	if (elf_getphdrnum(img->elf, &np))
+		return 0;
+	for (size_t i = 0; i < np; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		Elf_Data *d = elf_getdata_rawchunk(img->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		size_t n = note_build_id(d, buf, len);
+		if (n)
+			return n;
+	}
+	return 0;
 }
 
 void ts_image_close(struct ts_image *img)

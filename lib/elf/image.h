@@ -88,6 +88,7 @@ struct ts_image {
 	Elf *elf;
 	GElf_Ehdr ehdr;
 	bool rel;             /* ET_REL: addresses are synthetic, report section offsets */
+	bool big_endian;      /* ELFDATA2MSB: multi-byte values in sections are big-endian */
 
 	struct ts_section *secs;   /* indexed by ELF section index */
 	size_t nsecs;
@@ -151,9 +152,12 @@ const struct ts_section *ts_image_section_at(const struct ts_image *img, uint64_
 /* Pointer to the bytes at addr, with the number of bytes available in *avail; NULL if none. */
 const uint8_t *ts_image_bytes(const struct ts_image *img, uint64_t addr, size_t *avail);
 
-/* Read n (1..8) bytes little-endian at addr; false when not mapped. */
+/* Read n (1..8) bytes at addr in the file's byte order; false when not mapped. */
 bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64_t *val);
 
+/* The build-id of img (from its NT_GNU_BUILD_ID note, in a section or a PT_NOTE segment; libelf
+ * translates the note headers to host order); returns its length, 0 when absent. */
+size_t ts_image_build_id(const struct ts_image *img, uint8_t *out, size_t max);
 /* The landing pad a throw from the call at addr goes to, or 0. */
 uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
 

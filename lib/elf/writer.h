@@ -33,7 +33,7 @@
 
 struct ts_out_reloc {
 	uint64_t offset;   /* offset inside the new section of the field to relocate */
-	uint32_t type;     /* ELF relocation type, e.g. R_X86_64_PC32 */
+	uint32_t type;     /* ELF relocation type (the machine's, arch.h: reloc[]) */
 	uint64_t target;   /* image address the field refers to (synthetic address for ET_REL, see
 			    * image.h); the writer turns it into symbol + addend */
 	int64_t addend;    /* extra addend on top of the target (usually 0) */

@@ -68,10 +68,6 @@ ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len);
 /* Monotonic clock in ns. */
 uint64_t ts_now_ns(void);
 
-/* x86-64 user_regs_struct -> DWARF-numbered registers. */
-struct user_regs_struct;
-void ts_regs_from_user(const struct user_regs_struct *u, struct trustack_regs *out);
-
 /* The snapshot object. */
 struct trustack_proc {
 	int pid;

@@ -31,7 +31,6 @@
 #include "proc/proc.h"
 #include "proc/shadow.h"
 
-#if defined(__x86_64__)
 
 /* What a step needs to know about an instruction. */
 struct insn_class {
@@ -172,14 +171,9 @@ static void drop_thread(struct tracer *t, struct thread *th)
 	*th = t->th[--t->nth];
 }
 
-static int get_regs(int tid, struct trustack_regs *r)
+static int get_regs(const struct tracer *t, int tid, struct trustack_regs *r)
 {
-	struct user_regs_struct u;
-	struct iovec iov = { &u, sizeof(u) };
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
-		return -errno;
-	ts_regs_from_user(&u, r);
-	return 0;
+	return t->arch->host->ptrace_regs(tid, r);
 }
 
 /*
@@ -189,21 +183,23 @@ static int get_regs(int tid, struct trustack_regs *r)
  */
 static bool check_signal_frame(struct tracer *t, struct thread *th)
 {
-	uint64_t sp = th->regs.sp, ra;
+	uint64_t sp = th->regs.sp, ra = 0;
 	ucontext_t uc;
-	if (sp >= th->inject_sp || ts_vm_read(t->pid, sp, &ra, 8) != 8 ||
-	    ts_vm_read(t->pid, sp + 8, &uc, sizeof(uc)) != (ssize_t)sizeof(uc))
+	struct trustack_regs saved;
+	if (sp >= th->inject_sp || ts_vm_read(t->pid, sp, &ra, t->arch->ra_size) != t->arch->ra_size ||
+	    ts_vm_read(t->pid, sp + t->arch->host->sigframe_uc_off, &uc, sizeof(uc)) != (ssize_t)sizeof(uc))
 		return false;
-	if ((uint64_t)uc.uc_mcontext.gregs[REG_RSP] != th->inject_sp)
+	t->arch->host->ucontext_regs(&uc, &saved);
+	if (saved.sp != th->inject_sp)
 		return false;
-	uint64_t ipc = (uint64_t)uc.uc_mcontext.gregs[REG_RIP];
+	uint64_t ipc = saved.pc;
 	uint64_t lo = 0, hi = 0, ss = (uint64_t)(uintptr_t)uc.uc_stack.ss_sp;
 	bool on_alt = ss && sp >= ss && sp < ss + uc.uc_stack.ss_size;
 	bool was_on_alt = ss && th->inject_sp >= ss && th->inject_sp < ss + uc.uc_stack.ss_size;
 	if (on_alt && !was_on_alt)
 		lo = ss, hi = ss + uc.uc_stack.ss_size;
 	ts_shadow_adjust(&th->shadow, th->inject_sp); /* what the interrupted code had */
-	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, (uint64_t)uc.uc_mcontext.gregs[REG_RSP], lo, hi) == 0)
+	if (ts_shadow_push_signal(&th->shadow, ra, sp, ipc, saved.sp, lo, hi) == 0)
 		t->st.signals++;
 	return true;
 }
@@ -248,9 +244,9 @@ static int after_step(struct tracer *t, struct thread *th)
 		t->st.steps++;
 		if (th->prev.ret)
 			t->st.returns++;
-		if (th->prev.call && sp == th->prev_sp - 8) {
-			uint64_t ra = th->prev_pc + th->prev.len, top;
-			if (ts_vm_read(t->pid, sp, &top, 8) == 8 && top == ra) {
+		if (th->prev.call && sp == th->prev_sp - t->arch->ra_size) {
+			uint64_t ra = th->prev_pc + th->prev.len, top = 0;
+			if (ts_vm_read(t->pid, sp, &top, t->arch->ra_size) == t->arch->ra_size && top == ra) {
 				t->st.calls++;
 				if (ts_shadow_push_call(&th->shadow, ra, sp))
 					return -TRUSTACK_E_NOMEM;
@@ -328,7 +324,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 		if (!WIFSTOPPED(st))
 			continue;
 		int sig = WSTOPSIG(st), event = st >> 16;
-		if (get_regs(tid, &th->regs) < 0)
+		if (get_regs(t, tid, &th->regs) < 0)
 			continue; /* killed meanwhile: its exit is reported next */
 		if (!th->started) {
 			/* a thread's first stop (auto-attached clone: SIGSTOP): nothing has run yet */
@@ -377,13 +373,17 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 {
 	struct trustack_trace_opts o;
 	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
-	struct tracer t = { .arch = &ts_arch_x86_64, .err = errbuf, .errlen = errlen };
+	struct tracer t = { .arch = ts_arch_native(), .err = errbuf, .errlen = errlen };
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
 	if (optrc)
 		return ts_fail(t.err, t.errlen, TRUSTACK_E_ARG, "%s", "bad options (sz)");
+	/* the ground truth is the return address a call pushes: machines with a link register
+	 * need another (the callee's save of it) */
+	if (!t.arch || !t.arch->host || !t.arch->decode || t.arch->call_ra != TS_CALL_PUSHES_RA)
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_UNSUPPORTED, "%s", "single-stepping is not supported on this machine yet");
 	if (!argv || !argv[0])
 		return ts_fail(t.err, t.errlen, TRUSTACK_E_ARG, "%s", "no program to run");
 	t.dec = t.arch->decoder_new();
@@ -428,7 +428,7 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 		goto out;
 	}
 	th->started = true;
-	if (get_regs(pid, &th->regs) < 0 || resume(&t, th, 0)) {
+	if (get_regs(&t, pid, &th->regs) < 0 || resume(&t, th, 0)) {
 		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 		goto out;
 	}
@@ -454,14 +454,3 @@ out:
 		*stats = t.st;
 	return rc;
 }
-
-#else
-int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
-			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen)
-{
-	(void)argv, (void)opts, (void)on_step, (void)ctx, (void)stats;
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "single-stepping is x86-64 only for now");
-	return -TRUSTACK_E_UNSUPPORTED;
-}
-#endif

@@ -16,16 +16,15 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
-#include <sys/user.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "common/err.h"
 #include "common/opts.h"
 #include "proc/proc.h"
 #include "proc/seize.h"
 
 #define DEFAULT_STACK_MAX (1u << 20)
-#define RED_ZONE 128          /* x86-64 psABI: leaf code may use 128 bytes below sp */
 #define UNMAPPED_SP_COPY (64u << 10) /* sp outside every known mapping: copy this much */
 
 /* State letter of /proc/PID[/task/TID]/stat, 0 when it cannot be read. */
@@ -118,43 +117,18 @@ static void explain_eperm(int pid, char *errbuf, size_t errlen)
 			 pid);
 }
 
-#if defined(__x86_64__)
-void ts_regs_from_user(const struct user_regs_struct *u, struct trustack_regs *r)
+/* The registers of a ptrace-stopped thread, as the machine we run on lays them out. */
+static int read_regs(const struct ts_arch *host, int tid, struct trustack_regs *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->machine = EM_X86_64;
-	r->nregs = 17;
-	const unsigned long long v[17] = { u->rax, u->rdx, u->rcx, u->rbx, u->rsi, u->rdi, u->rbp, u->rsp, u->r8,
-					   u->r9,  u->r10, u->r11, u->r12, u->r13, u->r14, u->r15, u->rip };
-	for (int i = 0; i < 17; i++)
-		r->r[i] = v[i];
-	r->pc = u->rip, r->sp = u->rsp, r->fp = u->rbp;
-	r->fs_base = u->fs_base;
+	return host->host->ptrace_regs(tid, r);
 }
-
-static int read_regs(int tid, struct trustack_regs *r)
-{
-	struct user_regs_struct u;
-	struct iovec iov = { &u, sizeof(u) };
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
-		return -errno;
-	ts_regs_from_user(&u, r);
-	return 0;
-}
-#else
-static int read_regs(int tid, struct trustack_regs *r)
-{
-	(void)tid, (void)r;
-	return -ENOSYS;
-}
-#endif
 
 /* Copy the top of a stopped thread's stack: from the red zone below sp to the end of the
  * mapping holding sp, at most max bytes. */
 static void copy_stack(int pid, const struct ts_maps *maps, struct trustack_proc_thread *th, uint8_t **copy,
-		       size_t max)
+		       size_t max, uint64_t red_zone)
 {
-	uint64_t sp = th->regs.sp, lo = sp >= RED_ZONE ? sp - RED_ZONE : 0, hi;
+	uint64_t sp = th->regs.sp, lo = sp >= red_zone ? sp - red_zone : 0, hi;
 	const struct ts_map *m = ts_maps_find(maps, sp);
 	if (m) {
 		if (lo < m->start)
@@ -264,6 +238,190 @@ static void let_go(struct ts_seize_set *s, unsigned timeout_ms)
 	ts_seize_release(s);
 }
 
+/* Is pid a process worth stopping? 0, or the error (message set). */
+static int check_target(int pid, const char *pidbuf, char *errbuf, size_t errlen)
+{
+	char st = proc_state(pid, 0);
+	if (!st)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
+	if (st == 'Z' || st == 'X') {
+		int *t = NULL;
+		size_t n = 0, c = 0;
+		long r = list_tasks(pid, &t, &n, &c);
+		free(t);
+		if (r <= 1) /* a zombie leader with live threads is a process still worth looking at */
+			return ts_fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
+				    "process %s is a zombie (exited, not yet reaped by its parent)", pidbuf);
+	}
+	return 0;
+}
+
+/* A new snapshot object with the target's maps, read before anything stops (they size the
+ * stack copies). */
+static int open_target(int pid, const char *pidbuf, struct trustack_proc **out, char *errbuf, size_t errlen)
+{
+	struct trustack_proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	p->pid = pid;
+	p->memfd = -1;
+	int rc = ts_maps_read(pid, &p->maps);
+	if (rc) {
+		free(p);
+		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
+			if (errbuf && errlen)
+				explain_eperm(pid, errbuf, errlen);
+			return rc;
+		}
+		return ts_fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
+	}
+	*out = p;
+	return 0;
+}
+
+/* What the stopped phase measured. */
+struct stop_times {
+	uint64_t t_stop, t_resumed;
+	unsigned scans;
+};
+
+/*
+ * The only phase with the target stopped: stop every thread, read each one's registers and
+ * stack top (two system calls), let every thread go. Returns 0 or the error (message set); s
+ * keeps what happened to each thread.
+ */
+static int capture(struct trustack_proc *p, struct ts_seize_set *s, const struct ts_arch *host,
+		   const struct trustack_proc_opts *o, size_t stack_max, unsigned timeout_ms, struct stop_times *tm,
+		   char *errbuf, size_t errlen)
+{
+	ts_seize_init(s, p->pid);
+	if (!(o->flags & TRUSTACK_PROC_NO_SIGNAL_GUARD))
+		ts_seize_guard(s);
+	tm->t_stop = ts_now_ns();
+	int rc = stop_all(s, timeout_ms, &tm->scans, errbuf, errlen);
+	size_t nstopped = 0;
+	for (size_t i = 0; i < s->n; i++)
+		nstopped += s->v[i].state == TS_SZ_STOPPED;
+	if (!rc && !s->interrupted && nstopped) {
+		p->threads = calloc(nstopped, sizeof(*p->threads));
+		p->stacks = calloc(nstopped, sizeof(*p->stacks));
+		if (!p->threads || !p->stacks)
+			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	}
+	for (size_t i = 0; i < s->n && !rc && !s->interrupted && p->threads; i++) {
+		struct ts_seized *t = &s->v[i];
+		if (t->state != TS_SZ_STOPPED)
+			continue;
+		struct trustack_proc_thread *th = &p->threads[p->nthreads];
+		th->tid = t->tid;
+		if (read_regs(host, t->tid, &th->regs) < 0) {
+			t->reason = "exited during the snapshot";
+			continue; /* killed while stopped (SIGKILL wakes a ptrace stop) */
+		}
+		copy_stack(p->pid, &p->maps, th, &p->stacks[p->nthreads], stack_max, host->red_zone);
+		th->pending_signal = t->pending_signal;
+		th->group_stopped = t->group_stopped;
+		p->nthreads++;
+	}
+	let_go(s, timeout_ms);
+	tm->t_resumed = ts_now_ns();
+	ts_seize_unguard(s);
+	return rc;
+}
+
+/* After the stop: an error when nothing was captured, else each thread's stop time and every
+ * listed thread that was not captured, with its reason. */
+static int record_outcome(struct trustack_proc *p, const struct ts_seize_set *s, const char *pidbuf,
+			  uint64_t *max_stop, uint64_t *stack_bytes, char *errbuf, size_t errlen)
+{
+	if (s->interrupted)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
+			    strsignal(s->interrupted));
+	if (!p->nthreads) {
+		bool perm = false;
+		for (size_t i = 0; i < s->n; i++)
+			perm |= s->v[i].reason && !strcmp(s->v[i].reason, "not permitted to trace it");
+		return ts_fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
+			    perm ? "not permitted to trace any thread of process %s"
+				 : "process %s exited during the snapshot",
+			    pidbuf);
+	}
+	for (size_t k = 0; k < p->nthreads; k++) {
+		struct trustack_proc_thread *th = &p->threads[k];
+		for (size_t i = 0; i < s->n; i++)
+			if (s->v[i].tid == th->tid && s->v[i].t_detach)
+				th->stop_ns = s->v[i].t_detach - s->v[i].t_interrupt;
+		if (th->stop_ns > *max_stop)
+			*max_stop = th->stop_ns;
+		*stack_bytes += th->stack_len;
+	}
+	p->skipped = calloc(s->n, sizeof(*p->skipped));
+	for (size_t i = 0; p->skipped && i < s->n; i++) {
+		const struct ts_seized *t = &s->v[i];
+		bool captured = false;
+		for (size_t k = 0; k < p->nthreads; k++)
+			captured |= p->threads[k].tid == t->tid;
+		if (captured)
+			continue;
+		const char *why = t->state == TS_SZ_SEIZED ? "did not stop within the timeout (uninterruptible "
+							     "sleep?); it stays attached until it stops"
+				  : t->reason ? t->reason : "exited during the snapshot";
+		p->skipped[p->nskipped].tid = t->tid;
+		p->skipped[p->nskipped].reason = why;
+		p->nskipped++;
+	}
+	return 0;
+}
+
+/* Leader first, the rest by tid; stacks move with their thread. */
+static void order_threads(struct trustack_proc *p)
+{
+	if (p->nthreads < 2)
+		return;
+	for (size_t k = 0; k < p->nthreads; k++)
+		p->threads[k].stack = (const uint8_t *)p->stacks[k];
+	struct pair {
+		struct trustack_proc_thread th;
+		uint8_t *copy;
+	} *tmp = malloc(p->nthreads * sizeof(*tmp));
+	if (!tmp)
+		return;
+	for (size_t k = 0; k < p->nthreads; k++)
+		tmp[k].th = p->threads[k], tmp[k].copy = p->stacks[k];
+	qsort(tmp, p->nthreads, sizeof(*tmp), cmp_tid); /* tid is the first member */
+	size_t w = 0;
+	for (size_t k = 0; k < p->nthreads; k++)
+		if (tmp[k].th.tid == p->pid)
+			p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
+	for (size_t k = 0; k < p->nthreads; k++)
+		if (tmp[k].th.tid != p->pid)
+			p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
+	free(tmp);
+}
+
+/* The slow work, with the target running again: thread names, the maps again when a thread
+ * runs on a stack or code we have not seen (created after we read them), the modules. */
+static int describe(struct trustack_proc *p, unsigned flags)
+{
+	for (size_t k = 0; k < p->nthreads; k++)
+		read_comm(p->pid, &p->threads[k]);
+	bool stale = false;
+	for (size_t k = 0; k < p->nthreads; k++)
+		stale |= !ts_maps_find(&p->maps, p->threads[k].regs.sp) || !ts_maps_find(&p->maps, p->threads[k].regs.pc);
+	if (stale) {
+		struct ts_maps fresh;
+		if (!ts_maps_read(p->pid, &fresh)) {
+			ts_maps_free(&p->maps);
+			p->maps = fresh;
+		}
+	}
+	if (ts_modules_build(&p->maps, &p->mods))
+		return -TRUSTACK_E_NOMEM;
+	if (!(flags & TRUSTACK_PROC_NO_MODULE_INFO))
+		ts_modules_identify(p->pid, &p->maps, &p->mods);
+	return 0;
+}
+
 int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, struct trustack_proc **out,
 			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen)
 {
@@ -281,169 +439,38 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)%s", "");
 	if (pid <= 0)
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
-#if !defined(__x86_64__)
-	return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s", "process snapshots are x86-64 only for now");
-#endif
-	char st = proc_state(pid, 0);
+	const struct ts_arch *host = ts_arch_native();
+	if (!host || !host->host)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s",
+			    "process snapshots are not supported on this machine yet");
 	char pidbuf[24];
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	if (!st)
-		return ts_fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
-	if (st == 'Z' || st == 'X') {
-		int *t = NULL;
-		size_t n = 0, c = 0;
-		long r = list_tasks(pid, &t, &n, &c);
-		free(t);
-		if (r <= 1) /* a zombie leader with live threads is a process still worth looking at */
-			return ts_fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
-				    "process %s is a zombie (exited, not yet reaped by its parent)", pidbuf);
-	}
-	struct trustack_proc *p = calloc(1, sizeof(*p));
-	if (!p)
-		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
-	p->pid = pid;
-	p->memfd = -1;
-	int rc = ts_maps_read(pid, &p->maps);
-	if (rc) {
-		free(p);
-		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
-			if (errbuf && errlen)
-				explain_eperm(pid, errbuf, errlen);
-			return rc;
-		}
-		return ts_fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
-	}
-
-	/* ---- the target is stopped from here ... */
+	struct trustack_proc *p = NULL;
+	int rc = check_target(pid, pidbuf, errbuf, errlen);
+	if (rc || (rc = open_target(pid, pidbuf, &p, errbuf, errlen)))
+		return rc;
 	struct ts_seize_set s;
-	ts_seize_init(&s, pid);
-	if (!(o.flags & TRUSTACK_PROC_NO_SIGNAL_GUARD))
-		ts_seize_guard(&s);
-	unsigned scans = 0;
-	uint64_t t_stop = ts_now_ns();
-	rc = stop_all(&s, timeout_ms, &scans, errbuf, errlen);
-	size_t nstopped = 0;
-	for (size_t i = 0; i < s.n; i++)
-		nstopped += s.v[i].state == TS_SZ_STOPPED;
-	if (!rc && !s.interrupted && nstopped) {
-		p->threads = calloc(nstopped, sizeof(*p->threads));
-		p->stacks = calloc(nstopped, sizeof(*p->stacks));
-		if (!p->threads || !p->stacks)
-			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
-	}
-	for (size_t i = 0; i < s.n && !rc && !s.interrupted && p->threads; i++) {
-		struct ts_seized *t = &s.v[i];
-		if (t->state != TS_SZ_STOPPED)
-			continue;
-		struct trustack_proc_thread *th = &p->threads[p->nthreads];
-		th->tid = t->tid;
-		if (read_regs(t->tid, &th->regs) < 0) {
-			t->reason = "exited during the snapshot";
-			continue; /* killed while stopped (SIGKILL wakes a ptrace stop) */
-		}
-		copy_stack(pid, &p->maps, th, &p->stacks[p->nthreads], stack_max);
-		th->pending_signal = t->pending_signal;
-		th->group_stopped = t->group_stopped;
-		p->nthreads++;
-	}
-	let_go(&s, timeout_ms);
-	uint64_t t_resumed = ts_now_ns();
-	ts_seize_unguard(&s);
-	/* ---- ... to here */
-
-	if (s.interrupted && !rc)
-		rc = ts_fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
-			  strsignal(s.interrupted));
-	if (!rc && !p->nthreads) {
-		bool perm = false;
-		for (size_t i = 0; i < s.n; i++)
-			perm |= s.v[i].reason && !strcmp(s.v[i].reason, "not permitted to trace it");
-		rc = ts_fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
-			  perm ? "not permitted to trace any thread of process %s" : "process %s exited during the snapshot",
-			  pidbuf);
-	}
+	struct stop_times tm = { 0 };
 	uint64_t max_stop = 0, stack_bytes = 0;
-	if (!rc) {
-		/* per-thread stop times; skipped threads and their reasons */
-		for (size_t k = 0; k < p->nthreads; k++) {
-			struct trustack_proc_thread *th = &p->threads[k];
-			for (size_t i = 0; i < s.n; i++)
-				if (s.v[i].tid == th->tid && s.v[i].t_detach)
-					th->stop_ns = s.v[i].t_detach - s.v[i].t_interrupt;
-			if (th->stop_ns > max_stop)
-				max_stop = th->stop_ns;
-			stack_bytes += th->stack_len;
-		}
-		/* every listed thread that was not captured is reported with its reason */
-		p->skipped = calloc(s.n, sizeof(*p->skipped));
-		for (size_t i = 0; p->skipped && i < s.n; i++) {
-			const struct ts_seized *t = &s.v[i];
-			bool captured = false;
-			for (size_t k = 0; k < p->nthreads; k++)
-				captured |= p->threads[k].tid == t->tid;
-			if (captured)
-				continue;
-			const char *why = t->state == TS_SZ_SEIZED ? "did not stop within the timeout (uninterruptible "
-								     "sleep?); it stays attached until it stops"
-					  : t->reason ? t->reason : "exited during the snapshot";
-			p->skipped[p->nskipped].tid = t->tid;
-			p->skipped[p->nskipped].reason = why;
-			p->nskipped++;
-		}
-	}
+	rc = capture(p, &s, host, &o, stack_max, timeout_ms, &tm, errbuf, errlen);
+	if (!rc)
+		rc = record_outcome(p, &s, pidbuf, &max_stop, &stack_bytes, errbuf, errlen);
 	ts_seize_fini(&s);
 	if (rc) {
 		trustack_proc__close(p);
 		return rc;
 	}
-
-	/* slow work, with the target running again */
-	if (p->nthreads > 1) { /* leader first, the rest by tid; stacks move with their thread */
-		for (size_t k = 0; k < p->nthreads; k++)
-			p->threads[k].stack = (const uint8_t *)p->stacks[k];
-		struct pair {
-			struct trustack_proc_thread th;
-			uint8_t *copy;
-		} *tmp = malloc(p->nthreads * sizeof(*tmp));
-		if (tmp) {
-			for (size_t k = 0; k < p->nthreads; k++)
-				tmp[k].th = p->threads[k], tmp[k].copy = p->stacks[k];
-			qsort(tmp, p->nthreads, sizeof(*tmp), cmp_tid); /* tid is the first member */
-			size_t w = 0;
-			for (size_t k = 0; k < p->nthreads; k++)
-				if (tmp[k].th.tid == pid)
-					p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
-			for (size_t k = 0; k < p->nthreads; k++)
-				if (tmp[k].th.tid != pid)
-					p->threads[w] = tmp[k].th, p->stacks[w++] = tmp[k].copy;
-			free(tmp);
-		}
-	}
-	for (size_t k = 0; k < p->nthreads; k++)
-		read_comm(pid, &p->threads[k]);
-	/* a thread created after we read the maps may run on a stack or code we have not seen */
-	bool stale = false;
-	for (size_t k = 0; k < p->nthreads; k++)
-		stale |= !ts_maps_find(&p->maps, p->threads[k].regs.sp) || !ts_maps_find(&p->maps, p->threads[k].regs.pc);
-	if (stale) {
-		struct ts_maps fresh;
-		if (!ts_maps_read(pid, &fresh)) {
-			ts_maps_free(&p->maps);
-			p->maps = fresh;
-		}
-	}
-	if (ts_modules_build(&p->maps, &p->mods)) {
+	order_threads(p);
+	if (describe(p, o.flags)) {
 		trustack_proc__close(p);
 		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
-	if (!(o.flags & TRUSTACK_PROC_NO_MODULE_INFO))
-		ts_modules_identify(pid, &p->maps, &p->mods);
 	if (stats) {
 		stats->total_ns = ts_now_ns() - t0;
-		stats->stopped_ns = t_resumed - t_stop;
+		stats->stopped_ns = tm.t_resumed - tm.t_stop;
 		stats->max_stop_ns = max_stop;
 		stats->stack_bytes = stack_bytes;
-		stats->scans = scans;
+		stats->scans = tm.scans;
 	}
 	*out = p;
 	return 0;

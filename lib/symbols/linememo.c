@@ -5,7 +5,7 @@
  * information: Debian's libc debug file has compressed sections, and inflating them was 96 of
  * the 100 ms of a warm `trustack stacks` with file:line. Answers "no line here" are kept too.
  *
- * Layout (little-endian): magic "TSLINES1" (8), version u32 (1), build-id length u8, zero u8
+ * Layout (little-endian on disk: a big-endian host neither reads nor writes it): magic "TSLINES1" (8), version u32 (1), build-id length u8, zero u8
  * x3, build-id (32), n u32, pool_len u32 (header 56 bytes); n entries {addr u64, file u32 (pool
  * offset), line i32 (0: no line)} sorted by address; the pool of NUL-terminated file names.
  * Loading checks the magic, version, build-id, exact size, order and every offset; a file that
@@ -24,6 +24,7 @@
 #include "symbols/symbols.h"
 
 #define MAGIC "TSLINES1"
+#define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define HDR 56
 #define TS_LINEMEMO_MAX 65536
 
@@ -42,6 +43,8 @@ static void unmap(struct ts_linememo *m)
 
 void ts_linememo_load(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return;
 	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -114,6 +117,8 @@ static int cmp_new(const void *a, const void *b)
 /* The merged file: old entries and new answers by address (a new answer wins a tie). */
 static int save(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return 0;
 	qsort(m->fresh, m->nnew, sizeof(*m->fresh), cmp_new);
 	size_t cap = m->n + m->nnew, n = 0, pool_len = 0, pool_room = 4096;
 	if (cap > TS_LINEMEMO_MAX)

@@ -5,7 +5,7 @@
  * (debugfile.c), else .dynsym plus "fde@ADDR" names for the .eh_frame ranges no symbol covers.
  * Function and ifunc symbols,
  * plus untyped symbols in executable sections (hand-written assembly often has no type). PLT
- * stubs get "NAME@plt" names: each stub's indirect jump is decoded to find its GOT slot, and the
+ * stubs get "NAME@plt" names: each stub's indirect jump is decoded (the machine's decoder) to find its GOT slot, and the
  * slot's relocation names the function, so the names do not depend on the order of .rela.plt.
  */
 #include <gelf.h>
@@ -135,7 +135,7 @@ static int cmp_slot(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-static int collect_slots(Elf *elf, struct slot_name **out, size_t *nout)
+static int collect_slots(Elf *elf, const struct ts_arch *a, struct slot_name **out, size_t *nout)
 {
 	size_t n = 0, room = 0;
 	struct slot_name *v = NULL;
@@ -153,8 +153,8 @@ static int collect_slots(Elf *elf, struct slot_name **out, size_t *nout)
 			GElf_Sym sym;
 			if (!gelf_getrela(rd, (int)i, &r))
 				break;
-			unsigned t = GELF_R_TYPE(r.r_info);
-			if (t != R_X86_64_JUMP_SLOT && t != R_X86_64_GLOB_DAT)
+			enum ts_reloc_class c = ts_arch_reloc_class(a, GELF_R_TYPE(r.r_info));
+			if (c != TS_RELOC_JUMP_SLOT && c != TS_RELOC_GLOB_DAT)
 				continue;
 			if (!gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &sym))
 				continue;
@@ -192,31 +192,41 @@ static const char *slot_lookup(const struct slot_name *v, size_t n, uint64_t slo
 	return lo < n && v[lo].slot == slot ? v[lo].name : NULL;
 }
 
-/* The GOT slot a stub jumps through: [endbr64] [bnd] jmp *rel32(%rip). 0 when not that shape. */
-static uint64_t stub_slot(const uint8_t *p, size_t len, uint64_t addr)
+/* The GOT slot a stub jumps through: its first instruction other than padding (endbr64) is
+ * an indirect jump through an absolute or PC-relative address; 0 when it is not that shape. */
+static uint64_t stub_slot(const struct ts_arch *a, const struct ts_decoder *d, const uint8_t *p, size_t len,
+			  uint64_t addr)
 {
-	size_t i = 0;
-	if (len >= 4 && p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa)
-		i = 4;
-	if (i < len && p[i] == 0xf2)
-		i++;
-	if (i + 6 > len || p[i] != 0xff || p[i + 1] != 0x25)
-		return 0;
-	int32_t rel;
-	memcpy(&rel, p + i + 2, 4);
-	return addr + i + 6 + (uint64_t)(int64_t)rel;
+	for (size_t i = 0; i < len;) {
+		struct ts_insn in;
+		unsigned n = a->decode(d, p + i, len - i, addr + i, &in);
+		if (!n)
+			return 0;
+		if (in.flow == TS_FLOW_JUMP_IND && in.treg == TS_REG_NONE && in.tmem.abs)
+			return (uint64_t)in.tmem.disp;
+		if (in.flow != TS_FLOW_NEXT || !(in.flags & TS_IF_NOP))
+			return 0;
+		i += n;
+	}
+	return 0;
 }
 
 static int load_plt(struct ts_symbuild *b, Elf *elf, size_t shstrndx)
 {
 	GElf_Ehdr eh;
-	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+	const struct ts_arch *a = gelf_getehdr(elf, &eh) ? ts_arch_for_machine(eh.e_machine) : NULL;
+	if (!a || !a->decode)
 		return 0;
+	struct ts_decoder *dec = a->decoder_new();
+	if (!dec)
+		return -TRUSTACK_E_NOMEM;
 	struct slot_name *slots = NULL;
 	size_t nslots = 0;
-	int rc = collect_slots(elf, &slots, &nslots);
-	if (rc)
+	int rc = collect_slots(elf, a, &slots, &nslots);
+	if (rc) {
+		a->decoder_free(dec);
 		return rc;
+	}
 	static const char *const names[] = { ".plt", ".plt.sec", ".plt.got" };
 	for (size_t k = 0; k < 3 && !rc; k++) {
 		GElf_Shdr sh;
@@ -228,7 +238,7 @@ static int load_plt(struct ts_symbuild *b, Elf *elf, size_t shstrndx)
 		const uint8_t *code = d->d_buf;
 		for (uint64_t off = 0; off + ent <= d->d_size && !rc; off += ent) {
 			uint64_t addr = sh.sh_addr + off;
-			const char *name = slot_lookup(slots, nslots, stub_slot(code + off, ent, addr));
+			const char *name = slot_lookup(slots, nslots, stub_slot(a, dec, code + off, ent, addr));
 			if (name)
 				rc = add_sym(b, addr, ent, name, "@plt", (uint16_t)elf_ndxscn(scn), 0, true);
 			else if (k == 0 && off == 0) /* PLT0: the lazy binding entry (objdump: <.plt>) */
@@ -236,6 +246,7 @@ static int load_plt(struct ts_symbuild *b, Elf *elf, size_t shstrndx)
 		}
 	}
 	free(slots);
+	a->decoder_free(dec);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * `trustack stacks` names every frame; reading and sorting libc's symbol tables (and finding
  * its debug file) on every run cost more than the whole warm unwind. So the sorted result is
  * kept next to the sidecar under the same build-id, as <cache>/xx/rest.tss, and a warm run maps
- * it and uses it in place. The layout (docs/sidecar.md, "symbol cache"; little-endian):
+ * it and uses it in place. The layout (docs/sidecar.md, "symbol cache"; little-endian on disk,
+ * so a big-endian host neither reads nor writes the file, DISK_ORDER_IS_HOST):
  *
  *   0    8  magic "TSSYMBOL"          64   1  flags (TS_SYMS_*), 1 nplt, 1 nsig, 5 zero
  *   8    4  version (1)               72  32  plt_lo[4]
@@ -35,6 +36,7 @@
 #include "symbols/symbols.h"
 
 #define MAGIC "TSSYMBOL"
+#define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define VERSION 1
 /* Raised whenever what is extracted changes (names, ranks, facts), so older files are rebuilt. */
 #define TS_SYMS_REV 2
@@ -185,6 +187,8 @@ int ts_symcache_path(const char *dir, const uint8_t *id, size_t n, char *buf, si
 
 int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t *id, size_t n)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return -TRUSTACK_E_NOTFOUND;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -TRUSTACK_E_NOTFOUND;
@@ -220,6 +224,8 @@ static int make_parents(char *path)
 
 int ts_symcache_save(const struct trustack_symbols *s, const char *path)
 {
+	if (!DISK_ORDER_IS_HOST)
+		return -TRUSTACK_E_UNSUPPORTED;
 	char tmp[4200];
 	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp) || make_parents(tmp))
 		return -TRUSTACK_E_IO;

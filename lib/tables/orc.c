@@ -7,15 +7,19 @@
 
 #include "tables/orc.h"
 
-/* DWARF register numbers of x86-64 */
-enum { DW_RDX = 1, DW_RDI = 5, DW_RBP = 6, DW_RSP = 7, DW_R10 = 10, DW_R13 = 13 };
-
-static const char *const dwarf_names[17] = { "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",
-					      "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip" };
-
-static const char *dwname(unsigned r)
+/* A register's name in messages (the CFI's names: "rip" for the return-address column). */
+static const char *dwname(const struct ts_arch *a, unsigned r)
 {
-	return r < 17 ? dwarf_names[r] : "r?";
+	return r < a->orc->ncfi_names ? a->orc->cfi_names[r] : "r?";
+}
+
+/* The ORC base register (TRUSTACK_ORC_REG_*) of DWARF register r, or -1. */
+static int orc_reg(const struct ts_arch *a, unsigned r)
+{
+	for (int k = 0; k < (int)(sizeof(a->orc->dwarf) / sizeof(a->orc->dwarf[0])); k++)
+		if (a->orc->dwarf[k] >= 0 && (unsigned)a->orc->dwarf[k] == r)
+			return k;
+	return -1;
 }
 
 struct trustack_orc_entry ts_orc_undefined(void)
@@ -88,31 +92,27 @@ static bool fits16(int64_t v)
 
 /* The entry for a reached row with a defined CFA; false with a reason in why when ORC cannot
  * say the same thing. */
-static bool map_row(const struct trustack_row *r, struct trustack_orc_entry *e, char *why, size_t wl)
+static bool map_row(const struct ts_arch *a, const struct trustack_row *r, struct trustack_orc_entry *e, char *why,
+		    size_t wl)
 {
 	*e = ts_orc_undefined();
 	e->type = TRUSTACK_ORC_TYPE_CALL;
 	if (r->cfa_kind == TRUSTACK_CFA_REG) {
-		switch (r->cfa_reg) {
-		case DW_RSP: e->sp_reg = TRUSTACK_ORC_REG_SP; break;
-		case DW_RBP: e->sp_reg = TRUSTACK_ORC_REG_BP; break;
-		case DW_R10: e->sp_reg = TRUSTACK_ORC_REG_R10; break;
-		case DW_R13: e->sp_reg = TRUSTACK_ORC_REG_R13; break;
-		case DW_RDI: e->sp_reg = TRUSTACK_ORC_REG_DI; break;
-		case DW_RDX: e->sp_reg = TRUSTACK_ORC_REG_DX; break;
-		default:
-			snprintf(why, wl, "CFA %s%+d: ORC has no base register %s", dwname(r->cfa_reg),
-				 (int)r->cfa_offset, dwname(r->cfa_reg));
+		int k = orc_reg(a, r->cfa_reg);
+		if (k < 0) {
+			snprintf(why, wl, "CFA %s%+d: ORC has no base register %s", dwname(a, r->cfa_reg),
+				 (int)r->cfa_offset, dwname(a, r->cfa_reg));
 			return false;
 		}
+		e->sp_reg = (uint8_t)k;
 	} else if (r->cfa_kind == TRUSTACK_CFA_DEREF) {
 		/* the kernel: BP_INDIRECT is *(bp + off), SP_INDIRECT is *(sp) + off (unwind_orc.c) */
-		if (r->cfa_reg == DW_RBP) {
+		if (r->cfa_reg == a->fp) {
 			e->sp_reg = TRUSTACK_ORC_REG_BP_INDIRECT;
-		} else if (r->cfa_reg == DW_RSP && r->cfa_offset == 0) {
+		} else if (r->cfa_reg == a->sp && r->cfa_offset == 0) {
 			e->sp_reg = TRUSTACK_ORC_REG_SP_INDIRECT;
 		} else {
-			snprintf(why, wl, "CFA *(%s%+d): ORC can only dereference rbp+off or rsp", dwname(r->cfa_reg),
+			snprintf(why, wl, "CFA *(%s%+d): ORC can only dereference rbp+off or rsp", dwname(a, r->cfa_reg),
 				 (int)r->cfa_offset);
 			return false;
 		}
@@ -122,11 +122,11 @@ static bool map_row(const struct trustack_row *r, struct trustack_orc_entry *e, 
 	}
 	if (!fits16(r->cfa_offset)) {
 		snprintf(why, wl, "CFA %s%s%+d: the offset does not fit ORC's 16 bits",
-			 r->cfa_kind == TRUSTACK_CFA_DEREF ? "*" : "", dwname(r->cfa_reg), (int)r->cfa_offset);
+			 r->cfa_kind == TRUSTACK_CFA_DEREF ? "*" : "", dwname(a, r->cfa_reg), (int)r->cfa_offset);
 		return false;
 	}
 	e->sp_offset = (int16_t)r->cfa_offset;
-	if (r->ra.kind != TRUSTACK_LOC_AT_CFA || r->ra.offset != -8) {
+	if (r->ra.kind != TRUSTACK_LOC_AT_CFA || r->ra.offset != a->ra_cfa_offset) {
 		snprintf(why, wl, "return address not at CFA-8: ORC's call frames cannot say where it is");
 		return false;
 	}
@@ -139,16 +139,16 @@ static bool map_row(const struct trustack_row *r, struct trustack_orc_entry *e, 
 		e->bp_offset = (int16_t)r->fp.offset;
 		break;
 	case TRUSTACK_LOC_AT_REG:
-		if (r->fp.reg != DW_RBP) {
+		if (r->fp.reg != a->fp) {
 			snprintf(why, wl, "caller's rbp saved at %s%+d: ORC can only say cfa+off or rbp+off",
-				 dwname(r->fp.reg), (int)r->fp.offset);
+				 dwname(a, r->fp.reg), (int)r->fp.offset);
 			return false;
 		}
 		e->bp_reg = TRUSTACK_ORC_REG_BP;
 		e->bp_offset = (int16_t)r->fp.offset;
 		break;
 	case TRUSTACK_LOC_IN_REG:
-		snprintf(why, wl, "caller's rbp kept in %s: ORC cannot say so", dwname(r->fp.reg));
+		snprintf(why, wl, "caller's rbp kept in %s: ORC cannot say so", dwname(a, r->fp.reg));
 		return false;
 	default:
 		snprintf(why, wl, "caller's rbp is lost here: ORC cannot say so");
@@ -239,7 +239,7 @@ static struct trustack_orc_entry range_entry(const struct ts_image *img, const s
 		return e;
 	}
 	char why[200];
-	if (map_row(&r->row, &e, why, sizeof(why))) {
+	if (map_row(img->arch, &r->row, &e, why, sizeof(why))) {
 		flush(img, p, fn, ctx, t);
 		return e;
 	}

@@ -38,7 +38,7 @@ static int encode(const struct ts_image *img, const struct ts_orc_table *t, enum
 		ts_orc_encode(&t->rows[i].e, layout, u + i * TS_ORC_ENTRY_SIZE);
 		if (img->rel) {
 			rl[i].offset = 4 * i;
-			rl[i].type = 2; /* R_X86_64_PC32 */
+			rl[i].type = img->arch->reloc[TS_RELOC_PC32];
 			rl[i].target = t->rows[i].addr;
 			continue;
 		}
@@ -79,7 +79,7 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 	if (o.layout != TRUSTACK_ORC_LAYOUT_CURRENT && o.layout != TRUSTACK_ORC_LAYOUT_6_1)
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "ORC layout must be current or 6.1");
 	const struct ts_image *img = elf->img;
-	if (img->ehdr.e_machine != EM_X86_64)
+	if (!img->arch->orc)
 		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "ORC is defined for x86-64 only");
 	if (has_section(img, ".orc_unwind") || has_section(img, ".orc_unwind_ip"))
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "the file already has ORC tables (.orc_unwind)");

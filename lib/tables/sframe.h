@@ -130,10 +130,21 @@ int ts_sframe_encode(const struct ts_sframe *t, unsigned version, uint64_t base,
 		     char *err, size_t errlen);
 void ts_sf_encoded_free(struct ts_sf_encoded *e);
 
-/* Can version express this FRE for x86-64 with fixed RA offset fixed_ra? If not, *why says
- * what is missing. *flex is set when only a v3 flexible FDE can. */
-bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, int8_t fixed_ra, bool *flex,
+/* Can version express this FRE for the ABI abi (TS_SF_ABI_*) with fixed RA offset fixed_ra? If
+ * not, *why says what is missing. *flex is set when only a v3 flexible FDE can. */
+bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, uint8_t abi, int8_t fixed_ra, bool *flex,
 			   const char **why);
+
+/* The registers the default encoding names for an ABI: SP and FP (DWARF numbers). */
+static inline void ts_sf_abi_regs(uint8_t abi, uint8_t *sp, uint8_t *fp)
+{
+	if (abi == TS_SF_ABI_AMD64_LE)
+		*sp = 7, *fp = 6;
+	else if (abi == TS_SF_ABI_S390X_BE)
+		*sp = 15, *fp = 11;
+	else
+		*sp = 31, *fp = 29;
+}
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 

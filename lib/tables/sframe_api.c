@@ -50,7 +50,7 @@ int ts_sframe_make(struct trustack_elf *elf, const struct trustack_sframe_opts *
 		snprintf(err, errlen, "SFrame version %u is not supported (1, 2 or 3)", version);
 		return -TRUSTACK_E_ARG;
 	}
-	if (img->ehdr.e_machine != EM_X86_64) {
+	if (!img->arch->sframe_abi || img->arch->ra_in_reg) { /* PLT rows assume a pushed return address */
 		snprintf(err, errlen, "SFrame generation supports x86-64 only (this file is %s)", img->arch->name);
 		return -TRUSTACK_E_UNSUPPORTED;
 	}

@@ -1,5 +1,6 @@
 /*
- * sframe_build.c - SFrame tables for x86-64 from the analysis' rows (rowmap.h).
+ * sframe_build.c - SFrame tables from the analysis' rows (rowmap.h), for a machine whose
+ * descriptor names its SFrame ABI (x86-64 so far).
  *
  * One FDE per contiguous run of a function's (or .cold fragment's) instructions that the
  * chosen version can express. Whatever it cannot (the CFA unknown or loaded from memory, the
@@ -17,10 +18,6 @@
 #include "tables/plt.h"
 #include "tables/sframe.h"
 #include "trustack.h"
-
-#define X86_SP 7
-#define X86_FP 6
-#define FIXED_RA (-8)
 
 struct bld {
 	const struct ts_image *img;
@@ -152,8 +149,8 @@ static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype,
 	int rc = ts_sframe_add_fde(b->t, &f);
 	for (unsigned k = 0; k < n && !rc; k++) {
 		struct ts_sf_fre r = { .start = starts[k],
-				       .cfa = { TS_SF_REG, X86_SP, cfa[k] },
-				       .ra = { TS_SF_AT_CFA, 0, FIXED_RA },
+				       .cfa = { TS_SF_REG, b->img->arch->sp, cfa[k] },
+				       .ra = { TS_SF_AT_CFA, 0, b->img->arch->sframe_fixed_ra },
 				       .fp = { TS_SF_SAME, 0, 0 } };
 		rc = ts_sframe_add_fre(b->t, &r);
 	}
@@ -258,8 +255,8 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 {
 	memset(out, 0, sizeof(*out));
 	out->version = (uint8_t)version;
-	out->abi = TS_SF_ABI_AMD64_LE;
-	out->fixed_ra = FIXED_RA;
+	out->abi = img->arch->sframe_abi;
+	out->fixed_ra = img->arch->sframe_fixed_ra;
 	struct bld b = { .img = img, .t = out, .version = version, .fn = on_problem, .ctx = ctx };
 	int32_t entry = entry_func(img);
 	int rc = 0;
@@ -292,7 +289,7 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 			why = row_rules(&x->row, &r);
 			bool flex;
 			if (!why)
-				ts_sframe_expressible(&r, version, FIXED_RA, &flex, &why);
+				ts_sframe_expressible(&r, version, img->arch->sframe_abi, img->arch->sframe_fixed_ra, &flex, &why);
 		}
 		if (why) {
 			close_fde(&b);

@@ -46,15 +46,6 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	return -TRUSTACK_E_FORMAT;
 }
 
-/* The registers the default encoding names: SP and FP of the ABI (DWARF numbers). */
-static void abi_regs(uint8_t abi, uint8_t *sp, uint8_t *fp)
-{
-	if (abi == TS_SF_ABI_AMD64_LE)
-		*sp = 7, *fp = 6;
-	else
-		*sp = 31, *fp = 29;
-}
-
 /* A flexible FDE's RA or FP rule from the words at *k; false if the words run out. */
 static bool flex_loc(const int64_t *w, unsigned nw, unsigned *k, struct ts_sf_rule *l, bool is_ra, int8_t fixed_ra)
 {
@@ -139,7 +130,7 @@ static int decode_header(struct dec *d)
 		return bad(d->err, d->errlen, "%llu FREs cannot fit in %llu bytes", (unsigned long long)d->nfres,
 			   (unsigned long long)d->frelen);
 	d->fres0 = d->hdr + freoff;
-	abi_regs(out->abi, &d->spreg, &d->fpreg);
+	ts_sf_abi_regs(out->abi, &d->spreg, &d->fpreg);
 	out->fdes = calloc(d->nfdes ? d->nfdes : 1, sizeof(*out->fdes));
 	out->fres = calloc(d->nfres ? d->nfres : 1, sizeof(*out->fres));
 	if (!out->fdes || !out->fres)

@@ -53,11 +53,13 @@ int ts_sframe_add_fre(struct ts_sframe *t, const struct ts_sf_fre *r)
 
 /* The default encoding: CFA = SP/FP + k, RA at the fixed offset (or tracked at CFA + k when
  * the header has none, as on AArch64), FP saved at CFA + k or not at all. */
-static bool default_ok(const struct ts_sf_fre *r, int8_t fixed_ra, const char **why)
+static bool default_ok(const struct ts_sf_fre *r, uint8_t abi, int8_t fixed_ra, const char **why)
 {
 	if (r->ra.kind == TS_SF_UNDEFINED)
 		return true;
-	if (r->cfa.kind != TS_SF_REG || (r->cfa.reg != 7 && r->cfa.reg != 6)) {
+	uint8_t sp, fp;
+	ts_sf_abi_regs(abi, &sp, &fp);
+	if (r->cfa.kind != TS_SF_REG || (r->cfa.reg != sp && r->cfa.reg != fp)) {
 		*why = r->cfa.kind == TS_SF_DEREF ? "CFA is loaded from memory (DRAP)"
 						  : "CFA is based on a register other than SP or FP";
 		return false;
@@ -95,11 +97,12 @@ static bool flex_loc_ok(const struct ts_sf_rule *l, const struct ts_sf_rule *cfa
 	}
 }
 
-bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, int8_t fixed_ra, bool *flex, const char **why)
+bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, uint8_t abi, int8_t fixed_ra, bool *flex,
+			   const char **why)
 {
 	*flex = false;
 	const char *w = "not expressible";
-	if (default_ok(r, fixed_ra, &w))
+	if (default_ok(r, abi, fixed_ra, &w))
 		return true;
 	if (version >= 3 && (r->cfa.kind == TS_SF_REG || r->cfa.kind == TS_SF_DEREF) && r->cfa.reg < 32 &&
 	    flex_loc_ok(&r->ra, &r->cfa, true, fixed_ra) && flex_loc_ok(&r->fp, &r->cfa, false, fixed_ra)) {
@@ -214,6 +217,8 @@ static void put_fres(struct buf *b, const struct ts_sframe *t, const struct ts_s
 			maxstart = t->fres[first + i].start - rebase;
 	unsigned at = addr_code(t->addr_from_size ? f->size : maxstart);
 	*fre_type = at;
+	uint8_t sp, fp;
+	ts_sf_abi_regs(t->abi, &sp, &fp); /* the default encoding's base: SP (1) or FP (0) */
 	for (size_t i = 0; i < n; i++) {
 		const struct ts_sf_fre *r = &t->fres[first + i];
 		int32_t w[6];
@@ -222,7 +227,7 @@ static void put_fres(struct buf *b, const struct ts_sframe *t, const struct ts_s
 		for (unsigned k = 0; k < nw; k++)
 			if (word_code(w[k]) > sz)
 				sz = word_code(w[k]);
-		uint8_t base = flex ? 0 : (r->ra.kind == TS_SF_UNDEFINED || r->cfa.reg == 7);
+		uint8_t base = flex ? 0 : (r->ra.kind == TS_SF_UNDEFINED || r->cfa.reg == sp);
 		uint8_t info = (uint8_t)(base | nw << 1 | sz << 5 | (r->mangled_ra ? 0x80 : 0));
 		put(b, r->start - rebase, at == 0 ? 1 : at == 1 ? 2 : 4);
 		put(b, info, 1);
@@ -265,7 +270,7 @@ int ts_sframe_encode(const struct ts_sframe *t, unsigned version, uint64_t base,
 		for (size_t k = 0; k < f->n; k++) {
 			bool fx;
 			const char *why = NULL;
-			if (!ts_sframe_expressible(&t->fres[f->first + k], version, t->fixed_ra, &fx, &why)) {
+			if (!ts_sframe_expressible(&t->fres[f->first + k], version, t->abi, t->fixed_ra, &fx, &why)) {
 				snprintf(err, errlen, "FDE at %#llx: %s", (unsigned long long)f->start, why);
 				free(pc);
 				return -TRUSTACK_E_ARG;

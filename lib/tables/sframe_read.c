@@ -26,7 +26,7 @@ int ts_sframe_read(const struct ts_image *img, struct ts_sframe *out, char *err,
 			}
 			data = d->d_buf;
 		}
-		/* A relocatable object's start fields carry R_X86_64_PC32/PC64 relocations (gas in
+		/* A relocatable object's start fields carry PC32/PC64 relocations (gas in
 		 * every version, and our writer); the image applied them, so each value is relative
 		 * to its own field whatever the flags say. */
 		return ts_sframe_decode(data, size, s->addr, img->rel && (s->flags & SHF_ALLOC), out, err, errlen);
@@ -114,10 +114,10 @@ void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fre *r, str
 
 static const char *regname(const struct ts_sframe *t, uint8_t reg, char *b, size_t n)
 {
-	if (t->abi == TS_SF_ABI_AMD64_LE && (reg == 7 || reg == 6))
-		return reg == 7 ? "sp" : "fp";
-	if (t->abi != TS_SF_ABI_AMD64_LE && (reg == 31 || reg == 29))
-		return reg == 31 ? "sp" : "fp";
+	uint8_t sp, fp;
+	ts_sf_abi_regs(t->abi, &sp, &fp);
+	if (reg == sp || reg == fp)
+		return reg == sp ? "sp" : "fp";
 	snprintf(b, n, "r%u", reg);
 	return b;
 }

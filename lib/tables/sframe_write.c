@@ -28,8 +28,8 @@ int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sfram
 	struct ts_out_reloc *rel = NULL;
 	size_t nrel = 0;
 	if (img->rel && enc.nfields) {
-		/* like gas: each start field is PC-relative to the function (R_X86_64_PC32, or PC64
-		 * for v3's 64-bit field); RELA, so the bytes in the section are 0 */
+		/* like gas: each start field is PC-relative to the function (the machine's PC32
+		 * relocation, or PC64 for v3's 64-bit field); RELA, so the bytes in the section are 0 */
 		rel = calloc(enc.nfields, sizeof(*rel));
 		if (!rel) {
 			ts_sf_encoded_free(&enc);
@@ -37,7 +37,8 @@ int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sfram
 		}
 		for (size_t i = 0; i < enc.nfields; i++) {
 			const struct ts_sf_startfield *f = &enc.fields[i];
-			rel[i] = (struct ts_out_reloc){ f->offset, f->width == 8 ? R_X86_64_PC64 : R_X86_64_PC32, f->target, 0 };
+			uint32_t type = img->arch->reloc[f->width == 8 ? TS_RELOC_PC64 : TS_RELOC_PC32];
+			rel[i] = (struct ts_out_reloc){ f->offset, type, f->target, 0 };
 			memset(enc.buf + f->offset, 0, f->width);
 		}
 		nrel = enc.nfields;

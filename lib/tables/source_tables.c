@@ -97,23 +97,15 @@ int ts_source_open_sframe(const struct ts_image *img, struct ts_source **out, ch
 
 /* ---- ORC ---------------------------------------------------------------------------------- */
 
-/* DWARF numbers of ORC's base registers (x86-64). */
-static int orc_dwarf_reg(uint8_t r)
+/* The DWARF number of ORC base register r on machine a, or -1. */
+static int orc_dwarf_reg(const struct ts_arch *a, uint8_t r)
 {
-	switch (r) {
-	case TRUSTACK_ORC_REG_DX: return 1;
-	case TRUSTACK_ORC_REG_DI: return 5;
-	case TRUSTACK_ORC_REG_BP: return 6;
-	case TRUSTACK_ORC_REG_SP: return 7;
-	case TRUSTACK_ORC_REG_R10: return 10;
-	case TRUSTACK_ORC_REG_R13: return 13;
-	default: return -1;
-	}
+	return r < sizeof(a->orc->dwarf) / sizeof(a->orc->dwarf[0]) ? a->orc->dwarf[r] : -1;
 }
 
 /* An ORC entry as a source entry: status NONE for "no information" (also a section's
  * terminator), OPAQUE for what a trustack_row cannot say (pt_regs frames, CFA = *(sp) + k). */
-static void orc_entry(const struct trustack_orc_entry *o, struct ts_srcentry *x)
+static void orc_entry(const struct ts_arch *a, const struct trustack_orc_entry *o, struct ts_srcentry *x)
 {
 	if (o->type == TRUSTACK_ORC_TYPE_UNDEFINED) {
 		x->status = TS_SRC_NONE;
@@ -133,21 +125,21 @@ static void orc_entry(const struct trustack_orc_entry *o, struct ts_srcentry *x)
 	struct trustack_row *w = &x->row;
 	if (o->sp_reg == TRUSTACK_ORC_REG_BP_INDIRECT) {
 		w->cfa_kind = TRUSTACK_CFA_DEREF;
-		w->cfa_reg = 6;
-	} else if (orc_dwarf_reg(o->sp_reg) >= 0) {
+		w->cfa_reg = a->fp;
+	} else if (orc_dwarf_reg(a, o->sp_reg) >= 0) {
 		w->cfa_kind = TRUSTACK_CFA_REG;
-		w->cfa_reg = (uint8_t)orc_dwarf_reg(o->sp_reg);
+		w->cfa_reg = (uint8_t)orc_dwarf_reg(a, o->sp_reg);
 	} else {
 		x->status = TS_SRC_OPAQUE;
 		snprintf(x->what, sizeof(x->what), "ORC CFA base %u", o->sp_reg);
 		return;
 	}
 	w->cfa_offset = o->sp_offset;
-	w->ra = (struct trustack_loc){ TRUSTACK_LOC_AT_CFA, 0, -8 };
+	w->ra = (struct trustack_loc){ TRUSTACK_LOC_AT_CFA, 0, a->ra_cfa_offset };
 	switch (o->bp_reg) {
 	case TRUSTACK_ORC_REG_UNDEFINED: w->fp = (struct trustack_loc){ TRUSTACK_LOC_SAME, 0, 0 }; break;
 	case TRUSTACK_ORC_REG_PREV_SP: w->fp = (struct trustack_loc){ TRUSTACK_LOC_AT_CFA, 0, o->bp_offset }; break;
-	case TRUSTACK_ORC_REG_BP: w->fp = (struct trustack_loc){ TRUSTACK_LOC_AT_REG, 6, o->bp_offset }; break;
+	case TRUSTACK_ORC_REG_BP: w->fp = (struct trustack_loc){ TRUSTACK_LOC_AT_REG, a->fp, o->bp_offset }; break;
 	default:
 		x->status = TS_SRC_OPAQUE;
 		snprintf(x->what, sizeof(x->what), "ORC frame pointer base %u", o->bp_reg);
@@ -156,6 +148,10 @@ static void orc_entry(const struct trustack_orc_entry *o, struct ts_srcentry *x)
 
 int ts_source_open_orc(const struct ts_image *img, struct ts_source **out, char *err, size_t errlen)
 {
+	if (!img->arch->orc) {
+		snprintf(err, errlen, "ORC is defined for x86-64 only");
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
 	struct ts_orc_row *rows = NULL;
 	size_t n = 0;
 	int rc = ts_orc_read(img, TRUSTACK_ORC_LAYOUT_AUTO, &rows, &n, NULL, err, errlen);
@@ -174,7 +170,7 @@ int ts_source_open_orc(const struct ts_image *img, struct ts_source **out, char 
 			continue;
 		struct ts_srcentry x = { .start = rows[i].addr, .end = i + 1 < n ? rows[i + 1].addr : rows[i].addr + 1,
 					 .fde_start = rows[i].addr };
-		orc_entry(&rows[i].e, &x);
+		orc_entry(img->arch, &rows[i].e, &x);
 		if (x.status != TS_SRC_NONE)
 			rc = push(&v, &x);
 	}

@@ -125,6 +125,13 @@ void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_s
 	}
 }
 
+/* A register's name; a sidecar of a machine without a decoder (a damaged or foreign file) still
+ * prints. */
+static const char *reg_name(const struct ts_arch *a, unsigned reg)
+{
+	return a && a->reg_name ? a->reg_name(reg) : "r?";
+}
+
 int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f)
 {
 	const struct ts_utable *t = &sc->t;
@@ -153,9 +160,9 @@ int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f)
 				if ((u->saved >> reg) & 1) {
 					int off = 8 * (k < TS_UROW_MAX_SAVES ? u->save_off[k] : 0);
 					k++;
-					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=cfa%+d", a->reg_name(reg), off);
+					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=cfa%+d", reg_name(a, reg), off);
 				} else if ((u->lost >> reg) & 1) {
-					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=lost", a->reg_name(reg));
+					len += (size_t)snprintf(text + len, sizeof(text) - len, " %s=lost", reg_name(a, reg));
 				}
 			}
 		}

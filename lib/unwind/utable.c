@@ -8,8 +8,9 @@
  *   12  u16 e_machine              56  u32 n                 rows[nrows] (struct ts_urow, 48 B)
  *   14  u8 build_id_len, u8 rev    60  u32 nrows
  *
- * little-endian (both architectures we support are), every part 4-byte aligned, so a mapped file
- * is used in place. Building: the analysis' row map gives the rows of every function, PLT stubs
+ * little-endian on disk, every part 4-byte aligned, so a mapped file is used in place. A
+ * big-endian host could not use it in place: there a file is neither read nor written
+ * (DISK_ORDER_IS_HOST; the table is built in memory each time). Building: the analysis' row map gives the rows of every function, PLT stubs
  * are decoded, every byte between them is an explicit unreliable entry, and the file's own CFI
  * says which functions are outermost (RA undefined: _start, a thread's start) or signal
  * trampolines (the 'S' augmentation of __restore_rt).
@@ -34,6 +35,8 @@
 
 #define HDR_SIZE 64
 #define MAGIC "TSUNWIND"
+/* The files are little-endian; only a little-endian host maps them in place. */
+#define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define VERSION 2 /* 1: rows of 20 bytes, without the callee-saved register locations */
 
 _Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) == 20 &&
@@ -127,7 +130,7 @@ static int add_rowmap(const struct ts_image *img, const struct ts_rowmap *m, str
 {
 	struct ts_source *src = NULL;
 	char err[128];
-	if (img->arch->e_machine == EM_X86_64 && ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
+	if (!img->arch->cfi_marks_outermost || ts_source_open_eh_frame(img, 1, &src, err, sizeof(err)))
 		src = NULL; /* no CFI: nothing is marked (arm64's trampoline is in the vDSO) */
 	/* the function at the ELF entry point is where a process starts: outermost even when no
 	 * CFI says so (ld.so's RTLD_START has none; a PIE's _start is also marked by crt1's CFI) */
@@ -412,6 +415,10 @@ int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char 
 int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
+	if (!DISK_ORDER_IS_HOST) {
+		ts_errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		return -TRUSTACK_E_NOTFOUND;
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ts_errf(err, errlen, "%s: %s", path, strerror(errno));
@@ -503,6 +510,10 @@ static int make_parents(char *path)
 
 int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_t errlen)
 {
+	if (!DISK_ORDER_IS_HOST) {
+		ts_errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 32);
 	if (!tmp)
@@ -542,44 +553,3 @@ int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_
 	return rc ? -TRUSTACK_E_IO : 0;
 }
 
-/* The GNU build-id note in a notes buffer. */
-static size_t note_build_id(Elf_Data *d, uint8_t *buf, size_t len)
-{
-	GElf_Nhdr nh;
-	size_t off = 0, name_off, desc_off, next;
-	while (d && off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
-		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-		    !memcmp((const char *)d->d_buf + name_off, "GNU", 4) && nh.n_descsz && nh.n_descsz <= len) {
-			memcpy(buf, (const char *)d->d_buf + desc_off, nh.n_descsz);
-			return nh.n_descsz;
-		}
-		off = next;
-	}
-	return 0;
-}
-
-size_t ts_image_build_id(const struct ts_image *img, uint8_t *buf, size_t len)
-{
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(img->elf, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		size_t n = note_build_id(elf_getdata(scn, NULL), buf, len);
-		if (n)
-			return n;
-	}
-	size_t np;
-	if (elf_getphdrnum(img->elf, &np))
-		return 0;
-	for (size_t i = 0; i < np; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
-			continue;
-		Elf_Data *d = elf_getdata_rawchunk(img->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
-		size_t n = note_build_id(d, buf, len);
-		if (n)
-			return n;
-	}
-	return 0;
-}

@@ -71,7 +71,7 @@ struct ts_urow {
 #define TS_UTABLE_ANALYSIS_REV 7
 
 struct ts_utable {
-	uint16_t machine;         /* ELF e_machine (EM_X86_64, EM_AARCH64) */
+	uint16_t machine;         /* ELF e_machine */
 	uint8_t analysis_rev;     /* TS_UTABLE_ANALYSIS_REV of the trustack that built it */
 	uint8_t build_id_len;     /* 0 when the module has none */
 	uint8_t build_id[32];
@@ -127,7 +127,5 @@ int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char 
 
 void ts_utable_free(struct ts_utable *t);
 
-/* The build-id of img (from its NT_GNU_BUILD_ID note); returns its length, 0 when absent. */
-size_t ts_image_build_id(const struct ts_image *img, uint8_t *buf, size_t len);
 
 #endif

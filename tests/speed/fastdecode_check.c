@@ -22,6 +22,7 @@
 
 #include "arch/arch.h"
 #include "arch/x86/decode_fast.h"
+#include "arch/x86/x86.h"
 #include "exec_sections.h"
 
 static bool mem_eq(const struct ts_mem *a, const struct ts_mem *b)

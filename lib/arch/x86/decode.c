@@ -12,8 +12,9 @@
 
 #include "arch/arch.h"
 #include "arch/x86/decode_fast.h"
+#include "arch/x86/regs.h"
+#include "arch/x86/x86.h"
 
-enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15, RA };
 #define TMP 32
 
 struct ts_decoder {
@@ -22,7 +23,7 @@ struct ts_decoder {
 	bool zydis_only; /* never the fast path (decode_fast.h): the reference for its test */
 };
 
-static struct ts_decoder *x86_decoder_new(void)
+struct ts_decoder *ts_x86_decoder_new(void)
 {
 	struct ts_decoder *d = calloc(1, sizeof(*d));
 	if (!d)
@@ -35,11 +36,11 @@ static struct ts_decoder *x86_decoder_new(void)
 	return d;
 }
 
-static void x86_decoder_free(struct ts_decoder *d) { free(d); }
+void ts_x86_decoder_free(struct ts_decoder *d) { free(d); }
 
 struct ts_decoder *ts_x86_decoder_new_zydis_only(void)
 {
-	struct ts_decoder *d = x86_decoder_new();
+	struct ts_decoder *d = ts_x86_decoder_new();
 	if (d)
 		d->zydis_only = true;
 	return d;
@@ -56,8 +57,8 @@ static void insn_init(struct ts_insn *o, uint64_t addr)
 /* Zydis register -> DWARF number of its 64-bit container; width in bytes via *width. */
 static uint8_t dwarf_reg(ZydisRegister r, unsigned *width)
 {
-	static const uint8_t map[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
-					 R8, R9, R10, R11, R12, R13, R14, R15 };
+	static const uint8_t map[16] = { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
+					 X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15 };
 	ZydisRegister big = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r);
 	if (width)
 		*width = ZydisRegisterGetWidth(ZYDIS_MACHINE_MODE_LONG_64, r) / 8;
@@ -66,7 +67,7 @@ static uint8_t dwarf_reg(ZydisRegister r, unsigned *width)
 	return TS_REG_NONE;
 }
 
-static const char *x86_reg_name(unsigned reg)
+const char *ts_x86_reg_name(unsigned reg)
 {
 	static const char *names[] = { "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
 				       "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ra" };
@@ -149,8 +150,8 @@ static void generic_effects(const ZydisDecodedInstruction *in, const ZydisDecode
 			uint8_t r = dwarf_reg(op->reg.value, &w);
 			if (r == TS_REG_NONE)
 				continue;
-			if (r == RSP) {
-				uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+			if (r == X86_RSP) {
+				uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 				o->flags |= TS_IF_STACK;
 			} else {
 				uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
@@ -184,71 +185,71 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	case ZYDIS_MNEMONIC_PUSH:
 		o->flags |= TS_IF_STACK;
 		if (ra != TS_REG_NONE && w0 == 8) {
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
-			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
+			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			store_mem(o, &s, ra);
 			return;
 		}
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
 			load_mem(o, TMP, &m);
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
-			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
+			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			store_mem(o, &s, TMP);
 			return;
 		}
 		/* push imm, push fs: an untracked value */
-		uop(o, TS_UOP_ADDI, RSP, RSP, -(int64_t)(in->operand_width / 8));
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -(int64_t)(in->operand_width / 8));
 		return;
 	case ZYDIS_MNEMONIC_POP:
 		o->flags |= TS_IF_STACK;
-		if (ra == RSP) {
-			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+		if (ra == X86_RSP) {
+			uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 			return;
 		}
 		if (ra != TS_REG_NONE && w0 == 8) {
-			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			load_mem(o, ra, &s);
-			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 			return;
 		}
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
-			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			load_mem(o, TMP, &s);
-			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 			if (!m.abs)
 				store_mem(o, &m, TMP);
 			return;
 		}
 		if (ra != TS_REG_NONE)
 			uop(o, TS_UOP_CLOBBER, ra, TS_REG_NONE, 0);
-		uop(o, TS_UOP_ADDI, RSP, RSP, in->operand_width / 8);
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, in->operand_width / 8);
 		return;
 	case ZYDIS_MNEMONIC_PUSHFQ:
 		o->flags |= TS_IF_STACK;
-		uop(o, TS_UOP_ADDI, RSP, RSP, -8);
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 		return;
 	case ZYDIS_MNEMONIC_POPFQ:
 		o->flags |= TS_IF_STACK;
-		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 		return;
 	case ZYDIS_MNEMONIC_LEAVE: {
 		o->flags |= TS_IF_STACK;
-		struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
-		uop(o, TS_UOP_MOV, RSP, RBP, 0);
-		load_mem(o, RBP, &s);
-		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
+		struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+		uop(o, TS_UOP_MOV, X86_RSP, X86_RBP, 0);
+		load_mem(o, X86_RBP, &s);
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 		return;
 	}
 	case ZYDIS_MNEMONIC_ENTER:
 		o->flags |= TS_IF_STACK;
 		if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[1].imm.value.u == 0) {
-			struct ts_mem s = { .base = RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
-			store_mem(o, &s, RBP);
-			uop(o, TS_UOP_MOV, RBP, RSP, 0);
-			uop(o, TS_UOP_ADDI, RSP, RSP, -(int64_t)ops[0].imm.value.u);
+			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
+			store_mem(o, &s, X86_RBP);
+			uop(o, TS_UOP_MOV, X86_RBP, X86_RSP, 0);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -(int64_t)ops[0].imm.value.u);
 		} else {
-			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+			uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 		}
 		return;
 	case ZYDIS_MNEMONIC_MOV:
@@ -305,20 +306,20 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 		}
 		break;
 	case ZYDIS_MNEMONIC_CDQE:
-		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
+		uop(o, TS_UOP_SEXT32, X86_RAX, X86_RAX, 0);
 		return;
 	case ZYDIS_MNEMONIC_LEA:
 		if (ra != TS_REG_NONE && w0 == 8 && mem_operand(in, b, addr, &m)) {
 			struct ts_uop *u = uop(o, TS_UOP_LEA, ra, TS_REG_NONE, 0);
 			m.size = 0;
 			u->mem = m;
-			if (ra == RSP)
+			if (ra == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			return;
 		}
 		/* 32-bit lea: the low half, zero-extended (`lea (%rcx,%rcx,2),%r8d` scales an index
 		 * by 3 in glibc's memmove-ssse3) */
-		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && mem_operand(in, b, addr, &m) && !m.abs) {
+		if (ra != TS_REG_NONE && ra != X86_RSP && w0 == 4 && mem_operand(in, b, addr, &m) && !m.abs) {
 			struct ts_uop *u = uop(o, TS_UOP_LEA, ra, TS_REG_NONE, 0);
 			m.size = 0;
 			u->mem = m;
@@ -330,7 +331,7 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	case ZYDIS_MNEMONIC_SUB:
 		if (ra != TS_REG_NONE && w0 == 8) {
 			int sign = in->mnemonic == ZYDIS_MNEMONIC_ADD ? 1 : -1;
-			if (ra == RSP)
+			if (ra == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			if (b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 				uop(o, TS_UOP_ADDI, ra, ra, sign * b->imm.value.s);
@@ -340,21 +341,21 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 				uop(o, TS_UOP_ADD, ra, rb, sign);
 				return;
 			}
-			if (ra == RSP) {
-				uop(o, TS_UOP_ADD, RSP, TS_REG_NONE, sign); /* unknown amount */
+			if (ra == X86_RSP) {
+				uop(o, TS_UOP_ADD, X86_RSP, TS_REG_NONE, sign); /* unknown amount */
 				return;
 			}
 		}
 		break;
 	case ZYDIS_MNEMONIC_AND:
 		/* a 32-bit and zero-extends, so a non-negative mask bounds the whole register */
-		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+		if (ra != TS_REG_NONE && ra != X86_RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
 		    b->imm.value.s >= 0) {
 			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
 			return;
 		}
 		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-			if (ra == RSP)
+			if (ra == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
 			return;
@@ -367,7 +368,7 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 		}
 		/* a 32-bit shift of a small bounded index (`and $0xf,%ecx; shl $6,%ecx`): the
 		 * analysis scales only bounds that cannot overflow 32 bits, then zero-extends */
-		if (ra != TS_REG_NONE && ra != RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+		if (ra != TS_REG_NONE && ra != X86_RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
 			uop(o, TS_UOP_ZEXT32, ra, ra, 0);
 			return;
@@ -375,9 +376,9 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 		break;
 	case ZYDIS_MNEMONIC_XCHG:
 		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 8 && w1 == 8) {
-			if (ra == RSP || rb == RSP) {
+			if (ra == X86_RSP || rb == X86_RSP) {
 				o->flags |= TS_IF_STACK;
-				uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+				uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 				return;
 			}
 			uop(o, TS_UOP_SWAP, ra, rb, 0);
@@ -393,7 +394,7 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 	case ZYDIS_MNEMONIC_XOR:
 	case ZYDIS_MNEMONIC_SBB:
 		/* xor %eax,%eax is the usual zeroing idiom */
-		if (ra != TS_REG_NONE && ra == rb && in->mnemonic == ZYDIS_MNEMONIC_XOR && ra != RSP) {
+		if (ra != TS_REG_NONE && ra == rb && in->mnemonic == ZYDIS_MNEMONIC_XOR && ra != X86_RSP) {
 			uop(o, TS_UOP_CONST, ra, TS_REG_NONE, 0);
 			return;
 		}
@@ -421,7 +422,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 	    ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 		unsigned w = 0;
 		uint8_t a = opreg(&ops[0], &w);
-		if (a != TS_REG_NONE && a != RSP) {
+		if (a != TS_REG_NONE && a != X86_RSP) {
 			o->cmp_kind = TS_CMP_RI;
 			o->cmp_a = a;
 			o->cmp_width = (uint8_t)w;
@@ -460,7 +461,7 @@ static void decode_cmp(const ZydisDecodedInstruction *in, const ZydisDecodedOper
 		o->cmp_kind = TS_CMP_CLOBBER;
 }
 
-static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+unsigned ts_x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 			   struct ts_insn *o)
 {
 	ZydisDecodedInstruction in;
@@ -531,9 +532,9 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 		return o->len;
 	case ZYDIS_MNEMONIC_SYSCALL:
 		o->flags |= TS_IF_SYSCALL;
-		uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 0);
-		uop(o, TS_UOP_CLOBBER, RCX, TS_REG_NONE, 0);
-		uop(o, TS_UOP_CLOBBER, R11, TS_REG_NONE, 0);
+		uop(o, TS_UOP_CLOBBER, X86_RAX, TS_REG_NONE, 0);
+		uop(o, TS_UOP_CLOBBER, X86_RCX, TS_REG_NONE, 0);
+		uop(o, TS_UOP_CLOBBER, X86_R11, TS_REG_NONE, 0);
 		return o->len;
 	default:
 		break;
@@ -556,7 +557,7 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 			/* loop/jrcxz also decrement or test rcx */
 			if (in.mnemonic == ZYDIS_MNEMONIC_LOOP || in.mnemonic == ZYDIS_MNEMONIC_LOOPE ||
 			    in.mnemonic == ZYDIS_MNEMONIC_LOOPNE)
-				uop(o, TS_UOP_CLOBBER, RCX, TS_REG_NONE, 0);
+				uop(o, TS_UOP_CLOBBER, X86_RCX, TS_REG_NONE, 0);
 		}
 		if (t->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && t->imm.is_relative) {
 			ZyanU64 abs;
@@ -589,7 +590,7 @@ static unsigned x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_
 	return o->len;
 }
 
-static void x86_format(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
+void ts_x86_format(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
 		       char *out, size_t outlen)
 {
 	ZydisDecodedInstruction in;
@@ -601,7 +602,7 @@ static void x86_format(const struct ts_decoder *d, const uint8_t *buf, size_t le
 }
 
 /* x86-64 relocation types (elf.h values) that appear in code and data we read. */
-static int x86_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S, int64_t A,
+int ts_x86_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S, int64_t A,
 			   uint64_t got)
 {
 	uint64_t v;
@@ -642,19 +643,20 @@ static int x86_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P,
 	}
 	if (room < size)
 		return -1;
-	memcpy(loc, &v, size); /* little endian host and target */
+	for (unsigned i = 0; i < size; i++) /* little-endian target, whatever the host */
+		loc[i] = (uint8_t)(v >> 8 * i);
 	return 0;
 }
 
-static bool x86_reloc_uses_got(uint32_t type)
+bool ts_x86_reloc_uses_got(uint32_t type)
 {
 	return type == 9 || type == 41 || type == 42;
 }
 
-/* The length alone, without the operands and the model (a third of the cost of x86_decode),
- * and what a pre-scan must decode in full (arch.h, enum ts_scan): x86_decode sets a flow
+/* The length alone, without the operands and the model (a third of the cost of ts_x86_decode),
+ * and what a pre-scan must decode in full (arch.h, enum ts_scan): ts_x86_decode sets a flow
  * other than TS_FLOW_NEXT exactly for the mnemonics and categories tested here. */
-static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan)
+unsigned ts_x86_length(const struct ts_decoder *d, const uint8_t *buf, size_t len, unsigned *scan)
 {
 	ZydisDecodedInstruction in;
 	*scan = 0;
@@ -701,13 +703,13 @@ static unsigned x86_length(const struct ts_decoder *d, const uint8_t *buf, size_
 }
 
 /*
- * lea's opcode is 8d /r in 64-bit mode, and x86_decode gives it an absolute operand in two
+ * lea's opcode is 8d /r in 64-bit mode, and ts_x86_decode gives it an absolute operand in two
  * encodings: ModRM mod=00 rm=101 (rip-relative: the address is the end of the instruction,
  * 6 bytes after the opcode since lea has no immediate, plus disp32), and mod=00 rm=100 with
  * a SIB byte whose base is 101 (disp32 alone; with an index it is not absolute, but the
  * superset may include it). Prefixes come before the opcode and change neither.
  */
-static void x86_address_candidates(const uint8_t *code, size_t n, uint64_t addr,
+void ts_x86_address_candidates(const uint8_t *code, size_t n, uint64_t addr,
 				   bool (*fn)(void *ctx, uint64_t address), void *ctx)
 {
 	for (size_t i = 0; i + 6 <= n; i++) {
@@ -733,36 +735,10 @@ static void x86_address_candidates(const uint8_t *code, size_t n, uint64_t addr,
 	}
 }
 
-static bool x86_skippable_prefixes(const uint8_t *p, unsigned n)
+bool ts_x86_skippable_prefixes(const uint8_t *p, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (p[i] != 0xf0) /* lock: atomicity only */
 			return false;
 	return n > 0;
 }
-
-const struct ts_arch ts_arch_x86_64 = {
-	.name = "x86-64",
-	.e_machine = 62, /* EM_X86_64 */
-	.nregs = 17,
-	.sp = RSP,
-	.fp = RBP,
-	.ra = RA,
-	.ra_in_reg = false,
-	.ra_cfa_offset = -8,
-	.entry_sp_offset = -8,
-	.frame_fp_offset = -16,
-	.callee_saved = (1u << RBX) | (1u << RBP) | (1u << R12) | (1u << R13) | (1u << R14) | (1u << R15),
-	.call_clobbered = (1u << RAX) | (1u << RDX) | (1u << RCX) | (1u << RSI) | (1u << RDI) |
-			  (1u << R8) | (1u << R9) | (1u << R10) | (1u << R11),
-	.decoder_new = x86_decoder_new,
-	.decoder_free = x86_decoder_free,
-	.decode = x86_decode,
-	.length = x86_length,
-	.address_candidates = x86_address_candidates,
-	.format = x86_format,
-	.reg_name = x86_reg_name,
-	.apply_reloc = x86_apply_reloc,
-	.reloc_uses_got = x86_reloc_uses_got,
-	.skippable_prefixes = x86_skippable_prefixes,
-};

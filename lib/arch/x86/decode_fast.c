@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "arch/x86/decode_fast.h"
+#include "arch/x86/regs.h"
 
 /* DWARF numbers (decode.c), indexed by the x86 register encoding 0-15 */
-enum { RAX, RDX, RCX, RBX, RSI, RDI, RBP, RSP, R8, R9, R10, R11, R12, R13, R14, R15 };
-static const uint8_t gpr[16] = { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+static const uint8_t gpr[16] = { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15 };
 
 #define REX_W 8
 #define REX_R 4
@@ -110,8 +110,8 @@ static bool high_byte(unsigned rex, unsigned enc)
  * write zeroes the upper half), or unsupported when it is the stack pointer. */
 static void clobber(struct ts_insn *o, uint8_t r, unsigned w)
 {
-	if (r == RSP) {
-		uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
+	if (r == X86_RSP) {
+		uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 		o->flags |= TS_IF_STACK;
 	} else {
 		uop(o, TS_UOP_CLOBBER, r, TS_REG_NONE, w == 4 ? 4 : 0);
@@ -128,7 +128,7 @@ static void store_unknown(struct ts_insn *o, const struct ts_mem *m)
 static void stack_slot(struct ts_mem *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->base = RSP;
+	s->base = X86_RSP;
 	s->index = TS_REG_NONE;
 	s->scale = 1;
 	s->size = 8;
@@ -241,7 +241,7 @@ static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8
 		return 0;
 	len = (unsigned)(i + used);
 	if (pfx == 0x66 && op == 0xd7) {
-		if (!x.is_reg || x.reg == RSP)
+		if (!x.is_reg || x.reg == X86_RSP)
 			return 0;
 		o->len = (uint8_t)len;
 		clobber(o, x.reg, 4);
@@ -249,7 +249,7 @@ static unsigned sse_op(const uint8_t *b, size_t n, size_t i, unsigned rex, uint8
 	}
 	o->len = (uint8_t)len;
 	if (x.is_reg && to_gpr) {
-		if (x.r == RSP)
+		if (x.r == X86_RSP)
 			return 0;
 		clobber(o, x.r, store);
 	} else if (!x.is_reg && store) {
@@ -351,6 +351,801 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 	}
 }
 
+/*
+ * The one-byte opcodes, a handler per opcode group. Each gets the instruction's bytes (b, n
+ * readable), i the index after the opcode op, the REX prefix (0 when none), the operand size w
+ * (8 with REX.W, else 4), the address and the struct to fill; each returns the length or 0 (not
+ * a form handled here: Zydis decodes it). All are static and called from one place, so the
+ * compiler folds them back into ts_x86_decode_fast: the split costs no instructions.
+ */
+#define FAST_ARGS const uint8_t *b, size_t n, size_t i, unsigned rex, unsigned w, uint8_t op, uint64_t addr, \
+	struct ts_insn *o
+#define FAST_PASS b, n, i, rex, w, op, addr, o
+
+/* push/pop r64 (50-5f) */
+static unsigned push_pop(FAST_ARGS)
+{
+	struct ts_mem s;
+	if (rex & (REX_W | REX_R | REX_X))
+		return 0;
+	uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
+	o->len = (uint8_t)i;
+	o->flags |= TS_IF_STACK;
+	stack_slot(&s);
+	if (op < 0x58) {
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
+		uop(o, TS_UOP_STORE, TS_REG_NONE, r, 0)->mem = s;
+	} else if (r == X86_RSP) {
+		uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
+	} else {
+		uop(o, TS_UOP_LOAD, r, TS_REG_NONE, 0)->mem = s;
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
+	}
+	return o->len;
+}
+
+/* jcc rel8 (70-7f) */
+static unsigned jcc_rel8(FAST_ARGS)
+{
+	if (rex || n < 2)
+		return 0;
+	o->cond = (uint8_t)jcc_cond(op & 0xf);
+	return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JCC);
+}
+
+/* mov $imm, r32 / movabs $imm64, r64 (b8-bf) */
+static unsigned mov_imm_reg(FAST_ARGS)
+{
+	if (rex & (REX_R | REX_X))
+		return 0;
+	uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
+	unsigned isz = w == 8 ? 8 : 4;
+	if (n < i + isz)
+		return 0;
+	uint64_t v = (uint32_t)rd32(b + i);
+	if (isz == 8)
+		v |= (uint64_t)(uint32_t)rd32(b + i + 4) << 32;
+	o->len = (uint8_t)(i + isz);
+	uop(o, TS_UOP_CONST, r, TS_REG_NONE, (int64_t)v);
+	return o->len;
+}
+
+/* push $imm32; push $imm8 (68, 6a) */
+static unsigned push_imm(FAST_ARGS)
+{
+	if (rex || n < i + (op == 0x68 ? 4 : 1))
+		return 0;
+	o->len = (uint8_t)(i + (op == 0x68 ? 4 : 1));
+	o->flags |= TS_IF_STACK;
+	uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8); /* an untracked value */
+	return o->len;
+}
+
+/* cltq (cdqe) (98) */
+static unsigned cltq(FAST_ARGS)
+{
+	if (rex != 0x48)
+		return 0;
+	o->len = 2;
+	uop(o, TS_UOP_SEXT32, X86_RAX, X86_RAX, 0);
+	return 2;
+}
+
+/* add $imm32, %eax/%rax; sub ...; and ... (05, 2d, 25) */
+static unsigned alu_acc_imm(FAST_ARGS)
+{
+	if (n < i + 4 || (rex & (REX_R | REX_X | REX_B)))
+		return 0;
+	int64_t imm = rd32(b + i);
+	o->len = (uint8_t)(i + 4);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	if (op == 0x25) {
+		if (w == 8 || imm >= 0)
+			uop(o, TS_UOP_ANDI, X86_RAX, X86_RAX, imm);
+		else
+			clobber(o, X86_RAX, w);
+		return o->len;
+	}
+	if (w == 8)
+		uop(o, TS_UOP_ADDI, X86_RAX, X86_RAX, op == 0x2d ? -imm : imm);
+	else
+		uop(o, TS_UOP_CLOBBER, X86_RAX, TS_REG_NONE, 4);
+	if (op == 0x2d) { /* `sub $n,%reg; ja` compares like cmp (decode.c) */
+		o->cmp_kind = TS_CMP_RI;
+		o->cmp_a = X86_RAX;
+		o->cmp_width = (uint8_t)w;
+		o->cmp_imm = masked(imm, w);
+	}
+	return o->len;
+}
+
+/* leave (c9) */
+static unsigned leave(FAST_ARGS)
+{
+	struct ts_mem s;
+	if (rex)
+		return 0;
+	o->len = 1;
+	o->flags |= TS_IF_STACK;
+	stack_slot(&s);
+	uop(o, TS_UOP_MOV, X86_RSP, X86_RBP, 0);
+	uop(o, TS_UOP_LOAD, X86_RBP, TS_REG_NONE, 0)->mem = s;
+	uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
+	return 1;
+}
+
+/* cmp r8, r/m8; cmp r/m8, r8 (38, 3a) */
+static unsigned cmp8(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || high_byte(rex, x.regenc) ||
+	    (x.is_reg && high_byte(rex, x.rmenc)))
+		return 0;
+	o->len = (uint8_t)(i + used);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	if (x.is_reg) {
+		o->cmp_kind = TS_CMP_RR;
+		o->cmp_a = op == 0x38 ? x.r : x.reg;
+		o->cmp_b = op == 0x38 ? x.reg : x.r;
+		o->cmp_width = 1;
+	} else if (op == 0x3a) {
+		/* the register is compared with memory: not a comparison the refinement uses */
+		o->cmp_a = x.reg;
+		o->cmp_width = 1;
+	}
+	return o->len;
+}
+
+/* sbb r, r/m; sbb r/m, r (19, 1b) */
+static unsigned sbb(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+		return 0;
+	{
+		uint8_t dst = op == 0x19 ? x.r : x.reg;
+		if (dst == X86_RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, dst, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+}
+
+/* imul $imm32, r/m, r; imul $imm8, r/m, r (69, 6b) */
+static unsigned imul_imm(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	unsigned isz = op == 0x69 ? 4 : 1;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP || n < i + used + isz)
+		return 0;
+	o->len = (uint8_t)(i + used + isz);
+	clobber(o, x.reg, w);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* shl/shr/sar %cl, r (d3) */
+static unsigned shift_cl(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg ||
+	    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == X86_RSP)
+		return 0;
+	o->len = (uint8_t)(i + used);
+	clobber(o, x.r, w);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* ret (c3) */
+static unsigned ret(FAST_ARGS)
+{
+	if (rex)
+		return 0;
+	o->len = 1;
+	o->flow = TS_FLOW_RET;
+	o->flags |= TS_IF_STACK;
+	return 1;
+}
+
+/* nop (with REX.B it is xchg %r8,%rax) (90) */
+static unsigned nop(FAST_ARGS)
+{
+	if (rex)
+		return 0;
+	o->len = 1;
+	o->flags |= TS_IF_NOP;
+	return 1;
+}
+
+/* call rel32; jmp rel32 (e8, e9) */
+static unsigned call_jmp_rel32(FAST_ARGS)
+{
+	if (rex || n < 5)
+		return 0;
+	return branch(o, addr, 5, rd32(b + 1), op == 0xe8 ? TS_FLOW_CALL : TS_FLOW_JUMP);
+}
+
+/* jmp rel8 (eb) */
+static unsigned jmp_rel8(FAST_ARGS)
+{
+	if (rex || n < 2)
+		return 0;
+	return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JUMP);
+}
+
+/* mov r, r/m; mov r/m, r (89, 8b) */
+static unsigned mov(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		uint8_t dst = op == 0x89 ? x.r : x.reg, src = op == 0x89 ? x.reg : x.r;
+		uop(o, w == 8 ? TS_UOP_MOV : TS_UOP_ZEXT32, dst, src, 0);
+	} else if (op == 0x8b) {
+		uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, w);
+	} else {
+		m = mem_of(&x, addr, len, w);
+		if (!m.abs) /* a global: not the stack */
+			uop(o, TS_UOP_STORE, TS_REG_NONE, x.reg, 0)->mem = m;
+	}
+	return len;
+}
+
+/* mov $imm32, r/m (c7) */
+static unsigned mov_imm(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + 4)
+		return 0;
+	len = (unsigned)(i + used + 4);
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		int64_t v = rd32(b + i + used);
+		uop(o, TS_UOP_CONST, x.r, TS_REG_NONE, w == 4 ? (int64_t)(uint32_t)v : v);
+	} else {
+		m = mem_of(&x, addr, len, w);
+		if (!m.abs)
+			uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = m;
+	}
+	return len;
+}
+
+/* lea mem, r64; lea mem, r32: the low half, zero-extended (8d) */
+static unsigned lea(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
+		return 0;
+	len = (unsigned)(i + used);
+	m = mem_of(&x, addr, len, 0);
+	/* a 32-bit lea of an absolute address or into %esp: decode.c makes the register
+	 * unknown, and ts_x86_length's pre-scan still wants the address: left to Zydis */
+	if (w == 4 && (m.abs || x.reg == X86_RSP))
+		return 0;
+	o->len = (uint8_t)len;
+	uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = m;
+	if (w == 4)
+		uop(o, TS_UOP_ZEXT32, x.reg, x.reg, 0);
+	else if (x.reg == X86_RSP)
+		o->flags |= TS_IF_STACK;
+	return len;
+}
+
+/* add r, r/m; add r/m, r; sub r, r/m; sub r/m, r (01, 03, 29, 2b) */
+static unsigned add_sub(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	{
+		bool to_rm = op == 0x01 || op == 0x29;
+		len = (unsigned)(i + used);
+		if (!x.is_reg && to_rm) { /* into memory: a store of an unknown value */
+			o->len = (uint8_t)len;
+			m = mem_of(&x, addr, len, w);
+			store_unknown(o, &m);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return len;
+		}
+		uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
+		if (!x.is_reg || w == 4) { /* from memory, or 32-bit: unknown (decode.c) */
+			if (dst == X86_RSP)
+				return 0;
+			o->len = (uint8_t)len;
+			clobber(o, dst, w);
+			o->cmp_kind = TS_CMP_CLOBBER;
+			return len;
+		}
+		o->len = (uint8_t)len;
+		if (dst == X86_RSP)
+			o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+}
+
+/* add/sub/cmp $imm8, r/m; ... $imm32 (83, 81) */
+static unsigned alu_imm(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	unsigned isz = op == 0x83 ? 1 : 4;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + isz)
+		return 0;
+	int64_t imm = isz == 1 ? (int8_t)b[i + used] : rd32(b + i + used);
+	len = (unsigned)(i + used + isz);
+	if (x.regenc == 7) { /* cmp */
+		o->len = (uint8_t)len;
+		if (x.is_reg) {
+			o->cmp_kind = TS_CMP_RI;
+			o->cmp_a = x.r;
+			o->cmp_width = (uint8_t)w;
+		} else {
+			o->cmp_kind = TS_CMP_MI;
+			o->cmp_mem = mem_of(&x, addr, len, w);
+			o->cmp_width = (uint8_t)w;
+		}
+		o->cmp_imm = masked(imm, w);
+		return len;
+	}
+	if (!x.is_reg) { /* add, or, adc, sbb, and, sub, xor into memory */
+		o->len = (uint8_t)len;
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.regenc == 1 && imm == 0)
+			return len; /* `or $0,mem` changes nothing: a barrier or a stack probe */
+		m = mem_of(&x, addr, len, w);
+		store_unknown(o, &m);
+		return len;
+	}
+	if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != X86_RSP) { /* adc, sbb, xor */
+		o->len = (uint8_t)len;
+		o->cmp_kind = TS_CMP_CLOBBER;
+		clobber(o, x.r, w);
+		return len;
+	}
+	if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != X86_RSP) { /* or, and */
+		o->len = (uint8_t)len;
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.regenc == 4 && (w == 8 || imm >= 0))
+			uop(o, TS_UOP_ANDI, x.r, x.r, imm);
+		else
+			clobber(o, x.r, w);
+		return len;
+	}
+	if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == X86_RSP && w != 8))
+		return 0;
+	o->len = (uint8_t)len;
+	bool sub = x.regenc == 5;
+	if (w == 8) {
+		if (x.r == X86_RSP)
+			o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_ADDI, x.r, x.r, sub ? -imm : imm);
+	} else {
+		uop(o, TS_UOP_CLOBBER, x.r, TS_REG_NONE, 4);
+	}
+	if (sub && x.r != X86_RSP) {
+		o->cmp_kind = TS_CMP_RI;
+		o->cmp_a = x.r;
+		o->cmp_width = (uint8_t)w;
+		o->cmp_imm = masked(imm, w);
+	} else {
+		o->cmp_kind = TS_CMP_CLOBBER;
+	}
+	return len;
+}
+
+/* cmp r, r/m; cmp r/m, r (39, 3b) */
+static unsigned cmp(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	o->len = (uint8_t)(i + used);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	if (x.is_reg) {
+		o->cmp_kind = TS_CMP_RR;
+		o->cmp_a = op == 0x39 ? x.r : x.reg;
+		o->cmp_b = op == 0x39 ? x.reg : x.r;
+		o->cmp_width = (uint8_t)w;
+	} else if (op == 0x3b) {
+		/* the register is compared with memory: not a comparison the refinement uses */
+		o->cmp_a = x.reg;
+		o->cmp_width = (uint8_t)w;
+	}
+	return o->len;
+}
+
+/* test r8, r/m8; test r, r/m (84, 85) */
+static unsigned test(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	o->len = (uint8_t)(i + used);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* xor r, r/m; xor r/m, r (31, 33) */
+static unsigned xor(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+		return 0;
+	{
+		uint8_t dst = op == 0x31 ? x.r : x.reg, src = op == 0x31 ? x.reg : x.r;
+		if (dst == X86_RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		if (dst == src) /* the zeroing idiom */
+			uop(o, TS_UOP_CONST, dst, TS_REG_NONE, 0);
+		else
+			uop(o, TS_UOP_CLOBBER, dst, TS_REG_NONE, w == 4 ? 4 : 0);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+}
+
+/* shl/shr/sar $imm8, r (c1) */
+static unsigned shift_imm(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg || n < i + used + 1 ||
+	    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == X86_RSP)
+		return 0;
+	o->len = (uint8_t)(i + used + 1);
+	if (x.regenc == 4) {
+		uop(o, TS_UOP_SHLI, x.r, x.r, b[i + used]);
+		if (w == 4) /* a shifted 32-bit index, zero-extended (decode.c) */
+			uop(o, TS_UOP_ZEXT32, x.r, x.r, 0);
+	} else {
+		clobber(o, x.r, w);
+	}
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* or r, r/m; or r/m, r; and r, r/m; and r/m, r (09, 0b, 21, 23) */
+static unsigned or_and(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
+		return 0;
+	{
+		uint8_t dst = (op & 2) ? x.reg : x.r;
+		if (dst == X86_RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, dst, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+}
+
+/* test $imm8, %al; test $imm32, %eax (a8, a9) */
+static unsigned test_acc(FAST_ARGS)
+{
+	if (n < i + (op == 0xa8 ? 1 : 4))
+		return 0;
+	o->len = (uint8_t)(i + (op == 0xa8 ? 1 : 4));
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* test $imm8, r/m8; test $imm32, r/m; neg r (f6, f7) */
+static unsigned test_imm_neg(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (op == 0xf7 && n > i && (b[i] & 0xf8) == 0xd8) { /* neg r (mod 3, /3) */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == X86_RSP)
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, x.r, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	unsigned isz = op == 0xf6 ? 1 : 4;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
+		return 0;
+	o->len = (uint8_t)(i + used + isz);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* cmp $imm8, %al; cmp $imm32, %eax (3c, 3d) */
+static unsigned cmp_acc(FAST_ARGS)
+{
+	unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
+	if (n < i + isz || (rex & (REX_R | REX_X | REX_B)) || (op == 0x3c && rex))
+		return 0;
+	int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
+	o->len = (uint8_t)(i + isz);
+	o->cmp_kind = TS_CMP_RI;
+	o->cmp_a = X86_RAX;
+	o->cmp_width = (uint8_t)cw;
+	o->cmp_imm = masked(imm, cw);
+	return o->len;
+}
+
+/* cmp $imm8, r/m8; or, and (80) */
+static unsigned alu_imm8(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + 1 || (x.is_reg && high_byte(rex, x.rmenc)))
+		return 0;
+	len = (unsigned)(i + used + 1);
+	if (x.regenc == 1 || x.regenc == 4) {
+		if (x.is_reg && x.r == X86_RSP)
+			return 0;
+		o->len = (uint8_t)len;
+		o->cmp_kind = TS_CMP_CLOBBER;
+		if (x.is_reg) {
+			clobber(o, x.r, 1);
+		} else if (!(x.regenc == 1 && b[i + used] == 0)) { /* `or $0,mem`: nothing */
+			m = mem_of(&x, addr, len, 1);
+			store_unknown(o, &m);
+		}
+		return len;
+	}
+	if (x.regenc != 7)
+		return 0;
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		o->cmp_kind = TS_CMP_RI;
+		o->cmp_a = x.r;
+	} else {
+		o->cmp_kind = TS_CMP_MI;
+		o->cmp_mem = mem_of(&x, addr, len, 1);
+	}
+	o->cmp_width = 1;
+	o->cmp_imm = masked((int8_t)b[i + used], 1);
+	return len;
+}
+
+/* mov r8, m8; movb $imm8, m8 (88, c6) */
+static unsigned store_byte(FAST_ARGS)
+{
+	return store_to_mem(b, n, i, rex, addr, op == 0xc6 ? 1 : 0, 1, o);
+}
+
+/* call/jmp *r/m, push mem (ff) */
+static unsigned group5(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem s;
+	if (n > i && (b[i] & 0x38) == 0x30 && (b[i] & 0xc0) != 0xc0 && !(rex & REX_W)) {
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		len = (unsigned)(i + used);
+		o->len = (uint8_t)len;
+		o->flags |= TS_IF_STACK;
+		uop(o, TS_UOP_LOAD, TMP, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 8);
+		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
+		stack_slot(&s);
+		uop(o, TS_UOP_STORE, TS_REG_NONE, TMP, 0)->mem = s;
+		return len;
+	}
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
+		return 0;
+	len = (unsigned)(i + used);
+	o->len = (uint8_t)len;
+	o->flow = x.regenc == 2 ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
+	if (x.is_reg)
+		o->treg = x.r;
+	else
+		o->tmem = mem_of(&x, addr, len, 8);
+	return len;
+}
+
+/* movslq r/m32, r64 (63) */
+static unsigned movslq(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		uop(o, TS_UOP_SEXT32, x.reg, x.r, 0);
+	} else {
+		m = mem_of(&x, addr, len, 4);
+		m.sext = true;
+		uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
+	}
+	return len;
+}
+
+/* jcc rel32 (0f 80-8f) */
+static unsigned jcc_rel32(FAST_ARGS)
+{
+	if (rex || n < 6)
+		return 0;
+	o->cond = (uint8_t)jcc_cond(op & 0xf);
+	return branch(o, addr, 6, rd32(b + 2), TS_FLOW_JCC);
+}
+
+/* cmovcc r/m, r (0f 40-4f) */
+static unsigned cmovcc(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP)
+		return 0;
+	o->len = (uint8_t)(i + used);
+	clobber(o, x.reg, w);
+	return o->len;
+}
+
+/* setcc r/m8 (0f 90-9f) */
+static unsigned setcc(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == X86_RSP)))
+		return 0;
+	len = (unsigned)(i + used);
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		clobber(o, x.r, 1);
+	} else {
+		m = mem_of(&x, addr, len, 1);
+		store_unknown(o, &m);
+	}
+	return len;
+}
+
+/* movups m128/xmm, xmm; movaps; xorps (0f 10, 0f 28, 0f 57) */
+static unsigned sse_load(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	o->len = (uint8_t)(i + used);
+	return o->len;
+}
+
+/* movups xmm, m128/xmm; movaps (0f 11, 0f 29) */
+static unsigned sse_store(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	o->len = (uint8_t)len;
+	if (!x.is_reg) {
+		m = mem_of(&x, addr, len, 16);
+		store_unknown(o, &m);
+	}
+	return len;
+}
+
+/* imul r/m, r (0f af) */
+static unsigned imul(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == X86_RSP)
+		return 0;
+	o->len = (uint8_t)(i + used);
+	clobber(o, x.reg, w);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/* nopl mem (0f 1f) */
+static unsigned nopl(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
+		return 0;
+	o->len = (uint8_t)(i + used);
+	o->flags |= TS_IF_NOP;
+	return o->len;
+}
+
+/* movzbl; movzwl; movsbl; movswl (0f b6, 0f b7, 0f be, 0f bf) */
+static unsigned movx(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	struct ts_mem m;
+	unsigned from = (op & 1) ? 2 : 1;
+	bool sext = op >= 0xbe;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	if (x.is_reg) {
+		if (sext) { /* movsbl/movswl of a register: unknown (decode.c) */
+			if (x.reg == X86_RSP)
+				return 0;
+			o->len = (uint8_t)len;
+			clobber(o, x.reg, w);
+			return len;
+		}
+		/* without REX, byte registers 4-7 are %ah-%bh */
+		if (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8)
+			return 0;
+		o->len = (uint8_t)len;
+		uop(o, TS_UOP_ZEXT32, x.reg, x.r, from);
+		return len;
+	}
+	o->len = (uint8_t)len;
+	m = mem_of(&x, addr, len, from);
+	m.sext = sext;
+	uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
+	return len;
+}
+
+/* The two-byte opcodes (0f xx): b[i] is the second opcode byte. */
+static unsigned two_byte(FAST_ARGS)
+{
+	if (i >= n)
+		return 0;
+	op = b[i++];
+	if (op >= 0x80 && op <= 0x8f)
+		return jcc_rel32(FAST_PASS);
+	if (op >= 0x40 && op <= 0x4f)
+		return cmovcc(FAST_PASS);
+	if (op >= 0x90 && op <= 0x9f)
+		return setcc(FAST_PASS);
+	switch (op) {
+	case 0x10:
+	case 0x28:
+	case 0x57:
+		return sse_load(FAST_PASS);
+	case 0x11:
+	case 0x29:
+		return sse_store(FAST_PASS);
+	case 0xaf:
+		return imul(FAST_PASS);
+	case 0x1f:
+		return nopl(FAST_PASS);
+	case 0xb6:
+	case 0xb7:
+	case 0xbe:
+	case 0xbf:
+		return movx(FAST_PASS);
+	default:
+		return 0;
+	}
+}
+
 unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
 {
 	if (!n)
@@ -373,595 +1168,95 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 		return 0;
 	uint8_t op = b[i++];
 	unsigned w = (rex & REX_W) ? 8 : 4; /* operand size: no 66 prefix gets here */
-	struct rm x;
-	unsigned used, len;
-	struct ts_mem m, s;
-
-	if (op >= 0x50 && op <= 0x5f) { /* push/pop r64 */
-		if (rex & (REX_W | REX_R | REX_X))
-			return 0;
-		uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
-		o->len = (uint8_t)i;
-		o->flags |= TS_IF_STACK;
-		stack_slot(&s);
-		if (op < 0x58) {
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
-			uop(o, TS_UOP_STORE, TS_REG_NONE, r, 0)->mem = s;
-		} else if (r == RSP) {
-			uop(o, TS_UOP_UNSUPPORTED, RSP, TS_REG_NONE, 0);
-		} else {
-			uop(o, TS_UOP_LOAD, r, TS_REG_NONE, 0)->mem = s;
-			uop(o, TS_UOP_ADDI, RSP, RSP, 8);
-		}
-		return o->len;
-	}
-	if (op >= 0x70 && op <= 0x7f) { /* jcc rel8 */
-		if (rex || n < 2)
-			return 0;
-		o->cond = (uint8_t)jcc_cond(op & 0xf);
-		return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JCC);
-	}
-	if (op >= 0xb8 && op <= 0xbf) { /* mov $imm, r32 / movabs $imm64, r64 */
-		if (rex & (REX_R | REX_X))
-			return 0;
-		uint8_t r = gpr[(op & 7) | ((rex & REX_B) ? 8 : 0)];
-		unsigned isz = w == 8 ? 8 : 4;
-		if (n < i + isz)
-			return 0;
-		uint64_t v = (uint32_t)rd32(b + i);
-		if (isz == 8)
-			v |= (uint64_t)(uint32_t)rd32(b + i + 4) << 32;
-		o->len = (uint8_t)(i + isz);
-		uop(o, TS_UOP_CONST, r, TS_REG_NONE, (int64_t)v);
-		return o->len;
-	}
+	if (op >= 0x50 && op <= 0x5f)
+		return push_pop(FAST_PASS);
+	if (op >= 0x70 && op <= 0x7f)
+		return jcc_rel8(FAST_PASS);
+	if (op >= 0xb8 && op <= 0xbf)
+		return mov_imm_reg(FAST_PASS);
 	switch (op) {
-	case 0x68: /* push $imm32 */
-	case 0x6a: /* push $imm8 */
-		if (rex || n < i + (op == 0x68 ? 4 : 1))
-			return 0;
-		o->len = (uint8_t)(i + (op == 0x68 ? 4 : 1));
-		o->flags |= TS_IF_STACK;
-		uop(o, TS_UOP_ADDI, RSP, RSP, -8); /* an untracked value */
-		return o->len;
-	case 0x98: /* cltq (cdqe) */
-		if (rex != 0x48)
-			return 0;
-		o->len = 2;
-		uop(o, TS_UOP_SEXT32, RAX, RAX, 0);
-		return 2;
-	case 0x05: /* add $imm32, %eax/%rax */
-	case 0x2d: /* sub ... */
-	case 0x25: /* and ... */
-	{
-		if (n < i + 4 || (rex & (REX_R | REX_X | REX_B)))
-			return 0;
-		int64_t imm = rd32(b + i);
-		o->len = (uint8_t)(i + 4);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		if (op == 0x25) {
-			if (w == 8 || imm >= 0)
-				uop(o, TS_UOP_ANDI, RAX, RAX, imm);
-			else
-				clobber(o, RAX, w);
-			return o->len;
-		}
-		if (w == 8)
-			uop(o, TS_UOP_ADDI, RAX, RAX, op == 0x2d ? -imm : imm);
-		else
-			uop(o, TS_UOP_CLOBBER, RAX, TS_REG_NONE, 4);
-		if (op == 0x2d) { /* `sub $n,%reg; ja` compares like cmp (decode.c) */
-			o->cmp_kind = TS_CMP_RI;
-			o->cmp_a = RAX;
-			o->cmp_width = (uint8_t)w;
-			o->cmp_imm = masked(imm, w);
-		}
-		return o->len;
-	}
-	case 0xc9: /* leave */
-		if (rex)
-			return 0;
-		o->len = 1;
-		o->flags |= TS_IF_STACK;
-		stack_slot(&s);
-		uop(o, TS_UOP_MOV, RSP, RBP, 0);
-		uop(o, TS_UOP_LOAD, RBP, TS_REG_NONE, 0)->mem = s;
-		uop(o, TS_UOP_ADDI, RSP, RSP, 8);
-		return 1;
-	case 0x38: /* cmp r8, r/m8 */
-	case 0x3a: /* cmp r/m8, r8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || high_byte(rex, x.regenc) ||
-		    (x.is_reg && high_byte(rex, x.rmenc)))
-			return 0;
-		o->len = (uint8_t)(i + used);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		if (x.is_reg) {
-			o->cmp_kind = TS_CMP_RR;
-			o->cmp_a = op == 0x38 ? x.r : x.reg;
-			o->cmp_b = op == 0x38 ? x.reg : x.r;
-			o->cmp_width = 1;
-		} else if (op == 0x3a) {
-			/* the register is compared with memory: not a comparison the refinement uses */
-			o->cmp_a = x.reg;
-			o->cmp_width = 1;
-		}
-		return o->len;
-	case 0x19: /* sbb r, r/m */
-	case 0x1b: /* sbb r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
-			return 0;
-		{
-			uint8_t dst = op == 0x19 ? x.r : x.reg;
-			if (dst == RSP)
-				return 0;
-			o->len = (uint8_t)(i + used);
-			clobber(o, dst, w);
-			o->cmp_kind = TS_CMP_CLOBBER;
-			return o->len;
-		}
-	case 0x69: /* imul $imm32, r/m, r */
-	case 0x6b: /* imul $imm8, r/m, r */
-	{
-		unsigned isz = op == 0x69 ? 4 : 1;
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP || n < i + used + isz)
-			return 0;
-		o->len = (uint8_t)(i + used + isz);
-		clobber(o, x.reg, w);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	}
-	case 0xd3: /* shl/shr/sar %cl, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg ||
-		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
-			return 0;
-		o->len = (uint8_t)(i + used);
-		clobber(o, x.r, w);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	case 0xc3: /* ret */
-		if (rex)
-			return 0;
-		o->len = 1;
-		o->flow = TS_FLOW_RET;
-		o->flags |= TS_IF_STACK;
-		return 1;
-	case 0x90: /* nop (with REX.B it is xchg %r8,%rax) */
-		if (rex)
-			return 0;
-		o->len = 1;
-		o->flags |= TS_IF_NOP;
-		return 1;
-	case 0xe8: /* call rel32 */
-	case 0xe9: /* jmp rel32 */
-		if (rex || n < 5)
-			return 0;
-		return branch(o, addr, 5, rd32(b + 1), op == 0xe8 ? TS_FLOW_CALL : TS_FLOW_JUMP);
-	case 0xeb: /* jmp rel8 */
-		if (rex || n < 2)
-			return 0;
-		return branch(o, addr, 2, (int8_t)b[1], TS_FLOW_JUMP);
+	case 0x68:
+	case 0x6a:
+		return push_imm(FAST_PASS);
+	case 0x98:
+		return cltq(FAST_PASS);
+	case 0x05:
+	case 0x2d:
+	case 0x25:
+		return alu_acc_imm(FAST_PASS);
+	case 0xc9:
+		return leave(FAST_PASS);
+	case 0x38:
+	case 0x3a:
+		return cmp8(FAST_PASS);
+	case 0x19:
+	case 0x1b:
+		return sbb(FAST_PASS);
+	case 0x69:
+	case 0x6b:
+		return imul_imm(FAST_PASS);
+	case 0xd3:
+		return shift_cl(FAST_PASS);
+	case 0xc3:
+		return ret(FAST_PASS);
+	case 0x90:
+		return nop(FAST_PASS);
+	case 0xe8:
+	case 0xe9:
+		return call_jmp_rel32(FAST_PASS);
+	case 0xeb:
+		return jmp_rel8(FAST_PASS);
 	case 0x0f:
-		break;
-	case 0x89: /* mov r, r/m */
-	case 0x8b: /* mov r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		len = (unsigned)(i + used);
-		o->len = (uint8_t)len;
-		if (x.is_reg) {
-			uint8_t dst = op == 0x89 ? x.r : x.reg, src = op == 0x89 ? x.reg : x.r;
-			uop(o, w == 8 ? TS_UOP_MOV : TS_UOP_ZEXT32, dst, src, 0);
-		} else if (op == 0x8b) {
-			uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, w);
-		} else {
-			m = mem_of(&x, addr, len, w);
-			if (!m.abs) /* a global: not the stack */
-				uop(o, TS_UOP_STORE, TS_REG_NONE, x.reg, 0)->mem = m;
-		}
-		return len;
-	case 0xc7: /* mov $imm32, r/m */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + 4)
-			return 0;
-		len = (unsigned)(i + used + 4);
-		o->len = (uint8_t)len;
-		if (x.is_reg) {
-			int64_t v = rd32(b + i + used);
-			uop(o, TS_UOP_CONST, x.r, TS_REG_NONE, w == 4 ? (int64_t)(uint32_t)v : v);
-		} else {
-			m = mem_of(&x, addr, len, w);
-			if (!m.abs)
-				uop(o, TS_UOP_STORE, TS_REG_NONE, TS_REG_NONE, 0)->mem = m;
-		}
-		return len;
-	case 0x8d: /* lea mem, r64; lea mem, r32: the low half, zero-extended */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg)
-			return 0;
-		len = (unsigned)(i + used);
-		m = mem_of(&x, addr, len, 0);
-		/* a 32-bit lea of an absolute address or into %esp: decode.c makes the register
-		 * unknown, and x86_length's pre-scan still wants the address: left to Zydis */
-		if (w == 4 && (m.abs || x.reg == RSP))
-			return 0;
-		o->len = (uint8_t)len;
-		uop(o, TS_UOP_LEA, x.reg, TS_REG_NONE, 0)->mem = m;
-		if (w == 4)
-			uop(o, TS_UOP_ZEXT32, x.reg, x.reg, 0);
-		else if (x.reg == RSP)
-			o->flags |= TS_IF_STACK;
-		return len;
-	case 0x01: /* add r, r/m */
-	case 0x03: /* add r/m, r */
-	case 0x29: /* sub r, r/m */
-	case 0x2b: /* sub r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		{
-			bool to_rm = op == 0x01 || op == 0x29;
-			len = (unsigned)(i + used);
-			if (!x.is_reg && to_rm) { /* into memory: a store of an unknown value */
-				o->len = (uint8_t)len;
-				m = mem_of(&x, addr, len, w);
-				store_unknown(o, &m);
-				o->cmp_kind = TS_CMP_CLOBBER;
-				return len;
-			}
-			uint8_t dst = to_rm ? x.r : x.reg, src = to_rm ? x.reg : x.r;
-			if (!x.is_reg || w == 4) { /* from memory, or 32-bit: unknown (decode.c) */
-				if (dst == RSP)
-					return 0;
-				o->len = (uint8_t)len;
-				clobber(o, dst, w);
-				o->cmp_kind = TS_CMP_CLOBBER;
-				return len;
-			}
-			o->len = (uint8_t)len;
-			if (dst == RSP)
-				o->flags |= TS_IF_STACK;
-			uop(o, TS_UOP_ADD, dst, src, op < 0x29 ? 1 : -1);
-			o->cmp_kind = TS_CMP_CLOBBER;
-			return o->len;
-		}
-	case 0x83: /* add/sub/cmp $imm8, r/m */
-	case 0x81: /* ... $imm32 */
-	{
-		unsigned isz = op == 0x83 ? 1 : 4;
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + isz)
-			return 0;
-		int64_t imm = isz == 1 ? (int8_t)b[i + used] : rd32(b + i + used);
-		len = (unsigned)(i + used + isz);
-		if (x.regenc == 7) { /* cmp */
-			o->len = (uint8_t)len;
-			if (x.is_reg) {
-				o->cmp_kind = TS_CMP_RI;
-				o->cmp_a = x.r;
-				o->cmp_width = (uint8_t)w;
-			} else {
-				o->cmp_kind = TS_CMP_MI;
-				o->cmp_mem = mem_of(&x, addr, len, w);
-				o->cmp_width = (uint8_t)w;
-			}
-			o->cmp_imm = masked(imm, w);
-			return len;
-		}
-		if (!x.is_reg) { /* add, or, adc, sbb, and, sub, xor into memory */
-			o->len = (uint8_t)len;
-			o->cmp_kind = TS_CMP_CLOBBER;
-			if (x.regenc == 1 && imm == 0)
-				return len; /* `or $0,mem` changes nothing: a barrier or a stack probe */
-			m = mem_of(&x, addr, len, w);
-			store_unknown(o, &m);
-			return len;
-		}
-		if ((x.regenc == 2 || x.regenc == 3 || x.regenc == 6) && x.r != RSP) { /* adc, sbb, xor */
-			o->len = (uint8_t)len;
-			o->cmp_kind = TS_CMP_CLOBBER;
-			clobber(o, x.r, w);
-			return len;
-		}
-		if ((x.regenc == 1 || x.regenc == 4) && x.is_reg && x.r != RSP) { /* or, and */
-			o->len = (uint8_t)len;
-			o->cmp_kind = TS_CMP_CLOBBER;
-			if (x.regenc == 4 && (w == 8 || imm >= 0))
-				uop(o, TS_UOP_ANDI, x.r, x.r, imm);
-			else
-				clobber(o, x.r, w);
-			return len;
-		}
-		if ((x.regenc != 0 && x.regenc != 5) || !x.is_reg || (x.r == RSP && w != 8))
-			return 0;
-		o->len = (uint8_t)len;
-		bool sub = x.regenc == 5;
-		if (w == 8) {
-			if (x.r == RSP)
-				o->flags |= TS_IF_STACK;
-			uop(o, TS_UOP_ADDI, x.r, x.r, sub ? -imm : imm);
-		} else {
-			uop(o, TS_UOP_CLOBBER, x.r, TS_REG_NONE, 4);
-		}
-		if (sub && x.r != RSP) {
-			o->cmp_kind = TS_CMP_RI;
-			o->cmp_a = x.r;
-			o->cmp_width = (uint8_t)w;
-			o->cmp_imm = masked(imm, w);
-		} else {
-			o->cmp_kind = TS_CMP_CLOBBER;
-		}
-		return len;
-	}
-	case 0x39: /* cmp r, r/m */
-	case 0x3b: /* cmp r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		o->len = (uint8_t)(i + used);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		if (x.is_reg) {
-			o->cmp_kind = TS_CMP_RR;
-			o->cmp_a = op == 0x39 ? x.r : x.reg;
-			o->cmp_b = op == 0x39 ? x.reg : x.r;
-			o->cmp_width = (uint8_t)w;
-		} else if (op == 0x3b) {
-			/* the register is compared with memory: not a comparison the refinement uses */
-			o->cmp_a = x.reg;
-			o->cmp_width = (uint8_t)w;
-		}
-		return o->len;
-	case 0x84: /* test r8, r/m8 */
-	case 0x85: /* test r, r/m */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		o->len = (uint8_t)(i + used);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	case 0x31: /* xor r, r/m */
-	case 0x33: /* xor r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
-			return 0;
-		{
-			uint8_t dst = op == 0x31 ? x.r : x.reg, src = op == 0x31 ? x.reg : x.r;
-			if (dst == RSP)
-				return 0;
-			o->len = (uint8_t)(i + used);
-			if (dst == src) /* the zeroing idiom */
-				uop(o, TS_UOP_CONST, dst, TS_REG_NONE, 0);
-			else
-				uop(o, TS_UOP_CLOBBER, dst, TS_REG_NONE, w == 4 ? 4 : 0);
-			o->cmp_kind = TS_CMP_CLOBBER;
-			return o->len;
-		}
-	case 0xc1: /* shl/shr/sar $imm8, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg || n < i + used + 1 ||
-		    (x.regenc != 4 && x.regenc != 5 && x.regenc != 7) || x.r == RSP)
-			return 0;
-		o->len = (uint8_t)(i + used + 1);
-		if (x.regenc == 4) {
-			uop(o, TS_UOP_SHLI, x.r, x.r, b[i + used]);
-			if (w == 4) /* a shifted 32-bit index, zero-extended (decode.c) */
-				uop(o, TS_UOP_ZEXT32, x.r, x.r, 0);
-		} else {
-			clobber(o, x.r, w);
-		}
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	case 0x09: /* or r, r/m */
-	case 0x0b: /* or r/m, r */
-	case 0x21: /* and r, r/m */
-	case 0x23: /* and r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || !x.is_reg)
-			return 0;
-		{
-			uint8_t dst = (op & 2) ? x.reg : x.r;
-			if (dst == RSP)
-				return 0;
-			o->len = (uint8_t)(i + used);
-			clobber(o, dst, w);
-			o->cmp_kind = TS_CMP_CLOBBER;
-			return o->len;
-		}
-	case 0xa8: /* test $imm8, %al */
-	case 0xa9: /* test $imm32, %eax */
-		if (n < i + (op == 0xa8 ? 1 : 4))
-			return 0;
-		o->len = (uint8_t)(i + (op == 0xa8 ? 1 : 4));
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	case 0xf6: /* test $imm8, r/m8 */
-	case 0xf7: /* test $imm32, r/m; neg r */
-	{
-		if (op == 0xf7 && n > i && (b[i] & 0xf8) == 0xd8) { /* neg r (mod 3, /3) */
-			if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.r == RSP)
-				return 0;
-			o->len = (uint8_t)(i + used);
-			clobber(o, x.r, w);
-			o->cmp_kind = TS_CMP_CLOBBER;
-			return o->len;
-		}
-		unsigned isz = op == 0xf6 ? 1 : 4;
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.regenc != 0 || n < i + used + isz)
-			return 0;
-		o->len = (uint8_t)(i + used + isz);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	}
-	case 0x3c: /* cmp $imm8, %al */
-	case 0x3d: /* cmp $imm32, %eax */
-	{
-		unsigned isz = op == 0x3c ? 1 : 4, cw = op == 0x3c ? 1 : w;
-		if (n < i + isz || (rex & (REX_R | REX_X | REX_B)) || (op == 0x3c && rex))
-			return 0;
-		int64_t imm = isz == 1 ? (int8_t)b[i] : rd32(b + i);
-		o->len = (uint8_t)(i + isz);
-		o->cmp_kind = TS_CMP_RI;
-		o->cmp_a = RAX;
-		o->cmp_width = (uint8_t)cw;
-		o->cmp_imm = masked(imm, cw);
-		return o->len;
-	}
-	case 0x80: /* cmp $imm8, r/m8; or, and */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || n < i + used + 1 || (x.is_reg && high_byte(rex, x.rmenc)))
-			return 0;
-		len = (unsigned)(i + used + 1);
-		if (x.regenc == 1 || x.regenc == 4) {
-			if (x.is_reg && x.r == RSP)
-				return 0;
-			o->len = (uint8_t)len;
-			o->cmp_kind = TS_CMP_CLOBBER;
-			if (x.is_reg) {
-				clobber(o, x.r, 1);
-			} else if (!(x.regenc == 1 && b[i + used] == 0)) { /* `or $0,mem`: nothing */
-				m = mem_of(&x, addr, len, 1);
-				store_unknown(o, &m);
-			}
-			return len;
-		}
-		if (x.regenc != 7)
-			return 0;
-		o->len = (uint8_t)len;
-		if (x.is_reg) {
-			o->cmp_kind = TS_CMP_RI;
-			o->cmp_a = x.r;
-		} else {
-			o->cmp_kind = TS_CMP_MI;
-			o->cmp_mem = mem_of(&x, addr, len, 1);
-		}
-		o->cmp_width = 1;
-		o->cmp_imm = masked((int8_t)b[i + used], 1);
-		return len;
-	case 0x88: /* mov r8, m8 */
-	case 0xc6: /* movb $imm8, m8 */
-		return store_to_mem(b, n, i, rex, addr, op == 0xc6 ? 1 : 0, 1, o);
-	case 0xff: /* call/jmp *r/m, push mem */
-		if (n > i && (b[i] & 0x38) == 0x30 && (b[i] & 0xc0) != 0xc0 && !(rex & REX_W)) {
-			if (!(used = decode_rm(b + i, n - i, rex, &x)))
-				return 0;
-			len = (unsigned)(i + used);
-			o->len = (uint8_t)len;
-			o->flags |= TS_IF_STACK;
-			uop(o, TS_UOP_LOAD, TMP, TS_REG_NONE, 0)->mem = mem_of(&x, addr, len, 8);
-			uop(o, TS_UOP_ADDI, RSP, RSP, -8);
-			stack_slot(&s);
-			uop(o, TS_UOP_STORE, TS_REG_NONE, TMP, 0)->mem = s;
-			return len;
-		}
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.regenc != 2 && x.regenc != 4) || (rex & REX_W))
-			return 0;
-		len = (unsigned)(i + used);
-		o->len = (uint8_t)len;
-		o->flow = x.regenc == 2 ? TS_FLOW_CALL_IND : TS_FLOW_JUMP_IND;
-		if (x.is_reg)
-			o->treg = x.r;
-		else
-			o->tmem = mem_of(&x, addr, len, 8);
-		return len;
-	case 0x63: /* movslq r/m32, r64 */
-		if (w != 8 || !(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		len = (unsigned)(i + used);
-		o->len = (uint8_t)len;
-		if (x.is_reg) {
-			uop(o, TS_UOP_SEXT32, x.reg, x.r, 0);
-		} else {
-			m = mem_of(&x, addr, len, 4);
-			m.sext = true;
-			uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
-		}
-		return len;
-	default:
-		return 0;
-	}
-
-	/* two-byte opcodes */
-	if (i >= n)
-		return 0;
-	op = b[i++];
-	if (op >= 0x80 && op <= 0x8f) { /* jcc rel32 */
-		if (rex || n < 6)
-			return 0;
-		o->cond = (uint8_t)jcc_cond(op & 0xf);
-		return branch(o, addr, 6, rd32(b + 2), TS_FLOW_JCC);
-	}
-	if (op >= 0x40 && op <= 0x4f) { /* cmovcc r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
-			return 0;
-		o->len = (uint8_t)(i + used);
-		clobber(o, x.reg, w);
-		return o->len;
-	}
-	if (op >= 0x90 && op <= 0x9f) { /* setcc r/m8 */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || (x.is_reg && (high_byte(rex, x.rmenc) || x.r == RSP)))
-			return 0;
-		len = (unsigned)(i + used);
-		o->len = (uint8_t)len;
-		if (x.is_reg) {
-			clobber(o, x.r, 1);
-		} else {
-			m = mem_of(&x, addr, len, 1);
-			store_unknown(o, &m);
-		}
-		return len;
-	}
-	switch (op) {
-	case 0x10: /* movups m128/xmm, xmm */
-	case 0x28: /* movaps */
-	case 0x57: /* xorps */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		o->len = (uint8_t)(i + used);
-		return o->len;
-	case 0x11: /* movups xmm, m128/xmm */
-	case 0x29: /* movaps */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		len = (unsigned)(i + used);
-		o->len = (uint8_t)len;
-		if (!x.is_reg) {
-			m = mem_of(&x, addr, len, 16);
-			store_unknown(o, &m);
-		}
-		return len;
-	case 0xaf: /* imul r/m, r */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.reg == RSP)
-			return 0;
-		o->len = (uint8_t)(i + used);
-		clobber(o, x.reg, w);
-		o->cmp_kind = TS_CMP_CLOBBER;
-		return o->len;
-	case 0x1f: /* nopl mem */
-		if (!(used = decode_rm(b + i, n - i, rex, &x)) || x.is_reg || x.regenc != 0)
-			return 0;
-		o->len = (uint8_t)(i + used);
-		o->flags |= TS_IF_NOP;
-		return o->len;
-	case 0xb6: /* movzbl */
-	case 0xb7: /* movzwl */
-	case 0xbe: /* movsbl */
-	case 0xbf: /* movswl */
-	{
-		unsigned from = (op & 1) ? 2 : 1;
-		bool sext = op >= 0xbe;
-		if (!(used = decode_rm(b + i, n - i, rex, &x)))
-			return 0;
-		len = (unsigned)(i + used);
-		if (x.is_reg) {
-			if (sext) { /* movsbl/movswl of a register: unknown (decode.c) */
-				if (x.reg == RSP)
-					return 0;
-				o->len = (uint8_t)len;
-				clobber(o, x.reg, w);
-				return len;
-			}
-			/* without REX, byte registers 4-7 are %ah-%bh */
-			if (from == 1 && !rex && x.rmenc >= 4 && x.rmenc < 8)
-				return 0;
-			o->len = (uint8_t)len;
-			uop(o, TS_UOP_ZEXT32, x.reg, x.r, from);
-			return len;
-		}
-		o->len = (uint8_t)len;
-		m = mem_of(&x, addr, len, from);
-		m.sext = sext;
-		uop(o, TS_UOP_LOAD, x.reg, TS_REG_NONE, 0)->mem = m;
-		return len;
-	}
+		return two_byte(FAST_PASS);
+	case 0x89:
+	case 0x8b:
+		return mov(FAST_PASS);
+	case 0xc7:
+		return mov_imm(FAST_PASS);
+	case 0x8d:
+		return lea(FAST_PASS);
+	case 0x01:
+	case 0x03:
+	case 0x29:
+	case 0x2b:
+		return add_sub(FAST_PASS);
+	case 0x83:
+	case 0x81:
+		return alu_imm(FAST_PASS);
+	case 0x39:
+	case 0x3b:
+		return cmp(FAST_PASS);
+	case 0x84:
+	case 0x85:
+		return test(FAST_PASS);
+	case 0x31:
+	case 0x33:
+		return xor(FAST_PASS);
+	case 0xc1:
+		return shift_imm(FAST_PASS);
+	case 0x09:
+	case 0x0b:
+	case 0x21:
+	case 0x23:
+		return or_and(FAST_PASS);
+	case 0xa8:
+	case 0xa9:
+		return test_acc(FAST_PASS);
+	case 0xf6:
+	case 0xf7:
+		return test_imm_neg(FAST_PASS);
+	case 0x3c:
+	case 0x3d:
+		return cmp_acc(FAST_PASS);
+	case 0x80:
+		return alu_imm8(FAST_PASS);
+	case 0x88:
+	case 0xc6:
+		return store_byte(FAST_PASS);
+	case 0xff:
+		return group5(FAST_PASS);
+	case 0x63:
+		return movslq(FAST_PASS);
 	default:
 		return 0;
 	}
