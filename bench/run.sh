@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh: trustack against its peers, side by side, in one run (SPEC section 9).
+# bench/run.sh: trustack against its peers, side by side, in one run (the targets: docs/targets.md).
 #
 #   A. `trustack check --rules=fp -q OBJ` vs objtool 6.1 `--stackval --orc` (Debian's
 #      linux-kbuild-6.1) on the SQLite amalgamation object and on an `ld -r` combination of

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `trustack stacks PID` against eu-stack and gdb on one target, in one run (SPEC 9: a remote
+# `trustack stacks PID` against eu-stack and gdb on one target, in one run (docs/targets.md: a remote
 # snapshot >= 5x faster than eu-stack with a warm cache).
 #
 # The target: 32 threads, each 50 frames deep (a recursion that is not a tail call) blocked in

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/unwind.sh: in-process unwinding, nanoseconds per frame at a fixed depth (SPEC 9: at most
+# bench/unwind.sh: in-process unwinding, nanoseconds per frame at a fixed depth (docs/targets.md: at most
 # 3 ns per frame with a verdict), every trustack mode side by side with a plain frame-pointer
 # loop, glibc's backtrace() (libgcc's DWARF unwinder) and libunwind's unw_backtrace() and
 # unw_step() loop, in one run; then the table modes and unw_backtrace() on the same program built
@@ -60,7 +60,7 @@ while read -r m f t p v; do
     printf '| %-30s | %6s | %10s | %8s | %-18s |\n' "$m" "$f" "$t" "$p" "$v"
 done <"$W/results.txt"
 echo
-echo "Target (SPEC 9): <= 3 ns per frame with a verdict. fp-validated and sframe stop at the first libc frame"
+echo "Target (docs/targets.md): <= 3 ns per frame with a verdict. fp-validated and sframe stop at the first libc frame"
 echo "here (Debian's libc has neither frame pointers nor .sframe), so their per-frame figure covers fewer frames."
 echo "*-pcs: return addresses and the verdict only (trustack_unwind_self_pcs), the rest full frame records."
 echo "nofp:*: the same program built with -fomit-frame-pointer (CFA on sp at every frame)."

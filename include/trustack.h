@@ -8,7 +8,16 @@
  * Conventions (libbpf style):
  *  - objects are opaque and created/destroyed by trustack_<object>__open()/__close();
  *  - functions return 0 or a negative TRUSTACK_E_* code; the library never prints;
- *  - there is no global mutable state: everything hangs off the objects you pass in.
+ *  - there is no global mutable state: everything hangs off the objects you pass in;
+ *  - structs the caller fills in (trustack_*_opts, struct trustack_unwind_start, struct
+ *    trustack_module_desc) start with `size_t sz`, which must be set to sizeof() the struct.
+ *    One rule for all of them (as libbpf's OPTS_VALID): a smaller sz (a program built against
+ *    an older header) is accepted and the fields it lacks take their defaults (zero); a larger
+ *    sz (a newer header) is accepted when every byte this library does not know is zero; any
+ *    other sz, including 0, is rejected with -TRUSTACK_E_ARG. Where a function takes NULL for
+ *    the struct, all fields take their defaults. Zero the whole struct, padding included,
+ *    before setting fields (TRUSTACK_OPTS does): a newer library may read what is padding in
+ *    your header as a field.
  */
 #ifndef TRUSTACK_H
 #define TRUSTACK_H
@@ -17,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -24,6 +34,24 @@ extern "C" {
 #endif
 
 #define TRUSTACK_VERSION "0.1.0"
+
+/* Declare NAME as a struct TYPE (an options struct, see the conventions above) zeroed whole,
+ * with sz set and the fields given: TRUSTACK_OPTS(trustack_check_opts, o, .rules = ...); */
+#define TRUSTACK_OPTS(TYPE, NAME, ...)                                                              \
+	struct TYPE NAME;                                                                           \
+	memset(&NAME, 0, sizeof(NAME));                                                             \
+	NAME = (struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ }
+
+/*
+ * The library is built with -fvisibility=hidden and a version script (lib/libtrustack.map):
+ * only what this header declares with TRUSTACK_API is exported from libtrustack.so, under the
+ * version node TRUSTACK_0.1. Everything else (the internal ts_* functions) stays inside.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define TRUSTACK_API __attribute__((visibility("default")))
+#else
+#define TRUSTACK_API
+#endif
 
 /* Error codes (returned negated). */
 enum trustack_error {
@@ -44,7 +72,7 @@ enum trustack_error {
 };
 
 /* Text for a TRUSTACK_E_* code (positive or negative). */
-const char *trustack_strerror(int err);
+TRUSTACK_API const char *trustack_strerror(int err);
 
 /* ---------------------------------------------------------------------------------------------
  * ELF input
@@ -55,26 +83,26 @@ struct trustack_elf;
  * Open an ELF file read-only. The file is never modified. On failure returns a negative
  * TRUSTACK_E_* code and, if errbuf is not NULL, a one-line reason in errbuf.
  */
-int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen);
 
 /* Same, from a buffer the caller keeps alive until __close(); name is used in messages. DWARF
  * is not read from memory images (DW_AT_noreturn then does not inform the analysis), so results
  * can differ from opening the same file by path. */
-int trustack_elf__open_mem(const void *buf, size_t size, const char *name,
+TRUSTACK_API int trustack_elf__open_mem(const void *buf, size_t size, const char *name,
 			   struct trustack_elf **out, char *errbuf, size_t errlen);
 
-void trustack_elf__close(struct trustack_elf *elf);
+TRUSTACK_API void trustack_elf__close(struct trustack_elf *elf);
 
 /*
  * ar archives (.a): the names of the regular members of the archive at path, in order (*n is 0
  * when path is not an archive). Free the list with trustack_archive__free(). Thin archives are
  * not supported yet (-TRUSTACK_E_UNSUPPORTED).
  */
-int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen);
-void trustack_archive__free(char **names, size_t n);
+TRUSTACK_API int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen);
+TRUSTACK_API void trustack_archive__free(char **names, size_t n);
 
 /* Open member number index (as listed by trustack_archive__members) of the archive at path. */
-int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
+TRUSTACK_API int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
 			      size_t errlen);
 
 /*
@@ -85,15 +113,17 @@ int trustack_elf__open_member(const char *path, size_t index, struct trustack_el
  * (-TRUSTACK_E_ARG). __check makes only those checks, to fail before long work; input may be
  * NULL. __write makes the destination hold the size bytes of buf, with mode 0644.
  */
-int trustack_output__check(const char *out_path, struct trustack_elf *input, char *errbuf, size_t errlen);
-int trustack_output__write(const char *out_path, const void *buf, size_t size, struct trustack_elf *input,
+TRUSTACK_API int trustack_output__check(const char *out_path, struct trustack_elf *input, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_output__write(const char *out_path, const void *buf, size_t size, struct trustack_elf *input,
 			   char *errbuf, size_t errlen);
 
-/* Architecture name of the file: "x86-64" or "aarch64". */
-const char *trustack_elf__arch(const struct trustack_elf *elf);
+/* Architecture name of the file: "x86-64" (today the only machine trustack_elf__open() accepts;
+ * other machines fail with -TRUSTACK_E_UNSUPPORTED). */
+TRUSTACK_API const char *trustack_elf__arch(const struct trustack_elf *elf);
 
 /* ---------------------------------------------------------------------------------------------
- * Warnings (SPEC 4.1). The names returned by trustack_warning_kind__name() are stable.
+ * Warnings: what each kind means is in docs/warnings.md. The names returned by
+ * trustack_warning_kind__name() are stable; new kinds are added at the end.
  */
 enum trustack_warning_kind {
 	TRUSTACK_W_CALL_WITHOUT_FRAME,
@@ -109,16 +139,17 @@ enum trustack_warning_kind {
 	TRUSTACK_W_UNSUPPORTED_REALIGN,
 	TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 	TRUSTACK_W_DECODE_ERROR,
+	/* reserved for arm64, which the analysis does not support yet: nothing emits these today */
 	TRUSTACK_W_LR_CLOBBERED,
 	TRUSTACK_W_PAC_MISMATCH,
 	TRUSTACK_W__COUNT
 };
 
 /* Stable kebab-case name of a warning kind ("call-without-frame", ...). */
-const char *trustack_warning_kind__name(enum trustack_warning_kind kind);
+TRUSTACK_API const char *trustack_warning_kind__name(enum trustack_warning_kind kind);
 
 /* True for the kinds that only --rules=fp reports. */
-bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind);
+TRUSTACK_API bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind);
 
 struct trustack_warning {
 	enum trustack_warning_kind kind;
@@ -190,7 +221,7 @@ typedef void (*trustack_warning_fn)(const struct trustack_warning *w, void *ctx)
  * Analyse every function of elf and report every violation. Returns 0 when the analysis ran
  * (warnings or not) or a negative TRUSTACK_E_* code. stats may be NULL.
  */
-int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *opts,
+TRUSTACK_API int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *opts,
 		   trustack_warning_fn on_warning, void *ctx, struct trustack_check_stats *stats);
 
 /* ---------------------------------------------------------------------------------------------
@@ -215,12 +246,12 @@ typedef void (*trustack_insn_fn)(const struct trustack_insn_info *insn, void *ct
  * address order, on_warning for each warning (before the instructions of its function).
  * Returns -TRUSTACK_E_NOTFOUND if a named function does not exist.
  */
-int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts *opts,
+TRUSTACK_API int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts *opts,
 		      const char *const *funcs, size_t nfuncs, trustack_insn_fn on_insn,
 		      trustack_warning_fn on_warning, void *ctx);
 
 /* Render a row as text into buf (at least 96 bytes recommended); returns buf. */
-char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row,
+TRUSTACK_API char *trustack_row__format(const struct trustack_elf *elf, const struct trustack_row *row,
 			   char *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
@@ -301,7 +332,7 @@ struct trustack_orc_stats {
  * copy was written (problems or not) or a negative TRUSTACK_E_* with a message in errbuf.
  * on_problem and stats may be NULL.
  */
-int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts *opts, const char *out_path,
+TRUSTACK_API int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts *opts, const char *out_path,
 			trustack_problem_fn on_problem, void *ctx, struct trustack_orc_stats *stats, char *errbuf,
 			size_t errlen);
 
@@ -323,7 +354,7 @@ struct trustack_orc_entry {
  * layout AUTO detects the layout, reported in *detected (may be NULL). Returns 0 (with *n = 0
  * when the file has no ORC) or a negative TRUSTACK_E_*. Free the array with free().
  */
-int trustack_orc__read(struct trustack_elf *elf, enum trustack_orc_layout layout, struct trustack_orc_entry **out,
+TRUSTACK_API int trustack_orc__read(struct trustack_elf *elf, enum trustack_orc_layout layout, struct trustack_orc_entry **out,
 		       size_t *n, enum trustack_orc_layout *detected, char *errbuf, size_t errlen);
 
 /*
@@ -331,7 +362,7 @@ int trustack_orc__read(struct trustack_elf *elf, enum trustack_orc_layout layout
  * for the 6.1 layout, "... type:call signal:0" for the current one; linked files print the
  * address in hex instead of SECTION+OFFSET. Returns buf (at least 96 bytes recommended).
  */
-char *trustack_orc_entry__format(const struct trustack_elf *elf, const struct trustack_orc_entry *e,
+TRUSTACK_API char *trustack_orc_entry__format(const struct trustack_elf *elf, const struct trustack_orc_entry *e,
 				 enum trustack_orc_layout layout, char *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
@@ -363,7 +394,7 @@ struct trustack_sframe_stats {
  * -TRUSTACK_E_UNSUPPORTED for files other than x86-64 or that already have a `.sframe`.
  * The input file is never modified. stats may be NULL.
  */
-int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
+TRUSTACK_API int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
 			   const char *out_path, trustack_problem_fn on_problem, void *ctx,
 			   struct trustack_sframe_stats *stats, char *errbuf, size_t errlen);
 
@@ -372,7 +403,7 @@ int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sfram
  * addresses), in a malloc'd buffer *buf of *size bytes the caller frees. Linked files only
  * (an object's table needs the relocations only __write adds: -TRUSTACK_E_UNSUPPORTED).
  */
-int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
+TRUSTACK_API int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,
 			    trustack_problem_fn on_problem, void *ctx, struct trustack_sframe_stats *stats,
 			    void **buf, size_t *size, char *errbuf, size_t errlen);
 
@@ -380,7 +411,7 @@ int trustack_sframe__encode(struct trustack_elf *elf, const struct trustack_sfra
  * Print elf's .sframe section (any version) to f in the shape of `objdump --sframe`. Returns 0,
  * -TRUSTACK_E_NOTFOUND when the file has none, or another negative error (message in errbuf).
  */
-int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_sframe__dump(struct trustack_elf *elf, FILE *f, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
  * Sidecar tables: the unwinder's table of a module, kept in a cache directory under the module's
@@ -403,26 +434,26 @@ struct trustack_sidecar_info {
 };
 
 /* Analyse elf and build its table (threads as in trustack_check_opts). Linked files only. */
-int trustack_sidecar__build(struct trustack_elf *elf, unsigned threads, struct trustack_sidecar **out,
+TRUSTACK_API int trustack_sidecar__build(struct trustack_elf *elf, unsigned threads, struct trustack_sidecar **out,
 			    char *errbuf, size_t errlen);
 
 /* Open a sidecar file (mapped, validated). */
-int trustack_sidecar__open(const char *path, struct trustack_sidecar **out, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_sidecar__open(const char *path, struct trustack_sidecar **out, char *errbuf, size_t errlen);
 
 /* Write sc to path atomically (parent directories are made). */
-int trustack_sidecar__save(const struct trustack_sidecar *sc, const char *path, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_sidecar__save(const struct trustack_sidecar *sc, const char *path, char *errbuf, size_t errlen);
 
 /* The cache path of elf's sidecar. -TRUSTACK_E_NOTFOUND when elf has no build-id. */
-int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char *buf, size_t len);
+TRUSTACK_API int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char *buf, size_t len);
 
 /* Open elf's sidecar from the cache; -TRUSTACK_E_NOTFOUND when there is none (or the file found
  * belongs to another build: build-id or machine differ). path (may be NULL) receives its path. */
-int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
+TRUSTACK_API int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
 			   char *path, size_t pathlen, char *errbuf, size_t errlen);
 
 /* The same by build-id alone (a module of a live process, whose file need not be opened):
  * machine 0 is not checked. */
-int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
+TRUSTACK_API int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16_t machine, const char *cache_dir,
 				       struct trustack_sidecar **out, char *path, size_t pathlen, char *errbuf,
 				       size_t errlen);
 
@@ -430,14 +461,14 @@ int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16
  * from its header and size alone (its entries are checked when it is loaded): 0, or
  * -TRUSTACK_E_NOTFOUND (-TRUSTACK_E_ARG without a cache directory). Cheap: for deciding whether a
  * module must be analysed before an unwinder is made. */
-int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir);
+TRUSTACK_API int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir);
 
-void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
+TRUSTACK_API void trustack_sidecar__info(const struct trustack_sidecar *sc, struct trustack_sidecar_info *info);
 
 /* Print every entry ("0x1130..0x1134  cfa=rsp+8 ra=cfa-8 fp=same"), after a header line. */
-int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f);
+TRUSTACK_API int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f);
 
-void trustack_sidecar__close(struct trustack_sidecar *sc);
+TRUSTACK_API void trustack_sidecar__close(struct trustack_sidecar *sc);
 
 /* ---------------------------------------------------------------------------------------------
  * diff: the analysis against the file's own unwind information.
@@ -480,13 +511,13 @@ enum trustack_diff_class {
 };
 
 /* Stable kebab-case name of a class ("table-lacks-function", ...). */
-const char *trustack_diff_class__name(enum trustack_diff_class c);
+TRUSTACK_API const char *trustack_diff_class__name(enum trustack_diff_class c);
 
 /* True for the classes whose two rules, though written differently, recover the same state. */
-bool trustack_diff_class__is_equivalent(enum trustack_diff_class c);
+TRUSTACK_API bool trustack_diff_class__is_equivalent(enum trustack_diff_class c);
 
 /* Stable name of a table ("eh_frame", "debug_frame", "sframe", "orc"); t is one bit. */
-const char *trustack_diff_table__name(enum trustack_diff_table t);
+TRUSTACK_API const char *trustack_diff_table__name(enum trustack_diff_table t);
 
 struct trustack_diff_opts {
 	size_t sz;                 /* sizeof(struct trustack_diff_opts) */
@@ -532,7 +563,7 @@ typedef void (*trustack_mismatch_fn)(const struct trustack_diff_mismatch *m, voi
  * table. Returns 0 when the comparison ran (mismatches or not), -TRUSTACK_E_NOTFOUND when the
  * file has none of the requested tables, or another negative error (message in errbuf).
  */
-int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opts, trustack_mismatch_fn on_mismatch,
+TRUSTACK_API int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opts, trustack_mismatch_fn on_mismatch,
 		  void *ctx, struct trustack_diff_stats *stats, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
@@ -650,27 +681,27 @@ struct trustack_proc_stats {
  * Threads that exit during the snapshot are skipped (trustack_proc__skipped), not an error.
  * opts and stats may be NULL.
  */
-int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, struct trustack_proc **out,
+TRUSTACK_API int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, struct trustack_proc **out,
 			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen);
 
-void trustack_proc__close(struct trustack_proc *p);
+TRUSTACK_API void trustack_proc__close(struct trustack_proc *p);
 
-int trustack_proc__pid(const struct trustack_proc *p);
+TRUSTACK_API int trustack_proc__pid(const struct trustack_proc *p);
 
 /* The captured threads (the thread group leader first when it was captured), in a stable order. */
-size_t trustack_proc__thread_count(const struct trustack_proc *p);
-const struct trustack_proc_thread *trustack_proc__thread(const struct trustack_proc *p, size_t i);
+TRUSTACK_API size_t trustack_proc__thread_count(const struct trustack_proc *p);
+TRUSTACK_API const struct trustack_proc_thread *trustack_proc__thread(const struct trustack_proc *p, size_t i);
 
 /* Threads that could not be captured, with the reason. */
-size_t trustack_proc__skipped_count(const struct trustack_proc *p);
-const struct trustack_proc_skipped *trustack_proc__skipped(const struct trustack_proc *p, size_t i);
+TRUSTACK_API size_t trustack_proc__skipped_count(const struct trustack_proc *p);
+TRUSTACK_API const struct trustack_proc_skipped *trustack_proc__skipped(const struct trustack_proc *p, size_t i);
 
 /* The modules from /proc/PID/maps, ascending by start address. */
-size_t trustack_proc__module_count(const struct trustack_proc *p);
-const struct trustack_module *trustack_proc__module(const struct trustack_proc *p, size_t i);
+TRUSTACK_API size_t trustack_proc__module_count(const struct trustack_proc *p);
+TRUSTACK_API const struct trustack_module *trustack_proc__module(const struct trustack_proc *p, size_t i);
 
 /* The module with an executable range holding addr, or NULL. */
-const struct trustack_module *trustack_proc__module_at(const struct trustack_proc *p, uint64_t addr);
+TRUSTACK_API const struct trustack_module *trustack_proc__module_at(const struct trustack_proc *p, uint64_t addr);
 
 /*
  * Read the target's memory as it was at the snapshot where the copy has it (any thread's stack
@@ -678,7 +709,7 @@ const struct trustack_module *trustack_proc__module_at(const struct trustack_pro
  * not readable, like execute-only code). Has the shape of trustack_read_fn with ctx = p.
  * Returns 0 or -TRUSTACK_E_IO.
  */
-int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
+TRUSTACK_API int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
 
 /*
  * A process object for a process the caller already traces and keeps stopped (no attach, no
@@ -686,11 +717,11 @@ int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t len);
  * trustack_proc__read. For verify-unwind's tracer, which cannot attach a second time. Returns 0
  * or -TRUSTACK_E_NOPROC / -TRUSTACK_E_PERM / -TRUSTACK_E_NOMEM with a message in errbuf.
  */
-int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf, size_t errlen);
 
 /* Read up to len bytes at addr from the live process, stopping at the first unreadable page.
  * Returns the bytes read (>= 0) or -TRUSTACK_E_IO. */
-ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len);
+TRUSTACK_API ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len);
 
 /* ---------------------------------------------------------------------------------------------
  * Symbols (lib/symbols/): function names, ranges and source lines of one module, by link-time
@@ -714,11 +745,11 @@ struct trustack_symbol {
 };
 
 /* Read the symbols of the ELF file at path. -TRUSTACK_E_IO / -TRUSTACK_E_FORMAT with a message. */
-int trustack_symbols__open(const char *path, struct trustack_symbols **out, char *errbuf, size_t errlen);
+TRUSTACK_API int trustack_symbols__open(const char *path, struct trustack_symbols **out, char *errbuf, size_t errlen);
 
 /* Same, from an ELF image in memory (the vDSO read from a process); the bytes are copied. No
  * source lines for images. */
-int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, struct trustack_symbols **out,
+TRUSTACK_API int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, struct trustack_symbols **out,
 			       char *errbuf, size_t errlen);
 
 /*
@@ -731,26 +762,26 @@ int trustack_symbols__open_mem(const void *buf, size_t size, const char *name, s
  * the file at path has another build-id (it changed since it was mapped); other errors as
  * trustack_symbols__open().
  */
-int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, size_t n, const char *cache_dir,
+TRUSTACK_API int trustack_symbols__open_cached(const char *path, const uint8_t *build_id, size_t n, const char *cache_dir,
 				  struct trustack_symbols **out, char *errbuf, size_t errlen);
 
 /* Whether s was read from the symbol cache (not from its ELF file). */
-bool trustack_symbols__cached(const struct trustack_symbols *s);
+TRUSTACK_API bool trustack_symbols__cached(const struct trustack_symbols *s);
 
-void trustack_symbols__close(struct trustack_symbols *s);
+TRUSTACK_API void trustack_symbols__close(struct trustack_symbols *s);
 
 /* The function holding link-time address addr: 0, or -TRUSTACK_E_NOTFOUND. For a return address
  * look up ra - 1 (a call at the very end of a function returns past it). */
-int trustack_symbols__lookup(struct trustack_symbols *s, uint64_t addr, struct trustack_symbol *sym);
+TRUSTACK_API int trustack_symbols__lookup(struct trustack_symbols *s, uint64_t addr, struct trustack_symbol *sym);
 
 /* Every function named name (aliases and same-named local functions give several); writes at
  * most max, returns how many there are. */
-size_t trustack_symbols__find(struct trustack_symbols *s, const char *name, struct trustack_symbol *out,
+TRUSTACK_API size_t trustack_symbols__find(struct trustack_symbols *s, const char *name, struct trustack_symbol *out,
 			      size_t max);
 
 /* Source file and line of link-time address addr: 0, or -TRUSTACK_E_NOTFOUND when no debug
  * information covers it. *file is valid until the next call on s. */
-int trustack_symbols__source(struct trustack_symbols *s, uint64_t addr, const char **file, int *line);
+TRUSTACK_API int trustack_symbols__source(struct trustack_symbols *s, uint64_t addr, const char **file, int *line);
 
 /* ---------------------------------------------------------------------------------------------
  * Single-step ground truth: run a program under ptrace, step every instruction of every thread
@@ -829,11 +860,11 @@ struct trustack_trace_stats {
  * Limitations: stacks switched other than by signals (makecontext/swapcontext, coroutines)
  * are not followed.
  */
-int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
+TRUSTACK_API int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
 			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------------------------------
- * The reliable unwinder (SPEC 7).
+ * The reliable unwinder (docs/unwind.md).
  *
  * An unwinder is an address space: a set of modules (an ELF file mapped at a load bias, the
  * vDSO, anonymous executable memory, the [uprobes] page) each with its unwind tables prepared
@@ -867,10 +898,10 @@ enum trustack_unwind_mode {
 };
 
 /* Stable name of a mode: "fp", "fp-validated", "orc", "sframe", "auto" (NULL if out of range). */
-const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode);
+TRUSTACK_API const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode);
 
 /* Parse a mode name as printed by trustack_unwind_mode__name(); returns 0 or -TRUSTACK_E_ARG. */
-int trustack_unwind_mode__parse(const char *name, enum trustack_unwind_mode *mode);
+TRUSTACK_API int trustack_unwind_mode__parse(const char *name, enum trustack_unwind_mode *mode);
 
 /* The verdict of a trace. The numbers and names are stable. */
 enum trustack_unwind_verdict {
@@ -901,7 +932,7 @@ enum trustack_unwind_verdict {
 };
 
 /* Stable kebab-case name of a verdict ("reliable", "unknown-code", ...). */
-const char *trustack_unwind_verdict__name(enum trustack_unwind_verdict v);
+TRUSTACK_API const char *trustack_unwind_verdict__name(enum trustack_unwind_verdict v);
 
 /*
  * The registers an unwind starts from are a struct trustack_regs (above): pc, sp and fp are
@@ -975,7 +1006,7 @@ struct trustack_unwinder_opts {
 
 /* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or
  * -TRUSTACK_E_*. */
-int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out);
+TRUSTACK_API int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out);
 
 struct trustack_module_desc {
 	size_t sz;                /* sizeof(struct trustack_module_desc) */
@@ -997,30 +1028,30 @@ struct trustack_module_desc {
 
 /* Add a module; returns its index (>= 0) or -TRUSTACK_E_*, with a message in errbuf. Modules
  * must not overlap. Not async-signal-safe. */
-int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trustack_module_desc *d, char *errbuf,
+TRUSTACK_API int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trustack_module_desc *d, char *errbuf,
 				  size_t errlen);
 
 /* Modules added so far, and a module's name and executable range (for symbolisation). */
-size_t trustack_unwinder__module_count(const struct trustack_unwinder *u);
-const char *trustack_unwinder__module_name(const struct trustack_unwinder *u, size_t i, uint64_t *start,
+TRUSTACK_API size_t trustack_unwinder__module_count(const struct trustack_unwinder *u);
+TRUSTACK_API const char *trustack_unwinder__module_name(const struct trustack_unwinder *u, size_t i, uint64_t *start,
 					   uint64_t *end, uint64_t *bias);
 
 /* Replace how memory is read (e.g. a snapshot of a stack); read_mem NULL on an unwinder made by
  * from_self() returns to direct loads. Not while another thread unwinds with u. Returns 0 or
  * -TRUSTACK_E_ARG. */
-int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_fn read_mem, void *ctx);
+TRUSTACK_API int trustack_unwinder__set_read_mem(struct trustack_unwinder *u, trustack_read_fn read_mem, void *ctx);
 
-void trustack_unwinder__free(struct trustack_unwinder *u);
+TRUSTACK_API void trustack_unwinder__free(struct trustack_unwinder *u);
 
 /*
  * Unwind from regs in mode, writing at most max frames. Returns 0 (the verdict is in
  * result) or -TRUSTACK_E_ARG. Frame 0 is regs->pc. Async-signal-safe (see above).
  */
-int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
+TRUSTACK_API int trustack_unwind(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, const struct trustack_regs *regs,
 		    struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
 
 /* The same, with what struct trustack_unwind_start adds (start may be NULL). */
-int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+TRUSTACK_API int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 		       const struct trustack_regs *regs, const struct trustack_unwind_start *start,
 		       struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result);
 
@@ -1029,7 +1060,7 @@ int trustack_unwind_ex(const struct trustack_unwinder *u, enum trustack_unwind_m
  * the form a sampling profiler keeps, and cheaper than frame records. Verdict, count and
  * lost_at are those trustack_unwind_ex() gives; start may be NULL. Async-signal-safe.
  */
-int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+TRUSTACK_API int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			const struct trustack_regs *regs, const struct trustack_unwind_start *start, uint64_t *pcs,
 			size_t max, struct trustack_unwind_result *result);
 
@@ -1042,12 +1073,12 @@ int trustack_unwind_pcs(const struct trustack_unwinder *u, enum trustack_unwind_
  * trustack_proc__read (opts->read_mem, if set, replaces it). p must outlive the unwinder.
  * Returns 0 or -TRUSTACK_E_*, with a message in errbuf.
  */
-int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
+TRUSTACK_API int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_unwinder_opts *opts,
 				 struct trustack_unwinder **out, char *errbuf, size_t errlen);
 
 /* Unwind thread number i of p (as trustack_proc__thread): its registers, its stack bounded by
  * the copy taken while it was stopped. Returns as trustack_unwind(). */
-int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+TRUSTACK_API int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 				const struct trustack_proc *p, size_t i, struct trustack_frame *frames, size_t max,
 				struct trustack_unwind_result *result);
 
@@ -1061,17 +1092,17 @@ int trustack_unwind_proc_thread(const struct trustack_unwinder *u, enum trustack
  * otherwise the main thread's stack) and the modules' ranges. opts may be NULL; its read_mem,
  * if set, replaces the direct loads (snapshots). Libraries loaded later are unknown code.
  */
-int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out,
+TRUSTACK_API int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out,
 				 char *errbuf, size_t errlen);
 
 /* The calling thread's stack bounds (pthread_getattr_np; the main thread: [stack] and
  * RLIMIT_STACK). Not async-signal-safe: call it when a thread starts, keep the result and pass
  * it to trustack_unwind_self() or in struct trustack_unwind_start. */
-int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi);
+TRUSTACK_API int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi);
 
 /* Fill regs from a ucontext_t (a signal handler's third argument): pc is the interrupted
  * instruction, every general register valid. */
-void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *ucontext);
+TRUSTACK_API void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *ucontext);
 
 /*
  * Unwind the calling thread from the caller of this function: frame 0 is the return address
@@ -1079,12 +1110,12 @@ void trustack_regs__from_ucontext(struct trustack_regs *regs, const void *uconte
  * in a SIGPROF handler: a trace from a handler goes through the signal frame). lo/hi: the
  * thread's stack bounds (0, 0: the unwinder's). Returns as trustack_unwind().
  */
-int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+TRUSTACK_API int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
 			 uint64_t lo, uint64_t hi);
 
 /* trustack_unwind_self() writing only each frame's pc (as trustack_unwind_pcs()). */
-int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+TRUSTACK_API int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
 			     size_t max, struct trustack_unwind_result *result, uint64_t lo, uint64_t hi);
 
 

@@ -24,6 +24,9 @@ enum cli_format { FMT_TEXT = 1, FMT_JSON = 2, FMT_SARIF = 4 };
  * false, after a message naming cmd and the values it accepts, on a bad value. */
 bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out);
 bool cli_parse_jobs(const char *cmd, const char *arg, unsigned *out);
+/* -j's default: every CPU this process may use (the functions of one file, or the files, are
+ * shared out; the output does not depend on it). */
+unsigned cli_online_cpus(void);
 bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out);
 /* --cache-dir=DIR: an empty DIR is refused (the library would take it for "the default"). */
 bool cli_parse_cache_dir(const char *cmd, const char *arg, const char **out);

@@ -1,6 +1,7 @@
 /* cli_opts.c - option values every command parses the same way. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -27,6 +28,12 @@ bool cli_parse_jobs(const char *cmd, const char *arg, unsigned *out)
 	}
 	*out = (unsigned)n;
 	return true;
+}
+
+unsigned cli_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
 bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out)

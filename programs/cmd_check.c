@@ -139,14 +139,6 @@ static void on_warning(const struct trustack_warning *w, void *arg)
 	e->count++;
 }
 
-/* -j's default: every CPU this process may use (the functions of one file, or the files, are
- * shared out; the output does not depend on it). */
-static unsigned online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
-}
-
 static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned threads)
 {
 	char err[256] = "";
@@ -367,7 +359,7 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .fmt = FMT_TEXT, .jobs = online_cpus() };
+	struct check_ctx c = { .opts = { .sz = sizeof(struct trustack_check_opts) }, .fmt = FMT_TEXT, .jobs = cli_online_cpus() };
 	bool quiet = false;
 	int opt;
 	optind = 1;

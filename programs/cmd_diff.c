@@ -28,13 +28,13 @@ static void usage(FILE *f)
 		"(docs/diff.md); the others are 'unclassified' and printed as warnings.\n"
 		"\n"
 		"options:\n"
-		"  --against=LIST     tables to compare with, comma-separated: eh_frame, debug_frame\n"
-		"                     (default: every one the file has)\n"
+		"  --against=LIST     tables to compare with, comma-separated: eh_frame, debug_frame,\n"
+		"                     sframe, orc (default: every one the file has)\n"
 		"  --rules=stack|fp   the analysis' rules (default: stack; rows do not depend on it)\n"
 		"  --format=text|json text (default): a summary per table, then each unclassified run as\n"
 		"                     FILE: warning: trustack: FUNC+0xOFF: MESSAGE [unclassified]\n"
 		"  -v, --verbose      text: also print the classified runs\n"
-		"  -j N               analyse with N threads (default: 1)\n"
+		"  -j N               analyse with N threads (default: the number of online CPUs)\n"
 		"  -h, --help         this text\n"
 		"\n"
 		"classes (equivalent rules): epilogue-fp-slot both-locations-valid cfa-base-equal\n"
@@ -152,7 +152,8 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
 	struct diff_cli d = { .fmt = FMT_TEXT };
-	struct trustack_diff_opts opts = { .sz = sizeof(opts), .rules = TRUSTACK_RULES_STACK, .threads = 1 };
+	struct trustack_diff_opts opts = { .sz = sizeof(opts), .rules = TRUSTACK_RULES_STACK,
+					  .threads = cli_online_cpus() };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:vh", longopts, NULL)) != -1) {

@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
 #include "cli.h"
-#include "tables/sframe.h"
 
 
 struct sf_ctx {
@@ -90,7 +88,7 @@ static int dump(const char *path)
 		return EXIT_ERROR;
 	}
 	printf("\n%s:\n\n", path);
-	rc = ts_sframe_dump(stdout, elf->img, err, sizeof(err));
+	rc = trustack_sframe__dump(elf, stdout, err, sizeof(err));
 	trustack_elf__close(elf);
 	if (rc) {
 		fprintf(stderr, "trustack: %s: %s\n", path, err);

@@ -1,5 +1,5 @@
 /*
- * stacks_check.c - the live-patch check (SPEC 8): is any thread inside one of the named
+ * stacks_check.c - the live-patch check (docs/targets.md): is any thread inside one of the named
  * functions, and can we prove it is not?
  *
  * A function's ranges come from the symbol tables of the modules mapped in the target (every

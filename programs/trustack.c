@@ -28,7 +28,6 @@ static void usage(FILE *f)
 		"  orc FILE -o OUT          ORC unwind tables (the kernel's format) from the analysis\n"
 		"  sframe FILE -o OUT       SFrame unwind tables (binutils' format) from the analysis\n"
 		"  diff FILE                compare the analysis with the file's own unwind tables\n"
-		"  dump FILE                print the unwind tables found in a file\n"
 		"  verify-unwind -- PROG    single-step PROG and keep the true return-address chain\n"
 		"  dump FILE                print the unwind tables found in a file (and its sidecar)\n"
 		"  cache FILE...            store the unwinder's tables of linked files in the cache\n"

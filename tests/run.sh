@@ -7,9 +7,11 @@
 #
 # Environment:
 #   TRUSTACK      the binary under test (default: build/trustack)
-#   TS_QUICK=1    suites may run a cheaper subset (CI sets this for the slowest ones)
-#   TS_ONLY=glob  run only suites whose path matches the glob
+#   TS_QUICK=1    the quick tier: the slowest suites run a documented subset (set, non-empty
+#                 and not 0 means quick: tests/quick.sh; CI and scripts/test.sh set it)
+#   TS_ONLY=glob  run only suites whose path matches the glob (extended: '*/@(cli|seeded)/*')
 set -u
+shopt -s extglob
 top=$(cd "$(dirname "$0")/.." && pwd)
 export TRUSTACK=${TRUSTACK:-$top/build/trustack}
 export TS_TOP=$top

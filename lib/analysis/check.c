@@ -1,5 +1,6 @@
 /*
- * check.c - the public entry points: open, check, annotate; warning kinds.
+ * check.c - the public entry points of the analysis: check, annotate, a row as text.
+ * (Opening files: elf/handle.c; warning kinds: kinds.c; error texts: common/strerror.c.)
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -8,123 +9,9 @@
 #include <string.h>
 
 #include "analysis/driver.h"
-#include "analysis/handle.h"
+#include "common/opts.h"
+#include "elf/handle.h"
 #include "trustack.h"
-
-const char *trustack_strerror(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case TRUSTACK_OK: return "success";
-	case TRUSTACK_E_IO: return "cannot read the file";
-	case TRUSTACK_E_FORMAT: return "malformed ELF file";
-	case TRUSTACK_E_UNSUPPORTED: return "unsupported ELF file";
-	case TRUSTACK_E_NOMEM: return "out of memory";
-	case TRUSTACK_E_ARG: return "invalid argument";
-	case TRUSTACK_E_NOTFOUND: return "not found";
-	case TRUSTACK_E_NOPROC: return "no such process";
-	case TRUSTACK_E_PERM: return "not permitted to trace the process";
-	case TRUSTACK_E_ZOMBIE: return "the process is a zombie";
-	case TRUSTACK_E_INTR: return "interrupted by a signal";
-	case TRUSTACK_E_SYS: return "system call failed";
-	default: return "unknown error";
-	}
-}
-
-static const char *const kind_names[TRUSTACK_W__COUNT] = {
-	[TRUSTACK_W_CALL_WITHOUT_FRAME] = "call-without-frame",
-	[TRUSTACK_W_FP_CLOBBERED] = "fp-clobbered",
-	[TRUSTACK_W_FP_SCRATCH] = "fp-scratch",
-	[TRUSTACK_W_RETURN_MODIFIED_FRAME] = "return-modified-frame",
-	[TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME] = "sibling-call-modified-frame",
-	[TRUSTACK_W_STACK_MISMATCH] = "stack-mismatch",
-	[TRUSTACK_W_FALLS_THROUGH] = "falls-through",
-	[TRUSTACK_W_UNREACHABLE] = "unreachable",
-	[TRUSTACK_W_UNDEFINED_STACK] = "undefined-stack",
-	[TRUSTACK_W_UNSUPPORTED_STACK_OP] = "unsupported-stack-op",
-	[TRUSTACK_W_UNSUPPORTED_REALIGN] = "unsupported-realign",
-	[TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP] = "unresolved-indirect-jump",
-	[TRUSTACK_W_DECODE_ERROR] = "decode-error",
-	[TRUSTACK_W_LR_CLOBBERED] = "lr-clobbered",
-	[TRUSTACK_W_PAC_MISMATCH] = "pac-mismatch",
-};
-
-const char *trustack_warning_kind__name(enum trustack_warning_kind kind)
-{
-	return (unsigned)kind < TRUSTACK_W__COUNT ? kind_names[kind] : "unknown";
-}
-
-bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind)
-{
-	return kind == TRUSTACK_W_CALL_WITHOUT_FRAME || kind == TRUSTACK_W_FP_CLOBBERED ||
-	       kind == TRUSTACK_W_FP_SCRATCH;
-}
-
-/* The three ways to open: a file, a buffer, a member of an archive (member >= 0). */
-static int open_elf(const char *path, const void *mem, size_t size, long member, struct trustack_elf **out,
-		    char *errbuf, size_t errlen)
-{
-	*out = NULL;
-	struct trustack_elf *e = calloc(1, sizeof(*e));
-	if (!e)
-		return -TRUSTACK_E_NOMEM;
-	int rc = ts_image_open(path, mem, size, member, &e->img, errbuf, errlen);
-	if (rc) {
-		free(e);
-		return rc;
-	}
-	if (!e->img->arch->analysed) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s files are not supported by the analysis yet%s",
-				 e->img->arch->name, e->img->arch->decode ? "" : " (no decoder)");
-		ts_image_close(e->img);
-		free(e);
-		return -TRUSTACK_E_UNSUPPORTED;
-	}
-	*out = e;
-	return 0;
-}
-
-int trustack_elf__open(const char *path, struct trustack_elf **out, char *errbuf, size_t errlen)
-{
-	return open_elf(path, NULL, 0, -1, out, errbuf, errlen);
-}
-
-int trustack_elf__open_mem(const void *buf, size_t size, const char *name, struct trustack_elf **out,
-			   char *errbuf, size_t errlen)
-{
-	return open_elf(name, buf, size, -1, out, errbuf, errlen);
-}
-
-int trustack_elf__open_member(const char *path, size_t index, struct trustack_elf **out, char *errbuf,
-			      size_t errlen)
-{
-	return open_elf(path, NULL, 0, (long)index, out, errbuf, errlen);
-}
-
-int trustack_archive__members(const char *path, char ***names, size_t *n, char *errbuf, size_t errlen)
-{
-	return ts_archive_members(path, names, n, errbuf, errlen);
-}
-
-void trustack_archive__free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-void trustack_elf__close(struct trustack_elf *elf)
-{
-	if (!elf)
-		return;
-	ts_image_close(elf->img);
-	free(elf);
-}
-
-const char *trustack_elf__arch(const struct trustack_elf *elf)
-{
-	return elf->img->arch->name;
-}
 
 /* ---- check --------------------------------------------------------------------------------- */
 
@@ -199,12 +86,12 @@ static void emit(const struct ts_image *img, const struct ts_uwarn *w, trustack_
 int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *opts, trustack_warning_fn on_warning,
 		   void *ctx, struct trustack_check_stats *stats)
 {
-	if (!elf || !opts || opts->sz < sizeof(size_t) + sizeof(enum trustack_rules))
+	struct trustack_check_opts o;
+	if (!elf || !opts || TS_OPTS_LOAD(o, opts))
 		return -TRUSTACK_E_ARG;
 	struct job j = { 0 };
 	pthread_mutex_init(&j.lock, NULL);
-	unsigned threads = opts->sz >= sizeof(*opts) ? opts->threads : 1;
-	int rc = ts_analyse_all(elf->img, opts->rules, threads, collect, &j);
+	int rc = ts_analyse_all(elf->img, o.rules, o.threads, collect, &j);
 	pthread_mutex_destroy(&j.lock);
 	if (j.nwarns)
 		qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
@@ -269,8 +156,11 @@ static int cmp_uwarn(const void *a, const void *b)
 int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts *opts, const char *const *funcs,
 		      size_t nfuncs, trustack_insn_fn on_insn, trustack_warning_fn on_warning, void *ctx)
 {
+	struct trustack_check_opts o;
+	if (!elf || TS_OPTS_LOAD(o, opts)) /* opts NULL: the defaults */
+		return -TRUSTACK_E_ARG;
 	struct ts_image *img = elf->img;
-	enum trustack_rules rules = opts ? opts->rules : TRUSTACK_RULES_STACK;
+	enum trustack_rules rules = o.rules;
 	for (size_t k = 0; k < nfuncs; k++)
 		if (ts_image_func_by_name(img, funcs[k]) < 0)
 			return -TRUSTACK_E_NOTFOUND;

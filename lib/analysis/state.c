@@ -715,15 +715,18 @@ static unsigned rn_bucket(int64_t name)
 	return (unsigned)((uint64_t)name * 0x9e3779b97f4a7c15ull >> 56) & (TS_RN_BUCKETS - 1);
 }
 
-/* Record that one location holds x on the stored side and y on the incoming side. */
+/* Record that one location holds x on the stored side and y on the incoming side. A value
+ * carries an identity when it is an unknown one (SYM: off) or a bounded copy of one (RANGE made
+ * by a comparison: aux - 1): both tie the location to every other holder of the name, so both
+ * take part in deciding whether two names are one value. */
 static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
 	struct rn_note *e = &rn->note[rn->n++];
-	e->ks = x->kind == V_SYM;
-	e->js = y->kind == V_SYM;
-	e->k = e->ks ? x->off : 0;
-	e->j = e->js ? y->off : 0;
-	e->fd = e->ks && e->js && (x->flags != y->flags || x->esize != y->esize);
+	e->ks = x->kind == V_SYM || (x->kind == V_RANGE && x->aux);
+	e->js = y->kind == V_SYM || (y->kind == V_RANGE && y->aux);
+	e->k = x->kind == V_SYM ? x->off : e->ks ? x->aux - 1 : 0;
+	e->j = y->kind == V_SYM ? y->off : e->js ? y->aux - 1 : 0;
+	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize);
 	if (e->ks)
 		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
@@ -732,16 +735,23 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 
 /* Note location x/y; returns whether x and y differ. Most locations hold the same value on
  * both sides (of identities only the name is kept); the note of a difference is out of line. */
+static inline void note_same(struct ts_meet_scratch *rn, int64_t name)
+{
+	rn->same[rn->nsame++] = name;
+	rn->count.ns[rn_bucket(name)]++;
+}
+
 static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
+	/* the common kinds first: this runs for every location of every meet */
 	if (val_eq(x, y)) {
-		if (x->kind == V_SYM) {
-			rn->same[rn->nsame++] = x->off;
-			rn->count.ns[rn_bucket(x->off)]++;
-		}
+		if (x->kind == V_SYM)
+			note_same(rn, x->off);
+		else if (__builtin_expect(x->kind == V_RANGE, 0) && x->aux)
+			note_same(rn, x->aux - 1);
 		return false;
 	}
-	if (x->kind == V_SYM || y->kind == V_SYM)
+	if (x->kind == V_SYM || y->kind == V_SYM || __builtin_expect(x->kind == V_RANGE || y->kind == V_RANGE, 0))
 		rename_note_sym(rn, x, y);
 	return true;
 }

@@ -12,21 +12,11 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/err.h"
 #include "trustack.h"
 
 /* a chain of symbolic links longer than this is a loop (the kernel's own limit) */
 #define MAX_LINK_HOPS 40
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 const char *ts_file_kind(mode_t mode)
 {
@@ -54,18 +44,18 @@ int ts_open_input(const char *path, struct stat *st, char *err, size_t errlen)
 		int e = errno;
 		/* a socket cannot be opened at all (ENXIO): say what it is rather than why open failed */
 		if (!stat(path, st) && !S_ISREG(st->st_mode))
-			return fail(err, errlen, TRUSTACK_E_IO, "not a regular file (%s)", ts_file_kind(st->st_mode));
-		return fail(err, errlen, e == ENOENT ? TRUSTACK_E_NOTFOUND : TRUSTACK_E_IO, "cannot open: %s",
+			return ts_fail(err, errlen, TRUSTACK_E_IO, "not a regular file (%s)", ts_file_kind(st->st_mode));
+		return ts_fail(err, errlen, e == ENOENT ? TRUSTACK_E_NOTFOUND : TRUSTACK_E_IO, "cannot open: %s",
 			    strerror(e));
 	}
 	if (fstat(fd, st)) {
 		int e = errno;
 		close(fd);
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot stat: %s", strerror(e));
+		return ts_fail(err, errlen, TRUSTACK_E_IO, "cannot stat: %s", strerror(e));
 	}
 	if (!S_ISREG(st->st_mode)) {
 		close(fd);
-		return fail(err, errlen, TRUSTACK_E_IO, "not a regular file (%s)", ts_file_kind(st->st_mode));
+		return ts_fail(err, errlen, TRUSTACK_E_IO, "not a regular file (%s)", ts_file_kind(st->st_mode));
 	}
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
@@ -89,7 +79,7 @@ static int resolve(const char *path, char **out, bool *exists, struct stat *st, 
 				return 0;
 			}
 			free(cur);
-			return fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(e));
+			return ts_fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(e));
 		}
 		if (!S_ISLNK(st->st_mode)) {
 			*exists = true;
@@ -98,14 +88,14 @@ static int resolve(const char *path, char **out, bool *exists, struct stat *st, 
 		}
 		if (hops == MAX_LINK_HOPS) {
 			free(cur);
-			return fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(ELOOP));
+			return ts_fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(ELOOP));
 		}
 		char link[PATH_MAX];
 		ssize_t l = readlink(cur, link, sizeof(link) - 1);
 		if (l < 0) {
 			int e = errno;
 			free(cur);
-			return fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(e));
+			return ts_fail(err, errlen, TRUSTACK_E_IO, "%s: %s", path, strerror(e));
 		}
 		link[l] = 0;
 		/* a relative link is relative to the directory holding the link */
@@ -143,7 +133,7 @@ int ts_outfile_open(struct ts_outfile *o, const char *path, const struct stat *i
 		o->fd = -1;
 	}
 	if (!path || !*path)
-		return fail(err, errlen, TRUSTACK_E_ARG, "no output path");
+		return ts_fail(err, errlen, TRUSTACK_E_ARG, "no output path");
 	char *target;
 	bool exists;
 	struct stat st;
@@ -151,10 +141,10 @@ int ts_outfile_open(struct ts_outfile *o, const char *path, const struct stat *i
 	if (rc)
 		return rc;
 	if (exists && !S_ISREG(st.st_mode))
-		rc = fail(err, errlen, TRUSTACK_E_ARG, "%s is %s, not a regular file: not replaced", path,
+		rc = ts_fail(err, errlen, TRUSTACK_E_ARG, "%s is %s, not a regular file: not replaced", path,
 			  ts_file_kind(st.st_mode));
 	else if (exists && input && st.st_dev == input->st_dev && st.st_ino == input->st_ino)
-		rc = fail(err, errlen, TRUSTACK_E_ARG, "%s is the input file: it is never overwritten", path);
+		rc = ts_fail(err, errlen, TRUSTACK_E_ARG, "%s is the input file: it is never overwritten", path);
 	if (rc || !o) {
 		free(target);
 		return rc;
@@ -166,7 +156,7 @@ int ts_outfile_open(struct ts_outfile *o, const char *path, const struct stat *i
 	}
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot create a file beside %s: %s", target, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot create a file beside %s: %s", target, strerror(errno));
 		free(tmp);
 		free(target);
 		return rc;
@@ -185,7 +175,7 @@ int ts_outfile_write(struct ts_outfile *o, const void *buf, size_t n, char *err,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", o->tmp,
+			return ts_fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", o->tmp,
 				    w < 0 ? strerror(errno) : "no space written");
 		done += (size_t)w;
 	}
@@ -208,13 +198,13 @@ int ts_outfile_commit(struct ts_outfile *o, mode_t mode, char *err, size_t errle
 {
 	int rc = 0;
 	if (fchmod(o->fd, mode & 07777))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot set the mode of %s: %s", o->tmp, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot set the mode of %s: %s", o->tmp, strerror(errno));
 	int closed = close(o->fd);
 	o->fd = -1;
 	if (closed && !rc)
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", o->tmp, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot write %s: %s", o->tmp, strerror(errno));
 	if (!rc && rename(o->tmp, o->target))
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot rename to %s: %s", o->target, strerror(errno));
+		rc = ts_fail(err, errlen, TRUSTACK_E_IO, "cannot rename to %s: %s", o->target, strerror(errno));
 	if (!rc) {
 		free(o->tmp);
 		o->tmp = NULL;

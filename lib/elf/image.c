@@ -13,22 +13,12 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/err.h"
 #include "elf/image.h"
 #include "trustack.h"
 
 #define REL_BASE 0x100000ull  /* first synthetic section address of a relocatable object */
 #define REL_GAP 0x1000ull     /* gap between synthetic sections: running off one is visible */
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
 
@@ -255,7 +245,7 @@ static int load_sections(struct ts_image *img, size_t filesize, char *err, size_
 {
 	size_t shnum, shstrndx;
 	if (elf_getshdrnum(img->elf, &shnum) || elf_getshdrstrndx(img->elf, &shstrndx))
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: bad section header table (%s)",
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: bad section header table (%s)",
 			    elf_errmsg(-1));
 	img->secs = calloc(shnum ? shnum : 1, sizeof(*img->secs));
 	if (!img->secs)
@@ -266,7 +256,7 @@ static int load_sections(struct ts_image *img, size_t filesize, char *err, size_
 		Elf_Scn *scn = elf_getscn(img->elf, i);
 		GElf_Shdr sh;
 		if (!scn || !gelf_getshdr(scn, &sh))
-			return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: section %zu unreadable", i);
+			return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: section %zu unreadable", i);
 		struct ts_section *s = &img->secs[i];
 		s->name = elf_strptr(img->elf, shstrndx, sh.sh_name);
 		if (!s->name)
@@ -277,7 +267,7 @@ static int load_sections(struct ts_image *img, size_t filesize, char *err, size_
 		s->exec = (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC);
 		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
 		    (sh.sh_offset > filesize || sh.sh_size > filesize - sh.sh_offset))
-			return fail(err, errlen, TRUSTACK_E_FORMAT,
+			return ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 				    "truncated or malformed ELF: section %s [%zu] extends beyond the end of the file",
 				    s->name, i);
 		if (img->rel && (sh.sh_flags & SHF_ALLOC)) {
@@ -295,7 +285,7 @@ static int load_sections(struct ts_image *img, size_t filesize, char *err, size_
 				continue;
 			Elf_Data *d = elf_getdata(scn, NULL);
 			if (!d || d->d_size < sh.sh_size || !d->d_buf)
-				return fail(err, errlen, TRUSTACK_E_FORMAT,
+				return ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 					    "truncated or malformed ELF: cannot read section %s", s->name);
 			s->data = d->d_buf;
 		}
@@ -313,7 +303,7 @@ static int load_sections(struct ts_image *img, size_t filesize, char *err, size_
 	for (size_t i = 1; i < img->nby_addr; i++) {
 		const struct ts_section *a = &img->secs[img->by_addr[i - 1]], *b = &img->secs[img->by_addr[i]];
 		if (a->addr + a->size > b->addr && !(a->flags & SHF_TLS) && !(b->flags & SHF_TLS))
-			return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: sections %s and %s overlap",
+			return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: sections %s and %s overlap",
 				    a->name, b->name);
 	}
 	return 0;
@@ -343,7 +333,7 @@ static int load_symbols(struct ts_image *img, uint64_t **symaddr_out, size_t *ns
 		return 0;
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || !sh.sh_entsize)
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable symbol table");
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable symbol table");
 	size_t n = sh.sh_size / sh.sh_entsize;
 	if (d->d_size / sizeof(Elf64_Sym) < n)
 		n = d->d_size / sizeof(Elf64_Sym);
@@ -481,7 +471,7 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			continue;
 		Elf_Data *d = elf_getdata(scn, NULL);
 		if (!d || !sh.sh_entsize) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable %s", img->secs[i].name);
+			rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ELF: unreadable %s", img->secs[i].name);
 			goto out;
 		}
 		if (!t->owned) {
@@ -774,14 +764,14 @@ static int archive_ends_clean(int fd, uint64_t start, uint64_t end, char *err, s
 {
 	struct stat st;
 	if (fstat(fd, &st))
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot stat: %s", strerror(errno));
+		return ts_fail(err, errlen, TRUSTACK_E_IO, "cannot stat: %s", strerror(errno));
 	uint64_t size = (uint64_t)st.st_size;
 	if (end > size)
-		return fail(err, errlen, TRUSTACK_E_FORMAT,
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 			    "truncated archive: the member at offset %llu needs %llu bytes, the file ends after %llu",
 			    (unsigned long long)start, (unsigned long long)end, (unsigned long long)size);
 	if (size - end > 1 || (size - end == 1 && end % 2 == 0))
-		return fail(err, errlen, TRUSTACK_E_FORMAT,
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 			    "truncated or malformed archive: the member header at offset %llu is incomplete or unreadable "
 			    "(%llu bytes left of %llu)",
 			    (unsigned long long)end + (end % 2), (unsigned long long)(size - end - (end % 2)),
@@ -799,7 +789,7 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 		return fd;
 	if (is_thin_archive(fd)) {
 		close(fd);
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+		return ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 			    "thin archives are not supported yet: check the object files it lists");
 	}
 	Elf *ar = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -871,7 +861,7 @@ static int open_member(struct ts_image *img, long member, size_t *filesize, char
 		cmd = elf_next(m);
 		elf_end(m);
 	}
-	return fail(err, errlen, TRUSTACK_E_NOTFOUND, "archive has no member %ld", member);
+	return ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "archive has no member %ld", member);
 }
 
 int ts_image_open(const char *path, const void *mem, size_t memsize, long member, struct ts_image **out,
@@ -903,65 +893,65 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 		img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
 	}
 	if (!img->elf) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "cannot read as ELF: %s", elf_errmsg(-1));
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "cannot read as ELF: %s", elf_errmsg(-1));
 		goto bad;
 	}
 	if (elf_kind(img->elf) == ELF_K_AR) {
 		if (member < 0 || img->fd < 0) {
-			rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+			rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 				  "an ar archive: open its members (trustack check does that by itself)");
 			goto bad;
 		}
 		if ((rc = open_member(img, member, &filesize, err, errlen)))
 			goto bad;
 	} else if (member >= 0) {
-		rc = fail(err, errlen, TRUSTACK_E_ARG, "not an archive");
+		rc = ts_fail(err, errlen, TRUSTACK_E_ARG, "not an archive");
 		goto bad;
 	} else if (img->fd >= 0 && is_thin_archive(img->fd)) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 			  "thin archives are not supported yet: check the object files it lists");
 		goto bad;
 	}
 	if (elf_kind(img->elf) != ELF_K_ELF) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "not an ELF file");
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "not an ELF file");
 		goto bad;
 	}
 	const char *ident = elf_getident(img->elf, NULL);
 	if (!ident || !gelf_getehdr(img->elf, &img->ehdr)) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "truncated or malformed ELF header");
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "truncated or malformed ELF header");
 		goto bad;
 	}
 	if (ident[EI_CLASS] != ELFCLASS64 || (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit ELF is supported");
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit ELF is supported");
 		goto bad;
 	}
 	img->big_endian = ident[EI_DATA] == ELFDATA2MSB;
 	img->arch = ts_arch_for_machine(img->ehdr.e_machine);
 	if (!img->arch) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "unsupported machine type %u", img->ehdr.e_machine);
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "unsupported machine type %u", img->ehdr.e_machine);
 		goto bad;
 	}
 	if (img->big_endian != img->arch->big_endian) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "%s ELF files are %s-endian, this one is not",
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "%s ELF files are %s-endian, this one is not",
 			  img->arch->name, img->arch->big_endian ? "big" : "little");
 		goto bad;
 	}
 	if (img->ehdr.e_type != ET_REL && img->ehdr.e_type != ET_EXEC && img->ehdr.e_type != ET_DYN) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "ELF type %u (core file?) has no code to check",
+		rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "ELF type %u (core file?) has no code to check",
 			  img->ehdr.e_type);
 		goto bad;
 	}
 	img->rel = img->ehdr.e_type == ET_REL;
 	if (img->ehdr.e_shoff > filesize ||
 	    (uint64_t)img->ehdr.e_shnum * img->ehdr.e_shentsize > filesize - img->ehdr.e_shoff) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT,
+		rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 			  "truncated or malformed ELF: the section header table lies beyond the end of the file");
 		goto bad;
 	}
 	if (img->ehdr.e_shoff == 0 || img->ehdr.e_shnum == 0) {
 		size_t n = 0;
 		if (elf_getshdrnum(img->elf, &n) || n == 0) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "ELF file without section headers: cannot find its code");
+			rc = ts_fail(err, errlen, TRUSTACK_E_FORMAT, "ELF file without section headers: cannot find its code");
 			goto bad;
 		}
 	}

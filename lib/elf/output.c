@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "common/fileio.h"
 #include "trustack.h"
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/fileio.h"
 #include "elf/writer.h"
 #include "trustack.h"
@@ -24,17 +25,6 @@
 #ifndef SHT_LLVM_ADDRSIG
 #define SHT_LLVM_ADDRSIG 0x6fff4c03
 #endif
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 struct wbuf {
 	uint8_t *p;
@@ -237,7 +227,7 @@ static int add_section_symbols(struct wbuf *out, Elf64_Shdr *sh, size_t shnum, s
 				size_t l = uleb(p + o, s->sh_size - o, &v);
 				if (!l || v > UINT32_MAX) {
 					free(a.p);
-					return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed .llvm_addrsig section");
+					return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed .llvm_addrsig section");
 				}
 				o += l;
 				rc = put_uleb(&a, remap(f, (uint32_t)v));
@@ -267,245 +257,302 @@ static int read_file(int fd, size_t size, uint8_t *buf)
 	return 0;
 }
 
+/* Everything one copy is made of, while it is being made (ts_elf_write_copy's phases). */
+struct copy {
+	const struct ts_image *img;
+	const struct ts_out_section *secs; /* the sections to add */
+	size_t n;
+	char *err;
+	size_t errlen;
+	bool rel;               /* a relocatable object: sections stay allocated, may have relocations */
+	struct stat in;         /* the input file's: its mode for the output, which must not be it */
+	size_t fsize;           /* bytes of the input file */
+	struct wbuf out;        /* the input's bytes, then what is appended */
+	Elf64_Ehdr eh;
+	Elf64_Shdr *sh;         /* section headers: the input's [0, shnum), then ours up to ns */
+	size_t shnum, shstrndx, ns;
+	struct symfix fx;       /* section symbols the relocations need (objects) */
+	char *names;            /* the new .shstrtab: the old names, then ours */
+	size_t nl;
+};
+
+/* What the caller asks for is possible at all: before anything is read. */
+static int check_request(const struct copy *c, const char *path)
+{
+	const struct ts_image *img = c->img;
+	if (img->ar)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED,
+			       "cannot write a copy of an archive member: extract it first (ar x)");
+	if (img->fd < 0)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED,
+			       "cannot write a copy of an image opened from memory");
+	if (!path || !*path)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "no output path");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ts_out_section *o = &c->secs[i];
+		if (!o->name || !*o->name)
+			return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "a new section has no name");
+		if (has_section(img, o->name))
+			return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "the file already has a %s section", o->name);
+		if (o->nrelocs && !c->rel)
+			return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG,
+				       "relocations for %s: linked files take none (write final values)", o->name);
+		if (o->size && !o->data)
+			return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "section %s has a size but no data", o->name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(o->name, c->secs[j].name))
+				return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "section %s given twice", o->name);
+	}
+	return 0;
+}
+
+/* Read the input file whole and check its ELF header. */
+static int read_input(struct copy *c)
+{
+	const struct ts_image *img = c->img;
+	struct stat stt;
+	if (fstat(img->fd, &stt))
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_IO, "cannot stat %s: %s", img->path, strerror(errno));
+	c->fsize = (size_t)stt.st_size;
+	c->in = stt;
+	if (c->fsize < sizeof(c->eh))
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "truncated ELF header");
+	int rc = wb_reserve(&c->out, c->fsize + 4096);
+	if (rc)
+		return rc;
+	if (read_file(img->fd, c->fsize, c->out.p))
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_IO, "cannot read %s: %s", img->path, strerror(errno));
+	c->out.n = c->fsize;
+	memcpy(&c->eh, c->out.p, sizeof(c->eh));
+	if (c->eh.e_ident[EI_CLASS] != ELFCLASS64 || c->eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF can be written");
+	return 0;
+}
+
+/* The input's section header table, with room for ours; the old table is dropped when nothing
+ * follows it. */
+static int read_section_headers(struct copy *c)
+{
+	const Elf64_Ehdr *eh = &c->eh;
+	size_t fsize = c->fsize;
+	if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > fsize ||
+	    fsize - eh->e_shoff < sizeof(Elf64_Shdr))
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "malformed section header table");
+	/* extended numbering: the real counts live in section 0 */
+	Elf64_Shdr sh0;
+	memcpy(&sh0, c->out.p + eh->e_shoff, sizeof(sh0));
+	c->shnum = eh->e_shnum ? eh->e_shnum : sh0.sh_size;
+	c->shstrndx = eh->e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh->e_shstrndx;
+	if (c->shnum == 0 || c->shnum > (fsize - eh->e_shoff) / sizeof(Elf64_Shdr) || c->shstrndx == 0 ||
+	    c->shstrndx >= c->shnum)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "malformed section header table");
+	size_t nnew = 0;
+	for (size_t i = 0; i < c->n; i++)
+		nnew += 1 + (c->secs[i].nrelocs ? 1 : 0);
+	c->sh = calloc(c->shnum + nnew, sizeof(*c->sh));
+	c->fx.symof = calloc(c->shnum, sizeof(uint32_t));
+	c->fx.need = calloc(c->shnum, sizeof(size_t));
+	if (!c->sh || !c->fx.symof || !c->fx.need)
+		return -TRUSTACK_E_NOMEM;
+	memcpy(c->sh, c->out.p + eh->e_shoff, c->shnum * sizeof(*c->sh));
+	for (size_t i = 1; i < c->shnum; i++) {
+		const Elf64_Shdr *s = &c->sh[i];
+		if (s->sh_type != SHT_NOBITS && (s->sh_offset > fsize || s->sh_size > fsize - s->sh_offset))
+			return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "section %zu extends beyond the end of the file", i);
+	}
+	if (c->sh[c->shstrndx].sh_type != SHT_STRTAB)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "the section name table is not a string table");
+	if (eh->e_shoff + c->shnum * sizeof(Elf64_Shdr) == fsize)
+		c->out.n = eh->e_shoff;
+	c->ns = c->shnum;
+	return 0;
+}
+
+/* The object's .symtab, and the section symbol it already has for each section (locals). */
+static int find_section_symbols(struct copy *c)
+{
+	struct symfix *fx = &c->fx;
+	for (size_t i = 1; i < c->shnum && !fx->symtab; i++)
+		if (c->sh[i].sh_type == SHT_SYMTAB)
+			fx->symtab = i;
+	if (!fx->symtab)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED, "the object has no symbol table for relocations");
+	const Elf64_Shdr *st = &c->sh[fx->symtab];
+	if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym) ||
+	    st->sh_info > st->sh_size / sizeof(Elf64_Sym) || st->sh_info == 0)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
+	fx->nsyms = st->sh_size / sizeof(Elf64_Sym);
+	fx->first_global = st->sh_info;
+	if (fx->nsyms > UINT32_MAX - c->shnum)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
+	for (size_t i = 1; i < fx->first_global; i++) {
+		Elf64_Sym s;
+		memcpy(&s, c->out.p + st->sh_offset + i * sizeof(s), sizeof(s));
+		if (ELF64_ST_TYPE(s.st_info) == STT_SECTION && s.st_shndx > 0 && s.st_shndx < c->shnum &&
+		    s.st_shndx < SHN_LORESERVE && !fx->symof[s.st_shndx])
+			fx->symof[s.st_shndx] = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* One relocation of section o: its target must be in a section, which needs a section symbol;
+ * note the section when it has none yet. */
+static int need_section_symbol(struct copy *c, const struct ts_out_section *o, const struct ts_out_reloc *rl)
+{
+	struct symfix *fx = &c->fx;
+	size_t si = section_of(c->img, rl->target);
+	if (!si || si >= c->shnum)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "relocation in %s: target 0x%llx is in no section",
+			       o->name, (unsigned long long)rl->target);
+	if (rl->offset > o->size || o->size - rl->offset < 4)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_ARG, "relocation outside section %s", o->name);
+	if (fx->symof[si] || (fx->nneed && fx->need[fx->nneed - 1] == si))
+		return 0;
+	for (size_t j = 0; j < fx->nneed; j++)
+		if (fx->need[j] == si)
+			return 0;
+	if (si >= SHN_LORESERVE)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED, "section index %zu needs extended symbol indices", si);
+	fx->need[fx->nneed++] = si;
+	return 0;
+}
+
+/* Objects whose new sections have relocations: every target section gets a section symbol. */
+static int prepare_relocations(struct copy *c)
+{
+	bool any_relocs = false;
+	for (size_t i = 0; i < c->n; i++)
+		any_relocs |= c->secs[i].nrelocs > 0;
+	if (!any_relocs)
+		return 0;
+	int rc = find_section_symbols(c);
+	for (size_t i = 0; i < c->n && !rc; i++)
+		for (size_t r = 0; r < c->secs[i].nrelocs && !rc; r++)
+			rc = need_section_symbol(c, &c->secs[i], &c->secs[i].relocs[r]);
+	if (!rc && c->fx.nneed)
+		rc = add_section_symbols(&c->out, c->sh, c->shnum, &c->fx, c->err, c->errlen);
+	return rc;
+}
+
+/* The new .shstrtab starts as a copy of the old one, with room for our names. */
+static int start_names(struct copy *c)
+{
+	const Elf64_Shdr *old = &c->sh[c->shstrndx];
+	size_t namelen = old->sh_size;
+	for (size_t i = 0; i < c->n; i++)
+		namelen += 2 * (strlen(c->secs[i].name) + 6);
+	c->names = malloc(namelen + 1);
+	if (!c->names)
+		return -TRUSTACK_E_NOMEM;
+	memcpy(c->names, c->out.p + old->sh_offset, old->sh_size);
+	c->nl = old->sh_size;
+	if (!c->nl || c->names[c->nl - 1])
+		c->names[c->nl++] = 0; /* a table must start and end with NUL */
+	return 0;
+}
+
+/* Append o's relocations (as .rela<name>, against section symbols) for section index idx. */
+static int append_relocations(struct copy *c, const struct ts_out_section *o, size_t idx)
+{
+	Elf64_Rela *ra = calloc(o->nrelocs, sizeof(*ra));
+	if (!ra)
+		return -TRUSTACK_E_NOMEM;
+	for (size_t r = 0; r < o->nrelocs; r++) {
+		const struct ts_out_reloc *rl = &o->relocs[r];
+		size_t si = section_of(c->img, rl->target);
+		ra[r].r_offset = rl->offset;
+		ra[r].r_info = ELF64_R_INFO(c->fx.symof[si], rl->type);
+		ra[r].r_addend = (int64_t)(rl->target - c->img->secs[si].addr) + rl->addend;
+	}
+	uint64_t off;
+	int rc = wb_align(&c->out, 8, &off);
+	if (!rc)
+		rc = wb_put(&c->out, ra, o->nrelocs * sizeof(*ra));
+	free(ra);
+	if (rc)
+		return rc;
+	Elf64_Shdr *r = &c->sh[c->ns++];
+	r->sh_name = (uint32_t)c->nl;
+	c->nl += (size_t)sprintf(c->names + c->nl, ".rela%s", o->name) + 1;
+	r->sh_type = SHT_RELA;
+	r->sh_flags = SHF_INFO_LINK;
+	r->sh_offset = off;
+	r->sh_size = o->nrelocs * sizeof(Elf64_Rela);
+	r->sh_link = (uint32_t)c->fx.symtab;
+	r->sh_info = (uint32_t)idx;
+	r->sh_addralign = 8;
+	r->sh_entsize = sizeof(Elf64_Rela);
+	return 0;
+}
+
+/* Append one new section's bytes and header (linked files: not allocated, it is not loaded). */
+static int append_section(struct copy *c, const struct ts_out_section *o)
+{
+	uint64_t off;
+	int rc;
+	if ((rc = wb_align(&c->out, o->align, &off)) || (rc = wb_put(&c->out, o->data, o->size)))
+		return rc;
+	size_t idx = c->ns++;
+	Elf64_Shdr *s = &c->sh[idx];
+	s->sh_name = (uint32_t)c->nl;
+	c->nl += (size_t)sprintf(c->names + c->nl, "%s", o->name) + 1;
+	s->sh_type = o->type;
+	s->sh_flags = c->rel ? o->flags : o->flags & ~(uint64_t)SHF_ALLOC;
+	s->sh_addr = 0;
+	s->sh_offset = off;
+	s->sh_size = o->size;
+	s->sh_addralign = o->align ? o->align : 1;
+	s->sh_entsize = o->entsize;
+	return o->nrelocs ? append_relocations(c, o, idx) : 0;
+}
+
+/* The names, the section header table and the ELF header that points at it; then the file. */
+static int finish(struct copy *c, const char *path)
+{
+	uint64_t off;
+	int rc;
+	if ((rc = wb_align(&c->out, 1, &off)) || (rc = wb_put(&c->out, c->names, c->nl)))
+		return rc;
+	c->sh[c->shstrndx].sh_offset = off;
+	c->sh[c->shstrndx].sh_size = c->nl;
+	if ((rc = wb_align(&c->out, 8, &off)))
+		return rc;
+	c->eh.e_shoff = off;
+	if (c->ns >= SHN_LORESERVE) {
+		c->eh.e_shnum = 0;
+		c->sh[0].sh_size = c->ns;
+	} else {
+		c->eh.e_shnum = (uint16_t)c->ns;
+		c->sh[0].sh_size = 0;
+	}
+	if ((rc = wb_put(&c->out, c->sh, c->ns * sizeof(*c->sh))))
+		return rc;
+	memcpy(c->out.p, &c->eh, sizeof(c->eh));
+	return ts_replace_file(path, c->out.p, c->out.n, c->in.st_mode, &c->in, c->err, c->errlen);
+}
+
 int ts_elf_write_copy(const struct ts_image *img, const char *path, const struct ts_out_section *secs,
 		      size_t n, char *err, size_t errlen)
 {
-	if (img->ar)
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
-			    "cannot write a copy of an archive member: extract it first (ar x)");
-	if (img->fd < 0)
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "cannot write a copy of an image opened from memory");
-	if (!path || !*path)
-		return fail(err, errlen, TRUSTACK_E_ARG, "no output path");
-	bool rel = img->ehdr.e_type == ET_REL;
-	for (size_t i = 0; i < n; i++) {
-		if (!secs[i].name || !*secs[i].name)
-			return fail(err, errlen, TRUSTACK_E_ARG, "a new section has no name");
-		if (has_section(img, secs[i].name))
-			return fail(err, errlen, TRUSTACK_E_ARG, "the file already has a %s section", secs[i].name);
-		if (secs[i].nrelocs && !rel)
-			return fail(err, errlen, TRUSTACK_E_ARG,
-				    "relocations for %s: linked files take none (write final values)", secs[i].name);
-		if (secs[i].size && !secs[i].data)
-			return fail(err, errlen, TRUSTACK_E_ARG, "section %s has a size but no data", secs[i].name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(secs[i].name, secs[j].name))
-				return fail(err, errlen, TRUSTACK_E_ARG, "section %s given twice", secs[i].name);
-	}
-
-	struct stat stt;
-	if (fstat(img->fd, &stt))
-		return fail(err, errlen, TRUSTACK_E_IO, "cannot stat %s: %s", img->path, strerror(errno));
-	size_t fsize = (size_t)stt.st_size;
-	Elf64_Ehdr eh;
-	if (fsize < sizeof(eh))
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "truncated ELF header");
-	struct wbuf out = { 0 };
-	Elf64_Shdr *sh = NULL;
-	struct symfix fx = { 0 };
-	char *names = NULL;
-	int rc = wb_reserve(&out, fsize + 4096);
-	if (rc)
-		return rc;
-	if (read_file(img->fd, fsize, out.p)) {
-		rc = fail(err, errlen, TRUSTACK_E_IO, "cannot read %s: %s", img->path, strerror(errno));
-		goto done;
-	}
-	out.n = fsize;
-	memcpy(&eh, out.p, sizeof(eh));
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF can be written");
-		goto done;
-	}
-	if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > fsize ||
-	    fsize - eh.e_shoff < sizeof(Elf64_Shdr)) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
-		goto done;
-	}
-	/* extended numbering: the real counts live in section 0 */
-	Elf64_Shdr sh0;
-	memcpy(&sh0, out.p + eh.e_shoff, sizeof(sh0));
-	size_t shnum = eh.e_shnum ? eh.e_shnum : sh0.sh_size;
-	size_t shstrndx = eh.e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh.e_shstrndx;
-	if (shnum == 0 || shnum > (fsize - eh.e_shoff) / sizeof(Elf64_Shdr) || shstrndx == 0 || shstrndx >= shnum) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed section header table");
-		goto done;
-	}
-	size_t nnew = 0;
-	for (size_t i = 0; i < n; i++)
-		nnew += 1 + (secs[i].nrelocs ? 1 : 0);
-	sh = calloc(shnum + nnew, sizeof(*sh));
-	fx.symof = calloc(shnum, sizeof(uint32_t));
-	fx.need = calloc(shnum, sizeof(size_t));
-	if (!sh || !fx.symof || !fx.need) {
-		rc = -TRUSTACK_E_NOMEM;
-		goto done;
-	}
-	memcpy(sh, out.p + eh.e_shoff, shnum * sizeof(*sh));
-	for (size_t i = 1; i < shnum; i++)
-		if (sh[i].sh_type != SHT_NOBITS && (sh[i].sh_offset > fsize || sh[i].sh_size > fsize - sh[i].sh_offset)) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "section %zu extends beyond the end of the file", i);
-			goto done;
-		}
-	if (sh[shstrndx].sh_type != SHT_STRTAB) {
-		rc = fail(err, errlen, TRUSTACK_E_FORMAT, "the section name table is not a string table");
-		goto done;
-	}
-	/* the old table goes when nothing follows it */
-	if (eh.e_shoff + shnum * sizeof(Elf64_Shdr) == fsize)
-		out.n = eh.e_shoff;
-
-	bool any_relocs = false;
-	for (size_t i = 0; i < n; i++)
-		any_relocs |= secs[i].nrelocs > 0;
-	if (any_relocs) {
-		for (size_t i = 1; i < shnum && !fx.symtab; i++)
-			if (sh[i].sh_type == SHT_SYMTAB)
-				fx.symtab = i;
-		if (!fx.symtab) {
-			rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED, "the object has no symbol table for relocations");
-			goto done;
-		}
-		Elf64_Shdr *st = &sh[fx.symtab];
-		if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym) ||
-		    st->sh_info > st->sh_size / sizeof(Elf64_Sym) || st->sh_info == 0) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
-			goto done;
-		}
-		fx.nsyms = st->sh_size / sizeof(Elf64_Sym);
-		fx.first_global = st->sh_info;
-		if (fx.nsyms > UINT32_MAX - shnum) {
-			rc = fail(err, errlen, TRUSTACK_E_FORMAT, "malformed symbol table");
-			goto done;
-		}
-		for (size_t i = 1; i < fx.first_global; i++) {
-			Elf64_Sym s;
-			memcpy(&s, out.p + st->sh_offset + i * sizeof(s), sizeof(s));
-			if (ELF64_ST_TYPE(s.st_info) == STT_SECTION && s.st_shndx > 0 && s.st_shndx < shnum &&
-			    s.st_shndx < SHN_LORESERVE && !fx.symof[s.st_shndx])
-				fx.symof[s.st_shndx] = (uint32_t)i;
-		}
-		for (size_t i = 0; i < n; i++)
-			for (size_t r = 0; r < secs[i].nrelocs; r++) {
-				const struct ts_out_reloc *rl = &secs[i].relocs[r];
-				size_t si = section_of(img, rl->target);
-				if (!si || si >= shnum) {
-					rc = fail(err, errlen, TRUSTACK_E_ARG,
-						  "relocation in %s: target 0x%llx is in no section", secs[i].name,
-						  (unsigned long long)rl->target);
-					goto done;
-				}
-				if (rl->offset > secs[i].size || secs[i].size - rl->offset < 4) {
-					rc = fail(err, errlen, TRUSTACK_E_ARG, "relocation outside section %s",
-						  secs[i].name);
-					goto done;
-				}
-				if (fx.symof[si] || (fx.nneed && fx.need[fx.nneed - 1] == si))
-					continue;
-				bool seen = false;
-				for (size_t j = 0; j < fx.nneed && !seen; j++)
-					seen = fx.need[j] == si;
-				if (!seen) {
-					if (si >= SHN_LORESERVE) {
-						rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
-							  "section index %zu needs extended symbol indices", si);
-						goto done;
-					}
-					fx.need[fx.nneed++] = si;
-				}
-			}
-		if (fx.nneed && (rc = add_section_symbols(&out, sh, shnum, &fx, err, errlen)))
-			goto done;
-	}
-
-	/* new .shstrtab: the old names, then ours */
-	size_t namelen = sh[shstrndx].sh_size;
-	for (size_t i = 0; i < n; i++)
-		namelen += 2 * (strlen(secs[i].name) + 6);
-	names = malloc(namelen + 1);
-	if (!names) {
-		rc = -TRUSTACK_E_NOMEM;
-		goto done;
-	}
-	memcpy(names, out.p + sh[shstrndx].sh_offset, sh[shstrndx].sh_size);
-	size_t nl = sh[shstrndx].sh_size;
-	if (!nl || names[nl - 1])
-		names[nl++] = 0; /* a table must start and end with NUL */
-
-	size_t ns = shnum;
-	for (size_t i = 0; i < n; i++) {
-		const struct ts_out_section *o = &secs[i];
-		uint64_t off;
-		if ((rc = wb_align(&out, o->align, &off)) || (rc = wb_put(&out, o->data, o->size)))
-			goto done;
-		size_t idx = ns++;
-		Elf64_Shdr *s = &sh[idx];
-		s->sh_name = (uint32_t)nl;
-		nl += (size_t)sprintf(names + nl, "%s", o->name) + 1;
-		s->sh_type = o->type;
-		s->sh_flags = rel ? o->flags : o->flags & ~(uint64_t)SHF_ALLOC;
-		s->sh_addr = 0;
-		s->sh_offset = off;
-		s->sh_size = o->size;
-		s->sh_addralign = o->align ? o->align : 1;
-		s->sh_entsize = o->entsize;
-		if (!o->nrelocs)
-			continue;
-		Elf64_Rela *ra = calloc(o->nrelocs, sizeof(*ra));
-		if (!ra) {
-			rc = -TRUSTACK_E_NOMEM;
-			goto done;
-		}
-		for (size_t r = 0; r < o->nrelocs; r++) {
-			const struct ts_out_reloc *rl = &o->relocs[r];
-			size_t si = section_of(img, rl->target);
-			ra[r].r_offset = rl->offset;
-			ra[r].r_info = ELF64_R_INFO(fx.symof[si], rl->type);
-			ra[r].r_addend = (int64_t)(rl->target - img->secs[si].addr) + rl->addend;
-		}
-		rc = wb_align(&out, 8, &off);
-		if (!rc)
-			rc = wb_put(&out, ra, o->nrelocs * sizeof(*ra));
-		free(ra);
-		if (rc)
-			goto done;
-		Elf64_Shdr *r = &sh[ns++];
-		r->sh_name = (uint32_t)nl;
-		nl += (size_t)sprintf(names + nl, ".rela%s", o->name) + 1;
-		r->sh_type = SHT_RELA;
-		r->sh_flags = SHF_INFO_LINK;
-		r->sh_offset = off;
-		r->sh_size = o->nrelocs * sizeof(Elf64_Rela);
-		r->sh_link = (uint32_t)fx.symtab;
-		r->sh_info = (uint32_t)idx;
-		r->sh_addralign = 8;
-		r->sh_entsize = sizeof(Elf64_Rela);
-	}
-	uint64_t off;
-	if ((rc = wb_align(&out, 1, &off)) || (rc = wb_put(&out, names, nl)))
-		goto done;
-	sh[shstrndx].sh_offset = off;
-	sh[shstrndx].sh_size = nl;
-
-	if ((rc = wb_align(&out, 8, &off)))
-		goto done;
-	eh.e_shoff = off;
-	if (ns >= SHN_LORESERVE) {
-		eh.e_shnum = 0;
-		sh[0].sh_size = ns;
-	} else {
-		eh.e_shnum = (uint16_t)ns;
-		sh[0].sh_size = 0;
-	}
-	if ((rc = wb_put(&out, sh, ns * sizeof(*sh))))
-		goto done;
-	memcpy(out.p, &eh, sizeof(eh));
-	rc = ts_replace_file(path, out.p, out.n, stt.st_mode, &stt, err, errlen);
-done:
-	free(out.p);
-	free(sh);
-	free(names);
-	free(fx.symof);
-	free(fx.need);
+	struct copy c = { .img = img, .secs = secs, .n = n, .err = err, .errlen = errlen,
+			  .rel = img->ehdr.e_type == ET_REL };
+	int rc = check_request(&c, path);
+	if (!rc)
+		rc = read_input(&c);
+	if (!rc)
+		rc = read_section_headers(&c);
+	if (!rc)
+		rc = prepare_relocations(&c);
+	if (!rc)
+		rc = start_names(&c);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = append_section(&c, &secs[i]);
+	if (!rc)
+		rc = finish(&c, path);
+	free(c.out.p);
+	free(c.sh);
+	free(c.names);
+	free(c.fx.symof);
+	free(c.fx.need);
 	return rc;
 }

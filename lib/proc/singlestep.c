@@ -32,6 +32,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "common/err.h"
+#include "common/opts.h"
 #include "arch/arch.h"
 #include "common/fileio.h"
 #include "proc/proc.h"
@@ -562,7 +564,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 		if (t->st.steps % every == 0 && th->stepped) {
 			rc = report(t, th, fn, ctx);
 			if (rc < 0)
-				return fail(t, -rc, "%s", "out of memory");
+				return ts_fail(t->err, t->errlen, -rc, "%s", "out of memory");
 			if (rc) {
 				t->st.limited = true;
 				return 1;
@@ -573,7 +575,7 @@ static int trace_loop(struct tracer *t, const struct trustack_trace_opts *o, tru
 			return 1;
 		}
 		if (resume(t, th, 0))
-			return fail(t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+			return ts_fail(t->err, t->errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 	}
 }
 
@@ -669,18 +671,19 @@ static int find_program(struct tracer *t, const char *argv0, char **out)
 int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *opts, trustack_step_fn on_step,
 			void *ctx, struct trustack_trace_stats *stats, char *errbuf, size_t errlen)
 {
-	struct trustack_trace_opts o = { 0 };
-	if (opts)
-		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_trace_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	struct tracer t = { .arch = ts_arch_native(), .err = errbuf, .errlen = errlen };
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_ARG, "%s", "bad options (sz)");
 	/* the ground truth is the return address a call pushes: machines with a link register
 	 * need another (the callee's save of it) */
 	if (!t.arch || !t.arch->host || !t.arch->decode || t.arch->call_ra != TS_CALL_PUSHES_RA)
-		return fail(&t, TRUSTACK_E_UNSUPPORTED, "%s", "single-stepping is not supported on this machine yet");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_UNSUPPORTED, "%s", "single-stepping is not supported on this machine yet");
 	if (!argv || !argv[0])
 		return fail(&t, TRUSTACK_E_ARG, "%s", "no program to run");
 	char *path = NULL;
@@ -696,14 +699,14 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		free(path);
 		t.arch->decoder_free(t.dec);
-		return fail(&t, TRUSTACK_E_SYS, "%s", "pipe failed");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "pipe failed");
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(pfd[0]), close(pfd[1]);
 		free(path);
 		t.arch->decoder_free(t.dec);
-		return fail(&t, TRUSTACK_E_SYS, "%s", "fork failed");
+		return ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "fork failed");
 	}
 	if (pid == 0)
 		child(path, argv, pfd[1], o.quiet);
@@ -713,7 +716,7 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	t.st.processes = 1;
 	int st;
 	if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st)) {
-		rc = fail(&t, TRUSTACK_E_SYS, "%s", "the program did not start under ptrace");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "the program did not start under ptrace");
 		goto out;
 	}
 	ptrace(PTRACE_SETOPTIONS, pid, 0,
@@ -726,19 +729,19 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 		if (read(pfd[0], &e, sizeof(e)) == sizeof(e))
 			rc = fail(&t, TRUSTACK_E_NOTFOUND, "cannot execute %s", path);
 		else
-			rc = fail(&t, TRUSTACK_E_SYS, "%s", "the program did not reach exec");
+			rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "the program did not reach exec");
 		goto out;
 	}
 	struct thread *th = find_thread(&t, pid, true);
 	if (!th) {
-		rc = fail(&t, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 		goto out;
 	}
 	th->started = true;
 	th->tgid = pid;
 	th->space = t.spaces = 1;
 	if (get_regs(&t, pid, &th->regs) < 0 || resume(&t, th, 0)) {
-		rc = fail(&t, TRUSTACK_E_SYS, "%s", "ptrace failed");
+		rc = ts_fail(t.err, t.errlen, TRUSTACK_E_SYS, "%s", "ptrace failed");
 		goto out;
 	}
 	rc = trace_loop(&t, &o, on_step, ctx);

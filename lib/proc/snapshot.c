@@ -19,18 +19,13 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
+#include "common/err.h"
+#include "common/opts.h"
 #include "proc/proc.h"
 #include "proc/seize.h"
 
 #define DEFAULT_STACK_MAX (1u << 20)
 #define UNMAPPED_SP_COPY (64u << 10) /* sp outside every known mapping: copy this much */
-
-static int fail(char *errbuf, size_t errlen, int code, const char *fmt, const char *arg)
-{
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, fmt, arg);
-	return -code;
-}
 
 /* State letter of /proc/PID[/task/TID]/stat, 0 when it cannot be read. */
 static char proc_state(int pid, int tid)
@@ -157,37 +152,6 @@ static int read_regs(const struct ts_arch *host, int tid, struct trustack_regs *
 	return host->host->ptrace_regs(tid, r);
 }
 
-ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len)
-{
-	/* remote vectors split at page boundaries: a partial read then ends at the first page
-	 * that cannot be read instead of failing as a whole */
-	enum { PAGE = 4096, MAXV = 1024 };
-	struct iovec local = { buf, len }, remote[MAXV];
-	size_t done = 0;
-	while (done < len) {
-		int nv = 0;
-		size_t chunk = 0;
-		uint64_t a = addr + done;
-		while (done + chunk < len && nv < MAXV) {
-			size_t in_page = PAGE - ((a + chunk) & (PAGE - 1));
-			size_t take = len - done - chunk < in_page ? len - done - chunk : in_page;
-			remote[nv].iov_base = (void *)(uintptr_t)(a + chunk);
-			remote[nv].iov_len = take;
-			nv++;
-			chunk += take;
-		}
-		local.iov_base = (uint8_t *)buf + done;
-		local.iov_len = chunk;
-		ssize_t r = process_vm_readv(pid, &local, 1, remote, (unsigned long)nv, 0);
-		if (r < 0)
-			return done ? (ssize_t)done : -errno;
-		done += (size_t)r;
-		if ((size_t)r < chunk)
-			break;
-	}
-	return (ssize_t)done;
-}
-
 /* Copy the top of a stopped thread's stack: from the red zone below sp to the end of the
  * mapping holding sp, at most max bytes. */
 static void copy_stack(int pid, const struct ts_maps *maps, struct trustack_proc_thread *th, uint8_t **copy,
@@ -248,7 +212,7 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 	for (;;) {
 		long r = list_tasks(s->pid, &tids, &ntids, &cap);
 		if (r == -2) {
-			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 			break;
 		}
 		if (r < 0)
@@ -260,7 +224,7 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 			bool added;
 			long i = ts_seize_add(s, tids[k], &added);
 			if (i < 0) {
-				rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+				rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 				goto out;
 			}
 			if (!added)
@@ -312,9 +276,9 @@ static int check_target(int pid, const char *pidbuf, char *errbuf, size_t errlen
 {
 	char st = proc_state(pid, 0);
 	if (!st)
-		return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOPROC, "no such process: %s", pidbuf);
 	if (kernel_thread(pid))
-		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
 			    "process %s is a kernel thread: it has no user-space stack to show", pidbuf);
 	if (st == 'Z' || st == 'X') {
 		int *t = NULL;
@@ -322,7 +286,7 @@ static int check_target(int pid, const char *pidbuf, char *errbuf, size_t errlen
 		long r = list_tasks(pid, &t, &n, &c);
 		free(t);
 		if (r <= 1) /* a zombie leader with live threads is a process still worth looking at */
-			return fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
+			return ts_fail(errbuf, errlen, TRUSTACK_E_ZOMBIE,
 				    "process %s is a zombie (exited, not yet reaped by its parent)", pidbuf);
 	}
 	return 0;
@@ -334,20 +298,20 @@ static int open_target(int pid, const char *pidbuf, struct trustack_proc **out, 
 {
 	struct trustack_proc *p = calloc(1, sizeof(*p));
 	if (!p)
-		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	p->pid = pid;
 	p->memfd = -1;
 	int rc = ts_maps_read(pid, &p->maps);
 	if (rc) {
 		free(p);
 		if (rc == -TRUSTACK_E_PERM && task_exited(pid, 0))
-			return fail(errbuf, errlen, TRUSTACK_E_NOPROC, "process %s exited during the snapshot", pidbuf);
+			return ts_fail(errbuf, errlen, TRUSTACK_E_NOPROC, "process %s exited during the snapshot", pidbuf);
 		if (rc == -TRUSTACK_E_PERM) { /* the same permission check as ptrace's */
 			if (errbuf && errlen)
 				explain_eperm(pid, errbuf, errlen);
 			return rc;
 		}
-		return fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
+		return ts_fail(errbuf, errlen, -rc, "cannot read /proc/%s/maps", pidbuf);
 	}
 	*out = p;
 	return 0;
@@ -380,7 +344,7 @@ static int capture(struct trustack_proc *p, struct ts_seize_set *s, const struct
 		p->threads = calloc(nstopped, sizeof(*p->threads));
 		p->stacks = calloc(nstopped, sizeof(*p->stacks));
 		if (!p->threads || !p->stacks)
-			rc = fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
 	for (size_t i = 0; i < s->n && !rc && !s->interrupted && p->threads; i++) {
 		struct ts_seized *t = &s->v[i];
@@ -409,14 +373,14 @@ static int record_outcome(struct trustack_proc *p, const struct ts_seize_set *s,
 			  uint64_t *max_stop, uint64_t *stack_bytes, char *errbuf, size_t errlen)
 {
 	if (s->interrupted)
-		return fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
+		return ts_fail(errbuf, errlen, TRUSTACK_E_INTR, "interrupted by signal %s; the target was resumed",
 			    strsignal(s->interrupted));
 	if (!p->nthreads) {
 		bool perm = false;
 		for (size_t i = 0; i < s->n; i++)
 			perm |= s->v[i].reason && !strcmp(s->v[i].reason, "not permitted to trace it") &&
 				!task_exited(p->pid, s->v[i].tid);
-		return fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
+		return ts_fail(errbuf, errlen, perm ? TRUSTACK_E_PERM : TRUSTACK_E_NOPROC,
 			    perm ? "not permitted to trace any thread of process %s"
 				 : "process %s exited during the snapshot",
 			    pidbuf);
@@ -501,9 +465,8 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 			    struct trustack_proc_stats *stats, char *errbuf, size_t errlen)
 {
 	uint64_t t0 = ts_now_ns();
-	struct trustack_proc_opts o = { 0 };
-	if (opts)
-		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_proc_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	size_t stack_max = o.stack_max ? o.stack_max : DEFAULT_STACK_MAX;
 	unsigned timeout_ms = o.stop_timeout_ms ? o.stop_timeout_ms : 2000;
 	if (errbuf && errlen)
@@ -511,11 +474,13 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	*out = NULL;
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)%s", "");
 	if (pid <= 0)
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "invalid process id %s", "");
 	const struct ts_arch *host = ts_arch_native();
 	if (!host || !host->host)
-		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s",
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "%s",
 			    "process snapshots are not supported on this machine yet");
 	char pidbuf[24];
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
@@ -537,7 +502,7 @@ int trustack_proc__snapshot(int pid, const struct trustack_proc_opts *opts, stru
 	order_threads(p);
 	if (describe(p, o.flags)) {
 		trustack_proc__close(p);
-		return fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
 	if (stats) {
 		stats->total_ns = ts_now_ns() - t0;

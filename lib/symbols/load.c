@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "elf/image.h"
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "symbols/symbols.h"
 
 /* Add a name to the pool; its offset, or UINT32_MAX when out of memory. */

@@ -33,8 +33,8 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/cache.h"
 #include "symbols/symbols.h"
-#include "unwind/utable.h"
 
 #define MAGIC "TSSYMBOL"
 #define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
@@ -190,12 +190,7 @@ int ts_symbols_attach(struct trustack_symbols *s, void *mem, size_t len, bool ma
 
 int ts_symcache_path(const char *dir, const uint8_t *id, size_t n, char *buf, size_t len)
 {
-	int rc = ts_cache_path(dir, id, n, buf, len); /* .../xx/rest.tsu: the sidecar's */
-	size_t at = rc ? 0 : strlen(buf);
-	if (rc || at < 4 || strcmp(buf + at - 4, ".tsu"))
-		return rc ? rc : -TRUSTACK_E_ARG;
-	buf[at - 1] = 's';
-	return 0;
+	return ts_cache_file(dir, id, n, TS_CACHE_SYMBOLS, buf, len);
 }
 
 int ts_symcache_load(struct trustack_symbols *s, const char *path, const uint8_t *id, size_t n)

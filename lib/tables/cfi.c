@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "tables/source.h"
 
 struct cfi_src {
@@ -26,13 +27,6 @@ struct cfi_src {
 	uint8_t *minibuf;  /* its bytes, shared (read-only) */
 	Elf *owner_elf;    /* the ELF the CFI reads */
 };
-
-static int fail(char *err, size_t errlen, int code, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-	return -code;
-}
 
 /* ---- translating libdw's answers ----------------------------------------------------------- */
 
@@ -308,13 +302,13 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 	const char *secname = debug ? ".debug_frame" : ".eh_frame";
 	int si = find_section(img, secname);
 	if (si < 0)
-		return fail(err, errlen, TRUSTACK_E_NOTFOUND, debug ? "no .debug_frame" : "no .eh_frame");
+		return ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, debug ? "no .debug_frame" : "no .eh_frame");
 	if (img->secs[si].flags & SHF_COMPRESSED) {
 		/* gcc -gz: decompress the section in libelf's memory copy (the file is untouched);
 		 * done here, before any worker thread reads the image */
 		Elf_Scn *scn = elf_getscn(img->elf, (size_t)si);
 		if (!scn || elf_compress(scn, 0, 0) < 0)
-			return fail(err, errlen, TRUSTACK_E_FORMAT, "compressed .debug_frame: cannot decompress it");
+			return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "compressed .debug_frame: cannot decompress it");
 	}
 	if (slots < 1)
 		slots = 1;
@@ -347,7 +341,7 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 		}
 		if (!data) {
 			cfi_close(&c->base);
-			return fail(err, errlen, TRUSTACK_E_FORMAT, debug ? "unreadable .debug_frame" : "unreadable .eh_frame");
+			return ts_fail(err, errlen, TRUSTACK_E_FORMAT, debug ? "unreadable .debug_frame" : "unreadable .eh_frame");
 		}
 		c->minibuf = mini_elf(img, secname, debug ? 0 : s->addr, s->flags & ~(uint64_t)SHF_COMPRESSED, data, size,
 				     &total);
@@ -378,7 +372,7 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 		char m[160];
 		snprintf(m, sizeof(m), "%s: libdw cannot read it: %s", secname, dwarf_errmsg(-1));
 		cfi_close(&c->base);
-		return fail(err, errlen, TRUSTACK_E_FORMAT, m);
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "%s", m);
 	}
 	*out = &c->base;
 	return 0;

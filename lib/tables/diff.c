@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "analysis/driver.h"
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "tables/rowmap.h"
 #include "tables/source.h"
 
@@ -397,8 +398,10 @@ int trustack_diff(struct trustack_elf *elf, const struct trustack_diff_opts *opt
 		errlen = sizeof(scratch);
 	}
 	errbuf[0] = 0;
-	if (!elf || !opts || opts->sz < sizeof(*opts))
+	struct trustack_diff_opts o;
+	if (!elf || !opts || TS_OPTS_LOAD(o, opts))
 		return -TRUSTACK_E_ARG;
+	opts = &o;
 	const struct ts_image *img = elf->img;
 	struct diffjob j = { .img = img };
 	j.nslots = ts_driver_threads(opts->threads);

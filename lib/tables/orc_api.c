@@ -6,16 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
+#include "common/err.h"
+#include "common/opts.h"
+#include "elf/handle.h"
 #include "elf/writer.h"
 #include "tables/orc.h"
-
-static int fail(char *err, size_t errlen, int code, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-	return -code;
-}
 
 static bool has_section(const struct ts_image *img, const char *name)
 {
@@ -49,7 +44,7 @@ static int encode(const struct ts_image *img, const struct ts_orc_table *t, enum
 		}
 		int64_t v = (int64_t)(t->rows[i].addr - 4 * (uint64_t)i);
 		if (v < INT32_MIN || v > INT32_MAX) {
-			rc = fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+			rc = ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 				  "code beyond 2 GiB from address 0: .orc_unwind_ip's 32-bit offsets cannot reach it");
 			goto out;
 		}
@@ -73,22 +68,23 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 			trustack_problem_fn on_problem, void *ctx, struct trustack_orc_stats *stats, char *errbuf,
 			size_t errlen)
 {
-	struct trustack_orc_opts o = { .sz = sizeof(o) };
-	if (opts)
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_orc_opts o;
+	int optrc = TS_OPTS_LOAD(o, opts); /* opts NULL: the defaults */
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
+	if (optrc)
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "bad options (sz)");
 	if (!elf || !out_path)
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "no file or no output path");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "no file or no output path");
 	if (o.layout != TRUSTACK_ORC_LAYOUT_CURRENT && o.layout != TRUSTACK_ORC_LAYOUT_6_1)
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "ORC layout must be current or 6.1");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "ORC layout must be current or 6.1");
 	const struct ts_image *img = elf->img;
 	if (!img->arch->orc)
-		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "ORC is defined for x86-64 only");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "ORC is defined for x86-64 only");
 	if (has_section(img, ".orc_unwind") || has_section(img, ".orc_unwind_ip"))
-		return fail(errbuf, errlen, TRUSTACK_E_ARG, "the file already has ORC tables (.orc_unwind)");
+		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "the file already has ORC tables (.orc_unwind)");
 	if (img->ar || img->fd < 0)
-		return fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
 			    img->ar ? "cannot write a copy of an archive member: extract it first (ar x)"
 				    : "cannot write a copy of an image opened from memory");
 	/* a destination we would refuse at the end is refused before the analysis */
@@ -98,12 +94,12 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 	struct ts_rowmap map;
 	rc = ts_rowmap_build(img, o.rules, o.threads, &map);
 	if (rc)
-		return fail(errbuf, errlen, -rc, trustack_strerror(rc));
+		return ts_fail(errbuf, errlen, -rc, "%s", trustack_strerror(rc));
 	struct ts_orc_table t;
 	rc = ts_orc_build(img, &map, on_problem, ctx, &t);
 	ts_rowmap_free(&map);
 	if (rc)
-		return fail(errbuf, errlen, -rc, trustack_strerror(rc));
+		return ts_fail(errbuf, errlen, -rc, "%s", trustack_strerror(rc));
 	rc = encode(img, &t, o.layout, out_path, errbuf, errlen);
 	if (stats) {
 		stats->entries = t.n;

@@ -11,14 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "tables/orc.h"
-
-static int fail(char *err, size_t errlen, int code, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-	return -code;
-}
 
 static size_t find_section(const struct ts_image *img, const char *name)
 {
@@ -92,19 +86,19 @@ int ts_orc_read(const struct ts_image *img, enum trustack_orc_layout layout, str
 	if (!iu && !ii)
 		return 0;
 	if (!iu || !ii)
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ORC: .orc_unwind and .orc_unwind_ip come in pairs");
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ORC: .orc_unwind and .orc_unwind_ip come in pairs");
 	const struct ts_section *su = &img->secs[iu], *si = &img->secs[ii];
 	if (su->type == SHT_NOBITS || si->type == SHT_NOBITS || su->size % TS_ORC_ENTRY_SIZE || si->size % 4 ||
 	    su->size / TS_ORC_ENTRY_SIZE != si->size / 4)
-		return fail(err, errlen, TRUSTACK_E_FORMAT,
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT,
 			    "malformed ORC: .orc_unwind and .orc_unwind_ip sizes do not match (6 and 4 bytes per entry)");
 	if (img->rel && !(si->flags & SHF_ALLOC))
-		return fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+		return ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
 			    "ORC in a relocatable object with a non-allocated .orc_unwind_ip: its relocations are not applied");
 	const uint8_t *u = section_bytes(img, iu), *ip = section_bytes(img, ii);
 	size_t cnt = si->size / 4;
 	if (cnt && (!u || !ip))
-		return fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ORC: section contents unreadable");
+		return ts_fail(err, errlen, TRUSTACK_E_FORMAT, "malformed ORC: section contents unreadable");
 	if (layout != TRUSTACK_ORC_LAYOUT_CURRENT && layout != TRUSTACK_ORC_LAYOUT_6_1)
 		layout = detect(u, cnt);
 	if (detected)

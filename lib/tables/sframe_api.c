@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
+#include "common/opts.h"
+#include "elf/handle.h"
 #include "tables/sframe.h"
 #include "trustack.h"
 
@@ -37,13 +38,14 @@ static void relay_problem(const struct ts_sf_problem *p, void *ctx)
 int ts_sframe_make(struct trustack_elf *elf, const struct trustack_sframe_opts *opts, trustack_problem_fn on_problem,
 		void *ctx, struct trustack_sframe_stats *stats, struct ts_sf_encoded *enc, char *err, size_t errlen)
 {
-	if (!elf || !opts || opts->sz < sizeof(size_t) + sizeof(enum trustack_rules)) {
+	struct trustack_sframe_opts o;
+	if (!elf || !opts || TS_OPTS_LOAD(o, opts)) {
 		snprintf(err, errlen, "invalid arguments");
 		return -TRUSTACK_E_ARG;
 	}
 	const struct ts_image *img = elf->img;
-	unsigned threads = opts->sz >= offsetof(struct trustack_sframe_opts, threads) + sizeof(unsigned) ? opts->threads : 1;
-	unsigned version = opts->sz >= sizeof(*opts) && opts->version ? opts->version : 2;
+	unsigned threads = o.threads;
+	unsigned version = o.version ? o.version : 2;
 	if (version < 1 || version > 3) {
 		snprintf(err, errlen, "SFrame version %u is not supported (1, 2 or 3)", version);
 		return -TRUSTACK_E_ARG;
@@ -58,7 +60,7 @@ int ts_sframe_make(struct trustack_elf *elf, const struct trustack_sframe_opts *
 			return -TRUSTACK_E_UNSUPPORTED;
 		}
 	struct ts_rowmap m;
-	int rc = ts_rowmap_build(img, opts->rules, threads, &m);
+	int rc = ts_rowmap_build(img, o.rules, threads, &m);
 	if (rc) {
 		snprintf(err, errlen, "analysis failed: %s", trustack_strerror(rc));
 		return rc;

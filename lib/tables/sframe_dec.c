@@ -70,188 +70,229 @@ static bool flex_loc(const int64_t *w, unsigned nw, unsigned *k, struct ts_sf_ru
 	return true;
 }
 
-int ts_sframe_decode(const uint8_t *buf, size_t size, uint64_t base, bool pcrel_always, struct ts_sframe *out,
-		     char *err, size_t errlen)
+/* One decoding: the section, the header's counts and where things are, the model built. */
+struct dec {
+	struct rd r;
+	struct ts_sframe *out;
+	char *err;
+	size_t errlen;
+	uint64_t base;        /* address of the section's first byte */
+	bool pcrel_always;    /* function starts are PC-relative whatever the flags say (v1) */
+	size_t hdr;           /* bytes of the header with its auxiliary part */
+	size_t fres0;         /* section offset of the FRE sub-section */
+	uint64_t nfdes, nfres, frelen, fdeoff;
+	unsigned fdesz;       /* bytes of one FDE in this version */
+	uint8_t spreg, fpreg; /* what the default encoding's base-register bit names */
+};
+
+/* The fixed header: magic (either byte order), version, ABI, and counts and offsets that fit
+ * in the section; then room for the FDEs and FREs it announces. */
+static int decode_header(struct dec *d)
 {
-	memset(out, 0, sizeof(*out));
+	const uint8_t *buf = d->r.p;
+	size_t size = d->r.size;
+	struct ts_sframe *out = d->out;
 	if (size < TS_SF_HDR_SIZE)
-		return bad(err, errlen, "%zu bytes, shorter than the 28-byte header", size);
-	struct rd r = { buf, size, false };
-	if (get(&r, 0, 2) != TS_SF_MAGIC) {
-		r.be = true;
-		if (get(&r, 0, 2) != TS_SF_MAGIC)
-			return bad(err, errlen, "bad magic %#x", (unsigned)get(&r, 0, 2));
+		return bad(d->err, d->errlen, "%zu bytes, shorter than the 28-byte header", size);
+	if (get(&d->r, 0, 2) != TS_SF_MAGIC) {
+		d->r.be = true;
+		if (get(&d->r, 0, 2) != TS_SF_MAGIC)
+			return bad(d->err, d->errlen, "bad magic %#x", (unsigned)get(&d->r, 0, 2));
 	}
 	unsigned version = buf[2];
 	if (version < 1 || version > 3)
-		return bad(err, errlen, "unknown version %u", version);
+		return bad(d->err, d->errlen, "unknown version %u", version);
 	out->version = (uint8_t)version;
 	out->flags = buf[3];
 	out->abi = buf[4];
 	out->fixed_fp = (int8_t)buf[5];
 	out->fixed_ra = (int8_t)buf[6];
 	if (out->abi < TS_SF_ABI_AARCH64_BE || out->abi > TS_SF_ABI_AMD64_LE) {
-		int rc = out->abi == TS_SF_ABI_S390X_BE ? -TRUSTACK_E_UNSUPPORTED : bad(err, errlen, "unknown ABI %u", out->abi);
-		if (rc == -TRUSTACK_E_UNSUPPORTED)
-			snprintf(err, errlen, ".sframe for s390x is not supported");
-		return rc;
+		if (out->abi != TS_SF_ABI_S390X_BE)
+			return bad(d->err, d->errlen, "unknown ABI %u", out->abi);
+		snprintf(d->err, d->errlen, ".sframe for s390x is not supported");
+		return -TRUSTACK_E_UNSUPPORTED;
 	}
-	size_t hdr = TS_SF_HDR_SIZE + buf[7];
-	uint64_t nfdes = get(&r, 8, 4), nfres = get(&r, 12, 4), frelen = get(&r, 16, 4);
-	uint64_t fdeoff = get(&r, 20, 4), freoff = get(&r, 24, 4);
-	unsigned fdesz = version == 1 ? 17 : version == 2 ? 20 : 16;
-	if (hdr > size)
-		return bad(err, errlen, "auxiliary header runs past the section");
-	if (fdeoff > size - hdr || nfdes > (size - hdr - fdeoff) / fdesz)
-		return bad(err, errlen, "%llu FDEs at offset %llu do not fit in %zu bytes", (unsigned long long)nfdes,
-			   (unsigned long long)fdeoff, size);
-	if (freoff > size - hdr || frelen > size - hdr - freoff)
-		return bad(err, errlen, "FRE sub-section (offset %llu, %llu bytes) runs past the section",
-			   (unsigned long long)freoff, (unsigned long long)frelen);
-	if (nfres > frelen / 2)
-		return bad(err, errlen, "%llu FREs cannot fit in %llu bytes", (unsigned long long)nfres,
-			   (unsigned long long)frelen);
-	out->fdes = calloc(nfdes ? nfdes : 1, sizeof(*out->fdes));
-	out->fres = calloc(nfres ? nfres : 1, sizeof(*out->fres));
-	if (!out->fdes || !out->fres) {
-		ts_sframe_free(out);
+	d->hdr = TS_SF_HDR_SIZE + buf[7];
+	d->nfdes = get(&d->r, 8, 4), d->nfres = get(&d->r, 12, 4), d->frelen = get(&d->r, 16, 4);
+	d->fdeoff = get(&d->r, 20, 4);
+	uint64_t freoff = get(&d->r, 24, 4);
+	d->fdesz = version == 1 ? 17 : version == 2 ? 20 : 16;
+	if (d->hdr > size)
+		return bad(d->err, d->errlen, "auxiliary header runs past the section");
+	if (d->fdeoff > size - d->hdr || d->nfdes > (size - d->hdr - d->fdeoff) / d->fdesz)
+		return bad(d->err, d->errlen, "%llu FDEs at offset %llu do not fit in %zu bytes",
+			   (unsigned long long)d->nfdes, (unsigned long long)d->fdeoff, size);
+	if (freoff > size - d->hdr || d->frelen > size - d->hdr - freoff)
+		return bad(d->err, d->errlen, "FRE sub-section (offset %llu, %llu bytes) runs past the section",
+			   (unsigned long long)freoff, (unsigned long long)d->frelen);
+	if (d->nfres > d->frelen / 2)
+		return bad(d->err, d->errlen, "%llu FREs cannot fit in %llu bytes", (unsigned long long)d->nfres,
+			   (unsigned long long)d->frelen);
+	d->fres0 = d->hdr + freoff;
+	ts_sf_abi_regs(out->abi, &d->spreg, &d->fpreg);
+	out->fdes = calloc(d->nfdes ? d->nfdes : 1, sizeof(*out->fdes));
+	out->fres = calloc(d->nfres ? d->nfres : 1, sizeof(*out->fres));
+	if (!out->fdes || !out->fres)
 		return -TRUSTACK_E_NOMEM;
-	}
-	out->capfdes = nfdes;
-	out->capfres = nfres;
-	uint8_t spreg, fpreg;
-	ts_sf_abi_regs(out->abi, &spreg, &fpreg);
-	const size_t fres0 = hdr + freoff;
+	out->capfdes = d->nfdes;
+	out->capfres = d->nfres;
+	return 0;
+}
+
+/* A flexible FDE's FRE (v3): every rule spelled out in the data words. */
+static int flex_rules(const struct dec *d, struct ts_sf_fre *e, const int64_t *w, unsigned nw, uint64_t i,
+		      uint64_t k)
+{
+	unsigned j = 2;
+	if (nw < 2 || !(w[0] & 1))
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has no register-based CFA rule", (unsigned long long)i,
+			   (unsigned long long)k);
+	e->cfa = (struct ts_sf_rule){ (w[0] & 2) ? TS_SF_DEREF : TS_SF_REG, (uint8_t)((w[0] >> 3) & 0x1f), (int32_t)w[1] };
+	if (!flex_loc(w, nw, &j, &e->ra, true, d->out->fixed_ra) || !flex_loc(w, nw, &j, &e->fp, false, d->out->fixed_ra) ||
+	    j != nw)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has incomplete flexible data words", (unsigned long long)i,
+			   (unsigned long long)k);
+	return 0;
+}
+
+/* The default encoding: CFA = SP or FP + w0, then the RA (unless the ABI fixes it) and FP at
+ * CFA offsets. */
+static int default_rules(const struct dec *d, struct ts_sf_fre *e, uint8_t fi, const int64_t *w, unsigned nw,
+			 uint64_t i, uint64_t k)
+{
+	e->cfa = (struct ts_sf_rule){ TS_SF_REG, (fi & 1) ? d->spreg : d->fpreg, (int32_t)w[0] };
+	unsigned j = 1;
+	if (d->out->fixed_ra)
+		e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, d->out->fixed_ra };
+	else if (j < nw)
+		e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
+	else
+		e->ra.kind = TS_SF_SAME; /* aarch64: still in LR */
+	if (j < nw)
+		e->fp = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
+	if (j != nw)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has %u data words, more than its ABI uses",
+			   (unsigned long long)i, (unsigned long long)k, nw);
+	return 0;
+}
+
+/* FRE k of FDE i (f) at *pos in the FRE sub-section: its start, info byte and data words. */
+static int decode_fre(struct dec *d, const struct ts_sf_fde *f, unsigned aw, uint64_t i, uint64_t k, size_t *pos)
+{
+	struct ts_sframe *out = d->out;
+	if (d->frelen - *pos < aw + 1)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu runs past the FRE sub-section", (unsigned long long)i,
+			   (unsigned long long)k);
+	struct ts_sf_fre *e = &out->fres[out->nfres];
+	memset(e, 0, sizeof(*e));
+	e->start = (uint32_t)get(&d->r, d->fres0 + *pos, aw);
+	uint8_t fi = d->r.p[d->fres0 + *pos + aw];
+	*pos += aw + 1;
+	unsigned nw = (fi >> 1) & 0xf, wsz = (fi >> 5) & 3;
+	if (wsz == 3)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has an invalid data word size", (unsigned long long)i,
+			   (unsigned long long)k);
+	unsigned ww = 1u << wsz;
+	if (nw > 6 || (!f->flex && nw > 3) || d->frelen - *pos < (size_t)nw * ww)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has %u data words that do not fit",
+			   (unsigned long long)i, (unsigned long long)k, nw);
+	int64_t w[6];
+	for (unsigned j = 0; j < nw; j++)
+		w[j] = sget(&d->r, d->fres0 + *pos + j * ww, ww);
+	*pos += (size_t)nw * ww;
+	e->mangled_ra = fi >> 7;
+	if (k && f->pctype == TS_SF_PCINC && e->start <= e[-1].start)
+		return bad(d->err, d->errlen, "FDE %llu: FRE start offsets not increasing", (unsigned long long)i);
 	int rc = 0;
-	for (uint64_t i = 0; i < nfdes && !rc; i++) {
-		size_t at = hdr + fdeoff + i * fdesz;
-		struct ts_sf_fde *f = &out->fdes[i];
-		int64_t start = version == 3 ? sget(&r, at, 8) : sget(&r, at, 4);
-		unsigned sw = version == 3 ? 8 : 4;
-		f->size = (uint32_t)get(&r, at + sw, 4);
-		uint64_t fre_off = get(&r, at + sw + 4, 4), n;
-		uint8_t info, info2 = 0;
-		if (version < 3) {
-			n = get(&r, at + 12, 4);
-			info = buf[at + 16];
-			f->rep_size = version == 2 ? buf[at + 17] : 0;
-		} else {
-			if (fre_off > frelen || frelen - fre_off < 5) {
-				rc = bad(err, errlen, "FDE %llu: attributes at %llu outside the FRE sub-section",
-					 (unsigned long long)i, (unsigned long long)fre_off);
-				break;
-			}
-			n = get(&r, fres0 + fre_off, 2);
-			info = buf[fres0 + fre_off + 2];
-			info2 = buf[fres0 + fre_off + 3];
-			f->rep_size = buf[fres0 + fre_off + 4];
-			fre_off += 5;
-			if ((info2 & 0x1f) > 1) {
-				rc = bad(err, errlen, "FDE %llu: unknown FDE type %u", (unsigned long long)i, info2 & 0x1f);
-				break;
-			}
-		}
-		bool pcrel = pcrel_always || (out->flags & TS_SF_F_FUNC_START_PCREL);
-		f->start = base + (uint64_t)start + (pcrel ? at : 0);
-		f->pctype = (info >> 4) & 1;
-		f->pauth_key = (info >> 5) & 1;
-		f->signal = version == 3 && (info >> 7);
-		f->flex = version == 3 && (info2 & 0x1f) == 1;
-		unsigned fretype = info & 0xf;
-		if (fretype > 2) {
-			rc = bad(err, errlen, "FDE %llu: unknown FRE type %u", (unsigned long long)i, fretype);
-			break;
-		}
-		unsigned aw = 1u << fretype;
-		if (n > nfres - out->nfres) {
-			rc = bad(err, errlen, "FDE %llu: its %llu FREs exceed the header's total of %llu",
-				 (unsigned long long)i, (unsigned long long)n, (unsigned long long)nfres);
-			break;
-		}
-		if (fre_off > frelen) {
-			rc = bad(err, errlen, "FDE %llu: FRE offset %llu past the FRE sub-section", (unsigned long long)i,
-				 (unsigned long long)fre_off);
-			break;
-		}
-		f->first = (uint32_t)out->nfres;
-		f->n = (uint32_t)n;
-		size_t pos = fre_off;
-		for (uint64_t k = 0; k < n; k++) {
-			if (frelen - pos < aw + 1) {
-				rc = bad(err, errlen, "FDE %llu: FRE %llu runs past the FRE sub-section",
-					 (unsigned long long)i, (unsigned long long)k);
-				break;
-			}
-			struct ts_sf_fre *e = &out->fres[out->nfres];
-			memset(e, 0, sizeof(*e));
-			e->start = (uint32_t)get(&r, fres0 + pos, aw);
-			uint8_t fi = buf[fres0 + pos + aw];
-			pos += aw + 1;
-			unsigned nw = (fi >> 1) & 0xf, wsz = (fi >> 5) & 3;
-			if (wsz == 3) {
-				rc = bad(err, errlen, "FDE %llu: FRE %llu has an invalid data word size",
-					 (unsigned long long)i, (unsigned long long)k);
-				break;
-			}
-			unsigned ww = 1u << wsz;
-			if (nw > 6 || (!f->flex && nw > 3) || frelen - pos < (size_t)nw * ww) {
-				rc = bad(err, errlen, "FDE %llu: FRE %llu has %u data words that do not fit",
-					 (unsigned long long)i, (unsigned long long)k, nw);
-				break;
-			}
-			int64_t w[6];
-			for (unsigned j = 0; j < nw; j++)
-				w[j] = sget(&r, fres0 + pos + j * ww, ww);
-			pos += (size_t)nw * ww;
-			e->mangled_ra = fi >> 7;
-			if (k && f->pctype == TS_SF_PCINC && e->start <= e[-1].start) {
-				rc = bad(err, errlen, "FDE %llu: FRE start offsets not increasing", (unsigned long long)i);
-				break;
-			}
-			if (nw == 0) { /* outermost frame */
-				e->ra.kind = TS_SF_UNDEFINED;
-				out->nfres++;
-				continue;
-			}
-			if (f->flex) {
-				unsigned j = 2;
-				if (nw < 2 || !(w[0] & 1)) {
-					rc = bad(err, errlen, "FDE %llu: FRE %llu has no register-based CFA rule",
-						 (unsigned long long)i, (unsigned long long)k);
-					break;
-				}
-				e->cfa = (struct ts_sf_rule){ (w[0] & 2) ? TS_SF_DEREF : TS_SF_REG, (uint8_t)((w[0] >> 3) & 0x1f),
-							      (int32_t)w[1] };
-				if (!flex_loc(w, nw, &j, &e->ra, true, out->fixed_ra) ||
-				    !flex_loc(w, nw, &j, &e->fp, false, out->fixed_ra) || j != nw) {
-					rc = bad(err, errlen, "FDE %llu: FRE %llu has incomplete flexible data words",
-						 (unsigned long long)i, (unsigned long long)k);
-					break;
-				}
-			} else {
-				e->cfa = (struct ts_sf_rule){ TS_SF_REG, (fi & 1) ? spreg : fpreg, (int32_t)w[0] };
-				unsigned j = 1;
-				if (out->fixed_ra) {
-					e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, out->fixed_ra };
-				} else if (j < nw) {
-					e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
-				} else {
-					e->ra.kind = TS_SF_SAME; /* aarch64: still in LR */
-				}
-				if (j < nw)
-					e->fp = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
-				if (j != nw) {
-					rc = bad(err, errlen, "FDE %llu: FRE %llu has %u data words, more than its ABI uses",
-						 (unsigned long long)i, (unsigned long long)k, nw);
-					break;
-				}
-			}
-			out->nfres++;
-		}
-		out->nfdes++;
+	if (nw == 0) /* outermost frame */
+		e->ra.kind = TS_SF_UNDEFINED;
+	else if (f->flex)
+		rc = flex_rules(d, e, w, nw, i, k);
+	else
+		rc = default_rules(d, e, fi, w, nw, i, k);
+	if (!rc)
+		out->nfres++;
+	return rc;
+}
+
+/* v3 keeps an FDE's FRE count, info bytes and repetition size in front of its FREs: read them
+ * at *fre_off and step past them. */
+static int fde_attributes_v3(struct dec *d, struct ts_sf_fde *f, uint64_t i, uint64_t *fre_off, uint64_t *n,
+			     uint8_t *info, uint8_t *info2)
+{
+	if (*fre_off > d->frelen || d->frelen - *fre_off < 5)
+		return bad(d->err, d->errlen, "FDE %llu: attributes at %llu outside the FRE sub-section",
+			   (unsigned long long)i, (unsigned long long)*fre_off);
+	const uint8_t *a = d->r.p + d->fres0 + *fre_off;
+	*n = get(&d->r, d->fres0 + *fre_off, 2);
+	*info = a[2];
+	*info2 = a[3];
+	f->rep_size = a[4];
+	*fre_off += 5;
+	if ((*info2 & 0x1f) > 1)
+		return bad(d->err, d->errlen, "FDE %llu: unknown FDE type %u", (unsigned long long)i, *info2 & 0x1f);
+	return 0;
+}
+
+/* FDE i and its FREs. */
+static int decode_fde(struct dec *d, uint64_t i)
+{
+	struct ts_sframe *out = d->out;
+	unsigned version = out->version;
+	size_t at = d->hdr + d->fdeoff + i * d->fdesz;
+	struct ts_sf_fde *f = &out->fdes[i];
+	int64_t start = version == 3 ? sget(&d->r, at, 8) : sget(&d->r, at, 4);
+	unsigned sw = version == 3 ? 8 : 4;
+	f->size = (uint32_t)get(&d->r, at + sw, 4);
+	uint64_t fre_off = get(&d->r, at + sw + 4, 4), n = 0;
+	uint8_t info = 0, info2 = 0;
+	if (version < 3) {
+		n = get(&d->r, at + 12, 4);
+		info = d->r.p[at + 16];
+		f->rep_size = version == 2 ? d->r.p[at + 17] : 0;
+	} else {
+		int rc = fde_attributes_v3(d, f, i, &fre_off, &n, &info, &info2);
+		if (rc)
+			return rc;
 	}
-	if (!rc && out->nfres != nfres)
-		rc = bad(err, errlen, "the FDEs hold %zu FREs, the header says %llu", out->nfres, (unsigned long long)nfres);
+	bool pcrel = d->pcrel_always || (out->flags & TS_SF_F_FUNC_START_PCREL);
+	f->start = d->base + (uint64_t)start + (pcrel ? at : 0);
+	f->pctype = (info >> 4) & 1;
+	f->pauth_key = (info >> 5) & 1;
+	f->signal = version == 3 && (info >> 7);
+	f->flex = version == 3 && (info2 & 0x1f) == 1;
+	unsigned fretype = info & 0xf;
+	if (fretype > 2)
+		return bad(d->err, d->errlen, "FDE %llu: unknown FRE type %u", (unsigned long long)i, fretype);
+	if (n > d->nfres - out->nfres)
+		return bad(d->err, d->errlen, "FDE %llu: its %llu FREs exceed the header's total of %llu",
+			   (unsigned long long)i, (unsigned long long)n, (unsigned long long)d->nfres);
+	if (fre_off > d->frelen)
+		return bad(d->err, d->errlen, "FDE %llu: FRE offset %llu past the FRE sub-section", (unsigned long long)i,
+			   (unsigned long long)fre_off);
+	f->first = (uint32_t)out->nfres;
+	f->n = (uint32_t)n;
+	size_t pos = fre_off;
+	int rc = 0;
+	for (uint64_t k = 0; k < n && !rc; k++)
+		rc = decode_fre(d, f, 1u << fretype, i, k, &pos);
+	if (!rc)
+		out->nfdes++;
+	return rc;
+}
+
+int ts_sframe_decode(const uint8_t *buf, size_t size, uint64_t base, bool pcrel_always, struct ts_sframe *out,
+		     char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	struct dec d = { .r = { buf, size, false }, .out = out, .err = err, .errlen = errlen, .base = base,
+			 .pcrel_always = pcrel_always };
+	int rc = decode_header(&d);
+	for (uint64_t i = 0; i < d.nfdes && !rc; i++)
+		rc = decode_fde(&d, i);
+	if (!rc && out->nfres != d.nfres)
+		rc = bad(err, errlen, "the FDEs hold %zu FREs, the header says %llu", out->nfres, (unsigned long long)d.nfres);
 	if (rc)
 		ts_sframe_free(out);
 	return rc;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
+#include "elf/handle.h"
 #include "elf/writer.h"
 #include "tables/sframe.h"
 #include "trustack.h"

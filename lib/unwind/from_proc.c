@@ -9,6 +9,8 @@
 #include <string.h>
 #include <elf.h>
 
+#include "common/cache.h"
+#include "common/opts.h"
 #include "symbols/symbols.h"
 #include "unwind/sidecar_peek.h"
 #include "unwind/utable.h"
@@ -45,7 +47,7 @@ static int add_from_cache(struct trustack_unwinder *u, const struct trustack_mod
 	/* the header here, every entry when the unwinder loads it (a file refused there is rebuilt
 	 * by the slow path) */
 	if (u->opts.no_cache || !mod->build_id_len ||
-	    ts_cache_path(u->cache_dir, mod->build_id, mod->build_id_len, sc, sizeof(sc)) ||
+	    ts_cache_file(u->cache_dir, mod->build_id, mod->build_id_len, TS_CACHE_SIDECAR, sc, sizeof(sc)) ||
 	    ts_sidecar_peek(sc, mod->build_id, mod->build_id_len))
 		return -1;
 	struct trustack_symbols *sy;
@@ -82,9 +84,9 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 	if (!p || !out)
 		return -TRUSTACK_E_ARG;
 	*out = NULL;
-	struct trustack_unwinder_opts o = { .sz = sizeof(o) };
-	if (opts)
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	struct trustack_unwinder_opts o;
+	if (TS_OPTS_LOAD(o, opts)) /* opts NULL: the defaults */
+		return -TRUSTACK_E_ARG;
 	if (!o.read_mem)
 		o.read_mem = trustack_proc__read, o.ctx = p;
 	struct trustack_unwinder *u;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
+#include "common/cache.h"
+#include "elf/handle.h"
 #include "analysis/state.h"
 #include "arch/arch.h"
 #include "unwind/utable.h"
@@ -64,7 +65,7 @@ int trustack_sidecar__path(struct trustack_elf *elf, const char *cache_dir, char
 	size_t n = ts_image_build_id(elf->img, bid, sizeof(bid));
 	if (!n)
 		return -TRUSTACK_E_NOTFOUND;
-	return ts_cache_path(cache_dir, bid, n, buf, len);
+	return ts_cache_file(cache_dir, bid, n, TS_CACHE_SIDECAR, buf, len);
 }
 
 int trustack_sidecar__find(struct trustack_elf *elf, const char *cache_dir, struct trustack_sidecar **out,
@@ -87,7 +88,7 @@ int trustack_sidecar__find_by_build_id(const uint8_t *build_id, size_t n, uint16
 {
 	*out = NULL;
 	char p[4096];
-	int rc = ts_cache_path(cache_dir, build_id, n, p, sizeof(p));
+	int rc = ts_cache_file(cache_dir, build_id, n, TS_CACHE_SIDECAR, p, sizeof(p));
 	if (rc) {
 		snprintf(errbuf, errlen, "%s", n ? "cache directory unknown (no $HOME)" : "no build-id");
 		return n ? rc : -TRUSTACK_E_NOTFOUND;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/cache.h"
 #include "unwind/sidecar_peek.h"
 #include "unwind/utable.h"
 
@@ -32,7 +33,7 @@ int ts_sidecar_peek(const char *path, const uint8_t *id, size_t n)
 int trustack_sidecar__cached(const uint8_t *build_id, size_t n, const char *cache_dir)
 {
 	char path[4096];
-	if (!build_id || !n || ts_cache_path(cache_dir, build_id, n, path, sizeof(path)))
+	if (!build_id || !n || ts_cache_file(cache_dir, build_id, n, TS_CACHE_SIDECAR, path, sizeof(path)))
 		return -TRUSTACK_E_ARG;
 	return ts_sidecar_peek(path, build_id, n);
 }

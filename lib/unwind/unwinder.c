@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/handle.h"
+#include "common/cache.h"
+#include "common/opts.h"
+#include "elf/handle.h"
 #include "tables/sframe.h"
 #include "unwind/uwint.h"
 
@@ -20,11 +22,10 @@ int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct tru
 	struct trustack_unwinder *u = calloc(1, sizeof(*u));
 	if (!u)
 		return -TRUSTACK_E_NOMEM;
-	if (opts) {
-		size_t sz = opts->sz < sizeof(u->opts) ? opts->sz : sizeof(u->opts);
-		memcpy(&u->opts, opts, sz);
+	if (TS_OPTS_LOAD(u->opts, opts)) { /* opts NULL: the defaults */
+		free(u);
+		return -TRUSTACK_E_ARG;
 	}
-	u->opts.sz = sizeof(u->opts);
 	if (u->opts.cache_dir && !(u->cache_dir = strdup(u->opts.cache_dir))) {
 		free(u);
 		return -TRUSTACK_E_NOMEM;
@@ -119,7 +120,7 @@ static int analysis_table(struct trustack_unwinder *u, const struct trustack_mod
 		idlen = ts_image_build_id(img, id, sizeof(id));
 	else if (!u->opts.no_cache && d->build_id_len && d->build_id_len <= sizeof(id))
 		memcpy(id, d->build_id, idlen = d->build_id_len);
-	bool cached = idlen && ts_cache_path(u->cache_dir, id, idlen, path, sizeof(path)) == 0;
+	bool cached = idlen && ts_cache_file(u->cache_dir, id, idlen, TS_CACHE_SIDECAR, path, sizeof(path)) == 0;
 	if (cached && ts_utable_load_cached(path, id, idlen, img ? img->ehdr.e_machine : 0, t, err, errlen) == 0)
 		return 0;
 	if (u->opts.no_analysis || !img)
@@ -191,8 +192,14 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 		errbuf = dummy, errlen = sizeof(dummy);
 	if (errlen)
 		errbuf[0] = 0;
-	bool elfkind = d && (d->kind == TRUSTACK_MODULE_FILE || d->kind == TRUSTACK_MODULE_VDSO);
-	if (!u || !d || d->end <= d->start || (elfkind && !d->elf && !d->sidecar && !d->build_id_len)) {
+	struct trustack_module_desc desc;
+	if (!d || TS_OPTS_LOAD(desc, d)) {
+		snprintf(errbuf, errlen, "bad module description (sz)");
+		return -TRUSTACK_E_ARG;
+	}
+	d = &desc;
+	bool elfkind = d->kind == TRUSTACK_MODULE_FILE || d->kind == TRUSTACK_MODULE_VDSO;
+	if (!u || d->end <= d->start || (elfkind && !d->elf && !d->sidecar && !d->build_id_len)) {
 		snprintf(errbuf, errlen, "bad module description");
 		return -TRUSTACK_E_ARG;
 	}

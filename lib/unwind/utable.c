@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/err.h"
 #include "elf/image.h"
 #include "tables/plt.h"
 #include "tables/rowmap.h"
@@ -43,12 +44,6 @@ _Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) =
 		       offsetof(struct ts_urow, save_off) == 28,
 	       "sidecar row layout");
 _Static_assert(TS_UROW_MAX_SAVES == TS_SAVES_MAX, "the row map's saves fit a row");
-
-static void errf(char *err, size_t len, const char *fmt, const char *a, const char *b)
-{
-	if (err && len)
-		snprintf(err, len, fmt, a, b);
-}
 
 /* ---- building ------------------------------------------------------------------------------ */
 
@@ -353,14 +348,14 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	case HDR_OK:
 		break;
 	case HDR_NOT_OURS:
-		errf(err, errlen, "not a trustack unwind table%s%s", "", "");
+		ts_errf(err, errlen, "not a trustack unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
 	case HDR_VERSION:
 		memcpy(&ver, p + 8, 4);
-		errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
+		ts_errf(err, errlen, "unwind table version %s unsupported%s", ver > 9 ? "newer" : "other", "");
 		return -TRUSTACK_E_FORMAT;
 	case HDR_LENGTH:
-		errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
+		ts_errf(err, errlen, "truncated or malformed unwind table%s%s", "", "");
 		return -TRUSTACK_E_FORMAT;
 	}
 	memcpy(&t->machine, p + 12, 2);
@@ -372,12 +367,12 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	const uint32_t *row = pc + n + 1;
 	const struct ts_urow *rows = (const struct ts_urow *)(row + n);
 	if (t->base > UINT64_MAX - pc[n]) { /* addresses past 2^64: lookups would wrap */
-		errf(err, errlen, "malformed unwind table: %s%s", "addresses beyond the address space", "");
+		ts_errf(err, errlen, "malformed unwind table: %s%s", "addresses beyond the address space", "");
 		return -TRUSTACK_E_FORMAT;
 	}
 	for (uint32_t i = 0; i < n; i++)
 		if (pc[i] >= pc[i + 1] || row[i] >= nrows) {
-			errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"
+			ts_errf(err, errlen, "malformed unwind table: %s%s", pc[i] >= pc[i + 1] ? "unsorted addresses"
 							: "row index out of range", "");
 			return -TRUSTACK_E_FORMAT;
 		}
@@ -385,7 +380,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 		const struct ts_urow *r = &rows[i];
 		if (r->cfa_kind > TRUSTACK_CFA_DEREF || r->ra_kind > TRUSTACK_LOC_IN_REG ||
 		    r->fp_kind > TRUSTACK_LOC_IN_REG || r->flags > 7) {
-			errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
+			ts_errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
 			return -TRUSTACK_E_FORMAT;
 		}
 		/* the walk indexes save_off by rank: at most TS_UROW_MAX_SAVES saved registers, the
@@ -395,7 +390,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 		for (unsigned k = ns; k < TS_UROW_MAX_SAVES; k++)
 			tail0 &= r->save_off[k] == 0;
 		if (ns > TS_UROW_MAX_SAVES || (r->saved & r->lost) || !tail0 || r->pad) {
-			errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
+			ts_errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
 			return -TRUSTACK_E_FORMAT;
 		}
 	}
@@ -426,21 +421,21 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 {
 	memset(out, 0, sizeof(*out));
 	if (!DISK_ORDER_IS_HOST) {
-		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		ts_errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
 		return -TRUSTACK_E_NOTFOUND;
 	}
 	struct stat st;
 	char why[128];
 	int fd = ts_open_input(path, &st, why, sizeof(why));
 	if (fd < 0) {
-		errf(err, errlen, "%s: %s", path, why);
+		ts_errf(err, errlen, "%s: %s", path, why);
 		return fd;
 	}
 	size_t len = (size_t)st.st_size;
 	void *mem = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	close(fd);
 	if (mem == MAP_FAILED) {
-		errf(err, errlen, "%s: %s", path, len ? strerror(errno) : "empty file");
+		ts_errf(err, errlen, "%s: %s", path, len ? strerror(errno) : "empty file");
 		return len ? -TRUSTACK_E_IO : -TRUSTACK_E_FORMAT;
 	}
 	int rc = attach(out, mem, len, err, errlen);
@@ -473,7 +468,7 @@ int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, u
 	int rc = ts_utable_load(path, out, err, errlen);
 	if (rc == -TRUSTACK_E_FORMAT && other_version(path)) {
 		/* written by a trustack with another sidecar format: stale, like another revision */
-		errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
+		ts_errf(err, errlen, "%s %s", path, "was written in another sidecar format version");
 		return -TRUSTACK_E_NOTFOUND;
 	}
 	if (rc)
@@ -486,7 +481,7 @@ int ts_utable_load_cached(const char *path, const uint8_t *build_id, size_t n, u
 	if (!why)
 		return 0;
 	ts_utable_free(out);
-	errf(err, errlen, "%s %s", path, why);
+	ts_errf(err, errlen, "%s %s", path, why);
 	return -TRUSTACK_E_NOTFOUND;
 }
 
@@ -504,49 +499,13 @@ void ts_utable_free(struct ts_utable *t)
 int ts_utable_save(const struct ts_utable *t, const char *path, char *err, size_t errlen)
 {
 	if (!DISK_ORDER_IS_HOST) {
-		errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
+		ts_errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
 		return -TRUSTACK_E_UNSUPPORTED;
 	}
 	if (ts_make_parents(path)) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+		ts_errf(err, errlen, "%s: %s", path, strerror(errno));
 		return -TRUSTACK_E_IO;
 	}
 	return ts_replace_file(path, t->mem, t->memlen, 0644, NULL, err, errlen);
-}
-
-/* ---- the cache ----------------------------------------------------------------------------- */
-
-int ts_cache_dir(const char *dir, char *buf, size_t len)
-{
-	const char *e;
-	int w;
-	if (dir && *dir)
-		w = snprintf(buf, len, "%s", dir);
-	else if ((e = getenv("TRUSTACK_CACHE_DIR")) && *e)
-		w = snprintf(buf, len, "%s", e);
-	else if ((e = getenv("XDG_CACHE_HOME")) && *e == '/')
-		w = snprintf(buf, len, "%s/trustack", e);
-	else if ((e = getenv("HOME")) && *e)
-		w = snprintf(buf, len, "%s/.cache/trustack", e);
-	else
-		return -TRUSTACK_E_ARG;
-	return w < 0 || (size_t)w >= len ? -TRUSTACK_E_ARG : 0;
-}
-
-int ts_cache_path(const char *dir, const uint8_t *build_id, size_t n, char *buf, size_t len)
-{
-	if (!n || n > 32)
-		return -TRUSTACK_E_ARG;
-	int rc = ts_cache_dir(dir, buf, len);
-	if (rc)
-		return rc;
-	size_t at = strlen(buf);
-	if (at + 2 * n + 8 > len)
-		return -TRUSTACK_E_ARG;
-	at += (size_t)snprintf(buf + at, len - at, "/%02x/", build_id[0]);
-	for (size_t i = 1; i < n; i++)
-		at += (size_t)snprintf(buf + at, len - at, "%02x", build_id[i]);
-	snprintf(buf + at, len - at, ".tsu");
-	return 0;
 }
 

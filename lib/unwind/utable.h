@@ -127,14 +127,5 @@ int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char 
 
 void ts_utable_free(struct ts_utable *t);
 
-/*
- * The cache directory: $TRUSTACK_CACHE_DIR, else $XDG_CACHE_HOME/trustack, else
- * $HOME/.cache/trustack. dir (may be NULL) overrides all three. Returns 0 or -TRUSTACK_E_ARG.
- */
-int ts_cache_dir(const char *dir, char *buf, size_t len);
-
-/* The sidecar path of a module with this build-id: <cache>/<xx>/<rest-of-hex>.tsu */
-int ts_cache_path(const char *dir, const uint8_t *build_id, size_t n, char *buf, size_t len);
-
 
 #endif

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "unwind/uwint.h"
 
 struct walk {
@@ -209,7 +210,7 @@ static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, ui
 	return true;
 }
 
-static inline void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t d)
+static inline __attribute__((always_inline)) void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t d)
 {
 	struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
 	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
@@ -709,11 +710,27 @@ static int locate_rec(struct walk *w, struct regs *s, uint8_t kind, uint8_t reg,
 	return e;
 }
 
-static inline __attribute__((always_inline)) int unwind_core(const struct trustack_unwinder *u,
-							      enum trustack_unwind_mode mode,
-							      const struct trustack_regs *regs,
-							      const struct trustack_unwind_start *start, struct out *o,
-							      bool pcs_only, size_t max, struct trustack_unwind_result *res)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* What recover() needs to replay the walk from the start registers (rare: the slow path). */
+struct replay_ctx {
+	enum trustack_unwind_mode mode;
+	struct replay *rp;
+	const struct trustack_regs *regs;
+	const struct trustack_unwind_start *st;
+	const struct out *o;
+	bool pcs_only;
+};
+
+/*
+ * Checks the arguments, loads the start and sets up the walk's bounds. Returns -TRUSTACK_E_ARG,
+ * 1 when the walk is over before it began (a direct walk from a stack pointer on no stack we
+ * know: reading it could fault; the verdict is in res), or 0.
+ */
+static ALWAYS_INLINE int unwind_begin(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				      const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+				      struct out *o, bool pcs_only, size_t max, struct trustack_unwind_result *res,
+				      struct trustack_unwind_start *st, struct walk *w)
 {
 	if (res) {
 		res->count = 0;
@@ -723,31 +740,222 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	if (!u || !regs || !res || (!(pcs_only ? (void *)o->pcs : (void *)o->frames) && max) ||
 	    (unsigned)mode >= TRUSTACK_UNWIND__MODES || (!u->direct && !u->opts.read_mem))
 		return -TRUSTACK_E_ARG;
-
-	struct trustack_unwind_start st = { 0 };
-	if (start && start->sz >= sizeof(st))
-		st = *start;
-	else if (start)
-		memcpy(&st, start, start->sz);
-	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
-	struct walk w = { .u = u, .direct = u->direct, .lo = st.stack_lo, .hi = st.stack_hi };
-	if (!w.lo && !w.hi)
-		w.lo = u->stack_lo, w.hi = u->stack_hi;
+	if (TS_OPTS_LOAD(*st, start)) /* start NULL: no flags, the unwinder's bounds */
+		return -TRUSTACK_E_ARG;
+	*w = (struct walk){ .u = u, .direct = u->direct, .lo = st->stack_lo, .hi = st->stack_hi };
+	if (!w->lo && !w->hi)
+		w->lo = u->stack_lo, w->hi = u->stack_hi;
 	/* direct loads: below the live stack pointer nothing is guaranteed to be mapped */
-	if (w.direct && regs->sp > w.lo)
-		w.lo = regs->sp;
-	if (w.direct && (!w.hi || !sp_ok(&w, regs->sp))) {
-		/* not on a stack we know: reading it could fault */
-		if (max) {
-			struct trustack_frame *f = out_frame(o, pcs_only, 0, regs->pc);
-			frame_init(f, regs->pc, regs->sp, exact);
-			const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
-			f->module = m ? m->index : -1;
-			res->count = 1;
-		}
-		res->verdict = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+	if (w->direct && regs->sp > w->lo)
+		w->lo = regs->sp;
+	if (!w->direct || (w->hi && sp_ok(w, regs->sp)))
 		return 0;
+	if (max) {
+		struct trustack_frame *f = out_frame(o, pcs_only, 0, regs->pc);
+		frame_init(f, regs->pc, regs->sp, !(st->flags & TRUSTACK_START_PC_IS_RA));
+		const struct ts_uw_module *m = ts_uw_find_module(u, regs->pc);
+		f->module = m ? m->index : -1;
+		res->count = 1;
 	}
+	res->verdict = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+	return 1;
+}
+
+/* pc is a signal trampoline: the interrupted registers are in the signal frame at sp. Returns 0
+ * with *s and *pc those of the interrupted frame, or the verdict. */
+static ALWAYS_INLINE int through_signal_frame(const struct walk *w, const struct ts_uw_arch *a,
+					      struct trustack_frame *f, uint64_t sp, struct regs *s, uint64_t *pc)
+{
+	struct regs t = { .valid = 0 };
+	uint64_t ipc = 0;
+	bool ok = true;
+	for (unsigned i = 0; i < a->nsigregs && ok; i++) {
+		uint64_t val;
+		ok = rd_stack(w, sp + a->sigregs[i].off, &val);
+		if (a->sigregs[i].reg == a->ra)
+			ipc = val;
+		else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
+			t.r[a->sigregs[i].reg] = val, t.valid |= BIT(a->sigregs[i].reg);
+	}
+	f->flags |= TRUSTACK_FRAME_SIGNAL;
+	f->source = TRUSTACK_SRC_SIGNAL;
+	if (!ok || !(t.valid & BIT(a->sp)))
+		return TRUSTACK_UNWIND_SIGNAL_FRAME;
+	if (t.r[a->sp] <= sp)
+		return TRUSTACK_UNWIND_SP_NOT_RISING;
+	f->cfa = t.r[a->sp];
+	*s = t;
+	*pc = ipc;
+	return 0;
+}
+
+/* The table row of pc (va in module m's link-time addresses) for mode, remembered in the memo
+ * when pc is a return address; auto mode falls back on a trusted .sframe. *row may already hold
+ * the memo's row. Returns 0 with a usable *row and *src, or the verdict why there is none. */
+static ALWAYS_INLINE int find_row(const struct walk *w, enum trustack_unwind_mode mode, const struct ts_uw_module *m,
+				  uint64_t pc, uint64_t va, bool exact, struct ts_uw_memo_slot *memo,
+				  const struct ts_urow **row, uint8_t *src)
+{
+	uint64_t d;
+	*src = TRUSTACK_SRC_ANALYSIS;
+	if (*row) {
+		/* from the memo */
+		*src = mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
+	} else if (!exact && !after_call(w, m, pc)) {
+		return TRUSTACK_UNWIND_RA_NOT_AFTER_CALL;
+	} else {
+		bool sframe = mode == TRUSTACK_UNWIND_SFRAME;
+		*row = ts_uw_table_lookup(sframe ? &m->sf : &m->ana, va);
+		if (sframe)
+			*src = TRUSTACK_SRC_SFRAME;
+		if (!exact && *row && memo && memo_pack(m, *row, &d))
+			memo_put(memo, pc, d);
+		if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted && (!*row || ((*row)->flags & TS_UROW_UNRELIABLE))) {
+			const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
+			if (r2 && !(r2->flags & TS_UROW_UNRELIABLE))
+				*row = r2, *src = TRUSTACK_SRC_SFRAME;
+		}
+	}
+	if (!*row || ((*row)->flags & TS_UROW_UNRELIABLE)) {
+		bool plt = false;
+		for (unsigned i = 0; i < m->nplt; i++)
+			plt |= va >= m->plt_lo[i] && va < m->plt_hi[i];
+		return plt ? TRUSTACK_UNWIND_PLT : *row ? TRUSTACK_UNWIND_UNRELIABLE_ROW : TRUSTACK_UNWIND_NO_TABLE_ROW;
+	}
+	if ((*row)->flags & TS_UROW_SIGNAL) /* a trampoline the bytes did not confirm */
+		return TRUSTACK_UNWIND_SIGNAL_FRAME;
+	return 0;
+}
+
+/* The caller's CFA from row (into the frame record f too), checked to rise and to stay on the
+ * stack. Returns 0 or the verdict. */
+static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct ts_urow *row,
+				    const struct ts_uw_arch *a, const struct replay_ctx *rc, size_t k, uint64_t sp,
+				    struct trustack_frame *f, uint64_t *cfa)
+{
+	uint64_t base;
+	if (!get(s, row->cfa_reg, &base) &&
+	    !recover(w, rc->mode, rc->rp, rc->regs, rc->st, a, rc->o, rc->pcs_only, k, row->cfa_reg, sp, &base))
+		return TRUSTACK_UNWIND_LOST_REGISTER;
+	if (row->cfa_kind == TRUSTACK_CFA_REG)
+		*cfa = base + (int64_t)row->cfa_off;
+	else if (row->cfa_kind == TRUSTACK_CFA_DEREF) {
+		if (!rd_stack(w, base + (int64_t)row->cfa_off, cfa))
+			return TRUSTACK_UNWIND_BAD_READ;
+	} else
+		return TRUSTACK_UNWIND_UNRELIABLE_ROW;
+	f->cfa = *cfa;
+	if (*cfa <= sp)
+		return TRUSTACK_UNWIND_SP_NOT_RISING;
+	if (!sp_ok(w, *cfa))
+		return TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+	return 0;
+}
+
+/* Apply row to frame k (at sp, whose record is f): the caller's sp, fp and pc into *s and *pc.
+ * Returns 0 or the verdict. */
+static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct ts_urow *row, const struct ts_uw_arch *a,
+				   const struct replay_ctx *rc, size_t k, uint64_t sp, struct trustack_frame *f,
+				   uint64_t *pc)
+{
+	uint64_t cfa, ra, fpv = 0;
+	bool known, fpk = true;
+	int e = caller_cfa(w, s, row, a, rc, k, sp, f, &cfa);
+	if (e)
+		return e;
+#define REC_ARGS rc->mode, rc->rp, rc->regs, rc->st, a, rc->o, rc->pcs_only, k, sp
+	if (row->ra_kind == TRUSTACK_LOC_AT_CFA) /* the common case, inline */
+		e = rd_stack(w, cfa + (int64_t)row->ra_off, &ra) ? 0 : TRUSTACK_UNWIND_BAD_READ;
+	else if ((e = locate_rec(w, s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known, REC_ARGS)) == 0 &&
+		 !known)
+		e = TRUSTACK_UNWIND_NO_OUTERMOST;
+	if (e)
+		return e;
+	if (row->fp_kind == TRUSTACK_LOC_AT_CFA)
+		e = rd_stack(w, cfa + (int64_t)row->fp_off, &fpv) ? 0 : TRUSTACK_UNWIND_BAD_READ;
+	else if (row->fp_kind == TRUSTACK_LOC_SAME && (s->valid & BIT(a->fp)))
+		fpv = s->r[a->fp];
+	else
+		e = locate_rec(w, s, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk, REC_ARGS);
+#undef REC_ARGS
+	if (e)
+		return e;
+	s->valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
+	s->r[a->sp] = cfa;
+	s->r[a->fp] = fpv;
+	*pc = ra;
+	return 0;
+}
+
+/* Where the row says the walk ends or fp-validated cannot trust it. Returns 0 to go on, -1
+ * for the outermost frame (a reliable end), or the verdict. */
+static ALWAYS_INLINE int row_ends_walk(enum trustack_unwind_mode mode, const struct ts_urow *row,
+				       const struct ts_uw_arch *a, const struct regs *s, bool exact)
+{
+	if (row->flags & TS_UROW_OUTERMOST) {
+		/* the end, if the frame chain ends here too (the psABI's zero frame pointer) */
+		uint64_t fpv;
+		bool fpk = get(s, a->fp, &fpv);
+		if ((mode == TRUSTACK_UNWIND_FP_VALIDATED && !fpk) || (fpk && fpv != 0))
+			return TRUSTACK_UNWIND_NO_OUTERMOST;
+		return -1;
+	}
+	if (mode == TRUSTACK_UNWIND_FP_VALIDATED && !exact && !intact_frame(row, a))
+		return TRUSTACK_UNWIND_PROLOGUE_EPILOGUE;
+	return 0;
+}
+
+/* Why frame pc (module m, at sp) cannot be unwound from at all, or 0. */
+static ALWAYS_INLINE int frame_unusable(const struct walk *w, const struct ts_uw_module *m,
+					const struct ts_uw_arch *a, uint64_t pc, uint64_t sp)
+{
+	if (!m)
+		return pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
+	if (!is_elf(m))
+		return m->kind == TRUSTACK_MODULE_UPROBES ? TRUSTACK_UNWIND_UPROBES : TRUSTACK_UNWIND_UNKNOWN_CODE;
+	if (m->arch != a)
+		return TRUSTACK_UNWIND_UNKNOWN_CODE;
+	if (!sp_ok(w, sp))
+		return TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+	return 0;
+}
+
+/* The lean path (lean_walk) from frame n while return addresses are in the memo; the walk's
+ * state follows it. */
+static ALWAYS_INLINE void lean_steps(const struct walk *w, const struct ts_uw_memo_slot *memo,
+				     const struct ts_uw_arch *a, bool fpv_mode, uint8_t lean_src, struct out *o,
+				     bool pcs_only, size_t max, struct regs *s, uint64_t *pc, size_t *n)
+{
+	struct lean_state ls = { .pc = *pc, .sp = s->r[a->sp], .fp = s->r[a->fp], .fpk = (s->valid & BIT(a->fp)) != 0,
+				 .n = *n };
+	if (w->direct)
+		lean_walk(w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, true, max);
+	else
+		lean_walk(w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, false, max);
+	if (ls.n != *n) {
+		*n = ls.n;
+		*pc = ls.pc;
+		s->valid = BIT(a->sp) | (ls.fpk ? BIT(a->fp) : 0);
+		s->r[a->sp] = ls.sp;
+		s->r[a->fp] = ls.fp;
+	}
+}
+
+/*
+ * The walk: frame by frame, the lean path while the memo knows the return addresses, else the
+ * full one (the module, a signal frame, the row, its application). Every frame's rule must come
+ * from a validated source for a reliable verdict.
+ */
+static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+				     const struct trustack_regs *regs, const struct trustack_unwind_start *start,
+				     struct out *o, bool pcs_only, size_t max, struct trustack_unwind_result *res)
+{
+	struct trustack_unwind_start st;
+	struct walk w;
+	int begun = unwind_begin(u, mode, regs, start, o, pcs_only, max, res, &st, &w);
+	if (begun)
+		return begun < 0 ? begun : 0;
+	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
 	if (mode == TRUSTACK_UNWIND_FP) {
 		if (w.direct)
 			fp_walk(&w, regs, exact, o, pcs_only, true, max, res);
@@ -762,6 +970,7 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 	s.valid &= BIT(TRUSTACK_MAX_REGS) - 1; /* s.r: copied when the full path needs it (below) */
 	struct replay rp; /* recover()'s: started only when a rule needs a register the walk lost */
 	rp.started = false;
+	const struct replay_ctx rc = { .mode = mode, .rp = &rp, .regs = regs, .st = &st, .o = o, .pcs_only = pcs_only };
 	uint64_t pc = regs->pc;
 	size_t n = 0;
 	int v = TRUSTACK_UNWIND_RELIABLE;
@@ -780,21 +989,8 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		s.valid |= BIT(a->sp) | BIT(a->fp);
 	}
 	for (;;) {
-		if (memo && !exact && a && n < max) {
-			struct lean_state ls = { .pc = pc, .sp = s.r[a->sp], .fp = s.r[a->fp],
-						 .fpk = (s.valid & BIT(a->fp)) != 0, .n = n };
-			if (w.direct)
-				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, true, max);
-			else
-				lean_walk(&w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, false, max);
-			if (ls.n != n) {
-				n = ls.n;
-				pc = ls.pc;
-				s.valid = BIT(a->sp) | (ls.fpk ? BIT(a->fp) : 0);
-				s.r[a->sp] = ls.sp;
-				s.r[a->fp] = ls.fp;
-			}
-		}
+		if (memo && !exact && a && n < max)
+			lean_steps(&w, memo, a, fpv_mode, lean_src, o, pcs_only, max, &s, &pc, &n);
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;
@@ -833,167 +1029,31 @@ static inline __attribute__((always_inline)) int unwind_core(const struct trusta
 		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
 		n++;
 		frame_init(f, pc, sp, exact);
-		if (!m) {
-			v = pc ? TRUSTACK_UNWIND_UNKNOWN_CODE : TRUSTACK_UNWIND_NO_OUTERMOST;
+		if (m)
+			f->module = m->index;
+		if ((v = frame_unusable(&w, m, a, pc, sp)))
 			break;
-		}
-		f->module = m->index;
-		if (!is_elf(m)) {
-			v = m->kind == TRUSTACK_MODULE_UPROBES ? TRUSTACK_UNWIND_UPROBES : TRUSTACK_UNWIND_UNKNOWN_CODE;
-			break;
-		}
-		if (m->arch != a) {
-			v = TRUSTACK_UNWIND_UNKNOWN_CODE;
-			break;
-		}
-		if (!sp_ok(&w, sp)) {
-			v = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
-			break;
-		}
-
-		/* a signal trampoline: the interrupted registers are in the signal frame */
 		if (!row && is_sigreturn(&w, m, pc)) {
-			struct regs t = { .valid = 0 };
-			uint64_t ipc = 0;
-			bool ok = true;
-			for (unsigned i = 0; i < a->nsigregs && ok; i++) {
-				uint64_t val;
-				ok = rd_stack(&w, sp + a->sigregs[i].off, &val);
-				if (a->sigregs[i].reg == a->ra)
-					ipc = val;
-				else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
-					t.r[a->sigregs[i].reg] = val, t.valid |= BIT(a->sigregs[i].reg);
-			}
-			f->flags |= TRUSTACK_FRAME_SIGNAL;
-			f->source = TRUSTACK_SRC_SIGNAL;
-			if (!ok || !(t.valid & BIT(a->sp))) {
-				v = TRUSTACK_UNWIND_SIGNAL_FRAME;
+			if ((v = through_signal_frame(&w, a, f, sp, &s, &pc)))
 				break;
-			}
-			if (t.r[a->sp] <= sp) {
-				v = TRUSTACK_UNWIND_SP_NOT_RISING;
-				break;
-			}
-			f->cfa = t.r[a->sp];
-			s = t;
-			pc = ipc;
 			exact = true;
 			continue;
 		}
-
-		uint8_t src = TRUSTACK_SRC_ANALYSIS;
-		uint64_t va = pc - m->bias - !exact;
-		if (row) {
-			/* from the memo */
-			src = mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
-		} else if (!exact && !after_call(&w, m, pc)) {
-			v = TRUSTACK_UNWIND_RA_NOT_AFTER_CALL;
+		uint8_t src;
+		if ((v = find_row(&w, mode, m, pc, pc - m->bias - !exact, exact, memo, &row, &src)))
 			break;
-		} else if (mode == TRUSTACK_UNWIND_SFRAME) {
-			row = ts_uw_table_lookup(&m->sf, va);
-			src = TRUSTACK_SRC_SFRAME;
-			uint64_t d;
-			if (!exact && row && memo && memo_pack(m, row, &d))
-				memo_put(memo, pc, d);
-		} else {
-			row = ts_uw_table_lookup(&m->ana, va);
-			uint64_t d;
-			if (!exact && row && memo && memo_pack(m, row, &d))
-				memo_put(memo, pc, d);
-			if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted &&
-			    (!row || (row->flags & TS_UROW_UNRELIABLE))) {
-				const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
-				if (r2 && !(r2->flags & TS_UROW_UNRELIABLE))
-					row = r2, src = TRUSTACK_SRC_SFRAME;
-			}
-		}
-		if (!row || (row->flags & TS_UROW_UNRELIABLE)) {
-			bool plt = false;
-			for (unsigned i = 0; i < m->nplt; i++)
-				plt |= va >= m->plt_lo[i] && va < m->plt_hi[i];
-			v = plt ? TRUSTACK_UNWIND_PLT : row ? TRUSTACK_UNWIND_UNRELIABLE_ROW : TRUSTACK_UNWIND_NO_TABLE_ROW;
-			break;
-		}
-		if (row->flags & TS_UROW_SIGNAL) { /* a trampoline the bytes did not confirm */
-			v = TRUSTACK_UNWIND_SIGNAL_FRAME;
-			break;
-		}
-		if (row->flags & TS_UROW_OUTERMOST) {
-			/* the end, if the frame chain ends here too (the psABI's zero frame pointer) */
-			uint64_t fpv;
-			bool fpk = get(&s, a->fp, &fpv);
-			if ((mode == TRUSTACK_UNWIND_FP_VALIDATED && !fpk) || (fpk && fpv != 0))
-				v = TRUSTACK_UNWIND_NO_OUTERMOST;
-			else
+		if ((v = row_ends_walk(mode, row, a, &s, exact))) {
+			if (v < 0) {
 				f->source = TRUSTACK_SRC_OUTERMOST;
-			break;
-		}
-		if (mode == TRUSTACK_UNWIND_FP_VALIDATED) {
-			if (!exact && !intact_frame(row, a)) {
-				v = TRUSTACK_UNWIND_PROLOGUE_EPILOGUE;
-				break;
+				v = TRUSTACK_UNWIND_RELIABLE;
 			}
-			src = TRUSTACK_SRC_FP;
-		}
-
-		/* apply the row */
-		uint64_t cfa, base, ra, fpv = 0;
-		bool known, fpk;
-		if (!get(&s, row->cfa_reg, &base) &&
-		    !recover(&w, mode, &rp, regs, &st, a, o, pcs_only, n - 1, row->cfa_reg, sp, &base)) {
-			v = TRUSTACK_UNWIND_LOST_REGISTER;
 			break;
 		}
-		if (row->cfa_kind == TRUSTACK_CFA_REG) {
-			cfa = base + (int64_t)row->cfa_off;
-		} else if (row->cfa_kind == TRUSTACK_CFA_DEREF) {
-			if (!rd_stack(&w, base + (int64_t)row->cfa_off, &cfa)) {
-				v = TRUSTACK_UNWIND_BAD_READ;
-				break;
-			}
-		} else {
-			v = TRUSTACK_UNWIND_UNRELIABLE_ROW;
+		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, f, &pc)))
 			break;
-		}
-		f->cfa = cfa;
-		if (cfa <= sp) {
-			v = TRUSTACK_UNWIND_SP_NOT_RISING;
-			break;
-		}
-		if (!sp_ok(&w, cfa)) {
-			v = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
-			break;
-		}
-		int e;
-#define REC_ARGS mode, &rp, regs, &st, a, o, pcs_only, n - 1, sp
-		if (row->ra_kind == TRUSTACK_LOC_AT_CFA) /* the common case, inline */
-			e = rd_stack(&w, cfa + (int64_t)row->ra_off, &ra) ? 0 : TRUSTACK_UNWIND_BAD_READ;
-		else if ((e = locate_rec(&w, &s, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known,
-					 REC_ARGS)) == 0 && !known)
-			e = TRUSTACK_UNWIND_NO_OUTERMOST;
-		if (e) {
-			v = e;
-			break;
-		}
-		fpk = true;
-		if (row->fp_kind == TRUSTACK_LOC_AT_CFA)
-			e = rd_stack(&w, cfa + (int64_t)row->fp_off, &fpv) ? 0 : TRUSTACK_UNWIND_BAD_READ;
-		else if (row->fp_kind == TRUSTACK_LOC_SAME && (s.valid & BIT(a->fp)))
-			fpv = s.r[a->fp];
-		else
-			e = locate_rec(&w, &s, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk, REC_ARGS);
-		if (e) {
-			v = e;
-			break;
-		}
-		f->source = src;
-		s.valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
-		s.r[a->sp] = cfa;
-		s.r[a->fp] = fpv;
-		pc = ra;
+		f->source = fpv_mode ? TRUSTACK_SRC_FP : src;
 		exact = false;
 	}
-#undef REC_ARGS
 	res->count = n;
 	res->verdict = v;
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;

@@ -40,6 +40,7 @@
 #   STATUS TARGET/CONFIG FP DIR
 # STATUS is built | cached | failed | skipped (tool missing; DIR is then the reason), FP is yes|no.
 # Progress goes to stderr. Exit status: 0 if nothing failed, 1 if some build failed.
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${TS_CACHE:-$HOME/.cache/trustack-corpus}
@@ -278,7 +279,7 @@ if [ "${1:-}" = --one ]; then
 fi
 
 preset=full
-[ "${TS_QUICK:-0}" = 1 ] && preset=quick
+ts_quick && preset=quick
 arch_sel=${TS_CORPUS_ARCH:-x86}
 jobs=${TS_JOBS:-2}
 list=0

@@ -13,6 +13,7 @@
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (see tests/run.sh); TS_CACHE (corpus cache,
 # default ~/.cache/trustack-corpus); TS_JOBS (parallel builds and checks, default 2);
 # TS_CHECK_TIMEOUT (seconds per trustack run, default 600).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -61,7 +62,7 @@ mkdir -p "$work/results"
 
 # ---- build the corpus ------------------------------------------------------------------------
 mode_opt=--full
-[ "${TS_QUICK:-0}" = 1 ] && mode_opt=--quick
+ts_quick && mode_opt=--quick
 start=$SECONDS
 manifest=$(TS_JOBS=$jobs bash "$here/build-corpus.sh" "$mode_opt" 2>"$work/build.log")
 grep '^build-corpus: [0-9]* builds' "$work/build.log" | sed 's/^/INFO /'

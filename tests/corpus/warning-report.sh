@@ -11,12 +11,13 @@
 #   by-function.txt  counts per (kind, function with build-specific suffixes stripped)
 #   by-message.txt   counts per (kind, message with numbers and names blanked)
 # and prints by-kind and the top of by-message.
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 preset=--full
-[ "${TS_QUICK:-0}" = 1 ] && preset=--quick
+ts_quick && preset=--quick
 rules=stack
 out=
 for a in "$@"; do

@@ -12,6 +12,7 @@
 # silent; INFO lines for warnings only trustack gives (not a failure here).
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (see tests/run.sh), TS_CACHE, TS_JOBS;
 # OBJTOOL (default /usr/lib/linux-kbuild-6.1/tools/objtool/objtool).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -48,7 +49,7 @@ for src in "$here"/cases/*.c; do
 done
 
 builds="programs/gcc-O0-fp-nopie-nojt programs/gcc-O1-fp-nopie-nojt programs/gcc-O2-fp-nopie-nojt programs/gcc-Os-fp-nopie-nojt programs/gcc-O2-fp-nopie-nojt-scp sqlite/gcc-O2-fp-nopie-nojt"
-[ "${TS_QUICK:-0}" = 1 ] || builds="$builds sqlite/gcc-O0-fp-nopie-nojt sqlite/gcc-O1-fp-nopie-nojt sqlite/gcc-Os-fp-nopie-nojt"
+ts_quick || builds="$builds sqlite/gcc-O0-fp-nopie-nojt sqlite/gcc-O1-fp-nopie-nojt sqlite/gcc-Os-fp-nopie-nojt"
 # shellcheck disable=SC2086
 manifest=$(bash "$top/tests/corpus/build-corpus.sh" $builds 2>"$work/build.log")
 while read -r status name _fp dir; do

@@ -9,6 +9,7 @@
 # __builtin_return_address(0) values and with gdb's backtrace (CFI-based) at the same points.
 # TS_QUICK=1: 50 SIGKILL rounds instead of 200, two compilations of the chain program instead of five.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK, TS_SAN (see tests/run.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -148,7 +149,7 @@ else echo "FAIL snapshot-thread-churn: rc=$rc $(tail -2 <<<"$out" | tr '\n' ' ')
 kill -9 "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
 
 # ---- trustack killed at random moments (SIGKILL), and interrupted (SIGINT) -------------------
-rounds=200; [ -n "${TS_QUICK:-}" ] && rounds=50
+rounds=200; ts_quick && rounds=50
 tpid_main=$(awk '/^pid/{print $2}' "$work/main.layout")
 bad=0; why=""
 for i in $(seq "$rounds"); do
@@ -187,7 +188,7 @@ chain_case() { # NAME CC FLAGS...
 }
 chain_case gcc-O2 gcc -O2
 chain_case clang-O2 clang -O2
-if [ -z "${TS_QUICK:-}" ]; then
+if ! ts_quick; then
     chain_case gcc-O0 gcc -O0
     chain_case gcc-O2-nofp gcc -O2 -fomit-frame-pointer
     chain_case clang-O0 clang -O0

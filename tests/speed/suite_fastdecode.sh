@@ -11,6 +11,7 @@
 # and speeds nothing): at least 70% of a linear scan of libraries and objects.
 # That the fast path changes no output is bench/same-results.sh's job.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_SAN, TS_CACHE, TS_QUICK, TS_LONG (see tests/run.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -60,7 +61,7 @@ n=0
 for f in "$cache"/builds/sqlite/*/sqlite3.o "$cache"/builds/programs/*/*.so; do
     [ -s "$f" ] || continue
     n=$((n + 1))
-    [ "${TS_QUICK:-}" = 1 ] && [ "$n" -gt 4 ] && break
+    ts_quick && [ "$n" -gt 4 ] && break
     check "fastdecode-corpus-$(basename "$(dirname "$f")")-$(basename "$f")" "$f" 70 100
 done
 [ "$n" -gt 0 ] || echo "SKIP fastdecode-corpus: no corpus cache at $cache"

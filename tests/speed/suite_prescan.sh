@@ -10,6 +10,7 @@
 #    libc, libstdc++ and objects of the test corpus cache when present.
 # That the shortcuts leave every output unchanged is bench/same-results.sh's job.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_SAN, TS_CACHE (see tests/run.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -57,7 +58,7 @@ n=0
 for f in "$cache"/builds/sqlite/*/sqlite3.o "$cache"/builds/programs/*/*.so; do
     [ -s "$f" ] || continue
     n=$((n + 1))
-    [ "${TS_QUICK:-}" = 1 ] && [ "$n" -gt 4 ] && break
+    ts_quick && [ "$n" -gt 4 ] && break
     check "prescan-corpus-$(basename "$(dirname "$f")")-$(basename "$f")" "$f"
 done
 [ "$n" -gt 0 ] || echo "SKIP prescan-corpus: no corpus cache at $cache"

@@ -10,6 +10,7 @@
 # Until the unwinder (issue 4) is on main, traces hold frame 0 only and are unreliable
 # ("no-unwinder"): the checks that need deeper frames say SKIP with that reason.
 # TS_QUICK=1: 50 SIGKILL rounds instead of 200.
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -178,7 +179,7 @@ for l in dis.split("\n"):
     if m and f and int(m[1], 16) <= f["pc"]: label = (m[2], int(m[1], 16))
 res("frame0-plt", f and label and f["fn"] == label[0] and f["off"] == f["pc"] - label[1] and label[0] == "getppid@plt",
     "frame 0 %s, objdump label %s" % (f, label))
-# JSON: the SPEC 4.2 fields, the same threads and frames as the text
+# JSON: the fields of docs/stacks-json.md, the same threads and frames as the text
 try:
     j = json.load(open(js))
     ok = j["pid"] == pid and sorted(t["tid"] for t in j["threads"]) == ktids
@@ -307,7 +308,7 @@ done
 kill -9 "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
 
 # ---- trustack killed at random moments ---------------------------------------------------------
-rounds=200; [ -n "${TS_QUICK:-}" ] && rounds=50
+rounds=200; ts_quick && rounds=50
 bad=0; why=""
 for i in $(seq "$rounds"); do
     "$TRUSTACK" stacks --cache-dir="$cache" --no-lines "$tpid" >/dev/null 2>&1 & l=$!

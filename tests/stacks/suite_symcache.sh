@@ -8,6 +8,7 @@
 # refused and rebuilt (the rebuilt file is byte-identical to a fresh one), never crash, never
 # give a name nm does not (every run here also runs under ASan+UBSan with TS_SAN=1).
 # TS_QUICK=1: 60 random single-byte damages instead of 300.
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -109,7 +110,7 @@ fi
 # random single-byte damage: the loader's checks must make every outcome safe. A damaged file is
 # either refused (and rebuilt) or still valid; a still-valid one may differ in a name's bytes or a
 # size, but must never crash or read outside the file (ASan with TS_SAN=1).
-rounds=300; [ -n "${TS_QUICK:-}" ] && rounds=60
+rounds=300; ts_quick && rounds=60
 crashed=0; refused=0; accepted=0
 for i in $(seq $rounds); do
     cp "$work/fresh.tss" "$tss"

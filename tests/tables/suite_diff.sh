@@ -11,6 +11,7 @@
 #  3b. .sframe (gas's and ours, v1-v3) and ORC (objtool's and ours, both layouts).
 #  4. Bad input: exit 2 with a message.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK, TS_CACHE (see tests/run.sh, tests/corpus).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -104,7 +105,7 @@ else
         dir=${dir%/}
         [ -f "$dir/files.txt" ] || continue
         cfg=$(basename "$dir")
-        case "${TS_QUICK:-}:$dir" in 1:*/sqlite/*) case "$cfg" in *-O2-*) ;; *) continue ;; esac ;; esac
+        if ts_quick; then case "$dir:$cfg" in */sqlite/*:*-O2-*) ;; */sqlite/*) continue ;; esac; fi
         while read -r kind f; do
             [ -f "$dir/$f" ] || continue
             n=$((n + 1))

@@ -12,6 +12,7 @@
 #    "fp-slot-vs-register" (docs/sframe.md); agreement counts are printed;
 #  - malformed .sframe sections (truncated, absurd counts, offsets out of range) give exit 2.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK, TS_CACHE (see tests/run.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -90,7 +91,7 @@ for f in "$bdir"/*; do
     case $f in *.log|*/.ok) continue ;; esac
     [ -f "$f" ] || continue
     # TS_QUICK: SQLite only without frame pointer (the FP build doubles the time)
-    [ -n "${TS_QUICK:-}" ] && [[ $f == *sqlite3-fp.o ]] && continue
+    ts_quick && [[ $f == *sqlite3-fp.o ]] && continue
     files+=("$f")
 done
 [ -f "$sq" ] || echo "SKIP sframe-sqlite: no SQLite amalgamation in $cache/sqlite (tests/corpus/fetch-sqlite.sh)"

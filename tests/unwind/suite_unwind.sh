@@ -8,6 +8,7 @@
 # from the oracle in any mode but fp is a FAIL; fp's false-reliable traces are reported as INFO.
 # At every point the fast path (memo, lean loop, pcs-only) must equal the full path (unwind_same.c).
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN.
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -29,7 +30,7 @@ san=""
 
 secs=1.0 iters=300
 variants="gcc:-O0:fp gcc:-O2:fp gcc:-O2:nofp clang:-O0:fp clang:-O2:fp clang:-O2:nofp gcc:-O0:nofp clang:-O0:nofp"
-if [ "${TS_QUICK:-0}" = 1 ]; then
+if ts_quick; then
     variants="gcc:-O0:fp gcc:-O2:nofp clang:-O2:fp clang:-O2:nofp"
     secs=0.5 iters=150
 fi

@@ -10,6 +10,7 @@
 # handlers incl. sigaltstack, threads, longjmp, a tail call). Variants: gcc and clang, -O0..-O3,
 # with and without frame pointers; TS_QUICK=1 runs a subset (no C++: make check without TS_QUICK has it); VERIFY_FULL=1 (make verify-full)
 # runs every variant and prints the total number of points (the issue asks for >= 10 million).
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -27,7 +28,7 @@ if [ "${VERIFY_FULL:-0}" = 1 ]; then
     variants=""
     for cc in gcc clang; do for o in -O0 -O1 -O2 -O3; do for fp in fp nofp; do variants+=" $cc:$o:$fp"; done; done; done
     programs="bits dispatch frames noreturn recurse exceptions chain"
-elif [ "${TS_QUICK:-0}" != 1 ]; then
+elif ! ts_quick; then
     variants="gcc:-O0:fp gcc:-O2:nofp gcc:-O3:fp clang:-O0:fp clang:-O2:nofp clang:-O3:fp"
     programs="bits dispatch frames noreturn recurse exceptions chain"
 fi
