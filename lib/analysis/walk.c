@@ -942,9 +942,15 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		 * every walk: found once (searches of the image's functions), kept per instruction */
 		struct ts_call_memo *cm = in->flow == TS_FLOW_CALL ? &u->callm[i] : NULL;
 		if (cm && !(cm->known & CM_TARGET)) {
-			cm->name = ts_image_target_name(u->img, in->target);
-			cm->local = in_unit(u, in->target);
-			cm = &u->callm[i]; /* in_unit may have grown the arrays */
+			const char *target_name = ts_image_target_name(u->img, in->target);
+			/* code of this unit, or of a fragment it takes in; not the middle of another
+			 * function known only from its FDE, as a jump there would be: a call goes to a
+			 * function's entry, here one whose symbol was stripped (adopting it also grows
+			 * the arrays: cm moves) */
+			bool local = adopt(u, in->target, false);
+			cm = &u->callm[i];
+			cm->name = target_name;
+			cm->local = local;
 			cm->known = CM_TARGET;
 		}
 		const char *name = cm ? cm->name : indirect_name(u, in, s);
