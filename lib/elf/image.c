@@ -725,7 +725,7 @@ static void finish_functions(struct ts_image *img)
 		}
 	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
-	img->clobber_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint64_t));
+	img->clobber_memo = calloc((img->nfuncs ? img->nfuncs : 1) * (1 + TS_CLOBBER_DEPTHS), sizeof(uint64_t));
 	img->lea_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*img->lea_memo));
 	collect_tail_calls(img);
 }
