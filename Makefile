@@ -4,6 +4,7 @@
 #   make check           build, run the test suite, then again under ASan+UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SAN=1           sanitizer build into build-san/
+#   make TSAN=1          ThreadSanitizer build into build-tsan/ (make check-tsan runs suites with it)
 CC      ?= cc
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
@@ -12,6 +13,10 @@ VERSION := 0.1.0
 ifeq ($(SAN),1)
 B       ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     := -O1 -g
+else ifeq ($(TSAN),1)
+B       ?= build-tsan
+SANFLAGS := -fsanitize=thread
 OPT     := -O1 -g
 else
 B       ?= build
@@ -74,10 +79,20 @@ check: all
 	$(MAKE) SAN=1 all
 	TRUSTACK=$(CURDIR)/build-san/trustack TS_WORK=$(CURDIR)/build-san/test-work TS_QUICK=1 TS_SAN=1 bash tests/run.sh
 
-clean:
-	rm -rf build build-san
+# ThreadSanitizer over the suites that run the analysis on threads (tests/seeded holds the
+# determinism suite). Not part of check: a TSAN process starts slowly, this takes 10+ minutes.
+check-tsan:
+	$(MAKE) TSAN=1 all
+	TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 \
+		TSAN_OPTIONS=halt_on_error=1 TS_ONLY='*/seeded/*' bash tests/run.sh
+	for s in cli corpus unwind; do \
+		TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 \
+		TSAN_OPTIONS=halt_on_error=1 TS_ONLY="*/$$s/*" bash tests/run.sh || exit 1; done
 
-.PHONY: all install check clean verify-full
+clean:
+	rm -rf build build-san build-tsan
+
+.PHONY: all install check check-tsan clean verify-full
 
 # verify-unwind over every test program in every variant (gcc/clang, -O0..-O3, FP or not):
 # tens of millions of single-stepped points, ~30-60 minutes on 2 cores (make check runs a subset)

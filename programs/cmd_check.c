@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/vec.h"
 
 
 struct file_result {
@@ -178,14 +179,8 @@ static void *file_worker(void *arg)
 
 static struct file_result *new_file(struct check_ctx *c)
 {
-	if (c->nfiles == c->capfiles) {
-		size_t cap = c->capfiles ? c->capfiles * 2 : 16;
-		struct file_result *n = realloc(c->files, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		c->files = n;
-		c->capfiles = cap;
-	}
+	if (TS_GROW(c->files, c->nfiles, c->capfiles, 16))
+		return NULL;
 	struct file_result *r = &c->files[c->nfiles++];
 	memset(r, 0, sizeof(*r));
 	return r;
@@ -250,13 +245,8 @@ static int walk_dir(struct check_ctx *c, const char *dir, int depth)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			char **nn = realloc(names, cap * sizeof(char *));
-			if (!nn)
-				break;
-			names = nn;
-		}
+		if (TS_GROW(names, n, cap, 32))
+			break;
 		if (asprintf(&names[n], "%s/%s", dir, de->d_name) >= 0)
 			n++;
 	}

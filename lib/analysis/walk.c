@@ -26,20 +26,7 @@
 #include <string.h>
 
 #include "analysis/unit.h"
-
-#define GROW(ptr, n, cap, init)                                                                 \
-	((n) < (cap) ? 0 : grow_array((void **)&(ptr), &(cap), sizeof(*(ptr)), (init)))
-
-static int grow_array(void **p, size_t *cap, size_t elem, size_t init)
-{
-	size_t ncap = *cap ? *cap * 2 : init;
-	void *n = realloc(*p, ncap * elem);
-	if (!n)
-		return -1;
-	*p = n;
-	*cap = ncap;
-	return 0;
-}
+#include "common/vec.h"
 
 /* Kinds after which the analysis cannot follow the path: code only it leads to is not
  * "unreachable", so such a unit reports no unreachable code (the warning covers it). */
@@ -56,7 +43,7 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 		return; /* on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
-	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
+	if (TS_GROW(u->warns, u->nwarns, u->capwarns, 8)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -73,39 +60,20 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 /* ---- decoding ------------------------------------------------------------------------------ */
 
+/* The per-instruction arrays share one capacity (capinfo). */
 static int grow_info(struct ts_unit *u, size_t need)
 {
 	if (need <= u->capinfo)
 		return 0;
-	size_t cap = u->capinfo ? u->capinfo : 256;
-	while (cap < need)
-		cap *= 2;
-	uint8_t *last = realloc(u->last, cap);
-	if (last)
-		u->last = last;
-	uint8_t *dirty = realloc(u->dirty, cap);
-	if (dirty)
-		u->dirty = dirty;
-	int32_t *row = realloc(u->row, cap * sizeof(int32_t));
-	if (row)
-		u->row = row;
-	int32_t *ws = realloc(u->wstart, cap * sizeof(int32_t));
-	if (ws)
-		u->wstart = ws;
-	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
-	if (ld)
-		u->leader = ld;
-	int32_t *lt = realloc(u->latch, cap * sizeof(int32_t));
-	if (lt)
-		u->latch = lt;
-	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
-	if (cm)
-		u->callm = cm;
-	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
-	if (wid)
-		u->wid = wid;
-	if (!last || !dirty || !row || !ws || !ld || !lt || !cm || !wid)
-		return -TRUSTACK_E_NOMEM;
+	size_t cap = ts_vec_next_cap(u->capinfo, need, 256, sizeof(struct ts_call_memo));
+	if (!cap || ts_vec_resize((void **)&u->last, cap, 1) || ts_vec_resize((void **)&u->dirty, cap, 1) ||
+	    ts_vec_resize((void **)&u->row, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->wstart, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->leader, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->latch, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->callm, cap, sizeof(struct ts_call_memo)) ||
+	    ts_vec_resize((void **)&u->wid, cap, sizeof(uint32_t)))
+		return -TRUSTACK_E_NOMEM; /* those grown keep their room; capinfo stays what all have */
 	u->capinfo = cap;
 	return 0;
 }
@@ -119,24 +87,16 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		return 0;
 	if (size > avail)
 		size = avail;
-	if (GROW(u->ranges, u->nranges, u->capranges, 4))
+	if (TS_GROW(u->ranges, u->nranges, u->capranges, 4))
 		return -TRUSTACK_E_NOMEM;
 	uint64_t a = start, end = start + size;
 	size_t first = u->n, at = u->nat;
-	if (u->nat + size > u->capat) {
-		size_t cap = u->capat ? u->capat : 4096;
-		while (cap < u->nat + size)
-			cap *= 2;
-		int32_t *n = realloc(u->at, cap * sizeof(*n));
-		if (!n)
-			return -TRUSTACK_E_NOMEM;
-		u->at = n;
-		u->capat = cap;
-	}
+	if (TS_RESERVE(u->at, u->nat + size, u->capat, 4096))
+		return -TRUSTACK_E_NOMEM;
 	memset(u->at + at, 0xff, size * sizeof(*u->at)); /* -1: no instruction starts there */
 	u->nat += size;
 	while (a < end) {
-		if (GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
+		if (TS_GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
 			return -TRUSTACK_E_NOMEM;
 		struct ts_insn *in = &u->insns[u->n];
 		unsigned len = u->a->decode(u->img->dec, code + (a - start), end - a, a, in);
@@ -225,7 +185,7 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 		if (!memcmp(&u->rows[i], r, sizeof(*r)))
 			return (int32_t)i;
 	}
-	if (GROW(u->rows, u->nrows, u->caprows, 64)) {
+	if (TS_GROW(u->rows, u->nrows, u->caprows, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return 0;
 	}
@@ -244,7 +204,7 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
  */
 static void push_work(struct ts_unit *u, int32_t i)
 {
-	if (GROW(u->work, u->nwork, u->capwork, 64)) {
+	if (TS_GROW(u->work, u->nwork, u->capwork, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -279,15 +239,10 @@ static int32_t pop_work(struct ts_unit *u)
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 {
-	if (u->nstates == u->capstates) {
-		size_t cap = u->capstates ? u->capstates * 2 : 16;
-		struct ts_state *st = realloc(u->states, cap * sizeof(*st));
-		if (st)
-			u->states = st;
-		uint32_t *v = realloc(u->versions, cap * sizeof(*v));
-		if (v)
-			u->versions = v;
-		if (!st || !v) {
+	if (u->nstates == u->capstates) { /* states and versions share capstates */
+		size_t cap = ts_vec_next_cap(u->capstates, u->nstates + 1, 16, sizeof(struct ts_state));
+		if (!cap || ts_vec_resize((void **)&u->states, cap, sizeof(struct ts_state)) ||
+		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t))) {
 			u->err = -TRUSTACK_E_NOMEM;
 			return -1;
 		}
@@ -380,7 +335,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
 		return;
 	}
-	if (GROW(u->elog, u->nelog, u->capelog, 64)) {
+	if (TS_GROW(u->elog, u->nelog, u->capelog, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -562,7 +517,7 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 				if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
 				      o->mem.index == TS_REG_NONE))
 					continue;
-				if (GROW(u->lea, u->nlea, u->caplea, 64)) {
+				if (TS_GROW(u->lea, u->nlea, u->caplea, 64)) {
 					u->err = -TRUSTACK_E_NOMEM;
 					return UINT64_MAX;
 				}
@@ -602,9 +557,9 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 	if (have)
 		return have;
 	const struct ts_func *f = &img->funcs[g];
-	size_t n = 0, cap = 8;
-	uint64_t *v = malloc((cap + 1) * sizeof(*v));
-	if (!v)
+	size_t n = 0, cap = 0; /* v[0] is the count: the addresses are v[1..n] */
+	uint64_t *v = NULL;
+	if (TS_GROW(v, 0, cap, 9))
 		return NULL;
 	size_t avail;
 	const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
@@ -621,14 +576,9 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 			if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
 			      o->mem.index == TS_REG_NONE))
 				continue;
-			if (n == cap) {
-				uint64_t *w = realloc(v, (2 * cap + 1) * sizeof(*v));
-				if (!w) {
-					free(v);
-					return NULL;
-				}
-				v = w;
-				cap *= 2;
+			if (TS_GROW(v, 1 + n, cap, 9)) {
+				free(v);
+				return NULL;
 			}
 			v[1 + n++] = (uint64_t)o->mem.disp;
 		}
@@ -1081,7 +1031,7 @@ static void walk(struct ts_unit *u, int32_t i)
 	u->walk_version = u->versions[u->leader[i]];
 	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
 	u->walk_id++;
-	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
+	if (TS_GROW(u->wend, u->walk_id, u->capwend, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
