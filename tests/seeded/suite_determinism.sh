@@ -8,7 +8,8 @@
 # lib/analysis/driver.c. This suite runs check on each input first at -j 1, then again and
 # again at -j 2..8 (in turn), and requires stdout, stderr and the exit status to be identical.
 #
-# Inputs: seeded cases whose results hang on those inferences (local noreturn callees, calls
+# Inputs: race.s (generated below: it made the old code differ nearly every run), seeded cases
+# whose results hang on those inferences (local noreturn callees, calls
 # that end functions, jump tables), corpus programs compiled here with gcc -O2 (noreturn.c,
 # recurse.c, dispatch.c), SQLite from the corpus cache if it is there, and libc.so.6.
 # Repetitions: 200 runs of every small input and 16 of the large ones; with TS_QUICK set
@@ -57,6 +58,45 @@ check_input() {
         fi
     done
 }
+
+# race.s: pairs of functions that ask the same question about a callee at the same moment (two
+# workers take neighbours in turn), the callee long enough for the answer to take a while:
+#   a, b  call a local function that never returns; b ends in the call (a falls-through if the
+#         answer were "returns"), a has a return after it
+#   c, d  keep the stack pointer in %rsi across a call to a local function that leaves %rsi
+#         alone (-fipa-ra; undefined-stack if the answer were "changes every register")
+# Before the fix nearly every run at -j 2..8 differed from -j 1.
+gen_race() {
+    local K=$1 k s body=$work/race.body
+    yes '	mov %rdi,%rax' | head -n 3000 >"$body"
+    printf '\t.text\n'
+    for ((k = 0; k < K; k++)); do
+        printf '\t.globl caller_%d_a\n\t.type caller_%d_a,@function\ncaller_%d_a:\n' $k $k $k
+        printf '\tpush %%rbp\n\tmov %%rsp,%%rbp\n\tcall panic_%d\n\tpop %%rbp\n\tret\n' $k
+        printf '\t.size caller_%d_a,.-caller_%d_a\n' $k $k
+        printf '\t.globl caller_%d_b\n\t.type caller_%d_b,@function\ncaller_%d_b:\n' $k $k $k
+        printf '\tpush %%rbp\n\tmov %%rsp,%%rbp\n\tcall panic_%d\n\t.size caller_%d_b,.-caller_%d_b\n' $k $k $k
+        for s in c d; do
+            printf '\t.globl caller_%d_%s\n\t.type caller_%d_%s,@function\ncaller_%d_%s:\n' $k $s $k $s $k $s
+            printf '\tsub $8,%%rsp\n\tmov %%rsp,%%rsi\n\tcall quiet_%d\n\tmov %%rsi,%%rsp\n\tadd $8,%%rsp\n\tret\n' $k
+            printf '\t.size caller_%d_%s,.-caller_%d_%s\n' $k $s $k $s
+        done
+    done
+    for ((k = 0; k < K; k++)); do
+        printf '\t.type panic_%d,@function\npanic_%d:\n\tpush %%rbp\n\tmov %%rsp,%%rbp\n' $k $k
+        cat "$body"
+        printf '.Lspin_%d:\n\tpause\n\tjmp .Lspin_%d\n\t.size panic_%d,.-panic_%d\n' $k $k $k $k
+        printf '\t.type quiet_%d,@function\nquiet_%d:\n' $k $k
+        cat "$body"
+        printf '\tret\n\t.size quiet_%d,.-quiet_%d\n' $k $k
+    done
+    printf '\t.section .note.GNU-stack,"",@progbits\n'
+}
+if gen_race 24 >"$work/race.s" && "$CC" -c "$work/race.s" -o "$work/race.o" 2>"$work/race.err"; then
+    check_input race "$work/race.o" "$small"
+else
+    echo "FAIL determinism/race: cannot build: $(head -c 200 "$work/race.err")"
+fi
 
 for c in 30_unreachable_local_noreturn 25_fallthrough_local_call 26_unreachable_after_exit \
     29_unreachable_after_assert 23_ends_in_call 18_mismatch_frameless_exit 01_jt_pic_case3 \
