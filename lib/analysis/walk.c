@@ -745,19 +745,46 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 	return any;
 }
 
+/* Does the frame pointer hold the caller's value ("may": in a loop whose first round starts with
+ * the caller's frame pointer, the loop head's state only knows "the caller's or something
+ * else")? */
+static bool fp_may_be_callers(const struct ts_arch *a, const struct ts_state *s)
+{
+	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+	return s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
+}
+
+/* The frame-pointer rules at an instruction that writes the frame pointer: report where it stops
+ * being what it should be, the write that destroys an established frame (fp-clobbered) or that
+ * reuses the caller's frame pointer as a general register (fp-scratch). Later writes of a value
+ * that is already neither were reported at that first write. est_before, was_callers: the
+ * state before the instruction (fp_may_be_callers); s: after it. */
+static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct ts_state *s, bool est_before,
+			   bool was_callers, bool report)
+{
+	const struct ts_arch *a = u->a;
+	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+	bool est = ts_state_frame_established(a, s);
+	bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
+	if (!est && !restored && report) {
+		if (est_before)
+			warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
+		else if (was_callers)
+			warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
+			     "frame pointer used as a general register in a function without a frame");
+	}
+	s->fp_may_orig = restored;
+}
+
 /*
- * Apply instruction i to s, checking the rules when report is set, and send the state along
- * its branch edges. Returns whether the straight run continues to i+1.
+ * Apply instruction i to s with the stack checks that come with it (the state must be known
+ * where the stack is used, realignments must keep the CFA findable, the frame-pointer rules).
+ * Returns false when the path ends here.
  */
-static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
+static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
 	const struct ts_insn *in = &u->insns[i];
-	if (in->flow == TS_FLOW_INVALID) {
-		if (report)
-			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
-		return STEP_END;
-	}
 	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
 			  in->flow == TS_FLOW_RET;
 	/* only stack instructions and realignments need to know whether the CFA is known */
@@ -767,208 +794,223 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		/* on another context's stack (setcontext's `push %rcx; ret`): the rest of the run is
 		 * not this function's to check, and not unreachable either */
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;
-		return STEP_END;
+		return false;
 	}
 	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
-		return STEP_END;
+		return false;
 	}
-
 	/* the frame before the instruction matters only to one that writes the frame pointer */
 	bool writes_fp = fp_written(a, in);
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
-	const struct ts_val fp_before = s->regs[a->fp];
-	const bool fp_may_before = s->fp_may_orig;
+	bool fp_was_callers = writes_fp && fp_may_be_callers(a, s);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
-		return STEP_END;
+		return false;
 	}
-	if (cfa_before && realign) {
-		if (!ts_state_cfa_known(a, s)) {
-			if (report)
-				warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
-				     "stack realigned without a frame pointer or DRAP register holding the CFA");
-			return STEP_END;
-		}
+	if (cfa_before && realign && !ts_state_cfa_known(a, s)) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
+			     "stack realigned without a frame pointer or DRAP register holding the CFA");
+		return false;
 	}
-	if (writes_fp) {
-		/* Report where the frame pointer stops being what it should be: the write that
-		 * destroys an established frame (fp-clobbered) or that reuses the caller's frame
-		 * pointer as a general register (fp-scratch). Later writes of a value that is
-		 * already neither were reported at that first write. */
-		struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
-		bool est = ts_state_frame_established(a, s);
-		bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-		/* "may": in a loop whose first round starts with the caller's frame pointer, the
-		 * loop head's state only knows "the caller's or something else" */
-		bool was_orig = fp_may_before || !memcmp(&fp_before, &orig, sizeof(orig));
-		if (!est && !restored && report) {
-			if (fp_est_before)
-				warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
-			else if (was_orig)
-				warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
-				     "frame pointer used as a general register in a function without a frame");
-		}
-		s->fp_may_orig = restored;
-	}
+	if (writes_fp)
+		check_fp_write(u, in, s, fp_est_before, fp_was_callers, report);
+	return true;
+}
 
-	/* Edges may add fragments to the unit, which moves the array: a branch goes on with a copy.
-	 * Only of what precedes the uops, which are applied by now (the whole record is 4 times
-	 * larger, and copying it cost 2% of the analysis). */
-	struct ts_insn copy;
-	if (in->flow != TS_FLOW_NEXT) {
-		memcpy(&copy, in, offsetof(struct ts_insn, uops));
-		copy.nuops = 0;
-		in = &copy;
+/* A direct jump, or a conditional jump's taken edge with its state. */
+static inline __attribute__((always_inline)) void jump_to(struct ts_unit *u, const struct ts_insn *in,
+							  const struct ts_state *s, enum edge_kind kind)
+{
+	if (in_unit(u, in->target))
+		edge(u, in->addr, in->target, s, kind);
+	else
+		sibling_call(u, in, s, name_at(u, in->target));
+}
+
+/* An indirect jump: a jump table, an array of code blocks, a label, a computed goto, or a tail
+ * call. */
+static void step_jump_ind(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	struct ts_val v;
+	if (in->treg != TS_REG_NONE) {
+		v = s->regs[in->treg];
+	} else {
+		struct ts_state t = *s;
+		struct ts_insn ld = { .nuops = 1 };
+		ld.uops[0] = (struct ts_uop){ .kind = TS_UOP_LOAD, .dst = 32, .src = TS_REG_NONE, .mem = in->tmem };
+		ld.uops[0].mem.size = 8;
+		ts_state_apply(u->a, u->img, &t, &ld);
+		v = t.regs[32];
 	}
-	switch (in->flow) {
-	case TS_FLOW_NEXT:
-		return STEP_NEXT;
-	case TS_FLOW_STOP:
+	if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
+		jump_table(u, in, s, v);
+	} else if (v.kind == V_STRIDED) {
+		strided_jump(u, in, s, v);
+	} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
+		/* a jump to a label whose address a lea put into the register on every path
+		 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
+		 * to the label every label-offset table is relative to */
+		edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
+	} else if (v.kind == V_JTENT) {
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
+	} else if (!computed_goto(u, in, s)) {
+		const char *n = indirect_name(u, in, s);
+		sibling_call(u, in, s, n ? n : "an indirect target");
+	}
+}
+
+/*
+ * A call. A direct call's target, its name and whether it is code of this unit, whether it
+ * returns and what it changes are the same on every walk: found once (searches of the image's
+ * functions and inferences), kept per instruction in callm[i]. `in` is a copy: taking in a
+ * fragment grows the arrays (vec.h), so callm[i] is looked up again after every call that may.
+ */
+/* The memo of direct call i (NULL for an indirect call), its target's name and place filled in. */
+static struct ts_call_memo *call_memo(struct ts_unit *u, int32_t i, const struct ts_insn *in)
+{
+	if (in->flow != TS_FLOW_CALL)
+		return NULL;
+	if (u->callm[i].known & CM_TARGET)
+		return &u->callm[i];
+	const char *target_name = ts_image_target_name(u->img, in->target);
+	/* code of this unit, or of a fragment it takes in; not the middle of another function
+	 * known only from its FDE, as a jump there would be: a call goes to a function's entry,
+	 * here one whose symbol was stripped (adopting it grows the arrays: callm moves) */
+	bool local = adopt(u, in->target, false);
+	struct ts_call_memo *cm = &u->callm[i];
+	cm->name = target_name;
+	cm->local = local;
+	cm->known = CM_TARGET;
+	return cm;
+}
+
+/* Whether call i (memo cm, NULL: indirect, to name) returns, and how we know. */
+static enum ts_noreturn call_returns(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_call_memo *cm,
+				     const char *name)
+{
+	if (!cm)
+		return name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+	if (!(cm->known & CM_NORETURN)) {
+		cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
+		cm->known |= CM_NORETURN;
+	}
+	return (enum ts_noreturn)cm->nr;
+}
+
+static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
+{
+	const struct ts_arch *a = u->a;
+	struct ts_call_memo *cm = call_memo(u, i, in);
+	const char *name = cm ? cm->name : indirect_name(u, in, s);
+	if (cm && cm->local) {
+		/* an intra-function call (retpoline-style thunks): a push and a jump */
+		struct ts_insn push = { .nuops = 2 };
+		push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
+		push.uops[1] = (struct ts_uop){ .kind = TS_UOP_STORE, .src = TS_REG_NONE,
+						.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
+		ts_state_apply(a, u->img, s, &push);
+		if (report)
+			edge(u, in->addr, in->target, s, EDGE_CALL);
 		return STEP_END;
+	}
+	/* every frameless call is reported, except where the frame pointer holds something
+	 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
+	 * those calls */
+	if (report && !ts_state_frame_established(a, s) && fp_may_be_callers(a, s))
+		warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
+		     name ? name : "an indirect target");
+	uint64_t lp = ts_image_landing_pad(u->img, in->addr);
+	if (lp && report) {
+		/* an exception thrown through this call resumes at the landing pad with the
+		 * frame as after a return (the unwinder restores the callee-saved registers) */
+		struct ts_state t = *s;
+		ts_state_after_call(a, &t, a->call_clobbered);
+		if (in_unit(u, lp))
+			edge(u, in->addr, lp, &t, EDGE_LANDING);
+	}
+	if (cm)
+		cm = &u->callm[i]; /* the landing pad's edge may have taken in a fragment */
+	enum ts_noreturn nr = call_returns(u, i, in, cm, name);
+	/* What follows a call that never returns. When only we inferred that, the compiler
+	 * may not have known (an interposable callee, a callee it did not analyse) and
+	 * laid out code after the call that it considers reachable: go on as if the call
+	 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
+	 * After a call the compiler knew never returns, only the lone jump unoptimised
+	 * code ends a block with is expected. */
+	const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
+	if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
+		u->insns[i].flags |= TS_IF_DEAD_AFTER;
+	if (nr == TS_NORETURN_KNOWN)
+		return STEP_END;
+	uint64_t clobbers = a->call_clobbered;
+	if (cm) {
+		if (!(cm->known & CM_CLOBBERS)) {
+			cm->clobbers = ts_call_clobbers(u->img, in->target);
+			cm->known |= CM_CLOBBERS;
+		}
+		clobbers = cm->clobbers;
+	}
+	ts_state_after_call(a, s, clobbers);
+	if (nr == TS_NORETURN_INFERRED)
+		s->soft = true;
+	return STEP_NEXT;
+}
+
+/*
+ * Apply instruction i to s, checking the rules when report is set, and send the state along
+ * its branch edges. Returns whether the straight run continues to i+1.
+ */
+static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (in->flow == TS_FLOW_INVALID) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
+		return STEP_END;
+	}
+	if (!apply_checked(u, i, s, report))
+		return STEP_END;
+	if (in->flow == TS_FLOW_NEXT)
+		return STEP_NEXT;
+	/* Edges may add fragments to the unit, which moves the array (vec.h): a branch goes on with
+	 * a copy. Only of what precedes the uops, which are applied by now (the whole record is 4
+	 * times larger, and copying it cost 2% of the analysis). */
+	struct ts_insn copy;
+	memcpy(&copy, in, offsetof(struct ts_insn, uops));
+	copy.nuops = 0;
+	in = &copy;
+	switch (in->flow) {
 	case TS_FLOW_RET: {
 		char why[96];
-		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
+		if (report && !ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
 		return STEP_END;
 	}
 	case TS_FLOW_JCC: {
 		struct ts_state taken = *s;
-		ts_state_refine(a, &taken, in, true);
-		ts_state_refine(a, s, in, false);
-		if (report) {
-			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, &taken, EDGE_TAKEN);
-			else
-				sibling_call(u, in, &taken, name_at(u, in->target));
-		}
+		ts_state_refine(u->a, &taken, in, true);
+		ts_state_refine(u->a, s, in, false);
+		if (report)
+			jump_to(u, in, &taken, EDGE_TAKEN);
 		return STEP_NEXT;
 	}
 	case TS_FLOW_JUMP:
-		if (report) {
-			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, s, EDGE_JUMP);
-			else
-				sibling_call(u, in, s, name_at(u, in->target));
-		}
+		if (report)
+			jump_to(u, in, s, EDGE_JUMP);
 		return STEP_END;
-	case TS_FLOW_JUMP_IND: {
-		if (!report)
-			return STEP_END;
-		struct ts_val v;
-		if (in->treg != TS_REG_NONE) {
-			v = s->regs[in->treg];
-		} else {
-			struct ts_state t = *s;
-			struct ts_insn ld = { .nuops = 1 };
-			ld.uops[0] = (struct ts_uop){ .kind = TS_UOP_LOAD, .dst = 32, .src = TS_REG_NONE, .mem = in->tmem };
-			ld.uops[0].mem.size = 8;
-			ts_state_apply(a, u->img, &t, &ld);
-			v = t.regs[32];
-		}
-		if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
-			jump_table(u, in, s, v);
-		} else if (v.kind == V_STRIDED) {
-			strided_jump(u, in, s, v);
-		} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
-			/* a jump to a label whose address a lea put into the register on every path
-			 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
-			 * to the label every label-offset table is relative to */
-			edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
-		} else if (v.kind == V_JTENT) {
-			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
-		} else if (!computed_goto(u, in, s)) {
-			const char *n = indirect_name(u, in, s);
-			sibling_call(u, in, s, n ? n : "an indirect target");
-		}
+	case TS_FLOW_JUMP_IND:
+		if (report)
+			step_jump_ind(u, in, s);
 		return STEP_END;
-	}
 	case TS_FLOW_CALL:
-	case TS_FLOW_CALL_IND: {
-		/* a direct call's target, its name and whether it is code of this unit are the same on
-		 * every walk: found once (searches of the image's functions), kept per instruction */
-		struct ts_call_memo *cm = in->flow == TS_FLOW_CALL ? &u->callm[i] : NULL;
-		if (cm && !(cm->known & CM_TARGET)) {
-			const char *target_name = ts_image_target_name(u->img, in->target);
-			/* code of this unit, or of a fragment it takes in; not the middle of another
-			 * function known only from its FDE, as a jump there would be: a call goes to a
-			 * function's entry, here one whose symbol was stripped (adopting it also grows
-			 * the arrays: cm moves) */
-			bool local = adopt(u, in->target, false);
-			cm = &u->callm[i];
-			cm->name = target_name;
-			cm->local = local;
-			cm->known = CM_TARGET;
-		}
-		const char *name = cm ? cm->name : indirect_name(u, in, s);
-		if (cm && cm->local) {
-			/* an intra-function call (retpoline-style thunks): a push and a jump */
-			struct ts_insn push = { .nuops = 2 };
-			push.uops[0] = (struct ts_uop){ .kind = TS_UOP_ADDI, .dst = a->sp, .src = a->sp, .imm = -8 };
-			push.uops[1] = (struct ts_uop){ .kind = TS_UOP_STORE, .src = TS_REG_NONE,
-							.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = 8 } };
-			ts_state_apply(a, u->img, s, &push);
-			if (report)
-				edge(u, in->addr, in->target, s, EDGE_CALL);
-			return STEP_END;
-		}
-		/* every frameless call is reported, except where the frame pointer holds something
-		 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
-		 * those calls */
-		struct ts_val orig_fp = { .kind = V_ORIG, .reg = a->fp };
-		if (report && !ts_state_frame_established(a, s) &&
-		    (s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig_fp, sizeof(orig_fp))))
-			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
-			     name ? name : "an indirect target");
-		uint64_t lp = ts_image_landing_pad(u->img, in->addr);
-		if (lp && report) {
-			/* an exception thrown through this call resumes at the landing pad with the
-			 * frame as after a return (the unwinder restores the callee-saved registers) */
-			struct ts_state t = *s;
-			ts_state_after_call(a, &t, a->call_clobbered);
-			if (in_unit(u, lp))
-				edge(u, in->addr, lp, &t, EDGE_LANDING);
-		}
-		enum ts_noreturn nr;
-		if (cm) {
-			cm = &u->callm[i];
-			if (!(cm->known & CM_NORETURN)) {
-				cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
-				cm->known |= CM_NORETURN;
-			}
-			nr = (enum ts_noreturn)cm->nr;
-		} else {
-			nr = name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
-		}
-		/* What follows a call that never returns. When only we inferred that, the compiler
-		 * may not have known (an interposable callee, a callee it did not analyse) and
-		 * laid out code after the call that it considers reachable: go on as if the call
-		 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
-		 * After a call the compiler knew never returns, only the lone jump unoptimised
-		 * code ends a block with is expected. */
-		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-		if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
-			u->insns[i].flags |= TS_IF_DEAD_AFTER;
-		if (nr == TS_NORETURN_KNOWN)
-			return STEP_END;
-		uint64_t clobbers = a->call_clobbered;
-		if (cm) {
-			cm = &u->callm[i];
-			if (!(cm->known & CM_CLOBBERS)) {
-				cm->clobbers = ts_call_clobbers(u->img, in->target);
-				cm->known |= CM_CLOBBERS;
-			}
-			clobbers = cm->clobbers;
-		}
-		ts_state_after_call(a, s, clobbers);
-		if (nr == TS_NORETURN_INFERRED)
-			s->soft = true;
-		return STEP_NEXT;
-	}
-	default:
+	case TS_FLOW_CALL_IND:
+		return step_call(u, i, in, s, report);
+	default: /* TS_FLOW_STOP */
 		return STEP_END;
 	}
 }
