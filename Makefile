@@ -83,10 +83,8 @@ check: all
 # determinism suite). Not part of check: a TSAN process starts slowly, this takes 10+ minutes.
 check-tsan:
 	$(MAKE) TSAN=1 all
-	TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 \
-		TSAN_OPTIONS=halt_on_error=1 TS_ONLY='*/seeded/*' bash tests/run.sh
-	for s in cli corpus unwind; do \
-		TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 \
+	for s in seeded cli corpus unwind; do \
+		TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 TS_TSAN=1 \
 		TSAN_OPTIONS=halt_on_error=1 TS_ONLY="*/$$s/*" bash tests/run.sh || exit 1; done
 
 clean:

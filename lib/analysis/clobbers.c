@@ -43,7 +43,7 @@ static uint64_t target_clobbers(const struct ts_image *img, uint64_t target, int
 {
 	const uint64_t all = img->arch->call_clobbered;
 	int g = ts_image_func_at(img, target);
-	if (g == caller)
+	if (g >= 0 && g == caller)
 		return 0; /* recursion: what the function changes is what its own code changes (gcc's
 			   * -fipa-ra leaves self-recursive calls out the same way) */
 	if (g < 0 || img->funcs[g].addr != target || (img->funcs[g].flags & (TS_FUNC_WEAK | TS_FUNC_FRAGMENT)))

@@ -878,10 +878,7 @@ static struct ts_call_memo *call_memo(struct ts_unit *u, int32_t i, const struct
 	if (u->callm[i].known & CM_TARGET)
 		return &u->callm[i];
 	const char *target_name = ts_image_target_name(u->img, in->target);
-	/* code of this unit, or of a fragment it takes in; not the middle of another function
-	 * known only from its FDE, as a jump there would be: a call goes to a function's entry,
-	 * here one whose symbol was stripped (adopting it grows the arrays: callm moves) */
-	bool local = adopt(u, in->target, false);
+	bool local = in_unit(u, in->target); /* may take in a fragment: callm moves (vec.h) */
 	struct ts_call_memo *cm = &u->callm[i];
 	cm->name = target_name;
 	cm->local = local;

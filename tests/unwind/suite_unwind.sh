@@ -7,7 +7,8 @@
 # so the sframe mode has rows in the program), and runs each. A reliable trace that differs
 # from the oracle in any mode but fp is a FAIL; fp's false-reliable traces are reported as INFO.
 # At every point the fast path (memo, lean loop, pcs-only) must equal the full path (unwind_same.c).
-# Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN.
+# Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN,
+# TS_TSAN (the library is a ThreadSanitizer build).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
@@ -25,6 +26,7 @@ export TRUSTACK_CACHE_DIR=$work/cache
 
 san=""
 [ "${TS_SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+[ "${TS_TSAN:-0}" = 1 ] && san="-fsanitize=thread" # the library of build-tsan/ (make check-tsan)
 
 
 secs=1.0 iters=300
