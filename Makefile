@@ -81,9 +81,12 @@ check: all
 
 # ThreadSanitizer over the suites that run the analysis on threads (tests/seeded holds the
 # determinism suite). Not part of check: a TSAN process starts slowly, this takes 10+ minutes.
+# The unwind suite is left out: TSAN delivers asynchronous signals at points of its own, so its
+# signal cases (the interrupted context's unwind) cannot pass; run it with TS_TSAN=1 by hand
+# for the rest (tests/unwind/suite_unwind.sh).
 check-tsan:
 	$(MAKE) TSAN=1 all
-	for s in seeded cli corpus unwind; do \
+	for s in seeded cli corpus; do \
 		TRUSTACK=$(CURDIR)/build-tsan/trustack TS_WORK=$(CURDIR)/build-tsan/test-work TS_QUICK=1 TS_TSAN=1 \
 		TSAN_OPTIONS=halt_on_error=1 TS_ONLY="*/$$s/*" bash tests/run.sh || exit 1; done
 
