@@ -13,8 +13,6 @@
  */
 # EXPECT stack sibling-call-modified-frame site_jt_base_across_local_call
 # EXPECT stack unreachable site_jt_base_case0
-# RULES stack
-/* (code built without frame pointers, as the library was: the fp rules do not apply) */
 
 	.text
 /* static int walk_node(struct node *n): its own jump table, recursive, leaves %r8-%r11 alone */
@@ -31,10 +29,11 @@ walk_node:
 	addq	%rcx, %rdx
 	jmp	*%rdx
 .Lw_case0:
-	subq	$8, %rsp
+	pushq	%rbp
+	movq	%rsp, %rbp
 	movq	8(%rdi), %rdi
 	call	walk_node
-	addq	$8, %rsp
+	popq	%rbp
 	ret
 .Lw_case1:
 	movl	$1, %eax
@@ -61,7 +60,8 @@ walk_node:
 	.globl	after_extern_call
 	.type	after_extern_call, @function
 after_extern_call:
-	pushq	%rbx
+	pushq	%rbp
+	movq	%rsp, %rbp
 	xorl	%eax, %eax
 	call	external_kind
 	leal	1(%rax), %edx
@@ -73,16 +73,16 @@ after_extern_call:
 	jmp	*%rax
 .Le_case0:
 	movl	$10, %eax
-	popq	%rbx
+	popq	%rbp
 	ret
 .Le_case1:
 	movl	$11, %eax
-	popq	%rbx
+	popq	%rbp
 	ret
 .Le_case2:
 	movl	$12, %eax
 .Le_out:
-	popq	%rbx
+	popq	%rbp
 	ret
 	.size	after_extern_call, .-after_extern_call
 	.section .rodata
@@ -108,9 +108,10 @@ mark_node:
 	.type	jt_base_across_local_call, @function
 jt_base_across_local_call:
 	pushq	%rbp
-	movq	%rdi, %rbp
+	movq	%rsp, %rbp
 	pushq	%rbx
-	subq	$8, %rsp
+	pushq	%r12
+	movq	%rdi, %r12
 	movq	%rsi, %r9
 	leaq	.Lb_table(%rip), %r10
 .Lb_loop:
@@ -140,7 +141,7 @@ site_jt_base_case1:
 site_jt_base_case2:
 	movl	$2, %eax
 .Lb_out:
-	addq	$8, %rsp
+	popq	%r12
 	popq	%rbx
 	popq	%rbp
 	ret
@@ -165,9 +166,10 @@ site_jt_base_case2:
 	.type	jt_base_across_local_call_ok, @function
 jt_base_across_local_call_ok:
 	pushq	%rbp
-	movq	%rdi, %rbp
+	movq	%rsp, %rbp
 	pushq	%rbx
-	subq	$8, %rsp
+	pushq	%r12
+	movq	%rdi, %r12
 	movq	%rsi, %r9
 	leaq	.Lg_table(%rip), %r10	# loaded once, before the loop
 .Lg_loop:
@@ -196,7 +198,7 @@ jt_base_across_local_call_ok:
 .Lg_case2:
 	movl	$2, %eax
 .Lg_out:
-	addq	$8, %rsp
+	popq	%r12
 	popq	%rbx
 	popq	%rbp
 	ret
