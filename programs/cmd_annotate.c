@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vec.h" /* lib/common/vec.h: header-only, shared with the library (Makefile) */
 
 struct ann {
 	const char *path;
 	const char *cur;
 	unsigned warnings;
 	struct trustack_warning *pending;
-	size_t npending;
+	size_t npending, cappending;
 };
 
 static void usage(FILE *f)
@@ -27,12 +28,11 @@ static void usage(FILE *f)
 static void on_warning(const struct trustack_warning *w, void *arg)
 {
 	struct ann *a = arg;
-	struct trustack_warning *n = realloc(a->pending, (a->npending + 1) * sizeof(*n));
-	if (!n)
+	if (TS_GROW(a->pending, a->npending, a->cappending, 16))
 		return;
-	a->pending = n;
-	n[a->npending] = *w;
-	n[a->npending].message = strdup(w->message);
+	struct trustack_warning *n = &a->pending[a->npending];
+	*n = *w;
+	n->message = strdup(w->message);
 	a->npending++;
 	a->warnings++;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "vec.h" /* lib/common/vec.h: header-only, shared with the library (Makefile) */
 
 
 #define TS_STR_(x) #x
@@ -183,14 +184,8 @@ static void *file_worker(void *arg)
 
 static struct file_result *new_file(struct check_ctx *c)
 {
-	if (c->nfiles == c->capfiles) {
-		size_t cap = c->capfiles ? c->capfiles * 2 : 16;
-		struct file_result *n = realloc(c->files, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		c->files = n;
-		c->capfiles = cap;
-	}
+	if (TS_GROW(c->files, c->nfiles, c->capfiles, 16))
+		return NULL;
 	struct file_result *r = &c->files[c->nfiles++];
 	memset(r, 0, sizeof(*r));
 	return r;
@@ -291,15 +286,8 @@ static void walk_dir(struct check_ctx *c, const char *dir, int depth)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			char **nn = realloc(names, cap * sizeof(char *));
-			if (!nn) {
-				add_error(c, dir, "out of memory while reading the directory");
-				break;
-			}
-			names = nn;
-		}
+		if (TS_GROW(names, n, cap, 32))
+			break;
 		if (asprintf(&names[n], "%s/%s", dir, de->d_name) >= 0)
 			n++;
 	}

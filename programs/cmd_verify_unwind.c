@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "verify.h"
+#include "vec.h" /* lib/common/vec.h: header-only, shared with the library (Makefile) */
 
 static void usage(FILE *f)
 {
@@ -208,14 +209,10 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	size_t nt = 0;
 	bool in_signal = false;
 	if (2 * pt->depth + 8 > v->cap) {
+		/* truth and frames share cap */
 		size_t cap = 2 * pt->depth + 64;
-		uint64_t *t = realloc(v->truth, cap * sizeof(*t));
-		if (t)
-			v->truth = t;
-		struct trustack_frame *f = t ? realloc(v->frames, cap * sizeof(*f)) : NULL;
-		if (f)
-			v->frames = f;
-		if (!t || !f) {
+		if (ts_vec_resize((void **)&v->truth, cap, sizeof(uint64_t)) ||
+		    ts_vec_resize((void **)&v->frames, cap, sizeof(struct trustack_frame))) {
 			snprintf(v->errmsg, sizeof(v->errmsg), "out of memory");
 			goto fail;
 		}

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "stacks.h"
+#include "vec.h" /* lib/common/vec.h: header-only, shared with the library (Makefile) */
 
 struct st_target {
 	char *module;   /* NULL: any module */
@@ -43,7 +44,7 @@ struct st_check {
 	struct st_range *r;
 	size_t nr;
 	struct st_finding *f;
-	size_t nf;
+	size_t nf, capf;
 	enum st_verdict verdict;
 };
 
@@ -144,14 +145,9 @@ bool st_check_resolve(struct st_check *c, const struct trustack_proc *p, struct 
 			struct trustack_symbol hits[16];
 			size_t nh = trustack_symbols__find(sy, t->name, hits, 16);
 			for (size_t k = 0; k < nh && k < 16; k++) {
-				if (c->nr == room) {
-					room = room ? room * 2 : 16;
-					struct st_range *v = realloc(c->r, room * sizeof(*v));
-					if (!v) {
-						snprintf(err, errlen, "out of memory");
-						return false;
-					}
-					c->r = v;
+				if (TS_GROW(c->r, c->nr, room, 16)) {
+					snprintf(err, errlen, "out of memory");
+					return false;
 				}
 				c->r[c->nr++] = (struct st_range){ hits[k].start + mod->bias,
 								   hits[k].start + mod->bias + hits[k].size, ti,
@@ -183,10 +179,8 @@ static const struct st_range *range_at(const struct st_check *c, uint64_t addr)
 
 static bool add_finding(struct st_check *c, struct st_finding f)
 {
-	struct st_finding *v = realloc(c->f, (c->nf + 1) * sizeof(*v));
-	if (!v)
+	if (TS_GROW(c->f, c->nf, c->capf, 8))
 		return false;
-	c->f = v;
 	c->f[c->nf++] = f;
 	return true;
 }

@@ -12,6 +12,7 @@
 #include "common/opts.h"
 #include "elf/handle.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 /* ---- check --------------------------------------------------------------------------------- */
 
@@ -34,15 +35,9 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 	int rc = 0;
 	pthread_mutex_lock(&j->lock);
 	for (size_t i = 0; i < u->nwarns; i++) {
-		if (j->nwarns == j->capwarns) {
-			size_t cap = j->capwarns ? j->capwarns * 2 : 64;
-			struct fwarn *n = realloc(j->warns, cap * sizeof(*n));
-			if (!n) {
-				rc = -TRUSTACK_E_NOMEM;
-				break;
-			}
-			j->warns = n;
-			j->capwarns = cap;
+		if (TS_GROW(j->warns, j->nwarns, j->capwarns, 64)) {
+			rc = -TRUSTACK_E_NOMEM;
+			break;
 		}
 		j->warns[j->nwarns].func = (uint32_t)u->func;
 		j->warns[j->nwarns].w = u->warns[i];
@@ -58,14 +53,28 @@ static int collect(const struct ts_unit *u, unsigned slot, void *ctx)
 	return rc;
 }
 
-static int cmp_fwarn(const void *a, const void *b)
+/* One finding: an address and a kind (two walks, or two units that share code, may both
+ * report it). */
+static int cmp_finding(const struct fwarn *x, const struct fwarn *y)
 {
-	const struct fwarn *x = a, *y = b;
 	if (x->w.addr != y->w.addr)
 		return x->w.addr < y->w.addr ? -1 : 1;
 	if (x->w.kind != y->w.kind)
 		return x->w.kind - y->w.kind;
 	return 0;
+}
+
+/* A total order: which of a finding's reports is kept must not depend on the order the
+ * workers delivered them in (driver.c). */
+static int cmp_fwarn(const void *a, const void *b)
+{
+	const struct fwarn *x = a, *y = b;
+	int c = cmp_finding(x, y);
+	if (c)
+		return c;
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	return strcmp(x->w.msg, y->w.msg);
 }
 
 static void emit(const struct ts_image *img, const struct ts_uwarn *w, trustack_warning_fn fn, void *ctx)
@@ -97,7 +106,7 @@ int trustack_check(struct trustack_elf *elf, const struct trustack_check_opts *o
 		qsort(j.warns, j.nwarns, sizeof(*j.warns), cmp_fwarn);
 	uint64_t emitted = 0;
 	for (size_t i = 0; i < j.nwarns; i++) {
-		if (i && !cmp_fwarn(&j.warns[i], &j.warns[i - 1]))
+		if (i && !cmp_finding(&j.warns[i], &j.warns[i - 1]))
 			continue; /* the same finding reached on two walks */
 		if (on_warning)
 			emit(elf->img, &j.warns[i].w, on_warning, ctx);

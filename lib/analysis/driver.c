@@ -7,6 +7,20 @@
  * hint from their CFI (fragments.c): code entered some way a jump does not show, such as ld.so's
  * lazy-binding trampolines. A fragment some function reaches is never analysed from its hint:
  * the state the jumps carry is better evidence than the CFI.
+ *
+ * The result does not depend on -j or on thread timing, by design: a unit's analysis reads only
+ * the image and answers that are functions of the image. Workers share three memos of the image:
+ * which functions never return (noreturn.c), which registers a call changes (clobbers.c) and
+ * the addresses a function loads (walk.c, func_leas). Each answer there is computed from the
+ * code alone, never from what another worker is doing: no "being computed" marker is read as an
+ * answer (one was: a worker that met it took the callee for one that returns, and a call to a
+ * local function that never returns fell through now and then), and an inference that follows
+ * calls is a function of the callee and of its depth in the chain, so the order questions come
+ * in changes only how much is computed twice, never an answer. Two workers asking the same
+ * question at once both compute it and store the same value. The rest is per unit (struct
+ * ts_unit, one per worker) or written in the first round and read only after it (reached[]),
+ * and consumers order what they collect (check.c sorts by address). tests/seeded/
+ * suite_determinism.sh checks it at -j 1..8; `make check-tsan` runs the suites under TSAN.
  */
 #include <pthread.h>
 #include <stdatomic.h>

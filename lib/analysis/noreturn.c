@@ -6,10 +6,12 @@
  * none of whose paths reaches a return or a tail call to a function that returns), and the
  * compiler's layout (a callee that ends two or more functions: nothing was emitted after it).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/unit.h"
+#include "common/vec.h"
 
 /* Sorted in strcmp order: looked up by binary search (every call site asks). */
 static const char *const known_noreturn[] = {
@@ -56,53 +58,129 @@ static bool name_noreturn(const struct ts_image *img, const char *name)
 	       bsearch(name, img->noreturn_names, img->nnoreturn_names, sizeof(char *), cmp_name);
 }
 
-/* Reachability from the function start, without state: does any path return? */
-static bool infer_returns(const struct ts_image *img, int f, int depth);
+/*
+ * The inference gives the same answers whatever the order the threads ask in (driver.c): an
+ * answer is a function of the callee and of how many calls deep in a chain of inferences it is
+ * asked, nothing else. Chains are cut at a depth bound, where a callee counts as returning (a
+ * long or recursive chain must not exhaust the stack); a function's direct call to itself counts
+ * as returning too, which is what unrolling it to the bound gives. Nothing marks an answer as
+ * being computed: two threads asking at once both compute it, and store the same answer.
+ *
+ * Whether f returns, asked at depth d, can only change one way with d: a callee that returns
+ * lets more of f's paths on, and the cut (the deepest answer) is "returns", so an answer of
+ * "returns" at depth d holds at every greater depth and "never returns" at every smaller one.
+ * Each answer also comes with the depths its callees' answers hold at, shifted by one: where
+ * they all hold, so does f's (an answer no cut reached holds at every depth). The memo keeps,
+ * per function, the least depth it is known to return from and the greatest it is known never
+ * to return up to; a recursion unrolled once to the bound then serves every depth.
+ */
+#define NR_MAX_DEPTH 8
+#define NR_RET_FROM(m) ((m) & 0x0f)  /* 1 + the least depth it returns from, 0: none known */
+#define NR_NORET_UPTO(m) ((m) >> 4)  /* 1 + the greatest depth it never returns up to, 0: none
+				      * (NR_MAX_DEPTH + 2: at every depth, the cut's too) */
 
-static bool func_noreturn(const struct ts_image *img, int f, int depth)
+/* The depths an answer holds at: [lo, hi], each within 0..NR_MAX_DEPTH. */
+struct nr_span {
+	int lo, hi;
+};
+
+/* A callee's answer, asked at depth + 1, narrows the span of the caller's at depth. */
+static void nr_narrow(struct nr_span *s, bool callee_noreturn, struct nr_span callee)
 {
-	_Atomic uint8_t *memo = &img->noreturn_memo[f];
-	uint8_t m = atomic_load(memo);
-	if (m == 1 || m == 3)
-		return false; /* returns, or being computed (recursion: assume it returns) */
-	if (m == 2)
-		return true;
+	if (callee_noreturn) {
+		if (callee.hi - 1 < s->hi)
+			s->hi = callee.hi - 1;
+	} else if (callee.lo - 1 > s->lo) {
+		s->lo = callee.lo - 1;
+	}
+}
+
+/* Reachability from the function start, without state: does any path return? */
+static bool infer_returns(const struct ts_image *img, int f, int depth, struct nr_span *span);
+
+static void nr_remember(_Atomic uint8_t *memo, bool noreturn, struct nr_span span)
+{
+	uint8_t m = atomic_load_explicit(memo, memory_order_relaxed), n;
+	do {
+		unsigned from = NR_RET_FROM(m), upto = NR_NORET_UPTO(m);
+		if (noreturn && upto < (unsigned)span.hi + 1)
+			upto = (unsigned)span.hi + 1;
+		else if (!noreturn && (!from || from > (unsigned)span.lo + 1))
+			from = (unsigned)span.lo + 1;
+		n = (uint8_t)(upto << 4 | from);
+	} while (n != m && !atomic_compare_exchange_weak_explicit(memo, &m, n, memory_order_relaxed,
+								  memory_order_relaxed));
+}
+
+/* Does function f never return, asked depth calls deep; *span: the depths the answer holds at. */
+static bool func_noreturn(const struct ts_image *img, int f, int depth, struct nr_span *span)
+{
 	const struct ts_func *fn = &img->funcs[f];
-	if ((fn->flags & TS_FUNC_WEAK) || depth > 8)
-		return false; /* a weak definition may be replaced by one that returns */
-	if (name_noreturn(img, fn->name)) {
-		atomic_store(memo, 2);
+	_Atomic uint8_t *memo = &img->noreturn_memo[f];
+	uint8_t m = atomic_load_explicit(memo, memory_order_relaxed);
+	*span = (struct nr_span){ 0, NR_MAX_DEPTH + 1 };
+	if (NR_RET_FROM(m) && (unsigned)depth + 1 >= NR_RET_FROM(m)) {
+		span->lo = (int)NR_RET_FROM(m) - 1;
+		return false;
+	}
+	if ((unsigned)depth + 1 <= NR_NORET_UPTO(m)) {
+		span->hi = (int)NR_NORET_UPTO(m) - 1;
 		return true;
 	}
-	uint8_t expect = 0;
-	if (!atomic_compare_exchange_strong(memo, &expect, 3))
-		return expect == 2;
-	bool nr = !infer_returns(img, f, depth);
-	atomic_store(memo, nr ? 2 : 1);
+	/* what the name or the symbol says holds at every depth */
+	if (fn->flags & TS_FUNC_WEAK) {
+		nr_remember(memo, false, *span); /* a weak definition may be replaced by one that returns */
+		return false;
+	}
+	if (name_noreturn(img, fn->name)) {
+		nr_remember(memo, true, *span);
+		return true;
+	}
+	if (depth > NR_MAX_DEPTH) {
+		span->lo = NR_MAX_DEPTH + 1; /* the cut */
+		return false;
+	}
+	*span = (struct nr_span){ 0, NR_MAX_DEPTH };
+	bool nr = !infer_returns(img, f, depth, span);
+	nr_remember(memo, nr, *span);
 	return nr;
 }
 
-static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int depth);
+static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int caller,
+				      int depth, struct nr_span *span);
 
 enum ts_noreturn ts_noreturn_call(const struct ts_image *img, uint64_t target, const char *name)
 {
-	return noreturn_call(img, target, name, 0);
+	struct nr_span span = { 0, NR_MAX_DEPTH };
+	return noreturn_call(img, target, name, -1, 0, &span);
 }
 
-/* depth: how many calls deep the inference already is (bounded: a long chain of calls must
- * not exhaust the stack; beyond the bound a callee counts as returning) */
-static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int depth)
+/* Does function f never return, asked from the inference for function caller (-1: from the
+ * analysis) depth calls deep? Its own recursive calls count as returning (above). */
+static bool callee_noreturn(const struct ts_image *img, int f, int caller, int depth, struct nr_span *span)
+{
+	if (f == caller)
+		return false;
+	struct nr_span s;
+	bool nr = func_noreturn(img, f, depth, &s);
+	nr_narrow(span, nr, s);
+	return nr;
+}
+
+/* depth: how many calls deep the inference is; span: the caller's (narrowed by what is asked) */
+static enum ts_noreturn noreturn_call(const struct ts_image *img, uint64_t target, const char *name, int caller,
+				      int depth, struct nr_span *span)
 {
 	if (name && name_noreturn(img, name))
 		return TS_NORETURN_KNOWN;
 	int f = ts_image_func_at(img, target);
-	if (f >= 0 && img->funcs[f].addr == target && func_noreturn(img, f, depth))
+	if (f >= 0 && img->funcs[f].addr == target && callee_noreturn(img, f, caller, depth, span))
 		return name_noreturn(img, img->funcs[f].name) ? TS_NORETURN_KNOWN : TS_NORETURN_INFERRED;
 	/* a call through the PLT to a function defined in this very file (an interposable
 	 * symbol of a shared library): its code is here to look at */
 	if (name && (f < 0 || img->funcs[f].addr != target)) {
 		int d = ts_image_func_by_name(img, name);
-		if (d >= 0 && !(img->funcs[d].flags & TS_FUNC_WEAK) && func_noreturn(img, d, depth))
+		if (d >= 0 && !(img->funcs[d].flags & TS_FUNC_WEAK) && callee_noreturn(img, d, caller, depth, span))
 			return TS_NORETURN_INFERRED;
 	}
 	/* the compiler's layout: calls to it end two or more functions */
@@ -158,28 +236,76 @@ static bool part_of(const struct ts_image *img, int f, int g)
 	return (img->funcs[g].flags & TS_FUNC_FRAGMENT) && (img->funcs[g].parent == f || img->funcs[g].parent == -1);
 }
 
+/* A call or tail call whose answer the reachability walk below has put off. */
+struct pending {
+	uint64_t target;
+	int func;      /* for a tail call: the function it goes to */
+	uint64_t next; /* where the path goes on if the call returns; 0 for a tail call */
+	uint64_t end;  /* the end of the code the call is in */
+};
+
+struct paths {
+	uint64_t *work; /* addresses to go on from */
+	size_t nwork, capwork;
+	struct pending *later;
+	size_t nlater, caplater, done;
+};
+
+static bool push_work(struct paths *p, uint64_t a)
+{
+	if (TS_GROW(p->work, p->nwork, p->capwork, 64))
+		return false;
+	p->work[p->nwork++] = a;
+	return true;
+}
+
+static bool put_off(struct paths *p, struct pending x)
+{
+	if (TS_GROW(p->later, p->nlater, p->caplater, 16))
+		return false;
+	p->later[p->nlater++] = x;
+	return true;
+}
+
 /*
  * Reachability from the function start without state: does any path return? Jumps into the
  * function's fragments are followed; a jump to another function's start is a tail call that
- * returns if that function does; an indirect jump may be a tail call, so it returns.
+ * returns if that function does; an indirect jump may be a tail call, so it returns. Whether a
+ * callee returns is asked only once no path is left that needs no such answer: most functions
+ * show a return without one, and each question may start an inference of its own. The answer
+ * does not depend on that order (reachability), only the work does.
  */
-static bool infer_returns(const struct ts_image *img, int f, int depth)
+static bool infer_returns(const struct ts_image *img, int f, int depth, struct nr_span *span)
 {
 	const struct ts_func *fn = &img->funcs[f];
 	struct addr_set seen = { 0 };
-	uint64_t *work = malloc(sizeof(uint64_t) * 64);
-	size_t nwork = 0, capwork = 64;
-	bool returns = false;
-	if (!work)
-		return true;
-	work[nwork++] = fn->addr;
-	while (nwork && !returns) {
-		uint64_t a = work[--nwork];
+	struct paths p = { 0 };
+	bool returns = !push_work(&p, fn->addr); /* out of memory: assume it returns */
+	while (!returns) {
+		if (!p.nwork) {
+			if (p.done == p.nlater)
+				break;
+			/* no path left that needs no answer: ask about the first call put off */
+			struct pending x = p.later[p.done++];
+			if (!x.next) {
+				returns = !callee_noreturn(img, x.func, f, depth + 1, span);
+			} else if (!noreturn_call(img, x.target, ts_image_target_name(img, x.target), f, depth + 1,
+						  span)) {
+				if (x.next >= x.end)
+					returns = true; /* runs off the end: be conservative */
+				else if (!push_work(&p, x.next))
+					returns = true;
+			}
+			continue;
+		}
+		uint64_t a = p.work[--p.nwork];
 		int g = -1;
 		while (!returns) {
 			g = ts_image_func_at_near(img, a, g); /* one search per run, not per instruction */
 			if (!part_of(img, f, g)) {
-				if (g < 0 || img->funcs[g].addr != a || !func_noreturn(img, g, depth + 1))
+				if (g < 0 || img->funcs[g].addr != a)
+					returns = true;
+				else if (!put_off(&p, (struct pending){ .target = a, .func = g }))
 					returns = true;
 				break;
 			}
@@ -207,8 +333,9 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 				break;
 			}
 			if (in.flow == TS_FLOW_CALL) {
-				if (noreturn_call(img, in.target, ts_image_target_name(img, in.target), depth + 1))
-					break;
+				if (!put_off(&p, (struct pending){ .target = in.target, .next = a + len, .end = end }))
+					returns = true;
+				break;
 			} else if (in.flow == TS_FLOW_CALL_IND) {
 				const char *n = (in.treg == TS_REG_NONE && in.tmem.abs) ?
 							ts_image_got_name(img, (uint64_t)in.tmem.disp) : NULL;
@@ -216,19 +343,10 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 					break;
 			}
 			if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC) {
-				if (in.target == fn->addr) {
-					/* a loop back to the entry: the entry is already being walked */
-				} else {
-					if (nwork == capwork) {
-						uint64_t *w = realloc(work, sizeof(uint64_t) * capwork * 2);
-						if (!w) {
-							returns = true;
-							break;
-						}
-						work = w;
-						capwork *= 2;
-					}
-					work[nwork++] = in.target;
+				/* a loop back to the entry: the entry is already being walked */
+				if (in.target != fn->addr && !push_work(&p, in.target)) {
+					returns = true;
+					break;
 				}
 				if (in.flow == TS_FLOW_JUMP)
 					break;
@@ -241,6 +359,7 @@ static bool infer_returns(const struct ts_image *img, int f, int depth)
 		}
 	}
 	free(seen.slot);
-	free(work);
+	free(p.work);
+	free(p.later);
 	return returns;
 }

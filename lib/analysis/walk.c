@@ -26,20 +26,7 @@
 #include <string.h>
 
 #include "analysis/unit.h"
-
-#define GROW(ptr, n, cap, init)                                                                 \
-	((n) < (cap) ? 0 : grow_array((void **)&(ptr), &(cap), sizeof(*(ptr)), (init)))
-
-static int grow_array(void **p, size_t *cap, size_t elem, size_t init)
-{
-	size_t ncap = *cap ? *cap * 2 : init;
-	void *n = realloc(*p, ncap * elem);
-	if (!n)
-		return -1;
-	*p = n;
-	*cap = ncap;
-	return 0;
-}
+#include "common/vec.h"
 
 /* Kinds after which the analysis cannot follow the path: code only it leads to is not
  * "unreachable", so such a unit reports no unreachable code (the warning covers it). */
@@ -56,7 +43,7 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 		return; /* on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
-	if (GROW(u->warns, u->nwarns, u->capwarns, 8)) {
+	if (TS_GROW(u->warns, u->nwarns, u->capwarns, 8)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -73,39 +60,20 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 /* ---- decoding ------------------------------------------------------------------------------ */
 
+/* The per-instruction arrays share one capacity (capinfo). */
 static int grow_info(struct ts_unit *u, size_t need)
 {
 	if (need <= u->capinfo)
 		return 0;
-	size_t cap = u->capinfo ? u->capinfo : 256;
-	while (cap < need)
-		cap *= 2;
-	uint8_t *last = realloc(u->last, cap);
-	if (last)
-		u->last = last;
-	uint8_t *dirty = realloc(u->dirty, cap);
-	if (dirty)
-		u->dirty = dirty;
-	int32_t *row = realloc(u->row, cap * sizeof(int32_t));
-	if (row)
-		u->row = row;
-	int32_t *ws = realloc(u->wstart, cap * sizeof(int32_t));
-	if (ws)
-		u->wstart = ws;
-	int32_t *ld = realloc(u->leader, cap * sizeof(int32_t));
-	if (ld)
-		u->leader = ld;
-	int32_t *lt = realloc(u->latch, cap * sizeof(int32_t));
-	if (lt)
-		u->latch = lt;
-	struct ts_call_memo *cm = realloc(u->callm, cap * sizeof(*cm));
-	if (cm)
-		u->callm = cm;
-	uint32_t *wid = realloc(u->wid, cap * sizeof(*wid));
-	if (wid)
-		u->wid = wid;
-	if (!last || !dirty || !row || !ws || !ld || !lt || !cm || !wid)
-		return -TRUSTACK_E_NOMEM;
+	size_t cap = ts_vec_next_cap(u->capinfo, need, 256, sizeof(struct ts_call_memo));
+	if (!cap || ts_vec_resize((void **)&u->last, cap, 1) || ts_vec_resize((void **)&u->dirty, cap, 1) ||
+	    ts_vec_resize((void **)&u->row, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->wstart, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->leader, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->latch, cap, sizeof(int32_t)) ||
+	    ts_vec_resize((void **)&u->callm, cap, sizeof(struct ts_call_memo)) ||
+	    ts_vec_resize((void **)&u->wid, cap, sizeof(uint32_t)))
+		return -TRUSTACK_E_NOMEM; /* those grown keep their room; capinfo stays what all have */
 	u->capinfo = cap;
 	return 0;
 }
@@ -119,24 +87,16 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		return 0;
 	if (size > avail)
 		size = avail;
-	if (GROW(u->ranges, u->nranges, u->capranges, 4))
+	if (TS_GROW(u->ranges, u->nranges, u->capranges, 4))
 		return -TRUSTACK_E_NOMEM;
 	uint64_t a = start, end = start + size;
 	size_t first = u->n, at = u->nat;
-	if (u->nat + size > u->capat) {
-		size_t cap = u->capat ? u->capat : 4096;
-		while (cap < u->nat + size)
-			cap *= 2;
-		int32_t *n = realloc(u->at, cap * sizeof(*n));
-		if (!n)
-			return -TRUSTACK_E_NOMEM;
-		u->at = n;
-		u->capat = cap;
-	}
+	if (TS_RESERVE(u->at, u->nat + size, u->capat, 4096))
+		return -TRUSTACK_E_NOMEM;
 	memset(u->at + at, 0xff, size * sizeof(*u->at)); /* -1: no instruction starts there */
 	u->nat += size;
 	while (a < end) {
-		if (GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
+		if (TS_GROW(u->insns, u->n, u->cap, 256) || grow_info(u, u->n + 1))
 			return -TRUSTACK_E_NOMEM;
 		struct ts_insn *in = &u->insns[u->n];
 		unsigned len = u->a->decode(u->img->dec, code + (a - start), end - a, a, in);
@@ -225,7 +185,7 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
 		if (!memcmp(&u->rows[i], r, sizeof(*r)))
 			return (int32_t)i;
 	}
-	if (GROW(u->rows, u->nrows, u->caprows, 64)) {
+	if (TS_GROW(u->rows, u->nrows, u->caprows, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return 0;
 	}
@@ -244,7 +204,7 @@ static int32_t intern_row(struct ts_unit *u, const struct trustack_row *r)
  */
 static void push_work(struct ts_unit *u, int32_t i)
 {
-	if (GROW(u->work, u->nwork, u->capwork, 64)) {
+	if (TS_GROW(u->work, u->nwork, u->capwork, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -279,15 +239,10 @@ static int32_t pop_work(struct ts_unit *u)
 
 static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 {
-	if (u->nstates == u->capstates) {
-		size_t cap = u->capstates ? u->capstates * 2 : 16;
-		struct ts_state *st = realloc(u->states, cap * sizeof(*st));
-		if (st)
-			u->states = st;
-		uint32_t *v = realloc(u->versions, cap * sizeof(*v));
-		if (v)
-			u->versions = v;
-		if (!st || !v) {
+	if (u->nstates == u->capstates) { /* states and versions share capstates */
+		size_t cap = ts_vec_next_cap(u->capstates, u->nstates + 1, 16, sizeof(struct ts_state));
+		if (!cap || ts_vec_resize((void **)&u->states, cap, sizeof(struct ts_state)) ||
+		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t))) {
 			u->err = -TRUSTACK_E_NOMEM;
 			return -1;
 		}
@@ -380,7 +335,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		     (unsigned long long)ts_image_report_addr(u->img, target, NULL));
 		return;
 	}
-	if (GROW(u->elog, u->nelog, u->capelog, 64)) {
+	if (TS_GROW(u->elog, u->nelog, u->capelog, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}
@@ -562,7 +517,7 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 				if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
 				      o->mem.index == TS_REG_NONE))
 					continue;
-				if (GROW(u->lea, u->nlea, u->caplea, 64)) {
+				if (TS_GROW(u->lea, u->nlea, u->caplea, 64)) {
 					u->err = -TRUSTACK_E_NOMEM;
 					return UINT64_MAX;
 				}
@@ -602,9 +557,9 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 	if (have)
 		return have;
 	const struct ts_func *f = &img->funcs[g];
-	size_t n = 0, cap = 8;
-	uint64_t *v = malloc((cap + 1) * sizeof(*v));
-	if (!v)
+	size_t n = 0, cap = 0; /* v[0] is the count: the addresses are v[1..n] */
+	uint64_t *v = NULL;
+	if (TS_GROW(v, 0, cap, 9))
 		return NULL;
 	size_t avail;
 	const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
@@ -621,14 +576,9 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 			if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
 			      o->mem.index == TS_REG_NONE))
 				continue;
-			if (n == cap) {
-				uint64_t *w = realloc(v, (2 * cap + 1) * sizeof(*v));
-				if (!w) {
-					free(v);
-					return NULL;
-				}
-				v = w;
-				cap *= 2;
+			if (TS_GROW(v, 1 + n, cap, 9)) {
+				free(v);
+				return NULL;
 			}
 			v[1 + n++] = (uint64_t)o->mem.disp;
 		}
@@ -812,19 +762,46 @@ static void call_hands_over_ra(const struct ts_arch *a, struct ts_insn *out)
 					.mem = { .base = a->sp, .index = TS_REG_NONE, .scale = 1, .size = a->ra_size } };
 }
 
+/* Does the frame pointer hold the caller's value ("may": in a loop whose first round starts with
+ * the caller's frame pointer, the loop head's state only knows "the caller's or something
+ * else")? */
+static bool fp_may_be_callers(const struct ts_arch *a, const struct ts_state *s)
+{
+	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+	return s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
+}
+
+/* The frame-pointer rules at an instruction that writes the frame pointer: report where it stops
+ * being what it should be, the write that destroys an established frame (fp-clobbered) or that
+ * reuses the caller's frame pointer as a general register (fp-scratch). Later writes of a value
+ * that is already neither were reported at that first write. est_before, was_callers: the
+ * state before the instruction (fp_may_be_callers); s: after it. */
+static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct ts_state *s, bool est_before,
+			   bool was_callers, bool report)
+{
+	const struct ts_arch *a = u->a;
+	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
+	bool est = ts_state_frame_established(a, s);
+	bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
+	if (!est && !restored && report) {
+		if (est_before)
+			warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
+		else if (was_callers)
+			warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
+			     "frame pointer used as a general register in a function without a frame");
+	}
+	s->fp_may_orig = restored;
+}
+
 /*
- * Apply instruction i to s, checking the rules when report is set, and send the state along
- * its branch edges. Returns whether the straight run continues to i+1.
+ * Apply instruction i to s with the stack checks that come with it (the state must be known
+ * where the stack is used, realignments must keep the CFA findable, the frame-pointer rules).
+ * Returns false when the path ends here.
  */
-static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
+static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
 	const struct ts_insn *in = &u->insns[i];
-	if (in->flow == TS_FLOW_INVALID) {
-		if (report)
-			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
-		return STEP_END;
-	}
 	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
 			  in->flow == TS_FLOW_RET;
 	/* only stack instructions and realignments need to know whether the CFA is known */
@@ -834,201 +811,219 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		/* on another context's stack (setcontext's `push %rcx; ret`): the rest of the run is
 		 * not this function's to check, and not unreachable either */
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;
-		return STEP_END;
+		return false;
 	}
 	if (uses_stack && !cfa_before) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNDEFINED_STACK, "stack used while its state is unknown");
-		return STEP_END;
+		return false;
 	}
-
 	/* the frame before the instruction matters only to one that writes the frame pointer */
 	bool writes_fp = fp_written(a, in);
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
-	const struct ts_val fp_before = s->regs[a->fp];
-	const bool fp_may_before = s->fp_may_orig;
+	bool fp_was_callers = writes_fp && fp_may_be_callers(a, s);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
-		return STEP_END;
+		return false;
 	}
-	if (cfa_before && realign) {
-		if (!ts_state_cfa_known(a, s)) {
-			if (report)
-				warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
-				     "stack realigned without a frame pointer or DRAP register holding the CFA");
-			return STEP_END;
-		}
+	if (cfa_before && realign && !ts_state_cfa_known(a, s)) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_REALIGN,
+			     "stack realigned without a frame pointer or DRAP register holding the CFA");
+		return false;
 	}
-	if (writes_fp) {
-		/* Report where the frame pointer stops being what it should be: the write that
-		 * destroys an established frame (fp-clobbered) or that reuses the caller's frame
-		 * pointer as a general register (fp-scratch). Later writes of a value that is
-		 * already neither were reported at that first write. */
-		struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
-		bool est = ts_state_frame_established(a, s);
-		bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-		/* "may": in a loop whose first round starts with the caller's frame pointer, the
-		 * loop head's state only knows "the caller's or something else" */
-		bool was_orig = fp_may_before || !memcmp(&fp_before, &orig, sizeof(orig));
-		if (!est && !restored && report) {
-			if (fp_est_before)
-				warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
-			else if (was_orig)
-				warn(u, in->addr, TRUSTACK_W_FP_SCRATCH,
-				     "frame pointer used as a general register in a function without a frame");
-		}
-		s->fp_may_orig = restored;
-	}
+	if (writes_fp)
+		check_fp_write(u, in, s, fp_est_before, fp_was_callers, report);
+	return true;
+}
 
-	/* Edges may add fragments to the unit, which moves the array: a branch goes on with a copy.
-	 * Only of what precedes the uops, which are applied by now (the whole record is 4 times
-	 * larger, and copying it cost 2% of the analysis). */
-	struct ts_insn copy;
-	if (in->flow != TS_FLOW_NEXT) {
-		memcpy(&copy, in, offsetof(struct ts_insn, uops));
-		copy.nuops = 0;
-		in = &copy;
+/* A direct jump, or a conditional jump's taken edge with its state. */
+static inline __attribute__((always_inline)) void jump_to(struct ts_unit *u, const struct ts_insn *in,
+							  const struct ts_state *s, enum edge_kind kind)
+{
+	if (in_unit(u, in->target))
+		edge(u, in->addr, in->target, s, kind);
+	else
+		sibling_call(u, in, s, name_at(u, in->target));
+}
+
+/* An indirect jump: a jump table, an array of code blocks, a label, a computed goto, or a tail
+ * call. */
+static void step_jump_ind(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	struct ts_val v;
+	if (in->treg != TS_REG_NONE) {
+		v = s->regs[in->treg];
+	} else {
+		struct ts_state t = *s;
+		struct ts_insn ld = { .nuops = 1 };
+		ld.uops[0] = (struct ts_uop){ .kind = TS_UOP_LOAD, .dst = 32, .src = TS_REG_NONE, .mem = in->tmem };
+		ld.uops[0].mem.size = 8;
+		ts_state_apply(u->a, u->img, &t, &ld);
+		v = t.regs[32];
 	}
-	switch (in->flow) {
-	case TS_FLOW_NEXT:
-		return STEP_NEXT;
-	case TS_FLOW_STOP:
+	if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
+		jump_table(u, in, s, v);
+	} else if (v.kind == V_STRIDED) {
+		strided_jump(u, in, s, v);
+	} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
+		/* a jump to a label whose address a lea put into the register on every path
+		 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
+		 * to the label every label-offset table is relative to */
+		edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
+	} else if (v.kind == V_JTENT) {
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
+	} else if (!computed_goto(u, in, s)) {
+		const char *n = indirect_name(u, in, s);
+		sibling_call(u, in, s, n ? n : "an indirect target");
+	}
+}
+
+/*
+ * A call. A direct call's target, its name and whether it is code of this unit, whether it
+ * returns and what it changes are the same on every walk: found once (searches of the image's
+ * functions and inferences), kept per instruction in callm[i]. `in` is a copy: taking in a
+ * fragment grows the arrays (vec.h), so callm[i] is looked up again after every call that may.
+ */
+/* The memo of direct call i (NULL for an indirect call), its target's name and place filled in. */
+static struct ts_call_memo *call_memo(struct ts_unit *u, int32_t i, const struct ts_insn *in)
+{
+	if (in->flow != TS_FLOW_CALL)
+		return NULL;
+	if (u->callm[i].known & CM_TARGET)
+		return &u->callm[i];
+	const char *target_name = ts_image_target_name(u->img, in->target);
+	bool local = in_unit(u, in->target); /* may take in a fragment: callm moves (vec.h) */
+	struct ts_call_memo *cm = &u->callm[i];
+	cm->name = target_name;
+	cm->local = local;
+	cm->known = CM_TARGET;
+	return cm;
+}
+
+/* Whether call i (memo cm, NULL: indirect, to name) returns, and how we know. */
+static enum ts_noreturn call_returns(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_call_memo *cm,
+				     const char *name)
+{
+	if (!cm)
+		return name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
+	if (!(cm->known & CM_NORETURN)) {
+		cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
+		cm->known |= CM_NORETURN;
+	}
+	return (enum ts_noreturn)cm->nr;
+}
+
+static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
+{
+	const struct ts_arch *a = u->a;
+	struct ts_call_memo *cm = call_memo(u, i, in);
+	const char *name = cm ? cm->name : indirect_name(u, in, s);
+	if (cm && cm->local) {
+		/* an intra-function call (retpoline-style thunks): the return address handed
+		 * over as the machine does it, and a jump */
+		struct ts_insn call;
+		call_hands_over_ra(a, &call);
+		ts_state_apply(a, u->img, s, &call);
+		if (report)
+			edge(u, in->addr, in->target, s, EDGE_CALL);
 		return STEP_END;
+	}
+	/* every frameless call is reported, except where the frame pointer holds something
+	 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
+	 * those calls */
+	if (report && !ts_state_frame_established(a, s) && fp_may_be_callers(a, s))
+		warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
+		     name ? name : "an indirect target");
+	uint64_t lp = ts_image_landing_pad(u->img, in->addr);
+	if (lp && report) {
+		/* an exception thrown through this call resumes at the landing pad with the
+		 * frame as after a return (the unwinder restores the callee-saved registers) */
+		struct ts_state t = *s;
+		ts_state_after_call(a, &t, a->call_clobbered);
+		if (in_unit(u, lp))
+			edge(u, in->addr, lp, &t, EDGE_LANDING);
+	}
+	if (cm)
+		cm = &u->callm[i]; /* the landing pad's edge may have taken in a fragment */
+	enum ts_noreturn nr = call_returns(u, i, in, cm, name);
+	/* What follows a call that never returns. When only we inferred that, the compiler
+	 * may not have known (an interposable callee, a callee it did not analyse) and
+	 * laid out code after the call that it considers reachable: go on as if the call
+	 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
+	 * After a call the compiler knew never returns, only the lone jump unoptimised
+	 * code ends a block with is expected. */
+	const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
+	if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
+		u->insns[i].flags |= TS_IF_DEAD_AFTER;
+	if (nr == TS_NORETURN_KNOWN)
+		return STEP_END;
+	uint64_t clobbers = a->call_clobbered;
+	if (cm) {
+		if (!(cm->known & CM_CLOBBERS)) {
+			cm->clobbers = ts_call_clobbers(u->img, in->target);
+			cm->known |= CM_CLOBBERS;
+		}
+		clobbers = cm->clobbers;
+	}
+	ts_state_after_call(a, s, clobbers);
+	if (nr == TS_NORETURN_INFERRED)
+		s->soft = true;
+	return STEP_NEXT;
+}
+
+/*
+ * Apply instruction i to s, checking the rules when report is set, and send the state along
+ * its branch edges. Returns whether the straight run continues to i+1.
+ */
+static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool report)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (in->flow == TS_FLOW_INVALID) {
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_DECODE_ERROR, "cannot decode instruction");
+		return STEP_END;
+	}
+	if (!apply_checked(u, i, s, report))
+		return STEP_END;
+	if (in->flow == TS_FLOW_NEXT)
+		return STEP_NEXT;
+	/* Edges may add fragments to the unit, which moves the array (vec.h): a branch goes on with
+	 * a copy. Only of what precedes the uops, which are applied by now (the whole record is 4
+	 * times larger, and copying it cost 2% of the analysis). */
+	struct ts_insn copy;
+	memcpy(&copy, in, offsetof(struct ts_insn, uops));
+	copy.nuops = 0;
+	in = &copy;
+	switch (in->flow) {
 	case TS_FLOW_RET: {
 		char why[96];
-		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
+		if (report && !ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
 		return STEP_END;
 	}
 	case TS_FLOW_JCC: {
 		struct ts_state taken = *s;
-		ts_state_refine(a, &taken, in, true);
-		ts_state_refine(a, s, in, false);
-		if (report) {
-			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, &taken, EDGE_TAKEN);
-			else
-				sibling_call(u, in, &taken, name_at(u, in->target));
-		}
+		ts_state_refine(u->a, &taken, in, true);
+		ts_state_refine(u->a, s, in, false);
+		if (report)
+			jump_to(u, in, &taken, EDGE_TAKEN);
 		return STEP_NEXT;
 	}
 	case TS_FLOW_JUMP:
-		if (report) {
-			if (in_unit(u, in->target))
-				edge(u, in->addr, in->target, s, EDGE_JUMP);
-			else
-				sibling_call(u, in, s, name_at(u, in->target));
-		}
+		if (report)
+			jump_to(u, in, s, EDGE_JUMP);
 		return STEP_END;
-	case TS_FLOW_JUMP_IND: {
-		if (!report)
-			return STEP_END;
-		struct ts_val v;
-		if (in->treg != TS_REG_NONE) {
-			v = s->regs[in->treg];
-		} else {
-			struct ts_state t = *s;
-			struct ts_insn ld = { .nuops = 1 };
-			ld.uops[0] = (struct ts_uop){ .kind = TS_UOP_LOAD, .dst = 32, .src = TS_REG_NONE, .mem = in->tmem };
-			ld.uops[0].mem.size = 8;
-			ts_state_apply(a, u->img, &t, &ld);
-			v = t.regs[32];
-		}
-		if (v.kind == V_JTSUM || (v.kind == V_JTENT && v.esize == 8)) {
-			jump_table(u, in, s, v);
-		} else if (v.kind == V_STRIDED) {
-			strided_jump(u, in, s, v);
-		} else if (v.kind == V_CONST && in_unit(u, (uint64_t)v.off)) {
-			/* a jump to a label whose address a lea put into the register on every path
-			 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
-			 * to the label every label-offset table is relative to */
-			edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
-		} else if (v.kind == V_JTENT) {
-			warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
-		} else if (!computed_goto(u, in, s)) {
-			const char *n = indirect_name(u, in, s);
-			sibling_call(u, in, s, n ? n : "an indirect target");
-		}
+	case TS_FLOW_JUMP_IND:
+		if (report)
+			step_jump_ind(u, in, s);
 		return STEP_END;
-	}
 	case TS_FLOW_CALL:
-	case TS_FLOW_CALL_IND: {
-		/* a direct call's target, its name and whether it is code of this unit are the same on
-		 * every walk: found once (searches of the image's functions), kept per instruction */
-		struct ts_call_memo *cm = in->flow == TS_FLOW_CALL ? &u->callm[i] : NULL;
-		if (cm && !(cm->known & CM_TARGET)) {
-			cm->name = ts_image_target_name(u->img, in->target);
-			cm->local = in_unit(u, in->target);
-			cm = &u->callm[i]; /* in_unit may have grown the arrays */
-			cm->known = CM_TARGET;
-		}
-		const char *name = cm ? cm->name : indirect_name(u, in, s);
-		if (cm && cm->local) {
-			/* an intra-function call (retpoline-style thunks): the return address handed
-			 * over as the machine does it, and a jump */
-			struct ts_insn call;
-			call_hands_over_ra(a, &call);
-			ts_state_apply(a, u->img, s, &call);
-			if (report)
-				edge(u, in->addr, in->target, s, EDGE_CALL);
-			return STEP_END;
-		}
-		/* every frameless call is reported, except where the frame pointer holds something
-		 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
-		 * those calls */
-		struct ts_val orig_fp = { .kind = V_ORIG, .reg = a->fp };
-		if (report && !ts_state_frame_established(a, s) &&
-		    (s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig_fp, sizeof(orig_fp))))
-			warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
-			     name ? name : "an indirect target");
-		uint64_t lp = ts_image_landing_pad(u->img, in->addr);
-		if (lp && report) {
-			/* an exception thrown through this call resumes at the landing pad with the
-			 * frame as after a return (the unwinder restores the callee-saved registers) */
-			struct ts_state t = *s;
-			ts_state_after_call(a, &t, a->call_clobbered);
-			if (in_unit(u, lp))
-				edge(u, in->addr, lp, &t, EDGE_LANDING);
-		}
-		enum ts_noreturn nr;
-		if (cm) {
-			cm = &u->callm[i];
-			if (!(cm->known & CM_NORETURN)) {
-				cm->nr = (uint8_t)ts_noreturn_call(u->img, in->target, name);
-				cm->known |= CM_NORETURN;
-			}
-			nr = (enum ts_noreturn)cm->nr;
-		} else {
-			nr = name ? ts_noreturn_call(u->img, 0, name) : TS_RETURNS;
-		}
-		/* What follows a call that never returns. When only we inferred that, the compiler
-		 * may not have known (an interposable callee, a callee it did not analyse) and
-		 * laid out code after the call that it considers reachable: go on as if the call
-		 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
-		 * After a call the compiler knew never returns, only the lone jump unoptimised
-		 * code ends a block with is expected. */
-		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-		if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
-			u->insns[i].flags |= TS_IF_DEAD_AFTER;
-		if (nr == TS_NORETURN_KNOWN)
-			return STEP_END;
-		uint64_t clobbers = a->call_clobbered;
-		if (cm) {
-			cm = &u->callm[i];
-			if (!(cm->known & CM_CLOBBERS)) {
-				cm->clobbers = ts_call_clobbers(u->img, in->target);
-				cm->known |= CM_CLOBBERS;
-			}
-			clobbers = cm->clobbers;
-		}
-		ts_state_after_call(a, s, clobbers);
-		if (nr == TS_NORETURN_INFERRED)
-			s->soft = true;
-		return STEP_NEXT;
-	}
-	default:
+	case TS_FLOW_CALL_IND:
+		return step_call(u, i, in, s, report);
+	default: /* TS_FLOW_STOP */
 		return STEP_END;
 	}
 }
@@ -1091,7 +1086,7 @@ static void walk(struct ts_unit *u, int32_t i)
 	u->walk_version = u->versions[u->leader[i]];
 	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
 	u->walk_id++;
-	if (GROW(u->wend, u->walk_id, u->capwend, 64)) {
+	if (TS_GROW(u->wend, u->walk_id, u->capwend, 64)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
 	}

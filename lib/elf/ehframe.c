@@ -13,6 +13,7 @@
 
 #include "elf/image.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 struct cursor {
 	const uint8_t *p, *end;
@@ -179,13 +180,8 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 		if ((y->type == STT_FUNC || y->type == STT_GNU_IFUNC) && start < y->addr + (y->size ? y->size : 1))
 			return 0;
 	}
-	if (img->nfuncs == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		struct ts_func *n = realloc(img->funcs, *cap * sizeof(*n));
-		if (!n)
-			return -TRUSTACK_E_NOMEM;
-		img->funcs = n;
-	}
+	if (TS_GROW(img->funcs, img->nfuncs, *cap, 64))
+		return -TRUSTACK_E_NOMEM;
 	char *buf = malloc(32);
 	if (!buf)
 		return -TRUSTACK_E_NOMEM;
@@ -269,14 +265,8 @@ static int add_start_funcs(struct ts_image *img, size_t *cap)
 
 static int add_site(struct ts_image *img, uint64_t start, uint64_t end, uint64_t lp)
 {
-	if (img->nlsda == img->caplsda) {
-		size_t cap = img->caplsda ? img->caplsda * 2 : 64;
-		struct ts_lsda_site *n = realloc(img->lsda, cap * sizeof(*n));
-		if (!n)
-			return -TRUSTACK_E_NOMEM;
-		img->lsda = n;
-		img->caplsda = cap;
-	}
+	if (TS_GROW(img->lsda, img->nlsda, img->caplsda, 64))
+		return -TRUSTACK_E_NOMEM;
 	img->lsda[img->nlsda++] = (struct ts_lsda_site){ start, end, lp };
 	return 0;
 }

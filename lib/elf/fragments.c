@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "elf/image.h"
+#include "common/vec.h"
 
 /* Does the CFI row say CFA = sp + (what a call leaves), as at a function's entry? */
 static bool is_entry_cfa(const struct ts_image *img, Dwarf_Frame *frame, size_t *nops)
@@ -87,14 +88,8 @@ static bool plain_hint(const struct ts_image *img, Dwarf_Frame *frame, uint64_t 
 
 static void add_hint(struct ts_image *img, const struct ts_entry_hint *h)
 {
-	if (img->nhints == img->caphints) {
-		size_t cap = img->caphints ? img->caphints * 2 : 16;
-		struct ts_entry_hint *n = realloc(img->hints, cap * sizeof(*n));
-		if (!n)
-			return; /* the fragment stays unanalysed: unreliable, never wrong */
-		img->hints = n;
-		img->caphints = cap;
-	}
+	if (TS_GROW(img->hints, img->nhints, img->caphints, 16))
+		return; /* the fragment stays unanalysed: unreliable, never wrong */
 	img->hints[img->nhints++] = *h;
 }
 
@@ -215,14 +210,8 @@ static void collect_alt_entries(struct ts_image *img)
 				uint64_t t = (uint64_t)u->mem.disp;
 				if (!alt_entry_target(img, i, t))
 					continue;
-				if (img->nalt_entries == img->capalt_entries) {
-					size_t cap = img->capalt_entries ? img->capalt_entries * 2 : 64;
-					uint64_t *n = realloc(img->alt_entries, cap * sizeof(uint64_t));
-					if (!n)
-						return; /* fewer entries: their code is then reported, not hidden */
-					img->alt_entries = n;
-					img->capalt_entries = cap;
-				}
+				if (TS_GROW(img->alt_entries, img->nalt_entries, img->capalt_entries, 64))
+					return; /* fewer entries: their code is then reported, not hidden */
 				img->alt_entries[img->nalt_entries++] = t;
 			}
 		}

@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "elf/image.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 #define REL_BASE 0x100000ull  /* first synthetic section address of a relocatable object */
 #define REL_GAP 0x1000ull     /* gap between synthetic sections: running off one is visible */
@@ -66,14 +67,8 @@ static int cmp_func_name(const void *a, const void *b, void *ctx)
 
 int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name)
 {
-	if (img->next == img->capext) {
-		size_t cap = img->capext ? img->capext * 2 : 64;
-		struct ts_addr_name *n = realloc(img->ext, cap * sizeof(*n));
-		if (!n)
-			return -TRUSTACK_E_NOMEM;
-		img->ext = n;
-		img->capext = cap;
-	}
+	if (TS_GROW(img->ext, img->next, img->capext, 64))
+		return -TRUSTACK_E_NOMEM;
 	img->ext[img->next].addr = addr;
 	img->ext[img->next].name = name;
 	img->next++;
@@ -83,15 +78,9 @@ int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name)
 /* Keep a name the image made; returns it, or NULL (and frees it) when out of memory. */
 const char *ts_image_own_name(struct ts_image *img, char *name)
 {
-	if (img->nowned == img->capowned) {
-		size_t cap = img->capowned ? img->capowned * 2 : 64;
-		char **n = realloc(img->owned_names, cap * sizeof(char *));
-		if (!n) {
-			free(name);
-			return NULL;
-		}
-		img->owned_names = n;
-		img->capowned = cap;
+	if (TS_GROW(img->owned_names, img->nowned, img->capowned, 64)) {
+		free(name);
+		return NULL;
 	}
 	img->owned_names[img->nowned++] = name;
 	return name;
@@ -396,14 +385,8 @@ static void add_code_ref(struct ts_image *img, uint64_t addr)
 	const struct ts_section *s = ts_image_section_at(img, addr);
 	if (!s || !s->exec)
 		return;
-	if (img->ncode_refs == img->capcode_refs) {
-		size_t cap = img->capcode_refs ? img->capcode_refs * 2 : 64;
-		uint64_t *n = realloc(img->code_refs, cap * sizeof(uint64_t));
-		if (!n)
-			return; /* fewer computed-goto targets: their code is then reported, not hidden */
-		img->code_refs = n;
-		img->capcode_refs = cap;
-	}
+	if (TS_GROW(img->code_refs, img->ncode_refs, img->capcode_refs, 64))
+		return; /* fewer computed-goto targets: their code is then reported, not hidden */
 	img->code_refs[img->ncode_refs++] = addr;
 }
 
@@ -495,14 +478,9 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			uint64_t S = symaddr[si], slot = 0;
 			if (img->arch->reloc_uses_got(type)) {
 				if (!gotslot[si]) {
-					if (ngot == capgot) {
-						capgot = capgot ? capgot * 2 : 64;
-						uint64_t *g = realloc(gotval, capgot * sizeof(uint64_t));
-						if (!g) {
-							rc = -TRUSTACK_E_NOMEM;
-							goto out;
-						}
-						gotval = g;
+					if (TS_GROW(gotval, ngot, capgot, 64)) {
+						rc = -TRUSTACK_E_NOMEM;
+						goto out;
 					}
 					gotval[ngot] = S;
 					gotslot[si] = (uint32_t)++ngot;
@@ -726,7 +704,7 @@ static void finish_functions(struct ts_image *img)
 		}
 	}
 	img->noreturn_memo = calloc(img->nfuncs ? img->nfuncs : 1, 1);
-	img->clobber_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(uint64_t));
+	img->clobber_memo = calloc((img->nfuncs ? img->nfuncs : 1) * (1 + TS_CLOBBER_DEPTHS), sizeof(uint64_t));
 	img->lea_memo = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*img->lea_memo));
 	collect_tail_calls(img);
 }
@@ -811,15 +789,10 @@ int ts_archive_members(const char *path, char ***names, size_t *n, char *err, si
 			end = start + sizeof(struct ar_hdr) + raw_member_size(fd, at);
 		}
 		if (regular_member(m)) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				char **nn = realloc(*names, cap * sizeof(char *));
-				if (!nn) {
-					rc = -TRUSTACK_E_NOMEM;
-					elf_end(m);
-					break;
-				}
-				*names = nn;
+			if (TS_GROW(*names, *n, cap, 16)) {
+				rc = -TRUSTACK_E_NOMEM;
+				elf_end(m);
+				break;
 			}
 			char *name = strdup(elf_getarhdr(m)->ar_name);
 			if (!name) {

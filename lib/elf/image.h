@@ -79,6 +79,8 @@ struct ts_addr_name {
 	const char *name;
 };
 
+#define TS_CLOBBER_DEPTHS 7 /* how many calls deep clobbers.c looks, plus one */
+
 struct ts_image {
 	const struct ts_arch *arch;
 	struct ts_decoder *dec;
@@ -130,8 +132,10 @@ struct ts_image {
 
 	char **noreturn_names;     /* from DW_AT_noreturn, sorted */
 	size_t nnoreturn_names;
-	_Atomic uint8_t *noreturn_memo; /* per function: 0 unknown, 1 returns, 2 noreturn, 3 busy */
-	_Atomic uint64_t *clobber_memo; /* per function: registers it may change (clobbers.c) */
+	_Atomic uint8_t *noreturn_memo; /* per function: the depths it is known to return at (noreturn.c) */
+	/* per function the registers it may change at every depth of the inference, then per
+	 * function and depth (clobbers.c): nfuncs * (1 + TS_CLOBBER_DEPTHS) */
+	_Atomic uint64_t *clobber_memo;
 	/* per function: the absolute addresses its code loads with a lea, sorted, as a block
 	 * {count, address...}; NULL until a neighbour's jump table asks (walk.c) */
 	uint64_t *_Atomic *lea_memo;

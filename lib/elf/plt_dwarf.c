@@ -12,6 +12,7 @@
 
 #include "elf/image.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 int ts_image_load_plt(struct ts_image *img)
 {
@@ -59,14 +60,8 @@ static void add_name(struct ts_image *img, size_t *cap, const char *name)
 {
 	if (!name)
 		return;
-	if (img->nnoreturn_names == *cap) {
-		size_t n = *cap ? *cap * 2 : 32;
-		char **v = realloc(img->noreturn_names, n * sizeof(char *));
-		if (!v)
-			return;
-		img->noreturn_names = v;
-		*cap = n;
-	}
+	if (TS_GROW(img->noreturn_names, img->nnoreturn_names, *cap, 32))
+		return;
 	char *d = strdup(name);
 	if (d)
 		img->noreturn_names[img->nnoreturn_names++] = d;

@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "elf/writer.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 #ifndef SHT_LLVM_ADDRSIG
 #define SHT_LLVM_ADDRSIG 0x6fff4c03
@@ -33,18 +34,8 @@ struct wbuf {
 
 static int wb_reserve(struct wbuf *b, size_t more)
 {
-	if (more > SIZE_MAX / 2 - b->n)
+	if (more > SIZE_MAX / 2 - b->n || TS_RESERVE(b->p, b->n + more, b->cap, 4096))
 		return -TRUSTACK_E_NOMEM;
-	if (b->n + more <= b->cap)
-		return 0;
-	size_t cap = b->cap ? b->cap : 4096;
-	while (cap < b->n + more)
-		cap *= 2;
-	uint8_t *p = realloc(b->p, cap);
-	if (!p)
-		return -TRUSTACK_E_NOMEM;
-	b->p = p;
-	b->cap = cap;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proc/proc.h"
+#include "common/vec.h"
 
 /* A number in base 16 or 10 at *p, then the separator sep (0: any whitespace or the end). The
  * lines are read by hand: sscanf was a tenth of a warm `trustack stacks`. */
@@ -92,14 +93,9 @@ int ts_maps_read(int pid, struct ts_maps *out)
 	size_t cap = 0, room = 0;
 	int rc = 0;
 	while (getline(&line, &cap, f) > 0) {
-		if (out->n == room) {
-			size_t nr = room ? room * 2 : 64;
-			struct ts_map *v = realloc(out->v, nr * sizeof(*v));
-			if (!v) {
-				rc = -TRUSTACK_E_NOMEM;
-				break;
-			}
-			out->v = v, room = nr;
+		if (TS_GROW(out->v, out->n, room, 64)) {
+			rc = -TRUSTACK_E_NOMEM;
+			break;
 		}
 		int r = parse_line(line, &out->v[out->n]);
 		if (r == -2) {
@@ -164,14 +160,9 @@ static int add_exec(struct trustack_module *m, size_t *room, uint64_t s, uint64_
 		v[m->nexec - 1].end = e;
 		return 0;
 	}
-	if (m->nexec == *room) {
-		size_t nr = *room ? *room * 2 : 2;
-		v = realloc(v, nr * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		*room = nr;
-		m->exec = v;
-	}
+	if (TS_GROW(v, m->nexec, *room, 2))
+		return -TRUSTACK_E_NOMEM;
+	m->exec = v;
 	v[m->nexec].start = s, v[m->nexec].end = e;
 	m->nexec++;
 	return 0;
@@ -201,13 +192,8 @@ int ts_modules_build(const struct ts_maps *maps, struct ts_modules *out)
 			i = j;
 			continue;
 		}
-		if (out->n == room) {
-			size_t nr = room ? room * 2 : 32;
-			struct trustack_module *v = realloc(out->v, nr * sizeof(*v));
-			if (!v)
-				goto nomem;
-			out->v = v, room = nr;
-		}
+		if (TS_GROW(out->v, out->n, room, 32))
+			goto nomem;
 		struct trustack_module *mod = &out->v[out->n];
 		memset(mod, 0, sizeof(*mod));
 		mod->kind = file ? TRUSTACK_MODULE_FILE : special_kind(m->path);

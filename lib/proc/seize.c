@@ -20,6 +20,7 @@
 
 #include "proc/proc.h"
 #include "proc/seize.h"
+#include "common/vec.h"
 
 static const int guarded_signals[3] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -131,12 +132,9 @@ long ts_seize_add(struct ts_seize_set *s, int tid, bool *added)
 		for (int k = 0; k < 3; k++)
 			sigaddset(&set, guarded_signals[k]);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		struct ts_seized *v = realloc(s->v, nc * sizeof(*v));
-		if (v)
-			s->v = v, s->cap = nc;
+		int grown = TS_GROW(s->v, s->n, s->cap, 64);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (!v)
+		if (grown)
 			return -1;
 	}
 	struct ts_seized *t = &s->v[s->n];

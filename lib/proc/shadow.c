@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proc/shadow.h"
+#include "common/vec.h"
 
 void ts_shadow_adjust(struct ts_shadow *s, uint64_t sp)
 {
@@ -33,13 +34,8 @@ void ts_shadow_adjust(struct ts_shadow *s, uint64_t sp)
 
 static int push(struct ts_shadow *s, const struct ts_shadow_entry *e)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 256;
-		struct ts_shadow_entry *v = realloc(s->v, nc * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		s->v = v, s->cap = nc;
-	}
+	if (TS_GROW(s->v, s->n, s->cap, 256))
+		return -TRUSTACK_E_NOMEM;
 	s->v[s->n++] = *e;
 	return 0;
 }

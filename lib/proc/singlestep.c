@@ -38,6 +38,7 @@
 #include "common/fileio.h"
 #include "proc/proc.h"
 #include "proc/shadow.h"
+#include "common/vec.h"
 
 
 /* What a step needs to know about an instruction. */
@@ -198,13 +199,8 @@ static struct thread *find_thread(struct tracer *t, int tid, bool create)
 			return &t->th[i];
 	if (!create)
 		return NULL;
-	if (t->nth == t->capth) {
-		size_t nc = t->capth ? t->capth * 2 : 16;
-		struct thread *v = realloc(t->th, nc * sizeof(*v));
-		if (!v)
-			return NULL;
-		t->th = v, t->capth = nc;
-	}
+	if (TS_GROW(t->th, t->nth, t->capth, 16))
+		return NULL;
 	struct thread *th = &t->th[t->nth++];
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
@@ -275,13 +271,8 @@ static bool check_signal_frame(struct tracer *t, struct thread *th)
 
 static int report(struct tracer *t, struct thread *th, trustack_step_fn fn, void *ctx)
 {
-	if (th->shadow.n > t->chain_cap) {
-		size_t nc = th->shadow.n * 2;
-		struct trustack_chain_entry *v = realloc(t->chain, nc * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		t->chain = v, t->chain_cap = nc;
-	}
+	if (TS_RESERVE(t->chain, th->shadow.n, t->chain_cap, 64))
+		return -TRUSTACK_E_NOMEM;
 	ts_shadow_chain(&th->shadow, t->chain);
 	struct trustack_step_point pt = {
 		.pid = th->tgid,

@@ -23,6 +23,7 @@
 #include "common/opts.h"
 #include "proc/proc.h"
 #include "proc/seize.h"
+#include "common/vec.h"
 
 #define DEFAULT_STACK_MAX (1u << 20)
 #define UNMAPPED_SP_COPY (64u << 10) /* sp outside every known mapping: copy this much */
@@ -91,14 +92,9 @@ static long list_tasks(int pid, int **out, size_t *n, size_t *cap)
 		long t = strtol(e->d_name, &end, 10);
 		if (*end || t <= 0)
 			continue;
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			int *v = realloc(*out, nc * sizeof(int));
-			if (!v) {
-				closedir(d);
-				return -2;
-			}
-			*out = v, *cap = nc;
+		if (TS_GROW(*out, *n, *cap, 64)) {
+			closedir(d);
+			return -2;
 		}
 		(*out)[(*n)++] = (int)t;
 	}

@@ -23,6 +23,7 @@
 
 #include "common/fileio.h"
 #include "symbols/symbols.h"
+#include "common/vec.h"
 
 #define MAGIC "TSLINES1"
 #define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
@@ -96,13 +97,8 @@ int ts_linememo_find(const struct ts_linememo *m, uint64_t addr, const char **fi
 
 int ts_linememo_add(struct ts_linememo *m, uint64_t addr, const char *file, int line)
 {
-	if (m->nnew == m->roomnew) {
-		size_t nr = m->roomnew ? m->roomnew * 2 : 32;
-		struct ts_line_new *v = realloc(m->fresh, nr * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		m->fresh = v, m->roomnew = nr;
-	}
+	if (TS_GROW(m->fresh, m->nnew, m->roomnew, 32))
+		return -TRUSTACK_E_NOMEM;
 	char *f = strdup(file ? file : "");
 	if (!f)
 		return -TRUSTACK_E_NOMEM;
@@ -145,15 +141,9 @@ static int save(struct ts_linememo *m, const uint8_t *id, size_t idlen)
 		if (n && !strcmp(pool + e[n - 1].file, f)) {
 			off = e[n - 1].file;
 		} else {
-			if (pool_len + fl > pool_room) {
-				while (pool_len + fl > pool_room)
-					pool_room *= 2;
-				char *np = realloc(pool, pool_room);
-				if (!np) {
-					rc = -TRUSTACK_E_NOMEM;
-					break;
-				}
-				pool = np;
+			if (TS_RESERVE(pool, pool_len + fl, pool_room, 4096)) {
+				rc = -TRUSTACK_E_NOMEM;
+				break;
 			}
 			memcpy(pool + pool_len, f, fl);
 			off = (uint32_t)pool_len;

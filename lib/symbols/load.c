@@ -17,20 +17,15 @@
 #include "elf/image.h"
 #include "elf/handle.h"
 #include "symbols/symbols.h"
+#include "common/vec.h"
 
 /* Add a name to the pool; its offset, or UINT32_MAX when out of memory. */
 static uint32_t pool_add(struct ts_symbuild *b, const char *name, const char *suffix)
 {
 	size_t a = strlen(name), c = suffix ? strlen(suffix) : 0;
-	if (b->pool_len + a + c + 1 > b->pool_room) {
-		size_t nr = b->pool_room ? b->pool_room * 2 : 4096;
-		while (nr < b->pool_len + a + c + 1)
-			nr *= 2;
-		char *p = nr < UINT32_MAX ? realloc(b->pool, nr) : NULL;
-		if (!p)
-			return UINT32_MAX;
-		b->pool = p, b->pool_room = nr;
-	}
+	/* offsets are 32-bit */
+	if (b->pool_len + a + c + 1 >= UINT32_MAX || TS_RESERVE(b->pool, b->pool_len + a + c + 1, b->pool_room, 4096))
+		return UINT32_MAX;
 	char *dst = b->pool + b->pool_len;
 	memcpy(dst, name, a);
 	if (c)
@@ -44,13 +39,8 @@ static uint32_t pool_add(struct ts_symbuild *b, const char *name, const char *su
 static int add_sym(struct ts_symbuild *b, uint64_t start, uint64_t size, const char *name, const char *suffix,
 		   uint16_t shndx, uint8_t rank, bool plt)
 {
-	if (b->nall == b->room) {
-		size_t nr = b->room ? b->room * 2 : 256;
-		struct ts_sym *v = realloc(b->all, nr * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		b->all = v, b->room = nr;
-	}
+	if (TS_GROW(b->all, b->nall, b->room, 256))
+		return -TRUSTACK_E_NOMEM;
 	uint32_t n = pool_add(b, name, suffix);
 	if (n == UINT32_MAX)
 		return -TRUSTACK_E_NOMEM;
@@ -161,14 +151,9 @@ static int collect_slots(Elf *elf, const struct ts_arch *a, struct slot_name **o
 			const char *name = elf_strptr(elf, symsh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
-			if (n == room) {
-				room = room ? room * 2 : 64;
-				struct slot_name *nv = realloc(v, room * sizeof(*nv));
-				if (!nv) {
-					free(v);
-					return -TRUSTACK_E_NOMEM;
-				}
-				v = nv;
+			if (TS_GROW(v, n, room, 64)) {
+				free(v);
+				return -TRUSTACK_E_NOMEM;
 			}
 			v[n++] = (struct slot_name){ r.r_offset, name };
 		}

@@ -17,6 +17,7 @@
 #include "elf/handle.h"
 #include "tables/rowmap.h"
 #include "tables/source.h"
+#include "common/vec.h"
 
 static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_UNCLASSIFIED] = "unclassified",
@@ -73,6 +74,7 @@ struct run {
 	uint8_t outcome;
 	bool reached, covered;
 	uint8_t tstatus;
+	int func;                /* the unit that found it (a fragment two functions share: two) */
 	struct trustack_row arow, trow;
 	char what[64];
 };
@@ -91,14 +93,8 @@ struct diffjob {
 
 static int push_run(struct run **v, size_t *n, size_t *cap, const struct run *r)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct run *p = realloc(*v, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		*v = p;
-		*cap = c;
-	}
+	if (TS_GROW(*v, *n, *cap, 64))
+		return -TRUSTACK_E_NOMEM;
 	(*v)[(*n)++] = *r;
 	return 0;
 }
@@ -330,7 +326,7 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 				cnt[t].classes[cls]++;
 				struct run r = { .addr = in->addr, .count = 1, .table = (uint8_t)t, .cls = (uint8_t)cls,
 						 .outcome = (uint8_t)o, .reached = reached, .covered = covered,
-						 .tstatus = tr->status };
+						 .tstatus = tr->status, .func = u->func };
 				if (ar)
 					r.arow = *ar;
 				if (covered)
@@ -374,7 +370,8 @@ static int cmp_run(const void *a, const void *b)
 		return x->table - y->table;
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return 0;
+	/* then by unit, so the order does not depend on the workers' (driver.c) */
+	return x->func < y->func ? -1 : x->func > y->func;
 }
 
 static int open_source(const struct ts_image *img, int t, unsigned slots, struct ts_source **out, char *err,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tables/orc.h"
+#include "common/vec.h"
 
 /* A register's name in messages (the CFI's names: "rip" for the return-address column). */
 static const char *dwname(const struct ts_arch *a, unsigned r)
@@ -163,14 +164,8 @@ static bool map_row(const struct ts_arch *a, const struct trustack_row *r, struc
 
 static int push(struct ts_orc_table *t, uint64_t addr, const struct trustack_orc_entry *e)
 {
-	if (t->n == t->cap) {
-		size_t c = t->cap ? t->cap * 2 : 256;
-		struct ts_orc_row *p = realloc(t->rows, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		t->rows = p;
-		t->cap = c;
-	}
+	if (TS_GROW(t->rows, t->n, t->cap, 256))
+		return -TRUSTACK_E_NOMEM;
 	t->rows[t->n].addr = addr;
 	t->rows[t->n].e = *e;
 	t->n++;

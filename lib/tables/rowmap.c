@@ -7,6 +7,7 @@
 
 #include "analysis/driver.h"
 #include "tables/rowmap.h"
+#include "common/vec.h"
 
 static bool loc_equal(const struct trustack_loc *a, const struct trustack_loc *b)
 {
@@ -29,14 +30,8 @@ struct build {
 
 static int push(struct ts_rowrange **r, size_t *n, size_t *cap, const struct ts_rowrange *x)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct ts_rowrange *p = realloc(*r, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		*r = p;
-		*cap = c;
-	}
+	if (TS_GROW(*r, *n, *cap, 64))
+		return -TRUSTACK_E_NOMEM;
 	(*r)[(*n)++] = *x;
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "tables/sframe.h"
 #include "trustack.h"
+#include "common/vec.h"
 
 void ts_sframe_free(struct ts_sframe *t)
 {
@@ -17,14 +18,8 @@ void ts_sframe_free(struct ts_sframe *t)
 
 int ts_sframe_add_fde(struct ts_sframe *t, const struct ts_sf_fde *f)
 {
-	if (t->nfdes == t->capfdes) {
-		size_t c = t->capfdes ? t->capfdes * 2 : 64;
-		struct ts_sf_fde *p = realloc(t->fdes, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		t->fdes = p;
-		t->capfdes = c;
-	}
+	if (TS_GROW(t->fdes, t->nfdes, t->capfdes, 64))
+		return -TRUSTACK_E_NOMEM;
 	t->fdes[t->nfdes] = *f;
 	t->fdes[t->nfdes].first = (uint32_t)t->nfres;
 	t->fdes[t->nfdes].n = 0;
@@ -36,14 +31,8 @@ int ts_sframe_add_fre(struct ts_sframe *t, const struct ts_sf_fre *r)
 {
 	if (!t->nfdes)
 		return -TRUSTACK_E_ARG;
-	if (t->nfres == t->capfres) {
-		size_t c = t->capfres ? t->capfres * 2 : 256;
-		struct ts_sf_fre *p = realloc(t->fres, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		t->fres = p;
-		t->capfres = c;
-	}
+	if (TS_GROW(t->fres, t->nfres, t->capfres, 256))
+		return -TRUSTACK_E_NOMEM;
 	t->fres[t->nfres++] = *r;
 	t->fdes[t->nfdes - 1].n++;
 	return 0;
@@ -127,17 +116,9 @@ static void put(struct buf *b, uint64_t v, unsigned w)
 {
 	if (b->err)
 		return;
-	if (b->n + w > b->cap) {
-		size_t c = b->cap ? b->cap * 2 : 4096;
-		while (c < b->n + w)
-			c *= 2;
-		uint8_t *p = realloc(b->p, c);
-		if (!p) {
-			b->err = -TRUSTACK_E_NOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = c;
+	if (TS_RESERVE(b->p, b->n + w, b->cap, 4096)) {
+		b->err = -TRUSTACK_E_NOMEM;
+		return;
 	}
 	for (unsigned i = 0; i < w; i++)
 		b->p[b->n++] = (uint8_t)(v >> (8 * i));

@@ -9,6 +9,7 @@
 #include "tables/orc.h"
 #include "tables/sframe.h"
 #include "tables/source.h"
+#include "common/vec.h"
 
 struct entries {
 	struct ts_srcentry *e;
@@ -17,14 +18,8 @@ struct entries {
 
 static int push(struct entries *v, const struct ts_srcentry *x)
 {
-	if (v->n == v->cap) {
-		size_t c = v->cap ? v->cap * 2 : 256;
-		struct ts_srcentry *p = realloc(v->e, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		v->e = p;
-		v->cap = c;
-	}
+	if (TS_GROW(v->e, v->n, v->cap, 256))
+		return -TRUSTACK_E_NOMEM;
 	v->e[v->n++] = *x;
 	return 0;
 }

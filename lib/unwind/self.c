@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "unwind/uwint.h"
+#include "common/vec.h"
 
 struct found {
 	char *path;        /* file to open; NULL: the vDSO */
@@ -46,14 +47,9 @@ static int on_phdr(struct dl_phdr_info *info, size_t size, void *ctx)
 	}
 	if (hi <= lo)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct found *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			l->err = -TRUSTACK_E_NOMEM;
-			return 1;
-		}
-		l->v = v, l->cap = cap;
+	if (TS_GROW(l->v, l->n, l->cap, 16)) {
+		l->err = -TRUSTACK_E_NOMEM;
+		return 1;
 	}
 	struct found *f = &l->v[l->n];
 	memset(f, 0, sizeof(*f));

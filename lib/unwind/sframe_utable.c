@@ -10,6 +10,7 @@
 
 #include "tables/sframe.h"
 #include "unwind/uwint.h"
+#include "common/vec.h"
 
 struct seg {
 	uint64_t start, end;
@@ -27,13 +28,8 @@ static int push(struct build *b, uint64_t start, uint64_t end, const struct ts_u
 {
 	if (end <= start)
 		return 0;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 1024;
-		struct seg *v = realloc(b->v, cap * sizeof(*v));
-		if (!v)
-			return -TRUSTACK_E_NOMEM;
-		b->v = v, b->cap = cap;
-	}
+	if (TS_GROW(b->v, b->n, b->cap, 1024))
+		return -TRUSTACK_E_NOMEM;
 	b->v[b->n++] = (struct seg){ start, end, *row };
 	return 0;
 }

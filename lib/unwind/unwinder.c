@@ -13,6 +13,7 @@
 #include "elf/handle.h"
 #include "tables/sframe.h"
 #include "unwind/uwint.h"
+#include "common/vec.h"
 
 int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct trustack_unwinder **out)
 {
@@ -208,16 +209,11 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 			snprintf(errbuf, errlen, "%s overlaps %s", d->name ? d->name : "module", u->mods[i].name);
 			return -TRUSTACK_E_ARG;
 		}
-	if (u->nmods == u->capmods) {
-		size_t cap = u->capmods ? 2 * u->capmods : 16;
-		struct ts_uw_module *v = realloc(u->mods, cap * sizeof(*v));
-		if (!v)
+	if (u->nmods == u->capmods) { /* mods and sorted share capmods */
+		size_t cap = ts_vec_next_cap(u->capmods, u->nmods + 1, 16, sizeof(struct ts_uw_module));
+		if (!cap || ts_vec_resize((void **)&u->mods, cap, sizeof(struct ts_uw_module)) ||
+		    ts_vec_resize((void **)&u->sorted, cap, sizeof(uint32_t)))
 			return -TRUSTACK_E_NOMEM;
-		u->mods = v;
-		uint32_t *s = realloc(u->sorted, cap * sizeof(*s));
-		if (!s)
-			return -TRUSTACK_E_NOMEM;
-		u->sorted = s;
 		u->capmods = cap;
 	}
 	struct ts_uw_module m = { 0 };

@@ -33,6 +33,7 @@
 #include "tables/rowmap.h"
 #include "tables/source.h"
 #include "unwind/utable.h"
+#include "common/vec.h"
 
 #define HDR_SIZE 64
 #define MAGIC "TSUNWIND"
@@ -61,14 +62,8 @@ static int add(struct bld *b, uint64_t start, uint64_t end, const struct ts_urow
 {
 	if (end <= start)
 		return 0;
-	if (b->n == b->cap) {
-		size_t c = b->cap ? b->cap * 2 : 1024;
-		struct ent *p = realloc(b->e, c * sizeof(*p));
-		if (!p)
-			return -TRUSTACK_E_NOMEM;
-		b->e = p;
-		b->cap = c;
-	}
+	if (TS_GROW(b->e, b->n, b->cap, 1024))
+		return -TRUSTACK_E_NOMEM;
 	b->e[b->n++] = (struct ent){ start, end, *row };
 	return 0;
 }

@@ -7,7 +7,8 @@
 # so the sframe mode has rows in the program), and runs each. A reliable trace that differs
 # from the oracle in any mode but fp is a FAIL; fp's false-reliable traces are reported as INFO.
 # At every point the fast path (memo, lean loop, pcs-only) must equal the full path (unwind_same.c).
-# Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN.
+# Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK (4 variants, shorter signal runs), TS_SAN,
+# TS_TSAN (the library is a ThreadSanitizer build).
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +27,7 @@ export TRUSTACK_CACHE_DIR=$work/cache
 
 san=""
 [ "${TS_SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+[ "${TS_TSAN:-0}" = 1 ] && san="-fsanitize=thread" # the library of build-tsan/ (make check-tsan)
 
 
 secs=1.0 iters=300
@@ -68,7 +70,8 @@ done
 
 # the remote face: a child's stack through a lib/proc snapshot (needs ptrace on a child)
 rbin=$work/remote_test
-if gcc -std=gnu11 -O2 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/include" "$here/remote_test.c" \
+# (bound at start: under TSAN a lazily bound call in the signal handler is a signal-unsafe malloc)
+if gcc -std=gnu11 -O2 -g $san -Wl,-z,now -Wall -Wextra -Wno-unused-parameter -I"$top/include" "$here/remote_test.c" \
         -o "$rbin" "$lib" -lelf -ldw -lZydis -lpthread 2>"$rbin.err"; then
     ASAN_OPTIONS=detect_leaks=0 timeout 120 "$rbin" >"$rbin.out" 2>&1
     rc=$?
