@@ -351,7 +351,10 @@ static int load_symbols(struct ts_image *img, uint64_t **symaddr_out, size_t *ns
 		free(symaddr);
 		return -TRUSTACK_E_NOMEM;
 	}
-	uint64_t extaddr = img->got_base + 0x10000000ull; /* extern region, after the GOT */
+	/* the extern region follows the GOT (at most one slot per symbol) closely: arm64's `bl`
+	 * reaches +-128 MiB, and a call to an extern placed farther would keep its unrelocated
+	 * bytes (a call to itself) */
+	uint64_t extaddr = img->got_base + ((n * 8 + 0xfff) & ~0xfffull);
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
 		if (!gelf_getsym(d, (int)i, &s))
