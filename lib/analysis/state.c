@@ -591,9 +591,36 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, r);
 			break;
 		}
-		case TS_UOP_SHLI:
-			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(uop_src(s, u), 1u << u->imm) : UNK);
+		case TS_UOP_SEXT: {
+			/* arm64's sign extension of 1, 2 or 4 bytes (sxtb, sxth, sxtw operands) */
+			src = uop_src(s, u);
+			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
+			if (src.kind == V_JTENT && src.esize == w && !src.reg)
+				src.flags |= TS_VF_SEXT; /* gcc's byte/halfword offset tables */
+			else if (src.kind == V_CONST)
+				src.off = w == 1 ? (int8_t)src.off : w == 2 ? (int16_t)src.off : (int32_t)src.off;
+			else if (src.kind != V_RANGE)
+				src = UNK;
+			set_reg(a, s, u->dst, src);
 			break;
+		}
+		case TS_UOP_ADDVL:
+			/* sp moved by a multiple of the SVE vector length, unknown here: not a
+			 * constant offset from the CFA */
+			set_reg(a, s, u->dst, UNK);
+			if (u->dst == a->sp)
+				prob = TS_AP_UNSUPPORTED;
+			break;
+		case TS_UOP_SHLI: {
+			src = uop_src(s, u);
+			if (src.kind == V_JTENT && !src.reg && u->imm > 0 && u->imm <= 4) {
+				src.reg = (uint8_t)u->imm; /* arm64's offset tables count instructions */
+				set_reg(a, s, u->dst, src);
+				break;
+			}
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			break;
+		}
 		case TS_UOP_SWAP:
 			src = uop_src(s, u);
 			dst = uop_dst(s, u);

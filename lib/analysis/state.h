@@ -40,7 +40,7 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 
 struct ts_val {
 	uint8_t kind;
-	uint8_t reg;    /* V_ORIG */
+	uint8_t reg;    /* V_ORIG; JTENT/JTSUM: left shift applied to each entry (arm64: 2) */
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
 	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */

@@ -517,9 +517,12 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 	if (!ts_image_read(u->img, ea, v.esize, &raw))
 		return false;
 	if (v.kind == V_JTSUM) {
-		int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
-					 : (int64_t)raw;
-		*target = (uint64_t)(v.aux + d);
+		int64_t d = (int64_t)raw;
+		if (v.esize < 8 && (v.flags & TS_VF_SEXT)) {
+			unsigned sh = 64 - 8u * v.esize;
+			d = (int64_t)(raw << sh) >> sh;
+		}
+		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
 	} else {
 		*target = raw;
 	}
