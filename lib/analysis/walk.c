@@ -798,6 +798,16 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 	return any;
 }
 
+/* A direct call to a function known never to return, as a trap after a call that never returns
+ * (glibc's arm64 _start: `bl __libc_start_main; bl abort`, where x86-64 has `hlt`). */
+static bool trap_call(const struct ts_unit *u, const struct ts_insn *in)
+{
+	if (in->flow != TS_FLOW_CALL)
+		return false;
+	const char *name = ts_image_target_name(u->img, in->target);
+	return name && ts_noreturn_call(u->img, in->target, name) == TS_NORETURN_KNOWN;
+}
+
 /* What a call does to the caller's state before the callee runs, as uops: the machine either
  * pushes the return address (x86-64: sp -= 8, a store of a value we do not track) or writes it
  * into its link register (arm64, s390x: the register gets a new value). */
@@ -1013,7 +1023,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		 * After a call the compiler knew never returns, only the lone jump unoptimised
 		 * code ends a block with is expected. */
 		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-		if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
+		if (nr == TS_NORETURN_KNOWN && next && (next->flow == TS_FLOW_JUMP || trap_call(u, next)))
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
 		if (nr == TS_NORETURN_KNOWN)
 			return STEP_END;

@@ -73,7 +73,7 @@ for comp in gcc clang; do
                 continue
             fi
             w=$(warnings stack "${files[@]}")
-            [ $fp = fp ] && w+=$(warnings fp "${files[@]}")
+            [ $fp = fp ] && w=$(printf '%s\n%s' "$w" "$(warnings fp "${files[@]}")" | grep .)
             if [ -z "$w" ]; then
                 echo "PASS a64check/$name: ${#files[@]} files, 0 warnings"
             else
