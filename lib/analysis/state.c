@@ -1064,6 +1064,20 @@ static int slot_with(const struct ts_state *s, const struct ts_val *v, uint8_t a
 	return -1;
 }
 
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+	if (!val_eq(&s->regs[a->ra], &ra))
+		return false;
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		if (r != a->ra && val_eq(&s->regs[r], &ra))
+			return false; /* a copy in another register (mov x9, x30) */
+	for (int i = 0; i < s->nslots; i++)
+		if (val_eq(&s->slots[i].v, &ra))
+			return false;
+	return true;
+}
+
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)
 {
 	const struct ts_val *fp = &s->regs[a->fp];

@@ -158,6 +158,9 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 
 /* The standard frame is set up: FP points at {saved FP, return address}. */
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s);
+/* Does the link register (ts_arch.ra) hold the caller's return address, and nothing else a copy
+ * of it (no other register, no stack slot)? Then writing it loses the caller (lr-clobbered). */
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s);
 
 /*
  * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why

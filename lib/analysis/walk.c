@@ -860,7 +860,17 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	const struct ts_val fp_before = s->regs[a->fp];
 	const bool fp_may_before = s->fp_may_orig;
+	/* a machine whose calls write the return address into a register: a call, or any write
+	 * of that register, while it holds the only copy loses the caller */
+	bool lr_only = report && a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
+	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
+		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
+		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
+		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero)))
+			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+			     "link register overwritten while it holds the only copy of the return address");
+	}
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
@@ -1022,6 +1032,10 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
 		 * After a call the compiler knew never returns, only the lone jump unoptimised
 		 * code ends a block with is expected. */
+		if (lr_only && nr == TS_RETURNS) /* a call that never returns needs no way back */
+			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+			     "call to %s while the link register holds the only copy of the return address",
+			     name ? name : "an indirect target");
 		const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
 		if (nr == TS_NORETURN_KNOWN && next && (next->flow == TS_FLOW_JUMP || trap_call(u, next)))
 			u->insns[i].flags |= TS_IF_DEAD_AFTER;
