@@ -275,11 +275,16 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 /* A load from a constant table indexed by a bounded (or unknown) index. */
 static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m)
 {
-	if (m->abs || (m->size != 4 && m->size != 8))
+	if (m->abs || (m->size != 1 && m->size != 2 && m->size != 4 && m->size != 8))
 		return UNK;
 	struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
 	struct ts_val i = m->index != TS_REG_NONE ? val_scale(byte_bound(reg_val(s, m->index)), m->scale) : UNK;
 	if (m->index == TS_REG_NONE)
+		return UNK;
+	/* byte and halfword entries (gcc's arm64 offset tables) only with a compare-bounded index:
+	 * other small loads stay values with an identity that a later compare can bound */
+	if (m->size < 4 && !(i.kind == V_RANGE && !i.reg && i.esize == m->size && !(i.flags & TS_VF_IMPLICIT)) &&
+	    !(b.kind == V_RANGE && !b.reg && b.esize == m->size && !(b.flags & TS_VF_IMPLICIT)))
 		return UNK;
 	if (b.kind != V_CONST) { /* -O0: (%rdx,%rax,1) with rdx the scaled index and rax the table */
 		struct ts_val t = b;

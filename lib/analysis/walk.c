@@ -1208,6 +1208,16 @@ static bool loops_on_trap(const struct ts_unit *u, size_t i)
 	return false;
 }
 
+/* Is instruction i the jump that ends the block of a reached trap right before it (clang -O0
+ * after __builtin_trap on arm64: `brk #1; b next`)? */
+static bool jump_after_trap(const struct ts_unit *u, size_t i)
+{
+	if (i == 0 || u->last[i - 1] || u->insns[i].flow != TS_FLOW_JUMP)
+		return false;
+	const struct ts_insn *p = &u->insns[i - 1];
+	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -1221,7 +1231,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */
