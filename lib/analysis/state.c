@@ -290,6 +290,11 @@ static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m
 		struct ts_val t = b;
 		b = i;
 		i = t;
+		/* but not a known small index into an array the base points to (arm64's
+		 * `ldr w2, [x20, w3, sxtw #2]` with w3 = 0 on a loop's first round): the first
+		 * page is never a table */
+		if (b.kind == V_CONST && (uint64_t)b.off < 0x1000)
+			return UNK;
 	}
 	if (b.kind != V_CONST)
 		return UNK;
