@@ -1550,6 +1550,7 @@ const struct ts_arch ts_arch_aarch64 = {
 	.call_ra = TS_CALL_LINK_REG,
 	.ra_size = 8,
 	.call_reach = 128u << 20, /* bl imm26: +-128 MiB */
+	.lea_pages = true,        /* adrp; add */
 	.ra_cfa_offset = 0,
 	.entry_sp_offset = 0,
 	.frame_fp_offset = -16, /* a frame record {x29, x30} at the top of the frame (where gcc and
