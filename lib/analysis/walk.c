@@ -921,6 +921,14 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		return STEP_END;
 	case TS_FLOW_RET: {
 		char why[96];
+		struct ts_state via;
+		if (report && a->call_ra == TS_CALL_LINK_REG && in->treg < a->nregs && in->treg != a->ra) {
+			/* `ret x15`: the return address is taken from that register (glibc's
+			 * rawmemchr keeps it in x15 around its call) */
+			via = *s;
+			via.regs[a->ra] = s->regs[in->treg];
+			s = &via;
+		}
 		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
 		return STEP_END;
