@@ -275,16 +275,26 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 /* A load from a constant table indexed by a bounded (or unknown) index. */
 static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m)
 {
-	if (m->abs || (m->size != 4 && m->size != 8))
+	if (m->abs || (m->size != 1 && m->size != 2 && m->size != 4 && m->size != 8))
 		return UNK;
 	struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
 	struct ts_val i = m->index != TS_REG_NONE ? val_scale(byte_bound(reg_val(s, m->index)), m->scale) : UNK;
 	if (m->index == TS_REG_NONE)
 		return UNK;
+	/* byte and halfword entries (gcc's arm64 offset tables) only with a compare-bounded index:
+	 * other small loads stay values with an identity that a later compare can bound */
+	if (m->size < 4 && !(i.kind == V_RANGE && !i.reg && i.esize == m->size && !(i.flags & TS_VF_IMPLICIT)) &&
+	    !(b.kind == V_RANGE && !b.reg && b.esize == m->size && !(b.flags & TS_VF_IMPLICIT)))
+		return UNK;
 	if (b.kind != V_CONST) { /* -O0: (%rdx,%rax,1) with rdx the scaled index and rax the table */
 		struct ts_val t = b;
 		b = i;
 		i = t;
+		/* but not a known small index into an array the base points to (arm64's
+		 * `ldr w2, [x20, w3, sxtw #2]` with w3 = 0 on a loop's first round): the first
+		 * page is never a table */
+		if (b.kind == V_CONST && (uint64_t)b.off < 0x1000)
+			return UNK;
 	}
 	if (b.kind != V_CONST)
 		return UNK;
@@ -591,9 +601,36 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, r);
 			break;
 		}
-		case TS_UOP_SHLI:
-			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(uop_src(s, u), 1u << u->imm) : UNK);
+		case TS_UOP_SEXT: {
+			/* arm64's sign extension of 1, 2 or 4 bytes (sxtb, sxth, sxtw operands) */
+			src = uop_src(s, u);
+			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
+			if (src.kind == V_JTENT && src.esize == w && !src.reg)
+				src.flags |= TS_VF_SEXT; /* gcc's byte/halfword offset tables */
+			else if (src.kind == V_CONST)
+				src.off = w == 1 ? (int8_t)src.off : w == 2 ? (int16_t)src.off : (int32_t)src.off;
+			else if (src.kind != V_RANGE)
+				src = UNK;
+			set_reg(a, s, u->dst, src);
 			break;
+		}
+		case TS_UOP_ADDVL:
+			/* sp moved by a multiple of the SVE vector length, unknown here: not a
+			 * constant offset from the CFA */
+			set_reg(a, s, u->dst, UNK);
+			if (u->dst == a->sp)
+				prob = TS_AP_UNSUPPORTED;
+			break;
+		case TS_UOP_SHLI: {
+			src = uop_src(s, u);
+			if (src.kind == V_JTENT && !src.reg && u->imm > 0 && u->imm <= 4) {
+				src.reg = (uint8_t)u->imm; /* arm64's offset tables count instructions */
+				set_reg(a, s, u->dst, src);
+				break;
+			}
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			break;
+		}
 		case TS_UOP_SWAP:
 			src = uop_src(s, u);
 			dst = uop_dst(s, u);
@@ -1045,6 +1082,20 @@ static int slot_with(const struct ts_state *s, const struct ts_val *v, uint8_t a
 		if (s->slots[i].size == 8 && s->slots[i].anchor == anchor && val_eq(&s->slots[i].v, v))
 			return i;
 	return -1;
+}
+
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+	if (!val_eq(&s->regs[a->ra], &ra))
+		return false;
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		if (r != a->ra && val_eq(&s->regs[r], &ra))
+			return false; /* a copy in another register (mov x9, x30) */
+	for (int i = 0; i < s->nslots; i++)
+		if (val_eq(&s->slots[i].v, &ra))
+			return false;
+	return true;
 }
 
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)

@@ -40,7 +40,7 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 
 struct ts_val {
 	uint8_t kind;
-	uint8_t reg;    /* V_ORIG */
+	uint8_t reg;    /* V_ORIG; JTENT/JTSUM: left shift applied to each entry (arm64: 2) */
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
 	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
@@ -158,6 +158,9 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 
 /* The standard frame is set up: FP points at {saved FP, return address}. */
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s);
+/* Does the link register (ts_arch.ra) hold the caller's return address, and nothing else a copy
+ * of it (no other register, no stack slot)? Then writing it loses the caller (lr-clobbered). */
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s);
 
 /*
  * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why

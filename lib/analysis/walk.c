@@ -472,9 +472,12 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 	if (!ts_image_read(u->img, ea, v.esize, &raw))
 		return false;
 	if (v.kind == V_JTSUM) {
-		int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
-					 : (int64_t)raw;
-		*target = (uint64_t)(v.aux + d);
+		int64_t d = (int64_t)raw;
+		if (v.esize < 8 && (v.flags & TS_VF_SEXT)) {
+			unsigned sh = 64 - 8u * v.esize;
+			d = (int64_t)(raw << sh) >> sh;
+		}
+		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
 	} else {
 		*target = raw;
 	}
@@ -745,6 +748,16 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 	return any;
 }
 
+/* A direct call to a function known never to return, as a trap after a call that never returns
+ * (glibc's arm64 _start: `bl __libc_start_main; bl abort`, where x86-64 has `hlt`). */
+static bool trap_call(const struct ts_unit *u, const struct ts_insn *in)
+{
+	if (in->flow != TS_FLOW_CALL)
+		return false;
+	const char *name = ts_image_target_name(u->img, in->target);
+	return name && ts_noreturn_call(u->img, in->target, name) == TS_NORETURN_KNOWN;
+}
+
 /* What a call does to the caller's state before the callee runs, as uops: the machine either
  * pushes the return address (x86-64: sp -= 8, a store of a value we do not track) or writes it
  * into its link register (arm64, s390x: the register gets a new value). */
@@ -822,7 +835,17 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	bool writes_fp = fp_written(a, in);
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	bool fp_was_callers = writes_fp && fp_may_be_callers(a, s);
+	/* a machine whose calls write the return address into a register: a call, or any write
+	 * of that register, while it holds the only copy loses the caller */
+	bool lr_only = report && a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
+	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
+		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
+		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
+		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero)))
+			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+			     "link register overwritten while it holds the only copy of the return address");
+	}
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
@@ -919,6 +942,9 @@ static enum ts_noreturn call_returns(struct ts_unit *u, int32_t i, const struct 
 static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
+	/* the call's own uops are applied by now and leave the link register alone: whether it
+	 * still holds the only copy of the return address is as before the instruction */
+	bool lr_only = report && a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	struct ts_call_memo *cm = call_memo(u, i, in);
 	const char *name = cm ? cm->name : indirect_name(u, in, s);
 	if (cm && cm->local) {
@@ -955,8 +981,12 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
 	 * After a call the compiler knew never returns, only the lone jump unoptimised
 	 * code ends a block with is expected. */
+	if (lr_only && nr == TS_RETURNS) /* a call that never returns needs no way back */
+		warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+		     "call to %s while the link register holds the only copy of the return address",
+		     name ? name : "an indirect target");
 	const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-	if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
+	if (nr == TS_NORETURN_KNOWN && next && (next->flow == TS_FLOW_JUMP || trap_call(u, next)))
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;
 	if (nr == TS_NORETURN_KNOWN)
 		return STEP_END;
@@ -1000,7 +1030,16 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	switch (in->flow) {
 	case TS_FLOW_RET: {
 		char why[96];
-		if (report && !ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
+		const struct ts_arch *a = u->a;
+		struct ts_state via;
+		if (report && a->call_ra == TS_CALL_LINK_REG && in->treg < a->nregs && in->treg != a->ra) {
+			/* `ret x15`: the return address is taken from that register (glibc's
+			 * rawmemchr keeps it in x15 around its call) */
+			via = *s;
+			via.regs[a->ra] = s->regs[in->treg];
+			s = &via;
+		}
+		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
 		return STEP_END;
 	}
@@ -1176,6 +1215,16 @@ static bool loops_on_trap(const struct ts_unit *u, size_t i)
 	return false;
 }
 
+/* Is instruction i the jump that ends the block of a reached trap right before it (clang -O0
+ * after __builtin_trap on arm64: `brk #1; b next`)? */
+static bool jump_after_trap(const struct ts_unit *u, size_t i)
+{
+	if (i == 0 || u->last[i - 1] || u->insns[i].flow != TS_FLOW_JUMP)
+		return false;
+	const struct ts_insn *p = &u->insns[i - 1];
+	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -1189,7 +1238,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */

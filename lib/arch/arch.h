@@ -234,6 +234,10 @@ struct ts_arch {
 	uint8_t sp, fp;         /* stack and frame pointer */
 	uint8_t ra;             /* return-address column: pseudo register (x86) or LR (arm64) */
 	uint8_t call_ra;        /* enum ts_call_ra: how a call hands over the return address */
+	uint32_t call_reach;    /* bytes a direct call reaches either way (0: +-2 GiB or more) */
+	bool lea_pages;         /* an absolute LEA of a page-aligned address may be only the 4 KiB
+				 * page of the address (arm64 adrp), an ADDI of the register
+				 * completing it: address scans combine the pair */
 	uint8_t ra_size;        /* bytes of a return address (pushed, or saved by the callee) */
 	bool ra_in_reg;         /* at entry the return address is in register ra (arm64) */
 	int32_t ra_cfa_offset;  /* otherwise it is at CFA + this (x86-64: -8) */
