@@ -784,6 +784,21 @@ static bool fp_may_be_callers(const struct ts_arch *a, const struct ts_state *s)
 	return s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
 }
 
+/*
+ * A frame pointer set to an address in the frame of a function that saved a frame record
+ * {caller's FP, return address} elsewhere in that frame: a frame set up at the wrong place
+ * (`stp x29, x30, [sp, #48]; add x29, sp, #32`), not the frame pointer used as a general
+ * register. Its calls are made without a frame record (call-without-frame at each), and the
+ * write itself is not fp-scratch. Only on machines whose calls leave the return address in a
+ * register: there the record exists only where the code stored both registers; on x86-64 any
+ * `push %rbp` at entry sits next to the pushed return address and says nothing of intent.
+ */
+static bool misplaced_frame(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val *fp = &s->regs[a->fp];
+	return a->ra_in_reg && (fp->kind == V_CFA || fp->kind == V_ALN) && ts_state_has_frame_record(a, s);
+}
+
 /* The frame-pointer rules at an instruction that writes the frame pointer: report where it stops
  * being what it should be, the write that destroys an established frame (fp-clobbered) or that
  * reuses the caller's frame pointer as a general register (fp-scratch). Later writes of a value
@@ -796,7 +811,9 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
 	bool est = ts_state_frame_established(a, s);
 	bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-	if (!est && !restored && report) {
+	/* a frame set up at the wrong place, first or again (its calls report it) */
+	bool misplaced = !est && !restored && !est_before && (was_callers || s->fp_misplaced) && misplaced_frame(a, s);
+	if (!est && !restored && report && !misplaced) {
 		if (est_before)
 			warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
 		else if (was_callers)
@@ -804,6 +821,7 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 			     "frame pointer used as a general register in a function without a frame");
 	}
 	s->fp_may_orig = restored;
+	s->fp_misplaced = misplaced;
 }
 
 /*
@@ -836,15 +854,19 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	bool fp_was_callers = writes_fp && fp_may_be_callers(a, s);
 	/* a machine whose calls write the return address into a register: a call, or any write
-	 * of that register, while it holds the only copy loses the caller */
-	bool lr_only = report && a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
+	 * of that register, while it holds the only copy loses the caller. (Computed on replays
+	 * too: the loss is part of the state, s->ra_lost.) */
+	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
 		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
 		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
-		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero)))
-			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
-			     "link register overwritten while it holds the only copy of the return address");
+		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero))) {
+			if (report)
+				warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+				     "link register overwritten while it holds the only copy of the return address");
+			s->ra_lost = true;
+		}
 	}
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
@@ -944,7 +966,7 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	const struct ts_arch *a = u->a;
 	/* the call's own uops are applied by now and leave the link register alone: whether it
 	 * still holds the only copy of the return address is as before the instruction */
-	bool lr_only = report && a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
+	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	struct ts_call_memo *cm = call_memo(u, i, in);
 	const char *name = cm ? cm->name : indirect_name(u, in, s);
 	if (cm && cm->local) {
@@ -960,7 +982,7 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	/* every frameless call is reported, except where the frame pointer holds something
 	 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
 	 * those calls */
-	if (report && !ts_state_frame_established(a, s) && fp_may_be_callers(a, s))
+	if (report && !ts_state_frame_established(a, s) && (fp_may_be_callers(a, s) || s->fp_misplaced))
 		warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 		     name ? name : "an indirect target");
 	uint64_t lp = ts_image_landing_pad(u->img, in->addr);
@@ -981,10 +1003,13 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
 	 * After a call the compiler knew never returns, only the lone jump unoptimised
 	 * code ends a block with is expected. */
-	if (lr_only && nr == TS_RETURNS) /* a call that never returns needs no way back */
-		warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
-		     "call to %s while the link register holds the only copy of the return address",
-		     name ? name : "an indirect target");
+	if (lr_only && nr == TS_RETURNS) { /* a call that never returns needs no way back */
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+			     "call to %s while the link register holds the only copy of the return address",
+			     name ? name : "an indirect target");
+		s->ra_lost = true;
+	}
 	const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
 	if (nr == TS_NORETURN_KNOWN && next && (next->flow == TS_FLOW_JUMP || trap_call(u, next)))
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;

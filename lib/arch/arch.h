@@ -247,6 +247,11 @@ struct ts_arch {
 	uint32_t red_zone;      /* bytes below sp leaf code may use without moving sp */
 	uint64_t callee_saved;  /* mask of callee-saved registers (besides sp) */
 	uint64_t call_clobbered;/* mask of registers a call may change */
+	uint8_t scs_reg;        /* the shadow-call-stack pointer (arm64: x18, clang
+				 * -fsanitize=shadow-call-stack), 0: none. At entry it points at the
+				 * caller's shadow-stack top; what is stored through it is tracked,
+				 * and a call that returns leaves it as it was (a callee pops what it
+				 * pushed), as long as the function has not overwritten it */
 	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
 	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
 	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */

@@ -1559,6 +1559,8 @@ const struct ts_arch ts_arch_aarch64 = {
 			X(28) | X(29),
 	.call_clobbered = X(0) | X(1) | X(2) | X(3) | X(4) | X(5) | X(6) | X(7) | X(8) | X(9) |
 			  X(10) | X(11) | X(12) | X(13) | X(14) | X(15) | X(16) | X(17) | X(18) | X(30),
+	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
+			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
 	.decoder_new = a64_decoder_new,
 	.decoder_free = a64_decoder_free,
 	.decode = a64_decode,

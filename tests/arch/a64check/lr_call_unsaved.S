@@ -1,6 +1,6 @@
-// expect: lr-clobbered return-modified-frame
+// expect: lr-clobbered
 // a call while x30 holds the only copy of the return address: the caller is lost
-// (both: the loss where it happens, and the return it breaks)
+// (one finding, where the return address is lost; the return it breaks is not reported again)
 	.text
 	.globl f
 	.type f, %function

@@ -1,6 +1,6 @@
-// expect: lr-clobbered return-modified-frame
+// expect: lr-clobbered
 // x30 overwritten by a plain move while it holds the only copy of the return address
-// (both: the loss where it happens, and the return it breaks)
+// (one finding, where the return address is lost; the return it breaks is not reported again)
 	.text
 	.globl f
 	.type f, %function
