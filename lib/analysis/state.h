@@ -83,6 +83,13 @@ struct ts_state {
 			   * "the caller's" and "something else" must not forget) */
 	bool fp_misplaced; /* the frame pointer points into the frame, but not at the frame record
 			    * the function saved there (see misplaced_frame in walk.c; joined with OR) */
+	/* The return address's pointer-authentication state (arm64 PAC): unsigned, or signed with
+	 * key A or B and a modifier, the stack pointer at signing (CFA + ra_sign_sp) or zero or
+	 * another value. One state per path for every copy of the return address (x30 and its
+	 * save slot hold the same value). Paths meet only in the same state (walk.c). */
+	uint8_t ra_sign;     /* TS_RS_NONE, TS_RS_A, TS_RS_B */
+	uint8_t ra_sign_mod; /* TS_RSM_SP (ra_sign_sp valid), TS_RSM_ZERO, TS_RSM_OTHER */
+	int32_t ra_sign_sp;
 	bool ra_lost;   /* on some path to here the only copy of the return address was overwritten
 			 * (lr-clobbered, reported there; joined with OR): returns and tail calls
 			 * do not report the missing return address again, one finding per defect */
@@ -92,6 +99,9 @@ struct ts_state {
 	struct ts_val cmp_va, cmp_vb; /* the compared values, as they were */
 	uint32_t next_sym;            /* next SYM identity; not part of the state's meaning */
 };
+
+enum { TS_RS_NONE = 0, TS_RS_A, TS_RS_B };
+enum { TS_RSM_SP = 0, TS_RSM_ZERO, TS_RSM_OTHER };
 
 /* What applying one instruction found wrong with the stack. */
 enum ts_apply_problem {

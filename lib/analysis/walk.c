@@ -322,6 +322,21 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 	return -1;
 }
 
+/* Do two states disagree on the return address's signing state? Then why says how. */
+static bool sign_states_differ(const struct ts_state *x, const struct ts_state *y, char *why, size_t len)
+{
+	if (x->ra_sign == y->ra_sign &&
+	    (x->ra_sign == TS_RS_NONE ||
+	     (x->ra_sign_mod == y->ra_sign_mod && (x->ra_sign_mod != TS_RSM_SP || x->ra_sign_sp == y->ra_sign_sp))))
+		return false;
+	static const char *const state[] = { "unsigned", "signed with key A", "signed with key B" };
+	if (x->ra_sign != y->ra_sign)
+		snprintf(why, len, "return address %s on one path, %s on another", state[x->ra_sign], state[y->ra_sign]);
+	else
+		snprintf(why, len, "return address signed with different modifiers");
+	return true;
+}
+
 /* Control reaches instruction t with state s. */
 static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s,
 		 enum edge_kind kind)
@@ -376,12 +391,18 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 				   .kind = (uint8_t)kind };
 	if (ts_edge_memo_has(&u->memo, &key))
 		return; /* this very meet changed nothing before */
+	char why[96];
+	if (sign_states_differ(cur, s, why, sizeof(why))) {
+		/* as a stack mismatch: one report, the first state kept */
+		if (!s->soft && !cur->soft)
+			warn(u, target, TRUSTACK_W_RA_SIGN_MISMATCH, "signing state mismatch: %s", why);
+		return;
+	}
 	struct ts_state m; /* written only if the meet changes something */
 	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
 		ts_edge_memo_add(&u->memo, &key);
 		return;
 	}
-	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
@@ -464,6 +485,9 @@ static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const stru
 	if (!ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 		warn(u, in->addr, TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME,
 		     "sibling call to %s with modified stack frame: %s", what, why);
+	else if (s->ra_sign != TS_RS_NONE)
+		warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH,
+		     "sibling call to %s with the return address signed, not authenticated", what);
 }
 
 static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, uint64_t *target)
@@ -825,6 +849,53 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 }
 
 /*
+ * Pointer authentication of the return address (arm64 PAC, issue 14): signing it (paciasp,
+ * pacibsp, pacia x30, sp) records the key and the modifier, authenticating it (autiasp, retaa)
+ * must find it signed with the same key and modifier, stripping it (xpaclri) leaves it
+ * unsigned. Other registers' signatures (function pointers, braa's target) are not tracked.
+ * Applied before the instruction's other effects: the modifier is the stack pointer it sees.
+ */
+static void pac_step(struct ts_unit *u, const struct ts_insn *in, struct ts_state *s, bool report)
+{
+	const struct ts_arch *a = u->a;
+	const struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+	if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)))
+		return; /* x30 holds something else than the return address (lost: reported there) */
+	uint8_t key = in->flags & TS_IF_PAC_KEY_B ? TS_RS_B : TS_RS_A;
+	uint8_t mod = TS_RSM_OTHER;
+	int32_t sp_off = 0;
+	const struct ts_val *sp = &s->regs[a->sp];
+	if (in->pac_mod == TS_REG_NONE) {
+		mod = TS_RSM_ZERO;
+	} else if (in->pac_mod == a->sp && sp->kind == V_CFA && sp->off >= INT32_MIN && sp->off <= INT32_MAX) {
+		mod = TS_RSM_SP;
+		sp_off = (int32_t)sp->off;
+	}
+	if (in->flags & TS_IF_PAC_STRIP) {
+		s->ra_sign = TS_RS_NONE;
+		return;
+	}
+	if (in->flags & TS_IF_PAC_SIGN) {
+		s->ra_sign = key;
+		s->ra_sign_mod = mod;
+		s->ra_sign_sp = sp_off;
+		return;
+	}
+	/* authentication */
+	const char *bad = NULL;
+	if (s->ra_sign == TS_RS_NONE)
+		bad = "authenticates a return address that was never signed";
+	else if (s->ra_sign != key)
+		bad = "authenticates the return address with another key than it was signed with";
+	else if (s->ra_sign_mod != TS_RSM_OTHER && mod != TS_RSM_OTHER &&
+		 (s->ra_sign_mod != mod || (mod == TS_RSM_SP && s->ra_sign_sp != sp_off)))
+		bad = "authenticates the return address with another modifier (stack pointer) than at signing";
+	if (bad && report)
+		warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH, "%s", bad);
+	s->ra_sign = TS_RS_NONE;
+}
+
+/*
  * Apply instruction i to s with the stack checks that come with it (the state must be known
  * where the stack is used, realignments must keep the CFA findable, the frame-pointer rules).
  * Returns false when the path ends here.
@@ -857,6 +928,9 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	 * of that register, while it holds the only copy loses the caller. (Computed on replays
 	 * too: the loss is part of the state, s->ra_lost.) */
 	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
+	if ((in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP)) && !(in->flags & TS_IF_PAC_DATA) &&
+	    in->pac_reg == a->ra)
+		pac_step(u, in, s, report);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
 	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
 		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
@@ -1066,6 +1140,9 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 		}
 		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
+		else if (report && s->ra_sign != TS_RS_NONE) /* retaa authenticated it (pac_step) */
+			warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH,
+			     "return with the return address signed, not authenticated");
 		return STEP_END;
 	}
 	case TS_FLOW_JCC: {

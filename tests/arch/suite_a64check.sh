@@ -3,6 +3,8 @@
 # programs (tests/corpus/programs) built by aarch64-linux-gnu-gcc/g++ 12 and clang 14
 # (--target=aarch64-linux-gnu) at -O0 -O2 -O3 -Os, with and without frame pointers: every object,
 # and the executables gcc links from them. --rules=stack on all, --rules=fp on the fp builds.
+# The objects again with -mbranch-protection=standard, pac-ret+leaf and pac-ret+b-key (signed
+# return addresses; TS_QUICK: -O2 only), --rules=stack.
 # One PASS/FAIL line per variant, with the warnings of a failing one in the lines after it.
 # Then hand-written cases (tests/arch/a64check/*.S) proving the arm64 rules fire: each names the
 # kind it must report on its first line (`// expect: KIND` or `// expect: none`).
@@ -79,6 +81,42 @@ for comp in gcc clang; do
             fi
             w=$(warnings stack "${files[@]}")
             [ $fp = fp ] && w=$(printf '%s\n%s' "$w" "$(warnings fp "${files[@]}")" | grep .)
+            if [ -z "$w" ]; then
+                echo "PASS a64check/$name: ${#files[@]} files, 0 warnings"
+            else
+                echo "FAIL a64check/$name: $(grep -c . <<<"$w") warnings"
+                printf '%s\n' "$w" | sed -n 1,12p | sed "s|$cache/||"
+            fi
+        done
+    done
+done
+
+# Pointer authentication (ra-sign-mismatch): the same programs signed with
+# -mbranch-protection=standard (paciasp/autiasp, bti) and pac-ret+leaf (leaves signed too), key B
+# too: correct compiler output, so 0 warnings (gcc shrink-wraps the signing after early returns).
+popts="-O0 -O2 -O3 -Os"
+[ "${TS_QUICK:-0}" = 1 ] && popts="-O2"
+for comp in gcc clang; do
+    case $comp in
+        gcc) cc=$GCC; cxx=$GXX ;;
+        clang) cc="clang --target=aarch64-linux-gnu"; cxx="clang++ --target=aarch64-linux-gnu" ;;
+    esac
+    for o in $popts; do
+        for bp in standard pac-ret+leaf pac-ret+b-key; do
+            name=$comp$o-$bp
+            files=() ; bad=0
+            for fp in -fno-omit-frame-pointer -fomit-frame-pointer; do
+                for src in "$progs"/*.c "$progs"/*.cc; do
+                    case $src in *.cc) c=$cxx ;; *) c=$cc ;; esac
+                    obj=$(compile "$c" "$o $fp -mbranch-protection=$bp" o "$src") || { bad=1; continue; }
+                    files+=("$obj")
+                done
+            done
+            if [ $bad = 1 ]; then
+                echo "FAIL a64check/$name: a build failed: $(tail -2 "$work/compile.err")"
+                continue
+            fi
+            w=$(warnings stack "${files[@]}")
             if [ -z "$w" ]; then
                 echo "PASS a64check/$name: ${#files[@]} files, 0 warnings"
             else
