@@ -139,9 +139,9 @@ enum trustack_warning_kind {
 	TRUSTACK_W_UNSUPPORTED_REALIGN,
 	TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
 	TRUSTACK_W_DECODE_ERROR,
-	/* reserved for arm64, which the analysis does not support yet: nothing emits these today */
+	/* arm64 (machines whose calls leave the return address in a link register) */
 	TRUSTACK_W_LR_CLOBBERED,
-	TRUSTACK_W_PAC_MISMATCH,
+	TRUSTACK_W_RA_SIGN_MISMATCH, /* the return address's PAC signing state (issue 14) */
 	TRUSTACK_W__COUNT
 };
 

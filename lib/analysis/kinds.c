@@ -21,7 +21,7 @@ static const char *const kind_names[TRUSTACK_W__COUNT] = {
 	[TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP] = "unresolved-indirect-jump",
 	[TRUSTACK_W_DECODE_ERROR] = "decode-error",
 	[TRUSTACK_W_LR_CLOBBERED] = "lr-clobbered",
-	[TRUSTACK_W_PAC_MISMATCH] = "pac-mismatch",
+	[TRUSTACK_W_RA_SIGN_MISMATCH] = "ra-sign-mismatch",
 };
 
 const char *trustack_warning_kind__name(enum trustack_warning_kind kind)

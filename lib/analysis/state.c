@@ -19,6 +19,8 @@ static int64_t wmul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint
 static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST, .off = c }; }
 static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
+/* An address constant offsets move: the stack's anchors and the shadow call stack's. */
+static bool is_rel(const struct ts_val *v) { return is_anchor(v) || v->kind == V_SHD; }
 
 /* struct ts_val has no padding, so equal fields are equal bytes: one memcmp the compiler turns
  * into three 8-byte compares (val_eq is the hottest comparison of the meet and the rows). */
@@ -39,6 +41,8 @@ void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
 			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
 	}
 	s->regs[a->sp] = vrel(V_CFA, a->entry_sp_offset);
+	if (a->scs_reg)
+		s->regs[a->scs_reg] = vrel(V_SHD, 0);
 	s->fp_may_orig = true;
 	if (a->ra_in_reg) {
 		s->regs[a->ra] = (struct ts_val){ .kind = V_ORIG, .reg = a->ra };
@@ -74,9 +78,9 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		return x;
 	if (x.kind == V_CONST && x.off == 0)
 		return y;
-	if (y.kind == V_CONST && is_anchor(&x))
+	if (y.kind == V_CONST && is_rel(&x))
 		return vrel(x.kind, wadd(x.off, y.off));
-	if (x.kind == V_CONST && is_anchor(&y))
+	if (x.kind == V_CONST && is_rel(&y))
 		return vrel(y.kind, wadd(x.off, y.off));
 	if (x.kind == V_CONST && y.kind == V_CONST)
 		return vconst(wadd(x.off, y.off));
@@ -148,7 +152,7 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 		const struct ts_val *b = &s->regs[m->base];
 		if (m->disp == 0)
 			return *b;
-		if (is_anchor(b))
+		if (is_rel(b))
 			return vrel(b->kind, wadd(b->off, m->disp));
 		if (b->kind == V_CONST)
 			return vconst(wadd(b->off, m->disp));
@@ -275,16 +279,26 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 /* A load from a constant table indexed by a bounded (or unknown) index. */
 static struct ts_val table_load(const struct ts_state *s, const struct ts_mem *m)
 {
-	if (m->abs || (m->size != 4 && m->size != 8))
+	if (m->abs || (m->size != 1 && m->size != 2 && m->size != 4 && m->size != 8))
 		return UNK;
 	struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : vconst(0);
 	struct ts_val i = m->index != TS_REG_NONE ? val_scale(byte_bound(reg_val(s, m->index)), m->scale) : UNK;
 	if (m->index == TS_REG_NONE)
 		return UNK;
+	/* byte and halfword entries (gcc's arm64 offset tables) only with a compare-bounded index:
+	 * other small loads stay values with an identity that a later compare can bound */
+	if (m->size < 4 && !(i.kind == V_RANGE && !i.reg && i.esize == m->size && !(i.flags & TS_VF_IMPLICIT)) &&
+	    !(b.kind == V_RANGE && !b.reg && b.esize == m->size && !(b.flags & TS_VF_IMPLICIT)))
+		return UNK;
 	if (b.kind != V_CONST) { /* -O0: (%rdx,%rax,1) with rdx the scaled index and rax the table */
 		struct ts_val t = b;
 		b = i;
 		i = t;
+		/* but not a known small index into an array the base points to (arm64's
+		 * `ldr w2, [x20, w3, sxtw #2]` with w3 = 0 on a loop's first round): the first
+		 * page is never a table */
+		if (b.kind == V_CONST && (uint64_t)b.off < 0x1000)
+			return UNK;
 	}
 	if (b.kind != V_CONST)
 		return UNK;
@@ -401,6 +415,13 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (m->size < 8 && m->sext)
 			return UNK;
 		return m->size < 8 ? zext(v, m->size) : v;
+	}
+	if (addr.kind == V_SHD) {
+		/* the shadow call stack: what this function stored there, or something unknown */
+		int i = slot_find(s, V_SHD, addr.off, m->size);
+		if (i >= 0 && m->size == 8)
+			return s->slots[i].v;
+		return UNK;
 	}
 	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_got_name(img, (uint64_t)addr.off)) {
 		uint64_t v;
@@ -551,7 +572,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			unsigned size = u->mem.size ? u->mem.size : 8;
 			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, addr.off, size))
 				break; /* an array write through a pointer: see derived_store */
-			if (is_anchor(&addr))
+			if (is_rel(&addr))
 				slot_store(s, addr.kind, addr.off, size, src);
 			else
 				forget_loads(s, &u->mem); /* memory off the stack changed */
@@ -591,9 +612,36 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, r);
 			break;
 		}
-		case TS_UOP_SHLI:
-			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(uop_src(s, u), 1u << u->imm) : UNK);
+		case TS_UOP_SEXT: {
+			/* arm64's sign extension of 1, 2 or 4 bytes (sxtb, sxth, sxtw operands) */
+			src = uop_src(s, u);
+			unsigned w = u->imm == 1 || u->imm == 2 ? (unsigned)u->imm : 4;
+			if (src.kind == V_JTENT && src.esize == w && !src.reg)
+				src.flags |= TS_VF_SEXT; /* gcc's byte/halfword offset tables */
+			else if (src.kind == V_CONST)
+				src.off = w == 1 ? (int8_t)src.off : w == 2 ? (int16_t)src.off : (int32_t)src.off;
+			else if (src.kind != V_RANGE)
+				src = UNK;
+			set_reg(a, s, u->dst, src);
 			break;
+		}
+		case TS_UOP_ADDVL:
+			/* sp moved by a multiple of the SVE vector length, unknown here: not a
+			 * constant offset from the CFA */
+			set_reg(a, s, u->dst, UNK);
+			if (u->dst == a->sp)
+				prob = TS_AP_UNSUPPORTED;
+			break;
+		case TS_UOP_SHLI: {
+			src = uop_src(s, u);
+			if (src.kind == V_JTENT && !src.reg && u->imm > 0 && u->imm <= 4) {
+				src.reg = (uint8_t)u->imm; /* arm64's offset tables count instructions */
+				set_reg(a, s, u->dst, src);
+				break;
+			}
+			set_reg(a, s, u->dst, u->imm >= 0 && u->imm < 8 ? val_scale(src, 1u << u->imm) : UNK);
+			break;
+		}
 		case TS_UOP_SWAP:
 			src = uop_src(s, u);
 			dst = uop_dst(s, u);
@@ -621,7 +669,7 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 void ts_state_after_call(const struct ts_arch *a, struct ts_state *s, uint64_t mask)
 {
 	for (unsigned r = 0; r < a->nregs; r++)
-		if ((mask >> r) & 1)
+		if ((mask >> r) & 1 && !(r == a->scs_reg && r && s->regs[r].kind == V_SHD))
 			s->regs[r] = fresh(s);
 	s->cmp_kind = TS_CMP_CLOBBER;
 	s->nloads = 0;
@@ -1023,6 +1071,16 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 		w->fp_may_orig = true;
 		changed = true;
 	}
+	if (!s->fp_misplaced && o->fp_misplaced) {
+		MATERIALISE();
+		w->fp_misplaced = true;
+		changed = true;
+	}
+	if (!s->ra_lost && o->ra_lost) {
+		MATERIALISE();
+		w->ra_lost = true;
+		changed = true;
+	}
 	if ((s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) &&
 	    s->cmp_kind != TS_CMP_CLOBBER) {
 		MATERIALISE();
@@ -1045,6 +1103,34 @@ static int slot_with(const struct ts_state *s, const struct ts_val *v, uint8_t a
 		if (s->slots[i].size == 8 && s->slots[i].anchor == anchor && val_eq(&s->slots[i].v, v))
 			return i;
 	return -1;
+}
+
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+	if (!val_eq(&s->regs[a->ra], &ra))
+		return false;
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		if (r != a->ra && val_eq(&s->regs[r], &ra))
+			return false; /* a copy in another register (mov x9, x30) */
+	for (int i = 0; i < s->nslots; i++)
+		if (val_eq(&s->slots[i].v, &ra))
+			return false;
+	return true;
+}
+
+bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val fp = { .kind = V_ORIG, .reg = a->fp }, ra = { .kind = V_ORIG, .reg = a->ra };
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->size != 8 || !val_eq(&t->v, &fp) || t->anchor == V_SHD)
+			continue;
+		int j = slot_find(s, t->anchor, (int64_t)t->off + 8, 8);
+		if (j >= 0 && val_eq(&s->slots[j].v, &ra))
+			return true;
+	}
+	return false;
 }
 
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)
@@ -1206,7 +1292,7 @@ bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, in
 	struct trustack_loc ra = ts_state_loc(a, s, a->ra);
 	bool ra_ok = a->ra_in_reg ? ra.kind == TRUSTACK_LOC_SAME
 				  : (ra.kind == TRUSTACK_LOC_AT_CFA && ra.offset == a->ra_cfa_offset);
-	if (!ra_ok) {
+	if (!ra_ok && !s->ra_lost) { /* a lost one was reported where it was lost */
 		snprintf(why, whylen, "return address overwritten");
 		return false;
 	}

@@ -11,6 +11,9 @@
  *   JTSUM     a PC-relative jump-table entry plus its base: a jump-table target
  *   STRIDED   a constant plus a bounded index times a stride: a jump into one of several
  *             equal-sized blocks of code (glibc's memmove-ssse3: `and $0xf; shl $6; add base`)
+ *   SHD+k     an address relative to the caller's shadow-call-stack pointer (clang
+ *             -fsanitize=shadow-call-stack, arm64 x18: ts_arch.scs_reg); memory there is tracked
+ *             in slots like the stack's, so a return address pushed there can come back
  *   SYM n     an unknown value with an identity: copies of it (in registers or spilled) are
  *             known to be equal, so a comparison bounds all of them. Identities come from a
  *             counter carried along each path, and the meet keeps one only where both paths
@@ -27,7 +30,7 @@
 
 struct ts_image;
 
-enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM, V_STRIDED };
+enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM, V_STRIDED, V_SHD };
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
@@ -40,7 +43,7 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 
 struct ts_val {
 	uint8_t kind;
-	uint8_t reg;    /* V_ORIG */
+	uint8_t reg;    /* V_ORIG; JTENT/JTSUM: left shift applied to each entry (arm64: 2) */
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
 	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
@@ -51,7 +54,7 @@ struct ts_val {
 #define TS_MAX_SLOTS 24
 
 struct ts_slot {
-	uint8_t anchor; /* V_CFA or V_ALN */
+	uint8_t anchor; /* V_CFA, V_ALN, or V_SHD (the shadow call stack) */
 	uint8_t size;
 	uint16_t zero;  /* always 0: anchor, size and off compare as one 8-byte word (state.c) */
 	int32_t off;
@@ -78,12 +81,27 @@ struct ts_state {
 			   * (joined with OR: the frame-pointer rules ask whether the caller's frame
 			   * pointer may be overwritten or called through, which a loop's meet of
 			   * "the caller's" and "something else" must not forget) */
+	bool fp_misplaced; /* the frame pointer points into the frame, but not at the frame record
+			    * the function saved there (see misplaced_frame in walk.c; joined with OR) */
+	/* The return address's pointer-authentication state (arm64 PAC): unsigned, or signed with
+	 * key A or B and a modifier, the stack pointer at signing (CFA + ra_sign_sp) or zero or
+	 * another value. One state per path for every copy of the return address (x30 and its
+	 * save slot hold the same value). Paths meet only in the same state (walk.c). */
+	uint8_t ra_sign;     /* TS_RS_NONE, TS_RS_A, TS_RS_B */
+	uint8_t ra_sign_mod; /* TS_RSM_SP (ra_sign_sp valid), TS_RSM_ZERO, TS_RSM_OTHER */
+	int32_t ra_sign_sp;
+	bool ra_lost;   /* on some path to here the only copy of the return address was overwritten
+			 * (lr-clobbered, reported there; joined with OR): returns and tail calls
+			 * do not report the missing return address again, one finding per defect */
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;
 	struct ts_val cmp_va, cmp_vb; /* the compared values, as they were */
 	uint32_t next_sym;            /* next SYM identity; not part of the state's meaning */
 };
+
+enum { TS_RS_NONE = 0, TS_RS_A, TS_RS_B };
+enum { TS_RSM_SP = 0, TS_RSM_ZERO, TS_RSM_OTHER };
 
 /* What applying one instruction found wrong with the stack. */
 enum ts_apply_problem {
@@ -156,8 +174,15 @@ bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k);
  * than the one ts_state_loc picks.) */
 bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc);
 
+/* A frame record {caller's FP, return address} is saved somewhere in the frame (registers
+ * not counted). */
+bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s);
+
 /* The standard frame is set up: FP points at {saved FP, return address}. */
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s);
+/* Does the link register (ts_arch.ra) hold the caller's return address, and nothing else a copy
+ * of it (no other register, no stack slot)? Then writing it loses the caller (lr-clobbered). */
+bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s);
 
 /*
  * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why

@@ -322,6 +322,21 @@ static long past_prefixes(const struct ts_unit *u, uint64_t target)
 	return -1;
 }
 
+/* Do two states disagree on the return address's signing state? Then why says how. */
+static bool sign_states_differ(const struct ts_state *x, const struct ts_state *y, char *why, size_t len)
+{
+	if (x->ra_sign == y->ra_sign &&
+	    (x->ra_sign == TS_RS_NONE ||
+	     (x->ra_sign_mod == y->ra_sign_mod && (x->ra_sign_mod != TS_RSM_SP || x->ra_sign_sp == y->ra_sign_sp))))
+		return false;
+	static const char *const state[] = { "unsigned", "signed with key A", "signed with key B" };
+	if (x->ra_sign != y->ra_sign)
+		snprintf(why, len, "return address %s on one path, %s on another", state[x->ra_sign], state[y->ra_sign]);
+	else
+		snprintf(why, len, "return address signed with different modifiers");
+	return true;
+}
+
 /* Control reaches instruction t with state s. */
 static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const struct ts_state *s,
 		 enum edge_kind kind)
@@ -376,12 +391,18 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 				   .kind = (uint8_t)kind };
 	if (ts_edge_memo_has(&u->memo, &key))
 		return; /* this very meet changed nothing before */
+	char why[96];
+	if (sign_states_differ(cur, s, why, sizeof(why))) {
+		/* as a stack mismatch: one report, the first state kept */
+		if (!s->soft && !cur->soft)
+			warn(u, target, TRUSTACK_W_RA_SIGN_MISMATCH, "signing state mismatch: %s", why);
+		return;
+	}
 	struct ts_state m; /* written only if the meet changes something */
 	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
 		ts_edge_memo_add(&u->memo, &key);
 		return;
 	}
-	char why[96];
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
@@ -464,6 +485,9 @@ static void sibling_call(struct ts_unit *u, const struct ts_insn *in, const stru
 	if (!ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
 		warn(u, in->addr, TRUSTACK_W_SIBLING_CALL_MODIFIED_FRAME,
 		     "sibling call to %s with modified stack frame: %s", what, why);
+	else if (s->ra_sign != TS_RS_NONE)
+		warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH,
+		     "sibling call to %s with the return address signed, not authenticated", what);
 }
 
 static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, uint64_t *target)
@@ -472,9 +496,12 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 	if (!ts_image_read(u->img, ea, v.esize, &raw))
 		return false;
 	if (v.kind == V_JTSUM) {
-		int64_t d = v.esize == 4 ? ((v.flags & TS_VF_SEXT) ? (int64_t)(int32_t)raw : (int64_t)(uint32_t)raw)
-					 : (int64_t)raw;
-		*target = (uint64_t)(v.aux + d);
+		int64_t d = (int64_t)raw;
+		if (v.esize < 8 && (v.flags & TS_VF_SEXT)) {
+			unsigned sh = 64 - 8u * v.esize;
+			d = (int64_t)(raw << sh) >> sh;
+		}
+		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
 	} else {
 		*target = raw;
 	}
@@ -745,6 +772,16 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 	return any;
 }
 
+/* A direct call to a function known never to return, as a trap after a call that never returns
+ * (glibc's arm64 _start: `bl __libc_start_main; bl abort`, where x86-64 has `hlt`). */
+static bool trap_call(const struct ts_unit *u, const struct ts_insn *in)
+{
+	if (in->flow != TS_FLOW_CALL)
+		return false;
+	const char *name = ts_image_target_name(u->img, in->target);
+	return name && ts_noreturn_call(u->img, in->target, name) == TS_NORETURN_KNOWN;
+}
+
 /* What a call does to the caller's state before the callee runs, as uops: the machine either
  * pushes the return address (x86-64: sp -= 8, a store of a value we do not track) or writes it
  * into its link register (arm64, s390x: the register gets a new value). */
@@ -771,6 +808,21 @@ static bool fp_may_be_callers(const struct ts_arch *a, const struct ts_state *s)
 	return s->fp_may_orig || !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
 }
 
+/*
+ * A frame pointer set to an address in the frame of a function that saved a frame record
+ * {caller's FP, return address} elsewhere in that frame: a frame set up at the wrong place
+ * (`stp x29, x30, [sp, #48]; add x29, sp, #32`), not the frame pointer used as a general
+ * register. Its calls are made without a frame record (call-without-frame at each), and the
+ * write itself is not fp-scratch. Only on machines whose calls leave the return address in a
+ * register: there the record exists only where the code stored both registers; on x86-64 any
+ * `push %rbp` at entry sits next to the pushed return address and says nothing of intent.
+ */
+static bool misplaced_frame(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val *fp = &s->regs[a->fp];
+	return a->ra_in_reg && (fp->kind == V_CFA || fp->kind == V_ALN) && ts_state_has_frame_record(a, s);
+}
+
 /* The frame-pointer rules at an instruction that writes the frame pointer: report where it stops
  * being what it should be, the write that destroys an established frame (fp-clobbered) or that
  * reuses the caller's frame pointer as a general register (fp-scratch). Later writes of a value
@@ -783,7 +835,9 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 	struct ts_val orig = { .kind = V_ORIG, .reg = a->fp };
 	bool est = ts_state_frame_established(a, s);
 	bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
-	if (!est && !restored && report) {
+	/* a frame set up at the wrong place, first or again (its calls report it) */
+	bool misplaced = !est && !restored && !est_before && (was_callers || s->fp_misplaced) && misplaced_frame(a, s);
+	if (!est && !restored && report && !misplaced) {
 		if (est_before)
 			warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
 		else if (was_callers)
@@ -791,6 +845,54 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 			     "frame pointer used as a general register in a function without a frame");
 	}
 	s->fp_may_orig = restored;
+	s->fp_misplaced = misplaced;
+}
+
+/*
+ * Pointer authentication of the return address (arm64 PAC, issue 14): signing it (paciasp,
+ * pacibsp, pacia x30, sp) records the key and the modifier, authenticating it (autiasp, retaa)
+ * must find it signed with the same key and modifier, stripping it (xpaclri) leaves it
+ * unsigned. Other registers' signatures (function pointers, braa's target) are not tracked.
+ * Applied before the instruction's other effects: the modifier is the stack pointer it sees.
+ */
+static void pac_step(struct ts_unit *u, const struct ts_insn *in, struct ts_state *s, bool report)
+{
+	const struct ts_arch *a = u->a;
+	const struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+	if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)))
+		return; /* x30 holds something else than the return address (lost: reported there) */
+	uint8_t key = in->flags & TS_IF_PAC_KEY_B ? TS_RS_B : TS_RS_A;
+	uint8_t mod = TS_RSM_OTHER;
+	int32_t sp_off = 0;
+	const struct ts_val *sp = &s->regs[a->sp];
+	if (in->pac_mod == TS_REG_NONE) {
+		mod = TS_RSM_ZERO;
+	} else if (in->pac_mod == a->sp && sp->kind == V_CFA && sp->off >= INT32_MIN && sp->off <= INT32_MAX) {
+		mod = TS_RSM_SP;
+		sp_off = (int32_t)sp->off;
+	}
+	if (in->flags & TS_IF_PAC_STRIP) {
+		s->ra_sign = TS_RS_NONE;
+		return;
+	}
+	if (in->flags & TS_IF_PAC_SIGN) {
+		s->ra_sign = key;
+		s->ra_sign_mod = mod;
+		s->ra_sign_sp = sp_off;
+		return;
+	}
+	/* authentication */
+	const char *bad = NULL;
+	if (s->ra_sign == TS_RS_NONE)
+		bad = "authenticates a return address that was never signed";
+	else if (s->ra_sign != key)
+		bad = "authenticates the return address with another key than it was signed with";
+	else if (s->ra_sign_mod != TS_RSM_OTHER && mod != TS_RSM_OTHER &&
+		 (s->ra_sign_mod != mod || (mod == TS_RSM_SP && s->ra_sign_sp != sp_off)))
+		bad = "authenticates the return address with another modifier (stack pointer) than at signing";
+	if (bad && report)
+		warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH, "%s", bad);
+	s->ra_sign = TS_RS_NONE;
 }
 
 /*
@@ -822,7 +924,24 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	bool writes_fp = fp_written(a, in);
 	bool fp_est_before = writes_fp && ts_state_frame_established(a, s);
 	bool fp_was_callers = writes_fp && fp_may_be_callers(a, s);
+	/* a machine whose calls write the return address into a register: a call, or any write
+	 * of that register, while it holds the only copy loses the caller. (Computed on replays
+	 * too: the loss is part of the state, s->ra_lost.) */
+	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
+	if ((in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP)) && !(in->flags & TS_IF_PAC_DATA) &&
+	    in->pac_reg == a->ra)
+		pac_step(u, in, s, report);
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
+	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
+		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
+		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
+		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero))) {
+			if (report)
+				warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+				     "link register overwritten while it holds the only copy of the return address");
+			s->ra_lost = true;
+		}
+	}
 	if (prob == TS_AP_UNSUPPORTED) {
 		if (report)
 			warn(u, in->addr, TRUSTACK_W_UNSUPPORTED_STACK_OP, "unsupported stack pointer modification");
@@ -919,6 +1038,9 @@ static enum ts_noreturn call_returns(struct ts_unit *u, int32_t i, const struct 
 static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
+	/* the call's own uops are applied by now and leave the link register alone: whether it
+	 * still holds the only copy of the return address is as before the instruction */
+	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
 	struct ts_call_memo *cm = call_memo(u, i, in);
 	const char *name = cm ? cm->name : indirect_name(u, in, s);
 	if (cm && cm->local) {
@@ -934,7 +1056,7 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	/* every frameless call is reported, except where the frame pointer holds something
 	 * else than the caller's on every path: the fp-clobbered/fp-scratch report explains
 	 * those calls */
-	if (report && !ts_state_frame_established(a, s) && fp_may_be_callers(a, s))
+	if (report && !ts_state_frame_established(a, s) && (fp_may_be_callers(a, s) || s->fp_misplaced))
 		warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 		     name ? name : "an indirect target");
 	uint64_t lp = ts_image_landing_pad(u->img, in->addr);
@@ -955,8 +1077,15 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	 * returned, on a soft path (state.h): it reports nothing and gives way to real ones.
 	 * After a call the compiler knew never returns, only the lone jump unoptimised
 	 * code ends a block with is expected. */
+	if (lr_only && nr == TS_RETURNS) { /* a call that never returns needs no way back */
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
+			     "call to %s while the link register holds the only copy of the return address",
+			     name ? name : "an indirect target");
+		s->ra_lost = true;
+	}
 	const struct ts_insn *next = !u->last[i] ? &u->insns[i + 1] : NULL;
-	if (nr == TS_NORETURN_KNOWN && next && next->flow == TS_FLOW_JUMP)
+	if (nr == TS_NORETURN_KNOWN && next && (next->flow == TS_FLOW_JUMP || trap_call(u, next)))
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;
 	if (nr == TS_NORETURN_KNOWN)
 		return STEP_END;
@@ -1000,8 +1129,20 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	switch (in->flow) {
 	case TS_FLOW_RET: {
 		char why[96];
-		if (report && !ts_state_frame_intact(u->a, s, 0, why, sizeof(why)))
+		const struct ts_arch *a = u->a;
+		struct ts_state via;
+		if (report && a->call_ra == TS_CALL_LINK_REG && in->treg < a->nregs && in->treg != a->ra) {
+			/* `ret x15`: the return address is taken from that register (glibc's
+			 * rawmemchr keeps it in x15 around its call) */
+			via = *s;
+			via.regs[a->ra] = s->regs[in->treg];
+			s = &via;
+		}
+		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
 			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
+		else if (report && s->ra_sign != TS_RS_NONE) /* retaa authenticated it (pac_step) */
+			warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH,
+			     "return with the return address signed, not authenticated");
 		return STEP_END;
 	}
 	case TS_FLOW_JCC: {
@@ -1176,6 +1317,16 @@ static bool loops_on_trap(const struct ts_unit *u, size_t i)
 	return false;
 }
 
+/* Is instruction i the jump that ends the block of a reached trap right before it (clang -O0
+ * after __builtin_trap on arm64: `brk #1; b next`)? */
+static bool jump_after_trap(const struct ts_unit *u, size_t i)
+{
+	if (i == 0 || u->last[i - 1] || u->insns[i].flow != TS_FLOW_JUMP)
+		return false;
+	const struct ts_insn *p = &u->insns[i - 1];
+	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -1189,7 +1340,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */

@@ -234,6 +234,10 @@ struct ts_arch {
 	uint8_t sp, fp;         /* stack and frame pointer */
 	uint8_t ra;             /* return-address column: pseudo register (x86) or LR (arm64) */
 	uint8_t call_ra;        /* enum ts_call_ra: how a call hands over the return address */
+	uint32_t call_reach;    /* bytes a direct call reaches either way (0: +-2 GiB or more) */
+	bool lea_pages;         /* an absolute LEA of a page-aligned address may be only the 4 KiB
+				 * page of the address (arm64 adrp), an ADDI of the register
+				 * completing it: address scans combine the pair */
 	uint8_t ra_size;        /* bytes of a return address (pushed, or saved by the callee) */
 	bool ra_in_reg;         /* at entry the return address is in register ra (arm64) */
 	int32_t ra_cfa_offset;  /* otherwise it is at CFA + this (x86-64: -8) */
@@ -243,6 +247,11 @@ struct ts_arch {
 	uint32_t red_zone;      /* bytes below sp leaf code may use without moving sp */
 	uint64_t callee_saved;  /* mask of callee-saved registers (besides sp) */
 	uint64_t call_clobbered;/* mask of registers a call may change */
+	uint8_t scs_reg;        /* the shadow-call-stack pointer (arm64: x18, clang
+				 * -fsanitize=shadow-call-stack), 0: none. At entry it points at the
+				 * caller's shadow-stack top; what is stored through it is tracked,
+				 * and a call that returns leaves it as it was (a callee pops what it
+				 * pushed), as long as the function has not overwritten it */
 	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
 	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
 	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */

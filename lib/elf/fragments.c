@@ -174,6 +174,36 @@ static bool candidate(void *ctx, uint64_t t)
 	return !c->any; /* one is enough to look closely */
 }
 
+/*
+ * Is uop u an absolute address a pass over the code must look at? Then in *t. On a machine whose
+ * LEA may be only a page (lea_pages: arm64 `adrp x1, page; add x1, x1, #lo12`), a page-aligned
+ * LEA is remembered per register and the ADDI that completes it gives the address: the page alone
+ * is the start of whatever function the page begins in, not a reference to it.
+ */
+static bool page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t)
+{
+	bool lea = u->kind == TS_UOP_LEA && u->mem.abs;
+	if (!a->lea_pages) {
+		*t = (uint64_t)u->mem.disp;
+		return lea;
+	}
+	if (u->dst >= TS_MAX_REGS)
+		return false;
+	if (lea && !(u->mem.disp & 0xfff)) {
+		page[u->dst] = (uint64_t)u->mem.disp;
+		paged[u->dst] = true;
+		return false;
+	}
+	bool pair = u->kind == TS_UOP_ADDI && u->src < TS_MAX_REGS && paged[u->src];
+	if (pair)
+		*t = page[u->src] + (uint64_t)u->imm;
+	else if (lea)
+		*t = (uint64_t)u->mem.disp;
+	if (u->kind != TS_UOP_STORE)
+		paged[u->dst] = false;
+	return pair || lea;
+}
+
 static void collect_alt_entries(struct ts_image *img)
 {
 	for (size_t i = 0; i < img->nfuncs; i++) {
@@ -191,6 +221,8 @@ static void collect_alt_entries(struct ts_image *img)
 			if (!c.any)
 				continue;
 		}
+		uint64_t page[TS_MAX_REGS]; /* lea_pages: the page an LEA put into a register */
+		bool paged[TS_MAX_REGS] = { false };
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
 			const uint8_t *p = code + (a - f->addr);
@@ -205,9 +237,9 @@ static void collect_alt_entries(struct ts_image *img)
 			a += len ? len : 1;
 			for (unsigned k = 0; k < in.nuops; k++) {
 				const struct ts_uop *u = &in.uops[k];
-				if (u->kind != TS_UOP_LEA || !u->mem.abs)
+				uint64_t t;
+				if (!page_pair(img->arch, u, page, paged, &t))
 					continue;
-				uint64_t t = (uint64_t)u->mem.disp;
 				if (!alt_entry_target(img, i, t))
 					continue;
 				if (TS_GROW(img->alt_entries, img->nalt_entries, img->capalt_entries, 64))

@@ -332,7 +332,13 @@ static int load_symbols(struct ts_image *img, uint64_t **symaddr_out, size_t *ns
 		free(symaddr);
 		return -TRUSTACK_E_NOMEM;
 	}
-	uint64_t extaddr = img->got_base + 0x10000000ull; /* extern region, after the GOT */
+	/* the extern region, after the GOT: within reach of a direct call from the code (arm64's
+	 * `bl` reaches +-128 MiB; a call to an extern out of reach would keep its unrelocated
+	 * bytes, a call to itself) */
+	uint64_t gap = 0x10000000ull;
+	if (img->arch->call_reach && gap > img->arch->call_reach / 2)
+		gap = img->arch->call_reach / 2;
+	uint64_t extaddr = img->got_base + gap;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
 		if (!gelf_getsym(d, (int)i, &s))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/stub.h"
 #include "elf/image.h"
 #include "trustack.h"
 #include "common/vec.h"
@@ -22,20 +23,30 @@ int ts_image_load_plt(struct ts_image *img)
 			continue;
 		uint64_t a = s->addr, end = s->addr + s->size;
 		uint64_t entry = a; /* start of the current stub: after the previous indirect jump */
+		uint64_t first = 0; /* its first instruction that is not padding (arm64: after nops) */
+		struct ts_stub track;
+		ts_stub_reset(&track);
 		while (a < end) {
 			struct ts_insn in;
 			unsigned len = img->arch->decode(img->dec, s->data + (a - s->addr), end - a, a, &in);
 			if (!len) {
 				a++;
 				entry = a;
+				first = 0;
+				ts_stub_reset(&track);
 				continue;
 			}
-			if (in.flow == TS_FLOW_JUMP_IND && in.treg == TS_REG_NONE && in.tmem.abs) {
-				const char *n = ts_image_got_name(img, (uint64_t)in.tmem.disp);
+			if (!first && !(in.flags & TS_IF_NOP))
+				first = a;
+			uint64_t slot = ts_stub_step(&track, &in);
+			if (slot) {
+				const char *n = ts_image_got_name(img, slot);
 				if (n) {
 					if (ts_image_add_ext(img, entry, n))
 						return -TRUSTACK_E_NOMEM;
 					if (entry != a && ts_image_add_ext(img, a, n))
+						return -TRUSTACK_E_NOMEM;
+					if (first != entry && first != a && ts_image_add_ext(img, first, n))
 						return -TRUSTACK_E_NOMEM;
 				}
 			}
@@ -43,6 +54,8 @@ int ts_image_load_plt(struct ts_image *img)
 			if (in.flow == TS_FLOW_JUMP_IND || in.flow == TS_FLOW_JUMP) {
 				/* skip padding up to the next instruction that is not a nop */
 				entry = a;
+				first = 0;
+				ts_stub_reset(&track);
 			} else if ((in.flags & TS_IF_NOP) && entry == a - len) {
 				entry = a - len; /* endbr64 opens a stub */
 			}

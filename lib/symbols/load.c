@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/stub.h"
 #include "elf/image.h"
 #include "elf/handle.h"
 #include "symbols/symbols.h"
@@ -177,20 +178,22 @@ static const char *slot_lookup(const struct slot_name *v, size_t n, uint64_t slo
 	return lo < n && v[lo].slot == slot ? v[lo].name : NULL;
 }
 
-/* The GOT slot a stub jumps through: its first instruction other than padding (endbr64) is
- * an indirect jump through an absolute or PC-relative address; 0 when it is not that shape. */
+/* The GOT slot a stub jumps through: an indirect jump through an absolute or PC-relative
+ * address, or through a register loaded from one (arm64), before any other control flow; 0 when
+ * it is not that shape. */
 static uint64_t stub_slot(const struct ts_arch *a, const struct ts_decoder *d, const uint8_t *p, size_t len,
 			  uint64_t addr)
 {
+	struct ts_stub track;
+	ts_stub_reset(&track);
 	for (size_t i = 0; i < len;) {
 		struct ts_insn in;
 		unsigned n = a->decode(d, p + i, len - i, addr + i, &in);
 		if (!n)
 			return 0;
-		if (in.flow == TS_FLOW_JUMP_IND && in.treg == TS_REG_NONE && in.tmem.abs)
-			return (uint64_t)in.tmem.disp;
-		if (in.flow != TS_FLOW_NEXT || !(in.flags & TS_IF_NOP))
-			return 0;
+		uint64_t slot = ts_stub_step(&track, &in);
+		if (in.flow != TS_FLOW_NEXT)
+			return slot;
 		i += n;
 	}
 	return 0;

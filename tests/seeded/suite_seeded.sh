@@ -30,7 +30,7 @@ work=$TS_WORK/seeded
 
 SEEDED_KINDS="call-without-frame fp-clobbered fp-scratch return-modified-frame sibling-call-modified-frame
  stack-mismatch falls-through unreachable undefined-stack unsupported-stack-op unsupported-realign
- unresolved-indirect-jump decode-error"
+ unresolved-indirect-jump decode-error lr-clobbered"
 
 selfcheck=0
 [ "${1:-}" = --selfcheck ] && selfcheck=1

@@ -1546,6 +1546,11 @@ const struct ts_arch ts_arch_aarch64 = {
 	.fp = TS_A64_FP,
 	.ra = LR,
 	.ra_in_reg = true,
+	.analysed = true,
+	.call_ra = TS_CALL_LINK_REG,
+	.ra_size = 8,
+	.call_reach = 128u << 20, /* bl imm26: +-128 MiB */
+	.lea_pages = true,        /* adrp; add */
 	.ra_cfa_offset = 0,
 	.entry_sp_offset = 0,
 	.frame_fp_offset = -16, /* a frame record {x29, x30} at the top of the frame (where gcc and
@@ -1554,6 +1559,8 @@ const struct ts_arch ts_arch_aarch64 = {
 			X(28) | X(29),
 	.call_clobbered = X(0) | X(1) | X(2) | X(3) | X(4) | X(5) | X(6) | X(7) | X(8) | X(9) |
 			  X(10) | X(11) | X(12) | X(13) | X(14) | X(15) | X(16) | X(17) | X(18) | X(30),
+	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
+			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
 	.decoder_new = a64_decoder_new,
 	.decoder_free = a64_decoder_free,
 	.decode = a64_decode,
@@ -1564,5 +1571,17 @@ const struct ts_arch ts_arch_aarch64 = {
 	.apply_reloc = ts_a64_apply_reloc, /* reloc.c */
 	.reloc_uses_got = ts_a64_reloc_uses_got,
 	.skippable_prefixes = NULL,
+	.call_before = ts_a64_call_before, /* machine.c */
+	/* relocation classes (ELF for the Arm 64-bit Architecture) */
+	.reloc = {
+		[TS_RELOC_ABS64] = 257,     /* R_AARCH64_ABS64 */
+		[TS_RELOC_PC32] = 261,      /* R_AARCH64_PREL32 */
+		[TS_RELOC_PC64] = 260,      /* R_AARCH64_PREL64 */
+		[TS_RELOC_RELATIVE] = 1027, /* R_AARCH64_RELATIVE */
+		[TS_RELOC_GLOB_DAT] = 1025, /* R_AARCH64_GLOB_DAT */
+		[TS_RELOC_JUMP_SLOT] = 1026,/* R_AARCH64_JUMP_SLOT */
+	},
+	.lp_nop = ts_a64_nop,
+	.lp_nop_len = sizeof(ts_a64_nop),
 };
 #undef X

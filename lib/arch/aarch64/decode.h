@@ -27,6 +27,9 @@ bool ts_a64_decode_word(uint32_t w, uint64_t addr, struct ts_insn *o, const char
 int ts_a64_apply_reloc(uint32_t type, uint8_t *loc, size_t room, uint64_t P, uint64_t S, int64_t A,
 		       uint64_t got);
 bool ts_a64_reloc_uses_got(uint32_t type);
+/* machine.c */
+bool ts_a64_call_before(const uint8_t *end, size_t before, uint64_t end_addr, uint64_t *target);
+extern const uint8_t ts_a64_nop[4];
 
 /* The arm64 descriptor, for the registry (lib/arch/arch.c). Not yet .analysed. */
 extern const struct ts_arch ts_arch_aarch64;
