@@ -120,6 +120,13 @@ a64_wired() {
     return 0
 }
 a64_wired; a64=$?
+# The analysis handles arm64, but its corpus is not at 0 false alarms yet (issue 14: jump tables in
+# large functions, static executables' libc code, BTI and SVE frames are open; docs/arm64.md).
+# Until it is, the matrix is checked only on request, TS_CORPUS_A64=1; tests/arch/suite_a64check.sh
+# holds the part that is clean (0 warnings required) in every run.
+a64_asked=0
+case ${TS_CORPUS_A64:-0} in 0 | "") ;; *) a64_asked=1 ;; esac
+[ $a64 = 0 ] && [ $a64_asked = 0 ] && a64=3
 if [ $a64 = 0 ]; then
     start=$SECONDS
     a64_manifest=$(TS_JOBS=$jobs bash "$here/build-corpus.sh" "$mode_opt" --arch=a64 2>"$work/build-a64.log")
@@ -130,6 +137,7 @@ if [ $a64 = 0 ]; then
 else
     why="arm64 analysis not wired yet"
     [ $a64 = 2 ] && why="needs aarch64-linux-gnu-as (binutils-aarch64-linux-gnu)"
+    [ $a64 = 3 ] && why="arm64 corpus not at 0 false alarms yet (issue 14); TS_CORPUS_A64=1 checks it"
     bash "$here/build-corpus.sh" "$mode_opt" --arch=a64 --list | while read -r name; do
         echo "SKIP corpus/$name: $why"
     done
