@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "symbols/symbols.h"
-#include "unwind/uwarch.h"
+#include "arch/arch.h"
 
 static void scan_sigret(struct ts_syms_facts *f, Elf *elf)
 {
-	const struct ts_uw_arch *a = ts_uw_arch_for(f->machine);
+	const struct ts_arch *m = ts_arch_for_machine(f->machine);
+	const struct ts_uw_arch *a = m ? m->uw : NULL;
 	f->nsig = 0;
 	if (!a || !a->sigret_len)
 		return; /* nothing to look for: the list is complete as it is */
