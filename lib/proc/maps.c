@@ -1,8 +1,10 @@
 /* maps.c - /proc/PID/maps into mappings, and mappings into modules. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proc/proc.h"
 #include "common/vec.h"
@@ -224,4 +226,19 @@ void ts_modules_free(struct ts_modules *mods)
 	}
 	free(mods->v);
 	memset(mods, 0, sizeof(*mods));
+}
+
+size_t ts_proc_read_text(const char *path, char *buf, size_t size)
+{
+	if (size < 2)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return (size_t)n;
 }

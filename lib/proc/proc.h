@@ -65,6 +65,10 @@ bool ts_elf_ident_bias(const struct ts_elf_ident *id, uint64_t map_start, uint64
  * first unreadable page. Returns the bytes read (>= 0) or -errno. */
 ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len);
 
+/* A small /proc text file (status, stat) into buf, NUL-terminated: its length, 0 when it cannot
+ * be read (the task is gone). Files longer than size-1 are cut. */
+size_t ts_proc_read_text(const char *path, char *buf, size_t size);
+
 /* Monotonic clock in ns. */
 uint64_t ts_now_ns(void);
 

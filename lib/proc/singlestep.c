@@ -177,14 +177,8 @@ static int read_status(int tid, const char *field)
 {
 	char fn[64], buf[1024];
 	snprintf(fn, sizeof(fn), "/proc/%d/status", tid);
-	int fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!ts_proc_read_text(fn, buf, sizeof(buf)))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	char key[32];
 	snprintf(key, sizeof(key), "\n%s:", field);
 	const char *p = strstr(buf, key);

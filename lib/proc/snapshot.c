@@ -36,14 +36,8 @@ static char proc_state(int pid, int tid)
 		snprintf(fn, sizeof(fn), "/proc/%d/task/%d/stat", pid, tid);
 	else
 		snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
-	int fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!ts_proc_read_text(fn, buf, sizeof(buf)))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
 	return p && p[1] == ' ' ? p[2] : 0;
 }
@@ -61,14 +55,8 @@ static bool kernel_thread(int pid)
 {
 	char fn[64], buf[512];
 	snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
-	int fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!ts_proc_read_text(fn, buf, sizeof(buf)))
 		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	const char *p = strrchr(buf, ')');
 	unsigned long flags = 0;
 	/* after the name: state ppid pgrp session tty_nr tpgid flags */
