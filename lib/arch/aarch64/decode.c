@@ -990,6 +990,16 @@ static void add_reg(struct dec *d, uint8_t dst, uint8_t rn, uint8_t v, bool sub)
 	uop(d, TS_UOP_ADD, dst, v, sub ? -1 : 0);
 }
 
+/* rd = rn +/- (v << amount): the shifted and extended register forms of add/sub. */
+static void add_shifted(struct dec *d, uint8_t rd, uint8_t rn, uint8_t v, unsigned amount, bool sub)
+{
+	if (amount) {
+		uop(d, TS_UOP_SHLI, TMP, v, amount);
+		v = TMP;
+	}
+	add_reg(d, rd, rn, v, sub);
+}
+
 static bool addsub_shifted(struct dec *d)
 {
 	uint32_t w = d->w;
@@ -1019,12 +1029,7 @@ static bool addsub_shifted(struct dec *d)
 		move(d, rd, rn);
 		return true;
 	}
-	uint8_t v = rm;
-	if (amount) {
-		uop(d, TS_UOP_SHLI, TMP, rm, amount);
-		v = TMP;
-	}
-	add_reg(d, rd, rn, v, sub);
+	add_shifted(d, rd, rn, rm, amount, sub);
 	return true;
 }
 
@@ -1066,11 +1071,7 @@ static bool addsub_extended(struct dec *d)
 	case 4: case 5: case 6: uop(d, TS_UOP_SEXT, TMP, rm, 1 << (option - 4)); v = TMP; break;
 	default: break; /* uxtx, sxtx: the register as is */
 	}
-	if (amount) {
-		uop(d, TS_UOP_SHLI, TMP, v, amount);
-		v = TMP;
-	}
-	add_reg(d, rd, rn, v, sub);
+	add_shifted(d, rd, rn, v, amount, sub);
 	return true;
 }
 
