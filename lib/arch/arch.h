@@ -30,6 +30,8 @@ enum ts_flow {
 	TS_FLOW_RET,        /* return */
 	TS_FLOW_STOP,       /* trap/halt: the path ends here (ud2, hlt, brk, int3) */
 	TS_FLOW_INVALID,    /* could not be decoded */
+	/* additions for s390x */
+	TS_FLOW_RET_COND,   /* a conditional return (`ber %r14`): returns or falls through */
 };
 
 /* Condition of a conditional jump, as far as the analysis can use it for refinement. */
@@ -68,6 +70,12 @@ enum ts_uop_kind {
 	TS_UOP_SEXT,     /* dst = sign-extend the low imm bytes (1, 2, 4) of src to 64 bits */
 	TS_UOP_ADDVL,    /* dst = src + imm * (SVE vector length in bytes / 8): SVE addvl (imm is
 			  * 8 x its multiplier) and addpl (the multiplier), e.g. on sp */
+	/* additions for s390x */
+	TS_UOP_STM,      /* store imm registers dst, dst+1, .. (wrapping after ts_arch.nregs - 1)
+			  * at mem, mem.size bytes each (stmg %r6,%r15,48(%r15)) */
+	TS_UOP_LDM,      /* load them from there: the address is computed before any is loaded
+			  * (lmg %r6,%r15,208(%r15) reloads the stack pointer last); 8-byte
+			  * loads keep what was stored, narrower ones are clobbers */
 };
 
 struct ts_uop {
@@ -76,6 +84,24 @@ struct ts_uop {
 	int64_t imm;
 	struct ts_mem mem;
 };
+
+/* The registers (below 64) uop u writes, as a mask: its destination, both of a SWAP, every
+ * register of an LDM's range (wrapping after nregs - 1). A STORE or STM writes none. */
+static inline uint64_t ts_uop_writes(const struct ts_uop *u, unsigned nregs)
+{
+	if (u->kind == TS_UOP_STORE || u->kind == TS_UOP_STM)
+		return 0;
+	if (u->kind == TS_UOP_LDM) {
+		uint64_t m = 0;
+		for (int64_t k = 0; k < u->imm && k < (int64_t)nregs; k++)
+			m |= 1ull << ((u->dst + (unsigned)k) % nregs);
+		return m;
+	}
+	uint64_t m = u->dst < 64 ? 1ull << u->dst : 0;
+	if (u->kind == TS_UOP_SWAP && u->src < 64)
+		m |= 1ull << u->src;
+	return m;
+}
 
 /* What the instruction does to the flags, for refinement at the next conditional jump. */
 enum ts_cmp_kind {
@@ -252,6 +278,9 @@ struct ts_arch {
 				 * caller's shadow-stack top; what is stored through it is tracked,
 				 * and a call that returns leaves it as it was (a callee pops what it
 				 * pushed), as long as the function has not overwritten it */
+	bool backchain;         /* the ABI knows an optional back chain: a function that allocates
+				 * a frame stores the caller's stack pointer at 0(sp) (s390x
+				 * -mbackchain); --rules=backchain checks it */
 	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
 	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
 	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */
