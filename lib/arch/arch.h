@@ -71,11 +71,14 @@ enum ts_uop_kind {
 	TS_UOP_ADDVL,    /* dst = src + imm * (SVE vector length in bytes / 8): SVE addvl (imm is
 			  * 8 x its multiplier) and addpl (the multiplier), e.g. on sp */
 	/* additions for s390x */
-	TS_UOP_STM,      /* store imm registers dst, dst+1, .. (wrapping after ts_arch.nregs - 1)
-			  * at mem, mem.size bytes each (stmg %r6,%r15,48(%r15)) */
+	TS_UOP_STM,      /* store imm registers dst, dst+1, .. (wrapping after register 15: the
+			  * 16 general registers of s390x, the one machine with these) at mem,
+			  * mem.size bytes each (stmg %r6,%r15,48(%r15)) */
 	TS_UOP_LDM,      /* load them from there: the address is computed before any is loaded
 			  * (lmg %r6,%r15,208(%r15) reloads the stack pointer last); 8-byte
 			  * loads keep what was stored, narrower ones are clobbers */
+	TS_UOP_ANDR,     /* dst = dst & src (a register): a realignment when src holds a constant
+			  * (`lghi %r0,-16; ngr %r15,%r0`) */
 };
 
 struct ts_uop {
@@ -86,15 +89,15 @@ struct ts_uop {
 };
 
 /* The registers (below 64) uop u writes, as a mask: its destination, both of a SWAP, every
- * register of an LDM's range (wrapping after nregs - 1). A STORE or STM writes none. */
-static inline uint64_t ts_uop_writes(const struct ts_uop *u, unsigned nregs)
+ * register of an LDM's range (wrapping after register 15). A STORE or STM writes none. */
+static inline uint64_t ts_uop_writes(const struct ts_uop *u)
 {
 	if (u->kind == TS_UOP_STORE || u->kind == TS_UOP_STM)
 		return 0;
 	if (u->kind == TS_UOP_LDM) {
 		uint64_t m = 0;
-		for (int64_t k = 0; k < u->imm && k < (int64_t)nregs; k++)
-			m |= 1ull << ((u->dst + (unsigned)k) % nregs);
+		for (int64_t k = 0; k < u->imm && k < 16; k++)
+			m |= 1ull << ((u->dst + (unsigned)k) % 16);
 		return m;
 	}
 	uint64_t m = u->dst < 64 ? 1ull << u->dst : 0;
@@ -110,6 +113,10 @@ enum ts_cmp_kind {
 	TS_CMP_RI,        /* compare register a with immediate imm */
 	TS_CMP_RR,        /* compare register a with register b */
 	TS_CMP_MI,        /* compare memory cmp_mem with immediate imm */
+	/* additions for s390x */
+	TS_CMP_RI_SIGNED, /* a signed compare of register a with immediate imm: the conditions of
+			   * the branch after it bound the value only where it is known not to be
+			   * negative (zero-extended: `llgc %r5,..; cijh %r5,125,..`) */
 };
 
 #define TS_INSN_MAX_UOPS 6
@@ -151,7 +158,8 @@ struct ts_insn {
 	uint8_t cmp_width; /* bytes compared */
 	int64_t cmp_imm;
 	struct ts_mem cmp_mem;
-	uint64_t target;   /* direct branch/call target */
+	uint64_t target;   /* direct branch/call target; with TS_FLOW_NEXT (s390x exrl) the
+			    * instruction it executes out of line, a template never run in line */
 	struct ts_mem tmem;
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
 	/* additions for arm64; read only when flags say so (decoders of other machines may leave

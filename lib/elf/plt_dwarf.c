@@ -51,8 +51,9 @@ int ts_image_load_plt(struct ts_image *img)
 				}
 			}
 			a += len;
-			if (in.flow == TS_FLOW_JUMP_IND || in.flow == TS_FLOW_JUMP) {
-				/* skip padding up to the next instruction that is not a nop */
+			if (in.flow == TS_FLOW_JUMP_IND || in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_STOP) {
+				/* skip padding up to the next instruction that is not a nop (s390x: the
+				 * relocation offset word ending each stub decodes as traps) */
 				entry = a;
 				first = 0;
 				ts_stub_reset(&track);

@@ -151,7 +151,8 @@ struct dec {
 static struct ts_uop *uop(struct dec *d, uint8_t kind, uint8_t dst, uint8_t src, int64_t imm)
 {
 	struct ts_insn *o = d->o;
-	/* the most any form below needs is 4 (the pairs of mvcle: four clobbers); stay in bounds */
+	/* the most any form below needs is 4 (the pairs of mvcle: four clobbers) but vlm's range;
+	 * stay in bounds */
 	if (o->nuops >= TS_INSN_MAX_UOPS)
 		o->nuops = TS_INSN_MAX_UOPS - 1;
 	struct ts_uop *u = &o->uops[o->nuops++];
@@ -281,11 +282,13 @@ static void branch_rel(struct dec *d, unsigned m, int64_t halfwords)
 		d->o->flags |= TS_IF_NOP;
 		return;
 	}
-	if (m == 15 && halfwords == 1 && d->len == 4) {
+	if (halfwords == 1 && d->len == 4) {
 		/* `j .+2`: a jump into its own second halfword, an invalid opcode: gcc's
-		 * __builtin_trap */
-		d->o->flow = TS_FLOW_STOP;
-		d->o->flags |= TS_IF_TRAP;
+		 * __builtin_trap; `jne .+2` traps under the condition, and goes on otherwise */
+		if (m == 15) {
+			d->o->flow = TS_FLOW_STOP;
+			d->o->flags |= TS_IF_TRAP;
+		}
 		return;
 	}
 	relative(d, m == 15 ? TS_FLOW_JUMP : TS_FLOW_JCC, halfwords);
@@ -512,11 +515,12 @@ static bool semantics(struct dec *d)
 		uop(d, TS_UOP_ADDI, (uint8_t)r1, (uint8_t)r3, sext((uint64_t)f->i2, 16));
 		cc_clobber(d);
 		break;
-	case S_LHI:
+	case S_LHI: /* lghi, lgfi; lhi (w32) sets the low half only: taken as zero-extended, as
+		     * `l` (decode.h, S_L) */
 		if (r1 == SP)
 			uop(d, TS_UOP_UNSUPPORTED, SP, NONE, 0);
 		else
-			uop(d, TS_UOP_CONST, (uint8_t)r1, NONE, simm(d));
+			uop(d, TS_UOP_CONST, (uint8_t)r1, NONE, op->w32 ? (int64_t)(uint32_t)simm(d) : simm(d));
 		break;
 	case S_LLI:
 		if (r1 == SP)
@@ -552,6 +556,10 @@ static bool semantics(struct dec *d)
 		break;
 	case S_CLI:
 		cmp_ri(d, r1, f->i2, op->w32);
+		break;
+	case S_CSI: /* chi, cghi (16 bits), cfi, cgfi (32 bits): signed */
+		cmp_ri(d, r1, simm(d), op->w32);
+		d->o->cmp_kind = TS_CMP_RI_SIGNED;
 		break;
 	case S_MVC: { /* copy L+1 bytes: a register-sized copy keeps what it copies */
 		unsigned n = f->l + 1;
@@ -658,17 +666,11 @@ static bool semantics(struct dec *d)
 		int64_t imm = u ? f->i2 : sext((uint64_t)f->i2, 8);
 		relative(d, TS_FLOW_JCC, f->i4);
 		d->o->cond = mask_cond(f->m3);
-		if (u) {
-			cmp_ri(d, r1, imm, op->w32);
-		} else {
-			/* signed: only equality is the same as unsigned */
-			cc_clobber(d);
-			if (d->o->cond != TS_COND_EQ && d->o->cond != TS_COND_NE)
-				d->o->cond = TS_COND_OTHER;
-		}
-		/* compare and branch leaves the condition code alone */
+		/* the branch's own compare: refines its two edges (the condition code is left alone,
+		 * but nothing after it relies on that) */
+		cmp_ri(d, r1, imm, op->w32);
 		if (!u)
-			d->o->cmp_kind = TS_CMP_KEEP;
+			d->o->cmp_kind = TS_CMP_RI_SIGNED;
 		break;
 	}
 	case S_CRB: /* compare and branch to D4(B4): clang's conditional return `clibh %r0,12,0(%r14)` */
@@ -699,10 +701,108 @@ static bool semantics(struct dec *d)
 		store_unknown(d, mem_of(f->b2, 0, f->d2, 0), n * 16);
 		break;
 	}
+	case S_F1:
+		uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(r1), NONE, 0);
+		cc_clobber(d);
+		break;
+	case S_LDGR:
+		uop(d, TS_UOP_MOV, ts_s390x_fpr(r1), (uint8_t)r2, 0);
+		break;
+	case S_LGDR:
+		if (r1 == SP)
+			d->o->flags |= TS_IF_STACK;
+		uop(d, TS_UOP_MOV, (uint8_t)r1, ts_s390x_fpr(r2), 0);
+		break;
+	case S_AHIU:
+	case S_SHIU: {
+		int64_t imm = (int64_t)(uint32_t)f->i2;
+		uop(d, TS_UOP_ADDI, (uint8_t)r1, (uint8_t)r1, op->sem == S_SHIU ? -imm : imm);
+		cc_clobber(d);
+		break;
+	}
+	case S_RISBG: {
+		const uint8_t *b = d->b;
+		unsigned i3 = b[2] & 63, i4 = b[3] & 63, i5 = b[4] & 63;
+		if ((b[3] & 0x80) && i5 <= 7 && i4 == 63 - i5 && i3 <= 32)
+			uop(d, TS_UOP_SHLI, (uint8_t)r1, (uint8_t)r2, i5);
+		else
+			clobber(d, r1);
+		if (op->key == 0xec55)
+			cc_clobber(d);
+		break;
+	}
+	case S_EXRL: /* the template may be any instruction: its effect is not modelled (mvc, xc,
+		      * clc, tr of a variable length: stores we do not track) */
+		d->o->target = d->pc + (uint64_t)(sext((uint64_t)f->i2, 32) * 2);
+		break;
+	case S_AFR:
+	case S_SFR:
+		uop(d, op->w32 ? TS_UOP_SEXT32 : TS_UOP_ZEXT32, TMP, (uint8_t)r2, op->w32 ? 0 : 4);
+		uop(d, TS_UOP_ADD, (uint8_t)r1, TMP, op->sem == S_SFR ? -1 : 0);
+		cc_clobber(d);
+		break;
+	case S_AM:
+	case S_SM:
+		load(d, TMP, mem2(d, op->size), op->w32);
+		uop(d, TS_UOP_ADD, (uint8_t)r1, TMP, op->sem == S_SM ? -1 : 0);
+		cc_clobber(d);
+		break;
+	case S_ANDR:
+		if (r1 == r2)
+			break; /* x & x */
+		uop(d, TS_UOP_ANDR, (uint8_t)r1, (uint8_t)r2, 0);
+		cc_clobber(d);
+		break;
 	default:
 		return false;
 	}
 	return true;
+}
+
+/* The b3 floating-point forms whose R1 sits in the third byte (RRD: multiply and add), and the
+ * ed forms whose R1 sits in the fifth byte (RXF). */
+static bool b3_rrd(uint8_t x)
+{
+	return x == 0x0e || x == 0x0f || x == 0x1e || x == 0x1f || x == 0x2e || x == 0x2f || (x >= 0x38 && x <= 0x3f);
+}
+
+static bool ed_rxf(uint8_t x)
+{
+	return x == 0x0e || x == 0x0f || x == 0x1e || x == 0x1f || x == 0x2e || x == 0x2f || (x >= 0x38 && x <= 0x3d) ||
+	       x == 0x3e || x == 0x3f || x == 0x40 || x == 0x41 || x == 0x48 || x == 0x49;
+}
+
+/*
+ * A floating-point or vector instruction the table does not list: it writes no general register
+ * and no memory we track, but its first operand, a floating-point register or a vector register
+ * whose leftmost half is one (V0-V15), may be a save slot of a general register (ldgr): clobbered.
+ * Compares and tests write none: clobbering them too only costs precision.
+ */
+static void fp_vec_group(struct dec *d)
+{
+	const uint8_t *b = d->b;
+	cc_clobber(d);
+	switch (b[0]) {
+	case 0xb3:
+		uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(b3_rrd(b[1]) ? hi4(b[2]) : hi4(b[3])), NONE, 0);
+		if (b[1] == 0x5b || b[1] == 0x53) /* didbr, diebr: R3 too */
+			uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(hi4(b[2])), NONE, 0);
+		break;
+	case 0xed:
+		uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(ed_rxf(b[5]) ? hi4(b[4]) : hi4(b[1])), NONE, 0);
+		break;
+	default: { /* e6, e7: V1 with its fifth bit in RXB */
+		unsigned v1 = hi4(b[1]) | ((b[4] & 0x08) ? 16 : 0);
+		if (v1 < 16)
+			uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(v1), NONE, 0);
+		if (b[0] == 0xe7 && b[5] == 0x36) { /* vlm V1,V3: the range, as far as the uops go */
+			unsigned v3 = lo4(b[1]) | ((b[4] & 0x04) ? 16 : 0);
+			for (unsigned v = v1 + 1; v <= v3 && v < 16; v++)
+				uop(d, TS_UOP_CLOBBER, ts_s390x_fpr(v), NONE, 0);
+		}
+		break;
+	}
+	}
 }
 
 static void insn_init(struct ts_insn *o, uint64_t addr)
@@ -725,6 +825,16 @@ unsigned ts_s390x_decode(const uint8_t *buf, size_t len, uint64_t addr, struct t
 		op = op_find(op_key(buf));
 	if (!op && len >= n && !(addr & 1))
 		op = op_group(buf[0]);
+	if (!op && len >= n && !(addr & 1) && buf[0] == 0) {
+		/* opcode 0 is never assigned: `.word 0` after glibc's call of __libc_start_main
+		 * traps when it returns (llvm-mc rejects it as an instruction) */
+		o->len = 2;
+		o->flow = TS_FLOW_STOP;
+		o->flags |= TS_IF_TRAP;
+		if (mnemonic)
+			*mnemonic = "(illegal)";
+		return 2;
+	}
 	if (!op) {
 		o->flow = TS_FLOW_INVALID;
 		return 0;
@@ -732,6 +842,12 @@ unsigned ts_s390x_decode(const uint8_t *buf, size_t len, uint64_t addr, struct t
 	struct dec d = { .b = buf, .pc = addr, .len = n, .o = o, .op = op };
 	fields_of(buf, op->fmt, &d.f);
 	o->len = (uint8_t)n;
+	if (op == &group_fp || op == &group_vec) {
+		fp_vec_group(&d);
+		if (mnemonic)
+			*mnemonic = op->mn;
+		return n;
+	}
 	if (!semantics(&d)) {
 		insn_init(o, addr);
 		o->flow = TS_FLOW_INVALID;
@@ -772,8 +888,12 @@ const char *ts_s390x_reg_name(unsigned reg)
 {
 	static const char *const names[] = { "%r0", "%r1", "%r2", "%r3", "%r4", "%r5", "%r6", "%r7", "%r8",
 					     "%r9", "%r10", "%r11", "%r12", "%r13", "%r14", "%r15" };
+	static const char *const fprs[] = { "%f0", "%f2", "%f4", "%f6", "%f1", "%f3", "%f5", "%f7", "%f8",
+					    "%f10", "%f12", "%f14", "%f9", "%f11", "%f13", "%f15" };
 	if (reg == TMP)
 		return "tmp";
+	if (reg >= 16 && reg < 32)
+		return fprs[reg - 16];
 	return reg < sizeof(names) / sizeof(names[0]) ? names[reg] : "?";
 }
 
@@ -818,7 +938,7 @@ void ts_s390x_format(const struct ts_decoder *dec, const uint8_t *buf, size_t le
 	put(out, outlen, &n, "%s", mn);
 	if (in.flow == TS_FLOW_JCC || (in.flow == TS_FLOW_JUMP && len > 1 && (buf[0] == 0xa7 || buf[0] == 0xc0)))
 		put(out, outlen, &n, " %u,", (unsigned)(buf[1] >> 4));
-	if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC || in.flow == TS_FLOW_CALL)
+	if (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC || in.flow == TS_FLOW_CALL || in.target)
 		put(out, outlen, &n, " 0x%llx", (unsigned long long)in.target);
 	else if (in.treg != NONE && in.flow != TS_FLOW_NEXT)
 		put(out, outlen, &n, " %s", ts_s390x_reg_name(in.treg));

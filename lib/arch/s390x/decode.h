@@ -2,9 +2,10 @@
  * decode.h - the s390x decoder of our own (decode.c, opcodes.c): one instruction -> struct ts_insn.
  *
  * Registers are DWARF-numbered as in the s390x ELF ABI supplement: r0-r15 = 0-15 (r15 the stack
- * pointer, r14 the return address of brasl/basr, r11 the frame pointer gcc uses). Register 32 is
- * a scratch register private to one instruction (the target address of `b D(X,B)`, a value
- * copied by `mvc`). Floating-point, vector, access and control registers are not tracked.
+ * pointer, r14 the return address of brasl/basr, r11 the frame pointer gcc uses), f0-f15 =
+ * 16-31 (ts_s390x_fpr). Register 32 is a scratch register private to one instruction (the target
+ * address of `b D(X,B)`, a value copied by `mvc`). Vector registers beyond the FPRs, access and
+ * control registers are not tracked.
  */
 #ifndef TS_S390X_DECODE_H
 #define TS_S390X_DECODE_H
@@ -15,7 +16,16 @@
 
 #include "arch/arch.h"
 
-enum { TS_S390X_FP = 11, TS_S390X_RA = 14, TS_S390X_SP = 15, TS_S390X_NREGS = 16, TS_S390X_TMP = 32 };
+enum { TS_S390X_FP = 11, TS_S390X_RA = 14, TS_S390X_SP = 15, TS_S390X_NREGS = 32, TS_S390X_TMP = 32 };
+
+/* The DWARF number of floating-point register n (the ABI supplement's order: f0, f2, f4, f6,
+ * f1, f3, f5, f7, f8, f10, f12, f14, f9, f11, f13, f15 are 16-31). The analysis tracks them
+ * because gcc saves call-saved general registers, %r15 included, in them (ldgr/lgdr). */
+static inline uint8_t ts_s390x_fpr(unsigned n)
+{
+	static const uint8_t dwarf[16] = { 16, 20, 17, 21, 18, 22, 19, 23, 24, 28, 25, 29, 26, 30, 27, 31 };
+	return dwarf[n & 15];
+}
 
 /* Instruction formats: where the operand fields sit (z/Architecture Principles of Operation,
  * chapter 5, "Instruction Formats"). */
@@ -42,7 +52,9 @@ enum s390x_sem {
 	S_ST,        /* stores something we do not track at the second operand (size in the entry) */
 	S_ST1,       /* ... at the first operand (SI, SIY, SIL, SS formats) */
 	S_STR,       /* stores R1 (size bytes) at the second operand: st, sty, stg, sth, stc, strl.. */
-	S_L,         /* R1 = the second operand, zero-extended from size bytes */
+	S_L,         /* R1 = the second operand, zero-extended from size bytes (`l`, `ly`: the
+		      * high half is kept by the machine and taken as zero here: compilers extend
+		      * such a value (lgfr, llgfr) before any 64-bit use) */
 	S_LS,        /* R1 = the second operand, sign-extended from size bytes */
 	S_LT,        /* S_L / S_LS and the condition code (ltg, ltgf) */
 	S_LR,        /* lgr: R1 = R2 */
@@ -66,6 +78,7 @@ enum s390x_sem {
 	S_CR,        /* cgr, cr: signed register compare (equality refinement only) */
 	S_CLR,       /* clgr, clr: unsigned register compare */
 	S_CLI,       /* clgfi, clfi, clghi..: unsigned compare with an immediate */
+	S_CSI,       /* chi, cghi, cfi, cgfi: signed compare with an immediate */
 	S_CC,        /* sets the condition code in a way the analysis does not refine on, writes no
 		      * register (chi, cgfi, tm..): a compare whose meaning we drop */
 	S_WCC,       /* writes R1 and the condition code */
@@ -85,6 +98,18 @@ enum s390x_sem {
 	S_VLGV,      /* vlgv: R1 = an element of a vector register */
 	S_VST,       /* vector store of size bytes at D2(X2,B2) (size 0: 16) */
 	S_VSTM,      /* vstm: V1..V3 stored, 16 bytes each */
+	S_F1,        /* writes floating-point register R1 (RR, RX floating point; compares too) */
+	S_LDGR,      /* ldgr: FPR R1 = R2 (gcc keeps call-saved registers, %r15 too, in FPRs in
+		      * leaf functions) */
+	S_LGDR,      /* lgdr: R1 = FPR R2 */
+	S_AHIU, S_SHIU, /* algfi, slgfi: R1 +/-= the unsigned 32-bit immediate */
+	S_ANDR,      /* ngr: R1 &= R2 (`lghi %r0,-16; ngr %r15,%r0` realigns _start's stack) */
+	S_RISBG,     /* risbg(n) with the zero flag, the selected bits the rotated ones: R1 = R2 <<
+		      * I5 (clang's jump-table index `risbgz %r1,%r0,30,61,2`); else a clobber */
+	S_AFR, S_SFR,/* agfr, algfr / sgfr, slgfr: R1 +/-= R2's low half, sign-extended (w32) or not */
+	S_EXRL,      /* exrl: target = the template it executes (arch.h) */
+	S_AM, S_SM,  /* ag, agf, agh, alg, algf / sg..: R1 +/-= the memory operand (size bytes,
+		      * sign-extended when w32 is set): `agf %r14,0(%r14,%r5)` of jump tables */
 };
 
 struct s390x_op {

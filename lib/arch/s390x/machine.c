@@ -12,7 +12,7 @@
 #include "arch/s390x/decode.h"
 #include "arch/s390x/s390x.h"
 
-enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = 16 };
+enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = TS_S390X_NREGS };
 #define R(n) (1ull << (n))
 
 static void store_be(uint8_t *loc, uint64_t v, unsigned size)
@@ -67,6 +67,7 @@ const struct ts_arch ts_arch_s390x = {
 	.name = "s390x",
 	.e_machine = EM_S390,
 	.big_endian = true,
+	.analysed = true,
 	.nregs = S390X_NREGS,
 	.sp = S390X_R15,
 	.fp = S390X_R11,
@@ -77,7 +78,8 @@ const struct ts_arch ts_arch_s390x = {
 	.entry_sp_offset = -160,
 	.red_zone = 0,
 	.callee_saved = R(6) | R(7) | R(8) | R(9) | R(10) | R(11) | R(12) | R(13),
-	.call_clobbered = R(0) | R(1) | R(2) | R(3) | R(4) | R(5) | R(14),
+	/* and f0-f7 (DWARF 16-23): gcc keeps general registers there in leaf functions only */
+	.call_clobbered = R(0) | R(1) | R(2) | R(3) | R(4) | R(5) | R(14) | 0xff0000ull,
 	.backchain = true,
 	.reloc = {
 		[TS_RELOC_ABS64] = R_390_64,
