@@ -713,6 +713,12 @@ static bool semantics(struct dec *d)
 			d->o->flags |= TS_IF_STACK;
 		uop(d, TS_UOP_MOV, (uint8_t)r1, ts_s390x_fpr(r2), 0);
 		break;
+	case S_LDF:
+		load(d, ts_s390x_fpr(r1), mem2(d, 8), false);
+		break;
+	case S_STF:
+		store(d, ts_s390x_fpr(r1), mem2(d, 8));
+		break;
 	case S_AHIU:
 	case S_SHIU: {
 		int64_t imm = (int64_t)(uint32_t)f->i2;

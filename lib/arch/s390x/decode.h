@@ -102,6 +102,8 @@ enum s390x_sem {
 	S_LDGR,      /* ldgr: FPR R1 = R2 (gcc keeps call-saved registers, %r15 too, in FPRs in
 		      * leaf functions) */
 	S_LGDR,      /* lgdr: R1 = FPR R2 */
+	S_LDF, S_STF,/* ld, ldy / std, stdy: FPR R1 loaded from or stored to memory, 8 bytes (gcc
+		      * moves jump-table entries and saved registers through FPRs) */
 	S_AHIU, S_SHIU, /* algfi, slgfi: R1 +/-= the unsigned 32-bit immediate */
 	S_ANDR,      /* ngr: R1 &= R2 (`lghi %r0,-16; ngr %r15,%r0` realigns _start's stack) */
 	S_RISBG,     /* risbg(n) with the zero flag, the selected bits the rotated ones: R1 = R2 <<

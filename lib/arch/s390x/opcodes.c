@@ -117,9 +117,9 @@ const struct s390x_op ts_s390x_ops[] = {
 	O(0x5d00, F_RX, S_W1P, 0, 0, "d"),
 	O(0x5e00, F_RX, S_WCC, 0, 0, "al"),
 	O(0x5f00, F_RX, S_WCC, 0, 0, "sl"),
-	O(0x6000, F_RX, S_ST, 8, 0, "std"),
+	O(0x6000, F_RX, S_STF, 8, 0, "std"),
 	O(0x6700, F_RX, S_F1, 0, 0, "mxd"),
-	O(0x6800, F_RX, S_F1, 0, 0, "ld"),
+	O(0x6800, F_RX, S_LDF, 8, 0, "ld"),
 	O(0x6900, F_RX, S_F1, 0, 0, "cd"),
 	O(0x6a00, F_RX, S_F1, 0, 0, "ad"),
 	O(0x6b00, F_RX, S_F1, 0, 0, "sd"),
@@ -205,6 +205,8 @@ const struct s390x_op ts_s390x_ops[] = {
 	/* S, RRE: b2xx */
 	O(0xb202, F_S, S_ST, 8, 0, "stidp"),
 	O(0xb205, F_S, S_ST, 8, 0, "stck"),
+	O(0xb208, F_S, S_NONE, 0, 0, "spt"),
+	O(0xb214, F_S, S_NONE, 0, 0, "sie"),
 	O(0xb222, F_RRE, S_W1, 0, 0, "ipm"),
 	O(0xb224, F_RRE, S_W1, 0, 0, "iac"),
 	O(0xb241, F_RRE, S_W1P2P, 0, 0, "cksm"),
@@ -216,8 +218,10 @@ const struct s390x_op ts_s390x_ops[] = {
 	O(0xb25d, F_RRE, S_W12, 0, 0, "clst"),
 	O(0xb25e, F_RRE, S_W12, 0, 0, "srst"),
 	O(0xb263, F_RRE, S_W1P2P, 0, 0, "cmpsc"),
+	O(0xb274, F_S, S_NONE, 0, 0, "siga"),
 	O(0xb278, F_S, S_ST, 16, 0, "stcke"),
 	O(0xb27c, F_S, S_ST, 8, 0, "stckf"),
+	O(0xb280, F_S, S_NONE, 0, 0, "lpp"),
 	O(0xb299, F_S, S_NONE, 0, 0, "srnm"),
 	O(0xb29c, F_S, S_ST, 4, 0, "stfpc"),
 	O(0xb29d, F_S, S_NONE, 0, 0, "lfpc"),
@@ -710,8 +714,9 @@ const struct s390x_op ts_s390x_ops[] = {
 	O(0xecfe, F_RIS, S_CRB, 0, 1, "cib"),
 	O(0xecff, F_RIS, S_CRB, 0, 1, "clib"),
 	/* RXE: edxx (floating point): the stores; the others accepted by group (decode.c) */
+	O(0xed65, F_RXY, S_LDF, 8, 0, "ldy"),
 	O(0xed66, F_RXY, S_ST, 4, 0, "stey"),
-	O(0xed67, F_RXY, S_ST, 8, 0, "stdy"),
+	O(0xed67, F_RXY, S_STF, 8, 0, "stdy"),
 };
 
 const size_t ts_s390x_nops = sizeof(ts_s390x_ops) / sizeof(ts_s390x_ops[0]);
