@@ -546,6 +546,8 @@ int main(int argc, char **argv)
 				printf("%s0x%02x", k ? " " : "", is.b[i][k]);
 			printf("\n");
 		}
+		free(is.b);
+		free(is.len);
 		return 0;
 	}
 	char errpath[4096];
@@ -575,6 +577,8 @@ int main(int argc, char **argv)
 	}
 	fclose(mcf);
 	free(invalid);
+	free(is.b);
+	free(is.len);
 	unsigned long bad = 0;
 	for (int c = 0; c < C_N; c++)
 		bad += counts[c];
@@ -597,5 +601,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, " %s %lu;", forms[i], nforms[i]);
 		fprintf(stderr, "\n");
 	}
+	for (int i = 0; i < MAXFORMS && forms[i]; i++)
+		free((void *)forms[i]);
 	return bad ? 1 : 0;
 }
