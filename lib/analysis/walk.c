@@ -501,7 +501,7 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 			unsigned sh = 64 - 8u * v.esize;
 			d = (int64_t)(raw << sh) >> sh;
 		}
-		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
+		*target = (uint64_t)v.aux + ((uint64_t)d << v.reg); /* wraps: an entry may be any 8 bytes */
 	} else {
 		*target = raw;
 	}
