@@ -11,6 +11,7 @@
 # Builds are cached under build/s390xcheck-cache/ by compiler, options and source.
 # TS_QUICK=1: -O0 and -O2 only.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
@@ -63,7 +64,7 @@ verdict() { # NAME NFILES WARNINGS
 }
 
 opts="-O0 -O1 -O2 -O3 -Os"
-[ "${TS_QUICK:-0}" = 1 ] && opts="-O0 -O2"
+ts_quick && opts="-O0 -O2"
 for comp in gcc clang; do
     for o in $opts; do
         for bc in plain backchain packed; do
@@ -106,7 +107,7 @@ else
     printf '%s\n' "$w" | sed -n 1,5p | sed "s|$cache/||"
 fi
 
-if [ "${TS_QUICK:-0}" != 1 ]; then
+if ! ts_quick; then
     sq=$("$top/tests/corpus/fetch-sqlite.sh" 2>/dev/null || true)
     if [ -n "$sq" ] && [ -s "$sq/sqlite3.c" ]; then
         for v in "gcc-O2-backchain|$GCC|-O2 -mbackchain" "clang-O2|$CLANG|-O2"; do

@@ -11,6 +11,7 @@
 # build/s390xdecode-cache/ by the instructions' hash, the objects by their source and options.
 # TS_QUICK=1: three of the build variants, no SQLite.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
@@ -97,7 +98,7 @@ variants=(
     "clang-O2|clang --target=s390x-linux-gnu|-O2"
     "clang-O2-backchain-z14|clang --target=s390x-linux-gnu|-O2 -mbackchain -march=z14"
 )
-[ "${TS_QUICK:-0}" = 1 ] && variants=("${variants[1]}" "${variants[4]}" "${variants[6]}")
+ts_quick && variants=("${variants[1]}" "${variants[4]}" "${variants[6]}")
 for v in "${variants[@]}"; do
     IFS='|' read -r name cc flags <<<"$v"
     files=() ok=1
@@ -114,7 +115,7 @@ for v in "${variants[@]}"; do
     check "$name" "${files[@]}"
 done
 
-if [ "${TS_QUICK:-0}" != 1 ]; then
+if ! ts_quick; then
     sq=$("$top/tests/corpus/fetch-sqlite.sh" 2>/dev/null || true)
     if [ -n "$sq" ] && [ -s "$sq/sqlite3.c" ]; then
         for v in "gcc|$GCC|-O2 -mbackchain" "clang|clang --target=s390x-linux-gnu|-O2"; do
