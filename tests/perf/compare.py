@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """compare.py OURS.json PERF_SCRIPT.txt NAME [--expect-reliable PCT] [--expect-reason R] [--max-prefix PCT]
 
-The oracle of the perf suite: `perf script --ns --no-inline -F tid,time,ip,sym` on the same file.
-Every sample must be in both (by thread and time). Where our trace is reliable, perf's user
-frames must be ours: frame by frame the same address (perf's return addresses may be one less,
-as some of its unwinders print them), except that perf may stop earlier (its unwinder gave up:
-counted, at most --max-prefix percent of the reliable samples) - never a different frame, never
-more frames. Prints PASS/FAIL lines named after NAME.
+The oracle of the perf suite: `perf script --ns --no-inline --no-demangle -F tid,time,ip,sym,symoff`
+on the same file. Every sample must be in both (by thread and time). Where our trace is reliable,
+perf's user frames must be ours, frame by frame: the same address (perf prints the frames it
+unwound itself as addresses in their file, ours are where they were mapped: equal modulo the
+page-aligned load bias; perf's return addresses may be one less, as its unwinder keeps them)
+and, where both name the function, the same offset in it (one less for such a return address),
+except that perf may stop earlier (its unwinder gave up: counted, at most --max-prefix percent
+of the reliable samples) - never a different frame, never more frames. Prints PASS/FAIL lines
+named after NAME.
 """
 import json
 import re
@@ -28,8 +31,9 @@ def perf_samples(path):
         f = line.split()
         if cur is not None and f and re.fullmatch(r'[0-9a-f]+', f[0]):
             a = int(f[0], 16)
+            m = re.fullmatch(r'(.*)\+0x([0-9a-f]+)', f[1]) if len(f) > 1 else None
             if a < KERNEL:
-                cur.append((a, ' '.join(f[1:])))
+                cur.append((a, m.group(1) if m else None, int(m.group(2), 16) if m else None))
     return out
 
 
@@ -50,14 +54,20 @@ def main():
     print('PASS perf/%s/samples (%d, as perf script)' % (name, len(samples)))
     rel = [s for s in samples if s['reliable']]
     bad, shorter = [], 0
+    names = 0
     for s in rel:
-        ours = [f['pc'] for f in s['frames']]
-        theirs = [a for a, _ in perf[(s['tid'], s['time'])]]
+        ours = s['frames']
+        theirs = perf[(s['tid'], s['time'])]
         if len(theirs) > len(ours):
             bad.append((s, ours, theirs))
             continue
-        for k, a in enumerate(theirs):
-            if a != ours[k] and not (k and a == ours[k] - 1):
+        for k, (a, sym, off) in enumerate(theirs):
+            f = ours[k]
+            same = (f['pc'] - a) % 4096 == 0 or (k and (f['pc'] - 1 - a) % 4096 == 0)
+            if same and sym and f['function'] is not None:
+                same = off == f['offset'] or (k and off == f['offset'] - 1)
+                names += sym != f['function']
+            if not same:
                 bad.append((s, ours, theirs))
                 break
         else:
@@ -65,14 +75,15 @@ def main():
     if bad:
         s, ours, theirs = bad[0]
         print('FAIL perf/%s/frames-equal-perf: %d of %d reliable samples differ; first at time %d: ours %s, perf %s' %
-              (name, len(bad), len(rel), s['time'], ' '.join('%x' % a for a in ours[:12]),
-               ' '.join('%x' % a for a in theirs[:12])))
+              (name, len(bad), len(rel), s['time'],
+               ' '.join('%x:%s+%s' % (f['pc'], f['function'], f['offset']) for f in ours[:8]),
+               ' '.join('%x:%s+%s' % (a, sym, off) for a, sym, off in theirs[:8])))
     elif rel and 100.0 * shorter / len(rel) > max_prefix:
         print('FAIL perf/%s/frames-equal-perf: perf stopped early on %d of %d reliable samples (limit %.0f%%)' %
               (name, shorter, len(rel), max_prefix))
     elif rel:
-        print('PASS perf/%s/frames-equal-perf (%d reliable samples; perf stopped earlier on %d)' %
-              (name, len(rel), shorter))
+        print('PASS perf/%s/frames-equal-perf (%d reliable samples; perf stopped earlier on %d; %d frames named otherwise, same offset)' %
+              (name, len(rel), shorter, names))
     else:
         print('SKIP perf/%s/frames-equal-perf: no reliable sample to compare' % name)
     summ = doc['summary']

@@ -61,5 +61,5 @@ int main(int argc, char **argv)
 			raise(SIGALRM);
 		i++;
 	}
-	return (int)(sink & 1);
+	return 0; /* perf record exits with the program's status */
 }

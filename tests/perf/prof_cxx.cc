@@ -67,5 +67,5 @@ int main(int argc, char **argv)
 		}
 		i++;
 	}
-	return (int)(sink & 1);
+	return 0; /* perf record exits with the program's status */
 }

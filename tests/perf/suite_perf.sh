@@ -5,7 +5,7 @@
 # --call-graph=fp.
 #
 # Oracles we did not write: `perf script` on the same file (the samples, and every frame of our
-# reliable traces: tests/perf/compare.py); nm (the functions a fp callchain skipped); the file
+# reliable traces: tests/perf/compare.py); objdump (the call sites a fp callchain skipped); the file
 # format's own fields for the damaged copies (truncated, an unknown record type, another machine,
 # pipe mode). If perf cannot record here (not installed, perf_event_paranoid, no software
 # events in a container), every case says SKIP with the reason.
@@ -17,7 +17,7 @@ top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 work=${TS_WORK:-$top/build/test-work}/perf
 [ "$(uname -m)" = x86_64 ] || { echo "SKIP perf: x86-64 only"; exit 0; }
-for t in gcc g++ python3 nm; do
+for t in gcc g++ python3 objdump; do
     command -v $t >/dev/null || { echo "SKIP perf: $t not installed"; exit 0; }
 done
 [ -x "$TRUSTACK" ] || { echo "FAIL perf: no trustack binary at $TRUSTACK"; exit 1; }
@@ -101,7 +101,7 @@ ours() { # ours NAME: JSON into NAME.json, exit status checked
     echo "PASS perf/$1/run (exit $rc, JSON parses)"
 }
 theirs() { # theirs NAME: perf script's view
-    perf script --ns --no-inline -F tid,time,ip,sym -i "$work/$1.data" >"$work/$1.script" 2>"$work/$1.script.err"
+    perf script --ns --no-inline --no-demangle -F tid,time,ip,sym,symoff -i "$work/$1.data" >"$work/$1.script" 2>"$work/$1.script.err"
 }
 case_dwarf() { # case_dwarf NAME PROGRAM CALLGRAPH [compare.py options]
     local name=$1 prog=$2 cg=$3; shift 3
@@ -128,22 +128,26 @@ if record $name c-mixed fp && ours $name && theirs $name; then
     python3 - "$work/$name.json" "$work/$name.script" "$work/c-mixed" <<'PY'
 import json, re, subprocess, sys
 doc = json.load(open(sys.argv[1]))
-nm = {}
-for l in subprocess.run(['nm', sys.argv[3]], capture_output=True, text=True).stdout.split('\n'):
-    f = l.split()
-    if len(f) == 3 and f[1] in 'tT':
-        nm[f[2]] = int(f[0], 16)
+# objdump: the return addresses of the calls to leaf_work, as function+offset: where frame 1 of
+# a sample in leaf_work would be if the kernel's walk had not skipped the caller
+sites, func, start = set(), None, 0
+lines = subprocess.run(['objdump', '-d', '--no-show-raw-insn', sys.argv[3]], capture_output=True, text=True).stdout.split('\n')
+for i, l in enumerate(lines):
+    m = re.match(r'^([0-9a-f]+) <(.*)>:$', l)
+    if m:
+        func, start = m.group(2), int(m.group(1), 16)
+    elif re.search(r'call.*<leaf_work>', l):
+        nxt = next(x for x in lines[i + 1:] if re.match(r'^\s+[0-9a-f]+:', x))
+        sites.add((func, int(nxt.split(':')[0], 16) - start))
 leaf = [s for s in doc['samples'] if s['frames'] and s['frames'][0]['function'] == 'leaf_work']
 marked = [s for s in leaf if s['reason'] == 'fp-leaf-skips-caller' and s['lost_at'] == 0]
-# the oracle for "skipped": perf's own chain never shows recurse() right after leaf_work() there
-# (nm: recurse is the only caller of leaf_work besides the signal handler)
-skipped = [s for s in leaf if len(s['frames']) > 1 and s['frames'][1]['function'] not in ('recurse', 'recurse.constprop.0')]
-if not leaf:
-    print('FAIL perf/c-mixed-fp/leaf-skips-caller: no sample in leaf_work')
-elif len(marked) != len(leaf):
-    print('FAIL perf/c-mixed-fp/leaf-skips-caller: %d of %d samples in the frameless leaf marked' % (len(marked), len(leaf)))
+seen = [s for s in leaf if len(s['frames']) > 1 and (s['frames'][1]['function'], s['frames'][1]['offset']) in sites]
+if not leaf or not sites:
+    print('FAIL perf/c-mixed-fp/leaf-skips-caller: %d samples in leaf_work, %d call sites of it' % (len(leaf), len(sites)))
+elif len(marked) != len(leaf) or seen:
+    print('FAIL perf/c-mixed-fp/leaf-skips-caller: %d of %d samples in the frameless leaf marked; %d show the caller' % (len(marked), len(leaf), len(seen)))
 else:
-    print('PASS perf/c-mixed-fp/leaf-skips-caller (%d samples in the frameless leaf, all marked; the chain skipped the caller in %d)' % (len(leaf), len(skipped)))
+    print('PASS perf/c-mixed-fp/leaf-skips-caller (%d samples in the frameless leaf, all marked; objdump: none has its caller after it, %d call sites)' % (len(leaf), len(sites)))
 bad = [s for s in doc['samples'] if s['reliable'] and s['frames'] and s['frames'][0]['function'] == 'leaf_work']
 print(('FAIL perf/c-mixed-fp/no-false-reliable: %d' % len(bad)) if bad else 'PASS perf/c-mixed-fp/no-false-reliable')
 PY
