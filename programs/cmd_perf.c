@@ -420,8 +420,10 @@ int cmd_perf(int argc, char **argv)
 	struct trustack_perf_info in;
 	trustack_perf__stats(r.p, &st);
 	trustack_perf__info(r.p, &in);
-	qsort(r.sum.reasons, r.sum.nreasons, sizeof(*r.sum.reasons), by_count);
-	qsort(r.sum.modules, r.sum.nmodules, sizeof(*r.sum.modules), by_count);
+	if (r.sum.nreasons) /* (qsort of NULL, even for 0 elements, is undefined) */
+		qsort(r.sum.reasons, r.sum.nreasons, sizeof(*r.sum.reasons), by_count);
+	if (r.sum.nmodules)
+		qsort(r.sum.modules, r.sum.nmodules, sizeof(*r.sum.modules), by_count);
 	if (r.o.json) {
 		printf("],\"summary\":{\"samples\":%" PRIu64 ",\"user\":%" PRIu64 ",\"reliable\":%" PRIu64
 		       ",\"no_user_stack\":%" PRIu64 ",\"from_stack\":%" PRIu64 ",\"from_callchain\":%" PRIu64

@@ -150,7 +150,7 @@ static int by_key(const void *a, const void *b)
 static struct entry *sorted(const struct pf_flame *fl)
 {
 	struct entry *v = malloc((fl->n ? fl->n : 1) * sizeof(*v));
-	if (v) {
+	if (v && fl->n) {
 		memcpy(v, fl->e, fl->n * sizeof(*v));
 		qsort(v, fl->n, sizeof(*v), by_key);
 	}

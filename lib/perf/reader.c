@@ -274,7 +274,8 @@ static int index_records(struct trustack_perf *p)
 	}
 	if (off < end && !p->bad_off)
 		p->bad_off = off, p->bad_size = 0; /* fewer than 8 bytes left: a cut header */
-	qsort(p->recs, p->nrecs, sizeof(*p->recs), rec_cmp);
+	if (p->nrecs)
+		qsort(p->recs, p->nrecs, sizeof(*p->recs), rec_cmp);
 	return 0;
 }
 
