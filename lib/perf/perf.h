@@ -58,6 +58,7 @@ struct ts_perf_map {
 	uint8_t build_id[32], build_id_len; /* recorded (MMAP2 or the build-id table), 0: none */
 	struct trustack_range exec; /* [start, end) for struct trustack_module */
 	struct trustack_module mod; /* what trustack_perf__module_at gives */
+	bool in_u;                  /* added to the process' unwinder */
 };
 
 struct ts_perf_proc {

@@ -29,6 +29,7 @@
 #include "common/vec.h"
 #include "perf/perf.h"
 #include "proc/proc.h"
+#include "unwind/uwint.h"
 
 static struct ts_perf_proc *find_proc(struct trustack_perf *p, int pid)
 {
@@ -108,11 +109,14 @@ void ts_perf_mmap(struct trustack_perf *p, int pid, uint64_t start, uint64_t len
 		if (build_id_len && build_id_len <= sizeof(m.build_id))
 			memcpy(m.build_id, build_id, build_id_len), m.build_id_len = (uint8_t)build_id_len;
 	}
-	/* a new mapping replaces whatever it covers (munmap is not recorded) */
+	/* a new mapping replaces whatever it covers (munmap is not recorded); the unwinder cannot
+	 * drop a module, so then it is made again, else the new one is added to it when needed */
 	size_t w = 0;
 	for (size_t i = 0; i < pr->nmaps; i++)
 		if (pr->maps[i].end <= m.start || pr->maps[i].start >= m.end)
 			pr->maps[w++] = pr->maps[i];
+	if (w != pr->nmaps)
+		proc_changed(pr);
 	pr->nmaps = w;
 	if (TS_GROW(pr->maps, pr->nmaps, pr->capmaps, 16))
 		return;
@@ -122,7 +126,6 @@ void ts_perf_mmap(struct trustack_perf *p, int pid, uint64_t start, uint64_t len
 	memmove(&pr->maps[at + 1], &pr->maps[at], (pr->nmaps - at) * sizeof(m));
 	pr->maps[at] = m;
 	pr->nmaps++;
-	proc_changed(pr);
 }
 
 static struct ts_perf_comm *find_comm(const struct trustack_perf *p, int tid)
@@ -402,34 +405,56 @@ static int perf_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return -TRUSTACK_E_IO;
 }
 
-static int build_unwinder(struct trustack_perf *p, struct ts_perf_proc *pr, char *err, size_t errlen)
+/* Add map m to its process' unwinder: from the caches alone when they hold the file's tables
+ * and facts (no ELF file parsed), else from the file (analysed and cached when new), else as
+ * unknown code. Returns 0 or -TRUSTACK_E_NOMEM. */
+static int add_map(struct trustack_perf *p, struct ts_perf_proc *pr, struct ts_perf_map *m, char *err, size_t errlen)
 {
-	struct trustack_unwinder_opts uo = { .sz = sizeof(uo), .read_mem = perf_read, .ctx = &p->rd,
-					     .threads = p->opts.threads, .cache_dir = p->cache_dir,
-					     .no_cache = p->opts.no_cache };
-	int rc = trustack_unwinder__new(&uo, &pr->u);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < pr->nmaps; i++) {
-		struct ts_perf_map *m = &pr->maps[i];
-		describe(p, m);
-		struct trustack_module_desc d = { .sz = sizeof(d), .name = m->mod.path, .kind = m->kind, .start = m->start,
-						  .end = m->end, .bias = m->mod.bias };
-		struct ts_perf_file *f = m->file >= 0 ? usable_file(p, m) : NULL;
-		if (d.kind == TRUSTACK_MODULE_FILE || d.kind == TRUSTACK_MODULE_VDSO) {
-			d.elf = f && m->mod.bias_known ? file_elf(p, f) : NULL;
-			if (!d.elf)
-				d.kind = TRUSTACK_MODULE_OTHER_EXEC; /* nothing to take tables from */
+	describe(p, m);
+	m->in_u = true;
+	struct trustack_module_desc d = { .sz = sizeof(d), .name = m->mod.path, .kind = m->kind, .start = m->start,
+					  .end = m->end, .bias = m->mod.bias };
+	struct ts_perf_file *f = m->file >= 0 ? usable_file(p, m) : NULL;
+	if (d.kind == TRUSTACK_MODULE_FILE || d.kind == TRUSTACK_MODULE_VDSO) {
+		if (f && m->mod.bias_known && d.kind == TRUSTACK_MODULE_FILE && !p->opts.no_cache) {
+			char path[4200];
+			snprintf(path, sizeof(path), "%s%s", p->root ? p->root : "", f->path);
+			if (ts_uw_add_from_cache(pr->u, &m->mod, &d, path) >= 0)
+				return 0;
 		}
+		d.elf = f && m->mod.bias_known ? file_elf(p, f) : NULL;
+		if (!d.elf)
+			d.kind = TRUSTACK_MODULE_OTHER_EXEC; /* nothing to take tables from */
+	}
+	int rc = trustack_unwinder__add_module(pr->u, &d, err, errlen);
+	if (rc == -TRUSTACK_E_NOTFOUND || rc == -TRUSTACK_E_IO || rc == -TRUSTACK_E_FORMAT ||
+	    rc == -TRUSTACK_E_UNSUPPORTED) {
+		d.kind = TRUSTACK_MODULE_OTHER_EXEC, d.elf = NULL;
 		rc = trustack_unwinder__add_module(pr->u, &d, err, errlen);
-		if (rc == -TRUSTACK_E_NOTFOUND || rc == -TRUSTACK_E_IO || rc == -TRUSTACK_E_FORMAT ||
-		    rc == -TRUSTACK_E_UNSUPPORTED) {
-			d.kind = TRUSTACK_MODULE_OTHER_EXEC, d.elf = NULL;
-			rc = trustack_unwinder__add_module(pr->u, &d, err, errlen);
-		}
-		if (rc == -TRUSTACK_E_NOMEM) {
-			trustack_unwinder__free(pr->u);
-			pr->u = NULL;
+	}
+	return rc == -TRUSTACK_E_NOMEM ? rc : 0; /* a module refused otherwise is only not there */
+}
+
+/* The process' unwinder up to date: made when there is none, the mappings added since given to
+ * it (a mapping that replaced another made the process drop its unwinder: mmap below). */
+static int update_unwinder(struct trustack_perf *p, struct ts_perf_proc *pr, char *err, size_t errlen)
+{
+	if (!pr->u) {
+		struct trustack_unwinder_opts uo = { .sz = sizeof(uo), .read_mem = perf_read, .ctx = &p->rd,
+						     .threads = p->opts.threads, .cache_dir = p->cache_dir,
+						     .no_cache = p->opts.no_cache };
+		int rc = trustack_unwinder__new(&uo, &pr->u);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < pr->nmaps; i++)
+			pr->maps[i].in_u = false;
+	}
+	for (size_t i = 0; i < pr->nmaps; i++) {
+		if (pr->maps[i].in_u)
+			continue;
+		int rc = add_map(p, pr, &pr->maps[i], err, errlen);
+		if (rc) {
+			proc_changed(pr);
 			return rc;
 		}
 	}
@@ -475,7 +500,7 @@ int trustack_perf__unwind(struct trustack_perf *p, const struct trustack_perf_sa
 		return -TRUSTACK_E_NOMEM;
 	}
 	int rc;
-	if (!pr->u && (rc = build_unwinder(p, pr, err, errlen)))
+	if ((rc = update_unwinder(p, pr, err, errlen)))
 		return rc;
 	p->rd = (struct ts_perf_readctx){ .p = p, .proc = pr };
 	if (!dwarf) {
