@@ -5,9 +5,11 @@
  * on the machine (loaded only then, as `stacks` does).
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "perf.h"
 #include "vec.h"
@@ -60,6 +62,20 @@ static bool same(const struct pf_mod *m, const struct trustack_module *mod)
 	return m->idlen == mod->build_id_len && !memcmp(m->id, mod->build_id, m->idlen) && !strcmp(m->path, mod->path);
 }
 
+/* Our own vDSO's symbols: the library gives a profile's [vdso] a known load bias only when it is
+ * this image (the same build-id, or the same kernel release). */
+static void vdso_syms(struct trustack_symbols **out)
+{
+	const void *vd = (const void *)(uintptr_t)getauxval(AT_SYSINFO_EHDR);
+	Elf64_Ehdr eh;
+	if (!vd)
+		return;
+	memcpy(&eh, vd, sizeof(eh));
+	size_t size = eh.e_shoff + (size_t)eh.e_shnum * eh.e_shentsize;
+	if (!memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_shoff && size <= (1u << 20))
+		trustack_symbols__open_mem(vd, size, "[vdso]", out, NULL, 0);
+}
+
 static struct trustack_symbols *module_syms(struct pf_syms *s, const struct trustack_module *mod)
 {
 	if (s->last < s->n && same(&s->m[s->last], mod))
@@ -79,6 +95,8 @@ static struct trustack_symbols *module_syms(struct pf_syms *s, const struct trus
 	char path[4200];
 	snprintf(path, sizeof(path), "%s%s", s->root ? s->root : "", mod->path);
 	/* the file must be the one recorded: by build-id through the cache, else refused */
+	if (mod->kind == TRUSTACK_MODULE_VDSO && mod->bias_known)
+		vdso_syms(&m->s);
 	if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
 		if (mod->build_id_len && !s->no_cache)
 			trustack_symbols__open_cached(path, mod->build_id, mod->build_id_len, s->cache_dir, &m->s, NULL, 0);
