@@ -53,7 +53,7 @@ struct ts_perf_file {
 /* An executable mapping of a process. */
 struct ts_perf_map {
 	uint64_t start, end, pgoff;
-	int file;                   /* index into the files, -1: anonymous or special */
+	int file;                   /* index into the files (by path: also names special mappings) */
 	enum trustack_module_kind kind;
 	uint8_t build_id[32], build_id_len; /* recorded (MMAP2 or the build-id table), 0: none */
 	struct trustack_range exec; /* [start, end) for struct trustack_module */

@@ -98,11 +98,11 @@ void ts_perf_mmap(struct trustack_perf *p, int pid, uint64_t start, uint64_t len
 	struct ts_perf_proc *pr = get_proc(p, pid);
 	if (!pr || !exec || !len || start + len < start)
 		return;
-	struct ts_perf_map m = { .start = start, .end = start + len, .pgoff = pgoff, .file = -1, .kind = kind_of(path) };
+	struct ts_perf_map m = { .start = start, .end = start + len, .pgoff = pgoff, .kind = kind_of(path) };
+	m.file = get_file(p, path); /* its name, and for ELF kinds the file */
+	if (m.file < 0)
+		return;
 	if (m.kind == TRUSTACK_MODULE_FILE || m.kind == TRUSTACK_MODULE_VDSO) {
-		m.file = get_file(p, path);
-		if (m.file < 0)
-			return;
 		const struct ts_perf_buildid *b = build_id_len ? NULL : recorded_id(p, path);
 		if (b)
 			build_id = b->id, build_id_len = b->len;
@@ -296,7 +296,7 @@ static void identify(struct trustack_perf *p, struct ts_perf_file *f)
  * and of the recorded build-id. Counts a mismatch once per file. */
 static struct ts_perf_file *usable_file(struct trustack_perf *p, const struct ts_perf_map *m)
 {
-	if (m->file < 0)
+	if (m->file < 0 || (m->kind != TRUSTACK_MODULE_FILE && m->kind != TRUSTACK_MODULE_VDSO))
 		return NULL;
 	struct ts_perf_file *f = &p->files[m->file];
 	identify(p, f);
