@@ -1127,6 +1127,139 @@ TRUSTACK_API int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enu
 			     size_t max, struct trustack_unwind_result *result, uint64_t lo, uint64_t hi);
 
 
+/* ---------------------------------------------------------------------------------------------
+ * perf.data (lib/perf/, docs/perf.md): the profiles `perf record` writes, read and unwound.
+ *
+ * A file is read in the order of its records' timestamps (as `perf script` shows them); the
+ * records that describe the processes (PERF_RECORD_MMAP/MMAP2, COMM, FORK, EXIT) are applied as
+ * they come, so each sample is unwound in its process' address space of that moment: the
+ * mapped files are opened by the paths the records name (opts->root prepended), checked against
+ * the build-ids the file recorded, and their tables taken from the sidecar cache (analysed and
+ * saved when missing), as for a live process. Only little-endian files of the machine this
+ * library runs on are read; pipe-mode files (perf record -o -) and compressed records
+ * (perf record -z) are not.
+ */
+struct trustack_perf;
+
+struct trustack_perf_opts {
+	size_t sz;               /* sizeof(struct trustack_perf_opts) */
+	const char *cache_dir;   /* sidecar cache (NULL: the default directory) */
+	bool no_cache;           /* neither read nor write sidecars (analyse every module) */
+	unsigned threads;        /* analysis threads for a module without a cached table */
+	const char *root;        /* prefix of the paths in the mmap records (a copy of the recording
+				  * machine's files); NULL: the paths as recorded */
+};
+
+struct trustack_perf_info {
+	uint16_t machine;        /* ELF e_machine of the recording machine */
+	char arch[32];           /* as the header names it ("x86_64"), "" when it does not */
+	uint64_t sample_type;    /* PERF_SAMPLE_* bits of the first event */
+	uint64_t regs_user;      /* its sample_regs_user mask */
+	uint32_t stack_user;     /* its sample_stack_user: bytes of stack copied per sample */
+	size_t nevents;          /* event attributes in the file */
+	uint64_t data_size;      /* bytes of records */
+};
+
+struct trustack_perf_stats {
+	uint64_t records;        /* records read */
+	uint64_t samples;
+	uint64_t mmaps, comms, forks, exits;
+	uint64_t lost;           /* samples the kernel lost (PERF_RECORD_LOST) */
+	uint64_t skipped;        /* records of known types not needed here (FINISHED_ROUND, ...) */
+	uint64_t unknown;        /* records of types this reader does not know: skipped */
+	uint64_t damaged;        /* records whose contents do not fit their size: skipped */
+	uint64_t compressed;     /* PERF_RECORD_COMPRESSED (perf record -z): not read, skipped */
+	uint64_t build_id_mismatch; /* mapped files whose build-id differs from the recorded one
+				  * (their code counts as unknown) */
+	uint64_t missing_files;  /* mapped files that could not be opened */
+};
+
+/* One sample; its pointers are valid until the next trustack_perf__next() or __close(). */
+struct trustack_perf_sample {
+	uint64_t time;           /* ns as recorded (0 without PERF_SAMPLE_TIME) */
+	int pid, tid;
+	uint32_t cpu;
+	uint64_t period;
+	uint64_t ip;
+	uint8_t cpumode;         /* the record's PERF_RECORD_MISC_CPUMODE (1 kernel, 2 user, ...) */
+	uint32_t event;          /* index of its event (trustack_perf__event_name) */
+	const uint64_t *callchain; /* PERF_SAMPLE_CALLCHAIN as recorded (PERF_CONTEXT_* markers
+				  * included), NULL without one */
+	size_t nchain;
+	bool has_regs;           /* PERF_SAMPLE_REGS_USER of a 64-bit user context: regs holds
+				  * them by DWARF number */
+	struct trustack_regs regs;
+	uint64_t regs_valid;     /* bit n: regs.r[n] was recorded */
+	const uint8_t *stack;    /* PERF_SAMPLE_STACK_USER: the bytes copied from regs.sp */
+	size_t stack_size;       /* bytes the kernel could copy */
+	size_t stack_requested;  /* the copy's room (sample_stack_user, less where the record had no
+				  * room): a copy this long may have cut the stack; a shorter one
+				  * reached the end of the stack mapping */
+	uint64_t offset;         /* the record's offset in the file */
+};
+
+/* Open a perf.data file: header, events, feature sections (build-ids, machine), and the order
+ * of its records. Returns 0 or -TRUSTACK_E_* with a message: -TRUSTACK_E_FORMAT (not perf.data,
+ * truncated, damaged header), -TRUSTACK_E_UNSUPPORTED (pipe mode, another byte order, another
+ * machine), -TRUSTACK_E_NOTFOUND / -TRUSTACK_E_IO. */
+TRUSTACK_API int trustack_perf__open(const char *path, const struct trustack_perf_opts *opts, struct trustack_perf **out,
+				     char *errbuf, size_t errlen);
+TRUSTACK_API void trustack_perf__close(struct trustack_perf *p);
+TRUSTACK_API void trustack_perf__info(const struct trustack_perf *p, struct trustack_perf_info *info);
+/* The event's name ("cpu-clock"), from the file's event descriptions, or "event". */
+TRUSTACK_API const char *trustack_perf__event_name(const struct trustack_perf *p, uint32_t event);
+
+/*
+ * The next sample, applying the records before it. Returns 1 (a sample in *s), 0 at the end of
+ * the data, or -TRUSTACK_E_FORMAT when a record's header is damaged (the rest of the file cannot
+ * be framed; the message gives its offset). Records of unknown types, and records whose
+ * contents do not fit, are skipped and counted (trustack_perf__stats).
+ */
+TRUSTACK_API int trustack_perf__next(struct trustack_perf *p, struct trustack_perf_sample *s, char *errbuf,
+				     size_t errlen);
+TRUSTACK_API void trustack_perf__stats(const struct trustack_perf *p, struct trustack_perf_stats *stats);
+
+/* The name of thread tid (its last PERF_RECORD_COMM), or NULL. */
+TRUSTACK_API const char *trustack_perf__comm(const struct trustack_perf *p, int tid);
+
+/* The executable mapping of process pid holding addr at the current point of the file, or
+ * NULL: its path as recorded, range, load bias and build-id (exec: that range alone). */
+TRUSTACK_API const struct trustack_module *trustack_perf__module_at(struct trustack_perf *p, int pid, uint64_t addr);
+
+struct trustack_perf_unwind {
+	struct trustack_unwind_result result;
+	bool from_callchain;     /* the frames are the kernel's frame-pointer callchain, checked
+				  * against the tables (not unwound from a stack copy) */
+	bool stack_cut;          /* the walk needed stack beyond a copy cut at stack_requested */
+	bool leaf_skips_caller;  /* callchain: frame 0 is where the frame pointer does not hold its
+				  * frame (prologue, epilogue, no frame), so the kernel's walk skipped
+				  * its caller */
+};
+
+/*
+ * The user stack of sample s (the one trustack_perf__next just returned): with user registers
+ * and a stack copy, unwound in mode from them; otherwise the user part of its callchain,
+ * each frame checked as trustack_unwind_check_chain() does. Returns 0, or -TRUSTACK_E_NOTFOUND
+ * when the sample has neither (a kernel thread, or a sample without call graph), -TRUSTACK_E_ARG,
+ * -TRUSTACK_E_NOMEM (with a message).
+ */
+TRUSTACK_API int trustack_perf__unwind(struct trustack_perf *p, const struct trustack_perf_sample *s,
+				       enum trustack_unwind_mode mode, struct trustack_frame *frames, size_t max,
+				       struct trustack_perf_unwind *out, char *errbuf, size_t errlen);
+
+/*
+ * Judge a chain of return addresses someone else walked along saved frame pointers (the
+ * kernel's PERF_SAMPLE_CALLCHAIN, a frame-pointer backtrace): pcs[0] is where the thread was,
+ * the others return addresses. Frame 0 must be at a pc whose row shows an intact frame (else
+ * the walk skipped its caller: TRUSTACK_UNWIND_PROLOGUE_EPILOGUE at frame 0), every return
+ * address must follow a call and sit where the analysis shows an intact frame, and the last
+ * frame must be a known outermost one. frames (max entries, may be NULL with max 0) gets the
+ * pcs with their modules. Returns 0 or -TRUSTACK_E_ARG; the verdict is in result.
+ */
+TRUSTACK_API int trustack_unwind_check_chain(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+					     const uint64_t *pcs, size_t n, struct trustack_frame *frames, size_t max,
+					     struct trustack_unwind_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_verify_unwind(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_stacks(int argc, char **argv);
+int cmd_perf(int argc, char **argv);
 
 /* Output formats; each command accepts a subset (text always). */
 enum cli_format { FMT_TEXT = 1, FMT_JSON = 2, FMT_SARIF = 4 };

@@ -13,6 +13,7 @@ static const struct {
 	{ "verify-unwind", cmd_verify_unwind },
 	{ "cache", cmd_cache },
 	{ "stacks", cmd_stacks },
+	{ "perf", cmd_perf },
 };
 
 static void usage(FILE *f)
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  dump FILE                print the unwind tables found in a file (and its sidecar)\n"
 		"  cache FILE...            store the unwinder's tables of linked files in the cache\n"
 		"  stacks PID               every thread's stack with its verdict; --check FUNC: live-patch check\n"
+		"  perf [FILE]              a perf.data profile's samples with a verdict each\n"
 		"  help [COMMAND]           this text, or the options of a command\n"
 		"  version                  print the version\n"
 		"\n"

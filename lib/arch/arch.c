@@ -2,6 +2,8 @@
  * arch.c - the registry of machines: the only generic file that names them. A machine is a
  * folder lib/arch/<machine>/ holding its descriptor (struct ts_arch); adding one is a line here.
  */
+#include <string.h>
+
 #include "arch/arch.h"
 #include "arch/aarch64/decode.h"
 #include "arch/s390x/s390x.h"
@@ -17,6 +19,14 @@ const struct ts_arch *ts_arch_for_machine(uint16_t e_machine)
 {
 	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
 		if (machines[i]->e_machine == e_machine)
+			return machines[i];
+	return NULL;
+}
+
+const struct ts_arch *ts_arch_for_perf_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (machines[i]->perf && name && !strcmp(machines[i]->perf->uname, name))
 			return machines[i];
 	return NULL;
 }

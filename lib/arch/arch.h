@@ -257,6 +257,16 @@ struct ts_arch_host {
 	unsigned sigframe_uc_off;
 };
 
+/*
+ * How perf names this machine and numbers its registers: the machine string in a perf.data
+ * header (HEADER_ARCH, `uname -m`) and the index of each register in a PERF_SAMPLE_REGS_USER
+ * mask (the kernel's asm/perf_regs.h) as a DWARF number.
+ */
+struct ts_arch_perf {
+	const char *uname;           /* "x86_64" */
+	int8_t dwarf[64];            /* perf register index -> DWARF number, -1: none we use */
+};
+
 struct ts_arch {
 	const char *name;
 	uint16_t e_machine;
@@ -302,6 +312,7 @@ struct ts_arch {
 	const struct ts_arch_orc *orc;    /* NULL: ORC does not describe this machine */
 	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */
+	const struct ts_arch_perf *perf;  /* NULL: perf.data of this machine is not read yet */
 
 	/* The decoder; NULL (all of these) for a machine only the ELF layer reads so far. */
 	struct ts_decoder *(*decoder_new)(void);
@@ -342,6 +353,8 @@ struct ts_arch {
 
 /* The registry (arch.c): the machine of an ELF e_machine, or NULL. */
 const struct ts_arch *ts_arch_for_machine(uint16_t e_machine);
+/* The machine perf's header names name (`uname -m`), or NULL. */
+const struct ts_arch *ts_arch_for_perf_name(const char *name);
 /* The machine this library was built for, or NULL when it is none of the registry's. */
 const struct ts_arch *ts_arch_native(void);
 /* The class of relocation type t on machine a. */

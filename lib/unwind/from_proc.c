@@ -38,10 +38,11 @@ static int open_remote_vdso(struct trustack_proc *p, uint64_t at, struct trustac
  * The warm path: a module whose sidecar is in the cache for the build-id the snapshot read, and
  * whose facts (PLT ranges, signal trampolines, no .sframe) are in the symbol cache, is added
  * without opening its ELF file at all; libc's full image reading cost more than everything
- * else of a warm `trustack stacks`. Returns the module's index, or < 0 to take the slow path.
+ * else of a warm `trustack stacks` (and of a warm `trustack perf`, lib/perf/space.c). Returns the
+ * module's index, or < 0 to take the slow path.
  */
-static int add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
-			  const struct trustack_module_desc *d, const char *file)
+int ts_uw_add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
+			 const struct trustack_module_desc *d, const char *file)
 {
 	char sc[4096];
 	/* the header here, every entry when the unwinder loads it (a file refused there is rebuilt
@@ -108,7 +109,7 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
 			/* the target's own view of the file first (another mount namespace) */
 			snprintf(path, sizeof(path), "/proc/%d/root%s", trustack_proc__pid(p), mod->path);
-			if (!mod->deleted && add_from_cache(u, mod, &d, path) >= 0)
+			if (!mod->deleted && ts_uw_add_from_cache(u, mod, &d, path) >= 0)
 				continue;
 			if (mod->deleted || trustack_elf__open(path, &elf, errbuf, errlen) != 0)
 				elf = NULL;

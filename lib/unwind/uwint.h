@@ -72,6 +72,12 @@ struct trustack_unwinder {
 	struct ts_uw_memo_slot *memo;    /* 2 x TS_UW_MEMO_SLOTS (analysis, sframe), or NULL */
 };
 
+/* Add module d (mod: its build-id; file: its path, for the symbol cache) from the caches alone,
+ * without opening its ELF file: its sidecar, and its PLT ranges and signal trampolines from its
+ * symbol file (from_proc.c). Returns the module's index, or < 0 when the caches cannot serve it. */
+int ts_uw_add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
+			 const struct trustack_module_desc *d, const char *file);
+
 /* Build t's index; returns 0 or -TRUSTACK_E_NOMEM. */
 int ts_uw_table_index(struct ts_uw_table *t);
 void ts_uw_table_free(struct ts_uw_table *t);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the seed corpora of the reader targets (tests/fuzz/README.md): seeds/<target>/ for
-# fuzz_sidecar, fuzz_symcache, fuzz_linememo, fuzz_sframe, fuzz_tables and fuzz_archive.
+# fuzz_sidecar, fuzz_symcache, fuzz_linememo, fuzz_sframe, fuzz_tables, fuzz_archive and
+# fuzz_perfdata.
 #
 #   bash tests/fuzz/make-seeds-readers.sh [OUTDIR]   (default tests/fuzz/seeds; its <target>/
 #                                                      subdirectories are replaced)
@@ -108,8 +109,15 @@ cp "${p%.tsu}.tsl" "$out/linememo/prog.tsl"
 cp "$here"/seeds/ar-* "$here"/seeds/bad-ar-* "$out/archive/"
 cp obj sw.o && cp obj-gas-sframe gs.o && ar rcS "$out/archive/ar-sframe" sw.o gs.o
 
+# ---- fuzz_perfdata: perf.data files written from the format description -----------------------
+rm -rf "${out:?}/perfdata"
+mkdir -p "$out/perfdata"
+for k in dwarf fp two unordered; do
+	python3 "$here/../perf/make_perfdata.py" $k "$out/perfdata/$k.data" >/dev/null
+done
+
 total=0 n=0
-for f in "$out"/{sidecar,symcache,linememo,sframe,tables,archive}/*; do
+for f in "$out"/{sidecar,symcache,linememo,sframe,tables,archive,perfdata}/*; do
 	s=$(stat -c %s "$f")
 	if [ "$s" -ge 8192 ]; then
 		echo "make-seeds-readers: $f is $s bytes (limit 8 KiB), left out" >&2
