@@ -70,6 +70,7 @@ const struct ts_arch ts_arch_x86_64 = {
 #if defined(__x86_64__)
 	.host = &ts_x86_host,
 #endif
+	.core = &ts_x86_core,
 	.decoder_new = ts_x86_decoder_new,
 	.decoder_free = ts_x86_decoder_free,
 	.decode = ts_x86_decode,
