@@ -430,11 +430,13 @@ static int read_segments(struct ts_core *c, uint64_t phoff, uint64_t phnum, stru
 		c->r[c->nr++] = (struct region){ .start = va, .end = va + memsz, .offset = off, .avail = avail,
 						 .flags = flags };
 	}
-	qsort(c->r, c->nr, sizeof(*c->r), cmp_region);
+	if (c->nr > 1) /* (qsort's array may not be NULL, even for 0 elements) */
+		qsort(c->r, c->nr, sizeof(*c->r), cmp_region);
 	int rc = name_regions(c, &ns->file, &room);
 	if (rc)
 		return rc;
-	qsort(c->r, c->nr, sizeof(*c->r), cmp_region);
+	if (c->nr > 1)
+		qsort(c->r, c->nr, sizeof(*c->r), cmp_region);
 	size_t w = 0; /* overlapping regions (a damaged core) would make lookups ambiguous: the first wins */
 	for (size_t i = 0; i < c->nr; i++) {
 		if (w && c->r[i].start < c->r[w - 1].end)
