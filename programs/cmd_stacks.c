@@ -295,13 +295,19 @@ static void print_stats_text(const struct run *r, unsigned attempts)
 		if (th->stop_ns == r->ps.max_stop_ns)
 			max_tid = th->tid;
 	}
+	bool core = trustack_proc__core(r->p) != NULL;
+	if (core) /* nothing was stopped or copied: the core is read in place */
+		fprintf(stdout, "\nstats: %zu threads from a core file\n", trustack_proc__thread_count(r->p));
+	else
+		fprintf(stdout,
+			"\nstats: %zu threads; stopped window %.1f us, longest per-thread stop %.1f us (thread %d); "
+			"%" PRIu64 " stack bytes copied\n",
+			trustack_proc__thread_count(r->p), (double)r->ps.stopped_ns / 1e3, (double)r->ps.max_stop_ns / 1e3,
+			max_tid, r->ps.stack_bytes);
 	fprintf(stdout,
-		"\nstats: %zu threads; stopped window %.1f us, longest per-thread stop %.1f us (thread %d); "
-		"%" PRIu64 " stack bytes copied\n"
-		"stats: snapshot %.2f ms, tables %.2f ms (%u modules: %u cached, %u analysed, %u failed), "
+		"stats: %s %.2f ms, tables %.2f ms (%u modules: %u cached, %u analysed, %u failed), "
 		"unwind %.2f ms, symbols %.2f ms, total %.2f ms%s\n",
-		trustack_proc__thread_count(r->p), (double)r->ps.stopped_ns / 1e3, (double)r->ps.max_stop_ns / 1e3,
-		max_tid, r->ps.stack_bytes, (double)r->ps.total_ns / 1e6, (double)r->tables_ns / 1e6, r->ts.modules,
+		core ? "core file" : "snapshot", (double)r->ps.total_ns / 1e6, (double)r->tables_ns / 1e6, r->ts.modules,
 		r->ts.cached, r->ts.built, r->ts.failed, (double)r->unwind_ns / 1e6, (double)r->syms_ns / 1e6,
 		(double)r->total_ns / 1e6, attempts > 1 ? " (last attempt)" : "");
 }
