@@ -6,7 +6,7 @@
 # signal instead (the case's name says which); `gcore` of a live process; a zstd-compressed copy;
 # truncated and patched copies. Programs: tests/stacks/core_target.c (threads parked in a
 # recursion, one thread dying 12 calls deep: SIGSEGV, abort, SIGSEGV inside libc reached through
-# the PLT, abort in a signal handler) and core_target_cxx.cc (std::terminate inside exception
+# the PLT, abort in a signal handler; stopped by gdb in a PLT stub) and core_target_cxx.cc (std::terminate inside exception
 # handling).
 # Oracles we did not write: gdb on the same core (tests/stacks/gdb_frames.py: every thread's
 # frames): ours must equal gdb's wherever ours are reliable (up to lost_at otherwise); the program
@@ -132,6 +132,23 @@ mkdir -p "$work/run-gdbsegv"
     --args "$tgt" segv "$work/run-gdbsegv/tid" >gdb.log 2>&1)
 if [ -s "$work/cores/gdbsegv.core" ]; then check_core gdbsegv "$tgt" 11 16; else
     echo "FAIL core/gdbsegv: gdb made no core: $(tail -1 "$work/run-gdbsegv/gdb.log")"; fi
+# in a PLT stub itself: gdb stops the dying thread at the first instruction of strlen@plt (a
+# breakpoint, SIGTRAP) and writes the core there
+mkdir -p "$work/run-pltstub"
+(cd "$work/run-pltstub" && gdb -batch -nx -ex "break *'strlen@plt'" -ex run \
+    -ex "generate-core-file $work/cores/pltstub.core" --args "$tgt" plt "$work/run-pltstub/tid" >gdb.log 2>&1)
+if [ -s "$work/cores/pltstub.core" ]; then
+    check_core pltstub "$tgt" 5
+    python3 - "$work/pltstub.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["threads"][0]
+fn = [f["function"] for f in t["frames"]]
+print("PASS core/pltstub/names" if fn[:3] == ["strlen@plt", "crash_here", "recurse"] and t["reliable"]
+      else "FAIL core/pltstub/names: %s, %s" % (fn[:4], t["reason"] or "reliable"))
+PY
+else
+    echo "FAIL core/pltstub: gdb made no core: $(tail -1 "$work/run-pltstub/gdb.log")"
+fi
 how=$(make_core cxx "$cxx" "$work/run-cxx/tid")
 if [ -n "$how" ]; then echo "    cxx: core by $how"; check_core cxx "$cxx" 6; else echo "FAIL core/cxx: no core was made"; fi
 
