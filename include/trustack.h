@@ -142,6 +142,9 @@ enum trustack_warning_kind {
 	/* arm64 (machines whose calls leave the return address in a link register) */
 	TRUSTACK_W_LR_CLOBBERED,
 	TRUSTACK_W_RA_SIGN_MISMATCH, /* the return address's PAC signing state (issue 14) */
+	/* s390x, only with --rules=backchain */
+	TRUSTACK_W_BACKCHAIN_MISSING,
+	TRUSTACK_W_BACKCHAIN_CLOBBERED,
 	TRUSTACK_W__COUNT
 };
 
@@ -150,6 +153,9 @@ TRUSTACK_API const char *trustack_warning_kind__name(enum trustack_warning_kind 
 
 /* True for the kinds that only --rules=fp reports. */
 TRUSTACK_API bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind);
+
+/* True for the kinds that only --rules=backchain reports (s390x). */
+TRUSTACK_API bool trustack_warning_kind__is_backchain_rule(enum trustack_warning_kind kind);
 
 struct trustack_warning {
 	enum trustack_warning_kind kind;
@@ -199,6 +205,8 @@ struct trustack_row {
 enum trustack_rules {
 	TRUSTACK_RULES_STACK = 0, /* state computable everywhere, balanced returns, consistent merges */
 	TRUSTACK_RULES_FP = 1,    /* also the frame-pointer rules */
+	TRUSTACK_RULES_BACKCHAIN = 2, /* also the back-chain rules (machines with one: s390x
+				       * -mbackchain; elsewhere the stack rules alone) */
 };
 
 struct trustack_check_opts {

@@ -11,8 +11,10 @@ bool cli_parse_rules(const char *cmd, const char *arg, enum trustack_rules *out)
 		*out = TRUSTACK_RULES_STACK;
 	else if (!strcmp(arg, "fp"))
 		*out = TRUSTACK_RULES_FP;
+	else if (!strcmp(arg, "backchain"))
+		*out = TRUSTACK_RULES_BACKCHAIN;
 	else {
-		fprintf(stderr, "trustack %s: --rules must be stack or fp, not '%s'\n", cmd, arg);
+		fprintf(stderr, "trustack %s: --rules must be stack, fp or backchain, not '%s'\n", cmd, arg);
 		return false;
 	}
 	return true;

@@ -66,10 +66,13 @@ static void usage(FILE *f)
 		"An ar archive (.a) is checked member by member, reported as ARCHIVE(MEMBER).\n"
 		"\n"
 		"options:\n"
-		"  --rules=stack|fp   stack (default): the stack state is computable everywhere, returns\n"
+		"  --rules=stack|fp|backchain\n"
+		"                     stack (default): the stack state is computable everywhere, returns\n"
 		"                     and tail calls leave the frame as they found it, paths agree where\n"
 		"                     they meet. fp: also the frame-pointer rules (a frame before every\n"
-		"                     call, the frame pointer never reused while it holds the frame)\n"
+		"                     call, the frame pointer never reused while it holds the frame).\n"
+		"                     backchain (s390x -mbackchain): also the back chain (stored at\n"
+		"                     0(%%r15) before any call in a frame, never overwritten)\n"
 		"  --format=text|json|sarif\n"
 		"                     text (default): FILE: warning: trustack: FUNC+0xOFF: MESSAGE [KIND]\n"
 		"  -j N               analyse with N threads (default: the number of online CPUs)\n"
@@ -79,7 +82,7 @@ static void usage(FILE *f)
 		"warning kinds: call-without-frame fp-clobbered fp-scratch return-modified-frame\n"
 		"  sibling-call-modified-frame stack-mismatch falls-through unreachable undefined-stack\n"
 		"  unsupported-stack-op unsupported-realign unresolved-indirect-jump decode-error\n"
-		"  lr-clobbered ra-sign-mismatch\n"
+		"  lr-clobbered ra-sign-mismatch backchain-missing backchain-clobbered\n"
 		"exit status: 0 no warnings, 1 warnings, 2 error (a file, archive member or directory\n"
 		"could not be read)\n");
 }
@@ -445,7 +448,7 @@ int cmd_check(int argc, char **argv)
 		       "\"visited\":%llu,\"warnings\":%llu,\"rules\":\"%s\"}",
 		       c.nfiles - nerr - nskip, nerr, nskip, (unsigned long long)total.functions,
 		       (unsigned long long)total.instructions, (unsigned long long)total.visited,
-		       (unsigned long long)total.warnings, c.opts.rules == TRUSTACK_RULES_FP ? "fp" : "stack");
+		       (unsigned long long)total.warnings, c.opts.rules == TRUSTACK_RULES_FP ? "fp" : c.opts.rules == TRUSTACK_RULES_BACKCHAIN ? "backchain" : "stack");
 		json_file_list("errors", "message", &c, false);
 		json_file_list("skipped", "reason", &c, true);
 		printf("}\n");

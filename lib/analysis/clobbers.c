@@ -97,6 +97,12 @@ static void jt_track(uint8_t *tag, const struct ts_insn *in)
 			t = u->src < 64 ? tag[u->src] : JT_NONE;
 			break;
 		case TS_UOP_STORE:
+		case TS_UOP_STM:
+			continue;
+		case TS_UOP_LDM: /* none of the loaded registers is a table's base or entry */
+			for (unsigned r = 0; r < 64; r++)
+				if ((ts_uop_writes(u) >> r) & 1)
+					tag[r] = JT_NONE;
 			continue;
 		case TS_UOP_SWAP:
 			if (u->src < 64) {
@@ -137,13 +143,8 @@ static uint64_t scan(const struct ts_image *img, int f, int depth, int *height, 
 		if (!len)
 			return all;
 		a += len;
-		for (unsigned k = 0; k < in.nuops; k++) {
-			const struct ts_uop *u = &in.uops[k];
-			if (u->kind != TS_UOP_STORE && u->dst < 64)
-				mask |= 1ull << u->dst;
-			if (u->kind == TS_UOP_SWAP && u->src < 64)
-				mask |= 1ull << u->src;
-		}
+		for (unsigned k = 0; k < in.nuops; k++)
+			mask |= ts_uop_writes(&in.uops[k]);
 		if (tables)
 			jt_track(tag, &in);
 		switch (in.flow) {

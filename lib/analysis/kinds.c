@@ -22,6 +22,8 @@ static const char *const kind_names[TRUSTACK_W__COUNT] = {
 	[TRUSTACK_W_DECODE_ERROR] = "decode-error",
 	[TRUSTACK_W_LR_CLOBBERED] = "lr-clobbered",
 	[TRUSTACK_W_RA_SIGN_MISMATCH] = "ra-sign-mismatch",
+	[TRUSTACK_W_BACKCHAIN_MISSING] = "backchain-missing",
+	[TRUSTACK_W_BACKCHAIN_CLOBBERED] = "backchain-clobbered",
 };
 
 const char *trustack_warning_kind__name(enum trustack_warning_kind kind)
@@ -33,4 +35,9 @@ bool trustack_warning_kind__is_fp_rule(enum trustack_warning_kind kind)
 {
 	return kind == TRUSTACK_W_CALL_WITHOUT_FRAME || kind == TRUSTACK_W_FP_CLOBBERED ||
 	       kind == TRUSTACK_W_FP_SCRATCH;
+}
+
+bool trustack_warning_kind__is_backchain_rule(enum trustack_warning_kind kind)
+{
+	return kind == TRUSTACK_W_BACKCHAIN_MISSING || kind == TRUSTACK_W_BACKCHAIN_CLOBBERED;
 }

@@ -328,7 +328,7 @@ static bool infer_returns(const struct ts_image *img, int f, int depth, struct n
 				in.flow = TS_FLOW_NEXT;
 			if (!len || in.flow == TS_FLOW_STOP)
 				break;
-			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_JUMP_IND) {
+			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_RET_COND || in.flow == TS_FLOW_JUMP_IND) {
 				returns = true;
 				break;
 			}

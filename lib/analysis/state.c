@@ -428,6 +428,16 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
 	}
+	if (addr.kind == V_CONST && !m->abs && m->size == 8 && img) {
+		/* a constant of the file's read-only bytes, at an address a register holds: gcc's
+		 * s390x literal pool (`larl %r13,.LT0; ..; ag %r15,0(%r13)` releases a frame larger
+		 * than an immediate reaches). Only through a register: RIP-relative loads keep their
+		 * meaning (an unknown value, or a jump-table entry below). */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		uint64_t v;
+		if (sec && sec->data && !(sec->flags & SHF_WRITE) && ts_image_read(img, (uint64_t)addr.off, 8, &v))
+			return vconst((int64_t)v);
+	}
 	if (m->abs && img && ((m->size == 4 && m->sext) || m->size == 8)) {
 		/* one entry of a jump table in read-only data, at a known place: a switch whose
 		 * index the compiler knew (glibc's __res_context_query: `movslq T(%rip),%rax; lea
@@ -498,12 +508,47 @@ static inline struct ts_val uop_dst(const struct ts_state *s, const struct ts_uo
 	return u->dst != TS_REG_NONE ? reg_val(s, u->dst) : UNK;
 }
 
+/*
+ * stmg/lmg (TS_UOP_STM, TS_UOP_LDM): registers dst, dst+1, .. (imm of them, wrapping after
+ * register 15) stored to or loaded from consecutive mem.size-byte slots, one STORE or LOAD each.
+ * The address is computed once, before the first load: `lmg %r11,%r15,N(%r11)` loads its base
+ * register first, and the loads after it still use the old base (kept in the last register, the
+ * decoders' scratch register, for the length of the instruction).
+ */
+static enum ts_apply_problem apply_multiple(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
+					    const struct ts_uop *u)
+{
+	enum ts_apply_problem prob = TS_AP_NONE;
+	unsigned size = u->mem.size ? u->mem.size : 8;
+	struct ts_mem m = u->mem;
+	if (u->kind == TS_UOP_LDM && m.base != TS_REG_NONE) {
+		s->regs[TS_MAX_REGS - 1] = reg_val(s, m.base);
+		m.base = TS_MAX_REGS - 1;
+	}
+	struct ts_insn one = { .nuops = 1 };
+	for (int64_t k = 0; k < u->imm && k < 16; k++) {
+		uint8_t r = (uint8_t)((u->dst + (unsigned)k) % 16);
+		struct ts_uop *o = &one.uops[0];
+		*o = (struct ts_uop){ .mem = m };
+		o->mem.disp = wadd(m.disp, wmul(k, size));
+		if (u->kind == TS_UOP_STM)
+			o->kind = TS_UOP_STORE, o->dst = TS_REG_NONE, o->src = r;
+		else if (size == 8)
+			o->kind = TS_UOP_LOAD, o->dst = r, o->src = TS_REG_NONE;
+		else /* a narrow load replaces part of the register */
+			o->kind = r == a->sp ? TS_UOP_UNSUPPORTED : TS_UOP_CLOBBER, o->dst = r, o->src = TS_REG_NONE;
+		if (ts_state_apply(a, img, s, &one) != TS_AP_NONE)
+			prob = TS_AP_UNSUPPORTED;
+	}
+	return prob;
+}
+
 enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_image *img, struct ts_state *s,
 				     const struct ts_insn *in)
 {
 	enum ts_apply_problem prob = TS_AP_NONE;
 	struct ts_val va = UNK, vb = UNK;
-	if (in->cmp_kind == TS_CMP_RI || in->cmp_kind == TS_CMP_RR)
+	if (in->cmp_kind == TS_CMP_RI || in->cmp_kind == TS_CMP_RR || in->cmp_kind == TS_CMP_RI_SIGNED)
 		va = reg_val(s, in->cmp_a);
 	if (in->cmp_kind == TS_CMP_RR)
 		vb = reg_val(s, in->cmp_b);
@@ -533,16 +578,27 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
 			}
 			break;
-		case TS_UOP_ANDI: {
+		case TS_UOP_ANDI:
+		case TS_UOP_ANDR: {
 			struct ts_val r = UNK;
 			src = uop_src(s, u);
-			uint64_t mask = (uint64_t)u->imm;
+			int64_t imm = u->imm;
+			if (u->kind == TS_UOP_ANDR) { /* dst &= src: an ANDI when src is a constant */
+				struct ts_val m = src;
+				src = uop_dst(s, u);
+				if (m.kind != V_CONST) {
+					set_reg(a, s, u->dst, UNK);
+					break;
+				}
+				imm = m.off;
+			}
+			uint64_t mask = (uint64_t)imm;
 			bool align_mask = (int64_t)mask < 0 && ((~mask + 1) & ~mask) == 0; /* -2^k */
 			if (src.kind == V_CONST)
-				r = vconst(src.off & u->imm);
-			else if (u->imm >= 0 && u->imm <= 0xffff && !is_anchor(&src))
+				r = vconst(src.off & imm);
+			else if (imm >= 0 && imm <= 0xffff && !is_anchor(&src))
 				/* x & mask is at most mask: a bound (clang -O0 switches on masked values) */
-				r = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)u->imm,
+				r = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)imm,
 						     .aux = fresh(s).off + 1 /* an identity, for later compares */ };
 			else if (is_anchor(&src) && align_mask) {
 				/* a new alignment anchor: what was relative to the old one is forgotten */
@@ -652,6 +708,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, UNK);
 			prob = TS_AP_UNSUPPORTED;
 			break;
+		case TS_UOP_STM:
+		case TS_UOP_LDM:
+			if (apply_multiple(a, img, s, u) != TS_AP_NONE)
+				prob = TS_AP_UNSUPPORTED;
+			break;
 		}
 	}
 	if (in->cmp_kind != TS_CMP_KEEP) {
@@ -693,7 +754,10 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 		}
 		return;
 	}
-	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI)
+	if (s->cmp_kind == TS_CMP_RI_SIGNED && !(s->cmp_va.kind == V_SYM && s->cmp_va.esize && s->cmp_va.esize < 8) &&
+	    s->cmp_va.kind != V_RANGE)
+		return; /* signed: the value may be negative, a huge unsigned one */
+	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI && s->cmp_kind != TS_CMP_RI_SIGNED)
 		return;
 	int64_t id;
 	if (s->cmp_va.kind == V_SYM)
@@ -1081,6 +1145,11 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 		w->ra_lost = true;
 		changed = true;
 	}
+	if (!s->bc_lost && o->bc_lost) {
+		MATERIALISE();
+		w->bc_lost = true;
+		changed = true;
+	}
 	if ((s->cmp_kind != o->cmp_kind || s->cmp_a != o->cmp_a || s->cmp_b != o->cmp_b || s->cmp_imm != o->cmp_imm) &&
 	    s->cmp_kind != TS_CMP_CLOBBER) {
 		MATERIALISE();
@@ -1273,6 +1342,26 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 	}
 	row->ra = ts_state_loc(a, s, a->ra);
 	row->fp = ts_state_loc(a, s, a->fp);
+}
+
+enum ts_backchain ts_state_backchain(const struct ts_arch *a, const struct ts_state *s)
+{
+	const struct ts_val *sp = &s->regs[a->sp];
+	if (sp->kind != V_CFA)
+		return TS_BC_UNKNOWN;
+	if (sp->off >= a->entry_sp_offset)
+		return TS_BC_NO_FRAME;
+	int i = slot_find(s, V_CFA, sp->off, 8);
+	if (i < 0)
+		return TS_BC_MISSING;
+	const struct ts_val *v = &s->slots[i].v;
+	if (v->kind == V_CFA && v->off == a->entry_sp_offset)
+		return TS_BC_STORED;
+	if (v->kind == V_CONST && v->off == 0)
+		return TS_BC_END;
+	/* an unknown value may be the chain copied through memory the analysis cannot follow
+	 * (gcc's alloca and VLAs copy it to the new stack pointer and back) */
+	return v->kind == V_SYM || v->kind == V_UNK || v->kind == V_RANGE ? TS_BC_MISSING : TS_BC_WRONG;
 }
 
 bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, int64_t sp_adjust, char *why,

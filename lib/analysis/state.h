@@ -93,6 +93,9 @@ struct ts_state {
 	bool ra_lost;   /* on some path to here the only copy of the return address was overwritten
 			 * (lr-clobbered, reported there; joined with OR): returns and tail calls
 			 * do not report the missing return address again, one finding per defect */
+	bool bc_lost;   /* s390x: on some path to here the back chain was overwritten while the
+			 * frame was live (backchain-clobbered, reported there; joined with OR):
+			 * the calls after it do not report it missing again */
 	/* the last flags-setting comparison, for refinement at a conditional jump */
 	uint8_t cmp_kind, cmp_a, cmp_b, cmp_width;
 	int64_t cmp_imm;
@@ -183,6 +186,18 @@ bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *
 /* Does the link register (ts_arch.ra) hold the caller's return address, and nothing else a copy
  * of it (no other register, no stack slot)? Then writing it loses the caller (lr-clobbered). */
 bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s);
+
+/* The back chain (s390x -mbackchain, ts_arch.backchain): where the frame stands. */
+enum ts_backchain {
+	TS_BC_UNKNOWN = 0, /* SP not known relative to the CFA (alloca): not checked */
+	TS_BC_NO_FRAME,    /* no frame allocated: 0(SP) is the caller's chain */
+	TS_BC_STORED,      /* 0(SP) holds the caller's SP (CFA + entry_sp_offset) */
+	TS_BC_END,         /* 0(SP) holds zero: the end of the chain (the outermost frame) */
+	TS_BC_MISSING,     /* a frame is allocated and 0(SP) holds nothing known */
+	TS_BC_WRONG,       /* ... or a known value other than the chain (an address in the frame,
+			    * a constant, a caller's register) */
+};
+enum ts_backchain ts_state_backchain(const struct ts_arch *a, const struct ts_state *s);
 
 /*
  * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why

@@ -43,6 +43,8 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 		return; /* on a soft path */
 	if (trustack_warning_kind__is_fp_rule(kind) && (u->rules != TRUSTACK_RULES_FP || u->fp_exempt))
 		return;
+	if (trustack_warning_kind__is_backchain_rule(kind) && u->rules != TRUSTACK_RULES_BACKCHAIN)
+		return;
 	if (TS_GROW(u->warns, u->nwarns, u->capwarns, 8)) {
 		u->err = -TRUSTACK_E_NOMEM;
 		return;
@@ -421,18 +423,16 @@ enum { CM_TARGET = 1, CM_NORETURN = 2, CM_CLOBBERS = 4 }; /* struct ts_call_memo
 
 static bool fp_written(const struct ts_arch *a, const struct ts_insn *in)
 {
-	for (unsigned k = 0; k < in->nuops; k++) {
-		const struct ts_uop *o = &in->uops[k];
-		if (o->kind != TS_UOP_STORE && (o->dst == a->fp || (o->kind == TS_UOP_SWAP && o->src == a->fp)))
+	for (unsigned k = 0; k < in->nuops; k++)
+		if ((ts_uop_writes(&in->uops[k]) >> a->fp) & 1)
 			return true;
-	}
 	return false;
 }
 
 static bool realigns_sp(const struct ts_arch *a, const struct ts_insn *in)
 {
 	for (unsigned k = 0; k < in->nuops; k++)
-		if (in->uops[k].kind == TS_UOP_ANDI && in->uops[k].dst == a->sp)
+		if ((in->uops[k].kind == TS_UOP_ANDI || in->uops[k].kind == TS_UOP_ANDR) && in->uops[k].dst == a->sp)
 			return true;
 	return false;
 }
@@ -501,7 +501,7 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 			unsigned sh = 64 - 8u * v.esize;
 			d = (int64_t)(raw << sh) >> sh;
 		}
-		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
+		*target = (uint64_t)v.aux + ((uint64_t)d << v.reg); /* wraps: an entry may be any 8 bytes */
 	} else {
 		*target = raw;
 	}
@@ -905,7 +905,7 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	const struct ts_arch *a = u->a;
 	const struct ts_insn *in = &u->insns[i];
 	bool uses_stack = (in->flags & TS_IF_STACK) || in->flow == TS_FLOW_CALL || in->flow == TS_FLOW_CALL_IND ||
-			  in->flow == TS_FLOW_RET;
+			  in->flow == TS_FLOW_RET || in->flow == TS_FLOW_RET_COND;
 	/* only stack instructions and realignments need to know whether the CFA is known */
 	bool realign = realigns_sp(a, in);
 	bool cfa_before = (uses_stack || realign) && ts_state_cfa_known(a, s);
@@ -931,7 +931,19 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	if ((in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP)) && !(in->flags & TS_IF_PAC_DATA) &&
 	    in->pac_reg == a->ra)
 		pac_step(u, in, s, report);
+	bool chain_check = u->rules == TRUSTACK_RULES_BACKCHAIN && a->backchain;
+	enum ts_backchain bc_before = chain_check ? ts_state_backchain(a, s) : TS_BC_UNKNOWN;
+	int64_t sp_before = s->regs[a->sp].off;
 	enum ts_apply_problem prob = ts_state_apply(a, u->img, s, in);
+	if (bc_before == TS_BC_STORED && s->regs[a->sp].kind == V_CFA && s->regs[a->sp].off == sp_before &&
+	    (ts_state_backchain(a, s) == TS_BC_WRONG || ts_state_backchain(a, s) == TS_BC_END)) {
+		/* the chain overwritten in place by something known not to be it, the frame still
+		 * live (an unknown value may be a copy of it: not reported here) */
+		if (report)
+			warn(u, in->addr, TRUSTACK_W_BACKCHAIN_CLOBBERED,
+			     "back chain at 0(%s) overwritten while the frame is live", a->reg_name(a->sp));
+		s->bc_lost = true;
+	}
 	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
 		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
 		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
@@ -1035,6 +1047,23 @@ static enum ts_noreturn call_returns(struct ts_unit *u, int32_t i, const struct 
 	return (enum ts_noreturn)cm->nr;
 }
 
+/*
+ * --rules=backchain (s390x -mbackchain): a function that has allocated a frame stores the
+ * caller's stack pointer at 0(%r15) before it calls anything, since the callee or anything it
+ * calls may walk the chain. A frame without it makes a walk skip the function's caller (and read
+ * a return address from the wrong save area). Zero, the end of the chain, is right only in the
+ * outermost frame (_start).
+ */
+static void check_chain_at_call(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, const char *name)
+{
+	const struct ts_arch *a = u->a;
+	enum ts_backchain bc = ts_state_backchain(a, s);
+	if (bc == TS_BC_MISSING || bc == TS_BC_WRONG || (bc == TS_BC_END && !u->fp_exempt))
+		warn(u, in->addr, TRUSTACK_W_BACKCHAIN_MISSING, "call to %s with a frame allocated and %s at 0(%s)",
+		     name ? name : "an indirect target", bc == TS_BC_END ? "zero (the end of the chain)" : "no back chain",
+		     a->reg_name(a->sp));
+}
+
 static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
@@ -1059,6 +1088,8 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	if (report && !ts_state_frame_established(a, s) && (fp_may_be_callers(a, s) || s->fp_misplaced))
 		warn(u, in->addr, TRUSTACK_W_CALL_WITHOUT_FRAME, "call to %s without frame pointer save/setup",
 		     name ? name : "an indirect target");
+	if (report && u->rules == TRUSTACK_RULES_BACKCHAIN && a->backchain && !s->bc_lost)
+		check_chain_at_call(u, in, s, name);
 	uint64_t lp = ts_image_landing_pad(u->img, in->addr);
 	if (lp && report) {
 		/* an exception thrown through this call resumes at the landing pad with the
@@ -1103,6 +1134,47 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 	return STEP_NEXT;
 }
 
+/* A return through the link register that holds a jump-table target instead: gcc's s390x code,
+ * with %r14 saved, reuses it for a switch (`larl %r14,T; agf %r14,0(%r14,%r5); br %r14`). */
+static bool table_through_ra(const struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	const struct ts_arch *a = u->a;
+	if (a->call_ra != TS_CALL_LINK_REG || in->treg != a->ra)
+		return false;
+	const struct ts_val *v = &s->regs[a->ra];
+	return v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_STRIDED;
+}
+
+/* An indirect jump to the caller's return address, held in another register than the link
+ * register, is a return (machines whose calls leave it in a register: gcc's unoptimised s390x
+ * epilogues load it into %r4 and `br %r4`). */
+static bool jumps_to_ra(const struct ts_arch *a, const struct ts_insn *in, const struct ts_state *s)
+{
+	if (a->call_ra != TS_CALL_LINK_REG || in->treg >= a->nregs || in->treg == a->ra)
+		return false;
+	const struct ts_val *v = &s->regs[in->treg];
+	return v->kind == V_ORIG && v->reg == a->ra;
+}
+
+/* The rules at a return: the frame as at entry, the return address not left signed. */
+static void check_return(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	char why[96];
+	const struct ts_arch *a = u->a;
+	struct ts_state via;
+	if (a->call_ra == TS_CALL_LINK_REG && in->treg < a->nregs && in->treg != a->ra) {
+		/* `ret x15`: the return address is taken from that register (glibc's rawmemchr
+		 * keeps it in x15 around its call) */
+		via = *s;
+		via.regs[a->ra] = s->regs[in->treg];
+		s = &via;
+	}
+	if (!ts_state_frame_intact(a, s, 0, why, sizeof(why)))
+		warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
+	else if (s->ra_sign != TS_RS_NONE) /* retaa authenticated it (pac_step) */
+		warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH, "return with the return address signed, not authenticated");
+}
+
 /*
  * Apply instruction i to s, checking the rules when report is set, and send the state along
  * its branch edges. Returns whether the straight run continues to i+1.
@@ -1127,24 +1199,16 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 	copy.nuops = 0;
 	in = &copy;
 	switch (in->flow) {
-	case TS_FLOW_RET: {
-		char why[96];
-		const struct ts_arch *a = u->a;
-		struct ts_state via;
-		if (report && a->call_ra == TS_CALL_LINK_REG && in->treg < a->nregs && in->treg != a->ra) {
-			/* `ret x15`: the return address is taken from that register (glibc's
-			 * rawmemchr keeps it in x15 around its call) */
-			via = *s;
-			via.regs[a->ra] = s->regs[in->treg];
-			s = &via;
-		}
-		if (report && !ts_state_frame_intact(a, s, 0, why, sizeof(why)))
-			warn(u, in->addr, TRUSTACK_W_RETURN_MODIFIED_FRAME, "return with modified stack frame: %s", why);
-		else if (report && s->ra_sign != TS_RS_NONE) /* retaa authenticated it (pac_step) */
-			warn(u, in->addr, TRUSTACK_W_RA_SIGN_MISMATCH,
-			     "return with the return address signed, not authenticated");
+	case TS_FLOW_RET:
+		if (report && table_through_ra(u, in, s))
+			step_jump_ind(u, in, s); /* s390x: `br %r14` with %r14 reused for a switch */
+		else if (report)
+			check_return(u, in, s);
 		return STEP_END;
-	}
+	case TS_FLOW_RET_COND: /* s390x `ber %r14`: a return, and the path goes on */
+		if (report)
+			check_return(u, in, s);
+		return STEP_NEXT;
 	case TS_FLOW_JCC: {
 		struct ts_state taken = *s;
 		ts_state_refine(u->a, &taken, in, true);
@@ -1158,7 +1222,9 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			jump_to(u, in, s, EDGE_JUMP);
 		return STEP_END;
 	case TS_FLOW_JUMP_IND:
-		if (report)
+		if (report && jumps_to_ra(u->a, in, s))
+			check_return(u, in, s); /* s390x -O0: `lg %r4,..; lmg ..; br %r4` */
+		else if (report)
 			step_jump_ind(u, in, s);
 		return STEP_END;
 	case TS_FLOW_CALL:
@@ -1208,7 +1274,8 @@ static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const s
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *o = &in->uops[k];
 		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
-		    o->kind == TS_UOP_UNSUPPORTED)
+		    o->kind == TS_UOP_UNSUPPORTED || o->kind == TS_UOP_STM || o->kind == TS_UOP_LDM ||
+		    o->kind == TS_UOP_ANDR)
 			return false;
 		if (o->dst >= a->nregs)
 			continue; /* the decoder's scratch register */
@@ -1327,9 +1394,25 @@ static bool jump_after_trap(const struct ts_unit *u, size_t i)
 	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
 }
 
+/* Is instruction i the template an execute instruction of the unit runs out of line (s390x
+ * `exrl %r1,tmpl` with `tmpl: mvc 0(1,%r2),0(%r3)` after the function's code)? Templates are
+ * never executed in line. At most 64 execute instructions a unit are looked at. */
+static bool exec_template(const struct ts_unit *u, size_t i, const uint64_t *targets, size_t ntargets)
+{
+	for (size_t k = 0; k < ntargets; k++)
+		if (targets[k] == u->insns[i].addr)
+			return true;
+	return false;
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
+	uint64_t exec[64];
+	size_t nexec = 0;
+	for (size_t i = 0; i < u->n && nexec < 64; i++)
+		if (u->insns[i].flow == TS_FLOW_NEXT && u->insns[i].target)
+			exec[nexec++] = u->insns[i].target;
 	size_t r = 0;
 	for (size_t i = 0; i < u->n; i++) {
 		while (r + 1 < u->nranges && i >= u->ranges[r + 1].first)
@@ -1337,7 +1420,7 @@ static void find_unreachable(struct ts_unit *u)
 		if (u->ranges[r].borrowed)
 			continue;
 		const struct ts_insn *in = &u->insns[i];
-		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
+		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0 || (nexec && exec_template(u, i, exec, nexec));
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
 		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {

@@ -30,6 +30,8 @@ enum ts_flow {
 	TS_FLOW_RET,        /* return */
 	TS_FLOW_STOP,       /* trap/halt: the path ends here (ud2, hlt, brk, int3) */
 	TS_FLOW_INVALID,    /* could not be decoded */
+	/* additions for s390x */
+	TS_FLOW_RET_COND,   /* a conditional return (`ber %r14`): returns or falls through */
 };
 
 /* Condition of a conditional jump, as far as the analysis can use it for refinement. */
@@ -68,6 +70,15 @@ enum ts_uop_kind {
 	TS_UOP_SEXT,     /* dst = sign-extend the low imm bytes (1, 2, 4) of src to 64 bits */
 	TS_UOP_ADDVL,    /* dst = src + imm * (SVE vector length in bytes / 8): SVE addvl (imm is
 			  * 8 x its multiplier) and addpl (the multiplier), e.g. on sp */
+	/* additions for s390x */
+	TS_UOP_STM,      /* store imm registers dst, dst+1, .. (wrapping after register 15: the
+			  * 16 general registers of s390x, the one machine with these) at mem,
+			  * mem.size bytes each (stmg %r6,%r15,48(%r15)) */
+	TS_UOP_LDM,      /* load them from there: the address is computed before any is loaded
+			  * (lmg %r6,%r15,208(%r15) reloads the stack pointer last); 8-byte
+			  * loads keep what was stored, narrower ones are clobbers */
+	TS_UOP_ANDR,     /* dst = dst & src (a register): a realignment when src holds a constant
+			  * (`lghi %r0,-16; ngr %r15,%r0`) */
 };
 
 struct ts_uop {
@@ -77,6 +88,24 @@ struct ts_uop {
 	struct ts_mem mem;
 };
 
+/* The registers (below 64) uop u writes, as a mask: its destination, both of a SWAP, every
+ * register of an LDM's range (wrapping after register 15). A STORE or STM writes none. */
+static inline uint64_t ts_uop_writes(const struct ts_uop *u)
+{
+	if (u->kind == TS_UOP_STORE || u->kind == TS_UOP_STM)
+		return 0;
+	if (u->kind == TS_UOP_LDM) {
+		uint64_t m = 0;
+		for (int64_t k = 0; k < u->imm && k < 16; k++)
+			m |= 1ull << ((u->dst + (unsigned)k) % 16);
+		return m;
+	}
+	uint64_t m = u->dst < 64 ? 1ull << u->dst : 0;
+	if (u->kind == TS_UOP_SWAP && u->src < 64)
+		m |= 1ull << u->src;
+	return m;
+}
+
 /* What the instruction does to the flags, for refinement at the next conditional jump. */
 enum ts_cmp_kind {
 	TS_CMP_KEEP = 0,  /* flags untouched */
@@ -84,6 +113,10 @@ enum ts_cmp_kind {
 	TS_CMP_RI,        /* compare register a with immediate imm */
 	TS_CMP_RR,        /* compare register a with register b */
 	TS_CMP_MI,        /* compare memory cmp_mem with immediate imm */
+	/* additions for s390x */
+	TS_CMP_RI_SIGNED, /* a signed compare of register a with immediate imm: the conditions of
+			   * the branch after it bound the value only where it is known not to be
+			   * negative (zero-extended: `llgc %r5,..; cijh %r5,125,..`) */
 };
 
 #define TS_INSN_MAX_UOPS 6
@@ -125,7 +158,8 @@ struct ts_insn {
 	uint8_t cmp_width; /* bytes compared */
 	int64_t cmp_imm;
 	struct ts_mem cmp_mem;
-	uint64_t target;   /* direct branch/call target */
+	uint64_t target;   /* direct branch/call target; with TS_FLOW_NEXT (s390x exrl) the
+			    * instruction it executes out of line, a template never run in line */
 	struct ts_mem tmem;
 	struct ts_uop uops[TS_INSN_MAX_UOPS];
 	/* additions for arm64; read only when flags say so (decoders of other machines may leave
@@ -263,6 +297,9 @@ struct ts_arch {
 				 * caller's shadow-stack top; what is stored through it is tracked,
 				 * and a call that returns leaves it as it was (a callee pops what it
 				 * pushed), as long as the function has not overwritten it */
+	bool backchain;         /* the ABI knows an optional back chain: a function that allocates
+				 * a frame stores the caller's stack pointer at 0(sp) (s390x
+				 * -mbackchain); --rules=backchain checks it */
 	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
 	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
 	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */

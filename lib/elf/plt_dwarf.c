@@ -24,6 +24,8 @@ int ts_image_load_plt(struct ts_image *img)
 		uint64_t a = s->addr, end = s->addr + s->size;
 		uint64_t entry = a; /* start of the current stub: after the previous indirect jump */
 		uint64_t first = 0; /* its first instruction that is not padding (arm64: after nops) */
+		uint64_t lea = 0;   /* its last instruction that put an address into a register (s390x
+				     * larl: the previous stub's trailing word may decode as code) */
 		struct ts_stub track;
 		ts_stub_reset(&track);
 		while (a < end) {
@@ -38,6 +40,9 @@ int ts_image_load_plt(struct ts_image *img)
 			}
 			if (!first && !(in.flags & TS_IF_NOP))
 				first = a;
+			for (unsigned k = 0; k < in.nuops; k++)
+				if (in.uops[k].kind == TS_UOP_LEA && in.uops[k].mem.abs)
+					lea = a;
 			uint64_t slot = ts_stub_step(&track, &in);
 			if (slot) {
 				const char *n = ts_image_got_name(img, slot);
@@ -48,11 +53,14 @@ int ts_image_load_plt(struct ts_image *img)
 						return -TRUSTACK_E_NOMEM;
 					if (first != entry && first != a && ts_image_add_ext(img, first, n))
 						return -TRUSTACK_E_NOMEM;
+					if (lea > entry && lea != first && lea != a && ts_image_add_ext(img, lea, n))
+						return -TRUSTACK_E_NOMEM;
 				}
 			}
 			a += len;
-			if (in.flow == TS_FLOW_JUMP_IND || in.flow == TS_FLOW_JUMP) {
-				/* skip padding up to the next instruction that is not a nop */
+			if (in.flow == TS_FLOW_JUMP_IND || in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_STOP) {
+				/* skip padding up to the next instruction that is not a nop (s390x: the
+				 * relocation offset word ending each stub decodes as traps) */
 				entry = a;
 				first = 0;
 				ts_stub_reset(&track);

@@ -6,6 +6,9 @@
 #   SEEDED_TAG        prefix of the result names ("seeded" -> "PASS seeded/<file>/<mode>")
 #   SEEDED_CC         the compiler driver that assembles a case (`$SEEDED_CC -c [-DTWIN_ONLY]`)
 #   SEEDED_KINDS      the warning kinds an EXPECT line may name (space separated)
+#   SEEDED_MODES      the rule sets: "stack" and one more (default "stack fp"; s390x: "stack
+#                     backchain"); an EXPECT line of the second is expected in it only, one of
+#                     stack in both
 #   SEEDED_INSN_ALIGN if set: every label must lie at a multiple of it from its function, and the
 #                     function at a multiple of it (fixed-width instructions)
 #   SEEDED_SKIP       if set: assemble and validate each case, then print
@@ -134,13 +137,15 @@ load_pending() {
 seeded_main() {
     local tag=$SEEDED_TAG
     KINDS=" $(echo $SEEDED_KINDS) "
+    local modes_all=${SEEDED_MODES:-stack fp}
+    local m2=${modes_all#stack }
     shopt -s nullglob
     files=("$SEEDED_DIR"/[0-9]*.S)
     [ "${#files[@]}" -gt 0 ] || { echo "FAIL $tag: no test cases in $SEEDED_DIR"; return 1; }
 
     declare -A all_objs=()     # mode -> the objects checked in that mode (one a line)
     declare -A all_expect=()   # mode -> "FILE|FUNC+0xOFF KIND" lines over all files
-    all_objs[stack]="" all_objs[fp]="" all_expect[stack]="" all_expect[fp]=""
+    all_objs[stack]="" all_objs[$m2]="" all_expect[stack]="" all_expect[$m2]=""
 
     load_pending
 
@@ -155,10 +160,10 @@ seeded_main() {
         modes=() problem=""
         while read -r _ _ rest; do
             for m in $rest; do
-                case $m in stack | fp) modes+=("$m") ;; *) problem="bad RULES mode '$m'" ;; esac
+                case " $modes_all " in *" $m "*) modes+=("$m") ;; *) problem="bad RULES mode '$m'" ;; esac
             done
         done < <(grep -E '^[[:space:]]*#[[:space:]]*RULES([[:space:]]|$)' "$src" | sed 's/#/# /')
-        [ "${#modes[@]}" -eq 0 ] && modes=(stack fp)
+        [ "${#modes[@]}" -eq 0 ] && read -ra modes <<<"$modes_all"
         exp_lines=$(grep -E '^[[:space:]]*#[[:space:]]*EXPECT([[:space:]]|$)' "$src" | sed 's/#/ /')
 
         # --- assemble
@@ -167,14 +172,14 @@ seeded_main() {
             problem="does not assemble: $(printf '%s' "$asm_err" | head -n 1)"
         fi
 
-        # --- expected warnings of the full object, per mode
+        # --- expected warnings of the full object, per mode (exp_fp: the second mode's, m2)
         exp_stack="" exp_fp=""
         if [ -z "$problem" ]; then
             load_symbols "$obj"
             while read -r kw emode kind label extra; do
                 [ -n "${kw:-}" ] || continue
                 if [ -z "${label:-}" ] || [ -n "${extra:-}" ]; then problem="malformed EXPECT line: $kw $emode $kind ${label:-} ${extra:-}"; break; fi
-                case $emode in stack | fp) ;; *) problem="bad EXPECT mode '$emode'"; break ;; esac
+                case " $modes_all " in *" $emode "*) ;; *) problem="bad EXPECT mode '$emode'"; break ;; esac
                 case $KINDS in *" $kind "*) ;; *) problem="unknown kind '$kind'"; break ;; esac
                 if ! where=$(locate "$label"); then problem="label '$label' missing or outside any STT_FUNC symbol"; break; fi
                 case ${where%+0x*} in *_ok) problem="label '$label' lies in a twin (_ok) function"; break ;; esac
@@ -213,7 +218,7 @@ seeded_main() {
                 pass "$tag/$file/annotations"
                 if [ "${TS_VERBOSE:-0}" = 1 ]; then
                     printf '    stack: %s\n' "$(printf '%s' "$exp_stack" | paste -sd, -)"
-                    printf '    fp:    %s\n' "$(printf '%s' "$exp_fp" | paste -sd, -)"
+                    printf '    %s:    %s\n' "$m2" "$(printf '%s' "$exp_fp" | paste -sd, -)"
                 fi
             fi
             [ -n "$SEEDED_SKIP" ] && [ "$selfcheck" = 0 ] && echo "SKIP $tag/$file: $SEEDED_SKIP"
@@ -293,7 +298,7 @@ seeded_main() {
     # Per mode, the objects whose RULES include it; pending cases are left out.
     local -a objs
     if [ -z "${TS_SEEDED_ONLY:-}" ]; then
-        for mode in stack fp default; do
+        for mode in stack $m2 default; do
             if [ "$mode" = default ]; then mode_args=""; key=stack; else mode_args="--rules=$mode"; key=$mode; fi
             mapfile -t objs < <(printf '%s' "${all_objs[$key]}")
             [ "${#objs[@]}" -gt 1 ] || continue

@@ -1,16 +1,19 @@
 /*
- * machine.c - s390x (EM_S390, 64-bit, big-endian): what the ELF layer needs to read its files
- * (byte order, relocation classes and how the common relocations apply). There is no decoder
- * yet (issue 16): opening a file for the analysis says so, and the descriptor's decoder hooks
- * stay NULL. The ABI facts filled in here are those of the s390x ELF ABI supplement: r15 is the
- * stack pointer, r11 the frame pointer gcc uses, r14 receives the return address (brasl), and
- * a caller leaves a 160-byte register save area above the callee's stack pointer.
+ * machine.c - s390x (EM_S390, 64-bit, big-endian): the descriptor. What the ELF layer needs to
+ * read its files (byte order, relocation classes and how the common relocations apply), the
+ * ABI's register roles and call model, and the decoder's hooks (decode.c). The ABI facts are
+ * those of the s390x ELF ABI supplement: r15 is the stack pointer, r11 the frame pointer gcc
+ * uses, r14 receives the return address (brasl, basr), r6-r13 and r15 are preserved by a call,
+ * and a caller leaves a 160-byte register save area above the callee's stack pointer: at entry
+ * the CFA is r15 + 160, and `stmg %r6,%r15,48(%r15)` saves into the caller's area.
  */
 #include <elf.h>
 
+#include "arch/s390x/decode.h"
 #include "arch/s390x/s390x.h"
 
-enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = 16 };
+enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = TS_S390X_NREGS };
+#define R(n) (1ull << (n))
 
 static void store_be(uint8_t *loc, uint64_t v, unsigned size)
 {
@@ -64,6 +67,7 @@ const struct ts_arch ts_arch_s390x = {
 	.name = "s390x",
 	.e_machine = EM_S390,
 	.big_endian = true,
+	.analysed = true,
 	.nregs = S390X_NREGS,
 	.sp = S390X_R15,
 	.fp = S390X_R11,
@@ -73,6 +77,10 @@ const struct ts_arch ts_arch_s390x = {
 	.ra_in_reg = true,
 	.entry_sp_offset = -160,
 	.red_zone = 0,
+	.callee_saved = R(6) | R(7) | R(8) | R(9) | R(10) | R(11) | R(12) | R(13),
+	/* and f0-f7 (DWARF 16-23): gcc keeps general registers there in leaf functions only */
+	.call_clobbered = R(0) | R(1) | R(2) | R(3) | R(4) | R(5) | R(14) | 0xff0000ull,
+	.backchain = true,
 	.reloc = {
 		[TS_RELOC_ABS64] = R_390_64,
 		[TS_RELOC_PC32] = R_390_PC32,
@@ -84,4 +92,11 @@ const struct ts_arch ts_arch_s390x = {
 	.sframe_abi = 4, /* SFRAME_ABI_S390X_ENDIAN_BIG */
 	.apply_reloc = s390x_apply_reloc,
 	.reloc_uses_got = s390x_reloc_uses_got,
+	.decoder_new = ts_s390x_decoder_new,
+	.decoder_free = ts_s390x_decoder_free,
+	.decode = ts_s390x_decode_hook,
+	.format = ts_s390x_format,
+	.reg_name = ts_s390x_reg_name,
+	.call_before = ts_s390x_call_before,
 };
+#undef R
