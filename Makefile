@@ -35,14 +35,16 @@ ALLCFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -pthread -Iinclude $(SANFLAGS) $(CF
 # only), so it reaches nothing of the library; the CLI grows its arrays the same way.
 CLICFLAGS := $(ALLCFLAGS) -Ilib/common
 LIBCFLAGS := $(ALLCFLAGS) -Ilib -fvisibility=hidden
-LIBS    := -lelf -ldw -lZydis -lpthread
+# libzstd: zstd-compressed core files (lib/proc/core_zstd.c, reached only from
+# trustack_proc__open_core, so static users of libtrustack.a that open no core need not link it)
+LIBS    := -lelf -ldw -lZydis -lzstd -lpthread
 # The CLI links elfutils and its compression libraries statically when their archives are
 # installed: loading them at every start was 0.3 of the 6 million instructions of a warm
 # `trustack stacks` (--version: 1.05 -> 0.74 ms). STATIC_ELFUTILS=0 links them dynamically.
-STATIC_ELFUTILS ?= $(shell for a in libdw.a libelf.a libz.a liblzma.a libbz2.a; do \
+STATIC_ELFUTILS ?= $(shell for a in libdw.a libelf.a libz.a liblzma.a libbz2.a libzstd.a; do \
 	f=$$($(CC) -print-file-name=$$a); [ -f "$$f" ] || exit 0; done; echo 1)
 ifeq ($(STATIC_ELFUTILS),1)
-CLI_LIBS := -Wl,-Bstatic -ldw -lelf -lz -llzma -lbz2 -Wl,-Bdynamic -lZydis -lpthread
+CLI_LIBS := -Wl,-Bstatic -ldw -lelf -lz -llzma -lbz2 -lzstd -Wl,-Bdynamic -lZydis -lpthread
 else
 CLI_LIBS := $(LIBS)
 endif
@@ -79,7 +81,7 @@ $(B)/trustack: $(CLI_OBJ) $(B)/libtrustack.a
 
 $(B)/trustack.pc: Makefile
 	@mkdir -p $(B)
-	printf 'prefix=%s\nlibdir=%s\nincludedir=%s/include\n\nName: trustack\nDescription: trustworthy stack traces: stack analysis and reliable unwinding\nVersion: %s\nLibs: -L$${libdir} -ltrustack\nLibs.private: -lelf -ldw -lZydis -lpthread\nCflags: -I$${includedir}\n' \
+	printf 'prefix=%s\nlibdir=%s\nincludedir=%s/include\n\nName: trustack\nDescription: trustworthy stack traces: stack analysis and reliable unwinding\nVersion: %s\nLibs: -L$${libdir} -ltrustack\nLibs.private: -lelf -ldw -lZydis -lzstd -lpthread\nCflags: -I$${includedir}\n' \
 		'$(PREFIX)' '$(LIBDIR)' '$(PREFIX)' '$(VERSION)' > $@
 
 install: all
@@ -143,6 +145,6 @@ build-fuzz/obj/%.o: %.c $(FUZZ_HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_HDRS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) -lelf -ldw -lZydis -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) -lelf -ldw -lZydis -lzstd -lpthread
 
 .PHONY: fuzz

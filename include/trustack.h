@@ -625,6 +625,11 @@ struct trustack_module {
 	const struct trustack_range *exec; /* executable ranges, ascending */
 	uint8_t build_id_len; /* 0 when none was found */
 	uint8_t build_id[32];
+	/* Core files (trustack_proc__open_core): the file read for this module's code, tables and
+	 * names (found by build-id through --exe, the sysroot or the path the core names); NULL when
+	 * none matched (problem says why) and for live processes (path, seen from the target) */
+	const char *file;
+	const char *problem;  /* cores: why no file could be used ("build-id mismatch: ..."), or NULL */
 };
 
 /* One thread of a snapshot. */
@@ -730,6 +735,50 @@ TRUSTACK_API int trustack_proc__open_traced(int pid, struct trustack_proc **out,
 /* Read up to len bytes at addr from the live process, stopping at the first unreadable page.
  * Returns the bytes read (>= 0) or -TRUSTACK_E_IO. */
 TRUSTACK_API ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Core files: the same process object over an ELF core (the kernel's, gdb's gcore, or either
+ * compressed with zstd as systemd-coredump keeps them). Threads and registers come from
+ * NT_PRSTATUS, the signal from NT_SIGINFO, mapped files from NT_FILE, the auxv from NT_AUXV,
+ * memory from the PT_LOAD segments; memory the core did not dump (file-backed code) is read from
+ * the module's file when its build-id is the one the core's own copy of the ELF header names.
+ */
+struct trustack_core_opts {
+	size_t sz;            /* sizeof(struct trustack_core_opts) */
+	const char *exe;      /* the program's file, when it is not at the path the core names */
+	const char *sysroot;  /* look the files the core names up under this directory first */
+	unsigned flags;       /* TRUSTACK_PROC_NO_MODULE_INFO: no build-ids, biases or files */
+};
+
+struct trustack_core_info {
+	uint16_t machine;       /* ELF e_machine of the core */
+	int pid;                /* the process (NT_PRPSINFO; else the first thread's id) */
+	int crash_tid;          /* the thread whose registers come first: the one that dumped (the
+				 * kernel: the thread the fatal signal hit; gcore: gdb's current one) */
+	int signal;             /* the signal that caused the dump, 0 when none is recorded */
+	int si_code;            /* its siginfo code (NT_SIGINFO), 0 when none */
+	bool has_addr;          /* addr is the faulting address (SIGSEGV, SIGBUS, SIGILL, SIGFPE) */
+	uint64_t addr;
+	char comm[16];          /* the process' name (NT_PRPSINFO pr_fname) */
+	char args[81];          /* its command line, cut at 80 bytes (pr_psargs) */
+	bool compressed;        /* the file was zstd-compressed */
+	uint64_t missing_bytes; /* bytes of dumped memory beyond the end of the file (truncated) */
+};
+
+/*
+ * Open the core file at path as a process object: every thread (the dumping thread first, then
+ * by tid), the modules of its mappings, memory as the core holds it. The object answers every
+ * trustack_proc__* call; trustack_proc__read reads the core (never a live process).
+ * Cores keep no thread names: each thread's comm is the process' name.
+ * Errors (message in errbuf): -TRUSTACK_E_NOTFOUND, -TRUSTACK_E_IO (unreadable), -TRUSTACK_E_FORMAT
+ * (not an ELF core, truncated before any thread), -TRUSTACK_E_UNSUPPORTED (a machine whose
+ * registers we do not read yet), -TRUSTACK_E_NOMEM, -TRUSTACK_E_ARG.
+ */
+TRUSTACK_API int trustack_proc__open_core(const char *path, const struct trustack_core_opts *opts,
+					  struct trustack_proc **out, char *errbuf, size_t errlen);
+
+/* What the core says about the process; NULL for a live process' snapshot. */
+TRUSTACK_API const struct trustack_core_info *trustack_proc__core(const struct trustack_proc *p);
 
 /* ---------------------------------------------------------------------------------------------
  * Symbols (lib/symbols/): function names, ranges and source lines of one module, by link-time

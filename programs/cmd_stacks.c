@@ -1,11 +1,12 @@
 /*
- * cmd_stacks.c - `trustack stacks PID`: every thread's stack with its verdict, and the
- * live-patch check (--check).
+ * cmd_stacks.c - `trustack stacks PID` and `trustack stacks --core FILE`: every thread's stack
+ * with its verdict, and the live-patch check (--check).
  *
  * Order of work, so the target is stopped as briefly as possible: the snapshot (all threads
  * stopped together, registers and stack tops copied, all resumed), then the tables of the mapped
  * modules (cache or analysis), then the walks over the copies, then symbols. Nothing after the
- * snapshot touches the threads again.
+ * snapshot touches the threads again. A core file takes the snapshot's place (lib/proc/core.c);
+ * everything after it is the same.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: trustack stacks [OPTIONS] PID\n"
+		"       trustack stacks [OPTIONS] --core FILE [--exe PATH] [--sysroot DIR]\n"
 		"\n"
 		"Stop every thread of PID for as long as it takes to copy its registers and the top of its\n"
 		"stack, resume them, then unwind each copy with the tables of the mapped modules and print\n"
@@ -33,7 +35,15 @@ static void usage(FILE *f)
 		"second run opens no ELF file. File:line is shown unless --no-lines: from the debug\n"
 		"information, and kept (<build-id>.tsl) so the same addresses are not looked up again.\n"
 		"\n"
+		"--core FILE reads a core file instead (the kernel's, gcore's, zstd-compressed ones too):\n"
+		"the thread the signal hit first, with the signal; modules found by the build-id the core\n"
+		"holds, through --exe, --sysroot and the paths it names; a module whose file is gone or\n"
+		"another build is named on stderr and its frames are unreliable.\n"
+		"\n"
 		"options:\n"
+		"  --core FILE          a core file instead of a process\n"
+		"  --exe PATH           --core: the program's file, when not at the path the core names\n"
+		"  --sysroot DIR        --core: look the core's files up under DIR first\n"
 		"  --format=text|json   output format (default text; JSON: docs/stacks-json.md)\n"
 		"  --check FUNC[,FUNC...]  live-patch check: safe only if every trace is reliable and no\n"
 		"                       frame is inside a named function; FUNC may be MODULE:FUNC (MODULE\n"
@@ -50,12 +60,15 @@ static void usage(FILE *f)
 		"  -j N                 analysis threads for modules without a cached table\n"
 		"  -h, --help           this text\n"
 		"exit status: 0 every trace reliable (--check: safe), 1 some unreliable (--check: unsafe or\n"
-		"unknown), 2 error (no such process, zombie, kernel thread, no permission, bad usage)\n");
+		"unknown), 2 error (no such process, zombie, kernel thread, no permission, bad usage; a core\n"
+		"that cannot be read, or holds no thread)\n");
 }
 
 struct opts {
 	bool json, stats, lines, demangle, no_cache;
 	const char *check, *cache_dir, *mode;
+	const char *core, *exe, *sysroot; /* --core */
+	bool retry_given;
 	unsigned retry, interval_ms, threads;
 	int pid;
 };
@@ -81,6 +94,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "stats", no_argument, NULL, 's' },        { "mode", required_argument, NULL, 'm' },
 		{ "cache-dir", required_argument, NULL, 'C' }, { "no-cache", no_argument, NULL, 'N' },
 		{ "no-lines", no_argument, NULL, 'L' },     { "no-demangle", no_argument, NULL, 'D' },
+		{ "core", required_argument, NULL, 'K' },   { "exe", required_argument, NULL, 'E' },
+		{ "sysroot", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	*o = (struct opts){ .lines = true, .demangle = true, .mode = "auto", .interval_ms = 100, .threads = 1 };
@@ -99,11 +114,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'r':
 			if (!parse_uint("--retry", optarg, 100000, &o->retry))
 				return EXIT_ERROR;
+			o->retry_given = true;
 			break;
 		case 'i':
 			if (!parse_uint("--interval", optarg, 3600000, &o->interval_ms))
 				return EXIT_ERROR;
+			o->retry_given = true;
 			break;
+		case 'K': o->core = optarg; break;
+		case 'E': o->exe = optarg; break;
+		case 'R': o->sysroot = optarg; break;
 		case 's': o->stats = true; break;
 		case 'm':
 			if (!st_mode_valid(optarg)) {
@@ -127,6 +147,26 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}
+	}
+	if (!o->core && (o->exe || o->sysroot)) {
+		fprintf(stderr, "trustack stacks: --exe and --sysroot go with --core FILE\n");
+		return EXIT_ERROR;
+	}
+	if (o->core) {
+		if (optind != argc) {
+			fprintf(stderr, "trustack stacks: --core FILE takes no PID ('%s')\n", argv[optind]);
+			return EXIT_ERROR;
+		}
+		if (o->retry_given) {
+			fprintf(stderr, "trustack stacks: --retry and --interval mean nothing for a core: it does "
+					"not change\n");
+			return EXIT_ERROR;
+		}
+		if (!*o->core) {
+			fprintf(stderr, "trustack stacks: --core: empty file name\n");
+			return EXIT_ERROR;
+		}
+		return -1;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "trustack stacks: %s\n", optind >= argc ? "no PID given" : "one PID only");
@@ -182,11 +222,23 @@ static int run_once(const struct opts *o, struct run *r)
 {
 	char err[512] = "";
 	uint64_t t0 = now_ns();
-	struct trustack_proc_opts po = { .sz = sizeof(po) };
-	int rc = trustack_proc__snapshot(o->pid, &po, &r->p, &r->ps, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "trustack stacks: %d: %s\n", o->pid, *err ? err : trustack_strerror(rc));
-		return EXIT_ERROR;
+	int rc;
+	if (o->core) {
+		struct trustack_core_opts co = { .sz = sizeof(co), .exe = o->exe, .sysroot = o->sysroot };
+		rc = trustack_proc__open_core(o->core, &co, &r->p, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "trustack stacks: %s\n", *err ? err : trustack_strerror(rc));
+			return EXIT_ERROR;
+		}
+		r->ps.total_ns = now_ns() - t0;
+		st_core_warnings(r->p, o->core);
+	} else {
+		struct trustack_proc_opts po = { .sz = sizeof(po) };
+		rc = trustack_proc__snapshot(o->pid, &po, &r->p, &r->ps, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "trustack stacks: %d: %s\n", o->pid, *err ? err : trustack_strerror(rc));
+			return EXIT_ERROR;
+		}
 	}
 	uint64_t t1 = now_ns();
 	struct st_tables_opts to = { .cache_dir = o->cache_dir, .threads = o->threads, .no_cache = o->no_cache,
@@ -243,25 +295,37 @@ static void print_stats_text(const struct run *r, unsigned attempts)
 		if (th->stop_ns == r->ps.max_stop_ns)
 			max_tid = th->tid;
 	}
+	bool core = trustack_proc__core(r->p) != NULL;
+	if (core) /* nothing was stopped or copied: the core is read in place */
+		fprintf(stdout, "\nstats: %zu threads from a core file\n", trustack_proc__thread_count(r->p));
+	else
+		fprintf(stdout,
+			"\nstats: %zu threads; stopped window %.1f us, longest per-thread stop %.1f us (thread %d); "
+			"%" PRIu64 " stack bytes copied\n",
+			trustack_proc__thread_count(r->p), (double)r->ps.stopped_ns / 1e3, (double)r->ps.max_stop_ns / 1e3,
+			max_tid, r->ps.stack_bytes);
 	fprintf(stdout,
-		"\nstats: %zu threads; stopped window %.1f us, longest per-thread stop %.1f us (thread %d); "
-		"%" PRIu64 " stack bytes copied\n"
-		"stats: snapshot %.2f ms, tables %.2f ms (%u modules: %u cached, %u analysed, %u failed), "
+		"stats: %s %.2f ms, tables %.2f ms (%u modules: %u cached, %u analysed, %u failed), "
 		"unwind %.2f ms, symbols %.2f ms, total %.2f ms%s\n",
-		trustack_proc__thread_count(r->p), (double)r->ps.stopped_ns / 1e3, (double)r->ps.max_stop_ns / 1e3,
-		max_tid, r->ps.stack_bytes, (double)r->ps.total_ns / 1e6, (double)r->tables_ns / 1e6, r->ts.modules,
+		core ? "core file" : "snapshot", (double)r->ps.total_ns / 1e6, (double)r->tables_ns / 1e6, r->ts.modules,
 		r->ts.cached, r->ts.built, r->ts.failed, (double)r->unwind_ns / 1e6, (double)r->syms_ns / 1e6,
 		(double)r->total_ns / 1e6, attempts > 1 ? " (last attempt)" : "");
 }
 
 static void print_json(const struct opts *o, const struct run *r, const struct st_check *chk, unsigned attempts)
 {
-	printf("{\"pid\":%d,\"mode\":\"%s\",\"threads\":[", o->pid, o->mode);
+	printf("{\"pid\":%d,\"mode\":\"%s\"", trustack_proc__pid(r->p), o->mode);
+	st_core_print_json(r->p, o->core);
+	printf(",\"threads\":[");
 	for (size_t i = 0; i < r->ntr; i++) {
 		const struct st_trace *t = &r->tr[i];
 		const struct trustack_proc_thread *th = thread_of(r->p, t->tid);
 		printf("%s{\"tid\":%d,\"name\":", i ? "," : "", t->tid);
 		json_str(stdout, th ? th->comm : "");
+		if (th && th->pending_signal && trustack_proc__core(r->p)) {
+			printf(",\"signal\":");
+			json_str(stdout, st_signal_name(th->pending_signal));
+		}
 		printf(",\"reliable\":%s,\"reason\":", t->reliable ? "true" : "false");
 		if (t->reliable)
 			printf("null");
@@ -356,6 +420,7 @@ int cmd_stacks(int argc, char **argv)
 		if (o.json) {
 			print_json(&o, &r, chk, attempts);
 		} else {
+			st_core_print_text(r.p, o.core);
 			if (!chk)
 				st_print_text(r.p, r.syms, r.tr, r.ntr, o.demangle, o.stats);
 			else

@@ -95,4 +95,14 @@ void st_check_print_text(const struct st_check *c, const struct trustack_proc *p
 void st_check_print_json(const struct st_check *c, unsigned attempts);
 const char *st_verdict_name(enum st_verdict v);
 
+/* ---- core files (stacks_core.c) ---- */
+/* "SIGSEGV", or "signal N" */
+const char *st_signal_name(int sig);
+/* Warnings about the core on stderr: truncation, modules whose files could not be used. */
+void st_core_warnings(const struct trustack_proc *p, const char *file);
+/* The text's first line: the process, the signal and where, the thread it hit. */
+void st_core_print_text(const struct trustack_proc *p, const char *file);
+/* The JSON "core" member (with its leading comma). */
+void st_core_print_json(const struct trustack_proc *p, const char *file);
+
 #endif

@@ -72,7 +72,13 @@ struct trustack_symbols *st_syms_module(struct st_syms *s, size_t i)
 		return m->s;
 	m->tried = true;
 	const struct trustack_module *mod = trustack_proc__module(s->p, i);
-	if (mod->kind == TRUSTACK_MODULE_FILE) {
+	if (mod->kind == TRUSTACK_MODULE_FILE && trustack_proc__core(s->p)) {
+		/* a core: the file its build-id matched (no /proc: the process is gone) */
+		if (mod->file && (!mod->build_id_len || s->no_cache ||
+				  trustack_symbols__open_cached(mod->file, mod->build_id, mod->build_id_len,
+								s->cache_dir, &m->s, NULL, 0)))
+			trustack_symbols__open(mod->file, &m->s, NULL, 0);
+	} else if (mod->kind == TRUSTACK_MODULE_FILE) {
 		/* a file replaced since it was mapped would give wrong names: read the mapped one */
 		char path[128];
 		if (mod->deleted) {
@@ -90,6 +96,11 @@ struct trustack_symbols *st_syms_module(struct st_syms *s, size_t i)
 			if (trustack_symbols__open(mapped, &m->s, NULL, 0))
 				trustack_symbols__open(mod->path, &m->s, NULL, 0);
 		}
+	} else if (mod->kind == TRUSTACK_MODULE_OTHER_EXEC && trustack_proc__core(s->p) && mod->build_id_len &&
+		   !s->no_cache) {
+		/* a core's module whose file is gone or changed: names from the symbol cache, if an
+		 * earlier run kept them for this build (the file itself is refused by its build-id) */
+		trustack_symbols__open_cached(mod->path, mod->build_id, mod->build_id_len, s->cache_dir, &m->s, NULL, 0);
 	} else if (mod->kind == TRUSTACK_MODULE_VDSO) {
 		size_t len = mod->end - mod->start;
 		void *buf = len && len < (64u << 20) ? malloc(len) : NULL;

@@ -132,6 +132,10 @@ void st_print_text(const struct trustack_proc *p, struct st_syms *syms, const st
 		put(o, " (", 2);
 		puts_(o, th ? th->comm : "?");
 		put(o, "):", 2);
+		if (th && th->pending_signal && trustack_proc__core(p)) { /* the thread a core's signal hit */
+			put(o, " ", 1);
+			puts_(o, st_signal_name(th->pending_signal));
+		}
 		if (stats && th) {
 			char us[48];
 			snprintf(us, sizeof(us), " stopped %.1f us", (double)th->stop_ns / 1000.0);

@@ -71,7 +71,9 @@ static int prepare_one(const struct trustack_proc *p, const struct trustack_modu
 		rc = mt->image ? trustack_elf__open_mem(mt->image, size, "[vdso]", &mt->elf, err, sizeof(err))
 			       : -TRUSTACK_E_IO;
 	} else {
-		rc = trustack_elf__open(mod->path, &mt->elf, err, sizeof(err));
+		/* a core's module: the file matched by build-id (lib/proc/core.c), never the path */
+		const char *file = trustack_proc__core(p) ? mod->file : mod->path;
+		rc = file ? trustack_elf__open(file, &mt->elf, err, sizeof(err)) : -TRUSTACK_E_NOTFOUND;
 	}
 	if (rc)
 		return rc;

@@ -3,8 +3,8 @@
 #   scripts/install-deps.sh          build + test dependencies
 #   scripts/install-deps.sh --build  only what building needs
 set -eu
-build_pkgs="make gcc clang pkg-config libelf-dev libdw-dev libzydis-dev libbz2-dev"
-test_pkgs="binutils elfutils gdb strace util-linux time linux-kbuild-6.1 libclang-rt-14-dev nodejs npm g++ python3 libunwind-dev libc6-dbg llvm gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu libc6-arm64-cross libstdc++6-arm64-cross gcc-s390x-linux-gnu binutils-s390x-linux-gnu libc6-dev-s390x-cross libc6-s390x-cross libstdc++6-s390x-cross linux-perf"
+build_pkgs="make gcc clang pkg-config libelf-dev libdw-dev libzydis-dev libbz2-dev libzstd-dev"
+test_pkgs="binutils elfutils gdb strace util-linux time linux-kbuild-6.1 libclang-rt-14-dev nodejs npm g++ python3 libunwind-dev libc6-dbg llvm gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu libc6-arm64-cross libstdc++6-arm64-cross gcc-s390x-linux-gnu binutils-s390x-linux-gnu libc6-dev-s390x-cross libc6-s390x-cross libstdc++6-s390x-cross linux-perf zstd"
 want=$build_pkgs
 [ "${1:-}" = "--build" ] || want="$build_pkgs $test_pkgs"
 missing=""

@@ -267,6 +267,17 @@ struct ts_arch_perf {
 	int8_t dwarf[64];            /* perf register index -> DWARF number, -1: none we use */
 };
 
+/*
+ * A machine's registers as a core file keeps them: the pr_reg of Linux's elf_prstatus in an
+ * NT_PRSTATUS note (elf_gregset_t). Independent of the host: any machine's cores are read
+ * anywhere, in the file's byte order (lib/proc/core.c hands over the bytes and the order).
+ */
+struct ts_arch_core {
+	uint32_t gregs_size;    /* bytes of elf_gregset_t */
+	/* gregs_size bytes at g (big_endian: the file's byte order) into DWARF-numbered registers */
+	void (*gregs)(const uint8_t *g, bool big_endian, struct trustack_regs *out);
+};
+
 struct ts_arch {
 	const char *name;
 	uint16_t e_machine;
@@ -313,6 +324,7 @@ struct ts_arch {
 	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */
 	const struct ts_arch_perf *perf;  /* NULL: perf.data of this machine is not read yet */
+	const struct ts_arch_core *core;  /* NULL: its core files cannot be read yet */
 
 	/* The decoder; NULL (all of these) for a machine only the ELF layer reads so far. */
 	struct ts_decoder *(*decoder_new)(void);

@@ -223,6 +223,8 @@ void ts_modules_free(struct ts_modules *mods)
 	for (size_t i = 0; i < mods->n; i++) {
 		free((void *)mods->v[i].path);
 		free((void *)mods->v[i].exec);
+		free((void *)mods->v[i].file);
+		free((void *)mods->v[i].problem);
 	}
 	free(mods->v);
 	memset(mods, 0, sizeof(*mods));

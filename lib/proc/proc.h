@@ -85,6 +85,13 @@ struct trustack_proc {
 	struct ts_maps maps;
 	struct ts_modules mods;
 	size_t last_hit; /* the thread whose stack served the last read */
+	/* A core file (core.c) instead of a live process: its reads and its teardown. Reached
+	 * through these pointers, so a program that never opens a core links none of its reader
+	 * (nor libzstd). */
+	struct ts_core *core;
+	int (*core_read)(struct ts_core *c, uint64_t addr, void *buf, size_t len);
+	void (*core_free)(struct ts_core *c);
+	const struct trustack_core_info *core_info;
 };
 
 #endif

@@ -510,6 +510,8 @@ void trustack_proc__close(struct trustack_proc *p)
 	free(p->skipped);
 	ts_maps_free(&p->maps);
 	ts_modules_free(&p->mods);
+	if (p->core_free)
+		p->core_free(p->core);
 	if (p->memfd >= 0)
 		close(p->memfd);
 	free(p);
@@ -518,6 +520,11 @@ void trustack_proc__close(struct trustack_proc *p)
 int trustack_proc__pid(const struct trustack_proc *p)
 {
 	return p->pid;
+}
+
+const struct trustack_core_info *trustack_proc__core(const struct trustack_proc *p)
+{
+	return p ? p->core_info : NULL;
 }
 
 size_t trustack_proc__thread_count(const struct trustack_proc *p)
@@ -575,6 +582,8 @@ int trustack_proc__read(void *ctx, uint64_t addr, void *buf, size_t len)
 	struct trustack_proc *p = ctx;
 	if (!len)
 		return 0;
+	if (p->core_read)
+		return p->core_read(p->core, addr, buf, len);
 	/* the copy first: stack contents as they were while the thread was stopped */
 	for (size_t n = 0; n < p->nthreads; n++) {
 		size_t k = (p->last_hit + n) % p->nthreads;

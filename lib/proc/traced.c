@@ -34,6 +34,18 @@ int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf
 
 ssize_t trustack_proc__read_partial(const struct trustack_proc *p, uint64_t addr, void *buf, size_t len)
 {
+	if (p->core_read) { /* a core: page by page up to the first that it does not hold */
+		size_t done = 0;
+		while (done < len) {
+			size_t n = 4096 - ((addr + done) & 4095);
+			if (n > len - done)
+				n = len - done;
+			if (p->core_read(p->core, addr + done, (uint8_t *)buf + done, n))
+				break;
+			done += n;
+		}
+		return done ? (ssize_t)done : -TRUSTACK_E_IO;
+	}
 	ssize_t r = ts_vm_read(p->pid, addr, buf, len);
 	return r < 0 ? -TRUSTACK_E_IO : r;
 }

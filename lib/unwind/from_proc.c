@@ -2,7 +2,8 @@
  * from_proc.c - the remote face's glue: an unwinder for a process snapshot (lib/proc), every
  * mapped module with its tables (the vDSO's image read from the target's memory), memory read
  * through trustack_proc__read, and a thread's trace bounded by the stack copy taken while it
- * was stopped (the live stack has moved on since).
+ * was stopped (the live stack has moved on since). A core file's process object answers the same
+ * calls; only where a module's file is found differs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,14 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 		struct trustack_elf *elf = NULL;
 		void *copy = NULL;
 		char path[4200];
-		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
+		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known && trustack_proc__core(p)) {
+			/* a core: the file whose build-id the core names, never the path (it may have
+			 * changed) nor anything under /proc (the pid is long gone, or another process') */
+			if (mod->file && add_from_cache(u, mod, &d, mod->file) >= 0)
+				continue;
+			if (!mod->file || trustack_elf__open(mod->file, &elf, errbuf, errlen) != 0)
+				elf = NULL;
+		} else if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known) {
 			/* the target's own view of the file first (another mount namespace) */
 			snprintf(path, sizeof(path), "/proc/%d/root%s", trustack_proc__pid(p), mod->path);
 			if (!mod->deleted && ts_uw_add_from_cache(u, mod, &d, path) >= 0)

@@ -71,6 +71,7 @@ const struct ts_arch ts_arch_x86_64 = {
 	.host = &ts_x86_host,
 #endif
 	.perf = &ts_x86_perf,
+	.core = &ts_x86_core,
 	.decoder_new = ts_x86_decoder_new,
 	.decoder_free = ts_x86_decoder_free,
 	.decode = ts_x86_decode,

@@ -11,6 +11,8 @@ extern const struct ts_arch ts_arch_x86_64;
 extern const struct ts_uw_arch ts_x86_uw;
 extern const struct ts_arch_orc ts_x86_orc;
 extern const struct ts_arch_perf ts_x86_perf; /* perf.c */
+/* core.c: the registers of a core file's NT_PRSTATUS */
+extern const struct ts_arch_core ts_x86_core;
 /* host.c: only when this library is built for x86-64 */
 extern const struct ts_arch_host ts_x86_host;
 
