@@ -1277,7 +1277,7 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 	}
 	row->ra = ts_state_loc(a, s, a->ra);
 	row->fp = ts_state_loc(a, s, a->fp);
-	if (a->ra_in_reg && row->ra.kind == TRUSTACK_LOC_SAME && sp->kind == V_CFA) {
+	if (a->ra_in_reg && row->ra.kind == TRUSTACK_LOC_SAME) {
 		/* A link-register machine: once the return address is saved in the frame (arm64
 		 * `stp x29, x30, [sp, #-16]!`), the row names the slot while it is live, though x30
 		 * still holds the value until the first call. Both are true; the slot is what the
@@ -1285,7 +1285,9 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 		 * AArch64 FP word needs an RA word before it). */
 		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
 		int i = slot_with(s, &ra, V_CFA);
-		if (i >= 0 && s->slots[i].off >= sp->off) {
+		/* live: at or above sp; with sp not CFA-relative (alloca, a realigned frame) the
+		 * function is in its body, below its frame record */
+		if (i >= 0 && (sp->kind != V_CFA || s->slots[i].off >= sp->off)) {
 			row->ra.kind = TRUSTACK_LOC_AT_CFA;
 			row->ra.offset = s->slots[i].off;
 		}
