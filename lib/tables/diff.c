@@ -215,9 +215,12 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 			return TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE;
 	}
 	/* glibc's setcontext/swapcontext/__start_context describe the context they switch to:
-	 * CFA on the register holding the ucontext, RA in a register or inside that structure */
+	 * CFA on the register holding the ucontext, RA in a register or inside that structure;
+	 * arm64's __longjmp: CFA on x0 (the jmp_buf), RA "same" once x30 is loaded from it, where
+	 * the analysis has lost the caller's return address */
 	if (b->cfa_kind == TRUSTACK_CFA_REG && b->cfa_reg != a->sp && b->cfa_reg != a->fp &&
-	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0)))
+	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0) ||
+	     (a->ra_in_reg && b->ra.kind == TRUSTACK_LOC_SAME && ar->ra.kind == TRUSTACK_LOC_UNDEFINED)))
 		return TRUSTACK_DIFF_CONTEXT_SWITCH;
 	return TRUSTACK_DIFF_UNCLASSIFIED;
 }
