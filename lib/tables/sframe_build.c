@@ -1,6 +1,7 @@
 /*
  * sframe_build.c - SFrame tables from the analysis' rows (rowmap.h), for a machine whose
- * descriptor names its SFrame ABI (x86-64 so far).
+ * descriptor names its SFrame ABI (x86-64 and arm64: RA at a fixed offset or tracked per row,
+ * the mangled-RA bit from the row's signing state).
  *
  * One FDE per contiguous run of a function's (or .cold fragment's) instructions that the
  * chosen version can express. Whatever it cannot (the CFA unknown or loaded from memory, the
