@@ -110,7 +110,7 @@ int trustack_unwinder__from_proc(struct trustack_proc *p, const struct trustack_
 		if (mod->kind == TRUSTACK_MODULE_FILE && mod->bias_known && trustack_proc__core(p)) {
 			/* a core: the file whose build-id the core names, never the path (it may have
 			 * changed) nor anything under /proc (the pid is long gone, or another process') */
-			if (mod->file && add_from_cache(u, mod, &d, mod->file) >= 0)
+			if (mod->file && ts_uw_add_from_cache(u, mod, &d, mod->file) >= 0)
 				continue;
 			if (!mod->file || trustack_elf__open(mod->file, &elf, errbuf, errlen) != 0)
 				elf = NULL;

@@ -88,19 +88,28 @@ elif kind == "both":
     struct.pack_into('<I', b, o + 24, lost | saved)  # saved and lost at once
 elif kind == "tail":
     struct.pack_into('<h', b, o + 28 + 2 * 9, 7)     # an unused offset not zero
+elif kind == "key":
+    b[o + 7] = 1                                     # a PAC key on a row not marked signed
 elif kind == "v1":
     struct.pack_into('<I', b, 8, 1)
 open(sys.argv[3], 'wb').write(b)
 PY
 }
-grep -q 'rows' <<<"$out" && python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(); sys.exit(struct.unpack_from("<I",b,8)[0]!=2)' "$sc" &&
-    pass sidecar-v2 "$out" || fail sidecar-v2 "$out: not version 2"
+grep -q 'rows' <<<"$out" && python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(); sys.exit(struct.unpack_from("<I",b,8)[0]!=3)' "$sc" &&
+    pass sidecar-v3 "$out" || fail sidecar-v3 "$out: not version 3"
 for k in too-many both tail; do
     if ! m=$(damage $k "$work/$k.tsu"); then fail "damaged-$k" "$m"; continue; fi
     "$TRUSTACK" dump "$work/$k.tsu" >/dev/null 2>"$work/$k.err"; rc=$?
     [ $rc = 2 ] && grep -q 'saved-register' "$work/$k.err" && pass "damaged-$k" ||
         fail "damaged-$k" "exit $rc: $(head -c 200 "$work/$k.err")"
 done
+# the signing state's byte (version 3): a key without the signed flag is refused
+if m=$(damage key "$work/key.tsu"); then
+    "$TRUSTACK" dump "$work/key.tsu" >/dev/null 2>"$work/key.err"; rc=$?
+    [ $rc = 2 ] && grep -q 'PAC key' "$work/key.err" && pass damaged-key || fail damaged-key "exit $rc: $(head -c 200 "$work/key.err")"
+else
+    fail damaged-key "$m"
+fi
 # a v1 file: refused when named, stale (rebuilt) in the cache
 damage v1 "$work/v1.tsu" >/dev/null
 "$TRUSTACK" dump "$work/v1.tsu" >/dev/null 2>"$work/v1.err"; rc=$?

@@ -1562,6 +1562,14 @@ const struct ts_arch ts_arch_aarch64 = {
 			  X(10) | X(11) | X(12) | X(13) | X(14) | X(15) | X(16) | X(17) | X(18) | X(30),
 	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
+	/* tables (docs/sframe.md, docs/sidecar.md): SFrame ABI 2, AArch64 little-endian, with the
+	 * return address tracked per row (no fixed offset); `.cfi_negate_ra_state` is 0x2d; ld's
+	 * PLT0 is `stp x16, x30, [sp, #-16]!; adrp; ldr; add; br x17; nop x3` */
+	.sframe_abi = 2,
+	.sframe_fixed_ra = 0,
+	.cfa_negate_ra_op = 0x2d,
+	.plt0_size = 32,
+	.plt0_cfa = 0,
 	.decoder_new = a64_decoder_new,
 	.decoder_free = a64_decoder_free,
 	.decode = a64_decode,
