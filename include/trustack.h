@@ -142,6 +142,7 @@ enum trustack_warning_kind {
 	/* arm64 (machines whose calls leave the return address in a link register) */
 	TRUSTACK_W_LR_CLOBBERED,
 	TRUSTACK_W_RA_SIGN_MISMATCH, /* the return address's PAC signing state (issue 14) */
+	TRUSTACK_W_MISSING_LANDING_PAD, /* BTI: an indirect-branch target without a landing pad */
 	TRUSTACK_W__COUNT
 };
 
@@ -169,6 +170,9 @@ enum trustack_cfa_kind {
 	TRUSTACK_CFA_UNDEFINED = 0, /* no known way to find the caller's frame */
 	TRUSTACK_CFA_REG,           /* CFA = reg + offset */
 	TRUSTACK_CFA_DEREF,         /* CFA = *(reg + offset)  (DRAP after the pointer is spilled) */
+	TRUSTACK_CFA_REG_VG,        /* CFA = reg + offset + cfa_vg * VG: arm64 frames with SVE areas
+				     * (addvl), VG being the vector length in 8-byte granules (DWARF
+				     * register 46); no table format trustack writes expresses it */
 };
 
 enum trustack_loc_kind {
@@ -188,6 +192,7 @@ struct trustack_loc {
 struct trustack_row {
 	uint8_t cfa_kind; /* enum trustack_cfa_kind */
 	uint8_t cfa_reg;
+	int16_t cfa_vg;   /* TRUSTACK_CFA_REG_VG: the multiple of VG; 0 otherwise */
 	int32_t cfa_offset;
 	struct trustack_loc ra; /* the return address */
 	struct trustack_loc fp; /* the caller's frame pointer */

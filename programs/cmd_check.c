@@ -79,7 +79,7 @@ static void usage(FILE *f)
 		"warning kinds: call-without-frame fp-clobbered fp-scratch return-modified-frame\n"
 		"  sibling-call-modified-frame stack-mismatch falls-through unreachable undefined-stack\n"
 		"  unsupported-stack-op unsupported-realign unresolved-indirect-jump decode-error\n"
-		"  lr-clobbered ra-sign-mismatch\n"
+		"  lr-clobbered ra-sign-mismatch missing-landing-pad\n"
 		"exit status: 0 no warnings, 1 warnings, 2 error (a file, archive member or directory\n"
 		"could not be read)\n");
 }
