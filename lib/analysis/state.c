@@ -19,19 +19,12 @@ static int64_t wmul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint
 static struct ts_val vconst(int64_t c) { return (struct ts_val){ .kind = V_CONST, .off = c }; }
 static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .kind = anchor, .off = k }; }
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
+/* An address constant offsets move: the stack's anchors and the shadow call stack's. */
+static bool is_rel(const struct ts_val *v) { return is_anchor(v) || v->kind == V_SHD; }
 /* An address in this function's frame, where stack slots are tracked: also the part of an SVE
- * frame below its vector-length-sized areas (V_VLA). */
+ * frame below its vector-length-sized areas (V_VLA). SVE frames are handled on paths of their
+ * own (vla_*): the x86-64 paths of the analysis stay as they were, instruction for instruction. */
 static bool in_frame(const struct ts_val *v) { return is_anchor(v) || v->kind == V_VLA; }
-/* An address constant offsets move: the frame's and the shadow call stack's. */
-static bool is_rel(const struct ts_val *v) { return in_frame(v) || v->kind == V_SHD; }
-/* The VG multiple of a slot at address v (0 but for V_VLA). */
-static int16_t vg_of(const struct ts_val *v) { return v->kind == V_VLA ? (int16_t)v->aux : 0; }
-/* v moved by off bytes (v is_rel: its other fields stay, a V_VLA's multiple of VG too). */
-static struct ts_val rel_add(struct ts_val v, int64_t off)
-{
-	v.off = wadd(v.off, off);
-	return v;
-}
 
 /* struct ts_val has no padding, so equal fields are equal bytes: one memcmp the compiler turns
  * into three 8-byte compares (val_eq is the hottest comparison of the meet and the rows). */
@@ -90,9 +83,9 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 	if (x.kind == V_CONST && x.off == 0)
 		return y;
 	if (y.kind == V_CONST && is_rel(&x))
-		return rel_add(x, y.off);
+		return vrel(x.kind, wadd(x.off, y.off));
 	if (x.kind == V_CONST && is_rel(&y))
-		return rel_add(y, x.off);
+		return vrel(y.kind, wadd(x.off, y.off));
 	if (x.kind == V_CONST && y.kind == V_CONST)
 		return vconst(wadd(x.off, y.off));
 	if (x.kind == V_JTENT && y.kind == V_CONST) {
@@ -113,6 +106,15 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 	if (x.kind == V_CONST && y.kind == V_RANGE && !y.reg && y.esize)
 		return (struct ts_val){ .kind = V_STRIDED, .off = x.off, .esize = y.esize, .count = y.count,
 					.flags = (uint8_t)(y.flags & TS_VF_IMPLICIT) };
+	/* an address in an SVE frame moved by a constant: its multiple of VG stays */
+	if (y.kind == V_CONST && x.kind == V_VLA) {
+		x.off = wadd(x.off, y.off);
+		return x;
+	}
+	if (x.kind == V_CONST && y.kind == V_VLA) {
+		y.off = wadd(x.off, y.off);
+		return y;
+	}
 	return UNK;
 }
 
@@ -120,7 +122,9 @@ static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 {
 	if (y.kind == V_CONST)
 		return val_add(x, vconst(wmul(y.off, -1)));
-	if (in_frame(&x) && y.kind == x.kind && x.aux == y.aux)
+	if (is_anchor(&x) && y.kind == x.kind)
+		return vconst(wadd(x.off, wmul(y.off, -1)));
+	if (x.kind == V_VLA && y.kind == V_VLA && x.aux == y.aux)
 		return vconst(wadd(x.off, wmul(y.off, -1)));
 	return UNK;
 }
@@ -176,7 +180,7 @@ struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m)
 		if (m->disp == 0)
 			return *b;
 		if (is_rel(b))
-			return rel_add(*b, m->disp);
+			return vrel(b->kind, wadd(b->off, m->disp));
 		if (b->kind == V_CONST)
 			return vconst(wadd(b->off, m->disp));
 	}
@@ -225,6 +229,16 @@ static uint64_t slot_place(const struct ts_slot *t)
 	return p;
 }
 
+/*
+ * Slots anchored at V_VLA are told apart by their multiple of VG too (ts_slot.vg); every other
+ * anchor's slots have vg 0, so for them (vg == 0) the anchor alone decides: callers on the x86-64
+ * paths pass a literal 0 and the functions below are inlined, so the vg test compiles away.
+ */
+static inline __attribute__((always_inline)) bool same_anchor(const struct ts_slot *t, uint8_t anchor, int16_t vg)
+{
+	return t->anchor == anchor && (vg == 0 || t->vg == vg);
+}
+
 static int slot_find(const struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size)
 {
 	if (off < INT32_MIN || off > INT32_MAX || size > UINT8_MAX)
@@ -237,12 +251,23 @@ static int slot_find(const struct ts_state *s, uint8_t anchor, int16_t vg, int64
 	return -1;
 }
 
+/* The slot of o at the place of t (any anchor), or -1. */
+static int slot_find_place(const struct ts_state *o, const struct ts_slot *t)
+{
+	uint64_t want = slot_place(t);
+	for (int i = 0; i < o->nslots; i++)
+		if (slot_place(&o->slots[i]) == want)
+			return i;
+	return -1;
+}
+
 static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
 {
 	return slot_place(x) == slot_place(y);
 }
 
-static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int16_t vg,
+								    int64_t off, unsigned size)
 {
 	if (size == 0) {
 		s->nslots = 0;
@@ -253,7 +278,7 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int16_t vg, in
 	int64_t end = off + (int64_t)size;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->vg == vg && t->off < end && off < t->off + t->size)
+		if (same_anchor(t, anchor, vg) && t->off < end && off < t->off + t->size)
 			continue;
 		if (k != i)
 			s->slots[k] = *t;
@@ -277,7 +302,8 @@ static bool evictable(const struct ts_val *v)
 	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
-static void slot_store(struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size, struct ts_val v)
+static inline __attribute__((always_inline)) void slot_store(struct ts_state *s, uint8_t anchor, int16_t vg,
+							     int64_t off, unsigned size, struct ts_val v)
 {
 	slot_kill_overlap(s, anchor, vg, off, size);
 	if (!worth_tracking(&v) || off < INT32_MIN || off > INT32_MAX)
@@ -407,22 +433,34 @@ static void forget_loads(struct ts_state *s, const struct ts_mem *m)
 	}
 }
 
-static bool overlaps_slot(const struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) bool overlaps_slot(const struct ts_state *s, uint8_t anchor, int16_t vg,
+								int64_t off, unsigned size)
 {
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->vg == vg && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size)
+		if (same_anchor(t, anchor, vg) && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size)
 			return true;
 	}
 	return false;
 }
 
+/* A load from an SVE frame below its vector areas: what the function stored there, else
+ * unknown (no identities are handed out there: SVE frames hold no switch indexes to bound). */
+static struct ts_val vla_load(struct ts_state *s, const struct ts_mem *m, const struct ts_val *addr)
+{
+	int i = slot_find(s, V_VLA, (int16_t)addr->aux, addr->off, m->size);
+	if (i < 0 || (m->size < 8 && m->sext))
+		return UNK;
+	return m->size < 8 ? zext(s->slots[i].v, m->size) : s->slots[i].v;
+}
+
 static struct ts_val load(const struct ts_image *img, struct ts_state *s, const struct ts_mem *m)
 {
 	struct ts_val addr = ts_state_addr(s, m);
-	if (in_frame(&addr)) {
-		int16_t vg = vg_of(&addr);
-		int i = slot_find(s, addr.kind, vg, addr.off, m->size);
+	if (addr.kind == V_VLA)
+		return vla_load(s, m, &addr);
+	if (is_anchor(&addr)) {
+		int i = slot_find(s, addr.kind, 0, addr.off, m->size);
 		if (i < 0) {
 			/* give the stack value an identity, so a comparison of it bounds later loads */
 			if (m->sext)
@@ -432,8 +470,8 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 				v.esize = m->size;
 			/* a load never changes memory: remember the identity only where it overlaps no
 			 * slot (a 4-byte load of half a saved register must not forget that register) */
-			if (!overlaps_slot(s, addr.kind, vg, addr.off, m->size))
-				slot_store(s, addr.kind, vg, addr.off, m->size, v);
+			if (!overlaps_slot(s, addr.kind, 0, addr.off, m->size))
+				slot_store(s, addr.kind, 0, addr.off, m->size, v);
 			return v;
 		}
 		struct ts_val v = s->slots[i].v;
@@ -494,15 +532,27 @@ static bool derived_store(const struct ts_arch *a, const struct ts_mem *m)
 	return m->index != TS_REG_NONE || (m->base != TS_REG_NONE && m->base != a->sp);
 }
 
-static bool hits_saved(const struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) bool hits_saved(const struct ts_state *s, uint8_t anchor, int16_t vg,
+							     int64_t off, unsigned size)
 {
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->vg == vg && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size &&
+		if (same_anchor(t, anchor, vg) && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size &&
 		    (t->v.kind == V_ORIG || t->v.kind == V_CFA || t->v.kind == V_ALN))
 			return true;
 	}
 	return false;
+}
+
+/* A store into an SVE frame below its vector areas: as into the frame (derived_store too), at
+ * the place of its multiple of VG. */
+static void vla_store(const struct ts_arch *a, struct ts_state *s, const struct ts_mem *m, const struct ts_val *addr,
+		      unsigned size, struct ts_val v)
+{
+	int16_t vg = (int16_t)addr->aux;
+	if (derived_store(a, m) && hits_saved(s, V_VLA, vg, addr->off, size))
+		return;
+	slot_store(s, V_VLA, vg, addr->off, size, v);
 }
 
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
@@ -595,11 +645,14 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			src = uop_src(s, u);
 			struct ts_val addr = ts_state_addr(s, &u->mem);
 			unsigned size = u->mem.size ? u->mem.size : 8;
-			if (in_frame(&addr) && derived_store(a, &u->mem) &&
-			    hits_saved(s, addr.kind, vg_of(&addr), addr.off, size))
+			if (addr.kind == V_VLA) {
+				vla_store(a, s, &u->mem, &addr, size, src);
+				break;
+			}
+			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, 0, addr.off, size))
 				break; /* an array write through a pointer: see derived_store */
 			if (is_rel(&addr))
-				slot_store(s, addr.kind, vg_of(&addr), addr.off, size, src);
+				slot_store(s, addr.kind, 0, addr.off, size, src);
 			else
 				forget_loads(s, &u->mem); /* memory off the stack changed */
 			break;
@@ -961,10 +1014,12 @@ static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61
 
 static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
 {
-	/* an SVE frame's slots (V_VLA) share the realigned frame's bit: the two never meet in one
-	 * function; their VG multiple goes into the offset's upper bits */
-	return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | ((uint64_t)(t->anchor == V_ALN || t->vg) << 33) |
-			 ((uint32_t)t->off ^ ((uint32_t)(uint16_t)t->vg << 16)));
+	if (t->anchor == V_VLA) /* the realigned frame's bit (the two never meet in one function),
+				 * the multiple of VG in the offset's upper half */
+		return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | (1ull << 33) |
+				 ((uint32_t)t->off ^ ((uint32_t)(uint16_t)t->vg << 16)));
+	return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | ((uint64_t)(t->anchor == V_ALN) << 33) |
+			 (uint32_t)t->off);
 }
 
 /* The met value of one location, x on the stored side and y incoming, into *r; whether it
@@ -1008,7 +1063,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	int ndslots = 0;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->vg, t->off, t->size);
+		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find_place(o, t);
 		pair[i] = (int8_t)j;
 		if (j >= 0)
 			paired[j] = true;
@@ -1165,18 +1220,23 @@ bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)
 {
 	const struct ts_val *fp = &s->regs[a->fp];
-	if (!in_frame(fp))
-		return false;
-	int i = slot_find(s, fp->kind, vg_of(fp), fp->off, 8);
+	int16_t vg = 0; /* V_VLA: the frame record lies in an SVE frame */
+	if (!is_anchor(fp)) {
+		if (fp->kind != V_VLA)
+			return false;
+		vg = (int16_t)fp->aux;
+	}
+	int i = slot_find(s, fp->kind, vg, fp->off, 8);
 	if (i < 0 || s->slots[i].v.kind != V_ORIG || s->slots[i].v.reg != a->fp)
 		return false;
-	int j = slot_find(s, fp->kind, vg_of(fp), fp->off + 8, 8);
+	int j = slot_find(s, fp->kind, vg, fp->off + 8, 8);
 	return j >= 0 && s->slots[j].v.kind == V_ORIG && s->slots[j].v.reg == a->ra;
 }
 
 /* Where a slot of an SVE frame (anchor V_VLA) holds want: at fp or sp + k, whichever register
  * has the slot's multiple of VG (fp first, as for realigned frames); undefined if none. */
-static struct trustack_loc vla_slot_loc(const struct ts_arch *a, const struct ts_state *s, const struct ts_val *want)
+static __attribute__((noinline)) struct trustack_loc vla_slot_loc(const struct ts_arch *a, const struct ts_state *s,
+								   const struct ts_val *want)
 {
 	struct trustack_loc l = { 0 };
 	for (int i = 0; i < s->nslots; i++) {
@@ -1217,13 +1277,6 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 		return l;
 	}
 	int dead_slot = i;
-	if (s->regs[a->sp].kind == V_VLA || s->regs[a->fp].kind == V_VLA) {
-		/* saved in an SVE frame below its vector-sized areas: relative to a register that
-		 * points there with the same multiple of VG */
-		l = vla_slot_loc(a, s, &want);
-		if (l.kind)
-			return l;
-	}
 	i = slot_with(s, &want, V_ALN);
 	if (i >= 0) {
 		/* relative to a register that points into the realigned frame */
@@ -1245,6 +1298,10 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 			return l;
 		}
 	}
+	if (dead_slot < 0 && (s->regs[a->sp].kind == V_VLA || s->regs[a->fp].kind == V_VLA))
+		/* saved in an SVE frame below its vector-sized areas: relative to a register that
+		 * points there with the same multiple of VG */
+		return vla_slot_loc(a, s, &want);
 	if (dead_slot >= 0) {
 		l.kind = TRUSTACK_LOC_AT_CFA;
 		l.offset = s->slots[dead_slot].off;

@@ -284,8 +284,8 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 			continue;
 		bool kept = false;
 		for (int j = 0; j < m->nslots && !kept; j++)
-			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].vg == x->slots[i].vg &&
-			       m->slots[j].off == x->slots[i].off &&
+			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].off == x->slots[i].off &&
+			       m->slots[j].vg == x->slots[i].vg &&
 			       m->slots[j].v.kind == V_ORIG && m->slots[j].v.reg == x->slots[i].v.reg;
 		dropped = !kept;
 	}
@@ -518,17 +518,22 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
  * too. The jump `in` reaches code of this unit at target; reported at the target, once per walk
  * (a table names a case again and again).
  */
-static void check_jump_pad(struct ts_unit *u, const struct ts_insn *in, uint64_t target)
+static bool has_jump_pad(const struct ts_unit *u, const struct ts_insn *in, uint64_t target)
 {
 	if (!u->img->bti)
-		return;
+		return true;
 	long t = insn_index(u, target);
 	if (t < 0)
-		return; /* not an instruction boundary: edge() reports it */
+		return true; /* not an instruction boundary: edge() reports it */
 	uint16_t pads = TS_IF_BTI_J;
 	if (in->treg < 64 && ((u->a->bti_jump_any_pad >> in->treg) & 1))
 		pads |= TS_IF_BTI_C;
-	if (u->insns[t].flags & pads)
+	return (u->insns[t].flags & pads) != 0;
+}
+
+static void check_jump_pad(struct ts_unit *u, const struct ts_insn *in, uint64_t target)
+{
+	if (has_jump_pad(u, in, target))
 		return;
 	for (size_t k = u->nwarns; k-- > 0 && u->warns[k].walk == u->walk_id;)
 		if (u->warns[k].addr == target && u->warns[k].kind == TRUSTACK_W_MISSING_LANDING_PAD)
@@ -729,8 +734,12 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		bool ok;
 		if (v.flags & TS_VF_IMPLICIT)
 			/* without a visible bound only an instruction of the function is a case:
-			 * past the end of the table lies anything */
-			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0;
+			 * past the end of the table lies anything; in a file marked for BTI only one
+			 * with a landing pad, which the compiler put on every real case (clang -O0's
+			 * `subs x8, x8, #12` bound is not seen, and the next function's table
+			 * follows: its entries land on this function's code too) */
+			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0 &&
+			     (e == 0 || has_jump_pad(u, in, target));
 		else
 			ok = readable && (adopt(u, target, false) || function_start(u, target));
 		if (ok)
