@@ -159,7 +159,7 @@ for comp in $bcomps; do
         dso=$(compile "$c" "-O2 -fPIC -mbranch-protection=standard" o "$work/dso_handle.c") || { bad="a build failed"; continue; }
         so=$(compile "$l" "-shared -nostdlib" so "$obj" "$dso") || { bad="a link failed"; continue; }
         bti_marked "$so" || bad="$(basename "$src"): the shared library is not BTI-marked"
-        files+=("$so")
+        files+=("$so"); lastso=$so
     done
     if [ -n "$bad" ]; then
         echo "FAIL a64check/$name: $bad $(tail -1 "$work/compile.err" 2>/dev/null)"
@@ -174,6 +174,44 @@ for comp in $bcomps; do
     else
         echo "FAIL a64check/$name: $(grep -c . <<<"$lp") missing-landing-pad"
         printf '%s\n' "$lp" | sed -n 1,12p | sed "s|$cache/||"
+    fi
+    # The rule fires on a linked file: the first `bti c` of an exported function and of a local
+    # one (whose address the code takes, or it would have none) patched to `nop` (objdump finds
+    # them, readelf maps the address to the file offset) must give exactly those two findings.
+    so=$lastso
+    mut=$work/$comp-mutated.so
+    picks=$(aarch64-linux-gnu-objdump -d "$so" | awk '
+        /^[0-9a-f]+ <[^>.@]+>:$/ { fn = $2; gsub(/[<>:]/, "", fn); first = 1; next }
+        first && /\tbti\tc$/ { split($1, a, ":"); print fn, a[1] } { first = 0 }')
+    glob=""; loc=""
+    while read -r fn addr; do
+        bind=$($READELF -sW "$so" | awk -v f="$fn" '$8 == f && $4 == "FUNC" { print $5; exit }')
+        [ "$bind" = GLOBAL ] && [ -z "$glob" ] && glob="$fn $addr"
+        [ "$bind" = LOCAL ] && [ -z "$loc" ] && loc="$fn $addr"
+    done <<<"$picks"
+    if [ -z "$glob" ] || [ -z "$loc" ]; then
+        echo "FAIL a64check/$name-mutated: no global and local function starting with bti c in $(basename "$so")"
+        continue
+    fi
+    text=$($READELF -SW "$so" | awk '{ for (i = 1; i < NF; i++) if ($i == ".text") print $(i + 2), $(i + 3) }')
+    cp "$so" "$mut"
+    for fa in "$glob" "$loc"; do
+        python3 - "$mut" ${fa#* } $text <<'PY'
+import sys
+path, addr, sh_addr, sh_off = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16), int(sys.argv[4], 16)
+b = bytearray(open(path, 'rb').read())
+o = addr - sh_addr + sh_off
+assert b[o:o + 4] == bytes.fromhex('5f2403d5'), 'not bti c'
+b[o:o + 4] = bytes.fromhex('1f2003d5')  # nop
+open(path, 'wb').write(b)
+PY
+    done
+    got=$(warnings stack "$mut" | grep -E '\[missing-landing-pad\]$' | sed -E 's/.*trustack: ([^+]+)\+0x0: .*/\1/' | sort | tr '\n' ' ')
+    want=$(printf '%s\n' "${glob% *}" "${loc% *}" | sort | tr '\n' ' ')
+    if [ "$got" = "$want" ]; then
+        echo "PASS a64check/$name-mutated: bti c removed from ${glob% *} (global) and ${loc% *} (address taken): both found"
+    else
+        echo "FAIL a64check/$name-mutated: bti c removed from $want; missing-landing-pad at: ${got:-none}"
     fi
 done
 
