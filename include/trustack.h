@@ -145,6 +145,7 @@ enum trustack_warning_kind {
 	/* s390x, only with --rules=backchain */
 	TRUSTACK_W_BACKCHAIN_MISSING,
 	TRUSTACK_W_BACKCHAIN_CLOBBERED,
+	TRUSTACK_W_MISSING_LANDING_PAD, /* BTI: an indirect-branch target without a landing pad */
 	TRUSTACK_W__COUNT
 };
 
@@ -175,6 +176,9 @@ enum trustack_cfa_kind {
 	TRUSTACK_CFA_UNDEFINED = 0, /* no known way to find the caller's frame */
 	TRUSTACK_CFA_REG,           /* CFA = reg + offset */
 	TRUSTACK_CFA_DEREF,         /* CFA = *(reg + offset)  (DRAP after the pointer is spilled) */
+	TRUSTACK_CFA_REG_VG,        /* CFA = reg + offset + cfa_vg * VG: arm64 frames with SVE areas
+				     * (addvl), VG being the vector length in 8-byte granules (DWARF
+				     * register 46); no table format trustack writes expresses it */
 };
 
 enum trustack_loc_kind {
@@ -202,10 +206,11 @@ enum trustack_ra_sign {
 struct trustack_row {
 	uint8_t cfa_kind; /* enum trustack_cfa_kind */
 	uint8_t cfa_reg;
-	uint8_t ra_sign;  /* enum trustack_ra_sign (in what was padding: the layout is unchanged) */
+	int16_t cfa_vg;   /* TRUSTACK_CFA_REG_VG: the multiple of VG; 0 otherwise */
 	int32_t cfa_offset;
 	struct trustack_loc ra; /* the return address */
 	struct trustack_loc fp; /* the caller's frame pointer */
+	uint8_t ra_sign;  /* enum trustack_ra_sign */
 };
 
 /* ---------------------------------------------------------------------------------------------

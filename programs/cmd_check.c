@@ -82,7 +82,7 @@ static void usage(FILE *f)
 		"warning kinds: call-without-frame fp-clobbered fp-scratch return-modified-frame\n"
 		"  sibling-call-modified-frame stack-mismatch falls-through unreachable undefined-stack\n"
 		"  unsupported-stack-op unsupported-realign unresolved-indirect-jump decode-error\n"
-		"  lr-clobbered ra-sign-mismatch backchain-missing backchain-clobbered\n"
+		"  lr-clobbered ra-sign-mismatch missing-landing-pad backchain-missing backchain-clobbered\n"
 		"exit status: 0 no warnings, 1 warnings, 2 error (a file, archive member or directory\n"
 		"could not be read)\n");
 }

@@ -146,6 +146,9 @@ char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, cha
 	switch (row->cfa_kind) {
 	case TRUSTACK_CFA_REG: snprintf(cfa, sizeof(cfa), "%s%+d", a->reg_name(row->cfa_reg), row->cfa_offset); break;
 	case TRUSTACK_CFA_DEREF: snprintf(cfa, sizeof(cfa), "[%s%+d]", a->reg_name(row->cfa_reg), row->cfa_offset); break;
+	case TRUSTACK_CFA_REG_VG: /* DWARF's VG: the SVE vector length in 8-byte granules */
+		snprintf(cfa, sizeof(cfa), "%s%+d%+d*vg", a->reg_name(row->cfa_reg), row->cfa_offset, row->cfa_vg);
+		break;
 	default: snprintf(cfa, sizeof(cfa), "und"); break;
 	}
 	fmt_loc(a, &row->ra, ra, sizeof(ra));

@@ -24,6 +24,7 @@ static const char *const kind_names[TRUSTACK_W__COUNT] = {
 	[TRUSTACK_W_RA_SIGN_MISMATCH] = "ra-sign-mismatch",
 	[TRUSTACK_W_BACKCHAIN_MISSING] = "backchain-missing",
 	[TRUSTACK_W_BACKCHAIN_CLOBBERED] = "backchain-clobbered",
+	[TRUSTACK_W_MISSING_LANDING_PAD] = "missing-landing-pad",
 };
 
 const char *trustack_warning_kind__name(enum trustack_warning_kind kind)

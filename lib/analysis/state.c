@@ -21,6 +21,10 @@ static struct ts_val vrel(uint8_t anchor, int64_t k) { return (struct ts_val){ .
 static bool is_anchor(const struct ts_val *v) { return v->kind == V_CFA || v->kind == V_ALN; }
 /* An address constant offsets move: the stack's anchors and the shadow call stack's. */
 static bool is_rel(const struct ts_val *v) { return is_anchor(v) || v->kind == V_SHD; }
+/* An address in this function's frame, where stack slots are tracked: also the part of an SVE
+ * frame below its vector-length-sized areas (V_VLA). SVE frames are handled on paths of their
+ * own (vla_*): the x86-64 paths of the analysis stay as they were, instruction for instruction. */
+static bool in_frame(const struct ts_val *v) { return is_anchor(v) || v->kind == V_VLA; }
 
 /* struct ts_val has no padding, so equal fields are equal bytes: one memcmp the compiler turns
  * into three 8-byte compares (val_eq is the hottest comparison of the meet and the rows). */
@@ -102,6 +106,15 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 	if (x.kind == V_CONST && y.kind == V_RANGE && !y.reg && y.esize)
 		return (struct ts_val){ .kind = V_STRIDED, .off = x.off, .esize = y.esize, .count = y.count,
 					.flags = (uint8_t)(y.flags & TS_VF_IMPLICIT) };
+	/* an address in an SVE frame moved by a constant: its multiple of VG stays */
+	if (y.kind == V_CONST && x.kind == V_VLA) {
+		x.off = wadd(x.off, y.off);
+		return x;
+	}
+	if (x.kind == V_CONST && y.kind == V_VLA) {
+		y.off = wadd(x.off, y.off);
+		return y;
+	}
 	return UNK;
 }
 
@@ -110,6 +123,8 @@ static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 	if (y.kind == V_CONST)
 		return val_add(x, vconst(wmul(y.off, -1)));
 	if (is_anchor(&x) && y.kind == x.kind)
+		return vconst(wadd(x.off, wmul(y.off, -1)));
+	if (x.kind == V_VLA && y.kind == V_VLA && x.aux == y.aux)
 		return vconst(wadd(x.off, wmul(y.off, -1)));
 	return UNK;
 }
@@ -136,6 +151,18 @@ static struct ts_val val_scale(struct ts_val v, unsigned scale)
 		return v;
 	}
 	return UNK;
+}
+
+/* v + m * VG (an SVE addvl/addpl): an address in the frame stays one, CFA-relative again when
+ * the multiples cancel. Anything else is unknown. */
+static struct ts_val add_vg(struct ts_val v, int64_t m)
+{
+	if (v.kind != V_CFA && v.kind != V_VLA)
+		return m ? UNK : v;
+	int64_t vg = (v.kind == V_VLA ? v.aux : 0) + m;
+	if (vg < INT16_MIN || vg > INT16_MAX)
+		return UNK; /* more than any frame: ts_slot.vg could not name the place */
+	return vg ? (struct ts_val){ .kind = V_VLA, .off = v.off, .aux = vg } : vrel(V_CFA, v.off);
 }
 
 static struct ts_val reg_val(const struct ts_state *s, uint8_t r)
@@ -202,14 +229,34 @@ static uint64_t slot_place(const struct ts_slot *t)
 	return p;
 }
 
-static int slot_find(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+/*
+ * Slots anchored at V_VLA are told apart by their multiple of VG too (ts_slot.vg); every other
+ * anchor's slots have vg 0, so for them (vg == 0) the anchor alone decides: callers on the x86-64
+ * paths pass a literal 0 and the functions below are inlined, so the vg test compiles away.
+ */
+static inline __attribute__((always_inline)) bool same_anchor(const struct ts_slot *t, uint8_t anchor, int16_t vg)
+{
+	return t->anchor == anchor && (vg == 0 || t->vg == vg);
+}
+
+static int slot_find(const struct ts_state *s, uint8_t anchor, int16_t vg, int64_t off, unsigned size)
 {
 	if (off < INT32_MIN || off > INT32_MAX || size > UINT8_MAX)
 		return -1; /* no slot is there */
-	const struct ts_slot key = { .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off };
+	const struct ts_slot key = { .anchor = anchor, .size = (uint8_t)size, .vg = vg, .off = (int32_t)off };
 	uint64_t want = slot_place(&key);
 	for (int i = 0; i < s->nslots; i++)
 		if (slot_place(&s->slots[i]) == want)
+			return i;
+	return -1;
+}
+
+/* The slot of o at the place of t (any anchor), or -1. */
+static int slot_find_place(const struct ts_state *o, const struct ts_slot *t)
+{
+	uint64_t want = slot_place(t);
+	for (int i = 0; i < o->nslots; i++)
+		if (slot_place(&o->slots[i]) == want)
 			return i;
 	return -1;
 }
@@ -219,7 +266,8 @@ static bool slot_same_place(const struct ts_slot *x, const struct ts_slot *y)
 	return slot_place(x) == slot_place(y);
 }
 
-static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int16_t vg,
+								    int64_t off, unsigned size)
 {
 	if (size == 0) {
 		s->nslots = 0;
@@ -230,7 +278,7 @@ static void slot_kill_overlap(struct ts_state *s, uint8_t anchor, int64_t off, u
 	int64_t end = off + (int64_t)size;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->off < end && off < t->off + t->size)
+		if (same_anchor(t, anchor, vg) && t->off < end && off < t->off + t->size)
 			continue;
 		if (k != i)
 			s->slots[k] = *t;
@@ -254,9 +302,10 @@ static bool evictable(const struct ts_val *v)
 	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
-static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
+static inline __attribute__((always_inline)) void slot_store(struct ts_state *s, uint8_t anchor, int16_t vg,
+							     int64_t off, unsigned size, struct ts_val v)
 {
-	slot_kill_overlap(s, anchor, off, size);
+	slot_kill_overlap(s, anchor, vg, off, size);
 	if (!worth_tracking(&v) || off < INT32_MIN || off > INT32_MAX)
 		return;
 	if (s->nslots == TS_MAX_SLOTS) {
@@ -273,7 +322,8 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 	}
 	if (size != 8 && !(v.kind == V_RANGE || v.kind == V_SYM || (size == 4 && (v.kind == V_JTENT || v.kind == V_CONST))))
 		return;
-	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .off = (int32_t)off, .v = v };
+	s->slots[s->nslots++] = (struct ts_slot){ .anchor = anchor, .size = (uint8_t)size, .vg = vg, .off = (int32_t)off,
+						  .v = v };
 }
 
 /* A load from a constant table indexed by a bounded (or unknown) index. */
@@ -383,21 +433,34 @@ static void forget_loads(struct ts_state *s, const struct ts_mem *m)
 	}
 }
 
-static bool overlaps_slot(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) bool overlaps_slot(const struct ts_state *s, uint8_t anchor, int16_t vg,
+								int64_t off, unsigned size)
 {
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size)
+		if (same_anchor(t, anchor, vg) && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size)
 			return true;
 	}
 	return false;
 }
 
+/* A load from an SVE frame below its vector areas: what the function stored there, else
+ * unknown (no identities are handed out there: SVE frames hold no switch indexes to bound). */
+static struct ts_val vla_load(struct ts_state *s, const struct ts_mem *m, const struct ts_val *addr)
+{
+	int i = slot_find(s, V_VLA, (int16_t)addr->aux, addr->off, m->size);
+	if (i < 0 || (m->size < 8 && m->sext))
+		return UNK;
+	return m->size < 8 ? zext(s->slots[i].v, m->size) : s->slots[i].v;
+}
+
 static struct ts_val load(const struct ts_image *img, struct ts_state *s, const struct ts_mem *m)
 {
 	struct ts_val addr = ts_state_addr(s, m);
+	if (addr.kind == V_VLA)
+		return vla_load(s, m, &addr);
 	if (is_anchor(&addr)) {
-		int i = slot_find(s, addr.kind, addr.off, m->size);
+		int i = slot_find(s, addr.kind, 0, addr.off, m->size);
 		if (i < 0) {
 			/* give the stack value an identity, so a comparison of it bounds later loads */
 			if (m->sext)
@@ -407,8 +470,8 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 				v.esize = m->size;
 			/* a load never changes memory: remember the identity only where it overlaps no
 			 * slot (a 4-byte load of half a saved register must not forget that register) */
-			if (!overlaps_slot(s, addr.kind, addr.off, m->size))
-				slot_store(s, addr.kind, addr.off, m->size, v);
+			if (!overlaps_slot(s, addr.kind, 0, addr.off, m->size))
+				slot_store(s, addr.kind, 0, addr.off, m->size, v);
 			return v;
 		}
 		struct ts_val v = s->slots[i].v;
@@ -418,7 +481,7 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 	}
 	if (addr.kind == V_SHD) {
 		/* the shadow call stack: what this function stored there, or something unknown */
-		int i = slot_find(s, V_SHD, addr.off, m->size);
+		int i = slot_find(s, V_SHD, 0, addr.off, m->size);
 		if (i >= 0 && m->size == 8)
 			return s->slots[i].v;
 		return UNK;
@@ -479,15 +542,27 @@ static bool derived_store(const struct ts_arch *a, const struct ts_mem *m)
 	return m->index != TS_REG_NONE || (m->base != TS_REG_NONE && m->base != a->sp);
 }
 
-static bool hits_saved(const struct ts_state *s, uint8_t anchor, int64_t off, unsigned size)
+static inline __attribute__((always_inline)) bool hits_saved(const struct ts_state *s, uint8_t anchor, int16_t vg,
+							     int64_t off, unsigned size)
 {
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		if (t->anchor == anchor && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size &&
+		if (same_anchor(t, anchor, vg) && t->off < off + (int64_t)size && off < t->off + (int64_t)t->size &&
 		    (t->v.kind == V_ORIG || t->v.kind == V_CFA || t->v.kind == V_ALN))
 			return true;
 	}
 	return false;
+}
+
+/* A store into an SVE frame below its vector areas: as into the frame (derived_store too), at
+ * the place of its multiple of VG. */
+static void vla_store(const struct ts_arch *a, struct ts_state *s, const struct ts_mem *m, const struct ts_val *addr,
+		      unsigned size, struct ts_val v)
+{
+	int16_t vg = (int16_t)addr->aux;
+	if (derived_store(a, m) && hits_saved(s, V_VLA, vg, addr->off, size))
+		return;
+	slot_store(s, V_VLA, vg, addr->off, size, v);
 }
 
 static void set_reg(const struct ts_arch *a, struct ts_state *s, uint8_t r, struct ts_val v)
@@ -626,10 +701,14 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			src = uop_src(s, u);
 			struct ts_val addr = ts_state_addr(s, &u->mem);
 			unsigned size = u->mem.size ? u->mem.size : 8;
-			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, addr.off, size))
+			if (addr.kind == V_VLA) {
+				vla_store(a, s, &u->mem, &addr, size, src);
+				break;
+			}
+			if (is_anchor(&addr) && derived_store(a, &u->mem) && hits_saved(s, addr.kind, 0, addr.off, size))
 				break; /* an array write through a pointer: see derived_store */
 			if (is_rel(&addr))
-				slot_store(s, addr.kind, addr.off, size, src);
+				slot_store(s, addr.kind, 0, addr.off, size, src);
 			else
 				forget_loads(s, &u->mem); /* memory off the stack changed */
 			break;
@@ -681,13 +760,14 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			set_reg(a, s, u->dst, src);
 			break;
 		}
-		case TS_UOP_ADDVL:
-			/* sp moved by a multiple of the SVE vector length, unknown here: not a
-			 * constant offset from the CFA */
-			set_reg(a, s, u->dst, UNK);
-			if (u->dst == a->sp)
+		case TS_UOP_ADDVL: {
+			/* a multiple of the SVE vector length added (addvl, addpl): symbolic in VG */
+			struct ts_val r = add_vg(uop_src(s, u), u->imm);
+			if (u->dst == a->sp && !in_frame(&r))
 				prob = TS_AP_UNSUPPORTED;
+			set_reg(a, s, u->dst, r);
 			break;
+		}
 		case TS_UOP_SHLI: {
 			src = uop_src(s, u);
 			if (src.kind == V_JTENT && !src.reg && u->imm > 0 && u->imm <= 4) {
@@ -998,6 +1078,10 @@ static int64_t phi_reg(uint32_t join, unsigned r) { return (int64_t)((1ull << 61
 
 static int64_t phi_slot(uint32_t join, const struct ts_slot *t)
 {
+	if (t->anchor == V_VLA) /* the realigned frame's bit (the two never meet in one function),
+				 * the multiple of VG in the offset's upper half */
+		return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | (1ull << 33) |
+				 ((uint32_t)t->off ^ ((uint32_t)(uint16_t)t->vg << 16)));
 	return (int64_t)((1ull << 62) | ((uint64_t)join << 34) | ((uint64_t)(t->anchor == V_ALN) << 33) |
 			 (uint32_t)t->off);
 }
@@ -1043,7 +1127,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	int ndslots = 0;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *t = &s->slots[i];
-		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find(o, t->anchor, t->off, t->size);
+		int j = i < o->nslots && slot_same_place(t, &o->slots[i]) ? i : slot_find_place(o, t);
 		pair[i] = (int8_t)j;
 		if (j >= 0)
 			paired[j] = true;
@@ -1195,7 +1279,7 @@ bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s
 		const struct ts_slot *t = &s->slots[i];
 		if (t->size != 8 || !val_eq(&t->v, &fp) || t->anchor == V_SHD)
 			continue;
-		int j = slot_find(s, t->anchor, (int64_t)t->off + 8, 8);
+		int j = slot_find(s, t->anchor, t->vg, (int64_t)t->off + 8, 8);
 		if (j >= 0 && val_eq(&s->slots[j].v, &ra))
 			return true;
 	}
@@ -1205,13 +1289,42 @@ bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s
 bool ts_state_frame_established(const struct ts_arch *a, const struct ts_state *s)
 {
 	const struct ts_val *fp = &s->regs[a->fp];
-	if (!is_anchor(fp))
-		return false;
-	int i = slot_find(s, fp->kind, fp->off, 8);
+	int16_t vg = 0; /* V_VLA: the frame record lies in an SVE frame */
+	if (!is_anchor(fp)) {
+		if (fp->kind != V_VLA)
+			return false;
+		vg = (int16_t)fp->aux;
+	}
+	int i = slot_find(s, fp->kind, vg, fp->off, 8);
 	if (i < 0 || s->slots[i].v.kind != V_ORIG || s->slots[i].v.reg != a->fp)
 		return false;
-	int j = slot_find(s, fp->kind, fp->off + 8, 8);
+	int j = slot_find(s, fp->kind, vg, fp->off + 8, 8);
 	return j >= 0 && s->slots[j].v.kind == V_ORIG && s->slots[j].v.reg == a->ra;
+}
+
+/* Where a slot of an SVE frame (anchor V_VLA) holds want: at fp or sp + k, whichever register
+ * has the slot's multiple of VG (fp first, as for realigned frames); undefined if none. */
+static __attribute__((noinline)) struct trustack_loc vla_slot_loc(const struct ts_arch *a, const struct ts_state *s,
+								   const struct ts_val *want)
+{
+	struct trustack_loc l = { 0 };
+	for (int i = 0; i < s->nslots; i++) {
+		const struct ts_slot *t = &s->slots[i];
+		if (t->anchor != V_VLA || t->size != 8 || !val_eq(&t->v, want))
+			continue;
+		const uint8_t cand[2] = { a->fp, a->sp };
+		for (int c = 0; c < 2; c++) {
+			const struct ts_val *v = &s->regs[cand[c]];
+			if (v->kind == V_VLA && v->aux == t->vg && t->off - v->off >= INT32_MIN &&
+			    t->off - v->off <= INT32_MAX) {
+				l.kind = TRUSTACK_LOC_AT_REG;
+				l.reg = cand[c];
+				l.offset = (int32_t)(t->off - v->off);
+				return l;
+			}
+		}
+	}
+	return l;
 }
 
 struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state *s, unsigned r)
@@ -1254,6 +1367,10 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 			return l;
 		}
 	}
+	if (dead_slot < 0 && (s->regs[a->sp].kind == V_VLA || s->regs[a->fp].kind == V_VLA))
+		/* saved in an SVE frame below its vector-sized areas: relative to a register that
+		 * points there with the same multiple of VG */
+		return vla_slot_loc(a, s, &want);
 	if (dead_slot >= 0) {
 		l.kind = TRUSTACK_LOC_AT_CFA;
 		l.offset = s->slots[dead_slot].off;
@@ -1275,7 +1392,7 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 	case TRUSTACK_LOC_IN_REG:
 		return loc->reg < a->nregs && val_eq(&s->regs[loc->reg], &want);
 	case TRUSTACK_LOC_AT_CFA: {
-		int i = slot_find(s, V_CFA, loc->offset, 8);
+		int i = slot_find(s, V_CFA, 0, loc->offset, 8);
 		return i >= 0 && val_eq(&s->slots[i].v, &want);
 	}
 	default:
@@ -1292,6 +1409,8 @@ bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s)
 	for (unsigned r = 0; r < a->nregs; r++)
 		if (s->regs[r].kind == V_CFA)
 			return true;
+	if (s->regs[a->sp].kind == V_VLA || s->regs[a->fp].kind == V_VLA)
+		return true; /* CFA = reg - k - m * VG (TRUSTACK_CFA_REG_VG) */
 	if (s->regs[a->fp].kind != V_ALN && s->regs[a->sp].kind != V_ALN)
 		return false;
 	struct ts_val cfa0 = vrel(V_CFA, 0);
@@ -1334,6 +1453,12 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 			row->cfa_offset = (int32_t)(s->slots[i].off - s->regs[base].off);
 		} else if (fp->kind == V_CFA) {
 			row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->fp, row->cfa_offset = (int32_t)-fp->off;
+		} else if (sp->kind == V_VLA || fp->kind == V_VLA) {
+			/* an SVE frame: the frame pointer once it holds the frame, as above, else sp */
+			bool use_fp = fp->kind == V_VLA && (sp->kind != V_VLA || ts_state_frame_established(a, s));
+			const struct ts_val *b = use_fp ? fp : sp;
+			row->cfa_kind = TRUSTACK_CFA_REG_VG, row->cfa_reg = use_fp ? a->fp : a->sp;
+			row->cfa_offset = (int32_t)-b->off, row->cfa_vg = (int16_t)-b->aux;
 		} else {
 			for (unsigned r = 0; r < a->nregs; r++) {
 				if (s->regs[r].kind == V_CFA) {
@@ -1372,7 +1497,7 @@ enum ts_backchain ts_state_backchain(const struct ts_arch *a, const struct ts_st
 		return TS_BC_UNKNOWN;
 	if (sp->off >= a->entry_sp_offset)
 		return TS_BC_NO_FRAME;
-	int i = slot_find(s, V_CFA, sp->off, 8);
+	int i = slot_find(s, V_CFA, 0, sp->off, 8);
 	if (i < 0)
 		return TS_BC_MISSING;
 	const struct ts_val *v = &s->slots[i].v;
@@ -1390,6 +1515,11 @@ bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, in
 {
 	const struct ts_val *sp = &s->regs[a->sp];
 	int64_t want = a->entry_sp_offset + sp_adjust;
+	if (sp->kind == V_VLA) {
+		snprintf(why, whylen, "stack pointer at cfa%+lld%+lld*vg (an SVE area not released), expected cfa%+lld",
+			 (long long)sp->off, (long long)sp->aux, (long long)want);
+		return false;
+	}
 	if (sp->kind != V_CFA) {
 		snprintf(why, whylen, "stack pointer not restored (unknown relative to the CFA)");
 		return false;

@@ -14,6 +14,10 @@
  *   SHD+k     an address relative to the caller's shadow-call-stack pointer (clang
  *             -fsanitize=shadow-call-stack, arm64 x18: ts_arch.scs_reg); memory there is tracked
  *             in slots like the stack's, so a return address pushed there can come back
+ *   VLA k,m   CFA + k + m * VG: an address in an arm64 frame with SVE areas, whose size depends on
+ *             the vector length (addvl sp, sp, #-2 moves sp by 16 * VG bytes, VG being the vector
+ *             length in 8-byte granules); off = k, aux = m. Memory there is tracked in slots
+ *             anchored at VLA with their m (ts_slot.vg); m back at 0 is CFA + k again
  *   SYM n     an unknown value with an identity: copies of it (in registers or spilled) are
  *             known to be equal, so a comparison bounds all of them. Identities come from a
  *             counter carried along each path, and the meet keeps one only where both paths
@@ -30,7 +34,7 @@
 
 struct ts_image;
 
-enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM, V_STRIDED, V_SHD };
+enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JTSUM, V_SYM, V_STRIDED, V_SHD, V_VLA };
 
 #define TS_VF_SEXT 1 /* JTENT/JTSUM: entries are sign-extended 32-bit values */
 #define TS_VF_Z32 2  /* SYM: the zero-extended low 32 bits of the value */
@@ -47,16 +51,18 @@ struct ts_val {
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
 	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
-	int64_t off;    /* CFA/ALN offset, constant, table address */
-	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none) */
+	int64_t off;    /* CFA/ALN/VLA offset, constant, table address */
+	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none);
+			 * VLA: the multiple of VG (never 0) */
 };
 
 #define TS_MAX_SLOTS 24
 
 struct ts_slot {
-	uint8_t anchor; /* V_CFA, V_ALN, or V_SHD (the shadow call stack) */
+	uint8_t anchor; /* V_CFA, V_ALN, V_VLA, or V_SHD (the shadow call stack) */
 	uint8_t size;
-	uint16_t zero;  /* always 0: anchor, size and off compare as one 8-byte word (state.c) */
+	int16_t vg;     /* anchor V_VLA: the multiple of VG of the place (CFA + off + vg * VG);
+			 * otherwise 0. Anchor, size, vg and off compare as one 8-byte word (state.c) */
 	int32_t off;
 	struct ts_val v;
 };

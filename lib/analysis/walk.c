@@ -287,6 +287,7 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 		bool kept = false;
 		for (int j = 0; j < m->nslots && !kept; j++)
 			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].off == x->slots[i].off &&
+			       m->slots[j].vg == x->slots[i].vg &&
 			       m->slots[j].v.kind == V_ORIG && m->slots[j].v.reg == x->slots[i].v.reg;
 		dropped = !kept;
 	}
@@ -464,14 +465,14 @@ static const char *indirect_name(const struct ts_unit *u, const struct ts_insn *
  */
 static bool context_installed(const struct ts_arch *a, const struct ts_state *s)
 {
-	if (s->regs[a->sp].kind == V_CFA || s->regs[a->sp].kind == V_ALN)
+	if (s->regs[a->sp].kind == V_CFA || s->regs[a->sp].kind == V_ALN || s->regs[a->sp].kind == V_VLA)
 		return false;
 	for (unsigned r = 0; r < a->nregs; r++) {
 		if (!((a->callee_saved >> r) & 1) || r == a->sp)
 			continue;
 		if (s->regs[r].kind == V_ORIG && s->regs[r].reg == r)
 			return false;
-		if (s->regs[r].kind == V_CFA || s->regs[r].kind == V_ALN)
+		if (s->regs[r].kind == V_CFA || s->regs[r].kind == V_ALN || s->regs[r].kind == V_VLA)
 			return false; /* still pointing into this frame: not another context */
 	}
 	return true;
@@ -506,6 +507,59 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 		*target = raw;
 	}
 	return true;
+}
+
+/* ---- branch target identification (arm64 BTI) ------------------------------------------------ */
+
+/*
+ * In a file marked for BTI (img->bti, lib/elf/landing.c) its code runs from guarded pages: an
+ * indirect jump must land on a landing pad for jumps (bti j, bti jc), or, through a register
+ * whose branches every pad accepts (ts_arch.bti_jump_any_pad: arm64 x16, x17), on one for calls
+ * too. The jump `in` reaches code of this unit at target; reported at the target, once per walk
+ * (a table names a case again and again).
+ */
+static bool has_jump_pad(const struct ts_unit *u, const struct ts_insn *in, uint64_t target)
+{
+	if (!u->img->bti)
+		return true;
+	long t = insn_index(u, target);
+	if (t < 0)
+		return true; /* not an instruction boundary: edge() reports it */
+	uint16_t pads = TS_IF_BTI_J;
+	if (in->treg < 64 && ((u->a->bti_jump_any_pad >> in->treg) & 1))
+		pads |= TS_IF_BTI_C;
+	return (u->insns[t].flags & pads) != 0;
+}
+
+static void check_jump_pad(struct ts_unit *u, const struct ts_insn *in, uint64_t target)
+{
+	if (has_jump_pad(u, in, target))
+		return;
+	for (size_t k = u->nwarns; k-- > 0 && u->warns[k].walk == u->walk_id;)
+		if (u->warns[k].addr == target && u->warns[k].kind == TRUSTACK_W_MISSING_LANDING_PAD)
+			return;
+	warn(u, target, TRUSTACK_W_MISSING_LANDING_PAD,
+	     "target of the indirect jump at 0x%llx without a landing pad for jumps (bti j)",
+	     (unsigned long long)ts_image_report_addr(u->img, in->addr, NULL));
+}
+
+/* A jump through a register to code of this unit: the edge, and the landing pad it needs. */
+static void jump_edge(struct ts_unit *u, const struct ts_insn *in, uint64_t target, const struct ts_state *s)
+{
+	check_jump_pad(u, in, target);
+	edge(u, in->addr, target, s, EDGE_JUMP);
+}
+
+/* In a file marked for BTI, a function entered through a register (exported or global, or its
+ * address taken: ts_image_indirect_entry) must start with a landing pad for calls (bti c, bti jc,
+ * or paciasp/pacibsp, which are one). A static function only called directly needs none. */
+static void check_entry_pad(struct ts_unit *u, const struct ts_func *fn, long e)
+{
+	if (!u->img->bti || (u->insns[e].flags & TS_IF_BTI_C) || !ts_image_indirect_entry(u->img, fn))
+		return;
+	warn(u, fn->addr, TRUSTACK_W_MISSING_LANDING_PAD,
+	     "%s is entered through a register (%s) but does not start with a landing pad (bti c)", fn->name,
+	     fn->flags & (TS_FUNC_GLOBAL | TS_FUNC_WEAK) ? "exported or global" : "its address is taken");
 }
 
 /* A table entry may also be a tail call: the start of another function. */
@@ -653,7 +707,7 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
 	if ((v.flags & TS_VF_WITHBASE) && in_unit(u, (uint64_t)v.aux))
-		edge(u, in->addr, (uint64_t)v.aux, s, EDGE_JUMP);
+		jump_edge(u, in, (uint64_t)v.aux, s);
 	else if (v.flags & TS_VF_WITHBASE)
 		sibling_call(u, in, s, name_at(u, (uint64_t)v.aux));
 	if (!v.count) {
@@ -680,8 +734,12 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		bool ok;
 		if (v.flags & TS_VF_IMPLICIT)
 			/* without a visible bound only an instruction of the function is a case:
-			 * past the end of the table lies anything */
-			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0;
+			 * past the end of the table lies anything; in a file marked for BTI only one
+			 * with a landing pad, which the compiler put on every real case (clang -O0's
+			 * `subs x8, x8, #12` bound is not seen, and the next function's table
+			 * follows: its entries land on this function's code too) */
+			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0 &&
+			     (e == 0 || has_jump_pad(u, in, target));
 		else
 			ok = readable && (adopt(u, target, false) || function_start(u, target));
 		if (ok)
@@ -718,7 +776,7 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 		uint64_t target;
 		table_target(u, v, e, &target);
 		if (in_unit(u, target))
-			edge(u, in->addr, target, s, EDGE_JUMP);
+			jump_edge(u, in, target, s);
 		else
 			sibling_call(u, in, s, name_at(u, target));
 	}
@@ -734,7 +792,7 @@ static void strided_jump(struct ts_unit *u, const struct ts_insn *in, const stru
 	for (uint32_t k = 0; k <= v.count; k++) {
 		uint64_t target = (uint64_t)v.off + (uint64_t)k * v.esize;
 		if (in_unit(u, target) && insn_index(u, target) >= 0) {
-			edge(u, in->addr, target, s, EDGE_JUMP);
+			jump_edge(u, in, target, s);
 			continue;
 		}
 		if ((v.flags & TS_VF_IMPLICIT) && k > 0)
@@ -765,7 +823,7 @@ static bool computed_goto(struct ts_unit *u, const struct ts_insn *in, const str
 		for (size_t k = 0; k < n; k++) {
 			if (refs[k] == u->img->funcs[u->func].addr)
 				continue; /* a pointer to the function itself */
-			edge(u, in->addr, refs[k], s, EDGE_JUMP);
+			jump_edge(u, in, refs[k], s);
 			any = true;
 		}
 	}
@@ -1003,7 +1061,7 @@ static void step_jump_ind(struct ts_unit *u, const struct ts_insn *in, const str
 		/* a jump to a label whose address a lea put into the register on every path
 		 * here: glibc's vfprintf `goto *(&&do_form_unknown + 0)`, the computed goto
 		 * to the label every label-offset table is relative to */
-		edge(u, in->addr, (uint64_t)v.off, s, EDGE_JUMP);
+		jump_edge(u, in, (uint64_t)v.off, s);
 	} else if (v.kind == V_JTENT) {
 		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
 	} else if (!computed_goto(u, in, s)) {
@@ -1588,6 +1646,8 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	u->walk_at = -1; /* what follows is the unit's, not an instruction's */
 	if (!u->err)
 		final_reach(u, e, alt, nalt);
+	if (!u->err)
+		check_entry_pad(u, fn, e);
 	bool abandoned = false;
 	for (size_t i = 0; i < u->nwarns && !u->err; i++)
 		abandoned |= abandons_path(u->warns[i].kind);

@@ -311,6 +311,13 @@ struct ts_arch {
 				 * a frame stores the caller's stack pointer at 0(sp) (s390x
 				 * -mbackchain); --rules=backchain checks it */
 	uint32_t reloc[TS_RELOC_NCLASSES]; /* the relocation type of each class (0: none) */
+	/* Branch target identification (arm64 BTI): a file whose GNU property note
+	 * (NT_GNU_PROPERTY_TYPE_0) holds property bti_property with bit bti_bit set runs with
+	 * guarded pages, and every target of an indirect branch must start with a landing pad
+	 * (TS_IF_BTI_C for calls, TS_IF_BTI_J for jumps). 0: the machine has no such property. */
+	uint32_t bti_property, bti_bit;
+	uint64_t bti_jump_any_pad; /* an indirect jump through one of these registers may also land
+				    * on a call pad (arm64: br x16/x17, the PLT's and veneers') */
 	/* gcc starts a .cold part whose first instruction is a landing pad with this nop (a
 	 * landing pad at offset 0 would read as "none"); NULL: no such padding known */
 	const uint8_t *lp_nop;

@@ -180,7 +180,7 @@ static bool candidate(void *ctx, uint64_t t)
  * LEA is remembered per register and the ADDI that completes it gives the address: the page alone
  * is the start of whatever function the page begins in, not a reference to it.
  */
-static bool page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t)
+bool ts_image_page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t)
 {
 	bool lea = u->kind == TS_UOP_LEA && u->mem.abs;
 	if (!a->lea_pages) {
@@ -194,9 +194,11 @@ static bool page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t 
 		paged[u->dst] = true;
 		return false;
 	}
-	bool pair = u->kind == TS_UOP_ADDI && u->src < TS_MAX_REGS && paged[u->src];
+	/* `add x0, x0, :lo12:f` of an f at the start of a page adds 0: the decoder's `mov x0, x0` */
+	bool pair = u->src < TS_MAX_REGS && paged[u->src] &&
+		    (u->kind == TS_UOP_ADDI || (u->kind == TS_UOP_MOV && u->dst == u->src));
 	if (pair)
-		*t = page[u->src] + (uint64_t)u->imm;
+		*t = page[u->src] + (u->kind == TS_UOP_ADDI ? (uint64_t)u->imm : 0);
 	else if (lea)
 		*t = (uint64_t)u->mem.disp;
 	if (u->kind != TS_UOP_STORE)
@@ -238,7 +240,7 @@ static void collect_alt_entries(struct ts_image *img)
 			for (unsigned k = 0; k < in.nuops; k++) {
 				const struct ts_uop *u = &in.uops[k];
 				uint64_t t;
-				if (!page_pair(img->arch, u, page, paged, &t))
+				if (!ts_image_page_pair(img->arch, u, page, paged, &t))
 					continue;
 				if (!alt_entry_target(img, i, t))
 					continue;

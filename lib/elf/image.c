@@ -968,6 +968,8 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 		goto bad;
 	ts_image_sort_ext(img);
 	ts_image_load_dwarf_noreturn(img);
+	if ((rc = ts_image_load_landing(img)))
+		goto bad;
 	free(symaddr);
 	*out = img;
 	return 0;
@@ -1040,6 +1042,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->lsda);
 	free(img->tail_calls);
 	free(img->code_refs);
+	free(img->addr_taken);
 	free(img->alt_entries);
 	free(img->hints);
 	free(img->got);

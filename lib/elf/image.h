@@ -136,6 +136,12 @@ struct ts_image {
 	/* per function the registers it may change at every depth of the inference, then per
 	 * function and depth (clobbers.c): nfuncs * (1 + TS_CLOBBER_DEPTHS) */
 	_Atomic uint64_t *clobber_memo;
+	/* Branch target identification (landing.c): the file is marked for it by its GNU property
+	 * note (ts_arch.bti_property); then the starts of functions whose address code or data
+	 * takes (an adrp+add or adr pair, a data relocation or word), sorted */
+	bool bti;
+	uint64_t *addr_taken;
+	size_t naddr_taken;
 	/* per function: the absolute addresses its code loads with a lea, sorted, as a block
 	 * {count, address...}; NULL until a neighbour's jump table asks (walk.c) */
 	uint64_t *_Atomic *lea_memo;
@@ -196,7 +202,19 @@ const char *ts_image_got_name(const struct ts_image *img, uint64_t slot);
 /* The address to report: VA for linked files, section offset for relocatable objects. */
 uint64_t ts_image_report_addr(const struct ts_image *img, uint64_t addr, const char **secname);
 
+/* Is the function starting at addr entered through a register in a file marked for branch
+ * target identification (img->bti): exported or global, or its address taken? (landing.c) */
+bool ts_image_indirect_entry(const struct ts_image *img, const struct ts_func *f);
+
+/* The bits of GNU property `type` in the descriptor of one NT_GNU_PROPERTY_TYPE_0 note (desc, len
+ * bytes, in the file's byte order, properties padded to align: 8 for ELFCLASS64, 4 for
+ * ELFCLASS32): true and *bits when the property is there with 4 bytes of data. */
+bool ts_gnu_property_bits(const uint8_t *desc, size_t len, bool big_endian, unsigned align, uint32_t type,
+			  uint32_t *bits);
+
 /* Internal helpers shared by the loaders. */
+bool ts_image_page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t);
+int ts_image_load_landing(struct ts_image *img);
 void ts_sort_u64(uint64_t *v, size_t n);
 const char *ts_image_own_name(struct ts_image *img, char *name);
 int ts_image_add_ext(struct ts_image *img, uint64_t addr, const char *name);

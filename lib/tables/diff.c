@@ -120,7 +120,8 @@ static bool loc_eq(const struct trustack_loc *a, const struct trustack_loc *b)
 
 static bool cfa_eq(const struct trustack_row *a, const struct trustack_row *b)
 {
-	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset;
+	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset &&
+	       a->cfa_vg == b->cfa_vg;
 }
 
 /*

@@ -117,6 +117,7 @@ static const char *row_rules(const struct trustack_row *row, struct ts_sf_fre *r
 	switch (row->cfa_kind) {
 	case TRUSTACK_CFA_REG: r->cfa = (struct ts_sf_rule){ TS_SF_REG, row->cfa_reg, row->cfa_offset }; break;
 	case TRUSTACK_CFA_DEREF: r->cfa = (struct ts_sf_rule){ TS_SF_DEREF, row->cfa_reg, row->cfa_offset }; break;
+	case TRUSTACK_CFA_REG_VG: return "CFA depends on the SVE vector length: SFrame cannot express it";
 	default: return "CFA unknown to the analysis: no unwind information";
 	}
 	const struct trustack_loc *l[2] = { &row->ra, &row->fp };

@@ -77,6 +77,8 @@ static struct ts_urow from_row(const struct ts_rowrange *r)
 	const struct trustack_row *w = &r->row;
 	if (!r->reached || r->untrusted || w->cfa_kind == TRUSTACK_CFA_UNDEFINED || w->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		return unreliable_row;
+	if (w->cfa_kind != TRUSTACK_CFA_REG && w->cfa_kind != TRUSTACK_CFA_DEREF)
+		return unreliable_row; /* an SVE frame's CFA (REG_VG) needs the vector length */
 	struct ts_urow u = { .cfa_kind = w->cfa_kind, .cfa_reg = w->cfa_reg, .cfa_off = w->cfa_offset,
 			     .ra_kind = w->ra.kind, .ra_reg = w->ra.reg, .ra_off = w->ra.offset,
 			     .fp_kind = w->fp.kind, .fp_reg = w->fp.reg, .fp_off = w->fp.offset,

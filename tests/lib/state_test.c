@@ -328,10 +328,13 @@ static bool well_formed(const struct ts_state *s)
 		return false;
 	for (int i = 0; i < s->nslots; i++) {
 		const struct ts_slot *x = &s->slots[i];
-		if (x->zero || x->v.kind == V_UNK || (x->anchor != V_CFA && x->anchor != V_ALN))
+		if (x->v.kind == V_UNK || (x->anchor != V_CFA && x->anchor != V_ALN && x->anchor != V_VLA))
 			return false;
+		if ((x->anchor == V_VLA) != (x->vg != 0))
+			return false; /* a VG multiple only on VLA slots, and never 0 there */
 		for (int j = 0; j < i; j++)
-			if (s->slots[j].anchor == x->anchor && s->slots[j].off == x->off && s->slots[j].size == x->size)
+			if (s->slots[j].anchor == x->anchor && s->slots[j].vg == x->vg && s->slots[j].off == x->off &&
+			    s->slots[j].size == x->size)
 				return false;
 	}
 	return true;

@@ -1592,5 +1592,10 @@ const struct ts_arch ts_arch_aarch64 = {
 	},
 	.lp_nop = ts_a64_nop,
 	.lp_nop_len = sizeof(ts_a64_nop),
+	/* BTI: GNU_PROPERTY_AARCH64_FEATURE_1_AND, bit GNU_PROPERTY_AARCH64_FEATURE_1_BTI; a
+	 * `br x16`/`br x17` (BTYPE 01) is compatible with `bti c` as well as `bti j` */
+	.bti_property = 0xc0000000u,
+	.bti_bit = 1u << 0,
+	.bti_jump_any_pad = X(16) | X(17),
 };
 #undef X
