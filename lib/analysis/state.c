@@ -261,11 +261,22 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 		return;
 	if (s->nslots == TS_MAX_SLOTS) {
 		/* Saved registers and frame addresses are what unwinding needs: never evict them.
-		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
-		int victim = -1;
-		for (int i = 0; i < s->nslots && victim < 0; i++)
-			if (evictable(&s->slots[i].v))
+		 * Identities of spilled locals only help to bound switch indexes: evict the oldest,
+		 * a plain identity first. A spilled constant or table value is a switch's table or
+		 * label base, stored once before the dispatch loop and reloaded at every round
+		 * (gcc's arm64 sqlite3VdbeExec, glibc's printf cores): the many identities the loop's
+		 * reloads give must not push it out. */
+		int victim = -1, sym = -1;
+		for (int i = 0; i < s->nslots && sym < 0; i++) {
+			if (!evictable(&s->slots[i].v))
+				continue;
+			if (victim < 0)
 				victim = i;
+			if (s->slots[i].v.kind == V_SYM)
+				sym = i;
+		}
+		if (sym >= 0)
+			victim = sym;
 		if (victim < 0)
 			return;
 		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
@@ -422,6 +433,11 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (i >= 0 && m->size == 8)
 			return s->slots[i].v;
 		return UNK;
+	}
+	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_tlsdesc(img, (uint64_t)addr.off)) {
+		struct ts_val v = fresh(s);
+		v.flags |= TS_VF_TLSDESC; /* called with the descriptor: see tlsdesc_call (walk.c) */
+		return v;
 	}
 	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_got_name(img, (uint64_t)addr.off)) {
 		uint64_t v;
@@ -1117,6 +1133,19 @@ bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s)
 		if (val_eq(&s->slots[i].v, &ra))
 			return false;
 	return true;
+}
+
+bool ts_state_callers_regs_dropped(const struct ts_arch *a, const struct ts_state *s)
+{
+	uint64_t kept = 0; /* the callee-saved registers whose caller's value is still somewhere */
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		if (s->regs[r].kind == V_ORIG && s->regs[r].reg < 64)
+			kept |= 1ull << s->regs[r].reg;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].v.kind == V_ORIG && s->slots[i].v.reg < 64)
+			kept |= 1ull << s->slots[i].v.reg;
+	uint64_t others = a->callee_saved & ~(1ull << a->sp) & ~(1ull << a->fp);
+	return others && !(kept & others);
 }
 
 bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s)

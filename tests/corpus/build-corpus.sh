@@ -139,7 +139,14 @@ parse_config() {
     esac
     case ${parts[1]} in O0|O1|O2|O3|Os) opt=${parts[1]} ;; *) return 1 ;; esac
     cflags=("${target_flags[@]}" -g "-$opt")
-    case ${parts[2]} in fp) fp=yes; cflags+=(-fno-omit-frame-pointer) ;; nofp) fp=no ;; *) return 1 ;; esac
+    # fp on arm64: frame records in leaf functions too (both compilers omit them there by default
+    # with -fno-omit-frame-pointer, and clang then uses x29 as a general register in a leaf: a
+    # frame-pointer unwinder's chain is broken inside it, which --rules=fp reports as fp-scratch)
+    case ${parts[2]} in
+        fp) fp=yes; cflags+=(-fno-omit-frame-pointer); [ $arch = a64 ] && cflags+=(-mno-omit-leaf-frame-pointer) ;;
+        nofp) fp=no ;;
+        *) return 1 ;;
+    esac
     mode=${parts[3]}
     case $mode in
         pic) cflags+=(-fPIC); ldflags=(-shared) ;;

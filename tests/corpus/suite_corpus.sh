@@ -193,9 +193,11 @@ fi
 if [ -s "$work/cfi-gap.txt" ] && command -v readelf >/dev/null; then
     for lib in $(awk '{ print $1 }' "$work/cfi-gap.txt" | sort -u); do
         path=/lib/x86_64-linux-gnu/$lib
+        case $lib in aarch64-linux-gnu/*) path=/usr/aarch64-linux-gnu/lib/${lib#*/} ;; esac
         [ -e "$path" ] || continue
+        fdes=$work/${lib//\//_}.fdes
         readelf --debug-dump=frames "$path" 2>/dev/null |
-            sed -n 's/.* FDE cie=[0-9a-f]* pc=\([0-9a-f]*\)\.\.\([0-9a-f]*\).*/\1 \2/p' >"$work/$lib.fdes"
+            sed -n 's/.* FDE cie=[0-9a-f]* pc=\([0-9a-f]*\)\.\.\([0-9a-f]*\).*/\1 \2/p' >"$fdes"
         # (addresses as "x" and 16 hex digits: compared as strings, which compares the numbers;
         # without the "x" awk would read 00000000001529e9 as the number 1529e9)
         wrong=$(awk -v lib="$lib" '
@@ -206,7 +208,7 @@ if [ -s "$work/cfi-gap.txt" ] && command -v readelf >/dev/null; then
                 covered = 0
                 for (i = 1; i <= n && end != ""; i++) if (lo[i] <= end && end < hi[i]) covered = 1
                 if (end == "" || covered) print $3
-            }' "$work/$lib.fdes" "$work/cfi-gap.txt")
+            }' "$fdes" "$work/cfi-gap.txt")
         checked=$(grep -c "^$lib " "$work/cfi-gap.txt")
         if [ -n "$wrong" ]; then
             echo "FAIL corpus/system/$lib/cfi-gaps: readelf shows no gap after:" $wrong
