@@ -94,6 +94,18 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		y.aux = x.off;
 		return y;
 	}
+	if (x.kind == V_JTENT && y.kind == V_STRIDED) {
+		struct ts_val t = x;
+		x = y;
+		y = t;
+	}
+	if (x.kind == V_STRIDED && y.kind == V_JTENT && (y.flags & TS_VF_SELFREL) && x.off == y.off &&
+	    x.esize == y.esize && !y.reg) {
+		/* the entry's own address plus the entry: a target of a self-relative table */
+		y.kind = V_JTSUM;
+		y.aux = 0;
+		return y;
+	}
 	if (x.kind == V_RANGE && y.kind == V_CONST) {
 		struct ts_val t = x;
 		x = y;
@@ -254,6 +266,20 @@ static bool evictable(const struct ts_val *v)
 	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
+/* Which spilled value goes first when the slots run out (lower first; 3: never): an identity,
+ * then a small constant (no table lies in the first page: the zeros and flags glibc's printf
+ * stores by the dozen), then any other constant or table value. */
+static int evict_rank(const struct ts_val *v)
+{
+	if (!evictable(v))
+		return 3;
+	if (v->kind == V_SYM)
+		return 0;
+	if (v->kind == V_CONST && (uint64_t)v->off + 0x1000 < 0x2000)
+		return 1;
+	return 2;
+}
+
 static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned size, struct ts_val v)
 {
 	slot_kill_overlap(s, anchor, off, size);
@@ -266,17 +292,14 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 		 * label base, stored once before the dispatch loop and reloaded at every round
 		 * (gcc's arm64 sqlite3VdbeExec, glibc's printf cores): the many identities the loop's
 		 * reloads give must not push it out. */
-		int victim = -1, sym = -1;
-		for (int i = 0; i < s->nslots && sym < 0; i++) {
-			if (!evictable(&s->slots[i].v))
-				continue;
-			if (victim < 0)
+		int victim = -1, rank = 3;
+		for (int i = 0; i < s->nslots && rank > 0; i++) {
+			int r = evict_rank(&s->slots[i].v);
+			if (r < rank) {
+				rank = r;
 				victim = i;
-			if (s->slots[i].v.kind == V_SYM)
-				sym = i;
+			}
 		}
-		if (sym >= 0)
-			victim = sym;
 		if (victim < 0)
 			return;
 		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
@@ -452,6 +475,16 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
 			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = 1,
 						.flags = m->sext ? TS_VF_SEXT : 0 };
+	}
+	if (addr.kind == V_STRIDED && m->index == TS_REG_NONE && !m->disp && (m->size == 4 || m->size == 8) &&
+	    m->size == addr.esize && img) {
+		/* an entry of a table of code offsets each relative to its own place: which one the
+		 * bounded index picks (the entry's address is the same strided value, see val_add) */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
+			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = addr.count + 1,
+						.flags = (uint8_t)(TS_VF_SELFREL | (m->sext ? TS_VF_SEXT : 0) |
+								   (addr.flags & TS_VF_IMPLICIT)) };
 	}
 	struct ts_val t = table_load(s, m);
 	if (t.kind != V_UNK && t.count)

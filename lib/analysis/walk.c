@@ -541,10 +541,20 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 			d = (int64_t)(raw << sh) >> sh;
 		}
 		*target = (uint64_t)(v.aux + (int64_t)((uint64_t)d << v.reg));
+		if (v.flags & TS_VF_SELFREL)
+			*target = ea + (uint64_t)d; /* relative to the entry itself */
 	} else {
 		*target = raw;
 	}
 	return true;
+}
+
+/* An entry 0 of a self-relative table points at itself, into data: a place holder for an index
+ * the code never uses (glibc's arm64 memcpy branches away on index 0 first). */
+static bool unused_entry(const struct ts_unit *u, struct ts_val v, uint32_t e, uint64_t target)
+{
+	(void)u;
+	return (v.flags & TS_VF_SELFREL) && target == (uint64_t)v.off + (uint64_t)e * v.esize;
 }
 
 /* A table entry may also be a tail call: the start of another function. */
@@ -726,6 +736,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		bool readable = table_target(u, v, e, &target);
+		if (readable && unused_entry(u, v, e, target))
+			continue;
 		/* a direct jump into the middle of FDE-only code is believed; a table entry is not,
 		 * since past the end of a table with an implicit bound lies anything */
 		bool ok;
@@ -768,6 +780,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		table_target(u, v, e, &target);
+		if (unused_entry(u, v, e, target))
+			continue;
 		if (in_unit(u, target))
 			edge(u, in->addr, target, s, EDGE_JUMP);
 		else
