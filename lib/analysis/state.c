@@ -94,18 +94,6 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		y.aux = x.off;
 		return y;
 	}
-	if (x.kind == V_JTENT && y.kind == V_STRIDED) {
-		struct ts_val t = x;
-		x = y;
-		y = t;
-	}
-	if (x.kind == V_STRIDED && y.kind == V_JTENT && (y.flags & TS_VF_SELFREL) && x.off == y.off &&
-	    x.esize == y.esize && !y.reg) {
-		/* the entry's own address plus the entry: a target of a self-relative table */
-		y.kind = V_JTSUM;
-		y.aux = 0;
-		return y;
-	}
 	if (x.kind == V_RANGE && y.kind == V_CONST) {
 		struct ts_val t = x;
 		x = y;
@@ -115,6 +103,20 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		return (struct ts_val){ .kind = V_STRIDED, .off = x.off, .esize = y.esize, .count = y.count,
 					.flags = (uint8_t)(y.flags & TS_VF_IMPLICIT) };
 	return UNK;
+}
+
+/* The sum of an entry of a self-relative table and the entry's own address (the same strided value
+ * its load read from): the table's target, or UNK. Kept apart from val_add, which is hot. */
+static struct ts_val self_relative_target(const struct ts_val *x, const struct ts_val *y)
+{
+	const struct ts_val *at = x->kind == V_STRIDED ? x : y, *e = x->kind == V_STRIDED ? y : x;
+	if (at->kind != V_STRIDED || e->kind != V_JTENT || !(e->flags & TS_VF_SELFREL) || at->off != e->off ||
+	    at->esize != e->esize || e->reg)
+		return UNK;
+	struct ts_val t = *e;
+	t.kind = V_JTSUM;
+	t.aux = 0;
+	return t;
 }
 
 static struct ts_val val_sub(struct ts_val x, struct ts_val y)
@@ -266,17 +268,15 @@ static bool evictable(const struct ts_val *v)
 	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
-/* Which spilled value goes first when the slots run out (lower first; 3: never): an identity,
- * then a small constant (no table lies in the first page: the zeros and flags glibc's printf
- * stores by the dozen), then any other constant or table value. */
+/* Which spilled value goes first when the slots run out (lower first, the oldest of a rank; 3:
+ * never): an identity or a small constant (no table lies in the first page: the zeros and flags
+ * glibc's printf stores by the dozen), then an address-like constant or a table value. */
 static int evict_rank(const struct ts_val *v)
 {
 	if (!evictable(v))
 		return 3;
-	if (v->kind == V_SYM)
+	if (v->kind == V_SYM || (v->kind == V_CONST && (uint64_t)v->off + 0x1000 < 0x2000))
 		return 0;
-	if (v->kind == V_CONST && (uint64_t)v->off + 0x1000 < 0x2000)
-		return 1;
 	return 2;
 }
 
@@ -288,10 +288,10 @@ static void slot_store(struct ts_state *s, uint8_t anchor, int64_t off, unsigned
 	if (s->nslots == TS_MAX_SLOTS) {
 		/* Saved registers and frame addresses are what unwinding needs: never evict them.
 		 * Identities of spilled locals only help to bound switch indexes: evict the oldest,
-		 * a plain identity first. A spilled constant or table value is a switch's table or
-		 * label base, stored once before the dispatch loop and reloaded at every round
-		 * (gcc's arm64 sqlite3VdbeExec, glibc's printf cores): the many identities the loop's
-		 * reloads give must not push it out. */
+		 * an identity or a small constant first. An address-like constant or table value is
+		 * a switch's table or label base, stored once before the dispatch loop and reloaded
+		 * at every round (gcc's arm64 sqlite3VdbeExec, glibc's printf cores): the many
+		 * identities the loop's reloads give must not push it out. */
 		int victim = -1, rank = 3;
 		for (int i = 0; i < s->nslots && rank > 0; i++) {
 			int r = evict_rank(&s->slots[i].v);
@@ -457,7 +457,7 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 			return s->slots[i].v;
 		return UNK;
 	}
-	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_tlsdesc(img, (uint64_t)addr.off)) {
+	if (addr.kind == V_CONST && m->size == 8 && img && img->ntlsdesc && ts_image_tlsdesc(img, (uint64_t)addr.off)) {
 		struct ts_val v = fresh(s);
 		v.flags |= TS_VF_TLSDESC; /* called with the descriptor: see tlsdesc_call (walk.c) */
 		return v;
@@ -579,7 +579,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			} else {
 				src = uop_src(s, u);
 				dst = uop_dst(s, u);
-				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
+				if (u->imm >= 0 && ((src.kind == V_STRIDED && dst.kind == V_JTENT) ||
+						    (dst.kind == V_STRIDED && src.kind == V_JTENT)))
+					set_reg(a, s, u->dst, self_relative_target(&dst, &src));
+				else
+					set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
 			}
 			break;
 		case TS_UOP_ANDI: {

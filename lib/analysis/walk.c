@@ -155,7 +155,7 @@ static long insn_index(const struct ts_unit *u, uint64_t addr)
 
 static bool adopt_patch(struct ts_unit *u, uint64_t addr)
 {
-	if (u->nranges >= 64 || ts_image_func_at(u->img, addr) >= 0)
+	if (u->nranges >= 64) /* (no function covers addr: adopt_with) */
 		return false;
 	const struct ts_section *sec = ts_image_section_at(u->img, addr);
 	size_t avail;
@@ -187,7 +187,8 @@ static bool adopt_patch(struct ts_unit *u, uint64_t addr)
  * never an internal edge. A fragment known only from its CFI (stripped files) becomes part of
  * the unit when control reaches it.
  */
-static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
+/* (allow_patch: a direct jump, which may go to a linker's patch of the function, adopt_patch) */
+static bool adopt_with(struct ts_unit *u, uint64_t addr, bool allow_mid, bool allow_patch)
 {
 	const struct ts_func *fn = &u->img->funcs[u->func];
 	if (addr == fn->addr)
@@ -195,6 +196,8 @@ static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 	if (range_of(u, addr))
 		return true;
 	int g = ts_image_func_at(u->img, addr);
+	if (g < 0 && allow_patch)
+		return adopt_patch(u, addr);
 	if (g < 0 || g == u->func || u->nranges >= 64)
 		return false;
 	const struct ts_func *fg = &u->img->funcs[g];
@@ -212,7 +215,8 @@ static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 	return true;
 }
 
-static bool in_unit(struct ts_unit *u, uint64_t addr) { return adopt(u, addr, true); }
+static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid) { return adopt_with(u, addr, allow_mid, false); }
+static bool in_unit(struct ts_unit *u, uint64_t addr) { return adopt_with(u, addr, true, false); }
 
 /* ---- rows ---------------------------------------------------------------------------------- */
 
@@ -1033,7 +1037,7 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 static inline __attribute__((always_inline)) void jump_to(struct ts_unit *u, const struct ts_insn *in,
 							  const struct ts_state *s, enum edge_kind kind)
 {
-	if (in_unit(u, in->target) || adopt_patch(u, in->target))
+	if (adopt_with(u, in->target, true, true))
 		edge(u, in->addr, in->target, s, kind);
 	else
 		sibling_call(u, in, s, name_at(u, in->target));
