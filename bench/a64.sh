@@ -26,12 +26,15 @@ x86libc=/lib/x86_64-linux-gnu/libc.so.6
 [ -f "$armlibc" ] || { echo "needs $armlibc (libc6-arm64-cross)" >&2; exit 2; }
 [ -x "$TRUSTACK" ] || make -s -C "$top" -j2 build/trustack || exit 2
 make -s -C "$top" build/libtrustack.a || exit 2
-cc -std=gnu11 -O2 -Wall -Wextra -I"$top/lib" -o "$out/a64decode_total" "$top/bench/a64decode_bench.c" \
+cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -I"$top/lib" -I"$top/include" -o "$out/a64decode_total" "$top/bench/a64decode_bench.c" \
     "$top/build/libtrustack.a" -lelf || exit 2
 
 # bytes of code: the executable sections' sizes, as readelf lists them
 code_bytes() {
-    readelf -SW "$1" | awk '{ sub(/^ *\[ *[0-9]+\] */, "") } $0 ~ /^[.A-Za-z_]/ && $7 ~ /X/ { s += strtonum("0x" $5) } END { print s + 0 }'
+    local s=0 sz
+    while read -r sz; do s=$((s + 16#$sz)); done < <(readelf -SW "$1" 2>/dev/null |
+        sed -n 's/^ *\[ *[0-9]*\] *//p' | awk '$7 ~ /X/ { print $5 }')
+    echo $s
 }
 
 # the arm64 corpus file with the most code (objects and linked files of every cached build)
