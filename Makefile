@@ -64,7 +64,10 @@ $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CLICFLAGS) -c $< -o $@
 
+# Made anew each time: `ar r` into an existing archive keeps the members of deleted or renamed
+# sources, which then clash with their successors at link time.
 $(B)/libtrustack.a: $(LIB_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 $(B)/libtrustack.so: $(LIB_OBJ) lib/libtrustack.map

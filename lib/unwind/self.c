@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "unwind/uwint.h"
+#include "arch/self_entry.h"
 #include "common/vec.h"
 
 struct found {
@@ -217,6 +218,16 @@ int trustack_stack_bounds__self(uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
+/* The workers behind the entries below: the machine's capture (arch/self_entry.h) calls them by
+ * name from assembly, with the registers it captured as the last argument; hidden, not static, so
+ * the compiler keeps them under these names. */
+int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
+			struct ts_self_capture *cap) __attribute__((visibility("hidden")));
+int ts_unwind_self_regs_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			    size_t max, struct trustack_unwind_result *result, struct ts_self_capture *cap)
+	__attribute__((visibility("hidden")));
+
 int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
 			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
 			struct ts_self_capture *cap)
@@ -229,3 +240,24 @@ int ts_unwind_self_regs_pcs(const struct trustack_unwinder *u, enum trustack_unw
 {
 	return trustack_unwind_pcs(u, mode, &cap->regs, &cap->start, pcs, max, result);
 }
+
+#if TS_SELF_ENTRY_HOST
+TS_SELF_ENTRY(trustack_unwind_self, ts_unwind_self_regs)
+TS_SELF_ENTRY(trustack_unwind_self_pcs, ts_unwind_self_regs_pcs)
+#else
+/* A machine whose folder has no register capture yet: the entries exist and say so. */
+int trustack_unwind_self(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
+			 struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
+			 uint64_t stack_lo, uint64_t stack_hi)
+{
+	(void)u, (void)mode, (void)frames, (void)max, (void)result, (void)stack_lo, (void)stack_hi;
+	return -TRUSTACK_E_UNSUPPORTED;
+}
+
+int trustack_unwind_self_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
+			     size_t max, struct trustack_unwind_result *result, uint64_t stack_lo, uint64_t stack_hi)
+{
+	(void)u, (void)mode, (void)pcs, (void)max, (void)result, (void)stack_lo, (void)stack_hi;
+	return -TRUSTACK_E_UNSUPPORTED;
+}
+#endif

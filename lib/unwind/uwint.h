@@ -109,18 +109,4 @@ const struct ts_uw_module *ts_uw_find_module(const struct trustack_unwinder *u, 
 struct ts_image;
 void ts_uw_scan_sigret(struct ts_uw_module *m, const struct ts_image *img);
 
-/* What trustack_unwind_self's register capture (arch_*.c) fills on its own stack. */
-struct ts_self_capture {
-	struct trustack_regs regs;
-	struct trustack_unwind_start start;
-};
-
-/* The workers behind the captures (trustack_unwind_self, trustack_unwind_self_pcs). */
-int ts_unwind_self_regs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode,
-			struct trustack_frame *frames, size_t max, struct trustack_unwind_result *result,
-			struct ts_self_capture *cap) __attribute__((visibility("hidden")));
-int ts_unwind_self_regs_pcs(const struct trustack_unwinder *u, enum trustack_unwind_mode mode, uint64_t *pcs,
-			    size_t max, struct trustack_unwind_result *result, struct ts_self_capture *cap)
-	__attribute__((visibility("hidden")));
-
 #endif

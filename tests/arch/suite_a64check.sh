@@ -12,6 +12,7 @@
 # Builds are cached under build/a64check-cache/ by compiler, options and source.
 # TS_QUICK=1: -O0 and -O2 only.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
@@ -56,7 +57,7 @@ warnings() {
 }
 
 opts="-O0 -O2 -O3 -Os"
-[ "${TS_QUICK:-0}" = 1 ] && opts="-O0 -O2"
+ts_quick && opts="-O0 -O2"
 for comp in gcc clang; do
     for o in $opts; do
         for fp in fp nofp; do
@@ -95,7 +96,7 @@ done
 # -mbranch-protection=standard (paciasp/autiasp, bti) and pac-ret+leaf (leaves signed too), key B
 # too: correct compiler output, so 0 warnings (gcc shrink-wraps the signing after early returns).
 popts="-O0 -O2 -O3 -Os"
-[ "${TS_QUICK:-0}" = 1 ] && popts="-O2"
+ts_quick && popts="-O2"
 for comp in gcc clang; do
     case $comp in
         gcc) cc=$GCC; cxx=$GXX ;;

@@ -10,6 +10,7 @@
 # build/a64decode-cache/ by the words' hash, the objects by their source and options.
 # TS_QUICK=1: three of the eight build variants and two of the five relocation variants.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
@@ -104,7 +105,7 @@ variants=(
     "Os-nofp-stack-clash|-Os -fomit-frame-pointer -fstack-clash-protection"
     "O1-pic-fp|-O1 -fPIC -fno-omit-frame-pointer"
 )
-if [ "${TS_QUICK:-0}" = 1 ]; then # a cold cache builds every variant: the quick run takes three
+if ts_quick; then # a cold cache builds every variant: the quick run takes three
     variants=("${variants[1]}" "${variants[3]}" "${variants[4]}")
 fi
 for comp in gcc clang; do
@@ -163,7 +164,7 @@ rvariants=(
     "tiny|-O2 -mcmodel=tiny -fno-pic"
     "tiny-pic|-O1 -mcmodel=tiny -fPIC"
 )
-[ "${TS_QUICK:-0}" = 1 ] && rvariants=("${rvariants[1]}" "${rvariants[4]}")
+ts_quick && rvariants=("${rvariants[1]}" "${rvariants[4]}")
 for comp in gcc clang; do
     if [ $comp = gcc ]; then cc=$GCC; cxx=$GXX; else cc="clang --target=aarch64-linux-gnu"; cxx="clang++ --target=aarch64-linux-gnu"; fi
     for v in "${rvariants[@]}"; do

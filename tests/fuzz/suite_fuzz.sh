@@ -22,11 +22,12 @@
 # TS_MUTATE_FULL; TRUSTACK_SAN (default build-san/trustack); FUZZ_CC (clang).
 # Nothing is written into the repository except build-fuzz/ (by make fuzz).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 work=${TS_WORK:-$top/build/test-work}/fuzz
-if [ "${TS_QUICK:-0}" = 1 ]; then secs=${TS_FUZZ_SECONDS:-5}; else secs=${TS_FUZZ_SECONDS:-120}; fi
+if ts_quick; then secs=${TS_FUZZ_SECONDS:-5}; else secs=${TS_FUZZ_SECONDS:-120}; fi
 targets=()
 for t in "$here"/fuzz_*.c; do
     t=${t##*/fuzz_}

@@ -5,7 +5,8 @@
 #    default `check` has;
 #  - every warning kind the library names is explained in docs/warnings.md;
 #  - nothing points to a document outside the repository (the product spec: docs/targets.md);
-#  - a count of seeded cases in the README, if it states one, is the real count.
+#  - a count of seeded cases in the README, if it states one, is the real count;
+#  - only tests/quick.sh reads TS_QUICK (one meaning).
 # Environment: TRUSTACK, TS_TOP (see tests/run.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,3 +40,9 @@ outside=$(cd "$top" && grep -rlE --exclude=suite_drift.sh 'SPEC [0-9]|SPEC secti
 stated=$(sed -n 's/.*seeded\/ *\([0-9][0-9]*\) assembly cases.*/\1/p' "$top/README.md")
 real=$(ls "$top"/tests/seeded/[0-9]*.S | wc -l)
 [ -z "$stated" ] || [ "$stated" -eq "$real" ] && ok readme-seeded-count || bad readme-seeded-count "README says $stated, there are $real"
+
+# TS_QUICK has one meaning (tests/quick.sh: set, non-empty and not 0); a script that reads the
+# variable itself (`= 1`, `-n`) would give it another
+readers=$(cd "$top" && grep -rlE '\$\{?TS_QUICK' --include='*.sh' tests scripts bench .ci 2>/dev/null |
+    grep -v '^tests/quick.sh$' | paste -sd' ' -)
+[ -z "$readers" ] && ok ts-quick-one-meaning || bad ts-quick-one-meaning "read outside tests/quick.sh (use ts_quick): $readers"

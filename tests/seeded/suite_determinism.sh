@@ -18,6 +18,7 @@
 # Output: "PASS determinism/<input>/<rules>" or "FAIL ...: first run that differed".
 # Environment: TRUSTACK, TS_TOP, TS_WORK, CC, TS_CACHE (default ~/.cache/trustack-corpus).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
 TS_TOP=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$TS_TOP/build/trustack}
@@ -28,7 +29,7 @@ work=$TS_WORK/determinism
 mkdir -p "$work" || { echo "FAIL determinism: cannot create $work"; exit 1; }
 [ -x "$TRUSTACK" ] || { echo "FAIL determinism: trustack binary missing"; exit 1; }
 
-if [ -n "${TS_QUICK:-}" ]; then small=24 large=4; else small=200 large=16; fi
+if ts_quick; then small=24 large=4; else small=200 large=16; fi
 small=${TS_DET_RUNS:-$small}
 
 # run_one FILE RULES J OUT: the whole observable result of one check, in OUT

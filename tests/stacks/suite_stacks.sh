@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ts-run: alone  (thread stop times and retry intervals are measured: no other suite beside it)
 # `trustack stacks PID` suite: traces of a live multi-threaded target and the live-patch check.
 #
 # Oracles we did not write: the target (tests/stacks/stacks_target.c) says what each thread is

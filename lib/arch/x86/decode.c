@@ -172,13 +172,23 @@ static uint8_t opreg(const ZydisDecodedOperand *op, unsigned *w)
 	return dwarf_reg(op->reg.value, w);
 }
 
-static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
-			uint64_t addr, struct ts_insn *o)
+/* The operands decode_data's models look at: the first two explicit ones, as registers where
+ * they are general registers (TS_REG_NONE otherwise) with their widths in bytes. */
+struct data_ops {
+	const ZydisDecodedOperand *a, *b;
+	uint8_t ra, rb;
+	unsigned w0, w1;
+};
+
+#define DATA_ARGS const ZydisDecodedInstruction *in, const struct data_ops *d, uint64_t addr, struct ts_insn *o
+
+/* push, pop, pushfq, popfq, leave, enter: the stack pointer moves by a known amount. Returns
+ * false when the instruction is not one of them, or not in a form modelled here. */
+static bool decode_stack_op(DATA_ARGS)
 {
-	unsigned w0 = 0, w1 = 0;
-	const ZydisDecodedOperand *a = &ops[0], *b = &ops[1];
-	uint8_t ra = in->operand_count_visible > 0 ? opreg(a, &w0) : TS_REG_NONE;
-	uint8_t rb = in->operand_count_visible > 1 ? opreg(b, &w1) : TS_REG_NONE;
+	const ZydisDecodedOperand *a = d->a, *b = d->b;
+	uint8_t ra = d->ra;
+	unsigned w0 = d->w0;
 	struct ts_mem m;
 
 	switch (in->mnemonic) {
@@ -188,29 +198,29 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			store_mem(o, &s, ra);
-			return;
+			return true;
 		}
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
 			load_mem(o, TMP, &m);
 			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			store_mem(o, &s, TMP);
-			return;
+			return true;
 		}
 		/* push imm, push fs: an untracked value */
 		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -(int64_t)(in->operand_width / 8));
-		return;
+		return true;
 	case ZYDIS_MNEMONIC_POP:
 		o->flags |= TS_IF_STACK;
 		if (ra == X86_RSP) {
 			uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && w0 == 8) {
 			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			load_mem(o, ra, &s);
 			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
-			return;
+			return true;
 		}
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
 			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
@@ -218,96 +228,111 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
 			if (!m.abs)
 				store_mem(o, &m, TMP);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE)
 			uop(o, TS_UOP_CLOBBER, ra, TS_REG_NONE, 0);
 		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, in->operand_width / 8);
-		return;
+		return true;
 	case ZYDIS_MNEMONIC_PUSHFQ:
 		o->flags |= TS_IF_STACK;
 		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
-		return;
+		return true;
 	case ZYDIS_MNEMONIC_POPFQ:
 		o->flags |= TS_IF_STACK;
 		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
-		return;
+		return true;
 	case ZYDIS_MNEMONIC_LEAVE: {
 		o->flags |= TS_IF_STACK;
 		struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 		uop(o, TS_UOP_MOV, X86_RSP, X86_RBP, 0);
 		load_mem(o, X86_RBP, &s);
 		uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, 8);
-		return;
+		return true;
 	}
 	case ZYDIS_MNEMONIC_ENTER:
 		o->flags |= TS_IF_STACK;
-		if (ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[1].imm.value.u == 0) {
+		if (b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && b->imm.value.u == 0) {
 			struct ts_mem s = { .base = X86_RSP, .index = TS_REG_NONE, .scale = 1, .size = 8 };
 			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -8);
 			store_mem(o, &s, X86_RBP);
 			uop(o, TS_UOP_MOV, X86_RBP, X86_RSP, 0);
-			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -(int64_t)ops[0].imm.value.u);
+			uop(o, TS_UOP_ADDI, X86_RSP, X86_RSP, -(int64_t)a->imm.value.u);
 		} else {
 			uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
 		}
-		return;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Register and memory moves, extensions and address computations (mov, movsxd, movzx, movsx,
+ * cdqe, lea). */
+static bool decode_move(DATA_ARGS)
+{
+	const ZydisDecodedOperand *a = d->a, *b = d->b;
+	uint8_t ra = d->ra, rb = d->rb;
+	unsigned w0 = d->w0, w1 = d->w1;
+	struct ts_mem m;
+
+	switch (in->mnemonic) {
 	case ZYDIS_MNEMONIC_MOV:
 		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 8 && w1 == 8) {
 			uop(o, TS_UOP_MOV, ra, rb, 0);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 4 && w1 == 4) {
 			uop(o, TS_UOP_ZEXT32, ra, rb, 0);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && w0 >= 4) {
 			uint64_t v = b->imm.value.u;
 			if (w0 == 4)
 				v &= 0xffffffffu;
 			uop(o, TS_UOP_CONST, ra, TS_REG_NONE, (int64_t)v);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && w0 >= 4 && b->type == ZYDIS_OPERAND_TYPE_MEMORY &&
 		    mem_operand(in, b, addr, &m)) {
 			load_mem(o, ra, &m);
-			return;
+			return true;
 		}
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, a, addr, &m)) {
 			if (m.abs)
-				return; /* a global: not the stack */
+				return true; /* a global: not the stack */
 			store_mem(o, &m, (rb != TS_REG_NONE && w1 >= 4) ? rb : TS_REG_NONE);
-			return;
+			return true;
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_MOVSXD:
 		if (ra != TS_REG_NONE && w0 == 8) {
 			if (rb != TS_REG_NONE) {
 				uop(o, TS_UOP_SEXT32, ra, rb, 0);
-				return;
+				return true;
 			}
 			if (b->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, b, addr, &m)) {
 				m.sext = true;
 				load_mem(o, ra, &m);
-				return;
+				return true;
 			}
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_MOVZX:
 	case ZYDIS_MNEMONIC_MOVSX:
 		if (ra != TS_REG_NONE && b->type == ZYDIS_OPERAND_TYPE_MEMORY && mem_operand(in, b, addr, &m)) {
 			m.sext = in->mnemonic == ZYDIS_MNEMONIC_MOVSX;
 			load_mem(o, ra, &m);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && rb != TS_REG_NONE && in->mnemonic == ZYDIS_MNEMONIC_MOVZX && w0 >= 4) {
 			uop(o, TS_UOP_ZEXT32, ra, rb, w1); /* movzbl %cl,%ecx */
-			return;
+			return true;
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_CDQE:
 		uop(o, TS_UOP_SEXT32, X86_RAX, X86_RAX, 0);
-		return;
+		return true;
 	case ZYDIS_MNEMONIC_LEA:
 		if (ra != TS_REG_NONE && w0 == 8 && mem_operand(in, b, addr, &m)) {
 			struct ts_uop *u = uop(o, TS_UOP_LEA, ra, TS_REG_NONE, 0);
@@ -315,7 +340,7 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			u->mem = m;
 			if (ra == X86_RSP)
 				o->flags |= TS_IF_STACK;
-			return;
+			return true;
 		}
 		/* 32-bit lea: the low half, zero-extended (`lea (%rcx,%rcx,2),%r8d` scales an index
 		 * by 3 in glibc's memmove-ssse3) */
@@ -324,9 +349,23 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 			m.size = 0;
 			u->mem = m;
 			uop(o, TS_UOP_ZEXT32, ra, ra, 0);
-			return;
+			return true;
 		}
-		break;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Arithmetic the analysis follows: add/sub of sp or of an index, masks and shifts of table
+ * indexes, register swaps, the zeroing idiom, `or $0` barriers. */
+static bool decode_arith(DATA_ARGS)
+{
+	const ZydisDecodedOperand *a = d->a, *b = d->b;
+	uint8_t ra = d->ra, rb = d->rb;
+	unsigned w0 = d->w0, w1 = d->w1;
+
+	switch (in->mnemonic) {
 	case ZYDIS_MNEMONIC_ADD:
 	case ZYDIS_MNEMONIC_SUB:
 		if (ra != TS_REG_NONE && w0 == 8) {
@@ -335,73 +374,85 @@ static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOpe
 				o->flags |= TS_IF_STACK;
 			if (b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 				uop(o, TS_UOP_ADDI, ra, ra, sign * b->imm.value.s);
-				return;
+				return true;
 			}
 			if (rb != TS_REG_NONE && w1 == 8) {
 				uop(o, TS_UOP_ADD, ra, rb, sign);
-				return;
+				return true;
 			}
 			if (ra == X86_RSP) {
 				uop(o, TS_UOP_ADD, X86_RSP, TS_REG_NONE, sign); /* unknown amount */
-				return;
+				return true;
 			}
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_AND:
 		/* a 32-bit and zero-extends, so a non-negative mask bounds the whole register */
 		if (ra != TS_REG_NONE && ra != X86_RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
 		    b->imm.value.s >= 0) {
 			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
-			return;
+			return true;
 		}
 		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			if (ra == X86_RSP)
 				o->flags |= TS_IF_STACK;
 			uop(o, TS_UOP_ANDI, ra, ra, b->imm.value.s);
-			return;
+			return true;
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_SHL:
 		if (ra != TS_REG_NONE && w0 == 8 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
-			return;
+			return true;
 		}
 		/* a 32-bit shift of a small bounded index (`and $0xf,%ecx; shl $6,%ecx`): the
 		 * analysis scales only bounds that cannot overflow 32 bits, then zero-extends */
 		if (ra != TS_REG_NONE && ra != X86_RSP && w0 == 4 && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			uop(o, TS_UOP_SHLI, ra, ra, (int64_t)b->imm.value.u);
 			uop(o, TS_UOP_ZEXT32, ra, ra, 0);
-			return;
+			return true;
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_XCHG:
 		if (ra != TS_REG_NONE && rb != TS_REG_NONE && w0 == 8 && w1 == 8) {
 			if (ra == X86_RSP || rb == X86_RSP) {
 				o->flags |= TS_IF_STACK;
 				uop(o, TS_UOP_UNSUPPORTED, X86_RSP, TS_REG_NONE, 0);
-				return;
+				return true;
 			}
 			uop(o, TS_UOP_SWAP, ra, rb, 0);
-			return;
+			return true;
 		}
-		break;
+		return false;
 	case ZYDIS_MNEMONIC_OR:
 		/* `or $0,mem` changes nothing: a memory barrier (lock) or a stack probe */
 		if (a->type == ZYDIS_OPERAND_TYPE_MEMORY && b->type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
 		    b->imm.value.u == 0)
-			return;
-		break;
+			return true;
+		return false;
 	case ZYDIS_MNEMONIC_XOR:
 	case ZYDIS_MNEMONIC_SBB:
 		/* xor %eax,%eax is the usual zeroing idiom */
 		if (ra != TS_REG_NONE && ra == rb && in->mnemonic == ZYDIS_MNEMONIC_XOR && ra != X86_RSP) {
 			uop(o, TS_UOP_CONST, ra, TS_REG_NONE, 0);
-			return;
+			return true;
 		}
-		break;
+		return false;
 	default:
-		break;
+		return false;
 	}
+}
+
+/* An instruction's data effects as micro-ops: a model by kind where there is one, else the
+ * generic fallback (every written register unknown, every memory write an unknown store). */
+static void decode_data(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
+			uint64_t addr, struct ts_insn *o)
+{
+	struct data_ops d = { .a = &ops[0], .b = &ops[1] };
+	d.ra = in->operand_count_visible > 0 ? opreg(d.a, &d.w0) : TS_REG_NONE;
+	d.rb = in->operand_count_visible > 1 ? opreg(d.b, &d.w1) : TS_REG_NONE;
+	if (decode_stack_op(in, &d, addr, o) || decode_move(in, &d, addr, o) || decode_arith(in, &d, addr, o))
+		return;
 	generic_effects(in, ops, addr, o);
 }
 

@@ -1,12 +1,14 @@
 /*
- * self_capture.c - the x86-64 entry of the in-process unwinder: trustack_unwind_self() and
- * trustack_unwind_self_pcs() capture their caller's registers and call the generic walk.
+ * self_entry.h - the x86-64 entry of the in-process unwinder: TS_SELF_ENTRY(name, worker) emits
+ * the function `name` that captures its caller's registers and calls `worker` with them. Included
+ * through arch/self_entry.h by the unwinder (lib/unwind/self.c), which names the entries and their
+ * workers: the machine's assembly stays here, and the object that calls the workers is the
+ * unwinder's own, so the machine layer never calls up into the unwinder.
  */
+#ifndef TS_ARCH_X86_SELF_ENTRY_H
+#define TS_ARCH_X86_SELF_ENTRY_H
+
 #include <stddef.h>
-
-#include "unwind/uwint.h"
-
-#if defined(__x86_64__)
 /*
  * trustack_unwind_self(u, mode, frames, max, result, lo, hi): capture the caller's registers as
  * they are when this call returns (pc = the return address, sp above it, the callee-saved
@@ -40,7 +42,7 @@ _Static_assert(sizeof(struct trustack_unwind_start) == 40, "start size used in t
 #define S_(x) #x
 #define S(x) S_(x)
 #define RSLOT(n) S(C_R + 8 * n)
-#define SELF_ENTRY(name, worker) \
+#define TS_SELF_ENTRY(name, worker) \
 	__asm__(".text\n" \
 	".globl " #name "\n" \
 	".type " #name ",@function\n" \
@@ -75,6 +77,5 @@ _Static_assert(sizeof(struct trustack_unwind_start) == 40, "start size used in t
 	"ret\n" \
 	".cfi_endproc\n" \
 	".size " #name ", .-" #name "\n");
-SELF_ENTRY(trustack_unwind_self, ts_unwind_self_regs)
-SELF_ENTRY(trustack_unwind_self_pcs, ts_unwind_self_regs_pcs)
+
 #endif
