@@ -118,6 +118,20 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 	return UNK;
 }
 
+/* The sum of an entry of a self-relative table and the entry's own address (the same strided value
+ * its load read from): the table's target, or UNK. Kept apart from val_add, which is hot. */
+static struct ts_val self_relative_target(const struct ts_val *x, const struct ts_val *y)
+{
+	const struct ts_val *at = x->kind == V_STRIDED ? x : y, *e = x->kind == V_STRIDED ? y : x;
+	if (at->kind != V_STRIDED || e->kind != V_JTENT || !(e->flags & TS_VF_SELFREL) || at->off != e->off ||
+	    at->esize != e->esize || e->reg)
+		return UNK;
+	struct ts_val t = *e;
+	t.kind = V_JTSUM;
+	t.aux = 0;
+	return t;
+}
+
 static struct ts_val val_sub(struct ts_val x, struct ts_val y)
 {
 	if (y.kind == V_CONST)
@@ -302,6 +316,18 @@ static bool evictable(const struct ts_val *v)
 	return v->kind == V_SYM || v->kind == V_RANGE || v->kind == V_JTSUM || v->kind == V_JTENT || v->kind == V_CONST;
 }
 
+/* Which spilled value goes first when the slots run out (lower first, the oldest of a rank; 3:
+ * never): an identity or a small constant (no table lies in the first page: the zeros and flags
+ * glibc's printf stores by the dozen), then an address-like constant or a table value. */
+static int evict_rank(const struct ts_val *v)
+{
+	if (!evictable(v))
+		return 3;
+	if (v->kind == V_SYM || (v->kind == V_CONST && (uint64_t)v->off + 0x1000 < 0x2000))
+		return 0;
+	return 2;
+}
+
 static inline __attribute__((always_inline)) void slot_store(struct ts_state *s, uint8_t anchor, int16_t vg,
 							     int64_t off, unsigned size, struct ts_val v)
 {
@@ -310,11 +336,19 @@ static inline __attribute__((always_inline)) void slot_store(struct ts_state *s,
 		return;
 	if (s->nslots == TS_MAX_SLOTS) {
 		/* Saved registers and frame addresses are what unwinding needs: never evict them.
-		 * Identities of spilled locals only help to bound switch indexes: evict the oldest. */
-		int victim = -1;
-		for (int i = 0; i < s->nslots && victim < 0; i++)
-			if (evictable(&s->slots[i].v))
+		 * Identities of spilled locals only help to bound switch indexes: evict the oldest,
+		 * an identity or a small constant first. An address-like constant or table value is
+		 * a switch's table or label base, stored once before the dispatch loop and reloaded
+		 * at every round (gcc's arm64 sqlite3VdbeExec, glibc's printf cores): the many
+		 * identities the loop's reloads give must not push it out. */
+		int victim = -1, rank = 3;
+		for (int i = 0; i < s->nslots && rank > 0; i++) {
+			int r = evict_rank(&s->slots[i].v);
+			if (r < rank) {
+				rank = r;
 				victim = i;
+			}
+		}
 		if (victim < 0)
 			return;
 		memmove(&s->slots[victim], &s->slots[victim + 1], sizeof(s->slots[0]) * (size_t)(s->nslots - victim - 1));
@@ -486,6 +520,11 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 			return s->slots[i].v;
 		return UNK;
 	}
+	if (addr.kind == V_CONST && m->size == 8 && img && img->ntlsdesc && ts_image_tlsdesc(img, (uint64_t)addr.off)) {
+		struct ts_val v = fresh(s);
+		v.flags |= TS_VF_TLSDESC; /* called with the descriptor: see tlsdesc_call (walk.c) */
+		return v;
+	}
 	if (addr.kind == V_CONST && m->size == 8 && img && ts_image_got_name(img, (uint64_t)addr.off)) {
 		uint64_t v;
 		if (ts_image_read(img, (uint64_t)addr.off, 8, &v))
@@ -509,6 +548,16 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
 			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = 1,
 						.flags = m->sext ? TS_VF_SEXT : 0 };
+	}
+	if (addr.kind == V_STRIDED && m->index == TS_REG_NONE && !m->disp && (m->size == 4 || m->size == 8) &&
+	    m->size == addr.esize && img) {
+		/* an entry of a table of code offsets each relative to its own place: which one the
+		 * bounded index picks (the entry's address is the same strided value, see val_add) */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE))
+			return (struct ts_val){ .kind = V_JTENT, .esize = m->size, .off = addr.off, .count = addr.count + 1,
+						.flags = (uint8_t)(TS_VF_SELFREL | (m->sext ? TS_VF_SEXT : 0) |
+								   (addr.flags & TS_VF_IMPLICIT)) };
 	}
 	struct ts_val t = table_load(s, m);
 	if (t.kind != V_UNK && t.count)
@@ -650,7 +699,11 @@ enum ts_apply_problem ts_state_apply(const struct ts_arch *a, const struct ts_im
 			} else {
 				src = uop_src(s, u);
 				dst = uop_dst(s, u);
-				set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
+				if (u->imm >= 0 && ((src.kind == V_STRIDED && dst.kind == V_JTENT) ||
+						    (dst.kind == V_STRIDED && src.kind == V_JTENT)))
+					set_reg(a, s, u->dst, self_relative_target(&dst, &src));
+				else
+					set_reg(a, s, u->dst, u->imm < 0 ? val_sub(dst, src) : val_add(dst, src));
 			}
 			break;
 		case TS_UOP_ANDI:
@@ -1270,6 +1323,19 @@ bool ts_state_ra_only_in_reg(const struct ts_arch *a, const struct ts_state *s)
 		if (val_eq(&s->slots[i].v, &ra))
 			return false;
 	return true;
+}
+
+bool ts_state_callers_regs_dropped(const struct ts_arch *a, const struct ts_state *s)
+{
+	uint64_t kept = 0; /* the callee-saved registers whose caller's value is still somewhere */
+	for (unsigned r = 0; r < TS_MAX_REGS; r++)
+		if (s->regs[r].kind == V_ORIG && s->regs[r].reg < 64)
+			kept |= 1ull << s->regs[r].reg;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].v.kind == V_ORIG && s->slots[i].v.reg < 64)
+			kept |= 1ull << s->slots[i].v.reg;
+	uint64_t others = a->callee_saved & ~(1ull << a->sp) & ~(1ull << a->fp);
+	return others && !(kept & others);
 }
 
 bool ts_state_has_frame_record(const struct ts_arch *a, const struct ts_state *s)

@@ -41,6 +41,9 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 #define TS_VF_S32 8  /* SYM: sign-extended from its low 32 bits (movslq) */
 #define TS_TABLE_MAX 4096 /* entries read at most from a table whose bound we cannot see */
 #define TS_VF_IMPLICIT 4 /* RANGE/JTENT/JTSUM: no compare bounds the index (only its width, or nothing) */
+#define TS_VF_TLSDESC 32 /* SYM: a TLS descriptor's resolver, loaded from its GOT slot */
+#define TS_VF_SELFREL 64 /* JTENT/JTSUM: each entry is relative to its own address (glibc's arm64
+                          * memcpy: `add x6, x6, x14, lsl #2; ldr w7, [x6]; add x6, x6, w7, sxtw`) */
 #define TS_VF_WITHBASE 16 /* JTSUM: on some path the target is the base itself (a label-offset table's
                              * own label: GNU C `goto *(&&base + off)` with off = 0 taken directly);
                              * JTENT: on some path the value is 0 instead of an entry */
@@ -204,6 +207,11 @@ enum ts_backchain {
 			    * a constant, a caller's register) */
 };
 enum ts_backchain ts_state_backchain(const struct ts_arch *a, const struct ts_state *s);
+
+/* Is the caller's value of every callee-saved register other than the stack and frame pointers
+ * gone: held by no register and saved in no slot? Code that drops them all is loading another
+ * execution context (longjmp, setcontext), not returning to its caller. */
+bool ts_state_callers_regs_dropped(const struct ts_arch *a, const struct ts_state *s);
 
 /*
  * Is the frame as at entry (SP, return address, callee-saved registers)? If not, writes why

@@ -146,11 +146,51 @@ static long insn_index(const struct ts_unit *u, uint64_t addr)
 }
 
 /*
+ * A linker's patch of this function: code outside every function (no symbol, no FDE) that runs
+ * a few instructions and jumps straight back into the unit. GNU ld's fix for the Cortex-A53
+ * erratum 843419 (on by default for arm64 Linux) moves a load that follows an `adrp` in the
+ * last bytes of a page into such a stub after the section: `b stub` ... `stub: ldr x2, [x0];
+ * b back` (glibc's strcasestr in Debian's arm64 libc). The jump there is no tail call: the stub
+ * is decoded as part of the function. Anything else outside every function is not adopted.
+ */
+#define PATCH_MAX_INSNS 4
+
+static bool adopt_patch(struct ts_unit *u, uint64_t addr)
+{
+	if (u->nranges >= 64) /* (no function covers addr: adopt_with) */
+		return false;
+	const struct ts_section *sec = ts_image_section_at(u->img, addr);
+	size_t avail;
+	const uint8_t *code = sec && sec->exec ? ts_image_bytes(u->img, addr, &avail) : NULL;
+	if (!code)
+		return false;
+	uint64_t off = 0;
+	for (int k = 0; k < PATCH_MAX_INSNS && off < avail; k++) {
+		struct ts_insn in;
+		unsigned len = u->a->decode(u->img->dec, code + off, avail - off, addr + off, &in);
+		if (!len)
+			return false;
+		off += len;
+		if (in.flow == TS_FLOW_NEXT && !(in.flags & TS_IF_STACK))
+			continue;
+		if (in.flow != TS_FLOW_JUMP || !range_of(u, in.target) || ts_image_func_at(u->img, addr + off - 1) >= 0)
+			return false;
+		if (decode_range(u, addr, off)) {
+			u->err = -TRUSTACK_E_NOMEM;
+			return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
  * Is addr code of this unit? The function's own entry is a call or tail call (recursion),
  * never an internal edge. A fragment known only from its CFI (stripped files) becomes part of
  * the unit when control reaches it.
  */
-static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
+/* (allow_patch: a direct jump, which may go to a linker's patch of the function, adopt_patch) */
+static bool adopt_with(struct ts_unit *u, uint64_t addr, bool allow_mid, bool allow_patch)
 {
 	const struct ts_func *fn = &u->img->funcs[u->func];
 	if (addr == fn->addr)
@@ -158,6 +198,8 @@ static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 	if (range_of(u, addr))
 		return true;
 	int g = ts_image_func_at(u->img, addr);
+	if (g < 0 && allow_patch)
+		return adopt_patch(u, addr);
 	if (g < 0 || g == u->func || u->nranges >= 64)
 		return false;
 	const struct ts_func *fg = &u->img->funcs[g];
@@ -175,7 +217,8 @@ static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid)
 	return true;
 }
 
-static bool in_unit(struct ts_unit *u, uint64_t addr) { return adopt(u, addr, true); }
+static bool adopt(struct ts_unit *u, uint64_t addr, bool allow_mid) { return adopt_with(u, addr, allow_mid, false); }
+static bool in_unit(struct ts_unit *u, uint64_t addr) { return adopt_with(u, addr, true, false); }
 
 /* ---- rows ---------------------------------------------------------------------------------- */
 
@@ -503,6 +546,8 @@ static bool table_target(const struct ts_unit *u, struct ts_val v, uint32_t e, u
 			d = (int64_t)(raw << sh) >> sh;
 		}
 		*target = (uint64_t)v.aux + ((uint64_t)d << v.reg); /* wraps: an entry may be any 8 bytes */
+		if (v.flags & TS_VF_SELFREL)
+			*target = ea + (uint64_t)d; /* relative to the entry itself */
 	} else {
 		*target = raw;
 	}
@@ -562,6 +607,14 @@ static void check_entry_pad(struct ts_unit *u, const struct ts_func *fn, long e)
 	     fn->flags & (TS_FUNC_GLOBAL | TS_FUNC_WEAK) ? "exported or global" : "its address is taken");
 }
 
+/* An entry 0 of a self-relative table points at itself, into data: a place holder for an index
+ * the code never uses (glibc's arm64 memcpy branches away on index 0 first). */
+static bool unused_entry(const struct ts_unit *u, struct ts_val v, uint32_t e, uint64_t target)
+{
+	(void)u;
+	return (v.flags & TS_VF_SELFREL) && target == (uint64_t)v.off + (uint64_t)e * v.esize;
+}
+
 /* A table entry may also be a tail call: the start of another function. */
 static bool function_start(const struct ts_unit *u, uint64_t addr)
 {
@@ -584,6 +637,18 @@ static bool function_start(const struct ts_unit *u, uint64_t addr)
  * instructions (LLVM's DIEValue::sizeOf: six inlined switches over a 16-bit index; an
  * `and $0x7f` over an enum of 82 values).
  */
+/* An address an instruction computes, as a table base could be: a RIP-relative lea, or on a
+ * machine that builds addresses from a page and an offset (arm64 `adrp x0, page; add x0, x0,
+ * #lo12`) the pair's sum; a page alone is no table's address (it would cut the tables that lie
+ * in the rest of that page short). */
+static bool table_address(const struct ts_arch *a, const struct ts_uop *o, struct ts_page_pairs *pp, uint64_t *t)
+{
+	if (a->lea_pages)
+		return ts_uop_address(a, o, pp, t);
+	*t = (uint64_t)o->mem.disp;
+	return o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE && o->mem.index == TS_REG_NONE;
+}
+
 static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 {
 	/* The addresses the unit's instructions compute, sorted, kept until the unit grows (a
@@ -591,18 +656,18 @@ static uint64_t next_table_base(struct ts_unit *u, uint64_t base)
 	 * whole unit each time cost 2% of the analysis of libLLVM. */
 	if (u->nlea_for != u->n) {
 		u->nlea = 0;
+		struct ts_page_pairs pp = { .paged = 0 };
 		for (size_t i = 0; i < u->n; i++) {
 			const struct ts_insn *x = &u->insns[i];
 			for (unsigned k = 0; k < x->nuops; k++) {
-				const struct ts_uop *o = &x->uops[k];
-				if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
-				      o->mem.index == TS_REG_NONE))
+				uint64_t t;
+				if (!table_address(u->a, &x->uops[k], &pp, &t))
 					continue;
 				if (TS_GROW(u->lea, u->nlea, u->caplea, 64)) {
 					u->err = -TRUSTACK_E_NOMEM;
 					return UINT64_MAX;
 				}
-				u->lea[u->nlea++] = (uint64_t)o->mem.disp;
+				u->lea[u->nlea++] = t;
 			}
 		}
 		ts_sort_u64(u->lea, u->nlea);
@@ -645,6 +710,7 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 	size_t avail;
 	const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
 	uint64_t size = !code ? 0 : f->size < avail ? f->size : avail;
+	struct ts_page_pairs pp = { .paged = 0 };
 	for (uint64_t off = 0; off < size;) {
 		unsigned scan = TS_SCAN_ADDRESS;
 		unsigned len = img->arch->length ? img->arch->length(img->dec, code + off, size - off, &scan) : 0;
@@ -653,15 +719,14 @@ static const uint64_t *func_leas(const struct ts_image *img, size_t g, uint64_t 
 		if (!img->arch->length || (scan & TS_SCAN_ADDRESS))
 			len = img->arch->decode(img->dec, code + off, size - off, f->addr + off, &in);
 		for (unsigned q = 0; q < in.nuops; q++) {
-			const struct ts_uop *o = &in.uops[q];
-			if (!(o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE &&
-			      o->mem.index == TS_REG_NONE))
+			uint64_t t;
+			if (!table_address(img->arch, &in.uops[q], &pp, &t))
 				continue;
 			if (TS_GROW(v, 1 + n, cap, 9)) {
 				free(v);
 				return NULL;
 			}
-			v[1 + n++] = (uint64_t)o->mem.disp;
+			v[1 + n++] = t;
 		}
 		off += len ? len : 1;
 	}
@@ -729,6 +794,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		bool readable = table_target(u, v, e, &target);
+		if (readable && unused_entry(u, v, e, target))
+			continue;
 		/* a direct jump into the middle of FDE-only code is believed; a table entry is not,
 		 * since past the end of a table with an implicit bound lies anything */
 		bool ok;
@@ -775,6 +842,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 	for (uint32_t e = 0; e < count; e++) {
 		uint64_t target;
 		table_target(u, v, e, &target);
+		if (unused_entry(u, v, e, target))
+			continue;
 		if (in_unit(u, target))
 			jump_edge(u, in, target, s);
 		else
@@ -895,7 +964,10 @@ static void check_fp_write(struct ts_unit *u, const struct ts_insn *in, struct t
 	bool restored = !memcmp(&s->regs[a->fp], &orig, sizeof(orig));
 	/* a frame set up at the wrong place, first or again (its calls report it) */
 	bool misplaced = !est && !restored && !est_before && (was_callers || s->fp_misplaced) && misplaced_frame(a, s);
-	if (!est && !restored && report && !misplaced) {
+	/* the frame pointer loaded with the rest of another context (longjmp) is not a register
+	 * used for something else */
+	bool context = !est && !restored && !est_before && ts_state_callers_regs_dropped(a, s);
+	if (!est && !restored && report && !misplaced && !context) {
 		if (est_before)
 			warn(u, in->addr, TRUSTACK_W_FP_CLOBBERED, "frame pointer overwritten while it holds the frame");
 		else if (was_callers)
@@ -953,6 +1025,18 @@ static void pac_step(struct ts_unit *u, const struct ts_insn *in, struct ts_stat
 	s->ra_sign = TS_RS_NONE;
 }
 
+/* Does the instruction write register r (a uop with r as its destination)? Only such an
+ * instruction can lose a return address held in r: asking first spares the search of every
+ * register and slot for another copy (6% of arm64 libc's check when done at every instruction). */
+static bool writes_reg(const struct ts_insn *in, unsigned r)
+{
+	for (unsigned k = 0; k < in->nuops; k++)
+		if ((in->uops[k].kind != TS_UOP_STORE && in->uops[k].dst == r) ||
+		    (in->uops[k].kind == TS_UOP_SWAP && in->uops[k].src == r))
+			return true;
+	return false;
+}
+
 /*
  * Apply instruction i to s with the stack checks that come with it (the state must be known
  * where the stack is used, realignments must keep the CFA findable, the frame-pointer rules).
@@ -985,7 +1069,8 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	/* a machine whose calls write the return address into a register: a call, or any write
 	 * of that register, while it holds the only copy loses the caller. (Computed on replays
 	 * too: the loss is part of the state, s->ra_lost.) */
-	bool lr_only = a->call_ra == TS_CALL_LINK_REG && ts_state_ra_only_in_reg(a, s);
+	bool lr_only = a->call_ra == TS_CALL_LINK_REG && in->flow == TS_FLOW_NEXT && writes_reg(in, a->ra) &&
+		       ts_state_ra_only_in_reg(a, s);
 	if ((in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP)) && !(in->flags & TS_IF_PAC_DATA) &&
 	    in->pac_reg == a->ra)
 		pac_step(u, in, s, report);
@@ -1004,8 +1089,11 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 	}
 	if (lr_only && in->flow == TS_FLOW_NEXT && !ts_state_ra_only_in_reg(a, s)) {
 		/* zero is the end-of-chain marker (AAPCS64; _start's `mov x30, #0`), not a loss */
+		/* neither is the link register loaded with the rest of another context (longjmp,
+		 * setcontext: every callee-saved register of the caller already dropped) */
 		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra }, zero = { .kind = V_CONST };
-		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero))) {
+		if (memcmp(&s->regs[a->ra], &ra, sizeof(ra)) && memcmp(&s->regs[a->ra], &zero, sizeof(zero)) &&
+		    !ts_state_callers_regs_dropped(a, s)) {
 			if (report)
 				warn(u, in->addr, TRUSTACK_W_LR_CLOBBERED,
 				     "link register overwritten while it holds the only copy of the return address");
@@ -1032,7 +1120,7 @@ static bool apply_checked(struct ts_unit *u, int32_t i, struct ts_state *s, bool
 static inline __attribute__((always_inline)) void jump_to(struct ts_unit *u, const struct ts_insn *in,
 							  const struct ts_state *s, enum edge_kind kind)
 {
-	if (in_unit(u, in->target))
+	if (adopt_with(u, in->target, true, true))
 		edge(u, in->addr, in->target, s, kind);
 	else
 		sibling_call(u, in, s, name_at(u, in->target));
@@ -1122,6 +1210,25 @@ static void check_chain_at_call(struct ts_unit *u, const struct ts_insn *in, con
 		     a->reg_name(a->sp));
 }
 
+/*
+ * A call to a TLS descriptor's resolver (`adrp x0, :tlsdesc:v; ldr x1, [x0, ...]; add x0, ...;
+ * blr x1`; x86-64 `call *(%rax)`): by the TLSDESC ABI it changes only the register the offset
+ * comes back in, and compilers keep values in other caller-saved registers across it (clang
+ * keeps a jump table's base in x15). Known from the call's TLSDESC_CALL relocation in an object,
+ * from the descriptor's GOT slot the target was loaded from in a linked file.
+ */
+static bool tlsdesc_call(const struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s)
+{
+	if (in->flow != TS_FLOW_CALL_IND || !u->img->ntlsdesc)
+		return false;
+	if (ts_image_tlsdesc(u->img, in->addr))
+		return true;
+	if (in->treg != TS_REG_NONE)
+		return in->treg < TS_MAX_REGS && s->regs[in->treg].kind == V_SYM && (s->regs[in->treg].flags & TS_VF_TLSDESC);
+	struct ts_val slot = ts_state_addr(s, &in->tmem);
+	return slot.kind == V_CONST && ts_image_tlsdesc(u->img, (uint64_t)slot.off);
+}
+
 static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
@@ -1178,7 +1285,7 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 		u->insns[i].flags |= TS_IF_DEAD_AFTER;
 	if (nr == TS_NORETURN_KNOWN)
 		return STEP_END;
-	uint64_t clobbers = a->call_clobbered;
+	uint64_t clobbers = tlsdesc_call(u, in, s) ? a->tlsdesc_clobbered : a->call_clobbered;
 	if (cm) {
 		if (!(cm->known & CM_CLOBBERS)) {
 			cm->clobbers = ts_call_clobbers(u->img, in->target);
@@ -1444,11 +1551,13 @@ static bool loops_on_trap(const struct ts_unit *u, size_t i)
 	return false;
 }
 
-/* Is instruction i the jump that ends the block of a reached trap right before it (clang -O0
- * after __builtin_trap on arm64: `brk #1; b next`)? */
-static bool jump_after_trap(const struct ts_unit *u, size_t i)
+/* Does instruction i start the straight run right after a reached trap? The compiler laid it out
+ * as reachable: clang -O0 after __builtin_trap on arm64 (`brk #1; b next`), and a trap written
+ * as inline assembly, which the compiler believes falls through (glibc's _exit: `svc` exit;
+ * `brk #1000`, then the loop back to the `svc`). */
+static bool follows_trap(const struct ts_unit *u, size_t i)
 {
-	if (i == 0 || u->last[i - 1] || u->insns[i].flow != TS_FLOW_JUMP)
+	if (i == 0 || u->last[i - 1])
 		return false;
 	const struct ts_insn *p = &u->insns[i - 1];
 	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
@@ -1483,7 +1592,7 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0 || (nexec && exec_template(u, i, exec, nexec));
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || follows_trap(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */

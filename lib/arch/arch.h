@@ -193,6 +193,9 @@ enum ts_reloc_class {
 	TS_RELOC_RELATIVE,  /* B + A in a linked file: in data, a code address */
 	TS_RELOC_GLOB_DAT,  /* a GOT slot the loader fills with a named symbol's address */
 	TS_RELOC_JUMP_SLOT, /* a PLT's GOT slot, filled the same way */
+	TS_RELOC_TLSDESC_CALL, /* in code: the call to a TLS descriptor's resolver (objects) */
+	TS_RELOC_TLSDESC,   /* a GOT pair the loader fills with a TLS descriptor: the resolver's
+			     * address first (linked files) */
 	TS_RELOC_NCLASSES
 };
 
@@ -302,6 +305,9 @@ struct ts_arch {
 	uint32_t red_zone;      /* bytes below sp leaf code may use without moving sp */
 	uint64_t callee_saved;  /* mask of callee-saved registers (besides sp) */
 	uint64_t call_clobbered;/* mask of registers a call may change */
+	uint64_t tlsdesc_clobbered; /* ... a call to a TLS descriptor's resolver may change: the
+				 * TLSDESC ABIs keep every other register (compilers keep values
+				 * in caller-saved registers across such calls) */
 	uint8_t scs_reg;        /* the shadow-call-stack pointer (arm64: x18, clang
 				 * -fsanitize=shadow-call-stack), 0: none. At entry it points at the
 				 * caller's shadow-stack top; what is stored through it is tracked,

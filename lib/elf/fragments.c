@@ -161,6 +161,15 @@ static bool alt_entry_target(const struct ts_image *img, size_t i, uint64_t t)
 	       !(img->funcs[g].flags & TS_FUNC_FRAGMENT);
 }
 
+/* A direct jump's target in the middle of another function (not a fragment: those are parts of
+ * the functions that jump there). Compiled code never jumps into another function's middle;
+ * hand-written code does (glibc's memmove into memcpy, symbols or not). */
+static bool alt_branch_target(const struct ts_image *img, size_t i, uint64_t t)
+{
+	int g = ts_image_func_at(img, t);
+	return g >= 0 && (size_t)g != i && img->funcs[g].addr != t && !(img->funcs[g].flags & TS_FUNC_FRAGMENT);
+}
+
 struct candidates {
 	const struct ts_image *img;
 	size_t func;
@@ -180,7 +189,7 @@ static bool candidate(void *ctx, uint64_t t)
  * LEA is remembered per register and the ADDI that completes it gives the address: the page alone
  * is the start of whatever function the page begins in, not a reference to it.
  */
-bool ts_image_page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t)
+bool ts_uop_address(const struct ts_arch *a, const struct ts_uop *u, struct ts_page_pairs *pp, uint64_t *t)
 {
 	bool lea = u->kind == TS_UOP_LEA && u->mem.abs;
 	if (!a->lea_pages) {
@@ -190,19 +199,19 @@ bool ts_image_page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_
 	if (u->dst >= TS_MAX_REGS)
 		return false;
 	if (lea && !(u->mem.disp & 0xfff)) {
-		page[u->dst] = (uint64_t)u->mem.disp;
-		paged[u->dst] = true;
+		pp->page[u->dst] = (uint64_t)u->mem.disp;
+		pp->paged |= 1ull << u->dst;
 		return false;
 	}
 	/* `add x0, x0, :lo12:f` of an f at the start of a page adds 0: the decoder's `mov x0, x0` */
-	bool pair = u->src < TS_MAX_REGS && paged[u->src] &&
+	bool pair = u->src < TS_MAX_REGS && ((pp->paged >> u->src) & 1) &&
 		    (u->kind == TS_UOP_ADDI || (u->kind == TS_UOP_MOV && u->dst == u->src));
 	if (pair)
-		*t = page[u->src] + (u->kind == TS_UOP_ADDI ? (uint64_t)u->imm : 0);
+		*t = pp->page[u->src] + (u->kind == TS_UOP_ADDI ? (uint64_t)u->imm : 0);
 	else if (lea)
 		*t = (uint64_t)u->mem.disp;
 	if (u->kind != TS_UOP_STORE)
-		paged[u->dst] = false;
+		pp->paged &= ~(1ull << u->dst);
 	return pair || lea;
 }
 
@@ -223,24 +232,34 @@ static void collect_alt_entries(struct ts_image *img)
 			if (!c.any)
 				continue;
 		}
-		uint64_t page[TS_MAX_REGS]; /* lea_pages: the page an LEA put into a register */
-		bool paged[TS_MAX_REGS] = { false };
+		struct ts_page_pairs pp = { .paged = 0 }; /* lea_pages: the page an LEA put into a register */
+		/* direct jumps too, where no byte filter skips functions (the filter looks for
+		 * addresses only): glibc's arm64 memmove variants branch into the middle of the memcpy
+		 * that follows them (`b.lo L(move_long)`), code no path of memcpy's own reaches */
+		unsigned want = img->arch->address_candidates ? TS_SCAN_ADDRESS : TS_SCAN_ADDRESS | TS_SCAN_FLOW;
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
 			const uint8_t *p = code + (a - f->addr);
-			unsigned scan = TS_SCAN_ADDRESS;
+			unsigned scan = want;
 			/* the length alone for most instructions: this pass reads every byte of code
 			 * before the analysis starts, on one thread */
 			unsigned len = img->arch->length ? img->arch->length(img->dec, p, end - a, &scan) : 0;
-			if (scan & TS_SCAN_ADDRESS)
+			in.flow = TS_FLOW_NEXT;
+			if (scan & want)
 				len = img->arch->decode(img->dec, p, end - a, a, &in);
 			else
 				in.nuops = 0;
 			a += len ? len : 1;
+			if ((want & TS_SCAN_FLOW) && len && (in.flow == TS_FLOW_JUMP || in.flow == TS_FLOW_JCC) &&
+			    alt_branch_target(img, i, in.target)) {
+				if (TS_GROW(img->alt_entries, img->nalt_entries, img->capalt_entries, 64))
+					return;
+				img->alt_entries[img->nalt_entries++] = in.target;
+			}
 			for (unsigned k = 0; k < in.nuops; k++) {
 				const struct ts_uop *u = &in.uops[k];
 				uint64_t t;
-				if (!ts_image_page_pair(img->arch, u, page, paged, &t))
+				if (!ts_uop_address(img->arch, u, &pp, &t))
 					continue;
 				if (!alt_entry_target(img, i, t))
 					continue;
@@ -258,8 +277,12 @@ void ts_image_mark_fde_fragments(struct ts_image *img)
 	bool any = false;
 	for (size_t i = 0; i < img->nfuncs && !any; i++)
 		any = (img->funcs[i].flags & TS_FUNC_FROM_FDE) != 0;
-	if (!any || img->rel)
+	if (img->rel)
 		return;
-	mark_by_cfi(img);
-	collect_alt_entries(img);
+	if (any)
+		mark_by_cfi(img);
+	/* where the pre-scan decodes every instruction anyway (no byte filter), its direct jumps
+	 * into other functions' middles are entries with or without FDE-only code */
+	if (any || !img->arch->address_candidates)
+		collect_alt_entries(img);
 }

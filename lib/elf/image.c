@@ -386,6 +386,13 @@ nomem:
 	return -TRUSTACK_E_NOMEM;
 }
 
+static void add_tlsdesc(struct ts_image *img, uint64_t addr)
+{
+	if (TS_GROW(img->tlsdesc, img->ntlsdesc, img->captlsdesc, 16))
+		return; /* fewer known: those calls change every caller-saved register */
+	img->tlsdesc[img->ntlsdesc++] = addr;
+}
+
 static void add_code_ref(struct ts_image *img, uint64_t addr)
 {
 	const struct ts_section *s = ts_image_section_at(img, addr);
@@ -429,6 +436,14 @@ static size_t sorted_range(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi
 		k++;
 	*first = a;
 	return k;
+}
+
+bool ts_image_tlsdesc(const struct ts_image *img, uint64_t addr)
+{
+	if (!img->ntlsdesc)
+		return false;
+	size_t at;
+	return sorted_range(img->tlsdesc, img->ntlsdesc, addr, addr + 1, &at) > 0;
 }
 
 size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first)
@@ -507,6 +522,8 @@ static int apply_relocations(struct ts_image *img, const uint64_t *symaddr, size
 			 * PC-relative entries (jump tables) are not */
 			if (!t->exec && ts_arch_reloc_class(img->arch, type) == TS_RELOC_ABS64)
 				add_code_ref(img, S + (uint64_t)r.r_addend);
+			if (t->exec && type == img->arch->reloc[TS_RELOC_TLSDESC_CALL] && type)
+				add_tlsdesc(img, t->addr + r.r_offset);
 		}
 	}
 	if (ngot) {
@@ -553,6 +570,10 @@ static int load_dynamic_got(struct ts_image *img)
 				const struct ts_section *at = ts_image_section_at(img, r.r_offset);
 				if (at && !at->exec)
 					add_code_ref(img, (uint64_t)r.r_addend);
+				continue;
+			}
+			if (c == TS_RELOC_TLSDESC) {
+				add_tlsdesc(img, r.r_offset);
 				continue;
 			}
 			/* GLOB_DAT, JUMP_SLOT, ABS64: a slot the loader fills with the address of a
@@ -948,6 +969,7 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 	if (img->ehdr.e_type == ET_EXEC)
 		scan_code_refs(img);
 	ts_sort_u64(img->code_refs, img->ncode_refs);
+	ts_sort_u64(img->tlsdesc, img->ntlsdesc);
 	if ((rc = build_functions(img)))
 		goto bad;
 	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
@@ -1043,6 +1065,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->tail_calls);
 	free(img->code_refs);
 	free(img->addr_taken);
+	free(img->tlsdesc);
 	free(img->alt_entries);
 	free(img->hints);
 	free(img->got);

@@ -121,6 +121,9 @@ struct ts_image {
 	uint64_t *code_refs;       /* code addresses stored in data (address-taken labels), sorted */
 	size_t ncode_refs, capcode_refs;
 
+	uint64_t *tlsdesc;         /* TLS descriptor calls (objects) and GOT slots (linked files), sorted */
+	size_t ntlsdesc, captlsdesc;
+
 	uint64_t *alt_entries;     /* entry points inside FDE-only functions (fragments.c), sorted */
 	size_t nalt_entries, capalt_entries;
 
@@ -175,6 +178,18 @@ uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
  * count returned. */
 size_t ts_image_code_refs(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
 
+/* Absolute addresses computed by a run of instructions, uop by uop (fragments.c): pages an LEA
+ * put into registers on lea_pages machines, until the ADDI that completes them. */
+struct ts_page_pairs {
+	uint64_t page[TS_MAX_REGS];
+	uint64_t paged; /* bit r: register r holds page[r] */
+};
+bool ts_uop_address(const struct ts_arch *a, const struct ts_uop *u, struct ts_page_pairs *pp, uint64_t *t);
+
+/* Is addr a call to a TLS descriptor's resolver (an object's TLSDESC_CALL relocation) or a GOT
+ * slot that holds a TLS descriptor's resolver (a linked file's TLSDESC relocation)? */
+bool ts_image_tlsdesc(const struct ts_image *img, uint64_t addr);
+
 /* Entry points inside [lo, hi) other than a function's start, via *first and the count. */
 size_t ts_image_alt_entries(const struct ts_image *img, uint64_t lo, uint64_t hi, const uint64_t **first);
 
@@ -213,7 +228,6 @@ bool ts_gnu_property_bits(const uint8_t *desc, size_t len, bool big_endian, unsi
 			  uint32_t *bits);
 
 /* Internal helpers shared by the loaders. */
-bool ts_image_page_pair(const struct ts_arch *a, const struct ts_uop *u, uint64_t *page, bool *paged, uint64_t *t);
 int ts_image_load_landing(struct ts_image *img);
 void ts_sort_u64(uint64_t *v, size_t n);
 const char *ts_image_own_name(struct ts_image *img, char *name);

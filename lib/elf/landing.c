@@ -114,7 +114,7 @@ static bool file_property(const struct ts_image *img, uint32_t type, uint32_t bi
 
 /* The starts of functions that code takes the address of: every instruction of every function
  * decoded (not only those a length-only decode says compute an address: the `add` that completes
- * an `adrp` page computes none by itself), pages completed by that add (ts_image_page_pair). */
+ * an `adrp` page computes none by itself), pages completed by that add (ts_uop_address). */
 static int collect_code_addr_taken(struct ts_image *img)
 {
 	size_t cap = 0;
@@ -125,8 +125,7 @@ static int collect_code_addr_taken(struct ts_image *img)
 		if (!code)
 			continue;
 		uint64_t end = f->addr + (f->size < avail ? f->size : avail);
-		uint64_t page[TS_MAX_REGS];
-		bool paged[TS_MAX_REGS] = { false };
+		struct ts_page_pairs pp = { .paged = 0 };
 		for (uint64_t a = f->addr; a < end;) {
 			struct ts_insn in;
 			unsigned len = img->arch->decode(img->dec, code + (a - f->addr), end - a, a, &in);
@@ -135,7 +134,7 @@ static int collect_code_addr_taken(struct ts_image *img)
 			a += len ? len : 1;
 			for (unsigned k = 0; k < in.nuops; k++) {
 				uint64_t t;
-				if (!ts_image_page_pair(img->arch, &in.uops[k], page, paged, &t))
+				if (!ts_uop_address(img->arch, &in.uops[k], &pp, &t))
 					continue;
 				int g = ts_image_func_at(img, t);
 				if (g < 0 || img->funcs[g].addr != t)

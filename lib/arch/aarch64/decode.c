@@ -1560,6 +1560,7 @@ const struct ts_arch ts_arch_aarch64 = {
 			X(28) | X(29),
 	.call_clobbered = X(0) | X(1) | X(2) | X(3) | X(4) | X(5) | X(6) | X(7) | X(8) | X(9) |
 			  X(10) | X(11) | X(12) | X(13) | X(14) | X(15) | X(16) | X(17) | X(18) | X(30),
+	.tlsdesc_clobbered = X(0) | X(30), /* the offset comes back in x0; blr writes x30 */
 	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
 	/* tables (docs/sframe.md, docs/sidecar.md): SFrame ABI 2, AArch64 little-endian, with the
@@ -1589,6 +1590,8 @@ const struct ts_arch ts_arch_aarch64 = {
 		[TS_RELOC_RELATIVE] = 1027, /* R_AARCH64_RELATIVE */
 		[TS_RELOC_GLOB_DAT] = 1025, /* R_AARCH64_GLOB_DAT */
 		[TS_RELOC_JUMP_SLOT] = 1026,/* R_AARCH64_JUMP_SLOT */
+		[TS_RELOC_TLSDESC_CALL] = 569, /* R_AARCH64_TLSDESC_CALL */
+		[TS_RELOC_TLSDESC] = 1031,  /* R_AARCH64_TLSDESC */
 	},
 	.lp_nop = ts_a64_nop,
 	.lp_nop_len = sizeof(ts_a64_nop),

@@ -52,6 +52,7 @@ const struct ts_arch ts_arch_x86_64 = {
 			(1u << X86_R15),
 	.call_clobbered = (1u << X86_RAX) | (1u << X86_RDX) | (1u << X86_RCX) | (1u << X86_RSI) | (1u << X86_RDI) |
 			  (1u << X86_R8) | (1u << X86_R9) | (1u << X86_R10) | (1u << X86_R11),
+	.tlsdesc_clobbered = 1u << X86_RAX,
 	.reloc = {
 		[TS_RELOC_ABS64] = R_X86_64_64,
 		[TS_RELOC_PC32] = R_X86_64_PC32,
@@ -59,6 +60,8 @@ const struct ts_arch ts_arch_x86_64 = {
 		[TS_RELOC_RELATIVE] = R_X86_64_RELATIVE,
 		[TS_RELOC_GLOB_DAT] = R_X86_64_GLOB_DAT,
 		[TS_RELOC_JUMP_SLOT] = R_X86_64_JUMP_SLOT,
+		[TS_RELOC_TLSDESC_CALL] = R_X86_64_TLSDESC_CALL,
+		[TS_RELOC_TLSDESC] = R_X86_64_TLSDESC,
 	},
 	.lp_nop = x86_nop,
 	.lp_nop_len = sizeof(x86_nop),
