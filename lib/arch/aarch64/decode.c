@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "arch/aarch64/decode.h"
+#include "arch/aarch64/uw.h"
 
 #define SP TS_A64_SP
 #define LR TS_A64_LR
@@ -1562,6 +1563,13 @@ const struct ts_arch ts_arch_aarch64 = {
 			  X(10) | X(11) | X(12) | X(13) | X(14) | X(15) | X(16) | X(17) | X(18) | X(30),
 	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
+	.uw = &ts_a64_uw, /* unwind.c */
+#if defined(__aarch64__)
+	.host = &ts_a64_host, /* host.c */
+#endif
+	/* glibc's start.S, clone.S and clone3.S say `cfi_undefined x30` where a process or thread
+	 * starts: outermost (the signal trampoline is the vDSO's, found by its bytes) */
+	.cfi_marks_outermost = true,
 	.decoder_new = a64_decoder_new,
 	.decoder_free = a64_decoder_free,
 	.decode = a64_decode,
