@@ -185,9 +185,18 @@ struct trustack_loc {
 	int32_t offset;
 };
 
+/* Whether the return address is signed by pointer authentication (arm64 PAC) where a row holds:
+ * an unwinder must strip the signature (xpaci) before it uses the value as an address. */
+enum trustack_ra_sign {
+	TRUSTACK_RA_PLAIN = 0,    /* not signed (every machine without PAC) */
+	TRUSTACK_RA_SIGNED_A,     /* signed with instruction key A (paciasp) */
+	TRUSTACK_RA_SIGNED_B,     /* signed with instruction key B (pacibsp) */
+};
+
 struct trustack_row {
 	uint8_t cfa_kind; /* enum trustack_cfa_kind */
 	uint8_t cfa_reg;
+	uint8_t ra_sign;  /* enum trustack_ra_sign (in what was padding: the layout is unchanged) */
 	int32_t cfa_offset;
 	struct trustack_loc ra; /* the return address */
 	struct trustack_loc fp; /* the caller's frame pointer */
@@ -507,6 +516,13 @@ enum trustack_diff_class {
 					     * (setcontext family: CFA on the ucontext pointer) */
 	TRUSTACK_DIFF_TABLE_OPAQUE,         /* the table's rule is an expression we do not compare */
 	TRUSTACK_DIFF_SIGNAL_FRAME,         /* the table marks a signal frame */
+	TRUSTACK_DIFF_TABLE_STALE_RA_SIGN,  /* the table is wrong: it says the return address is
+					     * PAC-signed (arm64: DW_CFA_AARCH64_negate_ra_state, the
+					     * SFrame mangled-RA bit) where every path has authenticated
+					     * it or never signed it */
+	TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE,/* the table is wrong: it keeps the body's frame-pointer-
+					     * based row after the epilogue restored the caller's frame
+					     * pointer (clang 14 on arm64 emits no epilogue CFI) */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -40,7 +40,8 @@ static void usage(FILE *f)
 		"classes (equivalent rules): epilogue-fp-slot both-locations-valid cfa-base-equal\n"
 		"classes (disagreements): table-lacks-function table-partial analysis-unreached\n"
 		"  analysis-undefined outermost-frame table-opaque signal-frame table-misses-sp-adjust\n"
-		"  table-stale-fp-rule context-switch\n"
+		"  table-stale-fp-rule context-switch table-misses-epilogue\n"
+		"  table-stale-ra-sign\n"
 		"  unclassified\n"
 		"exit status: 0 every disagreement classified, 1 unclassified disagreements, 2 error\n");
 }

@@ -150,7 +150,9 @@ char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, cha
 	}
 	fmt_loc(a, &row->ra, ra, sizeof(ra));
 	fmt_loc(a, &row->fp, fp, sizeof(fp));
-	snprintf(buf, len, "cfa=%s ra=%s fp=%s", cfa, ra, fp);
+	/* arm64 PAC: the return address is signed here (key A or B) */
+	static const char *const sign[] = { "", " ra-signed", " ra-signed-b" };
+	snprintf(buf, len, "cfa=%s ra=%s fp=%s%s", cfa, ra, fp, sign[row->ra_sign <= 2 ? row->ra_sign : 0]);
 	return buf;
 }
 

@@ -1229,6 +1229,10 @@ bool ts_state_cfa_known(const struct ts_arch *a, const struct ts_state *s)
 	return slot_with(s, &cfa0, V_ALN) >= 0;
 }
 
+_Static_assert((int)TS_RS_NONE == (int)TRUSTACK_RA_PLAIN && (int)TS_RS_A == (int)TRUSTACK_RA_SIGNED_A &&
+		       (int)TS_RS_B == (int)TRUSTACK_RA_SIGNED_B,
+	       "the row's signing state is the state's");
+
 void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trustack_row *row)
 {
 	memset(row, 0, sizeof(*row));
@@ -1273,6 +1277,23 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 	}
 	row->ra = ts_state_loc(a, s, a->ra);
 	row->fp = ts_state_loc(a, s, a->fp);
+	if (a->ra_in_reg && row->ra.kind == TRUSTACK_LOC_SAME) {
+		/* A link-register machine: once the return address is saved in the frame (arm64
+		 * `stp x29, x30, [sp, #-16]!`), the row names the slot while it is live, though x30
+		 * still holds the value until the first call. Both are true; the slot is what the
+		 * compilers' CFI says, and what SFrame can say next to a saved frame pointer (its
+		 * AArch64 FP word needs an RA word before it). */
+		struct ts_val ra = { .kind = V_ORIG, .reg = a->ra };
+		int i = slot_with(s, &ra, V_CFA);
+		/* live: at or above sp; with sp not CFA-relative (alloca, a realigned frame) the
+		 * function is in its body, below its frame record */
+		if (i >= 0 && (sp->kind != V_CFA || s->slots[i].off >= sp->off)) {
+			row->ra.kind = TRUSTACK_LOC_AT_CFA;
+			row->ra.offset = s->slots[i].off;
+		}
+	}
+	/* the PAC state of the return address (TS_RS_* are trustack_ra_sign's values) */
+	row->ra_sign = s->ra_sign;
 }
 
 bool ts_state_frame_intact(const struct ts_arch *a, const struct ts_state *s, int64_t sp_adjust, char *why,

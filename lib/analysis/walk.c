@@ -1205,6 +1205,8 @@ static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const s
 	if (in->flow != TS_FLOW_NEXT)
 		return false; /* also a conditional jump: its refinement may set the stack pointer
 			       * (a stack probe's loop ends when %rsp equals %r11) */
+	if (in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP))
+		return false; /* may change the return address's signing state, part of the row */
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *o = &in->uops[k];
 		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||

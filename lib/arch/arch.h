@@ -267,6 +267,16 @@ struct ts_arch {
 	bool cfi_marks_outermost;
 	uint8_t sframe_abi;     /* SFrame ABI/arch identifier (0: no SFrame tables for it) */
 	int8_t sframe_fixed_ra; /* SFrame's fixed return-address offset (0: none, tracked) */
+	/* the DWARF CFA opcode that toggles the return address's signing state (arm64:
+	 * DW_CFA_AARCH64_negate_ra_state, 0x2d; the same number is DW_CFA_GNU_window_save on SPARC,
+	 * so it is the machine's to name); 0: none */
+	uint8_t cfa_negate_ra_op;
+	/* a lazy PLT's first stub (PLT0): its size, and its CFA at entry as an offset from SP
+	 * (x86-64: 16 bytes, entered with the relocation index pushed: SP + 16; arm64: 32 bytes,
+	 * entered by PLTn's br x17 with nothing pushed: SP + 0). The other stubs are entered as a
+	 * call's target (CFA = SP - entry_sp_offset). 0: PLTs are not decoded */
+	uint8_t plt0_size;
+	uint8_t plt0_cfa;
 	const struct ts_arch_orc *orc;    /* NULL: ORC does not describe this machine */
 	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */

@@ -26,6 +26,8 @@ struct cfi_src {
 	Elf **mini;        /* per slot: the in-memory ELF of an object's section */
 	uint8_t *minibuf;  /* its bytes, shared (read-only) */
 	Elf *owner_elf;    /* the ELF the CFI reads */
+	struct ts_sign_range *sign; /* where the CFI says the return address is signed (arm64) */
+	size_t nsign;
 };
 
 /* ---- translating libdw's answers ----------------------------------------------------------- */
@@ -171,6 +173,16 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 		}
 	}
 	free(fr);
+	if (c->img->arch->cfa_negate_ra_op) {
+		/* the signing state, which libdw does not keep: the answer holds where both do */
+		uint64_t lo, hi;
+		const struct ts_sign_range *sr = ts_sign_range_at(c->sign, c->nsign, addr, &lo, &hi);
+		out->row.ra_sign = sr ? sr->sign : TRUSTACK_RA_PLAIN;
+		if (lo > out->start)
+			out->start = lo;
+		if (hi < out->end)
+			out->end = hi;
+	}
 	return 0;
 }
 
@@ -191,6 +203,7 @@ static void cfi_close(struct ts_source *s)
 	free(c->cfi);
 	free(c->mini);
 	free(c->minibuf);
+	free(c->sign);
 	free(c);
 }
 
@@ -345,11 +358,30 @@ static int open_cfi(const struct ts_image *img, bool debug, unsigned slots, stru
 		}
 		c->minibuf = mini_elf(img, secname, debug ? 0 : s->addr, s->flags & ~(uint64_t)SHF_COMPRESSED, data, size,
 				     &total);
+		int signrc = img->arch->cfa_negate_ra_op
+				  ? ts_cfi_sign_ranges(data, size, debug ? 0 : s->addr, debug, img->arch->cfa_negate_ra_op,
+						       &c->sign, &c->nsign)
+				  : 0;
 		if (debug)
 			free(data);
+		if (signrc) {
+			cfi_close(&c->base);
+			return signrc;
+		}
 		if (!c->minibuf) {
 			cfi_close(&c->base);
 			return -TRUSTACK_E_NOMEM;
+		}
+	}
+	if (!img->rel && img->arch->cfa_negate_ra_op) {
+		Elf_Scn *scn = elf_getscn(img->elf, (size_t)si);
+		Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+		int rc = d && d->d_buf ? ts_cfi_sign_ranges(d->d_buf, d->d_size, img->secs[si].addr, debug,
+							    img->arch->cfa_negate_ra_op, &c->sign, &c->nsign)
+				       : 0;
+		if (rc) {
+			cfi_close(&c->base);
+			return rc;
 		}
 	}
 	for (unsigned i = 0; i < slots; i++) {

@@ -34,6 +34,8 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_CONTEXT_SWITCH] = "context-switch",
 	[TRUSTACK_DIFF_TABLE_OPAQUE] = "table-opaque",
 	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
+	[TRUSTACK_DIFF_TABLE_STALE_RA_SIGN] = "table-stale-ra-sign",
+	[TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE] = "table-misses-epilogue",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -131,6 +133,8 @@ struct prevstate {
 	struct trustack_row trow;
 };
 
+static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b);
+
 static enum trustack_diff_class classify(const struct ts_arch *a, const struct trustack_row *ar,
 					 const struct ts_srcrow *t, const struct prevstate *prev, const struct ts_state *st)
 {
@@ -143,6 +147,22 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	if (t->signal)
 		return TRUSTACK_DIFF_SIGNAL_FRAME;
 	const struct trustack_row *b = &t->row;
+	if (ar->ra_sign != b->ra_sign) {
+		/* Another signing state (arm64 PAC). When the rules themselves disagree too, their class
+		 * (the rule is what an unwinder reads first). Otherwise: the table says "signed" where
+		 * the analysis' state, the same on every path to here (paths meeting in different
+		 * states are a finding of check), says authenticated or never signed: the table kept
+		 * the state of the code before it in address order (clang 14 toggles only after
+		 * paciasp: not after autiasp, not on a branch around a shrink-wrapped paciasp). The
+		 * opposite has no known reason. */
+		struct trustack_row x = *ar;
+		x.ra_sign = b->ra_sign;
+		enum trustack_diff_class c = rows_agree(&x, b) ? TRUSTACK_DIFF_EPILOGUE_FP_SLOT /* any equivalent */
+							       : classify(a, &x, t, prev, st);
+		if (!trustack_diff_class__is_equivalent(c))
+			return c;
+		return b->ra_sign && !ar->ra_sign ? TRUSTACK_DIFF_TABLE_STALE_RA_SIGN : TRUSTACK_DIFF_UNCLASSIFIED;
+	}
 	bool same_cfa = cfa_eq(ar, b), same_ra = loc_eq(&ar->ra, &b->ra), same_fp = loc_eq(&ar->fp, &b->fp);
 	if (same_cfa && (!same_ra || !same_fp) && st) {
 		/* the same CFA, another place for RA or FP: right if that place holds the caller's
@@ -180,6 +200,20 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	if (!same_cfa && same_ra && ar->cfa_kind == TRUSTACK_CFA_REG && b->cfa_kind == TRUSTACK_CFA_REG &&
 	    ar->cfa_reg == a->sp && b->cfa_reg == a->sp && prev->valid && ts_row_equal(&prev->trow, b))
 		return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+	/* The same stale row where the analysis proves the table's CFA register does not hold
+	 * CFA - k: prologues and epilogues the table does not describe at all (clang 14 on arm64
+	 * emits CFI after the prologue only: `stp x29, x30, [sp, #-32]!` leaves its row at sp+0,
+	 * and after `ldp x29, x30, [sp], #32` its row still says x29+32, x29 being the caller's
+	 * again). SP-based: a missed adjustment; FP-based: a missed epilogue. */
+	if (!same_cfa && st && prev->valid && ts_row_equal(&prev->trow, b) && b->cfa_kind == TRUSTACK_CFA_REG &&
+	    ar->cfa_kind == TRUSTACK_CFA_REG && !ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)) {
+		/* the whole row is the stale one (RA and FP rules with it): clang's shrink-wrapped
+		 * early exit after its epilogue in address order reads the body's row there too */
+		if (b->cfa_reg == a->sp)
+			return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+		if (b->cfa_reg == a->fp)
+			return TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE;
+	}
 	/* glibc's setcontext/swapcontext/__start_context describe the context they switch to:
 	 * CFA on the register holding the ucontext, RA in a register or inside that structure */
 	if (b->cfa_kind == TRUSTACK_CFA_REG && b->cfa_reg != a->sp && b->cfa_reg != a->fp &&
@@ -190,7 +224,7 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 
 static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b)
 {
-	return cfa_eq(a, b) && loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp);
+	return cfa_eq(a, b) && loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp) && a->ra_sign == b->ra_sign;
 }
 
 /*

@@ -79,8 +79,11 @@ int trustack_orc__write(struct trustack_elf *elf, const struct trustack_orc_opts
 	if (o.layout != TRUSTACK_ORC_LAYOUT_CURRENT && o.layout != TRUSTACK_ORC_LAYOUT_6_1)
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "ORC layout must be current or 6.1");
 	const struct ts_image *img = elf->img;
-	if (!img->arch->orc)
-		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED, "ORC is defined for x86-64 only");
+	if (!img->arch->orc) /* the table formats that do describe it are named (issue 14) */
+		return ts_fail(errbuf, errlen, TRUSTACK_E_UNSUPPORTED,
+			    "ORC is defined for x86-64 only, this file is %s: for its unwind tables use "
+			    "`trustack sframe` (SFrame) or `trustack cache` (the unwinder's sidecar)",
+			    img->arch->name);
 	if (has_section(img, ".orc_unwind") || has_section(img, ".orc_unwind_ip"))
 		return ts_fail(errbuf, errlen, TRUSTACK_E_ARG, "the file already has ORC tables (.orc_unwind)");
 	if (img->ar || img->fd < 0)

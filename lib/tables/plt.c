@@ -77,13 +77,22 @@ int ts_plt_for_each_stub(const struct ts_image *img, const struct ts_rowmap *m, 
 		bool jump_only = !strcmp(s->name, ".plt.sec") || !strcmp(s->name, ".plt.got");
 		if ((!lazy && !jump_only) || !s->exec || !s->data || !s->size || covered(m, s->addr, s->addr + s->size))
 			continue;
+		const struct ts_arch *a = img->arch;
+		if (!a->plt0_size)
+			continue; /* the machine's PLTs are not known: no rows (unreliable gaps) */
 		uint64_t esz = s->size % 16 == 0 ? 16 : 8;
-		for (uint64_t off = 0; off < s->size && !rc; off += esz) {
-			/* PLT0 of a lazy PLT is entered with the relocation index pushed */
-			int32_t cfa0 = lazy && off == 0 ? 16 : 8;
-			bool ok = (!lazy || s->size % 16 == 0) &&
-				  ts_plt_stub_rows(img, s->addr + off, esz, cfa0, st, cf, &n, 8);
-			rc = fn(ctx, img, s->addr + off, esz, st, cf, ok ? n : 0);
+		bool layout_ok = !lazy || (s->size >= a->plt0_size && (s->size - a->plt0_size) % 16 == 0);
+		for (uint64_t off = 0; off < s->size && !rc;) {
+			/* PLT0 of a lazy PLT is entered as the machine says (x86-64: with the relocation
+			 * index pushed), the others as a call's target */
+			bool plt0 = lazy && off == 0;
+			uint64_t sz = plt0 ? a->plt0_size : esz;
+			int32_t cfa0 = plt0 ? a->plt0_cfa : -a->entry_sp_offset;
+			if (sz > s->size - off)
+				sz = s->size - off;
+			bool ok = layout_ok && ts_plt_stub_rows(img, s->addr + off, sz, cfa0, st, cf, &n, 8);
+			rc = fn(ctx, img, s->addr + off, sz, st, cf, ok ? n : 0);
+			off += sz;
 		}
 	}
 	return rc;

@@ -17,7 +17,7 @@ static bool loc_equal(const struct trustack_loc *a, const struct trustack_loc *b
 bool ts_row_equal(const struct trustack_row *a, const struct trustack_row *b)
 {
 	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset &&
-	       loc_equal(&a->ra, &b->ra) && loc_equal(&a->fp, &b->fp);
+	       loc_equal(&a->ra, &b->ra) && loc_equal(&a->fp, &b->fp) && a->ra_sign == b->ra_sign;
 }
 
 struct build {

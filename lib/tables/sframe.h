@@ -166,8 +166,10 @@ int ts_sframe_read(const struct ts_image *img, struct ts_sframe *out, char *err,
 bool ts_sframe_lookup(const struct ts_sframe *t, uint64_t addr, const struct ts_sf_fde **fde,
 		      const struct ts_sf_fre **fre);
 
-/* The FRE as an analysis row (DWARF registers of the ABI). */
-void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fre *r, struct trustack_row *row);
+/* The FRE of FDE f as an analysis row (DWARF registers of the ABI; the signing state from the
+ * mangled-RA bit and f's key, f may be NULL: key A). */
+void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fde *f, const struct ts_sf_fre *r,
+		       struct trustack_row *row);
 
 /* Print t in the shape of `objdump --sframe` (binutils 2.40 for v1; "f" for the fixed RA of
  * v2/v3 as newer objdump prints it). img, when not NULL, turns image addresses into the

@@ -50,8 +50,10 @@ int ts_sframe_make(struct trustack_elf *elf, const struct trustack_sframe_opts *
 		snprintf(err, errlen, "SFrame version %u is not supported (1, 2 or 3)", version);
 		return -TRUSTACK_E_ARG;
 	}
-	if (!img->arch->sframe_abi || img->arch->ra_in_reg) { /* PLT rows assume a pushed return address */
-		snprintf(err, errlen, "SFrame generation supports x86-64 only (this file is %s)", img->arch->name);
+	/* the encodings we write: AMD64 (RA at a fixed offset) and AArch64 little-endian (RA tracked);
+	 * s390x's scales its offsets and is not written */
+	if (img->arch->sframe_abi != TS_SF_ABI_AMD64_LE && img->arch->sframe_abi != TS_SF_ABI_AARCH64_LE) {
+		snprintf(err, errlen, "SFrame generation supports x86-64 and arm64 only (this file is %s)", img->arch->name);
 		return -TRUSTACK_E_UNSUPPORTED;
 	}
 	for (size_t i = 1; i < img->nsecs; i++)

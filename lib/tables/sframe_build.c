@@ -33,6 +33,7 @@ struct bld {
 	bool open;
 	int32_t func;
 	uint64_t end;
+	int key;      /* its PAC key once a signed row named it (0 A, 1 B), else -1 */
 };
 
 static void flush_problem(struct bld *b)
@@ -77,20 +78,28 @@ static bool same_fre(const struct ts_sf_fre *x, const struct ts_sf_fre *y)
 }
 
 /* Add an FRE for [addr, addr + len) of func, opening a new FDE when this does not continue
- * the current one. */
-static int emit(struct bld *b, uint64_t addr, uint64_t len, int32_t func, const struct ts_sf_fre *r)
+ * the current one. key: the PAC key of a mangled return address (0 A, 1 B), -1 when not signed;
+ * an FDE names one key, so a row signed with the other starts a new FDE (never seen in
+ * compiler output: a function signs with one key). */
+static int emit(struct bld *b, uint64_t addr, uint64_t len, int32_t func, const struct ts_sf_fre *r, int key)
 {
 	int rc;
 	if (!b->open || b->func != func || b->end != addr ||
-	    addr + len - b->t->fdes[b->t->nfdes - 1].start > UINT32_MAX) {
+	    addr + len - b->t->fdes[b->t->nfdes - 1].start > UINT32_MAX ||
+	    (key >= 0 && b->key >= 0 && key != b->key)) {
 		close_fde(b);
 		struct ts_sf_fde f = { .start = addr, .pctype = TS_SF_PCINC };
 		if ((rc = ts_sframe_add_fde(b->t, &f)))
 			return rc;
 		b->open = true;
 		b->func = func;
+		b->key = -1;
 	}
 	struct ts_sf_fde *f = &b->t->fdes[b->t->nfdes - 1];
+	if (key >= 0 && b->key < 0) {
+		b->key = key;
+		f->pauth_key = (uint8_t)key;
+	}
 	struct ts_sf_fre x = *r;
 	x.start = (uint32_t)(addr - f->start);
 	if (!f->n || !same_fre(&b->t->fres[b->t->nfres - 1], &x))
@@ -113,9 +122,7 @@ static const char *row_rules(const struct trustack_row *row, struct ts_sf_fre *r
 	struct ts_sf_rule *o[2] = { &r->ra, &r->fp };
 	for (int k = 0; k < 2; k++) {
 		switch (l[k]->kind) {
-		case TRUSTACK_LOC_SAME:
-			if (!k)
-				return "return address still in its register: not expressible";
+		case TRUSTACK_LOC_SAME: /* RA: still in the link register (arm64); the encoder decides */
 			*o[k] = (struct ts_sf_rule){ TS_SF_SAME, 0, 0 };
 			break;
 		case TRUSTACK_LOC_AT_CFA: *o[k] = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, l[k]->offset }; break;
@@ -126,6 +133,8 @@ static const char *row_rules(const struct trustack_row *row, struct ts_sf_fre *r
 				 : "return address lost: no unwind information";
 		}
 	}
+	/* arm64 PAC: the mangled-RA bit; the key is the FDE's (emit) */
+	r->mangled_ra = row->ra_sign != TRUSTACK_RA_PLAIN;
 	return NULL;
 }
 
@@ -148,9 +157,14 @@ static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype,
 			       .rep_size = pctype == TS_SF_PCMASK ? 16 : 0 };
 	int rc = ts_sframe_add_fde(b->t, &f);
 	for (unsigned k = 0; k < n && !rc; k++) {
+		/* the return address where the call left it: at the fixed offset (x86-64), or still in
+		 * the link register (arm64: PLT0's stp saves a copy, the register keeps it) */
+		const struct ts_arch *a = b->img->arch;
+		struct ts_sf_rule ra = a->ra_in_reg ? (struct ts_sf_rule){ TS_SF_SAME, 0, 0 }
+						    : (struct ts_sf_rule){ TS_SF_AT_CFA, 0, a->sframe_fixed_ra };
 		struct ts_sf_fre r = { .start = starts[k],
-				       .cfa = { TS_SF_REG, b->img->arch->sp, cfa[k] },
-				       .ra = { TS_SF_AT_CFA, 0, b->img->arch->sframe_fixed_ra },
+				       .cfa = { TS_SF_REG, a->sp, cfa[k] },
+				       .ra = ra,
 				       .fp = { TS_SF_SAME, 0, 0 } };
 		rc = ts_sframe_add_fre(b->t, &r);
 	}
@@ -183,31 +197,35 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 			bool ok = s->size % 8 == 0;
 			uint64_t esz = s->size % 16 == 0 ? 16 : 8;
 			for (uint64_t off = 0; ok && off < s->size; off += esz)
-				ok = ts_plt_stub_rows(img, s->addr + off, esz, 8, st, cf, &n, 8) && n == 1;
+				ok = ts_plt_stub_rows(img, s->addr + off, esz, -img->arch->entry_sp_offset, st, cf, &n, 8) &&
+				     n == 1;
 			if (ok)
 				rc = plt_fde(b, s->addr, s->size, TS_SF_PCINC, st, cf, 1);
 			else
 				problem(b, s->addr, s->size, -1, "PLT entries of an unknown form: no unwind information");
 			continue;
 		}
-		/* lazy PLT: PLT0 is entered with the relocation index pushed (CFA = SP + 16) */
-		if (s->size < 16 || s->size % 16) {
+		/* lazy PLT: PLT0 is entered as the machine says (x86-64: with the relocation index
+		 * pushed, CFA = SP + 16), the 16-byte PLTn as a call's target */
+		const struct ts_arch *a = img->arch;
+		uint64_t p0 = a->plt0_size;
+		if (!p0 || s->size < p0 || (s->size - p0) % 16) {
 			problem(b, s->addr, s->size, -1, "PLT of an unknown layout: no unwind information");
 			continue;
 		}
-		if (ts_plt_stub_rows(img, s->addr, 16, 16, st, cf, &n, 8))
-			rc = plt_fde(b, s->addr, 16, TS_SF_PCINC, st, cf, n);
+		if (ts_plt_stub_rows(img, s->addr, p0, a->plt0_cfa, st, cf, &n, 8))
+			rc = plt_fde(b, s->addr, p0, TS_SF_PCINC, st, cf, n);
 		else
-			problem(b, s->addr, 16, -1, "PLT0 of an unknown form: no unwind information");
-		if (rc || s->size == 16)
+			problem(b, s->addr, p0, -1, "PLT0 of an unknown form: no unwind information");
+		if (rc || s->size == p0)
 			continue;
 		uint32_t st0[8];
 		int32_t cf0[8];
 		unsigned n0 = 0;
 		bool ok = true;
-		for (uint64_t off = 16; ok && off < s->size; off += 16) {
-			ok = ts_plt_stub_rows(img, s->addr + off, 16, 8, st, cf, &n, 8);
-			if (ok && off == 16) {
+		for (uint64_t off = p0; ok && off < s->size; off += 16) {
+			ok = ts_plt_stub_rows(img, s->addr + off, 16, -a->entry_sp_offset, st, cf, &n, 8);
+			if (ok && off == p0) {
 				memcpy(st0, st, sizeof(st));
 				memcpy(cf0, cf, sizeof(cf));
 				n0 = n;
@@ -216,9 +234,9 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 			}
 		}
 		if (ok)
-			rc = plt_fde(b, s->addr + 16, s->size - 16, TS_SF_PCMASK, st0, cf0, n0);
+			rc = plt_fde(b, s->addr + p0, s->size - p0, TS_SF_PCMASK, st0, cf0, n0);
 		else
-			problem(b, s->addr + 16, s->size - 16, -1,
+			problem(b, s->addr + p0, s->size - p0, -1,
 				"PLT entries that differ or have an unknown form: no unwind information");
 	}
 	return rc;
@@ -297,7 +315,8 @@ int ts_sframe_build(const struct ts_image *img, const struct ts_rowmap *m, unsig
 			continue;
 		}
 		flush_problem(&b);
-		rc = emit(&b, x->start, x->len, x->func, &r);
+		int key = !r.mangled_ra ? -1 : x->row.ra_sign == TRUSTACK_RA_SIGNED_B;
+		rc = emit(&b, x->start, x->len, x->func, &r, key);
 	}
 	close_fde(&b);
 	flush_problem(&b);

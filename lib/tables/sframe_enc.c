@@ -1,6 +1,6 @@
 /*
  * sframe_enc.c - the SFrame model (sframe.h) as v1, v2 or v3 bytes (little-endian, AMD64 and
- * AArch64 rules; the builder only produces AMD64).
+ * AArch64 rules).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +75,8 @@ static bool default_ok(const struct ts_sf_fre *r, uint8_t abi, int8_t fixed_ra, 
 static bool flex_loc_ok(const struct ts_sf_rule *l, const struct ts_sf_rule *cfa, bool is_ra, int8_t fixed_ra)
 {
 	switch (l->kind) {
-	case TS_SF_SAME: return !is_ra;
+	case TS_SF_SAME: return !is_ra || !fixed_ra; /* the padding word; an RA not tracked (AArch64) is
+							* still in the link register */
 	case TS_SF_AT_CFA:
 		if (is_ra && l->off == fixed_ra)
 			return true;

@@ -86,10 +86,14 @@ static void loc_row(const struct ts_sf_rule *l, struct trustack_loc *o)
 	}
 }
 
-void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fre *r, struct trustack_row *row)
+void ts_sframe_fre_row(const struct ts_sframe *t, const struct ts_sf_fde *f, const struct ts_sf_fre *r,
+		       struct trustack_row *row)
 {
 	memset(row, 0, sizeof(*row));
 	(void)t;
+	/* AArch64: the mangled-RA bit, with the FDE's key */
+	if (r->mangled_ra)
+		row->ra_sign = f && f->pauth_key ? TRUSTACK_RA_SIGNED_B : TRUSTACK_RA_SIGNED_A;
 	loc_row(&r->ra, &row->ra);
 	loc_row(&r->fp, &row->fp);
 	/* *(cfa.reg + cfa.off + k) is "at CFA + k" (how a v3 flexible FDE must say it) */

@@ -44,6 +44,25 @@ int ts_source_open_debug_frame(const struct ts_image *img, unsigned slots, struc
 			       size_t errlen);
 
 /*
+ * Where a CFI section (.eh_frame, or .debug_frame when debug; its bytes at sec, loaded at addr,
+ * relocated for objects) says the return address is signed: the machine's negate_op
+ * (ts_arch.cfa_negate_ra_op, arm64 DW_CFA_AARCH64_negate_ra_state) toggles the state,
+ * remember/restore_state keep it, a CIE's 'B' augmentation names key B (cfi_rasign.c). *out:
+ * sorted, non-overlapping ranges (malloc'd) with sign TRUSTACK_RA_SIGNED_A or _B; everything
+ * else is plain. 0 or -TRUSTACK_E_NOMEM; entries it cannot read are left plain.
+ */
+struct ts_sign_range {
+	uint64_t start, end;
+	uint8_t sign;            /* enum trustack_ra_sign */
+};
+int ts_cfi_sign_ranges(const uint8_t *sec, size_t size, uint64_t addr, bool debug, uint8_t negate_op,
+		       struct ts_sign_range **out, size_t *n);
+/* The range of v holding addr, or NULL; [*lo, *hi) is where that answer holds (the range, or the
+ * gap between two). */
+const struct ts_sign_range *ts_sign_range_at(const struct ts_sign_range *v, size_t n, uint64_t addr, uint64_t *lo,
+					     uint64_t *hi);
+
+/*
  * A table already decoded into sorted entries (SFrame, ORC readers): entry i holds from its start
  * up to the next entry's start, or up to its own end when end is non-zero. The source takes
  * ownership of the array.

@@ -56,7 +56,7 @@ static int sframe_block(const struct ts_sframe *t, const struct ts_sf_fde *f, ui
 			continue;
 		struct ts_srcentry x = { .start = s, .end = e, .fde_start = f->start, .status = TS_SRC_ROW,
 					 .signal = f->signal };
-		ts_sframe_fre_row(t, r, &x.row);
+		ts_sframe_fre_row(t, f, r, &x.row);
 		x.outermost = r->ra.kind == TS_SF_UNDEFINED;
 		int rc = push(v, &x);
 		if (rc)

@@ -46,6 +46,7 @@ static void urow_from(const struct trustack_row *r, bool signal, struct ts_urow 
 	u->cfa_kind = r->cfa_kind, u->cfa_reg = r->cfa_reg, u->cfa_off = r->cfa_offset;
 	u->ra_kind = r->ra.kind, u->ra_reg = r->ra.reg, u->ra_off = r->ra.offset;
 	u->fp_kind = r->fp.kind, u->fp_reg = r->fp.reg, u->fp_off = r->fp.offset;
+	ts_urow_set_sign(u, r->ra_sign);
 	/* SFrame says nothing about the other callee-saved registers: none can be recovered
 	 * through a frame described by it */
 	u->lost = UINT32_MAX;
@@ -70,7 +71,7 @@ static int add_fres(struct build *b, const struct ts_sframe *sf, const struct ts
 				       : limit;
 		struct trustack_row row;
 		struct ts_urow u;
-		ts_sframe_fre_row(sf, r, &row);
+		ts_sframe_fre_row(sf, f, r, &row);
 		urow_from(&row, f->signal, &u);
 		uint64_t s = base + r->start, e = base + end;
 		if (e > clip)

@@ -150,7 +150,9 @@ int trustack_sidecar__dump(const struct trustack_sidecar *sc, FILE *f)
 		} else if (a) {
 			struct trustack_row r = { .cfa_kind = u->cfa_kind, .cfa_reg = u->cfa_reg, .cfa_offset = u->cfa_off,
 						  .ra = { u->ra_kind, u->ra_reg, u->ra_off },
-						  .fp = { u->fp_kind, u->fp_reg, u->fp_off } };
+						  .fp = { u->fp_kind, u->fp_reg, u->fp_off },
+						  .ra_sign = !(u->flags & TS_UROW_RA_SIGNED) ? TRUSTACK_RA_PLAIN
+							     : u->ra_key ? TRUSTACK_RA_SIGNED_B : TRUSTACK_RA_SIGNED_A };
 			ts_row_format(a, &r, text, sizeof(text));
 			/* the callee-saved registers the rule does not cover: where the caller's values
 			 * are (cfa-N), or that they cannot be recovered (lost); unmentioned: unchanged */

@@ -39,7 +39,8 @@
 #define MAGIC "TSUNWIND"
 /* The files are little-endian; only a little-endian host maps them in place. */
 #define DISK_ORDER_IS_HOST (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-#define VERSION 2 /* 1: rows of 20 bytes, without the callee-saved register locations */
+#define VERSION 3 /* 1: rows of 20 bytes, without the callee-saved register locations; 2: without
+		   * the return address's signing state (TS_UROW_RA_SIGNED, ra_key) */
 
 _Static_assert(sizeof(struct ts_urow) == 48 && offsetof(struct ts_urow, saved) == 20 &&
 		       offsetof(struct ts_urow, save_off) == 28,
@@ -81,14 +82,18 @@ static struct ts_urow from_row(const struct ts_rowrange *r)
 			     .fp_kind = w->fp.kind, .fp_reg = w->fp.reg, .fp_off = w->fp.offset,
 			     .saved = r->saves.saved, .lost = r->saves.lost };
 	memcpy(u.save_off, r->saves.off, sizeof(u.save_off));
+	ts_urow_set_sign(&u, w->ra_sign);
 	return u;
 }
 
 /* A PLT stub's row: CFA = SP + cfa, return address where a call put it, frame pointer untouched. */
 static struct ts_urow stub_row(const struct ts_image *img, int32_t cfa)
 {
-	return (struct ts_urow){ .cfa_kind = TRUSTACK_CFA_REG, .cfa_reg = img->arch->sp, .cfa_off = cfa,
-				 .ra_kind = TRUSTACK_LOC_AT_CFA, .ra_off = img->arch->ra_cfa_offset, .fp_kind = TRUSTACK_LOC_SAME };
+	const struct ts_arch *a = img->arch;
+	/* arm64: a stub leaves the return address in x30 (PLT0's stp saves a copy, x30 keeps it) */
+	return (struct ts_urow){ .cfa_kind = TRUSTACK_CFA_REG, .cfa_reg = a->sp, .cfa_off = cfa,
+				 .ra_kind = a->ra_in_reg ? TRUSTACK_LOC_SAME : TRUSTACK_LOC_AT_CFA,
+				 .ra_off = a->ra_in_reg ? 0 : a->ra_cfa_offset, .fp_kind = TRUSTACK_LOC_SAME };
 }
 
 static int plt_stub(void *ctx, const struct ts_image *img, uint64_t addr, uint64_t size, const uint32_t *starts,
@@ -374,7 +379,7 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 	for (uint32_t i = 0; i < nrows; i++) {
 		const struct ts_urow *r = &rows[i];
 		if (r->cfa_kind > TRUSTACK_CFA_DEREF || r->ra_kind > TRUSTACK_LOC_IN_REG ||
-		    r->fp_kind > TRUSTACK_LOC_IN_REG || r->flags > 7) {
+		    r->fp_kind > TRUSTACK_LOC_IN_REG || r->flags > TS_UROW_FLAGS) {
 			ts_errf(err, errlen, "malformed unwind table: %s%s", "a row of unknown kind", "");
 			return -TRUSTACK_E_FORMAT;
 		}
@@ -384,11 +389,16 @@ static int attach(struct ts_utable *t, void *mem, size_t len, char *err, size_t 
 		bool tail0 = true;
 		for (unsigned k = ns; k < TS_UROW_MAX_SAVES; k++)
 			tail0 &= r->save_off[k] == 0;
-		if (ns > TS_UROW_MAX_SAVES || (r->saved & r->lost) || !tail0 || r->pad) {
+		if (ns > TS_UROW_MAX_SAVES || (r->saved & r->lost) || !tail0) {
 			ts_errf(err, errlen, "malformed unwind table: %s%s", "bad saved-register locations", "");
 			return -TRUSTACK_E_FORMAT;
 		}
 	}
+	for (uint32_t i = 0; i < nrows; i++)
+		if (rows[i].ra_key > 1 || (rows[i].ra_key && !(rows[i].flags & TS_UROW_RA_SIGNED))) {
+			ts_errf(err, errlen, "malformed unwind table: %s%s", "a PAC key without a signed return address", "");
+			return -TRUSTACK_E_FORMAT;
+		}
 	t->n = n;
 	t->nrows = nrows;
 	t->pc = pc;

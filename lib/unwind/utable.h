@@ -37,7 +37,10 @@ enum {
 				      * below clone): a trace ending here is complete */
 	TS_UROW_SIGNAL = 1 << 2,     /* a signal trampoline (sigreturn): the caller's registers
 				      * are in the signal frame on the stack, not in this row */
+	TS_UROW_RA_SIGNED = 1 << 3,  /* arm64 PAC: the return address, wherever the row puts it,
+				      * is signed (with key ra_key): strip it before use */
 };
+#define TS_UROW_FLAGS 15 /* every flag above */
 
 #define TS_UROW_MAX_SAVES 10 /* arm64's x19-x28; x86-64 needs 5 */
 
@@ -49,7 +52,7 @@ struct ts_urow {
 	uint8_t ra_reg;
 	uint8_t fp_kind;   /* enum trustack_loc_kind */
 	uint8_t fp_reg;
-	uint8_t pad;       /* 0 */
+	uint8_t ra_key;    /* with TS_UROW_RA_SIGNED: 0 key A, 1 key B; else 0 */
 	int32_t cfa_off;
 	int32_t ra_off;
 	int32_t fp_off;
@@ -64,6 +67,13 @@ struct ts_urow {
 	uint32_t lost;
 	int16_t save_off[TS_UROW_MAX_SAVES];
 };
+
+/* Mark u's return address as signed (enum trustack_ra_sign), or not. */
+static inline void ts_urow_set_sign(struct ts_urow *u, uint8_t ra_sign)
+{
+	u->flags = (uint8_t)((u->flags & ~TS_UROW_RA_SIGNED) | (ra_sign ? TS_UROW_RA_SIGNED : 0));
+	u->ra_key = ra_sign == TRUSTACK_RA_SIGNED_B;
+}
 
 /* The analysis revision a table was built with (byte 15 of the sidecar). Raised whenever a
  * change of the analysis changes rows, so sidecars built by an older trustack are rebuilt

@@ -111,6 +111,17 @@ if [ -n "$kt" ]; then
 else
 	echo "SKIP exits/stacks-kernel-thread: no kernel thread visible (a PID namespace)"
 fi
+# --- ORC is x86-64's: an arm64 file is refused (exit 2), pointing at the formats that describe it;
+# no output is written
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	aarch64-linux-gnu-gcc -O2 -c "$top/demo/src/eval.c" -o "$work/a64.o"
+	expect orc-arm64-refused 2 "ORC is defined for x86-64 only.*trustack sframe.*trustack cache" \
+		"$T" orc "$work/a64.o" -o "$work/a64-orc.o"
+	[ -e "$work/a64-orc.o" ] && bad orc-arm64-no-output "an output was written"
+else
+	echo "SKIP exits/orc-arm64-refused: no aarch64-linux-gnu-gcc"
+fi
+
 cat >"$work/leader.c" <<'EOF'
 #include <pthread.h>
 #include <unistd.h>

@@ -81,11 +81,18 @@ for v in 1 2 3; do
 	"$trustack" sframe --sframe-version=$v lib.so -o "lib-sframe-v$v" >/dev/null 2>&1
 done
 cp obj-sframe-v2 lib-sframe-v3 obj-gas-sframe obj-debugz lib-debugz.so "$out/tables/"
+# arm64 with signed return addresses, key B (.cfi_negate_ra_state and the CIE's 'B' read by
+# cfi_rasign.c; gas's AArch64 .sframe with the mangled-RA bit), when the cross compiler is there
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	aarch64-linux-gnu-gcc -O2 -mbranch-protection=pac-ret+b-key -Wa,--gsframe -c lib.c -o obj-a64-pac
+	cp obj-a64-pac "$out/tables/"
+fi
 
 # ---- fuzz_sframe: the bytes of .sframe sections ------------------------------------------------
 for f in obj-sframe-v1 obj-sframe-v2 obj-sframe-v3 lib-sframe-v1 lib-sframe-v2 lib-sframe-v3 obj-gas-sframe; do
 	objcopy --dump-section .sframe="$out/sframe/$f" "$f" /dev/null
 done
+[ -f obj-a64-pac ] && aarch64-linux-gnu-objcopy --dump-section .sframe="$out/sframe/obj-a64-pac" obj-a64-pac /dev/null
 
 # ---- fuzz_sidecar: the unwinder's tables of two linked files -----------------------------------
 "$trustack" cache --cache-dir="$tmp/cache" lib.so prog >/dev/null

@@ -95,7 +95,7 @@ static bool row_eq(const struct trustack_row *a, const struct trustack_row *b)
 	if (a->ra.kind == TRUSTACK_LOC_UNDEFINED || b->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		return a->ra.kind == b->ra.kind && a->cfa_kind == b->cfa_kind;
 	return a->cfa_kind == b->cfa_kind && a->cfa_reg == b->cfa_reg && a->cfa_offset == b->cfa_offset &&
-	       loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp);
+	       loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp) && a->ra_sign == b->ra_sign;
 }
 
 static void fmt(const struct trustack_row *r, char *b, size_t n)
@@ -105,12 +105,18 @@ static void fmt(const struct trustack_row *r, char *b, size_t n)
 		snprintf(fp, sizeof(fp), "c%+d", r->fp.offset);
 	else
 		snprintf(fp, sizeof(fp), "%s", r->fp.kind == TRUSTACK_LOC_SAME ? "u" : "?");
+	char ra[24];
+	if (r->ra.kind == TRUSTACK_LOC_AT_CFA)
+		snprintf(ra, sizeof(ra), "c%+d%s", r->ra.offset, r->ra_sign ? "[s]" : "");
+	else
+		snprintf(ra, sizeof(ra), "%s%s", r->ra.kind == TRUSTACK_LOC_SAME ? "u" : "?", r->ra_sign ? "[s]" : "");
+	/* DWARF numbers: x86-64 rsp 7, rbp 6; arm64 sp 31, x29 29 */
 	if (r->ra.kind == TRUSTACK_LOC_UNDEFINED)
 		snprintf(b, n, "RA-undefined");
 	else
 		snprintf(b, n, "%s%s%+d fp=%s ra=%s", r->cfa_kind == TRUSTACK_CFA_DEREF ? "*" : "",
-			 r->cfa_reg == 7 ? "sp" : r->cfa_reg == 6 ? "fp" : "r?", r->cfa_offset, fp,
-			 r->ra.kind == TRUSTACK_LOC_AT_CFA ? "c-8" : "?");
+			 r->cfa_reg == 7 || r->cfa_reg == 31 ? "sp" : r->cfa_reg == 6 || r->cfa_reg == 29 ? "fp" : "r?",
+			 r->cfa_offset, fp, ra);
 }
 
 /* The covering FRE's row and the end of its extent, or false. */
@@ -120,7 +126,7 @@ static bool row_at(const struct ts_sframe *t, uint64_t addr, struct trustack_row
 	const struct ts_sf_fre *r;
 	if (!ts_sframe_lookup(t, addr, &f, &r))
 		return false;
-	ts_sframe_fre_row(t, r, row);
+	ts_sframe_fre_row(t, f, r, row);
 	*end = f->start + f->size;
 	if (f->pctype == TS_SF_PCINC)
 		for (uint32_t k = 0; k < f->n; k++)
@@ -155,7 +161,7 @@ static int cmp(const char *pa, const char *pb)
 	struct ts_sframe ta, tb;
 	if (open_img(pa, &a) || open_img(pb, &b) || read_sf(a, pa, &ta) || read_sf(b, pb, &tb))
 		return 2;
-	uint64_t both = 0, agree = 0, only_a = 0, fp_slot = 0, other = 0, shown = 0;
+	uint64_t both = 0, agree = 0, only_a = 0, fp_slot = 0, ra_slot = 0, other = 0, shown = 0;
 	for (size_t i = 0; i < ta.nfdes; i++) {
 		const struct ts_sf_fde *f = &ta.fdes[i];
 		for (uint64_t x = f->start; x < f->start + f->size;) {
@@ -183,6 +189,13 @@ static int cmp(const char *pa, const char *pb)
 				 * function's end, the analysis prefers the register while it holds the
 				 * value (after push, before mov %rsp,%rbp; after leave/pop) */
 				fp_slot += n;
+			} else if (ra.cfa_kind == rb.cfa_kind && ra.cfa_reg == rb.cfa_reg && ra.cfa_offset == rb.cfa_offset &&
+				   loc_eq(&ra.fp, &rb.fp) && ra.ra_sign == rb.ra_sign &&
+				   ((ra.ra.kind == TRUSTACK_LOC_AT_CFA && rb.ra.kind == TRUSTACK_LOC_SAME) ||
+				    (rb.ra.kind == TRUSTACK_LOC_AT_CFA && ra.ra.kind == TRUSTACK_LOC_SAME))) {
+				/* arm64: the same for the return address: gas follows .cfi_offset x30 from
+				 * the stp, the analysis keeps "still in x30" until the first call writes it */
+				ra_slot += n;
 			} else {
 				other += n;
 				if (shown++ < 8) {
@@ -199,6 +212,8 @@ static int cmp(const char *pa, const char *pb)
 			x += n;
 		}
 	}
+	if (ra_slot) /* arm64 only; its own line keeps the summary line's fields as they were */
+		printf("class ra-slot-vs-register=%llu\n", (unsigned long long)ra_slot);
 	printf("bytes both=%llu agree=%llu fp-slot-vs-register=%llu other=%llu only-first=%llu\n",
 	       (unsigned long long)both, (unsigned long long)agree, (unsigned long long)fp_slot,
 	       (unsigned long long)other, (unsigned long long)only_a);

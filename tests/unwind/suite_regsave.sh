@@ -93,8 +93,8 @@ elif kind == "v1":
 open(sys.argv[3], 'wb').write(b)
 PY
 }
-grep -q 'rows' <<<"$out" && python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(); sys.exit(struct.unpack_from("<I",b,8)[0]!=2)' "$sc" &&
-    pass sidecar-v2 "$out" || fail sidecar-v2 "$out: not version 2"
+grep -q 'rows' <<<"$out" && python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(); sys.exit(struct.unpack_from("<I",b,8)[0]!=3)' "$sc" &&
+    pass sidecar-v3 "$out" || fail sidecar-v3 "$out: not version 3"
 for k in too-many both tail; do
     if ! m=$(damage $k "$work/$k.tsu"); then fail "damaged-$k" "$m"; continue; fi
     "$TRUSTACK" dump "$work/$k.tsu" >/dev/null 2>"$work/$k.err"; rc=$?

@@ -1570,6 +1570,14 @@ const struct ts_arch ts_arch_aarch64 = {
 	/* glibc's start.S, clone.S and clone3.S say `cfi_undefined x30` where a process or thread
 	 * starts: outermost (the signal trampoline is the vDSO's, found by its bytes) */
 	.cfi_marks_outermost = true,
+	/* tables (docs/sframe.md, docs/sidecar.md): SFrame ABI 2, AArch64 little-endian, with the
+	 * return address tracked per row (no fixed offset); `.cfi_negate_ra_state` is 0x2d; ld's
+	 * PLT0 is `stp x16, x30, [sp, #-16]!; adrp; ldr; add; br x17; nop x3` */
+	.sframe_abi = 2,
+	.sframe_fixed_ra = 0,
+	.cfa_negate_ra_op = 0x2d,
+	.plt0_size = 32,
+	.plt0_cfa = 0,
 	.decoder_new = a64_decoder_new,
 	.decoder_free = a64_decoder_free,
 	.decode = a64_decode,

@@ -70,6 +70,8 @@ const struct ts_arch ts_arch_x86_64 = {
 	.cfi_marks_outermost = true,
 	.sframe_abi = 3,       /* SFRAME_ABI_AMD64_ENDIAN_LITTLE */
 	.sframe_fixed_ra = -8,
+	.plt0_size = 16,       /* push GOT+8; jmp *GOT+16: entered with the relocation index pushed */
+	.plt0_cfa = 16,
 	.orc = &ts_x86_orc,
 	.uw = &ts_x86_uw,
 #if defined(__x86_64__)
