@@ -131,6 +131,17 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 	       (int64_t)r->cfa_off + r->fp_off == (int64_t)a->frame.cfa_offset + a->frame.fp.offset;
 }
 
+/*
+ * May the caller's stack pointer equal this frame's? Only where nothing was pushed for the call:
+ * an exact frame (frame 0, or one a signal interrupted) whose return address is still in a
+ * register (arm64's x30 in a leaf or a prologue: CFA = sp). The caller's frame is then a
+ * return-address frame, whose return address comes from memory and must rise: no loop.
+ */
+static inline bool sp_may_stay(const struct ts_urow *row, bool exact)
+{
+	return exact && (row->ra_kind == TRUSTACK_LOC_SAME || row->ra_kind == TRUSTACK_LOC_IN_REG);
+}
+
 #define BIT(n) (1ull << (n))
 
 /*
@@ -653,7 +664,8 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 		cfa = base + (int64_t)row->cfa_off;
 	else if (row->cfa_kind != TRUSTACK_CFA_DEREF || !rd_stack(w, base + (int64_t)row->cfa_off, &cfa))
 		return false;
-	if (cfa <= sp || locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
+	if (cfa < sp || (cfa == sp && !sp_may_stay(row, rp->exact)) ||
+	    locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
 	    (ra & w->ra_keep) != next || locate(w, R, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk))
 		return false;
 	/* the callee-saved registers: still there, saved in this frame, or lost */
@@ -854,11 +866,11 @@ static ALWAYS_INLINE int find_row(const struct walk *w, enum trustack_unwind_mod
 	return 0;
 }
 
-/* The caller's CFA from row (into the frame record f too), checked to rise and to stay on the
- * stack. Returns 0 or the verdict. */
+/* The caller's CFA from row (into the frame record f too), checked to rise (or stay, when
+ * sp_may_stay) and to stay on the stack. Returns 0 or the verdict. */
 static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct ts_urow *row,
 				    const struct ts_uw_arch *a, const struct replay_ctx *rc, size_t k, uint64_t sp,
-				    struct trustack_frame *f, uint64_t *cfa)
+				    bool exact, struct trustack_frame *f, uint64_t *cfa)
 {
 	uint64_t base;
 	if (!get(s, row->cfa_reg, &base) &&
@@ -872,7 +884,7 @@ static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct
 	} else
 		return TRUSTACK_UNWIND_UNRELIABLE_ROW;
 	f->cfa = *cfa;
-	if (*cfa <= sp)
+	if (*cfa < sp || (*cfa == sp && !sp_may_stay(row, exact)))
 		return TRUSTACK_UNWIND_SP_NOT_RISING;
 	if (!sp_ok(w, *cfa))
 		return TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
@@ -882,12 +894,12 @@ static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct
 /* Apply row to frame k (at sp, whose record is f): the caller's sp, fp and pc into *s and *pc.
  * Returns 0 or the verdict. */
 static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct ts_urow *row, const struct ts_uw_arch *a,
-				   const struct replay_ctx *rc, size_t k, uint64_t sp, struct trustack_frame *f,
+				   const struct replay_ctx *rc, size_t k, uint64_t sp, bool exact, struct trustack_frame *f,
 				   uint64_t *pc)
 {
 	uint64_t cfa, ra, fpv = 0;
 	bool known, fpk = true;
-	int e = caller_cfa(w, s, row, a, rc, k, sp, f, &cfa);
+	int e = caller_cfa(w, s, row, a, rc, k, sp, exact, f, &cfa);
 	if (e)
 		return e;
 #define REC_ARGS rc->mode, rc->rp, rc->regs, rc->st, a, rc->o, rc->pcs_only, k, sp
@@ -1086,7 +1098,7 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 			}
 			break;
 		}
-		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, f, &pc)))
+		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, exact, f, &pc)))
 			break;
 		f->source = fpv_mode ? TRUSTACK_SRC_FP : src;
 		exact = false;

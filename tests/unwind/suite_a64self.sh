@@ -6,8 +6,9 @@
 # `qemu-aarch64 -L /usr/aarch64-linux-gnu -cpu max,pauth-impdef=on` (PAC enforced). Rules as in
 # suite_unwind.sh: a reliable trace must equal the oracle in every validated mode (0
 # false-reliable), orc/auto must be reliable on ordinary stacks.
-# Variants: gcc -O0/-O2, frame pointers or not, and -mbranch-protection=standard (signed return
-# addresses: the walk strips them as xpaclri does). TS_QUICK: two variants, shorter runs.
+# Variants: gcc and clang, -O0/-O2, frame pointers or not, -mbranch-protection=standard (signed
+# return addresses: the walk strips them as xpaclri does), and three run one instruction per
+# QEMU block so that signals land anywhere. TS_QUICK: two variants (one of them so), shorter runs.
 # Needs: aarch64-linux-gnu-gcc/g++, qemu-aarch64, libelf-dev:arm64 and libdw-dev:arm64
 # (scripts/install-deps.sh); a missing one is a SKIP that names it.
 # Environment: TS_TOP, TS_WORK, TS_QUICK, TS_SAN (a sanitizer run: skipped, ASan is not run under
@@ -41,32 +42,57 @@ fi
 lib=$a64/libtrustack.a
 libs="-L/usr/lib/aarch64-linux-gnu -lelf -ldw -lpthread"
 qemu="qemu-aarch64 -L $sysroot -cpu max,pauth-impdef=on"
-export QEMU_SET_ENV=LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu
+# the C library next to the sysroot's ld.so first (Debian's arm64 elfutils may have brought a
+# libc6:arm64 of another build into /usr/lib/aarch64-linux-gnu)
+export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib:/usr/lib/aarch64-linux-gnu
+TRUSTACK=${TRUSTACK:-$top/build/trustack}
 
+# Every module's table, built beforehand by the native CLI (the same analysis, the same rows;
+# under emulation the analysis of libc, libstdc++ and libdw takes minutes). The modules are those
+# the arm64 ld.so lists; the program's own table is built under QEMU by the library under test.
+prebuild() {
+    local bin=$1 f mods=("${@:2}")
+    for f in $($qemu $sysroot/lib/ld-linux-aarch64.so.1 --list "$bin" 2>/dev/null | awk '$3 ~ /^\// { print $3 }'); do
+        [ -e "$f" ] || f=$sysroot$f
+        mods+=("$f")
+    done
+    [ ${#mods[@]} -gt 0 ] && [ -x "$TRUSTACK" ] && "$TRUSTACK" cache --cache-dir "$TRUSTACK_CACHE_DIR" "${mods[@]}" >/dev/null 2>&1
+}
+
+# cc:opt:frame[:ss] - ss: QEMU runs one instruction per block (-singlestep), so SIGPROF lands
+# at every instruction (prologues, epilogues, PLT stubs), not only at block boundaries. Only gcc
+# is run so: clang 14's arm64 CFI is exact at calls only (it describes a prologue after the whole
+# of it: `mid` at +4 has CFA = sp + 0 after `sub sp, sp, #64`), and there the oracle, libgcc,
+# follows it into garbage and faults.
 secs=1.0 iters=200
-variants="gcc:-O0:fp gcc:-O2:fp gcc:-O2:nofp gcc:-O2:pac gcc:-O0:nofp"
+variants="gcc:-O0:fp gcc:-O2:fp gcc:-O2:nofp gcc:-O0:nofp gcc:-O2:pac clang:-O0:fp clang:-O2:fp clang:-O2:nofp
+clang:-O2:pac gcc:-O2:pac:ss gcc:-O2:nofp:ss gcc:-O0:nofp:ss"
 if ts_quick; then
-    variants="gcc:-O2:fp gcc:-O2:pac"
+    variants="gcc:-O2:fp gcc:-O2:pac:ss"
     secs=0.5 iters=100
 fi
 for v in $variants; do
-    IFS=: read -r cc opt fpm <<<"$v"
-    name=a64-$cc$opt-$fpm
+    IFS=: read -r cc opt fpm ss <<<"$v"
+    name=a64-$cc$opt-$fpm${ss:+-ss}
     fpflags="-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer"
     [ "$fpm" = nofp ] && fpflags="-fomit-frame-pointer"
     [ "$fpm" = pac ] && fpflags="-fno-omit-frame-pointer -mbranch-protection=standard"
     bin=$work/unwind_test-$name
     xcc=aarch64-linux-gnu-gcc xcxx=aarch64-linux-gnu-g++
+    [ "$cc" = clang ] && xcc="clang --target=aarch64-linux-gnu" xcxx="clang++ --target=aarch64-linux-gnu"
     if ! $xcc -std=gnu11 $opt -g $fpflags -Wall -Wextra -Wno-unused-parameter -I"$top/include" \
             -c "$here/unwind_test.c" -o "$bin.o" 2>"$bin.err" ||
        ! $xcc -std=gnu11 $opt -g $fpflags -Wall -Wextra -I"$top/include" \
             -c "$here/unwind_same.c" -o "$bin-same.o" 2>>"$bin.err" ||
        ! $xcxx $opt -g $fpflags -c "$here/unwind_cxx.cc" -o "$bin-cxx.o" 2>>"$bin.err" ||
-       ! $xcxx -o "$bin" "$bin.o" "$bin-same.o" "$bin-cxx.o" "$lib" $libs 2>>"$bin.err"; then
+       ! aarch64-linux-gnu-g++ -o "$bin" "$bin.o" "$bin-same.o" "$bin-cxx.o" "$lib" $libs 2>>"$bin.err"; then
         echo "FAIL unwind/$name: build: $(head -3 "$bin.err" | tr '\n' ' ')"
         continue
     fi
-    timeout 900 $qemu "$bin" "$name" $secs $iters >"$bin.out" 2>&1
+    # one instruction per block makes the analysis at start-up slow too: the program's own
+    # table is then also built beforehand
+    prebuild "$bin" ${ss:+"$bin"}
+    timeout 900 $qemu ${ss:+-singlestep} "$bin" "$name" $secs $iters >"$bin.out" 2>&1
     rc=$?
     cat "$bin.out"
     if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$bin.out"; then
