@@ -35,6 +35,7 @@ class Stub:
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.ack = True
+        self.pending_ack = False
 
     def _read_packet(self):
         while True:
@@ -45,15 +46,21 @@ class Stub:
                     data = self.buf[i + 1:j]
                     self.buf = self.buf[j + 3:]
                     if self.ack:
-                        self.s.sendall(b"+")
+                        self.pending_ack = True  # sent with the next command: one segment
                     return data
+            # QEMU writes its "+" and the reply separately: acknowledge at once, or its Nagle
+            # waits for our delayed ACK (Linux clears TCP_QUICKACK again after use)
+            self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             chunk = self.s.recv(65536)
             if not chunk:
                 raise EOFError
             self.buf += chunk
 
     def cmd(self, data):
-        self.s.sendall(pkt(data))
+        # the acknowledgement of the last reply goes in the same segment as the next command
+        # (two small writes in a row meet the peer's delayed ACK: tens of ms each)
+        self.s.sendall((b"+" if self.pending_ack else b"") + pkt(data))
+        self.pending_ack = False
         return self._read_packet()
 
 

@@ -23,7 +23,7 @@ python3 "$here/a64-gdbstub.py" --steps "$steps" --mode point --every 16 --len 40
 t0=$(date +%s.%N)
 qemu-aarch64 -L $sysroot -cpu max,pauth-impdef=on -singlestep -d cpu,nochain -D "$work/log" "$work/work" 20
 t1=$(date +%s.%N)
-n=$(grep -c '^PC=' "$work/log")
+n=$(grep -c '^ PC=' "$work/log")
 awk -v n="$n" -v a="$t0" -v b="$t1" -v mb="$(du -m "$work/log" | cut -f1)" \
     'BEGIN { printf "singlestep -d cpu,nochain: %d instructions in %.2f s: %.0f instructions/s, log %d MB\n", n, b - a, n / (b - a), mb }'
 t0=$(date +%s.%N)
