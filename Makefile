@@ -50,6 +50,16 @@ CLI_LIBS := $(LIBS)
 endif
 
 LIB_SRC := $(wildcard lib/*/*.c lib/arch/*/*.c)
+# Zydis decodes x86-64 for the analysis. A build for another machine (a cross build for arm64:
+# make CC=aarch64-linux-gnu-gcc B=build-a64) leaves the x86-64 decoder out by default: x86-64
+# files are then read but not analysed, and Zydis is not needed. ZYDIS=1 or 0 overrides.
+ZYDIS ?= $(if $(filter x86_64-%,$(shell $(CC) -dumpmachine)),1,0)
+ifeq ($(ZYDIS),0)
+LIB_SRC := $(filter-out lib/arch/x86/decode.c lib/arch/x86/decode_fast.c,$(LIB_SRC))
+LIBCFLAGS += -DTS_NO_ZYDIS
+LIBS := $(filter-out -lZydis,$(LIBS))
+CLI_LIBS := $(filter-out -lZydis,$(CLI_LIBS))
+endif
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_SRC := $(wildcard programs/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)

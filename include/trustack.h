@@ -1080,6 +1080,11 @@ struct trustack_unwinder_opts {
 	bool no_memo;               /* no memo of validated return addresses: every frame takes
 				     * the full path (slower, the same frames and verdicts; for
 				     * tests that compare the two) */
+	uint64_t pac_mask;          /* the bits of a return address that may hold a pointer-
+				     * authentication code (arm64 PAC: for another process, the
+				     * kernel's NT_ARM_PAC_MASK insn_mask), cleared from every return
+				     * address read, as xpaclri does. 0: none, except that from_self()
+				     * then takes this process's own (the bits xpaclri clears here) */
 };
 
 /* A new, empty unwinder reading memory through opts->read_mem (required). Returns 0 or

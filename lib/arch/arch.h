@@ -207,9 +207,11 @@ enum ts_call_ra {
 
 /* One interrupted register in the signal frame: its value is at trampoline sp + off. */
 struct ts_uw_sigreg {
-	uint8_t reg;   /* DWARF number; the arch's ra column means "the interrupted pc" */
+	uint8_t reg;   /* DWARF number, or TS_UW_SIG_PC: the interrupted pc (on arm64 the return-address
+			* column x30 is a register of its own, restored like the others) */
 	uint16_t off;
 };
+#define TS_UW_SIG_PC 0xfe
 
 /*
  * What the unwinder needs to know about a machine, and nothing else: register numbers, the
@@ -258,6 +260,9 @@ struct ts_arch_host {
 	void (*ucontext_regs)(const void *uc, struct trustack_regs *out);
 	/* where the kernel's signal frame keeps the ucontext: handler-entry sp + this */
 	unsigned sigframe_uc_off;
+	/* the bits of a code address in this process that hold a pointer-authentication code (what
+	 * the machine's strip instruction clears); NULL: return addresses are never signed */
+	uint64_t (*pac_mask_self)(void);
 };
 
 /*

@@ -21,6 +21,9 @@ struct ts_self_capture {
 #if defined(__x86_64__)
 #include "arch/x86/self_entry.h"
 #define TS_SELF_ENTRY_HOST 1
+#elif defined(__aarch64__)
+#include "arch/aarch64/self_entry.h"
+#define TS_SELF_ENTRY_HOST 1
 #else
 #define TS_SELF_ENTRY_HOST 0
 #endif

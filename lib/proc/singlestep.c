@@ -637,10 +637,18 @@ static int find_program(struct tracer *t, const char *argv0, char **out)
 			unsigned machine = h[EI_DATA] == ELFDATA2MSB ? (unsigned)m[0] << 8 | m[1] : (unsigned)m[1] << 8 | m[0];
 			unsigned char data = t->arch->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
 			if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != data || machine != t->arch->e_machine) {
+				/* a machine whose unwinder we have runs under emulation, where ptrace
+				 * does not reach the program: say so rather than only "no" */
+				const struct ts_arch *pa = ts_arch_for_machine((uint16_t)machine);
 				snprintf(msg, sizeof(msg),
-					 "cannot single-step %s: an ELF file for machine %u (%d-bit); verify-unwind runs %s "
-					 "programs",
-					 path, machine, h[EI_CLASS] == ELFCLASS64 ? 64 : 32, t->arch->name);
+					 "cannot single-step %s: an ELF file for %s (machine %u, %d-bit); verify-unwind runs %s "
+					 "programs%s",
+					 path, pa ? pa->name : "another machine", machine, h[EI_CLASS] == ELFCLASS64 ? 64 : 32,
+					 t->arch->name,
+					 pa && pa->uw ? "; ptrace does not reach a program under QEMU's user mode, and "
+							"single-stepping one through its gdbstub is not built yet "
+							"(docs/unwind.md, \"arm64\")"
+						      : "");
 				rc = -TRUSTACK_E_UNSUPPORTED;
 			}
 		}

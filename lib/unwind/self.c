@@ -162,6 +162,10 @@ int trustack_unwinder__from_self(const struct trustack_unwinder_opts *opts, stru
 		return rc;
 	u->self = true;
 	u->direct = !u->opts.read_mem;
+	/* return addresses signed in this process lose what the machine's strip instruction clears */
+	const struct ts_arch *host = ts_arch_native();
+	if (!u->pac_mask && host->host->pac_mask_self)
+		u->pac_mask = host->host->pac_mask_self();
 
 	struct found_list l = { .vdso = getauxval(AT_SYSINFO_EHDR) };
 	dl_iterate_phdr(on_phdr, &l);

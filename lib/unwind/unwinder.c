@@ -34,6 +34,7 @@ int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct tru
 	u->opts.cache_dir = u->cache_dir;
 	u->stack_lo = u->opts.stack_lo;
 	u->stack_hi = u->opts.stack_hi;
+	u->pac_mask = u->opts.pac_mask;
 	if (!u->opts.no_memo) /* NULL: every frame takes the full path (slower, same results) */
 		u->memo = calloc(2 * TS_UW_MEMO_SLOTS, sizeof(*u->memo));
 	*out = u;

@@ -69,6 +69,7 @@ struct trustack_unwinder {
 	bool self;                       /* made by from_self(): direct loads are possible */
 	bool direct;                     /* read memory with direct loads */
 	uint64_t stack_lo, stack_hi;     /* default stack bounds */
+	uint64_t pac_mask;               /* cleared from every return address (arm64 PAC) */
 	struct ts_uw_memo_slot *memo;    /* 2 x TS_UW_MEMO_SLOTS (analysis, sframe), or NULL */
 };
 

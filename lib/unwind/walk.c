@@ -21,6 +21,7 @@ struct walk {
 	const struct trustack_unwinder *u;
 	const struct ts_uw_module *last; /* the module of the previous frame: most callers share it */
 	uint64_t lo, hi; /* readable stack: [lo, hi); hi == 0: no bounds (callback mode only) */
+	uint64_t ra_keep; /* the bits of a return address that are the address (~ the PAC bits) */
 	bool direct;
 };
 
@@ -89,6 +90,21 @@ static bool is_sigreturn(const struct walk *w, const struct ts_uw_module *m, uin
 	return memcmp(b, a->sigret, a->sigret_len) == 0;
 }
 
+/*
+ * A signal trampoline in anonymous executable memory (QEMU's user mode maps its own page with
+ * arm64's `mov x8, #139; svc #0`, as there is no vDSO), recognised by the bytes of the walk's
+ * machine a: what runs at pc restores the interrupted registers from the frame at sp, wherever
+ * the bytes are. Any other code there stays unknown.
+ */
+static bool is_anon_sigreturn(const struct walk *w, const struct ts_uw_module *m, const struct ts_uw_arch *a,
+			      uint64_t pc)
+{
+	uint8_t b[16];
+	if (m->kind != TRUSTACK_MODULE_ANON_EXEC || !a || !a->sigret_len || !rd_code(w, m, pc, b, a->sigret_len))
+		return false;
+	return memcmp(b, a->sigret, a->sigret_len) == 0;
+}
+
 static bool after_call(const struct walk *w, const struct ts_uw_module *m, uint64_t pc)
 {
 	const struct ts_uw_arch *a = m->arch;
@@ -101,11 +117,29 @@ static bool after_call(const struct walk *w, const struct ts_uw_module *m, uint6
 	return a->after_call(b);
 }
 
+/*
+ * Is the row the arch's intact frame: the CFA on the frame pointer, the caller's fp and the return
+ * address in the frame record at fp? Compared relative to fp, not to the CFA: on arm64 gcc puts
+ * the record at the bottom of the frame (CFA = x29 + the frame's size), clang at the top; on
+ * x86-64 the return address fixes the record's place (CFA = rbp + 16).
+ */
 static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 {
-	return r->cfa_kind == a->frame.cfa_kind && r->cfa_reg == a->frame.cfa_reg &&
-	       r->cfa_off == a->frame.cfa_offset && r->ra_kind == a->frame.ra.kind &&
-	       r->ra_off == a->frame.ra.offset && r->fp_kind == a->frame.fp.kind && r->fp_off == a->frame.fp.offset;
+	return r->cfa_kind == a->frame.cfa_kind && r->cfa_reg == a->frame.cfa_reg && r->ra_kind == a->frame.ra.kind &&
+	       (int64_t)r->cfa_off + r->ra_off == (int64_t)a->frame.cfa_offset + a->frame.ra.offset &&
+	       r->fp_kind == a->frame.fp.kind &&
+	       (int64_t)r->cfa_off + r->fp_off == (int64_t)a->frame.cfa_offset + a->frame.fp.offset;
+}
+
+/*
+ * May the caller's stack pointer equal this frame's? Only where nothing was pushed for the call:
+ * an exact frame (frame 0, or one a signal interrupted) whose return address is still in a
+ * register (arm64's x30 in a leaf or a prologue: CFA = sp). The caller's frame is then a
+ * return-address frame, whose return address comes from memory and must rise: no loop.
+ */
+static inline bool sp_may_stay(const struct ts_urow *row, bool exact)
+{
+	return exact && (row->ra_kind == TRUSTACK_LOC_SAME || row->ra_kind == TRUSTACK_LOC_IN_REG);
 }
 
 #define BIT(n) (1ull << (n))
@@ -357,7 +391,7 @@ static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const 
 							   struct out *o, bool pcs_only, bool direct, size_t max,
 							   struct trustack_unwind_result *res)
 {
-	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp;
+	uint64_t pc = regs->pc, fp = regs->fp, sp = regs->sp, keep = w->ra_keep;
 	/* the frame record [fp, fp + 16) inside [lo, hi): one unsigned compare (no bounds: any) */
 	uint64_t lo = w->hi ? w->lo : 0, span = w->hi ? w->hi - w->lo : UINT64_MAX;
 	bool none = span < 16;
@@ -408,7 +442,7 @@ static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const 
 		}
 		if (!pcs_only)
 			f->cfa = fp + 16;
-		sp = fp + 16, pc = ra, fp = next;
+		sp = fp + 16, pc = ra & keep, fp = next;
 	}
 	res->count = n;
 	res->verdict = v;
@@ -459,7 +493,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 							     struct lean_state *ls, struct out *o, bool pcs_only,
 							     bool direct, size_t max)
 {
-	uint64_t pc = ls->pc, sp = ls->sp, fp = ls->fp;
+	uint64_t pc = ls->pc, sp = ls->sp, fp = ls->fp, keep = w->ra_keep;
 	bool fpk = ls->fpk;
 	size_t n = ls->n;
 	/* bounds as lo + an unsigned span: "lo <= x <= hi - k" is one compare of x - lo */
@@ -506,7 +540,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 				n++;
 				sp = cfa;
 				fp = nfp;
-				pc = ra;
+				pc = ra & keep;
 			}
 		}
 		if (n >= max || fpv_mode) /* fp-validated takes only the intact frame */
@@ -545,7 +579,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		n++;
 		sp = cfa;
 		fp = nfp;
-		pc = ra;
+		pc = ra & keep;
 	}
 out:
 	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
@@ -589,24 +623,28 @@ static bool is_elf_module(const struct ts_uw_module *m)
 	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
 }
 
-/* Replay frame rp->j (pc) into its caller's registers, whose pc must be next. */
+/* Replay frame rp->j (pc) into its caller's registers, whose pc must be next (wa: the walk's
+ * machine). */
 static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct replay *rp, uint64_t pc,
-			uint64_t next)
+			uint64_t next, const struct ts_uw_arch *wa)
 {
 	const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
-	if (!m || !is_elf_module(m) || !m->arch)
+	if (!m)
 		return false;
-	const struct ts_uw_arch *a = m->arch;
+	bool anon_sig = is_anon_sigreturn(w, m, wa, pc);
+	if (!anon_sig && (!is_elf_module(m) || !m->arch))
+		return false;
+	const struct ts_uw_arch *a = anon_sig ? wa : m->arch;
 	struct regs *R = &rp->r, n = { .valid = 0 };
 	uint64_t sp, v;
 	if (!get(R, a->sp, &sp))
 		return false;
-	if (is_sigreturn(w, m, pc)) {
+	if (anon_sig || is_sigreturn(w, m, pc)) {
 		uint64_t ipc = 0;
 		for (unsigned i = 0; i < a->nsigregs; i++) {
 			if (!rd_stack(w, sp + a->sigregs[i].off, &v))
 				return false;
-			if (a->sigregs[i].reg == a->ra)
+			if (a->sigregs[i].reg == TS_UW_SIG_PC)
 				ipc = v;
 			else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
 				n.r[a->sigregs[i].reg] = v, n.valid |= BIT(a->sigregs[i].reg);
@@ -626,8 +664,9 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 		cfa = base + (int64_t)row->cfa_off;
 	else if (row->cfa_kind != TRUSTACK_CFA_DEREF || !rd_stack(w, base + (int64_t)row->cfa_off, &cfa))
 		return false;
-	if (cfa <= sp || locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
-	    ra != next || locate(w, R, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk))
+	if (cfa < sp || (cfa == sp && !sp_may_stay(row, rp->exact)) ||
+	    locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
+	    (ra & w->ra_keep) != next || locate(w, R, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk))
 		return false;
 	/* the callee-saved registers: still there, saved in this frame, or lost */
 	unsigned k = 0;
@@ -681,7 +720,7 @@ static __attribute__((noinline, cold)) bool recover(struct walk *w, enum trustac
 	for (; rp->j < k; rp->j++) {
 		uint64_t pc = pcs_only ? o->pcs[rp->j] : o->frames[rp->j].pc;
 		uint64_t next = pcs_only ? o->pcs[rp->j + 1] : o->frames[rp->j + 1].pc;
-		if (!replay_step(w, mode, rp, pc, next)) {
+		if (!replay_step(w, mode, rp, pc, next, a)) {
 			rp->broken = true;
 			return false;
 		}
@@ -742,7 +781,7 @@ static ALWAYS_INLINE int unwind_begin(const struct trustack_unwinder *u, enum tr
 		return -TRUSTACK_E_ARG;
 	if (TS_OPTS_LOAD(*st, start)) /* start NULL: no flags, the unwinder's bounds */
 		return -TRUSTACK_E_ARG;
-	*w = (struct walk){ .u = u, .direct = u->direct, .lo = st->stack_lo, .hi = st->stack_hi };
+	*w = (struct walk){ .u = u, .direct = u->direct, .lo = st->stack_lo, .hi = st->stack_hi, .ra_keep = ~u->pac_mask };
 	if (!w->lo && !w->hi)
 		w->lo = u->stack_lo, w->hi = u->stack_hi;
 	/* direct loads: below the live stack pointer nothing is guaranteed to be mapped */
@@ -772,7 +811,7 @@ static ALWAYS_INLINE int through_signal_frame(const struct walk *w, const struct
 	for (unsigned i = 0; i < a->nsigregs && ok; i++) {
 		uint64_t val;
 		ok = rd_stack(w, sp + a->sigregs[i].off, &val);
-		if (a->sigregs[i].reg == a->ra)
+		if (a->sigregs[i].reg == TS_UW_SIG_PC)
 			ipc = val;
 		else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
 			t.r[a->sigregs[i].reg] = val, t.valid |= BIT(a->sigregs[i].reg);
@@ -827,11 +866,11 @@ static ALWAYS_INLINE int find_row(const struct walk *w, enum trustack_unwind_mod
 	return 0;
 }
 
-/* The caller's CFA from row (into the frame record f too), checked to rise and to stay on the
- * stack. Returns 0 or the verdict. */
+/* The caller's CFA from row (into the frame record f too), checked to rise (or stay, when
+ * sp_may_stay) and to stay on the stack. Returns 0 or the verdict. */
 static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct ts_urow *row,
 				    const struct ts_uw_arch *a, const struct replay_ctx *rc, size_t k, uint64_t sp,
-				    struct trustack_frame *f, uint64_t *cfa)
+				    bool exact, struct trustack_frame *f, uint64_t *cfa)
 {
 	uint64_t base;
 	if (!get(s, row->cfa_reg, &base) &&
@@ -845,7 +884,7 @@ static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct
 	} else
 		return TRUSTACK_UNWIND_UNRELIABLE_ROW;
 	f->cfa = *cfa;
-	if (*cfa <= sp)
+	if (*cfa < sp || (*cfa == sp && !sp_may_stay(row, exact)))
 		return TRUSTACK_UNWIND_SP_NOT_RISING;
 	if (!sp_ok(w, *cfa))
 		return TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
@@ -855,12 +894,12 @@ static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct
 /* Apply row to frame k (at sp, whose record is f): the caller's sp, fp and pc into *s and *pc.
  * Returns 0 or the verdict. */
 static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct ts_urow *row, const struct ts_uw_arch *a,
-				   const struct replay_ctx *rc, size_t k, uint64_t sp, struct trustack_frame *f,
+				   const struct replay_ctx *rc, size_t k, uint64_t sp, bool exact, struct trustack_frame *f,
 				   uint64_t *pc)
 {
 	uint64_t cfa, ra, fpv = 0;
 	bool known, fpk = true;
-	int e = caller_cfa(w, s, row, a, rc, k, sp, f, &cfa);
+	int e = caller_cfa(w, s, row, a, rc, k, sp, exact, f, &cfa);
 	if (e)
 		return e;
 #define REC_ARGS rc->mode, rc->rp, rc->regs, rc->st, a, rc->o, rc->pcs_only, k, sp
@@ -883,7 +922,7 @@ static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct 
 	s->valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
 	s->r[a->sp] = cfa;
 	s->r[a->fp] = fpv;
-	*pc = ra;
+	*pc = ra & w->ra_keep; /* the PAC bits cleared (arm64), as xpaclri */
 	return 0;
 }
 
@@ -1031,6 +1070,16 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 		frame_init(f, pc, sp, exact);
 		if (m)
 			f->module = m->index;
+		if (m && !row && is_anon_sigreturn(&w, m, a, pc)) {
+			if (!sp_ok(&w, sp)) {
+				v = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
+				break;
+			}
+			if ((v = through_signal_frame(&w, a, f, sp, &s, &pc)))
+				break;
+			exact = true;
+			continue;
+		}
 		if ((v = frame_unusable(&w, m, a, pc, sp)))
 			break;
 		if (!row && is_sigreturn(&w, m, pc)) {
@@ -1049,7 +1098,7 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 			}
 			break;
 		}
-		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, f, &pc)))
+		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, exact, f, &pc)))
 			break;
 		f->source = fpv_mode ? TRUSTACK_SRC_FP : src;
 		exact = false;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "arch/aarch64/decode.h"
+#include "arch/aarch64/uw.h"
 
 #define SP TS_A64_SP
 #define LR TS_A64_LR
@@ -1563,6 +1564,13 @@ const struct ts_arch ts_arch_aarch64 = {
 	.tlsdesc_clobbered = X(0) | X(30), /* the offset comes back in x0; blr writes x30 */
 	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
+	.uw = &ts_a64_uw, /* unwind.c */
+#if defined(__aarch64__)
+	.host = &ts_a64_host, /* host.c */
+#endif
+	/* glibc's start.S, clone.S and clone3.S say `cfi_undefined x30` where a process or thread
+	 * starts: outermost (the signal trampoline is the vDSO's, found by its bytes) */
+	.cfi_marks_outermost = true,
 	/* tables (docs/sframe.md, docs/sidecar.md): SFrame ABI 2, AArch64 little-endian, with the
 	 * return address tracked per row (no fixed offset); `.cfi_negate_ra_state` is 0x2d; ld's
 	 * PLT0 is `stp x16, x30, [sp, #-16]!; adrp; ldr; add; br x17; nop x3` */

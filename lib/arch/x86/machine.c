@@ -1,6 +1,7 @@
 /*
  * machine.c - x86-64 (EM_X86_64): the one descriptor of the machine (arch.h). The decoder is
- * in decode.c and decode_fast.c, the unwinder's facts in unwind.c, the register layouts of
+ * in decode.c and decode_fast.c (on Zydis: left out of a build with ZYDIS=0, for another host),
+ * relocations in reloc.c, the unwinder's facts in unwind.c, the register layouts of
  * ptrace and ucontext in host.c, the in-process register capture in self_capture.c.
  */
 #include <elf.h>
@@ -36,7 +37,11 @@ const struct ts_arch ts_arch_x86_64 = {
 	.name = "x86-64",
 	.e_machine = EM_X86_64,
 	.big_endian = false,
+#if !defined(TS_NO_ZYDIS)
 	.analysed = true,
+#else
+	.analysed = false, /* built without Zydis (the Makefile's ZYDIS=0): x86-64 files are read, not analysed */
+#endif
 	.nregs = X86_NREGS,
 	.sp = X86_RSP,
 	.fp = X86_RBP,
@@ -77,6 +82,7 @@ const struct ts_arch ts_arch_x86_64 = {
 #endif
 	.perf = &ts_x86_perf,
 	.core = &ts_x86_core,
+#if !defined(TS_NO_ZYDIS)
 	.decoder_new = ts_x86_decoder_new,
 	.decoder_free = ts_x86_decoder_free,
 	.decode = ts_x86_decode,
@@ -84,8 +90,9 @@ const struct ts_arch ts_arch_x86_64 = {
 	.address_candidates = ts_x86_address_candidates,
 	.format = ts_x86_format,
 	.reg_name = ts_x86_reg_name,
-	.apply_reloc = ts_x86_apply_reloc,
-	.reloc_uses_got = ts_x86_reloc_uses_got,
 	.skippable_prefixes = ts_x86_skippable_prefixes,
+#endif
+	.apply_reloc = ts_x86_apply_reloc,   /* reloc.c */
+	.reloc_uses_got = ts_x86_reloc_uses_got,
 	.call_before = x86_call_before,
 };

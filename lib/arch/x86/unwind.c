@@ -54,7 +54,7 @@ static const struct ts_uw_sigreg x86_sigregs[] = {
 	{ X86_R12, GREG(4) },  { X86_R13, GREG(5) },  { X86_R14, GREG(6) }, { X86_R15, GREG(7) },
 	{ X86_RDI, GREG(8) },  { X86_RSI, GREG(9) },  { X86_RBP, GREG(10) }, { X86_RBX, GREG(11) },
 	{ X86_RDX, GREG(12) }, { X86_RAX, GREG(13) }, { X86_RCX, GREG(14) }, { X86_RSP, GREG(15) },
-	{ X86_RA, GREG(16) },
+	{ TS_UW_SIG_PC, GREG(16) },
 };
 
 const struct ts_uw_arch ts_x86_uw = {

@@ -16,7 +16,7 @@ extern const struct ts_arch_core ts_x86_core;
 /* host.c: only when this library is built for x86-64 */
 extern const struct ts_arch_host ts_x86_host;
 
-/* decode.c: the decoder on Zydis (and decode_fast.c before it) */
+/* decode.c: the decoder on Zydis (and decode_fast.c before it); reloc.c: the relocations */
 struct ts_decoder *ts_x86_decoder_new(void);
 void ts_x86_decoder_free(struct ts_decoder *d);
 unsigned ts_x86_decode(const struct ts_decoder *d, const uint8_t *buf, size_t len, uint64_t addr,
