@@ -1404,6 +1404,19 @@ static bool jump_after_trap(const struct ts_unit *u, size_t i)
 	return p->flow == TS_FLOW_STOP && (p->flags & TS_IF_TRAP) && u->row[i - 1] >= 0;
 }
 
+/* Is instruction i the `call runtime.deferreturn` that starts a Go function's recovery block?
+ * After a deferred call recovers from a panic, Go's runtime resumes the function there (the PC
+ * is in the function's pclntab data, not in its code): an entry no jump shows, with the body's
+ * frame set up. Not followed (its state is not known here), not reported as unreachable. */
+static bool go_recovery_entry(const struct ts_unit *u, size_t i)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (!u->img->go || in->flow != TS_FLOW_CALL)
+		return false;
+	const char *name = ts_image_target_name(u->img, in->target);
+	return name && !strcmp(name, "runtime.deferreturn");
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -1417,7 +1430,8 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0;
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || jump_after_trap(u, i) ||
+					     go_recovery_entry(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */
