@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,10 +32,29 @@ struct file_result {
 	char *out;        /* text lines, or JSON/SARIF fragments (one object per warning) */
 	size_t outlen;
 	char *error;      /* set when the file could not be analysed */
+	uint64_t bytes;   /* its size (an archive's size shared out among its members): progress */
 	bool found;       /* found by searching a directory, not named */
 	bool unsupported; /* the error says: a valid ELF file of a kind we do not analyse */
 	struct trustack_check_stats stats;
 	struct trustack_warning_kind_count { unsigned n[TRUSTACK_W__COUNT]; } kinds;
+};
+
+/*
+ * The progress line a scan of many files shows on a terminal: files done, MB/s, warnings so
+ * far. Workers count what they finish; whichever finishes a file when the line is older than
+ * PROGRESS_NS redraws it (no thread of its own). Nothing is drawn when stderr is not a
+ * terminal, so logs and pipes see exactly what they saw before.
+ */
+#define PROGRESS_NS 200000000LL
+struct progress {
+	bool on;
+	size_t total;
+	uint64_t total_bytes;
+	_Atomic size_t done;
+	_Atomic uint64_t bytes, warnings;
+	_Atomic int64_t last_ns; /* when the line was last drawn */
+	int64_t start_ns;
+	pthread_mutex_t draw;
 };
 
 struct check_ctx {
@@ -44,6 +64,7 @@ struct check_ctx {
 	size_t nfiles, capfiles;
 	_Atomic size_t next;
 	unsigned jobs;
+	struct progress prog;
 };
 
 struct emit_ctx {
@@ -64,6 +85,8 @@ static void usage(FILE *f)
 		"errors. A directory that cannot be opened or lies deeper than 64 levels, and a path too\n"
 		"long to open, are errors.\n"
 		"An ar archive (.a) is checked member by member, reported as ARCHIVE(MEMBER).\n"
+		"With several files and stderr a terminal, a progress line shows the files done, MB/s\n"
+		"and the warnings so far.\n"
 		"\n"
 		"options:\n"
 		"  --rules=stack|fp|backchain\n"
@@ -76,7 +99,7 @@ static void usage(FILE *f)
 		"  --format=text|json|sarif\n"
 		"                     text (default): FILE: warning: trustack: FUNC+0xOFF: MESSAGE [KIND]\n"
 		"  -j N               analyse with N threads (default: the number of online CPUs)\n"
-		"  -q, --quiet        no summary line on stderr\n"
+		"  -q, --quiet        no summary line on stderr, and no progress line\n"
 		"  -h, --help         this text\n"
 		"\n"
 		"warning kinds: call-without-frame fp-clobbered fp-scratch return-modified-frame\n"
@@ -144,6 +167,63 @@ static void on_warning(const struct trustack_warning *w, void *arg)
 	e->count++;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void progress_start(struct check_ctx *c, bool quiet)
+{
+	struct progress *p = &c->prog;
+	p->on = !quiet && c->nfiles > 1 && isatty(STDERR_FILENO);
+	if (!p->on)
+		return;
+	p->total = c->nfiles;
+	for (size_t i = 0; i < c->nfiles; i++)
+		p->total_bytes += c->files[i].bytes;
+	p->start_ns = now_ns();
+	atomic_store(&p->last_ns, p->start_ns - PROGRESS_NS); /* the first file done draws the line */
+	pthread_mutex_init(&p->draw, NULL);
+}
+
+static void progress_draw(struct progress *p, int64_t t)
+{
+	double secs = (double)(t - p->start_ns) / 1e9, mb = (double)atomic_load(&p->bytes) / 1e6;
+	unsigned long long w = (unsigned long long)atomic_load(&p->warnings);
+	fprintf(stderr, "\rtrustack: %zu/%zu files, %.0f/%.0f MB, %.1f MB/s, %llu warning%s\033[K",
+		atomic_load(&p->done), p->total, mb, (double)p->total_bytes / 1e6, secs > 0 ? mb / secs : 0.0, w,
+		w == 1 ? "" : "s");
+}
+
+/* File r is done: count it, and redraw the line if it is old (one drawer at a time). */
+static void progress_note(struct check_ctx *c, const struct file_result *r)
+{
+	struct progress *p = &c->prog;
+	if (!p->on)
+		return;
+	atomic_fetch_add(&p->done, 1);
+	atomic_fetch_add(&p->bytes, r->bytes);
+	atomic_fetch_add(&p->warnings, r->stats.warnings);
+	int64_t t = now_ns();
+	if (t - atomic_load(&p->last_ns) < PROGRESS_NS || pthread_mutex_trylock(&p->draw))
+		return;
+	atomic_store(&p->last_ns, t);
+	progress_draw(p, t);
+	pthread_mutex_unlock(&p->draw);
+}
+
+/* Erase the line before the report and the summary are printed. */
+static void progress_end(struct check_ctx *c)
+{
+	struct progress *p = &c->prog;
+	if (!p->on)
+		return;
+	fputs("\r\033[K", stderr);
+	pthread_mutex_destroy(&p->draw);
+}
+
 static void analyse_file(struct check_ctx *c, struct file_result *r, unsigned threads)
 {
 	char err[256] = "";
@@ -183,6 +263,7 @@ static void *file_worker(void *arg)
 		if (i >= c->nfiles)
 			return NULL;
 		analyse_file(c, &c->files[i], 1);
+		progress_note(c, &c->files[i]);
 	}
 }
 
@@ -223,6 +304,8 @@ static int add_file(struct check_ctx *c, const char *path, bool found)
 {
 	char **names, err[256] = "";
 	size_t n;
+	struct stat st;
+	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0; /* for the progress line */
 	int rc = trustack_archive__members(path, &names, &n, err, sizeof(err));
 	if (!rc && n == 0 && is_archive(path))
 		return 0; /* an archive without ELF members (as glibc's empty libdl.a): nothing to check */
@@ -232,6 +315,7 @@ static int add_file(struct check_ctx *c, const char *path, bool found)
 			return -1;
 		r->path = strdup(path);
 		r->found = found;
+		r->bytes = size;
 		if (rc) {
 			r->error = strdup(err[0] ? err : trustack_strerror(rc));
 			r->unsupported = rc == -TRUSTACK_E_UNSUPPORTED;
@@ -246,6 +330,7 @@ static int add_file(struct check_ctx *c, const char *path, bool found)
 			r->path = strdup(path);
 		r->archive = strdup(path);
 		r->member = i;
+		r->bytes = size / n + (i == 0 ? size % n : 0);
 		r->found = found;
 	}
 	trustack_archive__free(names, n);
@@ -335,6 +420,8 @@ static void json_file_list(const char *name, const char *field, const struct che
 		json_str(stdout, r->path);
 		printf(",\"%s\":", field);
 		json_str(stdout, r->error);
+		if (!want_skipped && r->unsupported)
+			printf(",\"unsupported\":true"); /* skipped, had a directory search found it */
 		putchar('}');
 		first = false;
 	}
@@ -393,9 +480,12 @@ int cmd_check(int argc, char **argv)
 		else
 			add_file(&c, argv[i], false);
 	}
+	progress_start(&c, quiet);
 	if (c.nfiles == 1 || c.jobs == 1) {
-		for (size_t i = 0; i < c.nfiles; i++)
+		for (size_t i = 0; i < c.nfiles; i++) {
 			analyse_file(&c, &c.files[i], c.jobs);
+			progress_note(&c, &c.files[i]);
+		}
 	} else {
 		pthread_t tid[256];
 		unsigned started = 0;
@@ -408,6 +498,7 @@ int cmd_check(int argc, char **argv)
 			pthread_join(tid[i], NULL);
 	}
 
+	progress_end(&c);
 	struct trustack_check_stats total = { 0 };
 	size_t nerr = 0, nskip = 0;
 	if (c.fmt == FMT_JSON)

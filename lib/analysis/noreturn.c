@@ -27,6 +27,33 @@ static const char *const known_noreturn[] = {
 	"verrx",
 };
 
+/* Go's runtime functions that never return and that Go's compiler knows never return (the
+ * panics it calls for failed index, slice, conversion and division checks, runtime.throw,
+ * gopanic, panicwrap, block: cmd/compile's ssagen), asked only in
+ * a Go program (image.h): Go lays out its stack-growth block (`call runtime.morestack_noctxt;
+ * jmp entry`) right after such a call, and a panic taken for a call that returns falls into
+ * it. Sorted in strcmp order. */
+static const char *const go_noreturn[] = {
+	"runtime.block", "runtime.goPanicIndex", "runtime.goPanicIndexU", "runtime.goPanicSlice3Acap",
+	"runtime.goPanicSlice3AcapU", "runtime.goPanicSlice3Alen", "runtime.goPanicSlice3AlenU",
+	"runtime.goPanicSlice3B", "runtime.goPanicSlice3BU", "runtime.goPanicSlice3C",
+	"runtime.goPanicSlice3CU", "runtime.goPanicSliceAcap", "runtime.goPanicSliceAcapU",
+	"runtime.goPanicSliceAlen", "runtime.goPanicSliceAlenU", "runtime.goPanicSliceB",
+	"runtime.goPanicSliceBU", "runtime.goPanicSliceConvert", "runtime.gopanic", "runtime.panicIndex",
+	"runtime.panicIndexU", "runtime.panicSlice3Acap", "runtime.panicSlice3AcapU",
+	"runtime.panicSlice3Alen", "runtime.panicSlice3AlenU", "runtime.panicSlice3B",
+	"runtime.panicSlice3BU", "runtime.panicSlice3C", "runtime.panicSlice3CU",
+	"runtime.panicSliceAcap", "runtime.panicSliceAcapU", "runtime.panicSliceAlen",
+	"runtime.panicSliceAlenU", "runtime.panicSliceB", "runtime.panicSliceBU",
+	"runtime.panicSliceConvert", "runtime.panicdivide", "runtime.panicdottypeE",
+	"runtime.panicdottypeI", "runtime.panicfloat", "runtime.panicmakeslicecap",
+	"runtime.panicmakeslicelen", "runtime.panicmem", "runtime.panicmemAddr",
+	"runtime.panicnildottype", "runtime.panicoverflow", "runtime.panicrangestate",
+	"runtime.panicshift", "runtime.panicunsafeslicelen", "runtime.panicunsafeslicenilptr",
+	"runtime.panicunsafestringlen", "runtime.panicunsafestringnilptr", "runtime.panicwrap",
+	"runtime.throw",
+};
+
 static int cmp_name(const void *k, const void *e)
 {
 	return strcmp((const char *)k, *(char *const *)e);
@@ -53,6 +80,8 @@ static bool name_noreturn(const struct ts_image *img, const char *name)
 		name = base;
 	}
 	if (in_list(name))
+		return true;
+	if (img->go && bsearch(name, go_noreturn, sizeof(go_noreturn) / sizeof(go_noreturn[0]), sizeof(char *), cmp_name))
 		return true;
 	return img->nnoreturn_names &&
 	       bsearch(name, img->noreturn_names, img->nnoreturn_names, sizeof(char *), cmp_name);

@@ -76,6 +76,17 @@ void ts_state_entry_hint(const struct ts_arch *a, const struct ts_entry_hint *h,
 
 /* ---- values ---------------------------------------------------------------------------- */
 
+/* Is e an entry loaded from a table of offsets at b (b[index * 4], sign-extended)? Then b + e is
+ * the target of a jump-table dispatch whose table we do not know (TS_VF_OFFSET_ENTRY): gcc's
+ * `movslq (%r11,%rcx,4),%rcx; add %r11,%rcx; jmp *%rcx` after the lea of %r11 was lost at a
+ * join. A function pointer is never computed that way: reporting the jump as an unresolved
+ * dispatch, not as a tail call, says what the analysis could not follow. */
+static bool offset_entry_of(const struct ts_val *e, const struct ts_val *b)
+{
+	return (e->flags & TS_VF_OFFSET_ENTRY) && e->aux == b->off + 1 && !b->esize &&
+	       !(b->flags & (TS_VF_Z32 | TS_VF_S32));
+}
+
 static struct ts_val val_add(struct ts_val x, struct ts_val y)
 {
 	if (y.kind == V_CONST && y.off == 0)
@@ -115,6 +126,8 @@ static struct ts_val val_add(struct ts_val x, struct ts_val y)
 		y.off = wadd(x.off, y.off);
 		return y;
 	}
+	if (x.kind == V_SYM && y.kind == V_SYM && (offset_entry_of(&x, &y) || offset_entry_of(&y, &x)))
+		return (struct ts_val){ .kind = V_JTSUM, .esize = 4, .flags = TS_VF_SEXT | TS_VF_OFFSET_ENTRY };
 	return UNK;
 }
 
@@ -573,6 +586,12 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 	} else if (m->size == 4 && m->sext) {
 		r = fresh(s);
 		r.flags |= TS_VF_S32; /* movslq */
+		struct ts_val b = m->base != TS_REG_NONE ? reg_val(s, m->base) : UNK;
+		if (b.kind == V_SYM && m->index != TS_REG_NONE && m->index != m->base && m->scale == 4 &&
+		    !m->disp) {
+			r.flags |= TS_VF_OFFSET_ENTRY; /* an entry of a table at b (offset_entry_of) */
+			r.aux = b.off + 1;
+		}
 	}
 	return r;
 }

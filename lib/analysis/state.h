@@ -47,6 +47,12 @@ enum ts_vkind { V_UNK = 0, V_CFA, V_ALN, V_ORIG, V_CONST, V_RANGE, V_JTENT, V_JT
 #define TS_VF_WITHBASE 16 /* JTSUM: on some path the target is the base itself (a label-offset table's
                              * own label: GNU C `goto *(&&base + off)` with off = 0 taken directly);
                              * JTENT: on some path the value is 0 instead of an entry */
+#define TS_VF_OFFSET_ENTRY 32 /* SYM: a sign-extended 4-byte entry loaded from base[index * 4],
+                               * the base a value with an identity (aux: that identity + 1);
+                               * JTSUM: such a base plus such an entry, the table's address lost
+                               * (at a join, or spilled and evicted): a dispatch not resolved.
+                               * The meet keeps a SYM's aux as the stored side has it: at worst a
+                               * jump is called unresolved where it was a tail call */
 
 struct ts_val {
 	uint8_t kind;

@@ -769,8 +769,63 @@ static uint64_t next_table_base_near(struct ts_unit *u, uint64_t base)
 	return best;
 }
 
+static bool ends_run(const struct ts_insn *in);
+
+/* Do the bytes from `from` up to and including the instruction at `to` decode as padding only
+ * (nops, traps), or is there nothing at `to` (the end of the section)? */
+static bool padding_up_to(const struct ts_unit *u, uint64_t from, uint64_t to)
+{
+	const struct ts_image *img = u->img;
+	for (uint64_t at = from; at <= to;) {
+		size_t avail;
+		const uint8_t *code = ts_image_bytes(img, at, &avail);
+		if (!code || !avail)
+			return at == to;
+		struct ts_insn x;
+		x.nuops = 0;
+		unsigned len = img->arch->decode(img->dec, code, avail, at, &x);
+		if (!len || !(x.flags & (TS_IF_NOP | TS_IF_TRAP)))
+			return false;
+		if (at == to)
+			return true;
+		at += len;
+	}
+	return false; /* `to` lies inside an instruction */
+}
+
+/*
+ * A table entry pointing just past the end of one of the unit's ranges whose last instruction
+ * ends its path (a return, a jump, a trap), into the padding before whatever comes next: the
+ * label compilers give a case they know cannot happen (clang's empty block for
+ * llvm_unreachable after the final ret; gcc's label after a cold part that ends in ud2).
+ * Nothing is there to run: the case is not followed, and it is neither a tail call nor a
+ * table leading outside the function.
+ */
+#define PAD_MAX 64 /* the largest function alignment compilers use */
+static bool impossible_case(const struct ts_unit *u, uint64_t target)
+{
+	if (ts_image_func_at(u->img, target) >= 0)
+		return false; /* code of some function (a tail call goes to a function's start) */
+	for (size_t r = 0; r < u->nranges; r++) {
+		const struct ts_range *rg = &u->ranges[r];
+		if (rg->borrowed || target < rg->end || target - rg->end >= PAD_MAX)
+			continue;
+		size_t end = r + 1 < u->nranges ? u->ranges[r + 1].first : u->n;
+		if (end > rg->first && ends_run(&u->insns[end - 1]) && padding_up_to(u, rg->end, target))
+			return true;
+	}
+	return false;
+}
+
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
+	if (v.flags & TS_VF_OFFSET_ENTRY) {
+		/* a dispatch through a table of offsets whose address was lost on the way here:
+		 * neither a tail call nor a reason to call its cases dead (abandons_path) */
+		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP,
+		     "jump through a table of offsets whose address the analysis lost (at a join or a call)");
+		return;
+	}
 	if ((v.flags & TS_VF_WITHBASE) && in_unit(u, (uint64_t)v.aux))
 		jump_edge(u, in, (uint64_t)v.aux, s);
 	else if (v.flags & TS_VF_WITHBASE)
@@ -808,7 +863,8 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0 &&
 			     (e == 0 || has_jump_pad(u, in, target));
 		else
-			ok = readable && (adopt(u, target, false) || function_start(u, target));
+			ok = readable && (adopt(u, target, false) || function_start(u, target) ||
+					  impossible_case(u, target));
 		if (ok)
 			continue;
 		if ((v.flags & TS_VF_IMPLICIT) && e > 0) {
@@ -846,7 +902,7 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			continue;
 		if (in_unit(u, target))
 			jump_edge(u, in, target, s);
-		else
+		else if (!impossible_case(u, target))
 			sibling_call(u, in, s, name_at(u, target));
 	}
 }
@@ -1229,6 +1285,20 @@ static bool tlsdesc_call(const struct ts_unit *u, const struct ts_insn *in, cons
 	return slot.kind == V_CONST && ts_image_tlsdesc(u->img, (uint64_t)slot.off);
 }
 
+/*
+ * Is call i the last instruction of its range, or followed only by padding? For a call through
+ * a pointer whose callee we cannot name, that is the compiler saying the callee never returns:
+ * it laid out nothing to return to (libtk's Tk_3DBorderGC ends in `call *0x20(%rdx)`,
+ * Tcl_Panic through Tcl's stub table). A direct call is judged by its callee instead.
+ */
+static bool ends_function(const struct ts_unit *u, int32_t i)
+{
+	for (size_t k = (size_t)i; !u->last[k]; k++)
+		if (!(u->insns[k + 1].flags & (TS_IF_NOP | TS_IF_TRAP)))
+			return false;
+	return true;
+}
+
 static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *in, struct ts_state *s, bool report)
 {
 	const struct ts_arch *a = u->a;
@@ -1261,12 +1331,19 @@ static enum step step_call(struct ts_unit *u, int32_t i, const struct ts_insn *i
 		 * frame as after a return (the unwinder restores the callee-saved registers) */
 		struct ts_state t = *s;
 		ts_state_after_call(a, &t, a->call_clobbered);
+		/* with the arguments pushed for the call popped (DW_CFA_GNU_args_size) */
+		uint64_t args = ts_image_args_size(u->img, in->addr);
+		struct ts_val *sp = &t.regs[a->sp];
+		if (args && args < 0x10000 && (sp->kind == V_CFA || sp->kind == V_ALN))
+			sp->off += (int64_t)args;
 		if (in_unit(u, lp))
 			edge(u, in->addr, lp, &t, EDGE_LANDING);
 	}
 	if (cm)
 		cm = &u->callm[i]; /* the landing pad's edge may have taken in a fragment */
 	enum ts_noreturn nr = call_returns(u, i, in, cm, name);
+	if (nr == TS_RETURNS && !cm && !name && ends_function(u, i))
+		nr = TS_NORETURN_KNOWN;
 	/* What follows a call that never returns. When only we inferred that, the compiler
 	 * may not have known (an interposable callee, a callee it did not analyse) and
 	 * laid out code after the call that it considers reachable: go on as if the call
@@ -1574,6 +1651,19 @@ static bool exec_template(const struct ts_unit *u, size_t i, const uint64_t *tar
 	return false;
 }
 
+/* Is instruction i the `call runtime.deferreturn` that starts a Go function's recovery block?
+ * After a deferred call recovers from a panic, Go's runtime resumes the function there (the PC
+ * is in the function's pclntab data, not in its code): an entry no jump shows, with the body's
+ * frame set up. Not followed (its state is not known here), not reported as unreachable. */
+static bool go_recovery_entry(const struct ts_unit *u, size_t i)
+{
+	const struct ts_insn *in = &u->insns[i];
+	if (!u->img->go || in->flow != TS_FLOW_CALL)
+		return false;
+	const char *name = ts_image_target_name(u->img, in->target);
+	return name && !strcmp(name, "runtime.deferreturn");
+}
+
 static void find_unreachable(struct ts_unit *u)
 {
 	enum { NONE, REPORTED, EXCUSED } block = NONE;
@@ -1592,7 +1682,8 @@ static void find_unreachable(struct ts_unit *u)
 		bool padding = (in->flags & (TS_IF_NOP | TS_IF_TRAP)) != 0 || (nexec && exec_template(u, i, exec, nexec));
 		if (u->row[i] >= 0 || padding) {
 			block = NONE;
-		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || follows_trap(u, i))) {
+		} else if (block == NONE && (follows_dead_call(u, i) || loops_on_trap(u, i) || follows_trap(u, i) ||
+					     go_recovery_entry(u, i))) {
 			/* the straight run after a call we inferred never returns: dead, but what a
 			 * compiler emits when it cannot know (cli_exit() calls exit() without being
 			 * declared noreturn), so not a defect of the code */
@@ -1694,7 +1785,7 @@ static bool fp_rules_exempt(const char *name)
 int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum trustack_rules rules)
 {
 	u->img = img;
-	u->a = img->arch;
+	u->a = ts_image_func_arch(img, (size_t)f);
 	u->rules = rules;
 	u->fp_exempt = fp_rules_exempt(img->funcs[f].name);
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))

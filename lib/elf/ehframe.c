@@ -5,7 +5,9 @@
  *    FDE range that no symbol covers becomes a function named "fde@ADDR", so no code is
  *    silently left out of the analysis;
  *  - C++ landing pads: an FDE's LSDA (.gcc_except_table) lists, for ranges of call sites, the
- *    code an exception thrown through the call continues at. No branch leads there.
+ *    code an exception thrown through the call continues at. No branch leads there. Where the
+ *    call pushed arguments, the FDE's DW_CFA_GNU_args_size says how many bytes: the landing
+ *    pad runs with them popped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +106,7 @@ static uint64_t enc_ptr(struct cursor *c, uint8_t enc, bool value_only)
 
 struct cie_info {
 	uint64_t off;
+	uint64_t caf;     /* code alignment factor */
 	uint8_t fde_enc;
 	uint8_t lsda_enc; /* 0xff: the CIE has no 'L' */
 	bool aug_z;
@@ -131,7 +134,7 @@ static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64
 	c.addr += auglen + 1;
 	if (strstr(aug, "eh"))
 		rd(&c, 8);
-	uleb(&c);
+	ci->caf = uleb(&c);
 	sleb(&c);
 	if (version == 1)
 		rd(&c, 1);
@@ -158,6 +161,24 @@ static bool parse_cie(const uint8_t *base, size_t size, uint64_t secaddr, uint64
 	return !c.bad;
 }
 
+/* The symbol's function at addr has an .eh_frame FDE (functions are still in symbol order,
+ * which is address order: build_functions). Only a Go program asks (ts_image_func_arch). */
+static void mark_eh_cfi(struct ts_image *img, uint64_t addr)
+{
+	if (!img->go)
+		return;
+	size_t lo = 0, hi = img->nfuncs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (img->funcs[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < img->nfuncs && img->funcs[lo].addr == addr)
+		img->funcs[lo].flags |= TS_FUNC_EH_CFI;
+}
+
 static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, size_t *cap)
 {
 	const struct ts_section *s = ts_image_section_at(img, start);
@@ -177,8 +198,10 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	}
 	for (size_t k = 0; k < 32 && lo > k; k++) {
 		const struct ts_symbol *y = &img->syms[lo - 1 - k];
-		if ((y->type == STT_FUNC || y->type == STT_GNU_IFUNC) && start < y->addr + (y->size ? y->size : 1))
+		if ((y->type == STT_FUNC || y->type == STT_GNU_IFUNC) && start < y->addr + (y->size ? y->size : 1)) {
+			mark_eh_cfi(img, y->addr);
 			return 0;
+		}
 	}
 	if (TS_GROW(img->funcs, img->nfuncs, *cap, 64))
 		return -TRUSTACK_E_NOMEM;
@@ -199,6 +222,8 @@ static int add_fde_func(struct ts_image *img, uint64_t start, uint64_t size, siz
 	f->flags = TS_FUNC_FROM_FDE;
 	return 0;
 }
+
+static int split_glued(struct ts_image *img, size_t *cap, size_t f);
 
 /*
  * Code a linked file starts from that neither a symbol nor an FDE covers: the ELF entry point
@@ -242,7 +267,108 @@ static int add_start_func(struct ts_image *img, size_t *cap, uint64_t e, const c
 		return -TRUSTACK_E_NOMEM;
 	img->funcs[img->nfuncs - 1].name = name;
 	img->funcs[img->nfuncs - 1].flags = 0; /* not from an FDE: no CFI describes it */
+	return split_glued(img, cap, img->nfuncs - 1);
+}
+
+/*
+ * Code with neither a symbol nor an FDE after a start function (hand-written assembly in a
+ * stripped library: libdav1d's nasm functions follow crtstuff's frame_dummy) is glued onto that
+ * function up to the next known one, a pseudo-function never analysed as the functions it holds
+ * (each of them "unreachable"), with no unwind rows of their own. Where the rest of the file
+ * shows a function starts there, it does: the target of a direct call, or an address code
+ * outside the stretch computes (`lea f(%rip)`: a function stored as a pointer, dav1d's DSP
+ * tables). Each becomes a function "call@ADDR" (finish_functions sizes it up to the next
+ * start). The file's code is scanned only when a stretch is longer than start functions are.
+ */
+#define GLUED_MIN 4096
+
+static void note_start(uint64_t **v, size_t *n, size_t *cap, uint64_t t, uint64_t lo, uint64_t hi, bool *nomem)
+{
+	if (t <= lo || t >= hi || *nomem)
+		return;
+	if (TS_GROW(*v, *n, *cap, 64)) {
+		*nomem = true;
+		return;
+	}
+	(*v)[(*n)++] = t;
+}
+
+/* Function starts inside [lo, hi) the code of the file's executable sections shows. */
+static int glued_starts(const struct ts_image *img, uint64_t lo, uint64_t hi, uint64_t **out, size_t *nout)
+{
+	uint64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	bool nomem = false;
+	for (size_t k = 1; k < img->nsecs && !nomem; k++) {
+		const struct ts_section *s = &img->secs[k];
+		if (!s->exec || !s->data || !strncmp(s->name, ".plt", 4))
+			continue;
+		for (uint64_t off = 0; off < s->size && !nomem;) {
+			uint64_t at = s->addr + off;
+			unsigned scan = TS_SCAN_ADDRESS | TS_SCAN_FLOW;
+			unsigned len = img->arch->length ? img->arch->length(img->dec, s->data + off, s->size - off, &scan) : 0;
+			struct ts_insn in;
+			in.nuops = 0;
+			in.flow = TS_FLOW_NEXT;
+			if (!img->arch->length || scan)
+				len = img->arch->decode(img->dec, s->data + off, s->size - off, at, &in);
+			if (in.flow == TS_FLOW_CALL)
+				note_start(&v, &n, &cap, in.target, lo, hi, &nomem);
+			for (unsigned q = 0; q < in.nuops && (at < lo || at >= hi); q++) {
+				const struct ts_uop *o = &in.uops[q];
+				if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE && o->mem.index == TS_REG_NONE)
+					note_start(&v, &n, &cap, (uint64_t)o->mem.disp, lo, hi, &nomem);
+			}
+			off += len ? len : 1;
+		}
+	}
+	if (nomem) {
+		free(v);
+		return -TRUSTACK_E_NOMEM;
+	}
+	if (n)
+		ts_sort_u64(v, n);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || v[i] != v[u - 1])
+			v[u++] = v[i];
+	*out = v;
+	*nout = u;
 	return 0;
+}
+
+static int split_glued(struct ts_image *img, size_t *cap, size_t f)
+{
+	if (!img->dec || img->funcs[f].size < GLUED_MIN)
+		return 0;
+	uint64_t lo = img->funcs[f].addr, hi = lo + img->funcs[f].size, *starts;
+	uint32_t sec = img->funcs[f].sec;
+	size_t n;
+	int rc = glued_starts(img, lo, hi, &starts, &n);
+	if (rc || !n)
+		return rc;
+	img->funcs[f].size = starts[0] - lo;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *buf = malloc(32);
+		const char *name = NULL;
+		if (buf) {
+			snprintf(buf, 32, "call@0x%llx", (unsigned long long)starts[i]);
+			name = ts_image_own_name(img, buf);
+		}
+		if (!name || TS_GROW(img->funcs, img->nfuncs, *cap, 64)) {
+			rc = -TRUSTACK_E_NOMEM;
+			break;
+		}
+		struct ts_func *g = &img->funcs[img->nfuncs++];
+		memset(g, 0, sizeof(*g));
+		g->name = name;
+		g->addr = starts[i];
+		g->size = (i + 1 < n ? starts[i + 1] : hi) - starts[i];
+		g->sec = sec;
+		g->parent = -1; /* flags 0: not from an FDE, no CFI describes it */
+	}
+	free(starts);
+	return rc;
 }
 
 static int add_start_funcs(struct ts_image *img, size_t *cap)
@@ -307,6 +433,97 @@ static int parse_lsda(struct ts_image *img, uint64_t addr, uint64_t func)
 	return 0;
 }
 
+static int add_args_size(struct ts_image *img, uint64_t addr, uint64_t size)
+{
+	if (TS_GROW(img->argsz, img->nargsz, img->capargsz, 64))
+		return -TRUSTACK_E_NOMEM;
+	img->argsz[img->nargsz++] = (struct ts_args_size){ addr, size };
+	return 0;
+}
+
+static void skip(struct cursor *c, uint64_t n)
+{
+	if (n > (uint64_t)(c->end - c->p)) {
+		c->bad = true;
+		c->p = c->end;
+		return;
+	}
+	c->p += n;
+	c->addr += n;
+}
+
+/*
+ * The DW_CFA_GNU_args_size changes in the CFA program of an FDE [start, end) at c (only read for
+ * functions with landing pads: the one thing it changes is where a landing pad's stack pointer
+ * is). An exception resumes at the landing pad with the arguments pushed for the call already
+ * popped (libgcc's uw_install_context_1 adds the target frame's args_size to its stack pointer;
+ * LLVM's Rust and C++ code pushes arguments with `push`). The program is read up to an opcode we
+ * do not know; what was read before stays.
+ */
+static int parse_args_size(struct ts_image *img, struct cursor *c, uint64_t start, uint64_t end,
+			   const struct cie_info *ci)
+{
+	uint64_t loc = start;
+	bool any = false;
+	while (c->p < c->end && !c->bad) {
+		uint8_t op = (uint8_t)rd(c, 1);
+		switch (op >> 6) {
+		case 1: loc += (op & 0x3f) * ci->caf; continue; /* advance_loc */
+		case 2: uleb(c); continue;                    /* offset */
+		case 3: continue;                             /* restore */
+		}
+		uint64_t n;
+		switch (op) {
+		case 0x00: case 0x0a: case 0x0b: break; /* nop, remember_state, restore_state */
+		case 0x01: loc = enc_ptr(c, ci->fde_enc, false); break;
+		case 0x02: loc += rd(c, 1) * ci->caf; break;
+		case 0x03: loc += rd(c, 2) * ci->caf; break;
+		case 0x04: loc += rd(c, 4) * ci->caf; break;
+		case 0x05: case 0x09: case 0x0c: case 0x14: case 0x2f: uleb(c); uleb(c); break;
+		case 0x06: case 0x07: case 0x08: case 0x0d: case 0x0e: uleb(c); break;
+		case 0x11: case 0x12: case 0x15: uleb(c); sleb(c); break;
+		case 0x13: sleb(c); break;
+		case 0x0f: n = uleb(c); skip(c, n); break;                     /* def_cfa_expression */
+		case 0x10: case 0x16: uleb(c); n = uleb(c); skip(c, n); break; /* (val_)expression */
+		case 0x2e: { /* DW_CFA_GNU_args_size */
+			n = uleb(c);
+			if (c->bad)
+				break;
+			int rc = add_args_size(img, loc, n);
+			if (rc)
+				return rc;
+			any = true;
+			break;
+		}
+		default:
+			c->bad = true; /* an opcode we do not know: its operands cannot be skipped */
+		}
+	}
+	return any ? add_args_size(img, end, 0) : 0;
+}
+
+/* By address; at one address a change back to 0 (the end of an FDE) before the next FDE's own. */
+static int cmp_args_size(const void *a, const void *b)
+{
+	const struct ts_args_size *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+uint64_t ts_image_args_size(const struct ts_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nargsz;
+	while (lo < hi) { /* the last change at or before addr */
+		size_t mid = (lo + hi) / 2;
+		if (img->argsz[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? img->argsz[lo - 1].size : 0;
+}
+
 static int cmp_site(const void *a, const void *b)
 {
 	const struct ts_lsda_site *x = a, *y = b;
@@ -368,10 +585,14 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 						return rc;
 				}
 				if (!c.bad && ci.aug_z && ci.lsda_enc != 0xff) {
-					uleb(&c); /* augmentation data length */
+					uint64_t auglen = uleb(&c); /* augmentation data length */
+					struct cursor prog = c;      /* the CFA program follows the data */
+					skip(&prog, auglen);
 					uint64_t lsda = enc_ptr(&c, ci.lsda_enc, false);
 					if (!c.bad && lsda) {
 						int rc = parse_lsda(img, lsda, start);
+						if (!rc && !prog.bad)
+							rc = parse_args_size(img, &prog, start, start + range, &ci);
 						if (rc)
 							return rc;
 					}
@@ -382,5 +603,7 @@ int ts_image_load_fde_funcs(struct ts_image *img, char *err, size_t errlen)
 	}
 	if (img->nlsda)
 		qsort(img->lsda, img->nlsda, sizeof(*img->lsda), cmp_site);
+	if (img->nargsz)
+		qsort(img->argsz, img->nargsz, sizeof(*img->argsz), cmp_args_size);
 	return add_start_funcs(img, &cap);
 }

@@ -590,6 +590,29 @@ static int load_dynamic_got(struct ts_image *img)
 	return 0;
 }
 
+/* Is this a Go program? Then its Go functions get Go's calling convention (image.h). */
+static void note_go(struct ts_image *img)
+{
+	for (size_t i = 1; i < img->nsecs && !img->go; i++) {
+		const char *n = img->secs[i].name;
+		img->go = n && (!strcmp(n, ".go.buildinfo") || !strcmp(n, ".gopclntab") || !strcmp(n, ".note.go.buildid"));
+	}
+	if (!img->go)
+		return;
+	const struct ts_arch *a = img->arch;
+	img->go_arch = *a;
+	uint64_t fp = 1ull << a->fp;
+	img->go_arch.callee_saved = a->callee_saved & fp;
+	img->go_arch.call_clobbered = a->call_clobbered | (a->callee_saved & ~fp);
+}
+
+const struct ts_arch *ts_image_func_arch(const struct ts_image *img, size_t f)
+{
+	if (img->go && !(img->funcs[f].flags & (TS_FUNC_EH_CFI | TS_FUNC_FROM_FDE)))
+		return &img->go_arch;
+	return img->arch;
+}
+
 static bool is_fragment_name(const char *name, size_t *plen)
 {
 	const char *c = strstr(name, ".cold");
@@ -957,6 +980,7 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 	}
 	if ((rc = load_sections(img, filesize, err, errlen)))
 		goto bad;
+	note_go(img);
 	if ((rc = load_symbols(img, &symaddr, &nsym, &symdata, &strndx, err, errlen)))
 		goto bad;
 	if (img->rel) {
@@ -972,10 +996,9 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 	ts_sort_u64(img->tlsdesc, img->ntlsdesc);
 	if ((rc = build_functions(img)))
 		goto bad;
-	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
-		goto bad;
 	/* a machine only the ELF layer reads so far (no decoder) ends here: its sections, symbols,
-	 * relocations and notes are read; what needs its instructions is not */
+	 * relocations and notes are read; what needs its instructions is not (the FDE reader
+	 * scans code for function starts only with a decoder) */
 	if (img->arch->decoder_new) {
 		img->dec = img->arch->decoder_new();
 		if (!img->dec) {
@@ -983,6 +1006,8 @@ int ts_image_open(const char *path, const void *mem, size_t memsize, long member
 			goto bad;
 		}
 	}
+	if ((rc = ts_image_load_fde_funcs(img, err, errlen)))
+		goto bad;
 	finish_functions(img);
 	if (img->dec)
 		ts_image_mark_fde_fragments(img);
@@ -1062,6 +1087,7 @@ void ts_image_close(struct ts_image *img)
 	free(img->funcs_by_name);
 	free(img->ext);
 	free(img->lsda);
+	free(img->argsz);
 	free(img->tail_calls);
 	free(img->code_refs);
 	free(img->addr_taken);

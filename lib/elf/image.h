@@ -41,6 +41,8 @@ enum ts_func_flag {
 	TS_FUNC_FROM_FDE = 1 << 1, /* bounds from .eh_frame, no symbol */
 	TS_FUNC_WEAK = 1 << 2,
 	TS_FUNC_GLOBAL = 1 << 3,
+	TS_FUNC_EH_CFI = 1 << 4,   /* a symbol's function an .eh_frame FDE also covers (in a Go
+				    * program: code of the C compiler, not of Go's) */
 };
 
 struct ts_func {
@@ -56,6 +58,12 @@ struct ts_func {
 /* A call-site record of a C++ LSDA: calls in [start, end) unwind to landing pad lp. */
 struct ts_lsda_site {
 	uint64_t start, end, lp;
+};
+
+/* DW_CFA_GNU_args_size: from addr on (to the next change), size bytes of arguments are pushed
+ * at a call (sorted by addr; each FDE that says it ends with a change back to 0). */
+struct ts_args_size {
+	uint64_t addr, size;
 };
 
 /*
@@ -83,6 +91,12 @@ struct ts_addr_name {
 
 struct ts_image {
 	const struct ts_arch *arch;
+	/* A Go program (a .go.buildinfo, .gopclntab or .note.go.buildid section): its Go functions
+	 * follow Go's internal ABI, in which no register but the stack and frame pointers survives
+	 * a call (github.com/golang/go, src/cmd/compile/abi-internal.md). go_arch is arch with
+	 * that convention; ts_image_func_arch says which a function follows. */
+	bool go;
+	struct ts_arch go_arch;
 	struct ts_decoder *dec;
 	char *path;
 	int fd;
@@ -114,6 +128,8 @@ struct ts_image {
 
 	struct ts_lsda_site *lsda; /* landing pads, sorted by start */
 	size_t nlsda, caplsda;
+	struct ts_args_size *argsz; /* pushed arguments at calls with a landing pad, sorted */
+	size_t nargsz, capargsz;
 
 	char **owned_names;        /* names we made (fde@ADDR), freed with the image */
 	size_t nowned, capowned;
@@ -171,8 +187,15 @@ bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64
 /* The build-id of img (from its NT_GNU_BUILD_ID note, in a section or a PT_NOTE segment; libelf
  * translates the note headers to host order); returns its length, 0 when absent. */
 size_t ts_image_build_id(const struct ts_image *img, uint8_t *out, size_t max);
+/* The descriptor function f is analysed with: go_arch for a Go program's Go functions (those
+ * no .eh_frame FDE covers: Go's compiler emits none; cgo's C code has them), arch otherwise. */
+const struct ts_arch *ts_image_func_arch(const struct ts_image *img, size_t f);
+
 /* The landing pad a throw from the call at addr goes to, or 0. */
 uint64_t ts_image_landing_pad(const struct ts_image *img, uint64_t addr);
+/* The bytes of arguments pushed at the call at addr (DW_CFA_GNU_args_size), which an exception
+ * thrown through it pops before its landing pad runs; 0 when the CFI does not say. */
+uint64_t ts_image_args_size(const struct ts_image *img, uint64_t addr);
 
 /* Code addresses in [lo, hi) that data refers to (computed-goto targets), via *first and the
  * count returned. */

@@ -61,6 +61,19 @@ assert {x["ruleId"] for x in r["results"]} <= ids
 check dir-finds-nested grep -q "sub/checksum.o" "$work/j1"
 check jobs-same-report cmp -s "$work/j1" "$work/j2"
 
+# progress of a scan: on a terminal (script(1) gives one) a line with files done, MB/s and
+# warnings so far, erased before the summary; nothing of it when stderr is not a terminal
+if command -v script >/dev/null 2>&1; then
+    script -qec "$T check $work/dir" /dev/null >"$work/tty" 2>&1
+    check progress-on-terminal grep -qaE "[12]/2 files, [0-9]+/[0-9]+ MB, [0-9.]+ MB/s, [0-9]+ warnings?" "$work/tty"
+    "$T" check "$work/dir" >/dev/null 2>"$work/notty"
+    if grep -qa "MB/s" "$work/notty"; then bad progress-not-on-pipe "a progress line in piped stderr"; else ok progress-not-on-pipe; fi
+    script -qec "$T check -q $work/dir" /dev/null >"$work/tty" 2>&1
+    if grep -qa "MB/s" "$work/tty"; then bad progress-quiet "a progress line with -q"; else ok progress-quiet; fi
+else
+    echo "SKIP cli/progress-on-terminal: no script(1)"
+fi
+
 "$T" annotate "$work/dir/sub/checksum.o" fast_checksum >"$work/a" 2>&1; check annotate-findings-exit1 test $? -eq 1
 check annotate-state grep -q "cfa=rbp+16 ra=cfa-8 fp=cfa-16" "$work/a"
 check annotate-entry grep -q "cfa=rsp+8 ra=cfa-8 fp=same" "$work/a"

@@ -346,6 +346,8 @@ static void rename_val(struct ts_val *v)
 	const int64_t shift = (int64_t)1 << 40, joins = (int64_t)1 << 60;
 	if (v->kind == V_SYM && v->off < joins)
 		v->off += shift;
+	if (v->kind == V_SYM && (v->flags & TS_VF_OFFSET_ENTRY) && v->aux && v->aux - 1 < joins)
+		v->aux += shift; /* the identity of the table the entry was loaded from */
 	if (v->kind == V_RANGE && v->aux && v->aux - 1 < joins)
 		v->aux += shift;
 }
@@ -389,6 +391,8 @@ static bool same_val(struct naming *m, const struct ts_val *x, const struct ts_v
 	if (x->kind != y->kind || x->reg != y->reg || x->esize != y->esize || x->flags != y->flags ||
 	    x->count != y->count)
 		return false;
+	if (x->kind == V_SYM && (x->flags & TS_VF_OFFSET_ENTRY) && (x->aux || y->aux)) /* aux: the table's name */
+		return x->aux && y->aux && same_name(m, x->aux - 1, y->aux - 1) && same_name(m, x->off, y->off);
 	if (x->kind == V_SYM)
 		return x->aux == y->aux && same_name(m, x->off, y->off);
 	if (x->kind == V_RANGE && (x->aux || y->aux))
