@@ -90,6 +90,15 @@ struct ts_uop {
 
 /* The registers (below 64) uop u writes, as a mask: its destination, both of a SWAP, every
  * register of an LDM's range (wrapping after register 15). A STORE or STM writes none. */
+/* Word i (8 bytes) of a register block as a file of either byte order holds it (core notes). */
+static inline uint64_t ts_arch_word64(const uint8_t *g, unsigned i, bool big_endian)
+{
+	uint64_t v = 0;
+	for (unsigned k = 0; k < 8; k++)
+		v |= (uint64_t)g[i * 8 + (big_endian ? 7 - k : k)] << (8 * k);
+	return v;
+}
+
 static inline uint64_t ts_uop_writes(const struct ts_uop *u)
 {
 	if (u->kind == TS_UOP_STORE || u->kind == TS_UOP_STM)

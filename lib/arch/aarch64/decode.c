@@ -1565,6 +1565,7 @@ const struct ts_arch ts_arch_aarch64 = {
 	.scs_reg = 18, /* the platform register, reserved for the shadow call stack by clang's
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
 	.uw = &ts_a64_uw, /* unwind.c */
+	.core = &ts_a64_core, /* core.c: NT_PRSTATUS of arm64 cores, on any host */
 #if defined(__aarch64__)
 	.host = &ts_a64_host, /* host.c */
 #endif

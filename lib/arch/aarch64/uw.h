@@ -19,6 +19,7 @@
 #define TS_A64_SIG_XREG(i) (TS_A64_SIG_UC + TS_A64_UC_MCTX + 8 + 8 * (i)) /* i = 31: sp, 32: pc */
 
 extern const struct ts_uw_arch ts_a64_uw;
+extern const struct ts_arch_core ts_a64_core; /* core.c */
 /* host.c: only when this library is built for arm64 */
 extern const struct ts_arch_host ts_a64_host;
 

@@ -15,14 +15,6 @@ enum {
 	G_NWORDS
 };
 
-static uint64_t word(const uint8_t *g, unsigned i, bool big_endian)
-{
-	uint64_t v = 0;
-	for (unsigned k = 0; k < 8; k++)
-		v |= (uint64_t)g[i * 8 + (big_endian ? 7 - k : k)] << (8 * k);
-	return v;
-}
-
 static void x86_core_gregs(const uint8_t *g, bool big_endian, struct trustack_regs *r)
 {
 	static const uint8_t from[X86_NREGS] = {
@@ -35,9 +27,9 @@ static void x86_core_gregs(const uint8_t *g, bool big_endian, struct trustack_re
 	r->machine = ts_arch_x86_64.e_machine;
 	r->nregs = X86_NREGS;
 	for (unsigned i = 0; i < X86_NREGS; i++)
-		r->r[i] = word(g, from[i], big_endian);
+		r->r[i] = ts_arch_word64(g, from[i], big_endian);
 	r->pc = r->r[X86_RA], r->sp = r->r[X86_RSP], r->fp = r->r[X86_RBP];
-	r->fs_base = word(g, G_FS_BASE, big_endian);
+	r->fs_base = ts_arch_word64(g, G_FS_BASE, big_endian);
 }
 
 const struct ts_arch_core ts_x86_core = {
