@@ -35,8 +35,8 @@ static uint64_t use(const struct ts_sframe *t)
 			FUZZ_ASSERT(at[k] - fd->start < fd->size);
 			FUZZ_ASSERT(fr >= t->fres + fd->first && fr < t->fres + fd->first + fd->n);
 			struct trustack_row row;
-			ts_sframe_fre_row(t, fr, &row);
-			acc += row.cfa_kind + row.ra.kind + row.fp.kind;
+			ts_sframe_fre_row(t, fd, fr, &row);
+			acc += row.cfa_kind + row.ra.kind + row.fp.kind + row.ra_sign;
 		}
 	}
 	ts_sframe_print(fuzz_devnull(), t, NULL, ".sframe");
