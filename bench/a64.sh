@@ -26,7 +26,7 @@ x86libc=/lib/x86_64-linux-gnu/libc.so.6
 [ -f "$armlibc" ] || { echo "needs $armlibc (libc6-arm64-cross)" >&2; exit 2; }
 [ -x "$TRUSTACK" ] || make -s -C "$top" -j2 build/trustack || exit 2
 make -s -C "$top" build/libtrustack.a || exit 2
-cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -I"$top/lib" -I"$top/include" -o "$out/a64decode_total" "$top/bench/a64decode_bench.c" \
+cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -I"$top/lib" -I"$top/include" -o "$out/a64decode_total" "$top/bench/a64decode_bench.c" "$top/tests/arch/mc_oracle.c" \
     "$top/build/libtrustack.a" -lelf || exit 2
 
 # bytes of code: the executable sections' sizes, as readelf lists them

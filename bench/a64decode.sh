@@ -23,7 +23,7 @@ if [ -n "$llvmdir" ] && [ -f "$llvmdir/include/llvm-c/Disassembler.h" ]; then
     defs="$defs -DHAVE_LLVM -I$llvmdir/include"
     libs="$libs -L$llvmdir/lib -lLLVM-$("$llvmdir/bin/llvm-config" --version | cut -d. -f1) -Wl,-rpath,$llvmdir/lib"
 fi
-cc -std=gnu11 -O2 -Wall -Wextra -I"$top/lib" $defs -o "$out/a64decode_bench" "$top/bench/a64decode_bench.c" \
+cc -std=gnu11 -O2 -Wall -Wextra -I"$top/lib" $defs -o "$out/a64decode_bench" "$top/bench/a64decode_bench.c" "$top/tests/arch/mc_oracle.c" \
     "$top/build/libtrustack.a" -lelf $libs
 
 echo "== decode only, one thread, CPU time: ns per instruction (best of 5; llvm best of 3)"
@@ -37,7 +37,7 @@ MATTR=+v8.5a,+sve,+lse,+mte
 agree() { # NAME FILES...
     local name=$1; shift
     "$top/build/a64decode_check" words "$@" >"$out/$name.hex" 2>/dev/null ||
-        cc -std=gnu11 -O1 -I"$top/lib" -o "$top/build/a64decode_check" "$top/tests/arch/a64decode_check.c" \
+        cc -std=gnu11 -O1 -I"$top/lib" -o "$top/build/a64decode_check" "$top/tests/arch/a64decode_check.c" "$top/tests/arch/mc_oracle.c" \
             "$top/build/libtrustack.a" -lelf && "$top/build/a64decode_check" words "$@" >"$out/$name.hex"
     llvm-mc --disassemble -show-encoding -triple=aarch64 -mattr=$MATTR <"$out/$name.hex" >"$out/$name.mc" 2>/dev/null
     echo "-- $name"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "arch/aarch64/decode.h"
+#include "../tests/arch/mc_oracle.h"
 
 #ifdef HAVE_CAPSTONE
 #include <capstone/capstone.h>
@@ -33,39 +34,23 @@
 
 static uint32_t *words;
 static uint64_t *addrs;
-static size_t nwords, cap;
+static size_t nwords;
 
+/* The file's words appended to words/addrs (tests/arch/mc_oracle.c reads them). */
 static int read_words(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
+	struct mc_code c = { 0 };
+	if (!mc_read_code(path, EM_AARCH64, NULL, &c))
 		return -1;
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	GElf_Ehdr eh;
-	if (!e || !gelf_getehdr(e, &eh) || eh.e_machine != EM_AARCH64)
-		return -1;
-	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf)
-			continue;
-		for (size_t off = 0; off + 4 <= d->d_size; off += 4) {
-			if (nwords == cap) {
-				cap = cap ? 2 * cap : 65536;
-				words = realloc(words, cap * 4);
-				addrs = realloc(addrs, cap * 8);
-				if (!words || !addrs)
-					abort();
-			}
-			memcpy(&words[nwords], (const char *)d->d_buf + off, 4);
-			addrs[nwords++] = sh.sh_addr + off;
-		}
+	words = realloc(words, (nwords + c.n + 1) * 4);
+	addrs = realloc(addrs, (nwords + c.n + 1) * 8);
+	if (!words || !addrs)
+		abort();
+	for (size_t k = 0; k < c.n; k++, nwords++) {
+		memcpy(&words[nwords], c.b[k], 4);
+		addrs[nwords] = c.addr[k];
 	}
-	elf_end(e);
-	close(fd);
+	mc_free_code(&c);
 	return 0;
 }
 
@@ -253,6 +238,7 @@ static int agree(const char *mcpath)
 	LLVMDisasmContextRef dc = llvm_ctx();
 #endif
 	char line[512], want[32], got[32];
+	(void)tc, (void)tl, (void)got; /* unused when built without Capstone or LLVM */
 	size_t i = 0;
 	while (fgets(line, sizeof(line), f) && i < nwords) {
 		char *enc = strstr(line, "// encoding: [");

@@ -23,10 +23,10 @@ if [ -n "$llvmdir" ] && [ -f "$llvmdir/include/llvm-c/Disassembler.h" ]; then
     defs="$defs -DHAVE_LLVM -I$llvmdir/include"
     libs="$libs -L$llvmdir/lib -lLLVM-$("$llvmdir/bin/llvm-config" --version | cut -d. -f1) -Wl,-rpath,$llvmdir/lib"
 fi
-cc -std=gnu11 -O2 -Wall -Wextra -I"$top/lib" -I"$top/include" $defs -o "$out/s390xdecode_bench" "$top/bench/s390xdecode_bench.c" \
+cc -std=gnu11 -O2 -Wall -Wextra -I"$top/lib" -I"$top/include" $defs -o "$out/s390xdecode_bench" "$top/bench/s390xdecode_bench.c" "$top/tests/arch/mc_oracle.c" \
     "$top/build/libtrustack.a" -lelf $libs
 tool=$top/build/s390xdecode_check
-[ -x "$tool" ] || cc -std=gnu11 -O1 -I"$top/lib" -I"$top/include" -o "$tool" "$top/tests/arch/s390xdecode_check.c" \
+[ -x "$tool" ] || cc -std=gnu11 -O1 -I"$top/lib" -I"$top/include" -o "$tool" "$top/tests/arch/s390xdecode_check.c" "$top/tests/arch/mc_oracle.c" \
     "$top/build/libtrustack.a" -lelf
 
 echo "== decode only, one thread, CPU time: ns per instruction (best of 5; llvm best of 3)"

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "arch/s390x/decode.h"
+#include "../tests/arch/mc_oracle.h"
 
 #ifdef HAVE_CAPSTONE
 #include <capstone/capstone.h>
@@ -33,46 +34,27 @@
 static uint8_t (*ins)[6];
 static uint8_t *lens;
 static uint64_t *addrs;
-static size_t n, cap;
+static size_t n;
 
+static unsigned length(const uint8_t *p) { return ts_s390x_len(p[0]); }
+
+/* The file's instructions appended to ins/lens/addrs (tests/arch/mc_oracle.c reads them). */
 static int read_insns(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
+	struct mc_code c = { 0 };
+	if (!mc_read_code(path, EM_S390, length, &c))
 		return -1;
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	GElf_Ehdr eh;
-	if (!e || !gelf_getehdr(e, &eh) || eh.e_machine != EM_S390)
-		return -1;
-	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-			continue;
-		Elf_Data *d = elf_rawdata(scn, NULL);
-		if (!d || !d->d_buf)
-			continue;
-		const uint8_t *p = d->d_buf;
-		for (size_t off = 0; off + 2 <= d->d_size;) {
-			unsigned l = ts_s390x_len(p[off]);
-			if (off + l > d->d_size)
-				break;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 65536;
-				ins = realloc(ins, cap * sizeof(*ins));
-				lens = realloc(lens, cap);
-				addrs = realloc(addrs, cap * 8);
-				if (!ins || !lens || !addrs)
-					abort();
-			}
-			memcpy(ins[n], p + off, l);
-			lens[n] = (uint8_t)l;
-			addrs[n++] = sh.sh_addr + off;
-			off += l;
-		}
+	ins = realloc(ins, (n + c.n + 1) * sizeof(*ins));
+	lens = realloc(lens, n + c.n + 1);
+	addrs = realloc(addrs, (n + c.n + 1) * 8);
+	if (!ins || !lens || !addrs)
+		abort();
+	for (size_t k = 0; k < c.n; k++, n++) {
+		memcpy(ins[n], c.b[k], c.len[k]);
+		lens[n] = c.len[k];
+		addrs[n] = c.addr[k];
 	}
-	elf_end(e);
-	close(fd);
+	mc_free_code(&c);
 	return 0;
 }
 
@@ -230,43 +212,32 @@ static void print_tally(const char *who, const struct tally *t)
 	printf("\n");
 }
 
-static char *mc_next(FILE *f, char *line, size_t len)
+/* The mnemonic of llvm-mc's next instruction line. */
+static char *mc_next_mnemonic(FILE *f, char *line, size_t len)
 {
-	while (fgets(line, (int)len, f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n' || *p == '.' || *p == '#')
-			continue;
+	char *p = mc_next(f, line, len, "#");
+	if (p) {
 		size_t k = 0;
 		while (p[k] && !isspace((unsigned char)p[k]))
 			k++;
 		p[k] = 0;
-		return p;
 	}
-	return NULL;
+	return p;
 }
 
 static int agree(const char *mcpath)
 {
 	char errpath[4096], line[512];
 	snprintf(errpath, sizeof(errpath), "%s.err", mcpath);
-	FILE *mc = fopen(mcpath, "r"), *err = fopen(errpath, "r");
-	bool *bad = calloc(n + 1, 1), *ok = calloc(n + 1, 1);
-	if (!mc || !err || !bad || !ok)
+	FILE *mc = fopen(mcpath, "r");
+	bool *bad = mc_invalid(errpath, n), *ok = calloc(n + 1, 1);
+	if (!mc || !bad || !ok)
 		return 2;
-	while (fgets(line, sizeof(line), err)) {
-		char *c = strchr(line, ':');
-		unsigned long ln = c && strstr(line, "invalid instruction encoding") ? strtoul(c + 1, NULL, 10) : 0;
-		if (ln >= 1 && ln <= n)
-			bad[ln - 1] = true;
-	}
-	fclose(err);
 	char **mns = calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
 		if (bad[i])
 			continue;
-		char *m = mc_next(mc, line, sizeof(line));
+		char *m = mc_next_mnemonic(mc, line, sizeof(line));
 		mns[i] = strdup(m ? m : "?");
 	}
 	fclose(mc);

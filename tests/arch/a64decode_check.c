@@ -17,16 +17,14 @@
  * with -v each disagreement too. Exit 0 on PASS, 1 on FAIL, 2 on bad input.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
-#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/aarch64/decode.h"
+#include "mc_oracle.h"
 
 enum cls { C_INVALID_OURS, C_VALID_OURS, C_FLOW, C_TARGET, C_TREG, C_PAC, C_BTI, C_WRITTEN, C_MEM,
 	   C_ADDSUB, C_ADR, C_MNEMONIC, C_N };
@@ -36,60 +34,13 @@ static unsigned long accepted_by_group;
 static const char *const cls_name[C_N] = { "decode-error(llvm valid)", "valid(llvm invalid)", "flow",
 	"target", "branch-reg", "pac", "bti", "written", "mem", "addsub", "adr", "mnemonic" };
 static unsigned long counts[C_N], checked[C_N];
-static int verbose;
-
-#define MAXOPS 8
-struct mc {
-	char mn[32];
-	char ops[MAXOPS][64];
-	int nops;
-};
+static bool verbose;
 
 static void report(enum cls c, uint64_t addr, uint32_t w, const char *text, const char *why)
 {
 	counts[c]++;
 	if (verbose && counts[c] <= 20)
 		fprintf(stderr, "  %s at %#" PRIx64 " %08x `%s`: %s\n", cls_name[c], addr, w, text, why);
-}
-
-/* Split "mnemonic\top1, [op2, op3]!, op4" into mnemonic and top-level operands. */
-static void parse(const char *text, struct mc *m)
-{
-	memset(m, 0, sizeof(*m));
-	const char *p = text;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	size_t n = 0;
-	while (*p && *p != ' ' && *p != '\t' && n + 1 < sizeof(m->mn))
-		m->mn[n++] = *p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	int depth = 0;
-	n = 0;
-	while (*p && m->nops < MAXOPS) {
-		if (*p == '[' || *p == '{')
-			depth++;
-		if (*p == ']' || *p == '}')
-			depth--;
-		if (*p == ',' && depth == 0) {
-			m->nops++;
-			n = 0;
-			p++;
-			while (*p == ' ')
-				p++;
-			continue;
-		}
-		if (n + 1 < sizeof(m->ops[0]))
-			m->ops[m->nops][n++] = *p;
-		p++;
-	}
-	if (n || m->nops)
-		m->nops++;
-	for (int i = 0; i < m->nops; i++) { /* trim */
-		size_t l = strlen(m->ops[i]);
-		while (l && isspace((unsigned char)m->ops[i][l - 1]))
-			m->ops[i][--l] = 0;
-	}
 }
 
 /* General register operand -> DWARF number (sp/wsp 31), -2 for xzr/wzr, -1 otherwise. */
@@ -321,21 +272,7 @@ static uint16_t oracle_bti(const struct mc *m)
 }
 
 /* With -v: our form names of the words llvm-mc rejects and we accept, counted. */
-#define MAXFORMS 256
-static const char *forms[MAXFORMS];
-static unsigned long nforms[MAXFORMS];
-
-static void count_form(const char *mn)
-{
-	for (int i = 0; i < MAXFORMS; i++) {
-		if (!forms[i])
-			forms[i] = mn;
-		if (forms[i] == mn || !strcmp(forms[i], mn)) {
-			nforms[i]++;
-			return;
-		}
-	}
-}
+static struct mc_forms forms;
 
 /* First word of s into out. */
 static void first_word(const char *s, char *out, size_t n)
@@ -397,7 +334,7 @@ static void check_word(uint32_t w, uint64_t addr, const char *text, const char *
 			accepted_by_group++;
 		} else if (valid) {
 			report(C_VALID_OURS, addr, w, "(llvm: invalid)", ourmn);
-			count_form(ourmn);
+			mc_count_form(&forms, ourmn);
 		}
 		return;
 	}
@@ -406,7 +343,7 @@ static void check_word(uint32_t w, uint64_t addr, const char *text, const char *
 		return;
 	}
 	struct mc m;
-	parse(text, &m);
+	mc_parse(text, &m);
 	if (natext)
 		check_mnemonic(w, addr, ourmn, text, natext);
 
@@ -549,189 +486,20 @@ static void check_word(uint32_t w, uint64_t addr, const char *text, const char *
 	}
 }
 
-/* The next instruction line of llvm-mc's output (skipping directives and comment lines). */
-static char *mc_next(FILE *f, char *line, size_t n)
+static void check_bytes(const uint8_t *b, unsigned len, uint64_t addr, const char *text, const char *natext)
 {
-	while (fgets(line, (int)n, f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n' || *p == '.' || (p[0] == '/' && p[1] == '/'))
-			continue;
-		char *c = strstr(p, "//"); /* "mov w1, #-5  // =0xfffffffb": drop the comment */
-		if (!c)
-			c = p + strlen(p);
-		while (c > p && isspace((unsigned char)c[-1]))
-			c--;
-		*c = 0;
-		return p;
-	}
-	return NULL;
+	(void)len; /* always 4 */
+	check_word(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24, addr, text, natext);
 }
 
-/*
- * Which words llvm-mc rejected: its stderr has "FILE:LINE:COL: warning: invalid instruction
- * encoding" for each, LINE the word's line in the input (one word a line). Its stdout cannot be
- * aligned by the encodings it prints: for words with ignored bits (ldlarh with Rs not 11111) it
- * prints the canonical encoding, not the word.
- */
-static bool *mc_invalid(const char *errpath, size_t nwords)
+static int finish(const char *name, int nfiles, size_t n, unsigned long nvalid)
 {
-	bool *bad = calloc(nwords + 1, 1);
-	FILE *f = fopen(errpath, "r");
-	if (!bad || !f) {
-		free(bad);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, ": warning: invalid instruction encoding") &&
-		    !strstr(line, ": error: invalid instruction encoding"))
-			continue;
-		char *c = strchr(line, ':');
-		unsigned long ln = c ? strtoul(c + 1, NULL, 10) : 0;
-		if (ln >= 1 && ln <= nwords)
-			bad[ln - 1] = true;
-	}
-	fclose(f);
-	return bad;
-}
-
-/* Every executable section's words, with their addresses (sh_addr; 0-based in objects). */
-struct words {
-	uint32_t *w;
-	uint64_t *addr;
-	size_t n, cap;
-};
-
-static bool read_words(const char *path, struct words *out)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	GElf_Ehdr eh;
-	if (!e || !gelf_getehdr(e, &eh) || eh.e_machine != EM_AARCH64) {
-		if (e)
-			elf_end(e);
-		close(fd);
-		errno = EINVAL;
-		return false;
-	}
-	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		if (!data || !data->d_buf)
-			continue;
-		const unsigned char *b = data->d_buf;
-		for (size_t off = 0; off + 4 <= data->d_size; off += 4) {
-			if (out->n == out->cap) {
-				out->cap = out->cap ? 2 * out->cap : 4096;
-				out->w = realloc(out->w, out->cap * sizeof(*out->w));
-				out->addr = realloc(out->addr, out->cap * sizeof(*out->addr));
-				if (!out->w || !out->addr)
-					abort();
-			}
-			out->w[out->n] = b[off] | b[off + 1] << 8 | b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
-			out->addr[out->n++] = sh.sh_addr + off;
-		}
-	}
-	elf_end(e);
-	close(fd);
-	return true;
-}
-
-static int usage(void)
-{
-	fprintf(stderr, "usage: a64decode_check words ELF... > HEX\n"
-			"       a64decode_check check MC.txt NAME [-v] [-n MC-NO-ALIASES.txt] ELF...\n");
-	return 2;
-}
-
-int main(int argc, char **argv)
-{
-	struct words ws = { 0 };
-	int first;
-	if (argc < 3)
-		return usage();
-	bool check = !strcmp(argv[1], "check");
-	if (!check && strcmp(argv[1], "words"))
-		return usage();
-	first = check ? 4 : 2;
-	const char *napath = NULL;
-	while (check && first < argc && argv[first][0] == '-') {
-		if (!strcmp(argv[first], "-v")) {
-			verbose = 1;
-			first++;
-		} else if (!strcmp(argv[first], "-n") && first + 1 < argc) {
-			napath = argv[first + 1];
-			first += 2;
-		} else {
-			return usage();
-		}
-	}
-	if (first >= argc)
-		return usage();
-	for (int i = first; i < argc; i++)
-		if (!read_words(argv[i], &ws)) {
-			fprintf(stderr, "a64decode_check: %s: %s\n", argv[i],
-				errno == EINVAL ? "not an arm64 ELF file" : strerror(errno));
-			return 2;
-		}
-	if (!check) {
-		for (size_t i = 0; i < ws.n; i++)
-			printf("0x%02x 0x%02x 0x%02x 0x%02x\n", ws.w[i] & 0xff, ws.w[i] >> 8 & 0xff,
-			       ws.w[i] >> 16 & 0xff, ws.w[i] >> 24);
-		free(ws.w);
-		free(ws.addr);
-		return 0;
-	}
-	char errpath[4096];
-	snprintf(errpath, sizeof(errpath), "%s.err", argv[2]);
-	FILE *mcf = fopen(argv[2], "r");
-	bool *invalid = mc_invalid(errpath, ws.n);
-	if (!mcf || !invalid) {
-		fprintf(stderr, "a64decode_check: %s: %s\n", mcf ? errpath : argv[2], strerror(errno));
-		return 2;
-	}
-	FILE *naf = napath ? fopen(napath, "r") : NULL;
-	if (napath && !naf) {
-		fprintf(stderr, "a64decode_check: %s: %s\n", napath, strerror(errno));
-		return 2;
-	}
-	static char line[1024], naline[1024];
-	unsigned long nvalid = 0;
-	for (size_t i = 0; i < ws.n; i++) {
-		char *text = NULL, *natext = NULL;
-		if (!invalid[i] && (!(text = mc_next(mcf, line, sizeof(line))) ||
-				    (naf && !(natext = mc_next(naf, naline, sizeof(naline)))))) {
-			fprintf(stderr, "a64decode_check: %s: fewer instructions than words\n", argv[2]);
-			return 2;
-		}
-		nvalid += text != NULL;
-		check_word(ws.w[i], ws.addr[i], text, natext);
-	}
-	if (naf)
-		fclose(naf);
-	if (mc_next(mcf, line, sizeof(line))) {
-		fprintf(stderr, "a64decode_check: %s: more instructions than words\n", argv[2]);
-		return 2;
-	}
-	fclose(mcf);
-	free(invalid);
-	free(ws.w);
-	free(ws.addr);
 	unsigned long bad = 0;
 	for (int c = 0; c < C_N; c++)
 		bad += counts[c];
 	printf("%s %s: %d files, %zu words (%lu valid for llvm-mc), checked flow %lu, targets %lu, "
 	       "branch regs %lu, pac %lu, bti %lu, written %lu, memory %lu, add/sub %lu, adr %lu, mnemonics %lu",
-	       bad ? "FAIL" : "PASS", argv[3], argc - first, ws.n, nvalid, checked[C_FLOW],
+	       bad ? "FAIL" : "PASS", name, nfiles, n, nvalid, checked[C_FLOW],
 	       checked[C_TARGET], checked[C_TREG], checked[C_PAC], checked[C_BTI], checked[C_WRITTEN],
 	       checked[C_MEM], checked[C_ADDSUB], checked[C_ADR], checked[C_MNEMONIC]);
 	if (accepted_by_group)
@@ -743,11 +511,17 @@ int main(int argc, char **argv)
 				printf(" %s %lu", cls_name[c], counts[c]);
 	}
 	printf("\n");
-	if (verbose && counts[C_VALID_OURS]) {
-		fprintf(stderr, "  words llvm-mc rejects and we accept, by our form:");
-		for (int i = 0; i < MAXFORMS && forms[i]; i++)
-			fprintf(stderr, " %s %lu;", forms[i], nforms[i]);
-		fprintf(stderr, "\n");
-	}
+	if (verbose && counts[C_VALID_OURS])
+		mc_print_forms(&forms, "words llvm-mc rejects and we accept, by our form");
+	mc_free_forms(&forms);
 	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct mc_machine a64 = {
+		.tool = "a64decode_check", .machine = "arm64", .e_machine = EM_AARCH64, .comment = "//",
+		.section_addresses = true, .check = check_bytes, .finish = finish, .verbose = &verbose,
+	};
+	return mc_main(argc, argv, &a64);
 }

@@ -22,29 +22,20 @@
  * the first of each class too. Exit 0 on PASS, 1 on FAIL, 2 on bad input.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arch/s390x/decode.h"
+#include "mc_oracle.h"
 
 enum cls { C_INVALID_OURS, C_MNEMONIC, C_FLOW, C_TARGET, C_MEM, C_RANGE, C_WRITTEN, C_N };
 static const char *const cls_name[C_N] = { "decode-error(llvm valid)", "mnemonic", "flow", "target", "mem",
 					   "range", "written" };
 static unsigned long counts[C_N], checked[C_N], valid_ours_only, by_group;
-static int verbose;
-
-#define MAXOPS 8
-struct mc {
-	char mn[32];
-	char ops[MAXOPS][64];
-	int nops;
-};
+static bool verbose;
 
 static void hexof(const uint8_t *b, unsigned n, char *out)
 {
@@ -59,46 +50,6 @@ static void report(enum cls c, uint64_t addr, const uint8_t *b, unsigned n, cons
 		char hex[16];
 		hexof(b, n, hex);
 		fprintf(stderr, "  %s at %#" PRIx64 " %s `%s`: %s\n", cls_name[c], addr, hex, text ? text : "", why);
-	}
-}
-
-/* "mnemonic\top1, D(X,B), op3" -> mnemonic and top-level operands. */
-static void parse(const char *text, struct mc *m)
-{
-	memset(m, 0, sizeof(*m));
-	const char *p = text;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	size_t n = 0;
-	while (*p && !isspace((unsigned char)*p) && n + 1 < sizeof(m->mn))
-		m->mn[n++] = *p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	int depth = 0;
-	n = 0;
-	while (*p && m->nops < MAXOPS) {
-		if (*p == '(')
-			depth++;
-		if (*p == ')')
-			depth--;
-		if (*p == ',' && depth == 0) {
-			m->nops++;
-			n = 0;
-			p++;
-			while (*p == ' ')
-				p++;
-			continue;
-		}
-		if (n + 1 < sizeof(m->ops[0]))
-			m->ops[m->nops][n++] = *p;
-		p++;
-	}
-	if (n || m->nops)
-		m->nops++;
-	for (int i = 0; i < m->nops; i++) {
-		size_t l = strlen(m->ops[i]);
-		while (l && isspace((unsigned char)m->ops[i][l - 1]))
-			m->ops[i][--l] = 0;
 	}
 }
 
@@ -230,21 +181,7 @@ static uint64_t ours_written(const struct ts_insn *in)
 }
 
 /* Counted forms: mnemonics whose first operand is a register we leave unwritten. */
-#define MAXFORMS 256
-static const char *forms[MAXFORMS];
-static unsigned long nforms[MAXFORMS];
-
-static void count_form(const char *mn)
-{
-	for (int i = 0; i < MAXFORMS; i++) {
-		if (!forms[i])
-			forms[i] = strdup(mn);
-		if (forms[i] && !strcmp(forms[i], mn)) {
-			nforms[i]++;
-			return;
-		}
-	}
-}
+static struct mc_forms forms;
 
 /* The flow llvm-mc's text says, in our terms (TS_FLOW_NEXT for everything that falls through). */
 static int oracle_flow(const char *ourmn, const struct mc *m)
@@ -319,7 +256,7 @@ static void check_insn(const uint8_t *b, unsigned n, uint64_t addr, const char *
 		return;
 	}
 	struct mc m;
-	parse(text, &m);
+	mc_parse(text, &m);
 	bool group = !strcmp(mn, "(fp)") || !strcmp(mn, "(vector)");
 	if (!group) {
 		checked[C_MNEMONIC]++;
@@ -414,177 +351,25 @@ static void check_insn(const uint8_t *b, unsigned n, uint64_t addr, const char *
 	}
 	int first = m.nops ? gpr(m.ops[0]) : -1;
 	if (first >= 0 && !((w >> first) & 1) && !(in.flags & TS_IF_LINK) && in.flow == TS_FLOW_NEXT)
-		count_form(m.mn);
+		mc_count_form(&forms, m.mn);
 }
 
-/* The next instruction line of llvm-mc's output (skipping directives). */
-static char *mc_next(FILE *f, char *line, size_t n)
+static void check_bytes(const uint8_t *b, unsigned len, uint64_t addr, const char *text, const char *text2)
 {
-	while (fgets(line, (int)n, f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n' || *p == '.' || *p == '#')
-			continue;
-		char *c = strchr(p, '#');
-		if (!c)
-			c = p + strlen(p);
-		while (c > p && isspace((unsigned char)c[-1]))
-			c--;
-		*c = 0;
-		return p;
-	}
-	return NULL;
+	(void)text2;
+	check_insn(b, len, addr, text);
 }
 
-/* Which lines llvm-mc rejected: "<stdin>:LINE:COL: warning: invalid instruction encoding". */
-static bool *mc_invalid(const char *errpath, size_t n)
-{
-	bool *bad = calloc(n + 1, 1);
-	FILE *f = fopen(errpath, "r");
-	if (!bad || !f) {
-		free(bad);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "invalid instruction encoding"))
-			continue;
-		char *c = strchr(line, ':');
-		unsigned long ln = c ? strtoul(c + 1, NULL, 10) : 0;
-		if (ln >= 1 && ln <= n)
-			bad[ln - 1] = true;
-	}
-	fclose(f);
-	return bad;
-}
+static unsigned length(const uint8_t *p) { return ts_s390x_len(p[0]); }
 
-/* Every executable section's instructions (a trailing partial one dropped). */
-struct insns {
-	uint8_t (*b)[6];
-	uint8_t *len;
-	size_t n, cap;
-};
-
-static bool read_insns(const char *path, struct insns *out)
+static int finish(const char *name, int nfiles, size_t n, unsigned long nvalid)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	GElf_Ehdr eh;
-	if (!e || !gelf_getehdr(e, &eh) || eh.e_machine != EM_S390) {
-		if (e)
-			elf_end(e);
-		close(fd);
-		errno = EINVAL;
-		return false;
-	}
-	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
-			continue;
-		Elf_Data *data = elf_rawdata(scn, NULL);
-		if (!data || !data->d_buf)
-			continue;
-		const uint8_t *p = data->d_buf;
-		for (size_t off = 0; off + 2 <= data->d_size;) {
-			unsigned l = ts_s390x_len(p[off]);
-			if (off + l > data->d_size)
-				break;
-			if (out->n == out->cap) {
-				out->cap = out->cap ? 2 * out->cap : 4096;
-				out->b = realloc(out->b, out->cap * sizeof(*out->b));
-				out->len = realloc(out->len, out->cap);
-				if (!out->b || !out->len)
-					abort();
-			}
-			memcpy(out->b[out->n], p + off, l);
-			out->len[out->n++] = (uint8_t)l;
-			off += l;
-		}
-	}
-	elf_end(e);
-	close(fd);
-	return true;
-}
-
-static int usage(void)
-{
-	fprintf(stderr, "usage: s390xdecode_check words ELF... > HEX\n"
-			"       s390xdecode_check check MC.txt NAME [-v] ELF...\n");
-	return 2;
-}
-
-int main(int argc, char **argv)
-{
-	struct insns is = { 0 };
-	if (argc < 3)
-		return usage();
-	bool check = !strcmp(argv[1], "check");
-	if (!check && strcmp(argv[1], "words"))
-		return usage();
-	int first = check ? 4 : 2;
-	if (check && first < argc && !strcmp(argv[first], "-v")) {
-		verbose = 1;
-		first++;
-	}
-	if (first >= argc)
-		return usage();
-	for (int i = first; i < argc; i++)
-		if (!read_insns(argv[i], &is)) {
-			fprintf(stderr, "s390xdecode_check: %s: %s\n", argv[i],
-				errno == EINVAL ? "not an s390x ELF file" : strerror(errno));
-			return 2;
-		}
-	if (!check) {
-		for (size_t i = 0; i < is.n; i++) {
-			for (unsigned k = 0; k < is.len[i]; k++)
-				printf("%s0x%02x", k ? " " : "", is.b[i][k]);
-			printf("\n");
-		}
-		free(is.b);
-		free(is.len);
-		return 0;
-	}
-	char errpath[4096];
-	snprintf(errpath, sizeof(errpath), "%s.err", argv[2]);
-	FILE *mcf = fopen(argv[2], "r");
-	bool *invalid = mc_invalid(errpath, is.n);
-	if (!mcf || !invalid) {
-		fprintf(stderr, "s390xdecode_check: %s: %s\n", mcf ? errpath : argv[2], strerror(errno));
-		return 2;
-	}
-	static char line[1024];
-	unsigned long nvalid = 0;
-	uint64_t addr = 0;
-	for (size_t i = 0; i < is.n; i++) {
-		char *text = NULL;
-		if (!invalid[i] && !(text = mc_next(mcf, line, sizeof(line)))) {
-			fprintf(stderr, "s390xdecode_check: %s: fewer instructions than lines\n", argv[2]);
-			return 2;
-		}
-		nvalid += text != NULL;
-		check_insn(is.b[i], is.len[i], addr, text);
-		addr += is.len[i];
-	}
-	if (mc_next(mcf, line, sizeof(line))) {
-		fprintf(stderr, "s390xdecode_check: %s: more instructions than lines\n", argv[2]);
-		return 2;
-	}
-	fclose(mcf);
-	free(invalid);
-	free(is.b);
-	free(is.len);
 	unsigned long bad = 0;
 	for (int c = 0; c < C_N; c++)
 		bad += counts[c];
 	printf("%s %s: %d files, %zu instructions (%lu valid for llvm-mc), checked mnemonics %lu, flow %lu, "
 	       "targets %lu, memory %lu, ranges %lu, written %lu",
-	       bad ? "FAIL" : "PASS", argv[3], argc - first, is.n, nvalid, checked[C_MNEMONIC], checked[C_FLOW],
+	       bad ? "FAIL" : "PASS", name, nfiles, n, nvalid, checked[C_MNEMONIC], checked[C_FLOW],
 	       checked[C_TARGET], checked[C_MEM], checked[C_RANGE], checked[C_WRITTEN]);
 	if (valid_ours_only)
 		printf("; %lu llvm-mc rejects and we accept (%lu by group: fp/vector)", valid_ours_only, by_group);
@@ -595,13 +380,20 @@ int main(int argc, char **argv)
 				printf(" %s %lu", cls_name[c], counts[c]);
 	}
 	printf("\n");
-	if (verbose) {
-		fprintf(stderr, "  first operand a register we do not write, by llvm-mc mnemonic:");
-		for (int i = 0; i < MAXFORMS && forms[i]; i++)
-			fprintf(stderr, " %s %lu;", forms[i], nforms[i]);
-		fprintf(stderr, "\n");
-	}
-	for (int i = 0; i < MAXFORMS && forms[i]; i++)
-		free((void *)forms[i]);
+	if (verbose)
+		mc_print_forms(&forms, "first operand a register we do not write, by llvm-mc mnemonic");
+	mc_free_forms(&forms);
 	return bad ? 1 : 0;
+}
+
+/* llvm-mc decodes the lines as one stream from address 0: its relative targets are offsets in
+ * that stream, so the instructions are decoded at their stream offsets. */
+int main(int argc, char **argv)
+{
+	static const struct mc_machine s390x = {
+		.tool = "s390xdecode_check", .machine = "s390x", .e_machine = EM_S390, .comment = "#",
+		.length = length, .section_addresses = false, .check = check_bytes, .finish = finish,
+		.verbose = &verbose,
+	};
+	return mc_main(argc, argv, &s390x);
 }

@@ -30,66 +30,10 @@ if [ -z "$LLVM_MC" ] || ! command -v $GCC >/dev/null || ! command -v clang >/dev
     exit 0
 fi
 
-san=""
-case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
-tool=$bdir/a64decode_check
-if [ ! -x "$tool" ] || [ "$tool" -ot "$here/a64decode_check.c" ] || [ "$tool" -ot "$bdir/libtrustack.a" ]; then
-    if ! cc -std=gnu11 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -I"$top/lib" -I"$top/include" \
-        -o "$tool" "$here/a64decode_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/tool.err"; then
-        echo "FAIL a64decode/tool: does not build: $(head -3 "$work/tool.err")"
-        exit 0
-    fi
-fi
-
-# Run a check tool for case NAME: its result line, or a FAIL when it printed none (a crash; ASan
-# exits with status 1), then the first lines of its explanations.
-run_case() {
-    local name=$1 out rc; shift
-    out=$("$@" 2>"$work/$name.why"); rc=$?
-    if grep -qE '^(PASS|FAIL) ' <<<"$out"; then
-        printf '%s\n' "$out"
-    else
-        echo "FAIL a64decode/$name: the check tool ended without a result (status $rc)"
-    fi
-    if [ -s "$work/$name.why" ]; then sed -n "1,12p" "$work/$name.why"; fi
-}
-
-# Compile SRC with CC and FLAGS into the cache (keyed by compiler, options and source), print the path.
-compile() {
-    local cc=$1 flags=$2 src=$3 kind=$4 key out
-    key=$( { echo "$cc $flags $kind"; cat "$src"; } | sha1sum | cut -c1-16)
-    out=$cache/obj-$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
-
-# Decode FILES with llvm-mc (cached) and compare: one result line named NAME.
-check() {
-    local name=$1; shift
-    local hex=$work/$name.hex key mc
-    if ! "$tool" words "$@" >"$hex"; then
-        echo "FAIL a64decode/$name: cannot read its files"
-        return
-    fi
-    key=$( { echo "$MATTR"; "$LLVM_MC" --version | head -2; cat "$hex"; } | sha1sum | cut -c1-16)
-    mc=$cache/mc-$key.txt
-    if [ ! -s "$mc" ] || [ ! -f "$mc.err" ] || [ ! -s "$mc.na" ]; then
-        # stdin: its warnings name the rejected words by line as <stdin>:LINE:COL
-        "$LLVM_MC" --disassemble -triple=aarch64 -mattr=$MATTR <"$hex" >"$mc.tmp" 2>"$mc.err"
-        # and without aliases: the mnemonics of the canonical forms (orr, not mov)
-        "$LLVM_MC" --disassemble -triple=aarch64 -mattr=$MATTR -M no-aliases <"$hex" >"$mc.na.tmp" 2>/dev/null
-        mv "$mc.na.tmp" "$mc.na"
-        mv "$mc.tmp" "$mc"
-    fi
-    run_case "$name" "$tool" check "$mc" "a64decode/$name" -v -n "$mc.na" "$@"
-}
+SUITE=a64decode MC_ARGS="-triple=aarch64 -mattr=$MATTR" MC_NO_ALIASES=1 MC_WHY_ALWAYS=1
+. "$here/mc_oracle.sh"
+mc_build_tool a64decode_check || exit 0
+san=$mc_san
 
 srcs_c="$top/tests/corpus/programs/bits.c $top/tests/corpus/programs/dispatch.c \
 $top/tests/corpus/programs/frames.c $top/tests/corpus/programs/noreturn.c \
@@ -113,12 +57,12 @@ for comp in gcc clang; do
     for v in "${variants[@]}"; do
         name=${v%%|*} flags=${v#*|} files=() ok=1
         for s in $srcs_c; do
-            f=$(compile "$cc" "$flags" "$s" o) && files+=("$f") || ok=0
+            f=$(compile "$cc" "$flags" o "$s") && files+=("$f") || ok=0
         done
-        f=$(compile "$cxx" "$flags" "$src_cc" o) && files+=("$f") || ok=0
+        f=$(compile "$cxx" "$flags" o "$src_cc") && files+=("$f") || ok=0
         # linked files: PIE executables of a C and the C++ program (PLT, crt code, .init/.fini)
-        f=$(compile "$cc" "$flags" "$top/tests/corpus/programs/frames.c" exe) && files+=("$f") || ok=0
-        f=$(compile "$cxx" "$flags" "$src_cc" exe) && files+=("$f") || ok=0
+        f=$(compile "$cc" "$flags" exe "$top/tests/corpus/programs/frames.c") && files+=("$f") || ok=0
+        f=$(compile "$cxx" "$flags" exe "$src_cc") && files+=("$f") || ok=0
         if [ $ok = 0 ]; then
             echo "FAIL a64decode/$comp-$name: the corpus does not build: $(tail -2 "$work/compile.err")"
             continue
@@ -172,7 +116,7 @@ for comp in gcc clang; do
         [ -n "$rtool" ] || { echo "FAIL a64decode/reloc-$name: the check tool does not build"; continue; }
         for s in $srcs_c $src_cc $here/a64_relocs.S; do
             case "$s" in *.cc) c=$cxx ;; *) c=$cc ;; esac
-            o=$(compile "$c" "$flags" "$s" o) || { ok=0; continue; }
+            o=$(compile "$c" "$flags" o "$s") || { ok=0; continue; }
             # linked alone, statically, text near 0: undefined symbols (0) stay in reach of
             # the tiny model's adr (1 MB); cached beside the object
             if [ ! -s "$o.secs" ]; then

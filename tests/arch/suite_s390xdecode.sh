@@ -31,60 +31,9 @@ if [ -z "$LLVM_MC" ] || ! command -v $GCC >/dev/null || ! command -v clang >/dev
     exit 0
 fi
 
-san=""
-case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
-tool=$bdir/s390xdecode_check
-if [ ! -x "$tool" ] || [ "$tool" -ot "$here/s390xdecode_check.c" ] || [ "$tool" -ot "$bdir/libtrustack.a" ]; then
-    if ! cc -std=gnu11 -O1 -g $san -Wall -Wextra -I"$top/lib" -I"$top/include" \
-        -o "$tool" "$here/s390xdecode_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/tool.err"; then
-        echo "FAIL s390xdecode/tool: does not build: $(head -3 "$work/tool.err")"
-        exit 0
-    fi
-fi
-
-run_case() {
-    local name=$1 out rc; shift
-    out=$("$@" 2>"$work/$name.why"); rc=$?
-    if grep -qE '^(PASS|FAIL) ' <<<"$out"; then
-        printf '%s\n' "$out"
-    else
-        echo "FAIL s390xdecode/$name: the check tool ended without a result (status $rc)"
-    fi
-    if [ -s "$work/$name.why" ] && grep -q '^FAIL' <<<"$out"; then sed -n "1,30p" "$work/$name.why"; fi
-}
-
-# Compile SRC with CC and FLAGS into the cache (keyed by compiler, options and source), print the path.
-compile() {
-    local cc=$1 flags=$2 src=$3 kind=$4 key out
-    key=$( { echo "$cc $flags $kind"; cat "$src"; } | sha1sum | cut -c1-16)
-    out=$cache/obj-$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$src" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
-
-# Decode FILES with llvm-mc (cached) and compare: one result line named NAME.
-check() {
-    local name=$1; shift
-    local hex=$work/$name.hex key mc
-    if ! "$tool" words "$@" >"$hex"; then
-        echo "FAIL s390xdecode/$name: cannot read its files"
-        return
-    fi
-    key=$( { echo "$MCPU"; "$LLVM_MC" --version | head -2; cat "$hex"; } | sha1sum | cut -c1-16)
-    mc=$cache/mc-$key.txt
-    if [ ! -s "$mc" ] || [ ! -f "$mc.err" ]; then
-        "$LLVM_MC" --disassemble -triple=s390x -mcpu=$MCPU <"$hex" >"$mc.tmp" 2>"$mc.err"
-        mv "$mc.tmp" "$mc"
-    fi
-    run_case "$name" "$tool" check "$mc" "s390xdecode/$name" -v "$@"
-}
+SUITE=s390xdecode MC_ARGS="-triple=s390x -mcpu=$MCPU" MC_WHY_LINES=30
+. "$here/mc_oracle.sh"
+mc_build_tool s390xdecode_check || exit 0
 
 progs=$top/tests/corpus/programs
 srcs_c="$progs/bits.c $progs/dispatch.c $progs/frames.c $progs/noreturn.c $progs/recurse.c"
@@ -103,10 +52,10 @@ for v in "${variants[@]}"; do
     IFS='|' read -r name cc flags <<<"$v"
     files=() ok=1
     for s in $srcs_c; do
-        f=$(compile "$cc" "$flags" "$s" o) && files+=("$f") || ok=0
+        f=$(compile "$cc" "$flags" o "$s") && files+=("$f") || ok=0
     done
     if [[ $name == gcc-* ]]; then # an executable: crt code, PLT, .init/.fini
-        f=$(compile "$cc" "$flags" "$progs/frames.c" exe) && files+=("$f") || ok=0
+        f=$(compile "$cc" "$flags" exe "$progs/frames.c") && files+=("$f") || ok=0
     fi
     if [ $ok = 0 ]; then
         echo "FAIL s390xdecode/$name: the corpus does not build: $(tail -2 "$work/compile.err")"
@@ -120,7 +69,7 @@ if ! ts_quick; then
     if [ -n "$sq" ] && [ -s "$sq/sqlite3.c" ]; then
         for v in "gcc|$GCC|-O2 -mbackchain" "clang|clang --target=s390x-linux-gnu|-O2"; do
             IFS='|' read -r name cc flags <<<"$v"
-            f=$(compile "$cc" "$flags -w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION" "$sq/sqlite3.c" o) &&
+            f=$(compile "$cc" "$flags -w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION" o "$sq/sqlite3.c") &&
                 check "sqlite-$name" "$f" ||
                 echo "FAIL s390xdecode/sqlite-$name: does not build: $(tail -2 "$work/compile.err")"
         done
