@@ -204,8 +204,9 @@ static bool adopt_with(struct ts_unit *u, uint64_t addr, bool allow_mid, bool al
 		return false;
 	const struct ts_func *fg = &u->img->funcs[g];
 	bool fragment = (fg->flags & TS_FUNC_FRAGMENT) && (fg->parent == -1 || fg->parent == u->func);
-	/* code known only from an FDE, entered in its middle: a tail call would go to its start */
-	bool entered_mid = allow_mid && (fg->flags & TS_FUNC_FROM_FDE) && addr != fg->addr;
+	/* code known only from an FDE or split out of code without either (its bounds guessed),
+	 * entered in its middle: a tail call would go to its start */
+	bool entered_mid = allow_mid && (fg->flags & (TS_FUNC_FROM_FDE | TS_FUNC_GLUED)) && addr != fg->addr;
 	if (!fragment && !entered_mid)
 		return false;
 	if (decode_range(u, u->img->funcs[g].addr, u->img->funcs[g].size)) {
@@ -817,6 +818,14 @@ static bool impossible_case(const struct ts_unit *u, uint64_t target)
 	return false;
 }
 
+/* A function split out of code without symbols or FDEs (TS_FUNC_GLUED) may share blocks with
+ * the entry points around it: a table's case there is code of its own too (hand-written
+ * x86inc tables, indexed by tzcnt of a width without a compare). */
+static bool glued_mid(const struct ts_unit *u)
+{
+	return (u->img->funcs[u->func].flags & TS_FUNC_GLUED) != 0;
+}
+
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
 {
 	if (v.flags & TS_VF_OFFSET_ENTRY) {
@@ -860,7 +869,7 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			 * with a landing pad, which the compiler put on every real case (clang -O0's
 			 * `subs x8, x8, #12` bound is not seen, and the next function's table
 			 * follows: its entries land on this function's code too) */
-			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0 &&
+			ok = readable && adopt(u, target, glued_mid(u)) && insn_index(u, target) >= 0 &&
 			     (e == 0 || has_jump_pad(u, in, target));
 		else
 			ok = readable && (adopt(u, target, false) || function_start(u, target) ||
