@@ -818,6 +818,15 @@ static bool impossible_case(const struct ts_unit *u, uint64_t target)
 	return false;
 }
 
+/* In a table without a bound compare, an impossible case (the padding after the final ret) is
+ * not where the table ends: clang puts llvm_unreachable's label among the real cases of a switch
+ * over an enum (libLLVM-15's fde@0x369ec10: entry 1 of two tables, eight cases after it were
+ * left unreached). Entry 0 must still be code: a table is recognised by its first entry. */
+static bool implicit_impossible_case(const struct ts_unit *u, uint32_t e, uint64_t target)
+{
+	return e > 0 && impossible_case(u, target);
+}
+
 /* A function split out of code without symbols or FDEs (TS_FUNC_GLUED) may share blocks with
  * the entry points around it: a table's case there is code of its own too (hand-written
  * x86inc tables, indexed by tzcnt of a width without a compare). */
@@ -869,8 +878,9 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			 * with a landing pad, which the compiler put on every real case (clang -O0's
 			 * `subs x8, x8, #12` bound is not seen, and the next function's table
 			 * follows: its entries land on this function's code too) */
-			ok = readable && adopt(u, target, glued_mid(u)) && insn_index(u, target) >= 0 &&
-			     (e == 0 || has_jump_pad(u, in, target));
+			ok = readable && ((adopt(u, target, glued_mid(u)) && insn_index(u, target) >= 0 &&
+					   (e == 0 || has_jump_pad(u, in, target))) ||
+					  implicit_impossible_case(u, e, target));
 		else
 			ok = readable && (adopt(u, target, false) || function_start(u, target) ||
 					  impossible_case(u, target));
