@@ -803,6 +803,17 @@ static bool padding_up_to(const struct ts_unit *u, uint64_t from, uint64_t to)
  * table leading outside the function.
  */
 #define PAD_MAX 64 /* the largest function alignment compilers use */
+
+/* The last instruction of a range: does its path end there? A return, a jump, a trap, or a call
+ * the compiler knew never returns (libLLVM-15's fde@0x38c5c30 ends in
+ * `call std::__throw_length_error`, with the impossible case's label right after it). */
+static bool ends_path(const struct ts_unit *u, const struct ts_insn *in)
+{
+	if (ends_run(in))
+		return true;
+	return in->flow == TS_FLOW_CALL &&
+	       ts_noreturn_call(u->img, in->target, ts_image_target_name(u->img, in->target)) == TS_NORETURN_KNOWN;
+}
 static bool impossible_case(const struct ts_unit *u, uint64_t target)
 {
 	if (ts_image_func_at(u->img, target) >= 0)
@@ -812,7 +823,7 @@ static bool impossible_case(const struct ts_unit *u, uint64_t target)
 		if (rg->borrowed || target < rg->end || target - rg->end >= PAD_MAX)
 			continue;
 		size_t end = r + 1 < u->nranges ? u->ranges[r + 1].first : u->n;
-		if (end > rg->first && ends_run(&u->insns[end - 1]) && padding_up_to(u, rg->end, target))
+		if (end > rg->first && ends_path(u, &u->insns[end - 1]) && padding_up_to(u, rg->end, target))
 			return true;
 	}
 	return false;

@@ -6,7 +6,9 @@
  * not the end but an impossible case, skipped like one in a table with a bound (case 52). The
  * shape of libLLVM-15's fde@0x369ec10, where entry 1 of two such tables cut them short and left
  * eight case blocks reported unreachable (issue 17). The cases after it are analysed: the
- * buggy one returns with %rbx still pushed.
+ * buggy one returns with %rbx still pushed. In the twin the function ends in a call that never
+ * returns (libLLVM-15's fde@0x38c5c30: `call std::__throw_length_error`, 84 instructions left
+ * unreached): the padding after it is the impossible case's too.
  *
  * int jt_implicit_impossible_case(enum kind k, int x)   k is 0, 2 or 3; 1 never happens
  */
@@ -58,6 +60,8 @@ jt_implicit_impossible_case_ok:
 	addq	%rcx, %rax
 	jmp	*%rax
 .Lg_c0:
+	testl	%esi, %esi
+	js	.Lg_fail
 	leal	1(%rsi), %eax
 	ret
 .Lg_c2:
@@ -69,6 +73,10 @@ jt_implicit_impossible_case_ok:
 	leal	(%rbx,%rbx), %eax
 	popq	%rbx
 	ret
+.Lg_fail:
+	pushq	%rbp
+	movq	%rsp, %rbp
+	call	abort
 .Lg_unreachable:			# clang: the impossible case, an empty block
 	.size	jt_implicit_impossible_case_ok, .-jt_implicit_impossible_case_ok
 	.section .rodata
