@@ -125,13 +125,20 @@ static bool table_jump(const uint8_t *tag, const struct ts_insn *in)
 	return in->tmem.abs && in->tmem.base == TS_REG_NONE && in->tmem.index != TS_REG_NONE && in->tmem.scale == 8;
 }
 
-/* tables: follow the registers' tags (only once an indirect jump showed it is needed: most
- * functions have none, and the tags cost 0.4% of the analysis of sqlite3.o) */
+/*
+ * tables: follow the registers' tags (only once an indirect jump showed it is needed: most
+ * functions have none, and the tags cost 0.4% of the analysis of sqlite3.o).
+ * A private function (TS_FUNC_PRIVATE) keeps no register for its callers (image.h private_arch):
+ * what it changes of the callee-saved registers counts too, its own writes and those of the
+ * private functions it calls; the scan goes on to the end for them.
+ */
 static uint64_t scan(const struct ts_image *img, int f, int depth, int *height, bool tables)
 {
 	uint8_t tag[64] = { 0 }; /* enum jt_tag per register */
 	const uint64_t all = img->arch->call_clobbered;
 	const struct ts_func *fn = &img->funcs[f];
+	const uint64_t keep =
+		all | ((fn->flags & TS_FUNC_PRIVATE) ? img->arch->callee_saved & ~img->private_arch.callee_saved : 0);
 	size_t avail;
 	const uint8_t *code = ts_image_bytes(img, fn->addr, &avail);
 	if (!code || fn->size > avail)
@@ -141,7 +148,7 @@ static uint64_t scan(const struct ts_image *img, int f, int depth, int *height, 
 		struct ts_insn in;
 		unsigned len = img->arch->decode(img->dec, code + (a - fn->addr), fn->addr + fn->size - a, a, &in);
 		if (!len)
-			return all;
+			return keep; /* what follows may write anything */
 		a += len;
 		for (unsigned k = 0; k < in.nuops; k++)
 			mask |= ts_uop_writes(&in.uops[k]);
@@ -156,9 +163,11 @@ static uint64_t scan(const struct ts_image *img, int f, int depth, int *height, 
 				return scan(img, f, depth, height, true);
 			if (table_jump(tag, &in))
 				break; /* into the function's own code */
-			return all; /* a tail call */
+			mask |= all; /* a tail call */
+			break;
 		case TS_FLOW_CALL_IND:
-			return all; /* unknown callee */
+			mask |= all; /* unknown callee */
+			break;
 		case TS_FLOW_JUMP:
 		case TS_FLOW_JCC:
 			if (in.target < fn->addr || in.target >= fn->addr + fn->size)
@@ -167,10 +176,10 @@ static uint64_t scan(const struct ts_image *img, int f, int depth, int *height, 
 		default:
 			break;
 		}
-		if ((mask & all) == all)
-			return all;
+		if ((mask & keep) == keep)
+			return keep;
 	}
-	return mask & all;
+	return mask & keep;
 }
 
 static uint64_t func_clobbers(const struct ts_image *img, int f, int depth, int *height)

@@ -204,8 +204,9 @@ static bool adopt_with(struct ts_unit *u, uint64_t addr, bool allow_mid, bool al
 		return false;
 	const struct ts_func *fg = &u->img->funcs[g];
 	bool fragment = (fg->flags & TS_FUNC_FRAGMENT) && (fg->parent == -1 || fg->parent == u->func);
-	/* code known only from an FDE, entered in its middle: a tail call would go to its start */
-	bool entered_mid = allow_mid && (fg->flags & TS_FUNC_FROM_FDE) && addr != fg->addr;
+	/* code known only from an FDE or split out of code without either (its bounds guessed),
+	 * entered in its middle: a tail call would go to its start */
+	bool entered_mid = allow_mid && (fg->flags & (TS_FUNC_FROM_FDE | TS_FUNC_GLUED)) && addr != fg->addr;
 	if (!fragment && !entered_mid)
 		return false;
 	if (decode_range(u, u->img->funcs[g].addr, u->img->funcs[g].size)) {
@@ -802,6 +803,17 @@ static bool padding_up_to(const struct ts_unit *u, uint64_t from, uint64_t to)
  * table leading outside the function.
  */
 #define PAD_MAX 64 /* the largest function alignment compilers use */
+
+/* The last instruction of a range: does its path end there? A return, a jump, a trap, or a call
+ * the compiler knew never returns (libLLVM-15's fde@0x38c5c30 ends in
+ * `call std::__throw_length_error`, with the impossible case's label right after it). */
+static bool ends_path(const struct ts_unit *u, const struct ts_insn *in)
+{
+	if (ends_run(in))
+		return true;
+	return in->flow == TS_FLOW_CALL &&
+	       ts_noreturn_call(u->img, in->target, ts_image_target_name(u->img, in->target)) == TS_NORETURN_KNOWN;
+}
 static bool impossible_case(const struct ts_unit *u, uint64_t target)
 {
 	if (ts_image_func_at(u->img, target) >= 0)
@@ -811,10 +823,27 @@ static bool impossible_case(const struct ts_unit *u, uint64_t target)
 		if (rg->borrowed || target < rg->end || target - rg->end >= PAD_MAX)
 			continue;
 		size_t end = r + 1 < u->nranges ? u->ranges[r + 1].first : u->n;
-		if (end > rg->first && ends_run(&u->insns[end - 1]) && padding_up_to(u, rg->end, target))
+		if (end > rg->first && ends_path(u, &u->insns[end - 1]) && padding_up_to(u, rg->end, target))
 			return true;
 	}
 	return false;
+}
+
+/* In a table without a bound compare, an impossible case (the padding after the final ret) is
+ * not where the table ends: clang puts llvm_unreachable's label among the real cases of a switch
+ * over an enum (libLLVM-15's fde@0x369ec10: entry 1 of two tables, eight cases after it were
+ * left unreached). Entry 0 must still be code: a table is recognised by its first entry. */
+static bool implicit_impossible_case(const struct ts_unit *u, uint32_t e, uint64_t target)
+{
+	return e > 0 && impossible_case(u, target);
+}
+
+/* A function split out of code without symbols or FDEs (TS_FUNC_GLUED) may share blocks with
+ * the entry points around it: a table's case there is code of its own too (hand-written
+ * x86inc tables, indexed by tzcnt of a width without a compare). */
+static bool glued_mid(const struct ts_unit *u)
+{
+	return (u->img->funcs[u->func].flags & TS_FUNC_GLUED) != 0;
 }
 
 static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct ts_state *s, struct ts_val v)
@@ -860,8 +889,9 @@ static void jump_table(struct ts_unit *u, const struct ts_insn *in, const struct
 			 * with a landing pad, which the compiler put on every real case (clang -O0's
 			 * `subs x8, x8, #12` bound is not seen, and the next function's table
 			 * follows: its entries land on this function's code too) */
-			ok = readable && adopt(u, target, false) && insn_index(u, target) >= 0 &&
-			     (e == 0 || has_jump_pad(u, in, target));
+			ok = readable && ((adopt(u, target, glued_mid(u)) && insn_index(u, target) >= 0 &&
+					   (e == 0 || has_jump_pad(u, in, target))) ||
+					  implicit_impossible_case(u, e, target));
 		else
 			ok = readable && (adopt(u, target, false) || function_start(u, target) ||
 					  impossible_case(u, target));

@@ -277,8 +277,9 @@ static int add_start_func(struct ts_image *img, size_t *cap, uint64_t e, const c
  * (each of them "unreachable"), with no unwind rows of their own. Where the rest of the file
  * shows a function starts there, it does: the target of a direct call, or an address code
  * outside the stretch computes (`lea f(%rip)`: a function stored as a pointer, dav1d's DSP
- * tables). Each becomes a function "call@ADDR" (finish_functions sizes it up to the next
- * start). The file's code is scanned only when a stretch is longer than start functions are.
+ * tables); or a code address stored in data (add_data_starts). Each becomes a function
+ * "call@ADDR", or "data@ADDR" when only data points at it (finish_functions sizes it up to the
+ * next start). The file's code is scanned only when a stretch is longer than start functions are.
  */
 #define GLUED_MIN 4096
 
@@ -293,11 +294,42 @@ static void note_start(uint64_t **v, size_t *n, size_t *cap, uint64_t t, uint64_
 	(*v)[(*n)++] = t;
 }
 
-/* Function starts inside [lo, hi) the code of the file's executable sections shows. */
-static int glued_starts(const struct ts_image *img, uint64_t lo, uint64_t hi, uint64_t **out, size_t *nout)
+/* Sort v and drop repeats: the count left. */
+static size_t sort_unique(uint64_t *v, size_t n)
 {
-	uint64_t *v = NULL;
-	size_t n = 0, cap = 0;
+	if (n)
+		ts_sort_u64(v, n);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || v[i] != v[u - 1])
+			v[u++] = v[i];
+	return u;
+}
+
+static bool sorted_has(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == x;
+}
+
+/* Function starts inside [lo, hi) the code of the file's executable sections shows: the targets
+ * of direct calls and the addresses code outside the stretch computes (sorted, into *out). And
+ * those bound by the psABI (sorted, into *public): every address inside the stretch that code
+ * computes, from inside too, and the targets of calls from outside it (compiled code, whose
+ * compiler assumes the psABI of every function it calls). The others are private
+ * (TS_FUNC_PRIVATE): only the hand-written code around them calls them. */
+static int glued_starts(const struct ts_image *img, uint64_t lo, uint64_t hi, uint64_t **out, size_t *nout,
+			uint64_t **public, size_t *npublic)
+{
+	uint64_t *v = NULL, *t = NULL;
+	size_t n = 0, cap = 0, nt = 0, capt = 0;
 	bool nomem = false;
 	for (size_t k = 1; k < img->nsecs && !nomem; k++) {
 		const struct ts_section *s = &img->secs[k];
@@ -314,26 +346,55 @@ static int glued_starts(const struct ts_image *img, uint64_t lo, uint64_t hi, ui
 				len = img->arch->decode(img->dec, s->data + off, s->size - off, at, &in);
 			if (in.flow == TS_FLOW_CALL)
 				note_start(&v, &n, &cap, in.target, lo, hi, &nomem);
-			for (unsigned q = 0; q < in.nuops && (at < lo || at >= hi); q++) {
+			if (in.flow == TS_FLOW_CALL && (at < lo || at >= hi))
+				note_start(&t, &nt, &capt, in.target, lo, hi, &nomem);
+			for (unsigned q = 0; q < in.nuops; q++) {
 				const struct ts_uop *o = &in.uops[q];
-				if (o->kind == TS_UOP_LEA && o->mem.abs && o->mem.base == TS_REG_NONE && o->mem.index == TS_REG_NONE)
+				if (o->kind != TS_UOP_LEA || !o->mem.abs || o->mem.base != TS_REG_NONE ||
+				    o->mem.index != TS_REG_NONE)
+					continue;
+				if (at < lo || at >= hi)
 					note_start(&v, &n, &cap, (uint64_t)o->mem.disp, lo, hi, &nomem);
+				note_start(&t, &nt, &capt, (uint64_t)o->mem.disp, lo, hi, &nomem);
 			}
 			off += len ? len : 1;
 		}
 	}
 	if (nomem) {
 		free(v);
+		free(t);
 		return -TRUSTACK_E_NOMEM;
 	}
-	if (n)
-		ts_sort_u64(v, n);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!u || v[i] != v[u - 1])
-			v[u++] = v[i];
 	*out = v;
-	*nout = u;
+	*nout = sort_unique(v, n);
+	*public = t;
+	*npublic = sort_unique(t, nt);
+	return 0;
+}
+
+/*
+ * Code addresses stored in data that point into the stretch (a position-independent file's
+ * RELATIVE relocations: image.c code_refs) start functions too: code entered only through a
+ * pointer, never called or computed by code (libdav1d's assembly functions, whose addresses C
+ * code loads from the GOT). The starts of glued_starts (sorted, *n of them) with these merged
+ * in, sorted. Not in a non-PIE executable: its code_refs are a guess (every aligned word of
+ * data that looks like a code address), good for a computed goto's targets, where a wrong one
+ * costs an edge, not for cutting code into functions; and the stretches there are GHC's code
+ * (shellcheck), whose functions keep the Haskell stack in %rbp and enter each other by jumps:
+ * split, each would be reported as a tail call with %rbp changed.
+ */
+static int add_data_starts(const struct ts_image *img, uint64_t lo, uint64_t hi, uint64_t **v, size_t *n)
+{
+	if (img->ehdr.e_type == ET_EXEC)
+		return 0;
+	const uint64_t *refs;
+	size_t nrefs = ts_image_code_refs(img, lo + 1, hi, &refs), m = *n, cap = *n;
+	for (size_t k = 0; k < nrefs; k++) {
+		if (TS_GROW(*v, m, cap, 64))
+			return -TRUSTACK_E_NOMEM;
+		(*v)[m++] = refs[k];
+	}
+	*n = sort_unique(*v, m);
 	return 0;
 }
 
@@ -341,18 +402,31 @@ static int split_glued(struct ts_image *img, size_t *cap, size_t f)
 {
 	if (!img->dec || img->funcs[f].size < GLUED_MIN)
 		return 0;
-	uint64_t lo = img->funcs[f].addr, hi = lo + img->funcs[f].size, *starts;
+	uint64_t lo = img->funcs[f].addr, hi = lo + img->funcs[f].size, *starts = NULL, *calls = NULL, *public = NULL;
 	uint32_t sec = img->funcs[f].sec;
-	size_t n;
-	int rc = glued_starts(img, lo, hi, &starts, &n);
-	if (rc || !n)
+	size_t n = 0, ncalls, npublic = 0;
+	int rc = glued_starts(img, lo, hi, &starts, &n, &public, &npublic);
+	if (!rc && n && !(calls = malloc(n * sizeof(*calls))))
+		rc = -TRUSTACK_E_NOMEM;
+	if (calls)
+		memcpy(calls, starts, n * sizeof(*calls));
+	ncalls = n;
+	if (!rc)
+		rc = add_data_starts(img, lo, hi, &starts, &n);
+	if (rc || !n) {
+		free(starts);
+		free(calls);
+		free(public);
 		return rc;
+	}
 	img->funcs[f].size = starts[0] - lo;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *buf = malloc(32);
 		const char *name = NULL;
 		if (buf) {
-			snprintf(buf, 32, "call@0x%llx", (unsigned long long)starts[i]);
+			/* data@: entered only through a pointer in data */
+			snprintf(buf, 32, "%s@0x%llx", sorted_has(calls, ncalls, starts[i]) ? "call" : "data",
+				 (unsigned long long)starts[i]);
 			name = ts_image_own_name(img, buf);
 		}
 		if (!name || TS_GROW(img->funcs, img->nfuncs, *cap, 64)) {
@@ -365,9 +439,16 @@ static int split_glued(struct ts_image *img, size_t *cap, size_t f)
 		g->addr = starts[i];
 		g->size = (i + 1 < n ? starts[i + 1] : hi) - starts[i];
 		g->sec = sec;
-		g->parent = -1; /* flags 0: not from an FDE, no CFI describes it */
+		g->parent = -1; /* not from an FDE, no CFI describes it */
+		g->flags = TS_FUNC_GLUED;
+		const uint64_t *ref;
+		if (sorted_has(calls, ncalls, starts[i]) && !sorted_has(public, npublic, starts[i]) &&
+		    !ts_image_code_refs(img, starts[i], starts[i] + 1, &ref))
+			g->flags |= TS_FUNC_PRIVATE; /* only direct calls enter it */
 	}
 	free(starts);
+	free(calls);
+	free(public);
 	return rc;
 }
 

@@ -590,9 +590,12 @@ static int load_dynamic_got(struct ts_image *img)
 	return 0;
 }
 
-/* Is this a Go program? Then its Go functions get Go's calling convention (image.h). */
+/* Is this a Go program? Then its Go functions get Go's calling convention (image.h). And the
+ * convention of private functions, whatever the program. */
 static void note_go(struct ts_image *img)
 {
+	img->private_arch = *img->arch;
+	img->private_arch.callee_saved = 0;
 	for (size_t i = 1; i < img->nsecs && !img->go; i++) {
 		const char *n = img->secs[i].name;
 		img->go = n && (!strcmp(n, ".go.buildinfo") || !strcmp(n, ".gopclntab") || !strcmp(n, ".note.go.buildid"));
@@ -609,7 +612,9 @@ static void note_go(struct ts_image *img)
 const struct ts_arch *ts_image_func_arch(const struct ts_image *img, size_t f)
 {
 	if (img->go && !(img->funcs[f].flags & (TS_FUNC_EH_CFI | TS_FUNC_FROM_FDE)))
-		return &img->go_arch;
+		return &img->go_arch; /* as strict as private_arch already */
+	if (img->funcs[f].flags & TS_FUNC_PRIVATE)
+		return &img->private_arch;
 	return img->arch;
 }
 

@@ -43,6 +43,15 @@ enum ts_func_flag {
 	TS_FUNC_GLOBAL = 1 << 3,
 	TS_FUNC_EH_CFI = 1 << 4,   /* a symbol's function an .eh_frame FDE also covers (in a Go
 				    * program: code of the C compiler, not of Go's) */
+	TS_FUNC_PRIVATE = 1 << 5,  /* a function split out of code without symbols or FDEs
+				    * (ehframe.c split_glued) that only direct calls enter: no code or
+				    * data of the file holds its address, nothing outside can name it.
+				    * The psABI does not bind it; its callers' needs do (private_arch) */
+	TS_FUNC_GLUED = 1 << 6,    /* split out of code without symbols or FDEs (split_glued): its
+				    * end is only where the next start was found, and hand-written
+				    * code shares blocks between entry points (x86inc's `jmp .main`
+				    * into another entry's body): entered in its middle, it is code of
+				    * the function that jumps there, as code known only from an FDE */
 };
 
 struct ts_func {
@@ -97,6 +106,13 @@ struct ts_image {
 	 * that convention; ts_image_func_arch says which a function follows. */
 	bool go;
 	struct ts_arch go_arch;
+	/* The convention of a private function (TS_FUNC_PRIVATE: hand-written assembly's helpers,
+	 * x86inc's `call .main`, which leave the saving of callee-saved registers, the frame
+	 * pointer too, to the outer function): no register but the stack pointer and the return
+	 * address is kept for the caller. What it changes, its callers see changed by the call
+	 * (clobbers.c), and they are judged by what they rely on: a psABI function that has not
+	 * saved the frame pointer itself returns with it changed and is reported. */
+	struct ts_arch private_arch;
 	struct ts_decoder *dec;
 	char *path;
 	int fd;
@@ -188,7 +204,8 @@ bool ts_image_read(const struct ts_image *img, uint64_t addr, unsigned n, uint64
  * translates the note headers to host order); returns its length, 0 when absent. */
 size_t ts_image_build_id(const struct ts_image *img, uint8_t *out, size_t max);
 /* The descriptor function f is analysed with: go_arch for a Go program's Go functions (those
- * no .eh_frame FDE covers: Go's compiler emits none; cgo's C code has them), arch otherwise. */
+ * no .eh_frame FDE covers: Go's compiler emits none; cgo's C code has them), private_arch for a
+ * private function of another program (TS_FUNC_PRIVATE), arch otherwise. */
 const struct ts_arch *ts_image_func_arch(const struct ts_image *img, size_t f);
 
 /* The landing pad a throw from the call at addr goes to, or 0. */
