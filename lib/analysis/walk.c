@@ -1811,8 +1811,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (e < 0)
 		return 0;
 	struct ts_state entry;
-	/* a fragment is analysed as its own unit only from its CFI's entry state (driver.c) */
-	const struct ts_entry_hint *hint = (fn->flags & TS_FUNC_FRAGMENT) ? ts_image_entry_hint(img, fn->addr) : NULL;
+	/* a fragment is analysed as its own unit only from its CFI's entry state (driver.c); a
+	 * function a lazy PLT enters from the state the PLT leaves (fragments.c) */
+	const struct ts_entry_hint *hint = img->nhints ? ts_image_entry_hint(img, fn->addr) : NULL;
 	if (hint)
 		ts_state_entry_hint(u->a, hint, &entry);
 	else
