@@ -36,7 +36,7 @@ cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -I"$top/lib" -I"$top/includ
 llvm_bench=
 llvmdir=$(llvm-config-14 --prefix 2>/dev/null || llvm-config --prefix 2>/dev/null || true)
 if [ -n "$llvmdir" ] && [ -f "$llvmdir/include/llvm-c/Disassembler.h" ] &&
-    cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -DHAVE_LLVM -I"$llvmdir/include" -I"$top/lib" -I"$top/include" \
+    cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-function -Wno-unused-variable -DHAVE_LLVM -I"$llvmdir/include" -I"$top/lib" -I"$top/include" \
         -o "$out/a64decode_llvm" "$top/bench/a64decode_bench.c" "$top/build/libtrustack.a" -lelf \
         -L"$llvmdir/lib" -lLLVM-"$("$llvmdir/bin/llvm-config" --version | cut -d. -f1)" -Wl,-rpath,"$llvmdir/lib"; then
     llvm_bench=$out/a64decode_llvm
