@@ -536,6 +536,10 @@ enum trustack_diff_class {
 	TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE,/* the table is wrong: it keeps the body's frame-pointer-
 					     * based row after the epilogue restored the caller's frame
 					     * pointer (clang 14 on arm64 emits no epilogue CFI) */
+	TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH,/* the table is wrong: code a lazy PLT enters (ld.so's
+					     * trampolines) takes the stack pointer after the PLT's push
+					     * as its CFA; with the push counted, the rows agree (glibc's
+					     * arm64 _dl_runtime_resolve, _dl_runtime_profile) */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -41,7 +41,7 @@ static void usage(FILE *f)
 		"classes (disagreements): table-lacks-function table-partial analysis-unreached\n"
 		"  analysis-undefined outermost-frame table-opaque signal-frame table-misses-sp-adjust\n"
 		"  table-stale-fp-rule context-switch table-misses-epilogue\n"
-		"  table-stale-ra-sign\n"
+		"  table-stale-ra-sign table-misses-plt-push\n"
 		"  unclassified\n"
 		"exit status: 0 every disagreement classified, 1 unclassified disagreements, 2 error\n");
 }

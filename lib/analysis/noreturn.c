@@ -297,6 +297,41 @@ static bool put_off(struct paths *p, struct pending x)
 }
 
 /*
+ * Did the straight run [from, to) replace the stack pointer with a value from another register or
+ * from memory, not one computed from the stack or frame pointer? Then an indirect jump at its
+ * end goes on another stack: into the context the function installed (glibc's __longjmp: `ldr
+ * x5, [x0, #104]; ...; mov sp, x5; ...; br x30`), never back to its caller's frame. (A context
+ * switch that saved the caller's context comes back only when someone installs that one again:
+ * such a call is inferred not to return, and the code after it is then analysed on a soft path.)
+ * Decoded only at an indirect jump, so the pass stays a length-only one elsewhere.
+ */
+static bool stack_switched(const struct ts_image *img, uint64_t from, uint64_t to)
+{
+	const struct ts_arch *a = img->arch;
+	bool switched = false;
+	for (uint64_t x = from; x < to;) {
+		size_t avail;
+		const uint8_t *code = ts_image_bytes(img, x, &avail);
+		struct ts_insn in;
+		unsigned len = code ? a->decode(img->dec, code, to - x < avail ? to - x : avail, x, &in) : 0;
+		if (!len)
+			return false;
+		for (unsigned k = 0; k < in.nuops; k++) {
+			const struct ts_uop *u = &in.uops[k];
+			if (u->dst != a->sp)
+				continue;
+			if ((u->kind == TS_UOP_MOV && u->src != a->sp && u->src != a->fp) ||
+			    (u->kind == TS_UOP_LOAD && u->mem.base != a->sp))
+				switched = true;
+			else if (u->kind == TS_UOP_MOV) /* back on this frame (`mov sp, x29`) */
+				switched = false;
+		}
+		x += len;
+	}
+	return switched;
+}
+
+/*
  * Reachability from the function start without state: does any path return? Jumps into the
  * function's fragments are followed; a jump to another function's start is a tail call that
  * returns if that function does; an indirect jump may be a tail call, so it returns. Whether a
@@ -327,7 +362,7 @@ static bool infer_returns(const struct ts_image *img, int f, int depth, struct n
 			}
 			continue;
 		}
-		uint64_t a = p.work[--p.nwork];
+		uint64_t a = p.work[--p.nwork], run = a;
 		int g = -1;
 		while (!returns) {
 			g = ts_image_func_at_near(img, a, g); /* one search per run, not per instruction */
@@ -357,6 +392,8 @@ static bool infer_returns(const struct ts_image *img, int f, int depth, struct n
 				in.flow = TS_FLOW_NEXT;
 			if (!len || in.flow == TS_FLOW_STOP)
 				break;
+			if (in.flow == TS_FLOW_JUMP_IND && stack_switched(img, run, a))
+				break; /* into another context */
 			if (in.flow == TS_FLOW_RET || in.flow == TS_FLOW_RET_COND || in.flow == TS_FLOW_JUMP_IND) {
 				returns = true;
 				break;

@@ -65,7 +65,8 @@ void ts_state_entry_hint(const struct ts_arch *a, const struct ts_entry_hint *h,
 		unsigned r = h->saved_reg[k];
 		s->slots[s->nslots++] = (struct ts_slot){ .anchor = V_CFA, .size = 8, .off = h->saved_off[k],
 							  .v = { .kind = V_ORIG, .reg = (uint8_t)r } };
-		if (r < TS_MAX_REGS)
+		/* a PLT's push copies the register; CFI says only where the caller's value is */
+		if (r < TS_MAX_REGS && !(h->flags & TS_HINT_PLT_ENTRY))
 			s->regs[r] = (struct ts_val){ .kind = V_SYM, .off = s->next_sym++ };
 	}
 	for (unsigned r = 0; r < a->nregs && r < 64; r++)

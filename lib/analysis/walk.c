@@ -597,6 +597,33 @@ static void jump_edge(struct ts_unit *u, const struct ts_insn *in, uint64_t targ
 	edge(u, in->addr, target, s, EDGE_JUMP);
 }
 
+/*
+ * An indirect tail call to a function of this file whose address the register holds on every path
+ * here (`adrp x1, f; add x1, x1, :lo12:f; br x1`): the callee's first instruction must accept the
+ * jump. Through a register whose branches every pad accepts (x16, x17) any pad does; through
+ * another only one for jumps (bti j, bti jc): a function's usual bti c (or paciasp) traps. The
+ * callee is another unit's, so this is reported at the jump. (Compilers tail-call through x16 or
+ * x17 when BTI is on, for this reason.)
+ */
+static void check_tail_pad(struct ts_unit *u, const struct ts_insn *in, uint64_t target)
+{
+	const struct ts_image *img = u->img;
+	if (!img->bti || in->treg >= 64)
+		return;
+	int g = ts_image_func_at(img, target);
+	size_t avail;
+	const uint8_t *code = g >= 0 && img->funcs[g].addr == target ? ts_image_bytes(img, target, &avail) : NULL;
+	struct ts_insn t;
+	if (!code || !u->a->decode(img->dec, code, avail, target, &t))
+		return;
+	bool any = (u->a->bti_jump_any_pad >> in->treg) & 1;
+	if (t.flags & (any ? TS_IF_BTI_C | TS_IF_BTI_J : TS_IF_BTI_J))
+		return;
+	warn(u, in->addr, TRUSTACK_W_MISSING_LANDING_PAD,
+	     "indirect tail call through %s to %s, which does not start with a landing pad for this jump (%s)",
+	     u->a->reg_name(in->treg), img->funcs[g].name, any ? "bti c or bti j" : "bti j");
+}
+
 /* In a file marked for BTI, a function entered through a register (exported or global, or its
  * address taken: ts_image_indirect_entry) must start with a landing pad for calls (bti c, bti jc,
  * or paciasp/pacibsp, which are one). A static function only called directly needs none. */
@@ -1241,6 +1268,8 @@ static void step_jump_ind(struct ts_unit *u, const struct ts_insn *in, const str
 		warn(u, in->addr, TRUSTACK_W_UNRESOLVED_INDIRECT_JUMP, "indirect jump through an unrecognised table");
 	} else if (!computed_goto(u, in, s)) {
 		const char *n = indirect_name(u, in, s);
+		if (v.kind == V_CONST)
+			check_tail_pad(u, in, (uint64_t)v.off);
 		sibling_call(u, in, s, n ? n : "an indirect target");
 	}
 }
@@ -1842,8 +1871,9 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (e < 0)
 		return 0;
 	struct ts_state entry;
-	/* a fragment is analysed as its own unit only from its CFI's entry state (driver.c) */
-	const struct ts_entry_hint *hint = (fn->flags & TS_FUNC_FRAGMENT) ? ts_image_entry_hint(img, fn->addr) : NULL;
+	/* a fragment is analysed as its own unit only from its CFI's entry state (driver.c); a
+	 * function a lazy PLT enters from the state the PLT leaves (fragments.c) */
+	const struct ts_entry_hint *hint = img->nhints ? ts_image_entry_hint(img, fn->addr) : NULL;
 	if (hint)
 		ts_state_entry_hint(u->a, hint, &entry);
 	else

@@ -357,6 +357,14 @@ struct ts_arch {
 	 * call's target (CFA = SP - entry_sp_offset). 0: PLTs are not decoded */
 	uint8_t plt0_size;
 	uint8_t plt0_cfa;
+	/* what the lazy PLT leaves for the resolver it jumps to (ld.so's _dl_runtime_resolve and
+	 * _dl_runtime_profile): bytes pushed below the caller's stack pointer, return address
+	 * included where a call pushes it (x86-64: the return address, the relocation index and
+	 * the link map, 24; arm64: PLT0's `stp x16, x30, [sp, #-16]!`, 16), and on a link-register
+	 * machine where that push put the return address, from the CFA (arm64 -8; the register
+	 * still holds it); 0: no such store */
+	uint8_t plt_entry_pushed;
+	int8_t plt_entry_ra_slot;
 	const struct ts_arch_orc *orc;    /* NULL: ORC does not describe this machine */
 	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */

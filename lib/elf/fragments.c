@@ -31,6 +31,17 @@ static bool is_entry_cfa(const struct ts_image *img, Dwarf_Frame *frame, size_t 
 	       ops[0].number == img->arch->sp && (int64_t)ops[0].number2 == -img->arch->entry_sp_offset;
 }
 
+/* Is the row's CFA another register plus a constant, neither the stack nor the frame pointer, so
+ * no frame of a function? (glibc's arm64 __longjmp puts it on x0, the jmp_buf it loads: another
+ * context. A DRAP frame's CFA is an expression on the frame pointer.) */
+static bool other_reg_cfa(const struct ts_image *img, Dwarf_Frame *frame)
+{
+	Dwarf_Op *ops = NULL;
+	size_t nops = 0;
+	return dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 && ops[0].atom == DW_OP_bregx &&
+	       ops[0].number != img->arch->sp && ops[0].number != img->arch->fp;
+}
+
 /* The CFI row at a fragment's start as an entry hint, when it is plain (see the top). */
 static bool plain_hint(const struct ts_image *img, Dwarf_Frame *frame, uint64_t addr, struct ts_entry_hint *h)
 {
@@ -116,7 +127,9 @@ static void mark_by_cfi(struct ts_image *img)
 		bool nop_pad = false;
 		/* gcc starts a cold part whose first instruction is a landing pad with a nop (a
 		 * landing pad at offset 0 would read as "none"); the FDE's first row then describes
-		 * the nop alone, and the fragment's frame shows from the next byte on */
+		 * the nop alone, and the fragment's frame shows from the next byte on. A frame: a
+		 * function that starts with a nop (glibc's arm64 BTI_C without BTI) and then says
+		 * where another context is (__longjmp: CFA = x0, the jmp_buf) is no cold part */
 		size_t avail;
 		const uint8_t *code = ts_image_bytes(img, f->addr, &avail);
 		const struct ts_arch *a = img->arch;
@@ -124,7 +137,8 @@ static void mark_by_cfi(struct ts_image *img)
 		if (entry && code && nl && avail > nl && f->size > nl && !memcmp(code, a->lp_nop, nl)) {
 			Dwarf_Frame *next = NULL;
 			size_t n2 = 0;
-			if (dwarf_cfi_addrframe(cfi, f->addr + nl, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1) {
+			if (dwarf_cfi_addrframe(cfi, f->addr + nl, &next) == 0 && !is_entry_cfa(img, next, &n2) && n2 >= 1 &&
+			    !other_reg_cfa(img, next)) {
 				entry = false;
 				nop_pad = true;
 				nops = n2;
@@ -142,8 +156,44 @@ static void mark_by_cfi(struct ts_image *img)
 		free(frame);
 	}
 	dwarf_cfi_end(cfi);
-	if (img->nhints)
-		qsort(img->hints, img->nhints, sizeof(*img->hints), cmp_hint);
+}
+
+/*
+ * ld.so's lazy-binding trampolines as linked into static executables (libc.a keeps them for
+ * dlopen), where they have symbols: entered by a lazy PLT's jump (through the GOT slot ld.so
+ * fills in), never by a call, with the words the PLT pushed on the stack. Their CFI does not
+ * always say so: glibc's arm64 dl-trampoline.S takes the stack pointer after PLT0's `stp x16,
+ * x30, [sp, #-16]!` as its CFA (the return address at CFA+8, above it, in _dl_runtime_resolve;
+ * not at all in _dl_runtime_profile, whose first rows read as an ordinary entry), while the
+ * code pops those 16 bytes before its `br x16`. So the entry state comes from the machine's
+ * PLT (plt_entry_pushed: what the stubs push; plt_entry_ra_slot: where PLT0 stored the link
+ * register), as objtool's hints give it for such code. glibc's names: x86-64's
+ * _dl_runtime_resolve_{xsave,xsavec,fxsave} and _dl_runtime_profile_{avx512,avx,sse},
+ * arm64's _dl_runtime_resolve and _dl_runtime_profile.
+ */
+static bool plt_entered_name(const char *name)
+{
+	return name && (!strncmp(name, "_dl_runtime_resolve", 19) || !strncmp(name, "_dl_runtime_profile", 19));
+}
+
+static void mark_plt_entered(struct ts_image *img)
+{
+	const struct ts_arch *a = img->arch;
+	if (!a->plt_entry_pushed)
+		return;
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		const struct ts_func *f = &img->funcs[i];
+		if ((f->flags & (TS_FUNC_FROM_FDE | TS_FUNC_FRAGMENT)) || !f->size || !plt_entered_name(f->name))
+			continue;
+		struct ts_entry_hint h = { .addr = f->addr, .sp_off = -(int32_t)a->plt_entry_pushed,
+					   .flags = TS_HINT_PLT_ENTRY };
+		if (a->ra_in_reg && a->plt_entry_ra_slot) {
+			h.saved_reg[0] = (uint8_t)a->ra;
+			h.saved_off[0] = a->plt_entry_ra_slot;
+			h.nsaved = 1;
+		}
+		add_hint(img, &h);
+	}
 }
 
 /*
@@ -281,6 +331,9 @@ void ts_image_mark_fde_fragments(struct ts_image *img)
 		return;
 	if (any)
 		mark_by_cfi(img);
+	mark_plt_entered(img);
+	if (img->nhints)
+		qsort(img->hints, img->nhints, sizeof(*img->hints), cmp_hint);
 	/* where the pre-scan decodes every instruction anyway (no byte filter), its direct jumps
 	 * into other functions' middles are entries with or without FDE-only code */
 	if (any || !img->arch->address_candidates)

@@ -79,12 +79,19 @@ struct ts_args_size {
  * The machine state at the first instruction of an FDE fragment, taken from its CFI (fragments.c):
  * where no analysed function reaches the fragment (ld.so's lazy-binding trampolines, entered by
  * PLT0 with two words pushed), the analysis starts there from this state, as objtool starts from
- * an unwind hint, and checks every path on from it. Only plain states become hints.
+ * an unwind hint, and checks every path on from it. Only plain states become hints. Functions
+ * with symbols that a lazy PLT enters get one too (TS_HINT_PLT_ENTRY), and are analysed from it.
  */
 #define TS_HINT_MAX_SAVED 12
+enum ts_hint_flag {
+	/* entered by a lazy PLT (ld.so's trampolines, by name: fragments.c), in the state the
+	 * machine's PLT leaves (plt_entry_pushed): the registers it saved still hold their values */
+	TS_HINT_PLT_ENTRY = 1 << 0,
+};
 struct ts_entry_hint {
 	uint64_t addr;
 	int32_t sp_off;   /* SP = CFA + sp_off (x86-64: -8 at a function's entry) */
+	uint8_t flags;    /* enum ts_hint_flag */
 	uint8_t nsaved;
 	uint8_t saved_reg[TS_HINT_MAX_SAVED];   /* the caller's value of register saved_reg[k] ... */
 	int32_t saved_off[TS_HINT_MAX_SAVED];   /* ... is at CFA + saved_off[k] */

@@ -36,6 +36,7 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
 	[TRUSTACK_DIFF_TABLE_STALE_RA_SIGN] = "table-stale-ra-sign",
 	[TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE] = "table-misses-epilogue",
+	[TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH] = "table-misses-plt-push",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -223,12 +224,61 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0) ||
 	     (a->ra_in_reg && b->ra.kind == TRUSTACK_LOC_SAME && ar->ra.kind == TRUSTACK_LOC_UNDEFINED)))
 		return TRUSTACK_DIFF_CONTEXT_SWITCH;
+	/* the same CFA, and the return address lost on the way here, which check reports
+	 * (lr-clobbered where x30 was overwritten, return-modified-frame at the return it breaks:
+	 * glibc's arm64 swapcontext sets x30 to the saved context's resume point after storing the
+	 * caller's into the ucontext; __rawmemchr keeps it in x15 across a call) */
+	if (same_cfa && ar->ra.kind == TRUSTACK_LOC_UNDEFINED && b->ra.kind != TRUSTACK_LOC_UNDEFINED)
+		return TRUSTACK_DIFF_ANALYSIS_UNDEFINED;
 	return TRUSTACK_DIFF_UNCLASSIFIED;
 }
 
 static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b)
 {
 	return cfa_eq(a, b) && loc_eq(&a->ra, &b->ra) && loc_eq(&a->fp, &b->fp) && a->ra_sign == b->ra_sign;
+}
+
+/*
+ * Code a lazy PLT enters (ld.so's trampolines: fragments.c, TS_HINT_PLT_ENTRY) is analysed from
+ * the state the PLT leaves, its CFA the caller's stack pointer. A table that takes the stack
+ * pointer after the PLT's push as the CFA instead (glibc's arm64 dl-trampoline.S: "x30 at
+ * cfa+8") is low by the bytes the PLT pushed beyond a call's entry state, at every instruction:
+ * an unwinder that trusts it gives the caller a stack pointer that many bytes low. Is that the
+ * only difference: with them added back (and the places it names relative to its CFA moved down
+ * by as much), do the rows agree, or name places the state proves equivalent? ok_at: the last
+ * instruction of this range whose rows agreed so. Unclassified: no answer here.
+ */
+static enum trustack_diff_class plt_entered(const struct ts_unit *u, size_t i, size_t ok_at, const struct trustack_row *ar,
+					   const struct ts_srcrow *t, const struct prevstate *prev,
+					   const struct ts_state *st)
+{
+	const struct ts_image *img = u->img;
+	const struct ts_arch *a = u->a;
+	const struct ts_entry_hint *h = img->nhints ? ts_image_entry_hint(img, img->funcs[u->func].addr) : NULL;
+	int64_t push = (int64_t)a->plt_entry_pushed + a->entry_sp_offset;
+	if (!h || !(h->flags & TS_HINT_PLT_ENTRY) || push <= 0 || t->status != TS_SRC_ROW || t->outermost ||
+	    t->row.cfa_kind != TRUSTACK_CFA_REG || ar->cfa_kind != TRUSTACK_CFA_REG)
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	struct ts_srcrow x = *t;
+	x.row.cfa_offset += push;
+	if (x.row.ra.kind == TRUSTACK_LOC_AT_CFA)
+		x.row.ra.offset -= push;
+	if (x.row.fp.kind == TRUSTACK_LOC_AT_CFA)
+		x.row.fp.offset -= push;
+	if (rows_agree(ar, &x.row) || trustack_diff_class__is_equivalent(classify(a, ar, &x, prev, st)))
+		return TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH;
+	/* Right before, the rows agreed (push counted) and the instruction moved the stack pointer;
+	 * now only the SP-based CFA offsets differ: the table moved its CFA by another amount
+	 * than the code moved SP (glibc's arm64 _dl_runtime_profile: `add sp, sp, #0x200` before
+	 * its `br x16`, described as `DW_CFA_def_cfa_offset: 944`) */
+	if (i > 0 && ok_at == i - 1 && ar->cfa_reg == a->sp && x.row.cfa_reg == a->sp &&
+	    loc_eq(&ar->ra, &x.row.ra) && loc_eq(&ar->fp, &x.row.fp) && ar->ra_sign == x.row.ra_sign) {
+		const struct ts_insn *in = &u->insns[i - 1];
+		for (unsigned k = 0; k < in->nuops; k++)
+			if (in->uops[k].dst == a->sp && in->uops[k].kind == TS_UOP_ADDI)
+				return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
+	}
+	return TRUSTACK_DIFF_UNCLASSIFIED;
 }
 
 /*
@@ -292,6 +342,7 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 			/* the last instruction whose table row missed an SP adjustment, and its rows:
 			 * the next one falls into the same stale row */
 			size_t ms_at = (size_t)-1;
+			size_t plt_ok_at = (size_t)-1; /* code a PLT enters: the last agreement (plt_entered) */
 			struct trustack_row ms_arow = { 0 }, ms_trow = { 0 };
 			for (size_t i = first; i < end && !rc; i++) {
 				const struct ts_insn *in = &u->insns[i];
@@ -324,13 +375,18 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					if (tr->status == TS_SRC_ROW && !tr->outermost && rows_agree(ar, &tr->row)) {
 						cnt[t].agree++;
 						prev = NULL;
+						plt_ok_at = i;
 						continue;
 					}
 					o = O_DISAGREE;
 					/* the state is rebuilt only for the rows that differ */
 					struct ts_state st;
 					bool have = ts_unit_state_at((struct ts_unit *)u, i, &st) == 0;
-					cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
+					cls = plt_entered(u, i, plt_ok_at, ar, tr, &before, have ? &st : NULL);
+					if (cls == TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH)
+						plt_ok_at = i;
+					else if (cls == TRUSTACK_DIFF_UNCLASSIFIED)
+						cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
 					if (cls == TRUSTACK_DIFF_UNCLASSIFIED && tr->status == TS_SRC_ROW) {
 						struct ts_srcrow cur = *tr; /* lookups below reuse the cache */
 						if (ms_at + 1 == i && i > 0 && u->insns[i - 1].flow != TS_FLOW_JUMP &&

@@ -9,7 +9,8 @@
 # (addvl areas; rows VG-scaled where the compiler's CFI is).
 # One PASS/FAIL line per variant, with the warnings of a failing one in the lines after it.
 # Then hand-written cases (tests/arch/a64check/*.S) proving the arm64 rules fire: each names the
-# kind it must report on its first line (`// expect: KIND` or `// expect: none`).
+# kind it must report on its first line (`// expect: KIND` or `// expect: none`); optional second
+# and third lines `// rules: RULES` and `// link: FLAGS` (linked by gcc with FLAGS, not an object).
 #
 # Builds are cached under build/a64check-cache/ by compiler, options and source.
 # TS_QUICK=1: -O0 and -O2 only.
@@ -271,7 +272,12 @@ for s in "$here"/a64check/*.S; do
     name=$(basename "$s" .S)
     want=$(sed -n '1s|^// expect: ||p' "$s")
     rules=$(sed -n '2s|^// rules: ||p' "$s"); rules=${rules:-stack}
-    obj=$(compile $GCC "" o "$s") || { echo "FAIL a64check/$name: does not assemble"; continue; }
+    link=$(sed -n '3s|^// link: ||p' "$s") # link flags: the case is a linked file, not an object
+    if [ -n "$link" ]; then
+        obj=$(compile $GCC "$link" exe "$s") || { echo "FAIL a64check/$name: does not link"; continue; }
+    else
+        obj=$(compile $GCC "" o "$s") || { echo "FAIL a64check/$name: does not assemble"; continue; }
+    fi
     got=$(warnings "$rules" "$obj" | sed -E 's/.*\[([a-z-]+)\]$/\1/' | sort -u | tr '\n' ' ' | sed 's/ $//')
     if [ "$want" = none ] && [ -z "$got" ]; then
         echo "PASS a64check/$name: no warning"

@@ -36,6 +36,8 @@ PY
 if [ "${1:-}" = --diff-one ]; then
     dir=$2 f=$3 res=$4
     cfg=$(basename "$dir") cc=${cfg%%-*}
+    # arm64 builds (a64-COMPILER...): one group per compiler
+    case $cfg in a64-*clang*) cc=a64-clang ;; a64-*) cc=a64-gcc ;; esac
     id="$(basename "$(dirname "$dir")")/$cfg/$f"
     out="$res.json"
     "$TRUSTACK" diff --format=json "$dir/$f" >"$out" 2>"$res.err"; rc=$?
@@ -103,7 +105,7 @@ else
     n=0
     for dir in $dirs; do
         dir=${dir%/}
-        [ -f "$dir/files.txt" ] || continue
+        [ -f "$dir/files.txt" ] && [ -f "$dir/.ok" ] || continue # (not a build still running)
         cfg=$(basename "$dir")
         if ts_quick; then case "$dir:$cfg" in */sqlite/*:*-O2-*) ;; */sqlite/*) continue ;; esac; fi
         while read -r kind f; do
@@ -114,23 +116,36 @@ else
     done
     [ -s "$work/corpus-tasks" ] && xargs -0 -n3 -P "${TS_JOBS:-2}" bash "$0" --diff-one <"$work/corpus-tasks"
     cat "$work/corpus"/*.out 2>/dev/null
+    # (the last column: instructions in the classes that say the table is wrong)
     python3 - "$work/corpus" >>"$work/corpus.txt" <<'PY'
 import glob, json, os, sys
+wrong = ("table-misses-sp-adjust", "table-misses-epilogue", "table-stale-ra-sign", "table-stale-fp-rule",
+         "table-misses-plt-push")
 for cc_file in sorted(glob.glob(os.path.join(sys.argv[1], "*.cc"))):
     base = cc_file[:-3]
-    s = json.load(open(base + ".json"))["summary"]
-    print(open(cc_file).read().strip(), s["compared"], s["agree"], s["equivalent"], s["disagree"])
+    d = json.load(open(base + ".json")); s = d["summary"]
+    print(open(cc_file).read().strip(), s["compared"], s["agree"], s["equivalent"], s["disagree"],
+          sum(d["classes"].get(k, 0) for k in wrong))
 PY
-    # per compiler: agreement on the instructions both describe
+    # per compiler: agreement on the instructions both describe. The arm64 groups are judged
+    # without the instructions where the table is wrong, as tests/arch/suite_a64tables.sh judges
+    # clang: clang 14's arm64 CFI describes no prologue before its last instruction and no
+    # epilogue, and the static executables carry glibc's lazy-binding trampolines, whose CFI
+    # misses the PLT's push (docs/arm64.md, "Tables"); every disagreement is classified all the same.
     for cc in $(awk '{print $1}' "$work/corpus.txt" | sort -u); do
-        read -r comp agree equiv dis <<<"$(awk -v c="$cc" '$1==c {a+=$2; b+=$3; e+=$4; d+=$5} END {print a, b, e, d}' "$work/corpus.txt")"
+        read -r comp agree equiv dis wrong <<<"$(awk -v c="$cc" '$1==c {a+=$2; b+=$3; e+=$4; d+=$5; w+=$6} END {print a, b, e, d, w}' "$work/corpus.txt")"
         pct=$(python3 -c "print('%.4f' % (100.0*($agree+$equiv)/$comp if $comp else 100))")
         exact=$(python3 -c "print('%.4f' % (100.0*$agree/$comp if $comp else 100))")
-        echo "INFO diff/corpus/$cc: $comp instructions compared: $agree agree ($exact%), $equiv equivalent, $dis disagree (classified); agreement $pct%"
-        if python3 -c "import sys; sys.exit(0 if $pct >= 99.9 else 1)"; then
+        judged=$pct how=""
+        if [ "$cc" = a64-clang ] || [ "$cc" = a64-gcc ]; then
+            judged=$(python3 -c "print('%.4f' % (100.0*($agree+$equiv)/($comp-$wrong) if $comp > $wrong else 100))")
+            how=" without the $wrong where the table is wrong"
+        fi
+        echo "INFO diff/corpus/$cc: $comp instructions compared: $agree agree ($exact%), $equiv equivalent, $dis disagree (classified, $wrong where the table is wrong); agreement $pct%, $judged%$how"
+        if python3 -c "import sys; sys.exit(0 if $judged >= 99.9 else 1)"; then
             echo "PASS diff/corpus/$cc-agreement"
         else
-            echo "FAIL diff/corpus/$cc-agreement: $pct% < 99.9%"
+            echo "FAIL diff/corpus/$cc-agreement: $judged%$how < 99.9%"
         fi
     done
 fi

@@ -75,6 +75,7 @@ const struct ts_arch ts_arch_x86_64 = {
 	.sframe_fixed_ra = -8,
 	.plt0_size = 16,       /* push GOT+8; jmp *GOT+16: entered with the relocation index pushed */
 	.plt0_cfa = 16,
+	.plt_entry_pushed = 24, /* the call's return address, PLTn's index, PLT0's link map */
 	.orc = &ts_x86_orc,
 	.uw = &ts_x86_uw,
 #if defined(__x86_64__)
