@@ -227,6 +227,9 @@ struct trustack_check_opts {
 	size_t sz;                 /* sizeof(struct trustack_check_opts), for extension */
 	enum trustack_rules rules;
 	unsigned threads;          /* worker threads; 0 or 1 = analyse on the calling thread */
+	bool annotate_saves;       /* trustack_annotate: the state text also says where the caller's
+				    * other callee-saved registers are (" %r6=cfa-112", "=lost"; not
+				    * named: unchanged), as the unwinder's sidecar does; check ignores it */
 };
 
 struct trustack_check_stats {

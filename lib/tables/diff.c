@@ -331,6 +331,14 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 					struct ts_state st;
 					bool have = ts_unit_state_at((struct ts_unit *)u, i, &st) == 0;
 					cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
+					if (cls == TRUSTACK_DIFF_CFA_BASE_EQUAL) {
+						/* the table's CFA from another register the state proves equal
+						 * is an agreement on the CFA too: the anchor of the stale-row
+						 * classes (clang -O0 on s390x: CFA on r11 throughout, the
+						 * analysis on r15; its epilogue's lmg leaves the r11 row) */
+						ps.valid = true;
+						ps.trow = tr->row;
+					}
 					if (cls == TRUSTACK_DIFF_UNCLASSIFIED && tr->status == TS_SRC_ROW) {
 						struct ts_srcrow cur = *tr; /* lookups below reuse the cache */
 						if (ms_at + 1 == i && i > 0 && u->insns[i - 1].flow != TS_FLOW_JUMP &&
