@@ -539,6 +539,13 @@ enum trustack_diff_class {
 	TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE,/* the table is wrong: it keeps the body's frame-pointer-
 					     * based row after the epilogue restored the caller's frame
 					     * pointer (clang 14 on arm64 emits no epilogue CFI) */
+	TRUSTACK_DIFF_TABLE_EARLY_CFA,      /* the table is wrong: it already gives the row of after
+					     * the stack pointer's restore, which a later instruction of
+					     * the same straight run does (gcc on s390x: r15 restored from
+					     * an FPR, the CFA change put on the first of the lgdr's) */
+	TRUSTACK_DIFF_OTHER_RETURN_COLUMN,  /* the table's return address is another register than
+					     * the machine's link register (glibc's s390x __fentry__,
+					     * called by `brasl %r0`): the rows describe different things */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -148,6 +148,7 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 		snprintf(out->what, sizeof(out->what), "cfa=%s", d);
 	}
 	const struct ts_arch *a = c->img->arch;
+	out->other_ra_column = ra >= 0 && (unsigned)ra != a->ra;
 	Dwarf_Op mem[3];
 	bool und;
 	if (out->status == TS_SRC_ROW) {
@@ -168,8 +169,9 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 				snprintf(out->what, sizeof(out->what), "%s=%s", k ? "fp" : "ra", d);
 				break;
 			}
-			if (k == 0 && und)
-				out->outermost = true;
+			if (k == 0 && und && !out->other_ra_column)
+				out->outermost = true; /* (another column's "undefined" is the CIE's default
+							* for a call-clobbered register, no end of stack) */
 		}
 	}
 	free(fr);

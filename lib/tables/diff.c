@@ -36,6 +36,8 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
 	[TRUSTACK_DIFF_TABLE_STALE_RA_SIGN] = "table-stale-ra-sign",
 	[TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE] = "table-misses-epilogue",
+	[TRUSTACK_DIFF_TABLE_EARLY_CFA] = "table-early-cfa",
+	[TRUSTACK_DIFF_OTHER_RETURN_COLUMN] = "other-return-column",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -147,6 +149,8 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 		return TRUSTACK_DIFF_OUTERMOST;
 	if (t->signal)
 		return TRUSTACK_DIFF_SIGNAL_FRAME;
+	if (t->other_ra_column)
+		return TRUSTACK_DIFF_OTHER_RETURN_COLUMN;
 	const struct trustack_row *b = &t->row;
 	if (ar->ra_sign != b->ra_sign) {
 		/* Another signing state (arm64 PAC). When the rules themselves disagree too, their class
@@ -223,6 +227,11 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0) ||
 	     (a->ra_in_reg && b->ra.kind == TRUSTACK_LOC_SAME && ar->ra.kind == TRUSTACK_LOC_UNDEFINED)))
 		return TRUSTACK_DIFF_CONTEXT_SWITCH;
+	/* the other side of the same switch: another context's registers are being loaded (every
+	 * callee-saved register of the caller already replaced: s390x glibc's longjmp `lmg
+	 * %r6,%r13,0(%r1); lgr %r15,%r5; br %r4`), while the table still describes the caller's */
+	if (st && ts_state_callers_regs_dropped(a, st))
+		return TRUSTACK_DIFF_CONTEXT_SWITCH;
 	return TRUSTACK_DIFF_UNCLASSIFIED;
 }
 
@@ -261,6 +270,33 @@ static enum trustack_diff_class inherited(struct diffjob *j, unsigned slot, int 
 			return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
 	}
 	return TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
+/*
+ * The table already has the row of after the stack pointer's restore: the next instruction, in
+ * a straight run from this one (no branch, at most EARLY_CFA_RUN instructions), that writes the
+ * stack pointer leaves the analysis at the table's CFA. gcc on s390x keeps r15 in an FPR in
+ * leaf functions and restores it with `lgdr %r15,%f0` among the other `lgdr`s of the epilogue,
+ * with the CFA change put on the first of them (glibc's ether_aton_r, frexpl).
+ */
+enum { EARLY_CFA_RUN = 8 };
+static bool early_cfa(const struct ts_unit *u, size_t i, const struct trustack_row *ar, const struct trustack_row *b)
+{
+	const struct ts_arch *a = u->a;
+	if (ar->cfa_kind != TRUSTACK_CFA_REG || b->cfa_kind != TRUSTACK_CFA_REG || ar->cfa_reg != a->sp ||
+	    b->cfa_reg != a->sp)
+		return false;
+	for (size_t k = i; k + 1 < u->n && k < i + EARLY_CFA_RUN; k++) {
+		const struct ts_insn *x = &u->insns[k];
+		if (x->flow != TS_FLOW_NEXT || u->insns[k + 1].addr != x->addr + x->len || u->row[k + 1] < 0)
+			return false;
+		uint64_t w = 0;
+		for (unsigned n = 0; n < x->nuops; n++)
+			w |= ts_uop_writes(&x->uops[n]);
+		if (w >> a->sp & 1)
+			return cfa_eq(&u->rows[u->row[k + 1]], b);
+	}
+	return false;
 }
 
 /* Compare one unit against every table. */
@@ -347,6 +383,8 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 							cls = TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
 						else
 							cls = inherited(j, slot, t, u, i, ar, &cur);
+						if (cls == TRUSTACK_DIFF_UNCLASSIFIED && early_cfa(u, i, ar, &cur.row))
+							cls = TRUSTACK_DIFF_TABLE_EARLY_CFA;
 						rc = lookup(j, slot, t, in->addr, &tr);
 						if (rc)
 							break;

@@ -11,6 +11,8 @@
 #    s390x without it): >= 99.9% agree or equivalent (clang: without the classes that say its
 #    table is wrong: it describes no epilogue), 0 unclassified; Debian's s390x libc.so.6 the same
 #    (not in TS_QUICK);
+#  - classes: tests/arch/s390xtables/classes.S, the s390x patterns behind the classes
+#    table-early-cfa, other-return-column and context-switch (glibc's), exactly classified;
 #  - cache: an s390x executable's sidecar names r6-r13's save slots (r11 as the frame pointer, the
 #    others in `saved`) and r14's, and describes its PLT; libc's (not in TS_QUICK) too.
 #
@@ -133,6 +135,26 @@ if not good:
 PY
 }
 
+# the s390x classes, each from the pattern it was found in (the expectation is in the file)
+if obj=$(compile $GCC "" o "$here/s390xtables/classes.S"); then
+    "$TRUSTACK" diff --against=eh_frame --format=json "$obj" >"$work/classes.json" 2>"$work/classes.err"
+    python3 - "$work/classes.json" <<'PY'
+import json, sys
+want = {"table-early-cfa": 1, "context-switch": 1, "other-return-column": 7, "analysis-undefined": 1,
+        "analysis-unreached": 1, "both-locations-valid": 3}
+try:
+    got = {k: v for k, v in json.load(open(sys.argv[1]))["classes"].items() if v}
+except Exception as e:
+    got = {"no JSON": str(e)}
+if got == want:
+    print("PASS s390xtables/classes: " + " ".join("%s=%d" % kv for kv in sorted(got.items())))
+else:
+    print("FAIL s390xtables/classes: got %s, want %s" % (sorted(got.items()), sorted(want.items())))
+PY
+else
+    fail classes "build failed: $(tail -1 "$work/compile.err")"
+fi
+
 opts="-O0 -O1 -O2 -O3 -Os"
 ts_quick && opts="-O0 -O2"
 for comp in gcc clang; do
@@ -171,10 +193,32 @@ sidecar() { # NAME FILE
     printf '%s\n' "$d" >"$work/dump-$name.txt"
     nsave=$(grep -cE '%r(6|7|8|9|10|12|13)=cfa-' <<<"$d")
     nra=$(grep -cE 'ra=cfa-48 fp=cfa-72' <<<"$d")
-    if [ $rc = 0 ] && [ "$nsave" -gt 0 ] && [ "$nra" -gt 0 ]; then
-        pass "cache-$name: $(head -1 <<<"$d" | sed 's/.*build-id [0-9a-f]*, //'), $nra with r14 at cfa-48 and r11 at cfa-72, $nsave with r6-r13 saved"
+    # ld's lazy PLT (PLT0 and 32-byte PLTn, each ending in its relocation's offset): every byte
+    # of .plt has a row (CFA r15+160, r14 untouched), none is unreliable
+    plt=$(s390x-linux-gnu-readelf -SW "$f" | awk '$2 == ".plt" { print $4, $6 }')
+    badplt=$(python3 - "$plt" "$work/dump-$name.txt" <<'PY'
+import re, sys
+f = sys.argv[1].split()
+lo, hi = (int(f[0], 16), int(f[0], 16) + int(f[1], 16)) if len(f) == 2 else (0, 0)
+covered, bad = 0, []
+for line in open(sys.argv[2]):
+    m = re.match(r"0x([0-9a-f]+)\.\.0x([0-9a-f]+)\s+(.*)", line)
+    if not m:
+        continue
+    a, b, what = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
+    if b <= lo or a >= hi:
+        continue
+    covered += min(b, hi) - max(a, lo)
+    if what != "cfa=%r15+160 ra=same fp=same":
+        bad.append("%#x..%#x %s" % (a, b, what))
+if hi == 0 or covered != hi - lo or bad:
+    print("plt %#x..%#x: %d bytes described; %s" % (lo, hi, covered, "; ".join(bad[:3])))
+PY
+)
+    if [ $rc = 0 ] && [ "$nsave" -gt 0 ] && [ "$nra" -gt 0 ] && [ -z "$badplt" ]; then
+        pass "cache-$name: $(head -1 <<<"$d" | sed 's/.*build-id [0-9a-f]*, //'), $nra with r14 at cfa-48 and r11 at cfa-72, $nsave with r6-r13 saved, .plt described"
     else
-        fail "cache-$name" "exit $rc ($out): $nra with r14/r11 saved, $nsave with r6-r13"
+        fail "cache-$name" "exit $rc ($out): $nra with r14/r11 saved, $nsave with r6-r13; $badplt"
     fi
 }
 if exe=$(compile $GCC "-O2 -mbackchain" exe "$progs/frames.c"); then

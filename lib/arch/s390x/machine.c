@@ -94,6 +94,9 @@ const struct ts_arch ts_arch_s390x = {
 	 * %r1,16(%r1); br %r1`) is entered by PLTn's `jg` with r15 untouched, as the callee would
 	 * be: CFA = r15 + 160; PLTn (`larl; lg; br %r1; basr %r1,0; lgf %r1,12(%r1); jg PLT0`)
 	 * ends with the 4-byte offset of its relocation. r14 holds the return address throughout. */
+	/* glibc's s390x CFI marks the outermost frames with `DW_CFA_undefined r14`: _start, clone's
+	 * child (fde@0x10749e in Debian's libc), makecontext's start trampoline (fde@0x57e40) */
+	.cfi_marks_outermost = true,
 	.plt0_size = 32,
 	.plt0_cfa = 160,
 	.pltn_size = 32,
