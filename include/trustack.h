@@ -227,6 +227,9 @@ struct trustack_check_opts {
 	size_t sz;                 /* sizeof(struct trustack_check_opts), for extension */
 	enum trustack_rules rules;
 	unsigned threads;          /* worker threads; 0 or 1 = analyse on the calling thread */
+	bool annotate_saves;       /* trustack_annotate: the state text also says where the caller's
+				    * other callee-saved registers are (" %r6=cfa-112", "=lost"; not
+				    * named: unchanged), as the unwinder's sidecar does; check ignores it */
 };
 
 struct trustack_check_stats {
@@ -540,6 +543,13 @@ enum trustack_diff_class {
 					     * trampolines) takes the stack pointer after the PLT's push
 					     * as its CFA; with the push counted, the rows agree (glibc's
 					     * arm64 _dl_runtime_resolve, _dl_runtime_profile) */
+	TRUSTACK_DIFF_TABLE_EARLY_CFA,      /* the table is wrong: it already gives the row of after
+					     * the stack pointer's restore, which a later instruction of
+					     * the same straight run does (gcc on s390x: r15 restored from
+					     * an FPR, the CFA change put on the first of the lgdr's) */
+	TRUSTACK_DIFF_OTHER_RETURN_COLUMN,  /* the table's return address is another register than
+					     * the machine's link register (glibc's s390x __fentry__,
+					     * called by `brasl %r0`): the rows describe different things */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -17,12 +17,14 @@ struct ann {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: trustack annotate [--rules=stack|fp] FILE [FUNC...]\n"
+		"usage: trustack annotate [--rules=stack|fp] [--saves] FILE [FUNC...]\n"
 		"\n"
 		"Disassemble FUNC (default: every function) and show, at each instruction, the rule to\n"
 		"find the caller's frame: cfa=REG+OFF (canonical frame address), ra= where the return\n"
 		"address is, fp= where the caller's frame pointer is (same, cfa+OFF, [REG+OFF], und).\n"
-		"Warnings are printed inline, marked with '>>'.\n");
+		"Warnings are printed inline, marked with '>>'.\n"
+		"--saves: also where the caller's other callee-saved registers are (REG=cfa-N, REG=REG2,\n"
+		"REG=lost; not named: unchanged), as the unwinder's table has them.\n");
 }
 
 static void on_warning(const struct trustack_warning *w, void *arg)
@@ -59,6 +61,7 @@ int cmd_annotate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
+		{ "saves", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -73,6 +76,8 @@ int cmd_annotate(int argc, char **argv)
 				fprintf(stderr, "trustack annotate: --rules must be stack or fp\n");
 				return EXIT_ERROR;
 			}
+		} else if (opt == 's') {
+			opts.annotate_saves = true;
 		} else if (opt == 'h') {
 			usage(stdout);
 			return EXIT_CLEAN;

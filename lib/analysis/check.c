@@ -159,6 +159,31 @@ char *ts_row_format(const struct ts_arch *a, const struct trustack_row *row, cha
 	return buf;
 }
 
+/* Append to buf where state s keeps the caller's value of each callee-saved register the row
+ * does not name (not sp, fp or the return address): " REG=cfa-N" for a stack slot, " REG=REG2"
+ * for another register, " REG=lost" when it is gone; registers still holding it are not named.
+ * The same registers and order as the sidecar's saved/lost masks (docs/sidecar.md). */
+static void append_saves(const struct ts_arch *a, const struct ts_state *s, char *buf, size_t len)
+{
+	uint64_t regs = a->callee_saved & ~(1ull << a->sp) & ~(1ull << a->fp) & ~(1ull << a->ra);
+	size_t n = strlen(buf);
+	for (unsigned r = 0; r < 32 && n < len; r++) {
+		if (!(regs >> r & 1))
+			continue;
+		struct trustack_loc l = ts_state_loc(a, s, r);
+		if (l.kind == TRUSTACK_LOC_SAME)
+			continue;
+		char where[32];
+		if (l.kind == TRUSTACK_LOC_AT_CFA)
+			snprintf(where, sizeof(where), "cfa%+d", l.offset);
+		else if (l.kind == TRUSTACK_LOC_IN_REG)
+			snprintf(where, sizeof(where), "%s", a->reg_name(l.reg));
+		else
+			snprintf(where, sizeof(where), "lost");
+		n += (size_t)snprintf(buf + n, len - n, " %s=%s", a->reg_name(r), where);
+	}
+}
+
 static int cmp_uwarn(const void *a, const void *b)
 {
 	const struct ts_uwarn *x = a, *y = b;
@@ -203,7 +228,7 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 		for (size_t i = 0; i < u.n && on_insn; i++) {
 			const struct ts_insn *in = &u.insns[i];
 			struct trustack_insn_info info = { 0 };
-			char text[128], state[128];
+			char text[128], state[320];
 			size_t avail;
 			const uint8_t *bytes = ts_image_bytes(img, in->addr, &avail);
 			int g = ts_image_func_at(img, in->addr);
@@ -218,6 +243,9 @@ int trustack_annotate(struct trustack_elf *elf, const struct trustack_check_opts
 			if (info.visited) {
 				info.row = u.rows[u.row[i]];
 				trustack_row__format(elf, &info.row, state, sizeof(state));
+				struct ts_state st;
+				if (o.annotate_saves && ts_unit_state_at(&u, i, &st) == 0)
+					append_saves(img->arch, &st, state, sizeof(state));
 			} else {
 				snprintf(state, sizeof(state), "(not reached)");
 			}

@@ -365,6 +365,11 @@ struct ts_arch {
 	 * still holds it); 0: no such store */
 	uint8_t plt_entry_pushed;
 	int8_t plt_entry_ra_slot;
+	/* the lazy PLT's other stubs (PLTn): their size (0: 16 bytes, x86-64 and arm64; s390x: 32)
+	 * and how many bytes at the end of each are data, not code (s390x: the 4-byte offset of
+	 * the stub's relocation, which lgf loads; 0: none). The data bytes take the stub's last row. */
+	uint8_t pltn_size;
+	uint8_t pltn_data;
 	const struct ts_arch_orc *orc;    /* NULL: ORC does not describe this machine */
 	const struct ts_uw_arch *uw;      /* NULL: the unwinder does not support it yet */
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */

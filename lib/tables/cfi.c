@@ -148,6 +148,7 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 		snprintf(out->what, sizeof(out->what), "cfa=%s", d);
 	}
 	const struct ts_arch *a = c->img->arch;
+	out->other_ra_column = ra >= 0 && (unsigned)ra != a->ra;
 	Dwarf_Op mem[3];
 	bool und;
 	if (out->status == TS_SRC_ROW) {
@@ -168,8 +169,9 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 				snprintf(out->what, sizeof(out->what), "%s=%s", k ? "fp" : "ra", d);
 				break;
 			}
-			if (k == 0 && und)
-				out->outermost = true;
+			if (k == 0 && und && !out->other_ra_column)
+				out->outermost = true; /* (another column's "undefined" is the CIE's default
+							* for a call-clobbered register, no end of stack) */
 		}
 	}
 	free(fr);
@@ -209,9 +211,31 @@ static void cfi_close(struct ts_source *s)
 
 /* ---- relocatable objects: a one-section ELF in memory --------------------------------------- */
 
+/* The headers below are built in the host's byte order; libelf reads them in the file's (its
+ * e_ident, copied): a big-endian file's (s390x) read on a little-endian host needs them swapped. */
+#define SWAP_FIELD(f) ((f) = sizeof(f) == 8 ? (__typeof__(f))__builtin_bswap64((uint64_t)(f)) \
+				: sizeof(f) == 4 ? (__typeof__(f))__builtin_bswap32((uint32_t)(f)) \
+				: (__typeof__(f))__builtin_bswap16((uint16_t)(f)))
+
+static void swap_ehdr(Elf64_Ehdr *e)
+{
+	SWAP_FIELD(e->e_type), SWAP_FIELD(e->e_machine), SWAP_FIELD(e->e_version), SWAP_FIELD(e->e_entry);
+	SWAP_FIELD(e->e_phoff), SWAP_FIELD(e->e_shoff), SWAP_FIELD(e->e_flags), SWAP_FIELD(e->e_ehsize);
+	SWAP_FIELD(e->e_phentsize), SWAP_FIELD(e->e_phnum), SWAP_FIELD(e->e_shentsize), SWAP_FIELD(e->e_shnum);
+	SWAP_FIELD(e->e_shstrndx);
+}
+
+static void swap_shdr(Elf64_Shdr *h)
+{
+	SWAP_FIELD(h->sh_name), SWAP_FIELD(h->sh_type), SWAP_FIELD(h->sh_flags), SWAP_FIELD(h->sh_addr);
+	SWAP_FIELD(h->sh_offset), SWAP_FIELD(h->sh_size), SWAP_FIELD(h->sh_link), SWAP_FIELD(h->sh_info);
+	SWAP_FIELD(h->sh_addralign), SWAP_FIELD(h->sh_entsize);
+}
+#undef SWAP_FIELD
+
 /*
  * ELF header, the section bytes, ".shstrtab", then three section headers (null, the section,
- * .shstrtab). libdw needs nothing more to read CFI.
+ * .shstrtab), in the file's byte order. libdw needs nothing more to read CFI.
  */
 static uint8_t *mini_elf(const struct ts_image *img, const char *name, uint64_t addr, uint64_t flags,
 			 const uint8_t *data, size_t size, size_t *total)
@@ -235,6 +259,9 @@ static uint8_t *mini_elf(const struct ts_image *img, const char *name, uint64_t 
 	eh.e_shentsize = sizeof(Elf64_Shdr);
 	eh.e_shnum = 3;
 	eh.e_shstrndx = 2;
+	bool swap = (img->ehdr.e_ident[EI_DATA] == ELFDATA2MSB) != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	if (swap)
+		swap_ehdr(&eh);
 	memcpy(b, &eh, sizeof(eh));
 	memcpy(b + off_data, data, size);
 	char *str = (char *)b + off_str;
@@ -253,6 +280,8 @@ static uint8_t *mini_elf(const struct ts_image *img, const char *name, uint64_t 
 	sh[2].sh_offset = off_str;
 	sh[2].sh_size = strsz;
 	sh[2].sh_addralign = 1;
+	for (int k = 0; k < 3 && swap; k++)
+		swap_shdr(&sh[k]);
 	memcpy(b + off_sh, sh, sizeof(sh));
 	return b;
 }

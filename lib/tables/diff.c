@@ -37,6 +37,8 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_TABLE_STALE_RA_SIGN] = "table-stale-ra-sign",
 	[TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE] = "table-misses-epilogue",
 	[TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH] = "table-misses-plt-push",
+	[TRUSTACK_DIFF_TABLE_EARLY_CFA] = "table-early-cfa",
+	[TRUSTACK_DIFF_OTHER_RETURN_COLUMN] = "other-return-column",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -148,6 +150,8 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 		return TRUSTACK_DIFF_OUTERMOST;
 	if (t->signal)
 		return TRUSTACK_DIFF_SIGNAL_FRAME;
+	if (t->other_ra_column)
+		return TRUSTACK_DIFF_OTHER_RETURN_COLUMN;
 	const struct trustack_row *b = &t->row;
 	if (ar->ra_sign != b->ra_sign) {
 		/* Another signing state (arm64 PAC). When the rules themselves disagree too, their class
@@ -223,6 +227,11 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	if (b->cfa_kind == TRUSTACK_CFA_REG && b->cfa_reg != a->sp && b->cfa_reg != a->fp &&
 	    (b->ra.kind == TRUSTACK_LOC_IN_REG || (b->ra.kind == TRUSTACK_LOC_AT_CFA && b->ra.offset > 0) ||
 	     (a->ra_in_reg && b->ra.kind == TRUSTACK_LOC_SAME && ar->ra.kind == TRUSTACK_LOC_UNDEFINED)))
+		return TRUSTACK_DIFF_CONTEXT_SWITCH;
+	/* the other side of the same switch: another context's registers are being loaded (every
+	 * callee-saved register of the caller already replaced: s390x glibc's longjmp `lmg
+	 * %r6,%r13,0(%r1); lgr %r15,%r5; br %r4`), while the table still describes the caller's */
+	if (st && ts_state_callers_regs_dropped(a, st))
 		return TRUSTACK_DIFF_CONTEXT_SWITCH;
 	/* the same CFA, and the return address lost on the way here, which check reports
 	 * (lr-clobbered where x30 was overwritten, return-modified-frame at the return it breaks:
@@ -313,6 +322,33 @@ static enum trustack_diff_class inherited(struct diffjob *j, unsigned slot, int 
 	return TRUSTACK_DIFF_UNCLASSIFIED;
 }
 
+/*
+ * The table already has the row of after the stack pointer's restore: the next instruction, in
+ * a straight run from this one (no branch, at most EARLY_CFA_RUN instructions), that writes the
+ * stack pointer leaves the analysis at the table's CFA. gcc on s390x keeps r15 in an FPR in
+ * leaf functions and restores it with `lgdr %r15,%f0` among the other `lgdr`s of the epilogue,
+ * with the CFA change put on the first of them (glibc's ether_aton_r, frexpl).
+ */
+enum { EARLY_CFA_RUN = 8 };
+static bool early_cfa(const struct ts_unit *u, size_t i, const struct trustack_row *ar, const struct trustack_row *b)
+{
+	const struct ts_arch *a = u->a;
+	if (ar->cfa_kind != TRUSTACK_CFA_REG || b->cfa_kind != TRUSTACK_CFA_REG || ar->cfa_reg != a->sp ||
+	    b->cfa_reg != a->sp)
+		return false;
+	for (size_t k = i; k + 1 < u->n && k < i + EARLY_CFA_RUN; k++) {
+		const struct ts_insn *x = &u->insns[k];
+		if (x->flow != TS_FLOW_NEXT || u->insns[k + 1].addr != x->addr + x->len || u->row[k + 1] < 0)
+			return false;
+		uint64_t w = 0;
+		for (unsigned n = 0; n < x->nuops; n++)
+			w |= ts_uop_writes(&x->uops[n]);
+		if (w >> a->sp & 1)
+			return cfa_eq(&u->rows[u->row[k + 1]], b);
+	}
+	return false;
+}
+
 /* Compare one unit against every table. */
 static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 {
@@ -387,6 +423,14 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 						plt_ok_at = i;
 					else if (cls == TRUSTACK_DIFF_UNCLASSIFIED)
 						cls = classify(u->a, ar, tr, &before, have ? &st : NULL);
+					if (cls == TRUSTACK_DIFF_CFA_BASE_EQUAL) {
+						/* the table's CFA from another register the state proves equal
+						 * is an agreement on the CFA too: the anchor of the stale-row
+						 * classes (clang -O0 on s390x: CFA on r11 throughout, the
+						 * analysis on r15; its epilogue's lmg leaves the r11 row) */
+						ps.valid = true;
+						ps.trow = tr->row;
+					}
 					if (cls == TRUSTACK_DIFF_UNCLASSIFIED && tr->status == TS_SRC_ROW) {
 						struct ts_srcrow cur = *tr; /* lookups below reuse the cache */
 						if (ms_at + 1 == i && i > 0 && u->insns[i - 1].flow != TS_FLOW_JUMP &&
@@ -395,6 +439,8 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 							cls = TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
 						else
 							cls = inherited(j, slot, t, u, i, ar, &cur);
+						if (cls == TRUSTACK_DIFF_UNCLASSIFIED && early_cfa(u, i, ar, &cur.row))
+							cls = TRUSTACK_DIFF_TABLE_EARLY_CFA;
 						rc = lookup(j, slot, t, in->addr, &tr);
 						if (rc)
 							break;

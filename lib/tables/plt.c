@@ -81,7 +81,9 @@ int ts_plt_for_each_stub(const struct ts_image *img, const struct ts_rowmap *m, 
 		if (!a->plt0_size)
 			continue; /* the machine's PLTs are not known: no rows (unreliable gaps) */
 		uint64_t esz = s->size % 16 == 0 ? 16 : 8;
-		bool layout_ok = !lazy || (s->size >= a->plt0_size && (s->size - a->plt0_size) % 16 == 0);
+		if (lazy && a->pltn_size)
+			esz = a->pltn_size; /* s390x: 32-byte PLTn */
+		bool layout_ok = !lazy || (s->size >= a->plt0_size && (s->size - a->plt0_size) % (lazy ? esz : 16) == 0);
 		for (uint64_t off = 0; off < s->size && !rc;) {
 			/* PLT0 of a lazy PLT is entered as the machine says (x86-64: with the relocation
 			 * index pushed), the others as a call's target */
@@ -90,7 +92,10 @@ int ts_plt_for_each_stub(const struct ts_image *img, const struct ts_rowmap *m, 
 			int32_t cfa0 = plt0 ? a->plt0_cfa : -a->entry_sp_offset;
 			if (sz > s->size - off)
 				sz = s->size - off;
-			bool ok = layout_ok && ts_plt_stub_rows(img, s->addr + off, sz, cfa0, st, cf, &n, 8);
+			/* a PLTn's trailing data (s390x: its relocation's offset) is no code: decoded as
+			 * code, the word could read as anything (0x0a.. is svc); it keeps the last row */
+			uint64_t code = !plt0 && lazy && a->pltn_data < sz ? sz - a->pltn_data : sz;
+			bool ok = layout_ok && ts_plt_stub_rows(img, s->addr + off, code, cfa0, st, cf, &n, 8);
 			rc = fn(ctx, img, s->addr + off, sz, st, cf, ok ? n : 0);
 			off += sz;
 		}

@@ -21,6 +21,8 @@ struct ts_srcrow {
 	uint8_t status;          /* enum ts_src_status */
 	bool outermost;          /* the table says the return address is undefined: last frame */
 	bool signal;             /* the entry is marked as a signal frame */
+	bool other_ra_column;    /* the table's return-address column is not the machine's link
+				  * register or return-address slot (CFI: the CIE's column) */
 	uint64_t start, end;     /* the answer holds for every address in [start, end) */
 	uint64_t fde_start;      /* start of the covering FDE / function entry, if any */
 	struct trustack_row row; /* for TS_SRC_ROW */

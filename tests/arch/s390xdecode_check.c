@@ -184,13 +184,20 @@ static uint64_t ours_written(const struct ts_insn *in)
 static struct mc_forms forms;
 
 /* The flow llvm-mc's text says, in our terms (TS_FLOW_NEXT for everything that falls through). */
-static int oracle_flow(const char *ourmn, const struct mc *m)
+static int oracle_flow(const char *ourmn, const struct mc *m, uint64_t addr)
 {
 	const char *mn = m->mn;
 	if (!strcmp(mn, "nop") || !strcmp(mn, "nopr") || !strcmp(mn, "jnop") || !strcmp(mn, "jgnop"))
 		return TS_FLOW_NEXT;
-	if (!strcmp(ourmn, "brasl") || !strcmp(ourmn, "bras"))
+	if (!strcmp(ourmn, "brasl"))
 		return TS_FLOW_CALL;
+	if (!strcmp(ourmn, "bras")) {
+		/* `bras %rN,L` (N not r14) over at most 256 bytes: a literal pool's address and a jump
+		 * over it (decode.c, bras_over_pool) */
+		long long over = m->nops == 2 ? strtoll(m->ops[1], NULL, 0) - (long long)addr - 4 : -1;
+		bool pool = m->nops == 2 && strcmp(m->ops[0], "%r14") && strcmp(m->ops[0], "%r15") && over > 0 && over <= 256;
+		return pool ? TS_FLOW_JUMP : TS_FLOW_CALL;
+	}
 	if (!strcmp(ourmn, "basr") || !strcmp(ourmn, "balr") || !strcmp(ourmn, "bassm"))
 		return m->nops == 2 && !strcmp(m->ops[1], "%r0") ? TS_FLOW_NEXT : TS_FLOW_CALL_IND;
 	if (!strcmp(ourmn, "bas") || !strcmp(ourmn, "bal"))
@@ -268,7 +275,7 @@ static void check_insn(const uint8_t *b, unsigned n, uint64_t addr, const char *
 		}
 	}
 	/* flow and target */
-	int want = oracle_flow(mn, &m);
+	int want = oracle_flow(mn, &m, addr);
 	/* j .+2 (gcc's trap) and jne .+2 (a conditional one): a jump into the instruction's own
 	 * second halfword, an invalid opcode; decode.c makes them a trap and a fall-through */
 	bool trap_jump = n == 4 && b[0] == 0xa7 && (b[1] & 15) == 4 && b[2] == 0 && b[3] == 1 &&

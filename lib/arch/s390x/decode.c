@@ -294,6 +294,19 @@ static void branch_rel(struct dec *d, unsigned m, int64_t halfwords)
 	relative(d, m == 15 ? TS_FLOW_JUMP : TS_FLOW_JCC, halfwords);
 	if (m != 15)
 		d->o->cond = mask_cond(m);
+	else if (halfwords == 0)
+		d->o->flags |= TS_IF_TRAP; /* `j .`: a loop that never leaves, glibc's guard after a
+					    * jump that does not come back (longjmp's `br %r4`): it
+					    * stops execution as a trap does, and is no unreached code */
+}
+
+/* `bras %rN,L` with N not r14 and L a little further on: the address of what lies between
+ * (a literal pool, glibc's assembly: `bras %r5,1f; .long 0; 1:`) loaded into rN, and a jump
+ * over it; not a call (the ABI's calls link through r14, and nothing returns to data). */
+enum { BRAS_POOL_MAX = 256 };
+static bool bras_over_pool(const struct dec *d, unsigned r1, int64_t halfwords)
+{
+	return r1 != RA && r1 != SP && halfwords * 2 > (int64_t)d->len && halfwords * 2 <= (int64_t)d->len + BRAS_POOL_MAX;
 }
 
 /*
@@ -610,7 +623,7 @@ static bool semantics(struct dec *d)
 		break;
 	case S_BRAS:
 		call_link(d, r1);
-		relative(d, TS_FLOW_CALL, simm(d));
+		relative(d, bras_over_pool(d, r1, simm(d)) ? TS_FLOW_JUMP : TS_FLOW_CALL, simm(d));
 		break;
 	case S_BASR: /* basr R1,0 only loads the address of the next instruction */
 		if (r2 == 0) {

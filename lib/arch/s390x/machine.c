@@ -90,6 +90,17 @@ const struct ts_arch ts_arch_s390x = {
 		[TS_RELOC_JUMP_SLOT] = R_390_JMP_SLOT,
 	},
 	.sframe_abi = 4, /* SFRAME_ABI_S390X_ENDIAN_BIG */
+	/* ld's lazy PLT: PLT0 (`stg %r1,56(%r15); larl %r1,GOT; mvc 48(8,%r15),8(%r1); lg
+	 * %r1,16(%r1); br %r1`) is entered by PLTn's `jg` with r15 untouched, as the callee would
+	 * be: CFA = r15 + 160; PLTn (`larl; lg; br %r1; basr %r1,0; lgf %r1,12(%r1); jg PLT0`)
+	 * ends with the 4-byte offset of its relocation. r14 holds the return address throughout. */
+	/* glibc's s390x CFI marks the outermost frames with `DW_CFA_undefined r14`: _start, clone's
+	 * child (fde@0x10749e in Debian's libc), makecontext's start trampoline (fde@0x57e40) */
+	.cfi_marks_outermost = true,
+	.plt0_size = 32,
+	.plt0_cfa = 160,
+	.pltn_size = 32,
+	.pltn_data = 4,
 	.apply_reloc = s390x_apply_reloc,
 	.reloc_uses_got = s390x_reloc_uses_got,
 	.decoder_new = ts_s390x_decoder_new,
