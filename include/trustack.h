@@ -536,6 +536,15 @@ enum trustack_diff_class {
 	TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE,/* the table is wrong: it keeps the body's frame-pointer-
 					     * based row after the epilogue restored the caller's frame
 					     * pointer (clang 14 on arm64 emits no epilogue CFI) */
+	/* x86-64 table defects and equivalences, over issue 17's 62 libraries */
+	TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE, /* the table is wrong: it says the caller's frame pointer
+					     * is still in its register ("same value") where the code
+					     * saved it and uses the register as scratch (hand-written
+					     * assembly without .cfi_offset) */
+	TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER, /* the table is wrong: it says the caller's frame
+					     * pointer is still in its register where a helper with a
+					     * private convention overwrote it without saving it (its
+					     * caller did): the rule is "undefined" (libgcrypt, OpenSSL) */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -36,6 +36,9 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_SIGNAL_FRAME] = "signal-frame",
 	[TRUSTACK_DIFF_TABLE_STALE_RA_SIGN] = "table-stale-ra-sign",
 	[TRUSTACK_DIFF_TABLE_MISSES_EPILOGUE] = "table-misses-epilogue",
+	/* x86-64, issue 17's 62 libraries */
+	[TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE] = "table-misses-fp-save",
+	[TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER] = "table-misses-fp-clobber",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -136,6 +139,39 @@ struct prevstate {
 
 static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b);
 
+/* ---- table defects of hand-written x86-64 assembly (issue 17's 62 libraries) ---------------- */
+
+/*
+ * The table says the caller's frame pointer is still in its register ("same value": no rule)
+ * where the analysis' state has that register overwritten. Two defects of hand-written
+ * assembly: the code pushed rbp to use it as scratch and its CFI has no .cfi_offset for it
+ * (the analysis knows the save slot: table-misses-fp-save); or a local helper that only
+ * assembly calls, with a private convention, uses rbp as scratch without saving it at all,
+ * its caller having saved it (libgcrypt's DES and Camellia helpers, OpenSSL's _mul_1x1: the
+ * analysis has the caller's value nowhere, and check reports return-modified-frame at the
+ * helper's return: table-misses-fp-clobber; the true rule is "undefined"). Either way an
+ * unwinder that follows the table hands the caller a scratch value as its frame pointer.
+ */
+static enum trustack_diff_class table_claims_fp_same(const struct ts_arch *a, const struct trustack_row *ar,
+						     const struct trustack_row *b, const struct ts_state *st)
+{
+	if (b->fp.kind != TRUSTACK_LOC_SAME || ts_state_holds(a, st, a->fp, &b->fp))
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	if (ar->fp.kind == TRUSTACK_LOC_UNDEFINED)
+		return TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER;
+	return ar->fp.kind != TRUSTACK_LOC_SAME ? TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE : TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
+/* The class of a table defect these functions recognise, for rows whose CFAs name the same
+ * address and whose return addresses agree; UNCLASSIFIED when none applies. */
+static enum trustack_diff_class asm_table_defect(const struct ts_arch *a, const struct trustack_row *ar,
+						 const struct trustack_row *b, const struct ts_state *st)
+{
+	if (!loc_eq(&ar->fp, &b->fp))
+		return table_claims_fp_same(a, ar, b, st);
+	return TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
 static enum trustack_diff_class classify(const struct ts_arch *a, const struct trustack_row *ar,
 					 const struct ts_srcrow *t, const struct prevstate *prev, const struct ts_state *st)
 {
@@ -194,6 +230,15 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 			  (same_fp || ts_state_holds(a, st, a->fp, &b->fp));
 		if (ok)
 			return TRUSTACK_DIFF_CFA_BASE_EQUAL;
+	}
+	/* the CFAs name the same address, the return address is where the table says: a defect of
+	 * the table's other rules? */
+	if (st && (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
+	    (same_cfa || (b->cfa_kind == TRUSTACK_CFA_REG &&
+			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)))) {
+		enum trustack_diff_class c = asm_table_defect(a, ar, b, st);
+		if (c != TRUSTACK_DIFF_UNCLASSIFIED)
+			return c;
 	}
 	/* the table kept its SP-based row while the stack pointer moved: its row is the one it had
 	 * at the last instruction (in address order) where both agreed on the CFA, and the
