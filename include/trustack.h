@@ -550,6 +550,33 @@ enum trustack_diff_class {
 	TRUSTACK_DIFF_OTHER_RETURN_COLUMN,  /* the table's return address is another register than
 					     * the machine's link register (glibc's s390x __fentry__,
 					     * called by `brasl %r0`): the rows describe different things */
+	/* x86-64 table defects and equivalences, over issue 17's 62 libraries */
+	TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE, /* the table is wrong: it says the caller's frame pointer
+					     * is still in its register ("same value") where the code
+					     * saved it and uses the register as scratch (hand-written
+					     * assembly without .cfi_offset) */
+	TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER, /* the table is wrong: it says the caller's frame
+					     * pointer is still in its register where a helper with a
+					     * private convention overwrote it without saving it (its
+					     * caller did): the rule is "undefined" (libgcrypt, OpenSSL) */
+	TRUSTACK_DIFF_TABLE_MOVES_FP_CFA,   /* the table is wrong: its CFA is on the frame pointer,
+					     * unchanged since both agreed, and its offset moved anyway
+					     * (CFI for pushes as if the CFA were on SP: glibc libmvec) */
+	TRUSTACK_DIFF_TABLE_WRONG_AT_RETURN, /* the table is wrong: at a return, with the frame
+					     * intact, its CFA is not SP + the entry offset (OpenSSL) */
+	TRUSTACK_DIFF_TABLE_STALE_DRAP,     /* the table is wrong: in gcc's DRAP epilogue it names
+					     * the DRAP register, while the code popped the saved DRAP
+					     * value into another register (libgfortran) */
+	TRUSTACK_DIFF_ANALYSIS_UNTRACKED_FRAME, /* the table's CFA is on FP, pointed at a frame record
+					     * built in memory the analysis does not track (libffi's
+					     * ffi_call_unix64); the analysis' SP rule is right too */
+	TRUSTACK_DIFF_ANALYSIS_FOREIGN_FRAGMENT, /* the analysis is wrong: it entered a cold
+					     * fragment whose own FDE starts with another CFA, from a
+					     * function it does not belong to (an impossible switch
+					     * default: libpython) */
+	TRUSTACK_DIFF_TABLE_STALE_FP_SLOT,  /* the table is wrong on some path: it names a slot below
+					     * SP for the caller's FP at a return that a path which never
+					     * saved FP reaches too (clang's shrink-wrapped early exit) */
 	TRUSTACK_DIFF__CLASSES
 };
 

@@ -41,7 +41,10 @@ static void usage(FILE *f)
 		"classes (disagreements): table-lacks-function table-partial analysis-unreached\n"
 		"  analysis-undefined outermost-frame table-opaque signal-frame table-misses-sp-adjust\n"
 		"  table-stale-fp-rule context-switch table-misses-epilogue\n"
-		"  table-stale-ra-sign table-misses-plt-push\n"
+		"  table-stale-ra-sign table-misses-plt-push table-early-cfa other-return-column\n"
+		"  table-misses-fp-save table-misses-fp-clobber table-moves-fp-cfa\n"
+		"  table-wrong-at-return table-stale-drap analysis-untracked-frame\n"
+		"  analysis-foreign-fragment table-stale-fp-slot\n"
 		"  unclassified\n"
 		"exit status: 0 every disagreement classified, 1 unclassified disagreements, 2 error\n");
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""The driver of scripts/distro-scan.sh (usage there and in docs/distro-scan.md).
+"""The driver of scripts/distro-scan.sh and scripts/diff-scan.sh (usage there, in
+docs/distro-scan.md and docs/diff.md).
 
-One `trustack check -j 1 --format=json` process per file, N at a time (the largest files
-first, so that the last one to finish is a small one): a process per file is what gives each
-file its own peak memory (wait4's ru_maxrss) and CPU time, and a crash or a timeout costs that
-file only. Every file is named once: hard links and symbolic links to one file are one file.
+One `trustack check -j 1 --format=json` process per file (with --diff: `trustack diff`), N at a
+time (the largest files first, so that the last one to finish is a small one): a process per
+file is what gives each file its own peak memory (wait4's ru_maxrss) and CPU time, and a crash
+or a timeout costs that file only. Every file is named once: hard links and symbolic links to
+one file are one file.
 """
 import argparse
 import datetime
@@ -64,19 +66,33 @@ def find_inputs(roots, exclude):
     return files, dups
 
 
+def read_list(path):
+    """The inputs a list file names: one path a line, then (optionally) `# why it is there`;
+    blank lines and lines starting with # are skipped. Returns [(path, why)]."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            name, _, why = line.partition("#")
+            name = name.strip()
+            if name:
+                out.append((name, why.strip()))
+    return out
+
+
 def json_name(path):
     """files/<path>.json: the path's slashes become '%' (a name that cannot collide)."""
     return path.strip("/").replace("%", "%25").replace("/", "%") + ".json"
 
 
-def run_one(binary, rules, timeout, path, outdir):
-    """Check one file in a process of its own; the record of results.jsonl."""
+def run_one(binary, mode, rules, timeout, path, outdir):
+    """Check (mode "check") or diff (mode "diff") one file in a process of its own; the record
+    of results.jsonl."""
     out = os.path.join(outdir, "files", json_name(path))
     rec = {"file": path}
     t0 = time.monotonic()
+    cmd = [binary, mode] + (["-q"] if mode == "check" else []) + ["-j", "1", "--format=json", "--rules=" + rules, path]
     with open(out, "wb") as fo:
-        p = subprocess.Popen([binary, "check", "-q", "-j", "1", "--format=json", "--rules=" + rules, path],
-                             stdout=fo, stderr=subprocess.PIPE)
+        p = subprocess.Popen(cmd, stdout=fo, stderr=subprocess.PIPE)
         timer = threading.Timer(timeout, lambda: p.send_signal(signal.SIGKILL))
         timer.start()
         err = p.stderr.read()
@@ -90,11 +106,19 @@ def run_one(binary, rules, timeout, path, outdir):
     if p.returncode < 0:
         rec["crash"] = "timeout" if rec["wall"] >= timeout else "signal %d" % -p.returncode
         return rec
+    if mode == "diff" and p.returncode == 2:
+        # an error (no table, unreadable file): the message is on stderr
+        rec["error"] = err.decode(errors="replace").strip()[:300]
+        return rec
     try:
         with open(out) as f:
             d = json.load(f)
     except (OSError, ValueError) as e:
         rec["crash"] = "no JSON report (%s): %s" % (e, err.decode(errors="replace")[:200])
+        return rec
+    if mode == "diff":
+        rec.update(d["summary"])  # compared, agree, equivalent, disagree, only_analysis, only_table
+        rec["classes"] = d["classes"]
         return rec
     s = d["summary"]
     for k in ("functions", "instructions", "warnings"):
@@ -173,6 +197,58 @@ def summarise(recs, wall, jobs, rules, roots, dups):
     }
 
 
+def agreement(agree, equivalent, compared):
+    return 100.0 * (agree + equivalent) / compared if compared else 100.0
+
+
+def summarise_diff(recs, wall, jobs, roots, reasons):
+    """Per file and in total: instructions compared, agreement, instructions per class (every
+    instruction that is not an exact agreement is in one), unclassified."""
+    fields = ("compared", "agree", "equivalent", "disagree", "only_analysis", "only_table")
+    done = [r for r in recs if "compared" in r]
+    total = {k: sum(r[k] for r in done) for k in fields}
+    classes = {}
+    for r in done:
+        for k, n in r["classes"].items():
+            classes[k] = classes.get(k, 0) + n
+    per_file = [{"file": r["file"], "why": reasons.get(r["file"], ""), "agreement": round(
+        agreement(r["agree"], r["equivalent"], r["compared"]), 4), "unclassified": r["classes"].get("unclassified", 0),
+        "cpu_s": r["cpu"], "maxrss_mb": round(r["maxrss_kb"] / 1024, 1),
+        **{k: r[k] for k in fields}, "classes": r["classes"]} for r in done]
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "roots": roots, "jobs": jobs, "files": len(done),
+        "errors": [{"file": r["file"], "message": r["error"]} for r in recs if "error" in r],
+        "crashes": [{"file": r["file"], "what": r["crash"]} for r in recs if "crash" in r],
+        **total,
+        "agreement": round(agreement(total["agree"], total["equivalent"], total["compared"]), 4),
+        "unclassified": classes.get("unclassified", 0),
+        "classes": dict(sorted(classes.items(), key=lambda kv: -kv[1])),
+        "wall_s": round(wall, 1),
+        "cpu_s": round(sum(r.get("cpu", 0) for r in recs), 1),
+        "per_file": per_file,
+    }
+
+
+def markdown_diff(s):
+    L = ["# trustack diff scan: %s" % " ".join(s["roots"]), "",
+         "%s; `diff -j 1`, %d files at a time; %d files, %d errors, %d crashes/timeouts; wall %.0f s, CPU %.0f s" % (
+             s["date"], s["jobs"], s["files"], len(s["errors"]), len(s["crashes"]), s["wall_s"], s["cpu_s"]), "",
+         "| file | compared | agreement | unclassified | classes (instructions) |", "|---|---:|---:|---:|---|"]
+    cls = lambda c: ", ".join("%s %d" % kv for kv in sorted(c.items(), key=lambda kv: -kv[1]) if kv[1])
+    for f in sorted(s["per_file"], key=lambda f: f["agreement"]):
+        L.append("| %s | %d | %.3f%% | %d | %s |" % (os.path.basename(f["file"]), f["compared"], f["agreement"],
+                                                   f["unclassified"], cls(f["classes"])))
+    L.append("| **total** | %d | %.3f%% | %d | %s |" % (s["compared"], s["agreement"], s["unclassified"],
+                                                       cls(s["classes"])))
+    L += ["", "agree %d, equivalent %d, disagree %d (of %d compared); only in the analysis %d, only in the table %d" % (
+        s["agree"], s["equivalent"], s["disagree"], s["compared"], s["only_analysis"], s["only_table"])]
+    for what, key, fld in (("errors", "errors", "message"), ("crashes and timeouts", "crashes", "what")):
+        if s[key]:
+            L += ["", "%s:" % what] + ["- %s: %s" % (e["file"], e[fld]) for e in s[key]]
+    return "\n".join(L) + "\n"
+
+
 def markdown(s):
     L = ["# trustack distro scan: %s" % " ".join(s["roots"]), "",
          "%s; `check --rules=%s`, %d files at a time" % (s["date"], s["rules"], s["jobs"]), "",
@@ -203,13 +279,33 @@ def markdown(s):
 
 def main():
     ap = argparse.ArgumentParser(prog="distro-scan.sh", description="trustack check over a whole tree")
-    ap.add_argument("roots", nargs="+", metavar="DIR|FILE")
-    ap.add_argument("-o", dest="out", default="distro-scan-" + time.strftime("%Y%m%d-%H%M%S"))
+    ap.add_argument("roots", nargs="*", metavar="DIR|FILE")
+    ap.add_argument("-o", dest="out", default=None)
+    ap.add_argument("--diff", action="store_true", help="run `trustack diff` on each file, not `check`")
+    ap.add_argument("--list", metavar="FILE", help="also the files this list names (one a line, `# why` after it)")
     ap.add_argument("-j", dest="jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--rules", default="stack", choices=["stack", "fp"])
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per file (then killed: a timeout)")
     ap.add_argument("--exclude", action="append", default=[], metavar="DIR", help="a directory not to search")
     a = ap.parse_args()
+    mode = "diff" if a.diff else "check"
+    if a.out is None:
+        a.out = "%s-scan-%s" % ("diff" if a.diff else "distro", time.strftime("%Y%m%d-%H%M%S"))
+    listed, reasons, missing = [], {}, []
+    if a.list:
+        try:
+            listed = read_list(a.list)
+        except OSError as e:
+            sys.exit("distro-scan: %s: %s" % (a.list, e.strerror))
+        for name, why in listed:
+            # a listed name may be a symbolic link (a soname): the file it names is the input
+            real = os.path.realpath(name)
+            if os.path.isfile(real):
+                reasons[real] = why
+            else:
+                missing.append(name)
+    if not a.roots and not reasons:
+        sys.exit("distro-scan: nothing to scan (name directories or files, or --list FILE)")
     binary = os.environ.get("TRUSTACK", "trustack")
     if not os.access(binary, os.X_OK):
         sys.exit("distro-scan: %s is not an executable (set TRUSTACK=)" % binary)
@@ -217,7 +313,7 @@ def main():
         sys.exit("distro-scan: -j must be at least 1")
     os.makedirs(os.path.join(a.out, "files"), exist_ok=True)
     t0 = time.monotonic()
-    files, dups = find_inputs(a.roots, a.exclude)
+    files, dups = find_inputs(a.roots + sorted(reasons), a.exclude)
     files.sort(key=lambda f: -f[1])
     prog = Progress(len(files), sum(f[1] for f in files))
     recs, lock, nxt = [], threading.Lock(), [0]
@@ -229,7 +325,7 @@ def main():
                     return
                 path, size = files[nxt[0]]
                 nxt[0] += 1
-            rec = run_one(binary, a.rules, a.timeout, path, a.out)
+            rec = run_one(binary, mode, a.rules, a.timeout, path, a.out)
             rec["size"] = size
             with lock:
                 recs.append(rec)
@@ -240,18 +336,25 @@ def main():
         t.start()
     for t in threads:
         t.join()
+    recs += [{"file": m, "error": "not found (in %s)" % a.list} for m in missing]
     recs.sort(key=lambda r: r["file"])
     with open(os.path.join(a.out, "results.jsonl"), "w") as f:
         for r in recs:
             f.write(json.dumps(r, sort_keys=True) + "\n")
-    s = summarise(recs, time.monotonic() - t0, a.jobs, a.rules, a.roots + ["--exclude " + e for e in a.exclude], dups)
+    roots = a.roots + (["--list " + a.list] if a.list else []) + ["--exclude " + e for e in a.exclude]
+    if a.diff:
+        s = summarise_diff(recs, time.monotonic() - t0, a.jobs, roots, reasons)
+        md = markdown_diff(s)
+    else:
+        s = summarise(recs, time.monotonic() - t0, a.jobs, a.rules, roots, dups)
+        md = markdown(s)
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(s, f, indent=1)
-    md = markdown(s)
     with open(os.path.join(a.out, "summary.md"), "w") as f:
         f.write(md)
     sys.stdout.write(md)
-    return 1 if s["crashes"] or s["errors"] else 0
+    # diff: an unclassified disagreement fails the scan too (what `trustack diff` itself says)
+    return 1 if s["crashes"] or s["errors"] or (a.diff and s["unclassified"]) else 0
 
 
 if __name__ == "__main__":

@@ -434,6 +434,10 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		push_work(u, (int32_t)t);
 		return;
 	}
+	if (s->soft && !cur->soft)
+		return; /* ... and a soft path never widens a real one (libpython PyOS_AfterFork_Child:
+			 * the stack pointer of the code after a call to Py_ExitStatusException, as if
+			 * it returned, would make a loop's stack pointer unknown) */
 	struct ts_edge_key key = { .from = from_addr, .target = (int32_t)t, .start = u->walk_start,
 				   .start_version = u->walk_version, .target_version = u->versions[st],
 				   .kind = (uint8_t)kind };

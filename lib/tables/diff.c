@@ -39,6 +39,15 @@ static const char *const class_names[TRUSTACK_DIFF__CLASSES] = {
 	[TRUSTACK_DIFF_TABLE_MISSES_PLT_PUSH] = "table-misses-plt-push",
 	[TRUSTACK_DIFF_TABLE_EARLY_CFA] = "table-early-cfa",
 	[TRUSTACK_DIFF_OTHER_RETURN_COLUMN] = "other-return-column",
+	/* x86-64, issue 17's 62 libraries */
+	[TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE] = "table-misses-fp-save",
+	[TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER] = "table-misses-fp-clobber",
+	[TRUSTACK_DIFF_TABLE_MOVES_FP_CFA] = "table-moves-fp-cfa",
+	[TRUSTACK_DIFF_TABLE_WRONG_AT_RETURN] = "table-wrong-at-return",
+	[TRUSTACK_DIFF_TABLE_STALE_DRAP] = "table-stale-drap",
+	[TRUSTACK_DIFF_ANALYSIS_UNTRACKED_FRAME] = "analysis-untracked-frame",
+	[TRUSTACK_DIFF_ANALYSIS_FOREIGN_FRAGMENT] = "analysis-foreign-fragment",
+	[TRUSTACK_DIFF_TABLE_STALE_FP_SLOT] = "table-stale-fp-slot",
 };
 
 const char *trustack_diff_class__name(enum trustack_diff_class c)
@@ -139,6 +148,103 @@ struct prevstate {
 
 static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b);
 
+/* ---- table defects of hand-written x86-64 assembly (issue 17's 62 libraries) ---------------- */
+
+/*
+ * The table says the caller's frame pointer is still in its register ("same value": no rule)
+ * where the analysis' state has that register overwritten. Two defects of hand-written
+ * assembly: the code pushed rbp to use it as scratch and its CFI has no .cfi_offset for it
+ * (the analysis knows the save slot: table-misses-fp-save); or a local helper that only
+ * assembly calls, with a private convention, uses rbp as scratch without saving it at all,
+ * its caller having saved it (libgcrypt's DES and Camellia helpers, OpenSSL's _mul_1x1: the
+ * analysis has the caller's value nowhere, and check reports return-modified-frame at the
+ * helper's return: table-misses-fp-clobber; the true rule is "undefined"). Either way an
+ * unwinder that follows the table hands the caller a scratch value as its frame pointer.
+ */
+static enum trustack_diff_class table_claims_fp_same(const struct ts_arch *a, const struct trustack_row *ar,
+						     const struct trustack_row *b, const struct ts_state *st)
+{
+	if (b->fp.kind != TRUSTACK_LOC_SAME || ts_state_holds(a, st, a->fp, &b->fp))
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	if (ar->fp.kind == TRUSTACK_LOC_UNDEFINED)
+		return TRUSTACK_DIFF_TABLE_MISSES_FP_CLOBBER;
+	return ar->fp.kind != TRUSTACK_LOC_SAME ? TRUSTACK_DIFF_TABLE_MISSES_FP_SAVE : TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
+/* The class of a table defect these functions recognise, for rows whose CFAs name the same
+ * address and whose return addresses agree; UNCLASSIFIED when none applies. */
+static enum trustack_diff_class asm_table_defect(const struct ts_arch *a, const struct trustack_row *ar,
+						 const struct trustack_row *b, const struct ts_state *st)
+{
+	if (loc_eq(&ar->fp, &b->fp))
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	/* table-stale-fp-slot: the table names a slot below SP (popped, or never pushed) for the
+	 * caller's FP, which the analysis proves is in its register, and (classify tried that
+	 * first) not proven to be in that slot: a return both the epilogue and a path that never
+	 * saved FP reach keeps the body's rule (clang's shrink-wrapped early exit sharing the
+	 * ret: libclang-cpp fde@0x25235f0+0x50); on that path the slot never held it */
+	if (ar->fp.kind == TRUSTACK_LOC_SAME && b->fp.kind == TRUSTACK_LOC_AT_CFA && b->cfa_reg == a->sp &&
+	    (int64_t)b->cfa_offset + b->fp.offset < 0 && ts_state_holds(a, st, a->fp, &ar->fp))
+		return TRUSTACK_DIFF_TABLE_STALE_FP_SLOT;
+	return table_claims_fp_same(a, ar, b, st);
+}
+
+/*
+ * Disagreements on the CFA itself, tried after every other class (compare_unit); each shape
+ * was found in one of the 62 libraries and checked by hand (docs/diff.md has the evidence).
+ * prev is the anchor of classify (the table's row where both last agreed on the CFA).
+ */
+static enum trustack_diff_class asm_cfa_defect(const struct ts_arch *a, const struct ts_insn *in,
+					       const struct trustack_row *ar, const struct trustack_row *b,
+					       const struct prevstate *prev, const struct ts_state *st)
+{
+	if (!st || ar->cfa_kind != TRUSTACK_CFA_REG || b->cfa_kind != TRUSTACK_CFA_REG || !loc_eq(&ar->ra, &b->ra))
+		return TRUSTACK_DIFF_UNCLASSIFIED;
+	int64_t ak = ar->cfa_offset, bk = b->cfa_offset;
+	/* table-moves-fp-cfa: both on the frame pointer, which has not moved since both agreed
+	 * (the analysis' rule is the anchor's), and the table's offset moved anyway: CFI written
+	 * for pushes as if the CFA were still on SP (glibc's libmvec wrappers: `.cfi_adjust_cfa_offset
+	 * 8` after `push %r13` in a frame whose CFA is rbp+16) */
+	if (ar->cfa_reg == a->fp && b->cfa_reg == a->fp && ak != bk && prev->valid &&
+	    prev->trow.cfa_kind == TRUSTACK_CFA_REG && prev->trow.cfa_reg == a->fp && prev->trow.cfa_offset == ak)
+		return TRUSTACK_DIFF_TABLE_MOVES_FP_CFA;
+	/* table-wrong-at-return: at a return whose frame the analysis finds intact (SP back at
+	 * its entry value, the return address on top), the CFA is SP + the entry offset by
+	 * definition; the table says another SP offset (OpenSSL's perlasm: after `lea 88(%rsp),
+	 * %rsp` or `lea 72(%rsp),%rsp` its CFI adds 88 to the CFA offset instead of subtracting) */
+	if (in && in->flow == TS_FLOW_RET && ar->cfa_reg == a->sp && b->cfa_reg == a->sp && ak != bk) {
+		char why[96];
+		if (ts_state_frame_intact(a, st, 0, why, sizeof(why)))
+			return TRUSTACK_DIFF_TABLE_WRONG_AT_RETURN;
+	}
+	bool b_other = b->cfa_reg != a->sp && b->cfa_reg != a->fp;
+	bool b_holds = ts_state_reg_is_cfa_plus(st, b->cfa_reg, -bk);
+	/* table-stale-drap: both on a register other than SP and FP, not the same one, and the
+	 * analysis proves the table's holds something else: gcc's DRAP epilogue popped the saved
+	 * DRAP value into another register than the one its CFI names (libgfortran: `pop %rsi`,
+	 * then `DW_CFA_def_cfa: r13`, r13 still holding the body's value) */
+	if (b_other && ar->cfa_reg != a->sp && ar->cfa_reg != a->fp && ar->cfa_reg != b->cfa_reg && !b_holds)
+		return TRUSTACK_DIFF_TABLE_STALE_DRAP;
+	/* context-switch, the eh_return shape: the table's CFA is on the register this very
+	 * instruction loads into SP (libgcc's _Unwind_RaiseException: `mov %rcx,%rsp; pop %rcx;
+	 * jmp *%rcx`, CFI cfa=rcx+8): it describes the frame being switched to */
+	if (b_other && !b_holds && in) {
+		for (unsigned k = 0; k < in->nuops; k++)
+			if (in->uops[k].kind == TS_UOP_MOV && in->uops[k].dst == a->sp && in->uops[k].src == b->cfa_reg)
+				return TRUSTACK_DIFF_CONTEXT_SWITCH;
+	}
+	/* analysis-untracked-frame: the table's CFA is on the frame pointer, pointed at a frame
+	 * record the code built in memory the analysis does not track (libffi's ffi_call_unix64
+	 * builds it in the area its caller allocated, then moves the stack there); the analysis
+	 * keeps the CFA on SP, right as well, but lost where the caller's FP went. Neither side is
+	 * shown wrong: a limit of the analysis. */
+	if (b->cfa_reg == a->fp && ar->cfa_reg == a->sp && ar->fp.kind == TRUSTACK_LOC_UNDEFINED &&
+	    b->fp.kind == TRUSTACK_LOC_AT_CFA && a->fp < TS_MAX_REGS && st->regs[a->fp].kind != V_CFA &&
+	    st->regs[a->fp].kind != V_ALN)
+		return TRUSTACK_DIFF_ANALYSIS_UNTRACKED_FRAME;
+	return TRUSTACK_DIFF_UNCLASSIFIED;
+}
+
 static enum trustack_diff_class classify(const struct ts_arch *a, const struct trustack_row *ar,
 					 const struct ts_srcrow *t, const struct prevstate *prev, const struct ts_state *st)
 {
@@ -199,6 +305,15 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 			  (same_fp || ts_state_holds(a, st, a->fp, &b->fp));
 		if (ok)
 			return TRUSTACK_DIFF_CFA_BASE_EQUAL;
+	}
+	/* the CFAs name the same address, the return address is where the table says: a defect of
+	 * the table's other rules? */
+	if (st && (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
+	    (same_cfa || (b->cfa_kind == TRUSTACK_CFA_REG &&
+			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)))) {
+		enum trustack_diff_class c = asm_table_defect(a, ar, b, st);
+		if (c != TRUSTACK_DIFF_UNCLASSIFIED)
+			return c;
 	}
 	/* the table kept its SP-based row while the stack pointer moved: its row is the one it had
 	 * at the last instruction (in address order) where both agreed on the CFA, and the
@@ -375,6 +490,9 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 			}
 			struct run *prev = NULL;
 			struct prevstate ps = { 0 };
+			/* a fragment entered from a function it does not belong to (set at its first
+			 * instruction, see ANALYSIS_FOREIGN_FRAGMENT below) */
+			bool foreign = false;
 			/* the last instruction whose table row missed an SP adjustment, and its rows:
 			 * the next one falls into the same stale row */
 			size_t ms_at = (size_t)-1;
@@ -441,6 +559,21 @@ static int compare_unit(const struct ts_unit *u, unsigned slot, void *ctx)
 							cls = inherited(j, slot, t, u, i, ar, &cur);
 						if (cls == TRUSTACK_DIFF_UNCLASSIFIED && early_cfa(u, i, ar, &cur.row))
 							cls = TRUSTACK_DIFF_TABLE_EARLY_CFA;
+						if (cls == TRUSTACK_DIFF_UNCLASSIFIED)
+							cls = asm_cfa_defect(u->a, in, ar, &cur.row, &before, have ? &st : NULL);
+						/* analysis-foreign-fragment: a fragment of the unit (not its body)
+						 * with an FDE of its own, whose row at the fragment's first
+						 * instruction has another CFA than the unit brought: gcc lays out a
+						 * cold part with the CFI of its own function's frame at the jump
+						 * into it, so the unit is not that function. libpython: a switch's
+						 * bound check (`cmp $5,%r12d; ja`) whose default is unreachable
+						 * jumps into another function's cold block. The analysis is wrong
+						 * here (it follows an impossible edge), not the table. */
+						if (cls == TRUSTACK_DIFF_UNCLASSIFIED && i == first && k > 0 &&
+						    cur.fde_start == rg->start && !cfa_eq(ar, &cur.row))
+							foreign = true;
+						if (cls == TRUSTACK_DIFF_UNCLASSIFIED && foreign)
+							cls = TRUSTACK_DIFF_ANALYSIS_FOREIGN_FRAGMENT;
 						rc = lookup(j, slot, t, in->addr, &tr);
 						if (rc)
 							break;

@@ -67,6 +67,23 @@ cases=(
   "missed_adjust|0|[(x['offset'],x['instructions']) for x in m if x['class']=='table-misses-sp-adjust']==[(12,2)] and cls.get('unclassified',0)==0"
   "no_cfi|0|sorted(set(x['function'] for x in m if x['class']=='table-lacks-function'))==['bare'] and sum(x['instructions'] for x in m if x['class']=='table-lacks-function')==3 and d['summary']['only_analysis']==3"
   "outermost|0|cls.get('outermost-frame',0)==3 and cls.get('unclassified',0)==0"
+  # issue 17's 62 libraries: a table defect of hand-written assembly and its corrected twin; an
+  # analysis wart (a soft path widening a real state) that made a CFA base differ
+  "fp_scratch|0|[(x['function'],x['offset'],x['instructions'],x['class']) for x in m if x['class']!='both-locations-valid']==[('fp_scratch',4,3,'table-misses-fp-save')]"
+  "fp_scratch_fixed|0|d['summary']['disagree']==0 and d['summary']['compared']==6"
+  "soft_join|0|d['summary']['compared']==d['summary']['agree']==24"
+  "fp_clobber|0|[(x['function'],x['offset'],x['instructions'],x['class']) for x in m if x['class']!='both-locations-valid']==[('fp_clobber_helper',7,2,'table-misses-fp-clobber')]"
+  "fp_clobber_fixed|0|d['summary']['disagree']==0 and d['summary']['compared']==7"
+  "moves_fp_cfa|0|[(x['offset'],x['instructions']) for x in m if x['class']=='table-moves-fp-cfa']==[(10,1),(12,2),(19,1)] and d['summary']['disagree']==4"
+  "moves_fp_cfa_fixed|0|d['summary']['disagree']==0 and d['summary']['compared']==11"
+  "wrong_at_return|0|[(x['offset'],x['instructions'],x['class']) for x in m]==[(14,1,'table-wrong-at-return')]"
+  "wrong_at_return_fixed|0|d['summary']['compared']==d['summary']['agree']==4"
+  "stale_drap|0|[(x['offset'],x['class']) for x in m if x['class']!='cfa-base-equal']==[(0x22,'table-stale-drap'),(0x23,'table-stale-drap')] and d['summary']['disagree']==2"
+  "stale_drap_fixed|0|d['summary']['disagree']==0 and d['summary']['compared']==15"
+  "untracked_frame|0|[(x['offset'],x['instructions']) for x in m if x['class']=='analysis-untracked-frame']==[(0x1a,2)] and cls.get('unclassified',0)==0"
+  "stale_fp_slot|0|[(x['offset'],x['instructions'],x['class']) for x in m if x['class']!='both-locations-valid']==[(0xc,1,'table-stale-fp-slot')]"
+  "stale_fp_slot_fixed|0|d['summary']['disagree']==0 and d['summary']['compared']==7"
+  "eh_return|0|[(x['offset'],x['instructions']) for x in m if x['class']=='context-switch']==[(0x11,1)] and cls.get('unclassified',0)==0"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r name want cond <<<"$c"
