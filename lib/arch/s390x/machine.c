@@ -11,6 +11,7 @@
 
 #include "arch/s390x/decode.h"
 #include "arch/s390x/s390x.h"
+#include "arch/s390x/uw.h"
 
 enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = TS_S390X_NREGS };
 #define R(n) (1ull << (n))
@@ -90,6 +91,13 @@ const struct ts_arch ts_arch_s390x = {
 		[TS_RELOC_JUMP_SLOT] = R_390_JMP_SLOT,
 	},
 	.sframe_abi = 4, /* SFRAME_ABI_S390X_ENDIAN_BIG */
+	.uw = &ts_s390x_uw, /* unwind.c: the back chain, the signal frames */
+#if defined(__s390x__)
+	.host = &ts_s390x_host, /* host.c */
+#endif
+	/* glibc's _start (crt1.o) and clone's child say `DW_CFA_undefined r14` where a process or
+	 * thread starts, and zero the back chain there: outermost */
+	.cfi_marks_outermost = true,
 	.apply_reloc = s390x_apply_reloc,
 	.reloc_uses_got = s390x_reloc_uses_got,
 	.decoder_new = ts_s390x_decoder_new,
