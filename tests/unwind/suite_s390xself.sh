@@ -52,7 +52,9 @@ lib=$s390/libtrustack.a
 libdirs="$s390libs/usr/lib/s390x-linux-gnu:$s390libs/lib/s390x-linux-gnu"
 libs="-L$s390libs/usr/lib/s390x-linux-gnu -Wl,-rpath-link,$libdirs -l:libelf.so.1 -l:libdw.so.1 -lpthread"
 qemu="qemu-s390x -L $sysroot"
-export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib:$libdirs,TS_UNWIND_NO_ANALYSIS=1
+# TS_UNWIND_MUST_ALL: orc/auto reliable at every signal sample (in a prologue between `stmg`
+# and the frame's allocation the caller's sp is this frame's: sp-not-rising there before)
+export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib:$libdirs,TS_UNWIND_NO_ANALYSIS=1,TS_UNWIND_MUST_ALL=1
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 [ -x "$TRUSTACK" ] || skip "no native trustack at $TRUSTACK (make) to build the tables beforehand"
 
@@ -83,7 +85,9 @@ for v in $variants; do
     [ "$bcm" = nobc ] && bcflags="-mno-backchain"
     bin=$work/unwind_test-$name
     xcc=s390x-linux-gnu-gcc xcxx=s390x-linux-gnu-g++
-    [ "$cc" = clang ] && xcc="clang --target=s390x-linux-gnu" xcxx="clang++ --target=s390x-linux-gnu"
+    # clang 14 emits no .eh_frame for s390x C code unless asked: the oracle (libgcc) needs it
+    [ "$cc" = clang ] && xcc="clang --target=s390x-linux-gnu" xcxx="clang++ --target=s390x-linux-gnu" &&
+        bcflags="$bcflags -fasynchronous-unwind-tables"
     if ! $xcc -std=gnu11 $opt -g $bcflags -Wall -Wextra -Wno-unused-parameter -I"$top/include" \
             -c "$here/unwind_test.c" -o "$bin.o" 2>"$bin.err" ||
        ! $xcc -std=gnu11 $opt -g $bcflags -Wall -Wextra -I"$top/include" \

@@ -697,11 +697,15 @@ static void signal_test(double secs)
 			bad = 1;
 		}
 		/* the unwinder must also work through signal frames: orc and auto reliable (and right)
-		 * at 90% of the samples at least (all of them, on x86-64, in every run so far) */
+		 * at 90% of the samples at least (all of them, on x86-64, in every run so far);
+		 * TS_UNWIND_MUST_ALL: at every sample but those in a PLT stub the table has no row
+		 * for (verdict plt: s390x's PLT rows are not built yet) - the s390x suite */
 		static const int must[] = { TRUSTACK_UNWIND_ORC, TRUSTACK_UNWIND_AUTO };
+		bool all = getenv("TS_UNWIND_MUST_ALL") != NULL;
 		for (int i = 0; i < 2; i++) {
 			const struct tally *t = &ts[k][must[i]];
-			if (t->traces && (t->good + t->plt_short) * 10 < t->traces * 9) {
+			unsigned long ok = t->good + t->plt_short;
+			if (t->traces && (all ? ok + t->why[TRUSTACK_UNWIND_PLT] < t->traces : ok * 10 < t->traces * 9)) {
 				fail(names[k], "%s: only %lu of %lu traces reliable", trustack_unwind_mode__name(must[i]),
 				     t->good, t->traces);
 				bad = 1;
