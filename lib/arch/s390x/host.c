@@ -26,13 +26,23 @@ _Static_assert(TS_S390X_RT_GPR(0) == TS_S390X_RT_UC + offsetof(ucontext_t, uc_mc
 		       TS_S390X_RT_PSW_ADDR == TS_S390X_RT_UC + offsetof(ucontext_t, uc_mcontext.psw.addr),
 	       "_sigregs layout");
 
-static void regs_from(const unsigned long *g, uint64_t pc, struct trustack_regs *r)
+_Static_assert(TS_S390X_RT_FPR(0) == TS_S390X_RT_UC + offsetof(ucontext_t, uc_mcontext.fpregs.fprs),
+	       "_sigregs' floating-point registers");
+
+/* g: the general registers; f: the 16 FPRs (their bits) or NULL */
+static void regs_from(const unsigned long *g, const uint64_t *f, uint64_t pc, struct trustack_regs *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->machine = 22; /* EM_S390 */
 	r->nregs = 16;
 	for (int i = 0; i < 16; i++)
 		r->r[i] = g[i];
+	if (f) {
+		/* every register below nregs counts as valid: the FPRs (DWARF 16-31) too */
+		for (unsigned n = 0; n < 16; n++)
+			r->r[TS_S390X_FPR_DWARF(n)] = f[n];
+		r->nregs = 32;
+	}
 	r->pc = pc, r->sp = g[TS_S390X_R15], r->fp = g[TS_S390X_R11];
 }
 
@@ -42,14 +52,16 @@ static int s390x_ptrace_regs(int tid, struct trustack_regs *r)
 	struct iovec iov = { &u, sizeof(u) };
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
 		return -errno;
-	regs_from(u.gprs, u.psw.addr, r);
+	regs_from(u.gprs, NULL, u.psw.addr, r);
 	return 0;
 }
 
 static void s390x_ucontext_regs(const void *ucontext, struct trustack_regs *regs)
 {
 	const ucontext_t *uc = ucontext;
-	regs_from(uc->uc_mcontext.gregs, uc->uc_mcontext.psw.addr, regs);
+	uint64_t f[16];
+	memcpy(f, uc->uc_mcontext.fpregs.fprs, sizeof(f));
+	regs_from(uc->uc_mcontext.gregs, f, uc->uc_mcontext.psw.addr, regs);
 }
 
 const struct ts_arch_host ts_s390x_host = {

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "arch/s390x/decode.h"
 #include "arch/s390x/uw.h"
 
 /*
@@ -28,20 +29,29 @@ static bool s390x_after_call(const uint8_t *b)
 static const uint8_t s390x_rt_sigret[] = { 0x0a, 0xad };
 static const uint8_t s390x_sigret[] = { 0x0a, 0x77 };
 
+/* the general registers, the pc, and the FPRs f0-f15 (DWARF 16-31 in the ABI's order) */
 #define RT(i) { i, TS_S390X_RT_GPR(i) }
+#define RTF(n) { TS_S390X_FPR_DWARF(n), TS_S390X_RT_FPR(n) }
 static const struct ts_uw_sigreg s390x_rt_sigregs[] = {
-	RT(0), RT(1), RT(2),  RT(3),  RT(4),  RT(5),  RT(6),  RT(7),
-	RT(8), RT(9), RT(10), RT(11), RT(12), RT(13), RT(14), RT(15),
+	RT(0),   RT(1),   RT(2),   RT(3),   RT(4),   RT(5),   RT(6),   RT(7),
+	RT(8),   RT(9),   RT(10),  RT(11),  RT(12),  RT(13),  RT(14),  RT(15),
 	{ TS_UW_SIG_PC, TS_S390X_RT_PSW_ADDR },
+	RTF(0),  RTF(1),  RTF(2),  RTF(3),  RTF(4),  RTF(5),  RTF(6),  RTF(7),
+	RTF(8),  RTF(9),  RTF(10), RTF(11), RTF(12), RTF(13), RTF(14), RTF(15),
 };
 #undef RT
+#undef RTF
 #define G(i) { i, TS_S390X_GPR(i) }
+#define GF(n) { TS_S390X_FPR_DWARF(n), TS_S390X_FPR(n) }
 static const struct ts_uw_sigreg s390x_sigregs[] = {
-	G(0), G(1), G(2),  G(3),  G(4),  G(5),  G(6),  G(7),
-	G(8), G(9), G(10), G(11), G(12), G(13), G(14), G(15),
+	G(0),   G(1),   G(2),   G(3),   G(4),   G(5),   G(6),   G(7),
+	G(8),   G(9),   G(10),  G(11),  G(12),  G(13),  G(14),  G(15),
 	{ TS_UW_SIG_PC, TS_S390X_PSW_ADDR },
+	GF(0),  GF(1),  GF(2),  GF(3),  GF(4),  GF(5),  GF(6),  GF(7),
+	GF(8),  GF(9),  GF(10), GF(11), GF(12), GF(13), GF(14), GF(15),
 };
 #undef G
+#undef GF
 
 static const struct ts_uw_sigtramp s390x_sigtramp = {
 	.len = sizeof(s390x_sigret),

@@ -28,6 +28,17 @@
 #define TS_S390X_SIGREGS 176
 #define TS_S390X_PSW_ADDR (TS_S390X_SIGREGS + 8)
 #define TS_S390X_GPR(i) (TS_S390X_SIGREGS + 16 + 8 * (i))
+/*
+ * After the gprs, _sigregs holds acrs[16] (4 bytes each) and the floating-point registers
+ * {fpc, pad, fprs[16]}: fprs at 216. gcc keeps r11 or r15 in an FPR in leaf functions (`ldgr
+ * %f2,%r11`), so a row of an interrupted leaf may say "in f2": the FPRs are restored too.
+ */
+#define TS_S390X_SIGREGS_FPR(i) (216 + 8 * (i))
+#define TS_S390X_RT_FPR(i) (TS_S390X_RT_UC + TS_S390X_UC_MCTX + TS_S390X_SIGREGS_FPR(i))
+#define TS_S390X_FPR(i) (TS_S390X_SIGREGS + TS_S390X_SIGREGS_FPR(i))
+
+/* the DWARF number of FPR fn, as a constant expression (decode.h's ts_s390x_fpr() as a table) */
+#define TS_S390X_FPR_DWARF(n) ((n) < 8 ? 16 + ((n) & 1) * 4 + (n) / 2 : 24 + ((n) & 1) * 4 + ((n) - 8) / 2)
 
 /* the back chain: r14 (the return address) is saved at 112 of the save area (gprs[8], r6 at 48) */
 #define TS_S390X_BC_RA 112
