@@ -1016,7 +1016,16 @@ enum trustack_unwind_mode {
 	TRUSTACK_UNWIND__MODES
 };
 
-/* Stable name of a mode: "fp", "fp-validated", "orc", "sframe", "auto" (NULL if out of range). */
+/*
+ * On s390x, whose ABI has no frame-pointer chain, the frame chain of fp and fp-validated is the
+ * back chain of -mbackchain (the caller's sp at 0(sp), the return address in the caller's
+ * register save area): fp walks it as the kernel's unwind_bc.c does, fp-validated checks every
+ * caller's link against its row (docs/unwind.md, "s390x").
+ */
+
+/* Stable name of a mode: "fp", "fp-validated", "orc", "sframe", "auto" (NULL if out of range).
+ * trustack_unwind_mode__parse() also takes "backchain" and "backchain-validated" (fp and
+ * fp-validated, for s390x). */
 TRUSTACK_API const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode);
 
 /* Parse a mode name as printed by trustack_unwind_mode__name(); returns 0 or -TRUSTACK_E_ARG. */
@@ -1091,7 +1100,8 @@ enum trustack_frame_flag {
 struct trustack_frame {
 	uint64_t pc;
 	uint64_t sp;       /* the frame's stack pointer */
-	uint64_t cfa;      /* its canonical frame address (the caller's sp); 0 when not found */
+	uint64_t cfa;      /* its canonical frame address (the caller's sp; s390x: the caller's
+			    * sp + 160, DWARF's CFA there); 0 when not found */
 	int32_t module;    /* index of the module holding pc (order of adding), -1 when none */
 	uint8_t flags;     /* TRUSTACK_FRAME_* */
 	uint8_t source;    /* enum trustack_frame_source: how this frame's caller was found */

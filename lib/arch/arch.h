@@ -222,6 +222,14 @@ struct ts_uw_sigreg {
 };
 #define TS_UW_SIG_PC 0xfe
 
+/* A signal trampoline of its own layout: its bytes and where its frame keeps each register. */
+struct ts_uw_sigtramp {
+	unsigned len;                /* <= 16 */
+	const uint8_t *bytes;
+	const struct ts_uw_sigreg *regs;
+	unsigned nregs;
+};
+
 /*
  * What the unwinder needs to know about a machine, and nothing else: register numbers, the
  * shape of an intact frame-pointer frame, whether the bytes before a return address end with a
@@ -246,6 +254,22 @@ struct ts_uw_arch {
 	const uint8_t *sigret;       /* the trampoline's bytes, at its pc */
 	const struct ts_uw_sigreg *sigregs;
 	unsigned nsigregs;
+	/* a second trampoline whose signal frame has another layout (s390x: sigreturn's `svc 119`
+	 * for handlers without SA_SIGINFO, beside rt_sigreturn's `svc 173`); NULL: none */
+	const struct ts_uw_sigtramp *sigret2;
+	/*
+	 * The caller's stack pointer is CFA + cfa_sp: 0 where the CFA is the caller's sp (x86-64,
+	 * arm64); s390x's DWARF CFA is the caller's r15 + 160 (the register save area), so -160.
+	 */
+	int16_t cfa_sp;
+	/*
+	 * The frame chain the fp modes follow is the back chain (s390x -mbackchain): the word at sp
+	 * holds the caller's sp (0 in the outermost frame), and the return address into the caller
+	 * sits at that value + bc_ra (r14's slot in the caller's register save area: 112), not a
+	 * frame record at the frame pointer.
+	 */
+	bool backchain;
+	int16_t bc_ra;
 };
 
 /*

@@ -24,6 +24,9 @@ struct ts_self_capture {
 #elif defined(__aarch64__)
 #include "arch/aarch64/self_entry.h"
 #define TS_SELF_ENTRY_HOST 1
+#elif defined(__s390x__)
+#include "arch/s390x/self_entry.h"
+#define TS_SELF_ENTRY_HOST 1
 #else
 #define TS_SELF_ENTRY_HOST 0
 #endif

@@ -20,6 +20,8 @@ static void scan_sigret(struct ts_syms_facts *f, Elf *elf)
 	f->nsig = 0;
 	if (!a || !a->sigret_len)
 		return; /* nothing to look for: the list is complete as it is */
+	if (a->sigret2)
+		return; /* two trampolines (s390x): not listed, the unwinder checks bytes */
 	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_EXECINSTR) || sh.sh_type == SHT_NOBITS ||

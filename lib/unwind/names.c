@@ -19,11 +19,29 @@ const char *trustack_unwind_mode__name(enum trustack_unwind_mode mode)
 	return (unsigned)mode < TRUSTACK_UNWIND__MODES ? mode_names[mode] : NULL;
 }
 
+/*
+ * On s390x the frame chain is the back chain (-mbackchain): fp and fp-validated walk it there,
+ * and these names say so (docs/unwind.md, "s390x"). They parse to the same modes; the printed
+ * name stays the mode's one.
+ */
+static const struct {
+	const char *name;
+	enum trustack_unwind_mode mode;
+} mode_aliases[] = {
+	{ "backchain", TRUSTACK_UNWIND_FP },
+	{ "backchain-validated", TRUSTACK_UNWIND_FP_VALIDATED },
+};
+
 int trustack_unwind_mode__parse(const char *name, enum trustack_unwind_mode *mode)
 {
 	for (unsigned i = 0; name && i < TRUSTACK_UNWIND__MODES; i++)
 		if (!strcmp(name, mode_names[i])) {
 			*mode = (enum trustack_unwind_mode)i;
+			return 0;
+		}
+	for (unsigned i = 0; name && i < sizeof(mode_aliases) / sizeof(mode_aliases[0]); i++)
+		if (!strcmp(name, mode_aliases[i].name)) {
+			*mode = mode_aliases[i].mode;
 			return 0;
 		}
 	return -TRUSTACK_E_ARG;

@@ -169,7 +169,8 @@ void ts_uw_scan_sigret(struct ts_uw_module *m, const struct ts_image *img)
 	const struct ts_uw_arch *a = m->arch;
 	m->nsig = 0;
 	m->sig_scanned = false;
-	if (!a || !a->sigret_len)
+	/* a second trampoline (s390x) is not listed: its bytes are checked at unwind time */
+	if (!a || !a->sigret_len || a->sigret2)
 		return;
 	for (size_t i = 0; i < img->nsecs; i++) {
 		const struct ts_section *s = &img->secs[i];

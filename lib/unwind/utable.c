@@ -9,8 +9,9 @@
  *   14  u8 build_id_len, u8 rev    60  u32 nrows
  *
  * little-endian on disk, every part 4-byte aligned, so a mapped file is used in place. A
- * big-endian host could not use it in place: there a file is neither read nor written
- * (DISK_ORDER_IS_HOST; the table is built in memory each time). Building: the analysis' row map gives the rows of every function, PLT stubs
+ * big-endian host (s390x) cannot use it in place: there a file is read into memory and turned
+ * into host order (load_copy), and never written (DISK_ORDER_IS_HOST: a table the analysis
+ * builds there stays in memory). Building: the analysis' row map gives the rows of every function, PLT stubs
  * are decoded, every byte between them is an explicit unreliable entry, and the file's own CFI
  * says which functions are outermost (RA undefined: _start, a thread's start) or signal
  * trampolines (the 'S' augmentation of __restore_rt).
@@ -424,13 +425,86 @@ int ts_utable_load_mem(const void *buf, size_t len, struct ts_utable *out, char 
 	return rc;
 }
 
+/* ---- a big-endian host reads the little-endian files into memory, in its own order ---- */
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void host16(uint8_t *p)
+{
+	uint16_t v = (uint16_t)(p[0] | p[1] << 8);
+	memcpy(p, &v, 2);
+}
+
+static void host32(uint8_t *p)
+{
+	uint32_t v = le32(p);
+	memcpy(p, &v, 4);
+}
+
+static void host64(uint8_t *p)
+{
+	uint64_t v = le32(p) | (uint64_t)le32(p + 4) << 32;
+	memcpy(p, &v, 8);
+}
+
+/* Every multi-byte field of a sidecar in p (the layout at the top, rows as struct ts_urow) from
+ * little-endian into host order. A length that does not match the counts is left alone (attach()
+ * refuses it). */
+static void to_host_order(uint8_t *p, size_t len)
+{
+	if (len < HDR_SIZE || memcmp(p, MAGIC, 8))
+		return;
+	uint64_t n = le32(p + 56), nrows = le32(p + 60);
+	if (n > len || nrows > len || len - HDR_SIZE != 4 * (2 * n + 1) + sizeof(struct ts_urow) * nrows)
+		return;
+	host32(p + 8), host16(p + 12), host64(p + 48), host32(p + 56), host32(p + 60);
+	for (uint64_t i = 0; i < 2 * n + 1; i++)
+		host32(p + HDR_SIZE + 4 * i);
+	uint8_t *r = p + HDR_SIZE + 4 * (2 * n + 1);
+	for (uint64_t i = 0; i < nrows; i++, r += sizeof(struct ts_urow)) {
+		for (size_t k = offsetof(struct ts_urow, cfa_off); k < offsetof(struct ts_urow, save_off); k += 4)
+			host32(r + k); /* cfa_off, ra_off, fp_off, saved, lost */
+		for (size_t k = offsetof(struct ts_urow, save_off); k < sizeof(struct ts_urow); k += 2)
+			host16(r + k);
+	}
+}
+
+/* The file at path read into the heap in host order (a big-endian host: no mapping in place). */
+static int load_copy(const char *path, int fd, size_t len, struct ts_utable *out, char *err, size_t errlen)
+{
+	uint8_t *mem = malloc(len ? len : 1);
+	if (!mem) {
+		close(fd);
+		return -TRUSTACK_E_NOMEM;
+	}
+	size_t got = 0;
+	while (got < len) {
+		ssize_t k = read(fd, mem + got, len - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	if (got != len || !len) {
+		free(mem);
+		ts_errf(err, errlen, "%s: %s", path, len ? "short read" : "empty file");
+		return len ? -TRUSTACK_E_IO : -TRUSTACK_E_FORMAT;
+	}
+	to_host_order(mem, len);
+	int rc = attach(out, mem, len, err, errlen);
+	if (rc) {
+		free(mem);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
 int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	if (!DISK_ORDER_IS_HOST) {
-		ts_errf(err, errlen, "%s: sidecars are little-endian and this host is not%s", path, "");
-		return -TRUSTACK_E_NOTFOUND;
-	}
 	struct stat st;
 	char why[128];
 	int fd = ts_open_input(path, &st, why, sizeof(why));
@@ -439,6 +513,8 @@ int ts_utable_load(const char *path, struct ts_utable *out, char *err, size_t er
 		return fd;
 	}
 	size_t len = (size_t)st.st_size;
+	if (!DISK_ORDER_IS_HOST)
+		return load_copy(path, fd, len, out, err, errlen);
 	void *mem = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	close(fd);
 	if (mem == MAP_FAILED) {

@@ -74,35 +74,58 @@ static TS_NO_ASAN bool rd_code(const struct walk *w, const struct ts_uw_module *
 	return w->u->opts.read_mem(w->u->opts.ctx, addr, buf, n) == 0;
 }
 
-static bool is_sigreturn(const struct walk *w, const struct ts_uw_module *m, uint64_t pc)
+/*
+ * Which of arch a's signal trampolines starts at pc (module m): 1 its first, 2 its second
+ * (a->sigret2: s390x's sigreturn beside rt_sigreturn), 0 none.
+ */
+static int tramp_bytes(const struct walk *w, const struct ts_uw_module *m, const struct ts_uw_arch *a, uint64_t pc)
+{
+	uint8_t b[16];
+	if (a->sigret_len && rd_code(w, m, pc, b, a->sigret_len) && memcmp(b, a->sigret, a->sigret_len) == 0)
+		return 1;
+	if (a->sigret2 && rd_code(w, m, pc, b, a->sigret2->len) && memcmp(b, a->sigret2->bytes, a->sigret2->len) == 0)
+		return 2;
+	return 0;
+}
+
+static int is_sigreturn(const struct walk *w, const struct ts_uw_module *m, uint64_t pc)
 {
 	const struct ts_uw_arch *a = m->arch;
 	if (m->sig_scanned) {
+		/* the scan lists the first trampoline's places only (an arch with a second one is
+		 * never marked scanned) */
 		uint64_t va = pc - m->bias;
 		for (unsigned i = 0; i < m->nsig; i++)
 			if (m->sig[i] == va)
-				return true;
-		return false;
+				return 1;
+		return 0;
 	}
-	uint8_t b[16];
-	if (!a->sigret_len || !rd_code(w, m, pc, b, a->sigret_len))
-		return false;
-	return memcmp(b, a->sigret, a->sigret_len) == 0;
+	return tramp_bytes(w, m, a, pc);
 }
 
 /*
  * A signal trampoline in anonymous executable memory (QEMU's user mode maps its own page with
- * arm64's `mov x8, #139; svc #0`, as there is no vDSO), recognised by the bytes of the walk's
- * machine a: what runs at pc restores the interrupted registers from the frame at sp, wherever
- * the bytes are. Any other code there stays unknown.
+ * arm64's `mov x8, #139; svc #0`, or s390x's `svc 173` / `svc 119`, as there is no vDSO),
+ * recognised by the bytes of the walk's machine a: what runs at pc restores the interrupted
+ * registers from the frame at sp, wherever the bytes are. Any other code there stays unknown.
  */
-static bool is_anon_sigreturn(const struct walk *w, const struct ts_uw_module *m, const struct ts_uw_arch *a,
-			      uint64_t pc)
+static int is_anon_sigreturn(const struct walk *w, const struct ts_uw_module *m, const struct ts_uw_arch *a,
+			     uint64_t pc)
 {
-	uint8_t b[16];
-	if (m->kind != TRUSTACK_MODULE_ANON_EXEC || !a || !a->sigret_len || !rd_code(w, m, pc, b, a->sigret_len))
-		return false;
-	return memcmp(b, a->sigret, a->sigret_len) == 0;
+	if (m->kind != TRUSTACK_MODULE_ANON_EXEC || !a)
+		return 0;
+	return tramp_bytes(w, m, a, pc);
+}
+
+/* Where the signal frame of trampoline kind k (is_sigreturn) keeps the registers. */
+static const struct ts_uw_sigreg *sig_layout(const struct ts_uw_arch *a, int k, unsigned *n)
+{
+	if (k == 2) {
+		*n = a->sigret2->nregs;
+		return a->sigret2->regs;
+	}
+	*n = a->nsigregs;
+	return a->sigregs;
 }
 
 static bool after_call(const struct walk *w, const struct ts_uw_module *m, uint64_t pc)
@@ -125,6 +148,11 @@ static bool after_call(const struct walk *w, const struct ts_uw_module *m, uint6
  */
 static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 {
+	/* the back chain (s390x): the return address in its slot of the caller's save area; the
+	 * chain itself is compared with the row's CFA when the row is applied (unwind_core) */
+	if (a->backchain)
+		return r->cfa_kind == TRUSTACK_CFA_REG && r->ra_kind == TRUSTACK_LOC_AT_CFA &&
+		       r->ra_off == a->cfa_sp + a->bc_ra;
 	return r->cfa_kind == a->frame.cfa_kind && r->cfa_reg == a->frame.cfa_reg && r->ra_kind == a->frame.ra.kind &&
 	       (int64_t)r->cfa_off + r->ra_off == (int64_t)a->frame.cfa_offset + a->frame.ra.offset &&
 	       r->fp_kind == a->frame.fp.kind &&
@@ -134,12 +162,14 @@ static bool intact_frame(const struct ts_urow *r, const struct ts_uw_arch *a)
 /*
  * May the caller's stack pointer equal this frame's? Only where nothing was pushed for the call:
  * an exact frame (frame 0, or one a signal interrupted) whose return address is still in a
- * register (arm64's x30 in a leaf or a prologue: CFA = sp). The caller's frame is then a
- * return-address frame, whose return address comes from memory and must rise: no loop.
+ * register (arm64's x30 in a leaf or a prologue: CFA = sp), or, where the callee saves its
+ * registers in a save area its caller provides (s390x: cfa_sp), one that has not allocated its
+ * frame yet (r14 already stored at CFA - 48 by `stmg`, r15 not lowered). The caller's frame is
+ * then a return-address frame, whose return address comes from memory and must rise: no loop.
  */
-static inline bool sp_may_stay(const struct ts_urow *row, bool exact)
+static inline bool sp_may_stay(const struct ts_urow *row, bool exact, const struct ts_uw_arch *a)
 {
-	return exact && (row->ra_kind == TRUSTACK_LOC_SAME || row->ra_kind == TRUSTACK_LOC_IN_REG);
+	return exact && (row->ra_kind == TRUSTACK_LOC_SAME || row->ra_kind == TRUSTACK_LOC_IN_REG || a->cfa_sp);
 }
 
 #define BIT(n) (1ull << (n))
@@ -189,7 +219,8 @@ static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uin
 	uint64_t fpk;
 	int64_t fpoff;
 	const struct ts_uw_arch *a = m->arch;
-	if (m->index > 255 || !a || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
+	/* the lean path takes the CFA as the caller's sp: not where they differ (s390x) */
+	if (m->index > 255 || !a || a->cfa_sp || (r->flags & (TS_UROW_UNRELIABLE | TS_UROW_SIGNAL)))
 		return false;
 	if (r->flags & TS_UROW_OUTERMOST) {
 		*d = MEMO_VALID | MEMO_OUTERMOST | (uint64_t)m->index << 56;
@@ -449,6 +480,80 @@ static inline __attribute__((always_inline)) void fp_walk(struct walk *w, const 
 	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;
 }
 
+/*
+ * The back-chain baseline (s390x -mbackchain), the kernel's unwind_bc.c in user space: the word
+ * at sp is the caller's sp (0: the first frame, the end), the return address into the caller is
+ * at that value + bc_ra (r14's slot of the save area the callee stored it in). Nothing is
+ * checked but bounds, alignment and a rising chain: a frame whose chain is not stored (a
+ * prologue, a leaf, code built without -mbackchain) makes the walk skip its caller or read
+ * garbage, and the trace may still end at a zero chain (its false-reliable count is the
+ * evidence for backchain-validated).
+ */
+static inline __attribute__((always_inline)) void bc_walk(struct walk *w, const struct ts_uw_arch *a,
+							   const struct trustack_regs *regs, bool exact0, struct out *o,
+							   bool pcs_only, bool direct, size_t max,
+							   struct trustack_unwind_result *res)
+{
+	uint64_t pc = regs->pc, sp = regs->sp, keep = w->ra_keep;
+	/* a word [x, x + 8) inside [lo, hi): one unsigned compare of x - lo (no bounds: any) */
+	uint64_t lo = w->hi ? w->lo : 0, span = w->hi ? w->hi - w->lo : UINT64_MAX;
+	bool none = span < 8;
+	span = none ? 0 : span - 8;
+	size_t n = 0;
+	int v = TRUSTACK_UNWIND_RELIABLE;
+	for (;;) {
+		if (n == max) {
+			v = TRUSTACK_UNWIND_TRUNCATED;
+			break;
+		}
+		struct trustack_frame *f = out_frame(o, pcs_only, n, pc);
+		n++;
+		if (!pcs_only) {
+			const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
+			f->pc = pc;
+			f->sp = sp;
+			f->cfa = 0;
+			frame_tail(f, m ? m->index : -1, TRUSTACK_SRC_FP);
+			if (n == 1 && exact0)
+				f->flags = TRUSTACK_FRAME_EXACT;
+		}
+		uint64_t next, ra;
+		if (none || sp - lo > span) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (direct)
+			next = ld_stack(sp);
+		else if (!rd_checked(w, sp, &next)) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (next == 0)
+			break; /* the first frame's zero back chain */
+		if (next <= sp) {
+			v = TRUSTACK_UNWIND_SP_NOT_RISING;
+			break;
+		}
+		uint64_t slot = next + (int64_t)a->bc_ra;
+		if ((next & 7) || slot < next || slot - lo > span) { /* the ABI's 8-byte aligned sp */
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (direct)
+			ra = ld_stack(slot);
+		else if (!rd_checked(w, slot, &ra)) {
+			v = TRUSTACK_UNWIND_BAD_READ;
+			break;
+		}
+		if (!pcs_only)
+			f->cfa = next - (int64_t)a->cfa_sp;
+		sp = next, pc = ra & keep;
+	}
+	res->count = n;
+	res->verdict = v;
+	res->lost_at = v == TRUSTACK_UNWIND_TRUNCATED ? n : n - 1;
+}
+
 static inline bool is_elf(const struct ts_uw_module *m)
 {
 	return m->kind == TRUSTACK_MODULE_FILE || m->kind == TRUSTACK_MODULE_VDSO;
@@ -631,7 +736,7 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 	const struct ts_uw_module *m = ts_uw_find_module(w->u, pc);
 	if (!m)
 		return false;
-	bool anon_sig = is_anon_sigreturn(w, m, wa, pc);
+	int anon_sig = is_anon_sigreturn(w, m, wa, pc);
 	if (!anon_sig && (!is_elf_module(m) || !m->arch))
 		return false;
 	const struct ts_uw_arch *a = anon_sig ? wa : m->arch;
@@ -639,15 +744,18 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 	uint64_t sp, v;
 	if (!get(R, a->sp, &sp))
 		return false;
-	if (anon_sig || is_sigreturn(w, m, pc)) {
+	int sk = anon_sig ? anon_sig : is_sigreturn(w, m, pc);
+	if (sk) {
 		uint64_t ipc = 0;
-		for (unsigned i = 0; i < a->nsigregs; i++) {
-			if (!rd_stack(w, sp + a->sigregs[i].off, &v))
+		unsigned ns;
+		const struct ts_uw_sigreg *sr = sig_layout(a, sk, &ns);
+		for (unsigned i = 0; i < ns; i++) {
+			if (!rd_stack(w, sp + sr[i].off, &v))
 				return false;
-			if (a->sigregs[i].reg == TS_UW_SIG_PC)
+			if (sr[i].reg == TS_UW_SIG_PC)
 				ipc = v;
-			else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
-				n.r[a->sigregs[i].reg] = v, n.valid |= BIT(a->sigregs[i].reg);
+			else if (sr[i].reg < TRUSTACK_MAX_REGS)
+				n.r[sr[i].reg] = v, n.valid |= BIT(sr[i].reg);
 		}
 		*R = n;
 		rp->exact = true;
@@ -664,7 +772,8 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 		cfa = base + (int64_t)row->cfa_off;
 	else if (row->cfa_kind != TRUSTACK_CFA_DEREF || !rd_stack(w, base + (int64_t)row->cfa_off, &cfa))
 		return false;
-	if (cfa < sp || (cfa == sp && !sp_may_stay(row, rp->exact)) ||
+	uint64_t csp = cfa + a->cfa_sp; /* the caller's sp (s390x: CFA - 160) */
+	if (csp < sp || (csp == sp && !sp_may_stay(row, rp->exact, a)) ||
 	    locate(w, R, row->ra_kind, row->ra_reg, row->ra_off, cfa, a->ra, &ra, &known) || !known ||
 	    (ra & w->ra_keep) != next || locate(w, R, row->fp_kind, row->fp_reg, row->fp_off, cfa, a->fp, &fpv, &fpk))
 		return false;
@@ -682,7 +791,7 @@ static bool replay_step(struct walk *w, enum trustack_unwind_mode mode, struct r
 			n.r[r] = v, n.valid |= BIT(r);
 		}
 	}
-	n.r[a->sp] = cfa, n.valid |= BIT(a->sp);
+	n.r[a->sp] = csp, n.valid |= BIT(a->sp);
 	if (fpk)
 		n.r[a->fp] = fpv, n.valid |= BIT(a->fp);
 	else
@@ -802,19 +911,21 @@ static ALWAYS_INLINE int unwind_begin(const struct trustack_unwinder *u, enum tr
 
 /* pc is a signal trampoline: the interrupted registers are in the signal frame at sp. Returns 0
  * with *s and *pc those of the interrupted frame, or the verdict. */
-static ALWAYS_INLINE int through_signal_frame(const struct walk *w, const struct ts_uw_arch *a,
+static ALWAYS_INLINE int through_signal_frame(const struct walk *w, const struct ts_uw_arch *a, int kind,
 					      struct trustack_frame *f, uint64_t sp, struct regs *s, uint64_t *pc)
 {
 	struct regs t = { .valid = 0 };
 	uint64_t ipc = 0;
 	bool ok = true;
-	for (unsigned i = 0; i < a->nsigregs && ok; i++) {
+	unsigned ns;
+	const struct ts_uw_sigreg *sr = sig_layout(a, kind, &ns);
+	for (unsigned i = 0; i < ns && ok; i++) {
 		uint64_t val;
-		ok = rd_stack(w, sp + a->sigregs[i].off, &val);
-		if (a->sigregs[i].reg == TS_UW_SIG_PC)
+		ok = rd_stack(w, sp + sr[i].off, &val);
+		if (sr[i].reg == TS_UW_SIG_PC)
 			ipc = val;
-		else if (a->sigregs[i].reg < TRUSTACK_MAX_REGS)
-			t.r[a->sigregs[i].reg] = val, t.valid |= BIT(a->sigregs[i].reg);
+		else if (sr[i].reg < TRUSTACK_MAX_REGS)
+			t.r[sr[i].reg] = val, t.valid |= BIT(sr[i].reg);
 	}
 	f->flags |= TRUSTACK_FRAME_SIGNAL;
 	f->source = TRUSTACK_SRC_SIGNAL;
@@ -884,9 +995,10 @@ static ALWAYS_INLINE int caller_cfa(struct walk *w, struct regs *s, const struct
 	} else
 		return TRUSTACK_UNWIND_UNRELIABLE_ROW;
 	f->cfa = *cfa;
-	if (*cfa < sp || (*cfa == sp && !sp_may_stay(row, exact)))
+	uint64_t csp = *cfa + a->cfa_sp; /* the caller's sp (s390x: CFA - 160) */
+	if (csp < sp || (csp == sp && !sp_may_stay(row, exact, a)))
 		return TRUSTACK_UNWIND_SP_NOT_RISING;
-	if (!sp_ok(w, *cfa))
+	if (!sp_ok(w, csp))
 		return TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
 	return 0;
 }
@@ -920,7 +1032,7 @@ static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct 
 	if (e)
 		return e;
 	s->valid = BIT(a->sp) | (fpk ? BIT(a->fp) : 0);
-	s->r[a->sp] = cfa;
+	s->r[a->sp] = cfa + a->cfa_sp;
 	s->r[a->fp] = fpv;
 	*pc = ra & w->ra_keep; /* the PAC bits cleared (arm64), as xpaclri */
 	return 0;
@@ -928,9 +1040,18 @@ static ALWAYS_INLINE int apply_row(struct walk *w, struct regs *s, const struct 
 
 /* Where the row says the walk ends or fp-validated cannot trust it. Returns 0 to go on, -1
  * for the outermost frame (a reliable end), or the verdict. */
-static ALWAYS_INLINE int row_ends_walk(enum trustack_unwind_mode mode, const struct ts_urow *row,
-				       const struct ts_uw_arch *a, const struct regs *s, bool exact)
+static ALWAYS_INLINE int row_ends_walk(const struct walk *w, enum trustack_unwind_mode mode,
+				       const struct ts_urow *row, const struct ts_uw_arch *a, const struct regs *s,
+				       bool exact)
 {
+	if ((row->flags & TS_UROW_OUTERMOST) && a->backchain) {
+		/* the end, if the back chain ends here too: the ABI's zero back chain of the first
+		 * frame (glibc's _start and clone's child store it before their call) */
+		uint64_t bc;
+		if (!rd_stack(w, s->r[a->sp], &bc) || bc != 0)
+			return TRUSTACK_UNWIND_NO_OUTERMOST;
+		return -1;
+	}
 	if (row->flags & TS_UROW_OUTERMOST) {
 		/* the end, if the frame chain ends here too (the psABI's zero frame pointer) */
 		uint64_t fpv;
@@ -942,6 +1063,19 @@ static ALWAYS_INLINE int row_ends_walk(enum trustack_unwind_mode mode, const str
 	if (mode == TRUSTACK_UNWIND_FP_VALIDATED && !exact && !intact_frame(row, a))
 		return TRUSTACK_UNWIND_PROLOGUE_EPILOGUE;
 	return 0;
+}
+
+/*
+ * backchain-validated (fp-validated on a back-chain machine): the caller's sp the row gave (csp)
+ * must be the back chain stored at the frame's sp. Where it is not - a function built without
+ * -mbackchain, or a frame whose chain is not stored yet - the chain walk would have gone wrong.
+ */
+static ALWAYS_INLINE int chain_agrees(const struct walk *w, uint64_t sp, uint64_t csp)
+{
+	uint64_t bc;
+	if (!rd_stack(w, sp, &bc))
+		return TRUSTACK_UNWIND_BAD_READ;
+	return bc == csp ? 0 : TRUSTACK_UNWIND_PROLOGUE_EPILOGUE;
 }
 
 /* Why frame pc (module m, at sp) cannot be unwound from at all, or 0. */
@@ -996,6 +1130,15 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 		return begun < 0 ? begun : 0;
 	bool exact = !(st.flags & TRUSTACK_START_PC_IS_RA);
 	if (mode == TRUSTACK_UNWIND_FP) {
+		/* a machine whose frame chain is the back chain (s390x): "fp" walks it */
+		const struct ts_uw_arch *ba = ts_uw_arch_for(regs->machine);
+		if (ba && ba->backchain) {
+			if (w.direct)
+				bc_walk(&w, ba, regs, exact, o, pcs_only, true, max, res);
+			else
+				bc_walk(&w, ba, regs, exact, o, pcs_only, false, max, res);
+			return 0;
+		}
 		if (w.direct)
 			fp_walk(&w, regs, exact, o, pcs_only, true, max, res);
 		else
@@ -1070,20 +1213,21 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 		frame_init(f, pc, sp, exact);
 		if (m)
 			f->module = m->index;
-		if (m && !row && is_anon_sigreturn(&w, m, a, pc)) {
+		int sk;
+		if (m && !row && (sk = is_anon_sigreturn(&w, m, a, pc))) {
 			if (!sp_ok(&w, sp)) {
 				v = TRUSTACK_UNWIND_STACK_OUT_OF_BOUNDS;
 				break;
 			}
-			if ((v = through_signal_frame(&w, a, f, sp, &s, &pc)))
+			if ((v = through_signal_frame(&w, a, sk, f, sp, &s, &pc)))
 				break;
 			exact = true;
 			continue;
 		}
 		if ((v = frame_unusable(&w, m, a, pc, sp)))
 			break;
-		if (!row && is_sigreturn(&w, m, pc)) {
-			if ((v = through_signal_frame(&w, a, f, sp, &s, &pc)))
+		if (!row && (sk = is_sigreturn(&w, m, pc))) {
+			if ((v = through_signal_frame(&w, a, sk, f, sp, &s, &pc)))
 				break;
 			exact = true;
 			continue;
@@ -1091,7 +1235,7 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 		uint8_t src;
 		if ((v = find_row(&w, mode, m, pc, pc - m->bias - !exact, exact, memo, &row, &src)))
 			break;
-		if ((v = row_ends_walk(mode, row, a, &s, exact))) {
+		if ((v = row_ends_walk(&w, mode, row, a, &s, exact))) {
 			if (v < 0) {
 				f->source = TRUSTACK_SRC_OUTERMOST;
 				v = TRUSTACK_UNWIND_RELIABLE;
@@ -1099,6 +1243,8 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 			break;
 		}
 		if ((v = apply_row(&w, &s, row, a, &rc, n - 1, sp, exact, f, &pc)))
+			break;
+		if (fpv_mode && a->backchain && !exact && (v = chain_agrees(&w, sp, s.r[a->sp])))
 			break;
 		f->source = fpv_mode ? TRUSTACK_SRC_FP : src;
 		exact = false;

@@ -11,6 +11,7 @@
 
 #include "arch/s390x/decode.h"
 #include "arch/s390x/s390x.h"
+#include "arch/s390x/uw.h"
 
 enum { S390X_R11 = 11, S390X_R14 = 14, S390X_R15 = 15, S390X_NREGS = TS_S390X_NREGS };
 #define R(n) (1ull << (n))
@@ -94,13 +95,18 @@ const struct ts_arch ts_arch_s390x = {
 	 * %r1,16(%r1); br %r1`) is entered by PLTn's `jg` with r15 untouched, as the callee would
 	 * be: CFA = r15 + 160; PLTn (`larl; lg; br %r1; basr %r1,0; lgf %r1,12(%r1); jg PLT0`)
 	 * ends with the 4-byte offset of its relocation. r14 holds the return address throughout. */
-	/* glibc's s390x CFI marks the outermost frames with `DW_CFA_undefined r14`: _start, clone's
-	 * child (fde@0x10749e in Debian's libc), makecontext's start trampoline (fde@0x57e40) */
+	/* glibc's s390x CFI marks the outermost frames with `DW_CFA_undefined r14` (and zeroes the
+	 * back chain there): _start, clone's child (fde@0x10749e in Debian's libc), makecontext's
+	 * start trampoline (fde@0x57e40) */
 	.cfi_marks_outermost = true,
 	.plt0_size = 32,
 	.plt0_cfa = 160,
 	.pltn_size = 32,
 	.pltn_data = 4,
+	.uw = &ts_s390x_uw, /* unwind.c: the back chain, the signal frames */
+#if defined(__s390x__)
+	.host = &ts_s390x_host, /* host.c */
+#endif
 	.apply_reloc = s390x_apply_reloc,
 	.reloc_uses_got = s390x_reloc_uses_got,
 	.decoder_new = ts_s390x_decoder_new,
