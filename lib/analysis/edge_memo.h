@@ -4,9 +4,11 @@
  * A state sent along an edge is a function of the state its walk started from and of the
  * edge (the instruction and which of its exits). When that same state met the target's state
  * before and changed nothing, meeting it again with the target's state unchanged changes
- * nothing either: the meet is a function of the two states. Walks repeat such meets a lot
- * (the reporting walk repeats all of them), and a meet costs thousands of instructions.
- * States are identified by a version number that walk.c bumps whenever one changes.
+ * nothing either: the meet is a function of the two states. A walk repeats a meet only where
+ * one indirect jump sends it: the cases of a table that share a target (walk.c asks the memo
+ * for those edges alone; each leader is walked once per version of its state, so no other
+ * edge comes twice). States are identified by a version number that walk.c bumps whenever one
+ * changes.
  */
 #ifndef TS_EDGE_MEMO_H
 #define TS_EDGE_MEMO_H

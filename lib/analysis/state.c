@@ -35,6 +35,19 @@ static bool val_eq(const struct ts_val *a, const struct ts_val *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/* The slots and remembered loads past their counts are never read: a copy leaves them out. */
+_Static_assert(offsetof(struct ts_state, nslots) ==
+		       offsetof(struct ts_state, loads) + sizeof(((struct ts_state *)0)->loads),
+	       "the fields after loads[] are what ts_state_copy copies whole");
+void ts_state_copy(struct ts_state *dst, const struct ts_state *src)
+{
+	memcpy(dst->regs, src->regs, sizeof(src->regs)); /* all: the decoder's scratch register too */
+	memcpy(dst->slots, src->slots, sizeof(src->slots[0]) * src->nslots);
+	memcpy(dst->loads, src->loads, sizeof(src->loads[0]) * src->nloads);
+	const size_t tail = offsetof(struct ts_state, nslots);
+	memcpy((char *)dst + tail, (const char *)src + tail, sizeof(*src) - tail);
+}
+
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -889,6 +902,55 @@ void ts_state_after_call(const struct ts_arch *a, struct ts_state *s, uint64_t m
 	s->nloads = 0;
 }
 
+/* Is the last comparison one of two equal 64-bit registers, known on this edge to be equal
+ * (`cmp %r11,%rsp; jne loop`: the fall-through knows rsp == r11)? */
+static bool refine_equal_regs(const struct ts_state *s, const struct ts_insn *in, bool taken)
+{
+	return (in->cond == TS_COND_EQ && taken) || (in->cond == TS_COND_NE && !taken);
+}
+
+/* The bound this edge of in puts on the compared value: its identity (*id), the largest index
+ * (*max) and the compare's width (*w). False when the edge bounds nothing. */
+static bool refine_bound(const struct ts_state *s, const struct ts_insn *in, bool taken, int64_t *id, int64_t *max,
+			 unsigned *w)
+{
+	if (s->cmp_kind == TS_CMP_RI_SIGNED && !(s->cmp_va.kind == V_SYM && s->cmp_va.esize && s->cmp_va.esize < 8) &&
+	    s->cmp_va.kind != V_RANGE)
+		return false; /* signed: the value may be negative, a huge unsigned one */
+	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI && s->cmp_kind != TS_CMP_RI_SIGNED)
+		return false;
+	if (s->cmp_va.kind == V_SYM)
+		*id = s->cmp_va.off;
+	else if (s->cmp_va.kind == V_RANGE && s->cmp_va.aux)
+		*id = s->cmp_va.aux - 1; /* a second comparison of an already bounded value */
+	else
+		return false;
+	if (s->cmp_imm < 0)
+		return false;
+	uint64_t n = (uint64_t)s->cmp_imm;
+	*max = -1;
+	switch (in->cond) {
+	case TS_COND_UGT: *max = taken ? -1 : (int64_t)n; break;          /* ja: fall-through x <= n */
+	case TS_COND_UGE: *max = taken ? -1 : (int64_t)n - 1; break;      /* jae: fall-through x < n */
+	case TS_COND_ULE: *max = taken ? (int64_t)n : -1; break;          /* jbe taken: x <= n */
+	case TS_COND_ULT: *max = taken ? (int64_t)n - 1 : -1; break;      /* jb taken: x < n */
+	default: break;
+	}
+	*w = s->cmp_width ? s->cmp_width : 8;
+	return *max >= 0 && *max <= 0xffff;
+}
+
+bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *in, bool taken)
+{
+	if (in->cond == TS_COND_OTHER)
+		return false;
+	if (s->cmp_kind == TS_CMP_RR && s->cmp_width == 8)
+		return refine_equal_regs(s, in, taken);
+	int64_t id, max;
+	unsigned w;
+	return refine_bound(s, in, taken, &id, &max, &w);
+}
+
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken)
 {
 	(void)a;
@@ -897,9 +959,8 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	if (s->cmp_kind == TS_CMP_RR && s->cmp_width == 8) {
 		/* equality of two registers: after `cmp %r11,%rsp; jne loop` the fall-through knows
 		 * rsp == r11 (stack-clash probe loops) */
-		bool equal = (in->cond == TS_COND_EQ && taken) || (in->cond == TS_COND_NE && !taken);
 		struct ts_val *x = &s->regs[s->cmp_a], *y = &s->regs[s->cmp_b];
-		if (equal && val_eq(x, &s->cmp_va) && val_eq(y, &s->cmp_vb)) {
+		if (refine_equal_regs(s, in, taken) && val_eq(x, &s->cmp_va) && val_eq(y, &s->cmp_vb)) {
 			if (!is_anchor(x) && is_anchor(y))
 				*x = *y;
 			else if (!is_anchor(y) && is_anchor(x))
@@ -907,36 +968,14 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 		}
 		return;
 	}
-	if (s->cmp_kind == TS_CMP_RI_SIGNED && !(s->cmp_va.kind == V_SYM && s->cmp_va.esize && s->cmp_va.esize < 8) &&
-	    s->cmp_va.kind != V_RANGE)
-		return; /* signed: the value may be negative, a huge unsigned one */
-	if (s->cmp_kind != TS_CMP_RI && s->cmp_kind != TS_CMP_MI && s->cmp_kind != TS_CMP_RI_SIGNED)
-		return;
-	int64_t id;
-	if (s->cmp_va.kind == V_SYM)
-		id = s->cmp_va.off;
-	else if (s->cmp_va.kind == V_RANGE && s->cmp_va.aux)
-		id = s->cmp_va.aux - 1; /* a second comparison of an already bounded value */
-	else
-		return;
-	if (s->cmp_imm < 0)
-		return;
-	uint64_t n = (uint64_t)s->cmp_imm;
-	int64_t max = -1;
-	switch (in->cond) {
-	case TS_COND_UGT: max = taken ? -1 : (int64_t)n; break;          /* ja: fall-through x <= n */
-	case TS_COND_UGE: max = taken ? -1 : (int64_t)n - 1; break;      /* jae: fall-through x < n */
-	case TS_COND_ULE: max = taken ? (int64_t)n : -1; break;          /* jbe taken: x <= n */
-	case TS_COND_ULT: max = taken ? (int64_t)n - 1 : -1; break;      /* jb taken: x < n */
-	default: break;
-	}
-	if (max < 0 || max > 0xffff)
+	int64_t id, max;
+	unsigned w;
+	if (!refine_bound(s, in, taken, &id, &max, &w))
 		return;
 	/* Every copy of the compared value is bounded. A compare of width w bounds the low w
 	 * bytes; that is the whole value only for a 64-bit compare or a value known to be zero
 	 * above w bytes. Otherwise the RANGE is "narrow" (reg = w) until a matching
 	 * zero-extension (movzbl, movzwl, mov %eax,%eax) makes it whole. */
-	unsigned w = s->cmp_width ? s->cmp_width : 8;
 	struct ts_val *vals[TS_MAX_REGS + TS_MAX_SLOTS + TS_MAX_LOADS];
 	unsigned nv = 0;
 	for (unsigned i = 0; i < TS_MAX_REGS; i++)
@@ -1182,7 +1221,7 @@ bool ts_state_meet(const struct ts_arch *a, struct ts_state *out, const struct t
 	bool changed = false;
 	rn->n = rn->nsame = 0;
 	memset(&rn->count, 0, sizeof(rn->count));
-#define MATERIALISE() do { if (!w) { if (out != s) *out = *s; w = out; } } while (0)
+#define MATERIALISE() do { if (!w) { if (out != s) ts_state_copy(out, s); w = out; } } while (0)
 	/* Only the architecture's registers meet: above a->nregs there is nothing (x86-64 tracks 17
 	 * of the 33) but the decoder's scratch register, whose value lives within one instruction.
 	 * One pass notes the identities and which locations differ at all (most do not): the meet

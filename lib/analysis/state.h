@@ -129,6 +129,10 @@ enum ts_apply_problem {
 
 void ts_state_entry(const struct ts_arch *a, struct ts_state *s);
 
+/* *dst = *src, without the room past the slots and loads in use (a state is 2 KB, mostly
+ * room for slots, and walks copy states all the time). */
+void ts_state_copy(struct ts_state *dst, const struct ts_state *src);
+
 /* The entry state of code entered as the CFI at its start says (an unwind hint, fragments.c):
  * SP, the return address and the saved registers where h puts them, the rest as at an entry. */
 struct ts_entry_hint;
@@ -143,6 +147,8 @@ void ts_state_after_call(const struct ts_arch *a, struct ts_state *s, uint64_t m
 
 /* Refine s for the edge of a conditional jump (taken or not) using the last comparison. */
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken);
+/* May ts_state_refine change s for that edge? (When not, the edge can take s as it is.) */
+bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *in, bool taken);
 
 /* Value of a register / memory address in s. */
 struct ts_val ts_state_addr(const struct ts_state *s, const struct ts_mem *m);

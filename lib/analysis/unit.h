@@ -67,6 +67,7 @@ struct ts_unit {
 	struct ts_edge_memo memo; /* meets that changed nothing */
 	int32_t walk_start;     /* the walk under way: where it started, that state's version, */
 	uint32_t walk_version;
+	bool start_changed;     /* an edge of it changed that state: it ends (walk.c) */
 	uint32_t walk_id;       /* its number (walks are numbered from 1 in each unit), */
 	int32_t walk_at;        /* the instruction it is stepping (edges and warnings belong to it) */
 	int32_t *wend;          /* per walk: the last instruction it stepped */

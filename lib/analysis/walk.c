@@ -295,7 +295,7 @@ static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 		}
 		u->capstates = cap;
 	}
-	u->states[u->nstates] = *s;
+	ts_state_copy(&u->states[u->nstates], s);
 	u->versions[u->nstates] = 0;
 	return (int32_t)u->nstates++;
 }
@@ -305,7 +305,8 @@ static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
 enum edge_kind {
 	EDGE_NEXT,    /* on to the next instruction, a join point */
 	EDGE_TAKEN,   /* a conditional jump taken */
-	EDGE_JUMP,    /* a jump: direct, through a table, a computed goto */
+	EDGE_JUMP,    /* a direct jump */
+	EDGE_INDIRECT, /* one of the targets of an indirect jump: a table, a computed goto */
 	EDGE_CALL,    /* a call within the function */
 	EDGE_LANDING, /* to the landing pad of a call */
 };
@@ -431,6 +432,7 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
 		u->versions[st]++;
+		u->start_changed |= t == u->walk_start;
 		push_work(u, (int32_t)t);
 		return;
 	}
@@ -438,10 +440,13 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return; /* ... and a soft path never widens a real one (libpython PyOS_AfterFork_Child:
 			 * the stack pointer of the code after a call to Py_ExitStatusException, as if
 			 * it returned, would make a loop's stack pointer unknown) */
+	/* A walk sends each other edge once: only the targets of one indirect jump repeat (a
+	 * table's cases share a target), and only their meets are worth remembering. */
+	bool memo = kind == EDGE_INDIRECT;
 	struct ts_edge_key key = { .from = from_addr, .target = (int32_t)t, .start = u->walk_start,
 				   .start_version = u->walk_version, .target_version = u->versions[st],
 				   .kind = (uint8_t)kind };
-	if (ts_edge_memo_has(&u->memo, &key))
+	if (memo && ts_edge_memo_has(&u->memo, &key))
 		return; /* this very meet changed nothing before */
 	char why[96];
 	if (sign_states_differ(cur, s, why, sizeof(why))) {
@@ -452,7 +457,8 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 	}
 	struct ts_state m; /* written only if the meet changes something */
 	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
-		ts_edge_memo_add(&u->memo, &key);
+		if (memo)
+			ts_edge_memo_add(&u->memo, &key);
 		return;
 	}
 	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
@@ -460,8 +466,9 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
-	*cur = m;
+	ts_state_copy(cur, &m);
 	u->versions[st]++;
+	u->start_changed |= t == u->walk_start;
 	push_work(u, (int32_t)t);
 }
 
@@ -598,7 +605,7 @@ static void check_jump_pad(struct ts_unit *u, const struct ts_insn *in, uint64_t
 static void jump_edge(struct ts_unit *u, const struct ts_insn *in, uint64_t target, const struct ts_state *s)
 {
 	check_jump_pad(u, in, target);
-	edge(u, in->addr, target, s, EDGE_JUMP);
+	edge(u, in->addr, target, s, EDGE_INDIRECT);
 }
 
 /*
@@ -1516,6 +1523,14 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 			check_return(u, in, s);
 		return STEP_NEXT;
 	case TS_FLOW_JCC: {
+		if (!ts_state_refine_may_change(s, in, true)) {
+			/* the taken edge knows nothing s does not: sent as it is, before the
+			 * fall-through's refinement (a state is 2 KB, most edges need no copy) */
+			if (report)
+				jump_to(u, in, s, EDGE_TAKEN);
+			ts_state_refine(u->a, s, in, false);
+			return STEP_NEXT;
+		}
 		struct ts_state taken = *s;
 		ts_state_refine(u->a, &taken, in, true);
 		ts_state_refine(u->a, s, in, false);
@@ -1544,7 +1559,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 /* Rebuild the state at instruction `to` by replaying the straight run from leader `from`. */
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
 {
-	*s = u->states[u->leader[from]];
+	ts_state_copy(s, &u->states[u->leader[from]]);
 	for (int32_t i = from; i < to; i++)
 		step(u, i, s, false);
 }
@@ -1596,10 +1611,12 @@ static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const s
 /* Walk the straight run starting at leader i. */
 static void walk(struct ts_unit *u, int32_t i)
 {
-	struct ts_state s = u->states[u->leader[i]];
+	struct ts_state s;
+	ts_state_copy(&s, &u->states[u->leader[i]]);
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
+	u->start_changed = false;
 	int32_t same_row = -1; /* the row of instruction i when the one before kept it */
 	u->walk_id++;
 	if (TS_GROW(u->wend, u->walk_id, u->capwend, 64)) {
@@ -1634,6 +1651,12 @@ static void walk(struct ts_unit *u, int32_t i)
 		u->quiet = false;
 		if (st == STEP_END)
 			return;
+		if (u->start_changed)
+			return; /* an edge of this instruction changed the state the walk started from
+				 * (a loop's back edge to its own head, gcc's rotated loops): the walk
+				 * from the new state, scheduled by edge(), steps this run again and goes
+				 * on past it. Going on with the old state walked the code after every
+				 * such loop twice, and only the later walk's rows and warnings count. */
 		same_row = keeps && keeps_row(u->a, &u->insns[i], &s) ? u->row[i] : -1;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk

@@ -86,6 +86,25 @@ fast_forms:
 	.byte 0x2e, 0x74, 0x00       /* je with a branch hint */
 	.byte 0x3e, 0xff, 0xe0       /* notrack jmp *%rax */
 1:	jmp 1b
+	/* %fs: the canary load and check, TLS through a register, 32-bit, stores; near misses */
+	mov %fs:0x28, %rax; sub %fs:0x28, %rdx; xor %fs:0x28, %rcx; add %fs:(%rax), %r12; mov %fs:(%rbx), %eax
+	mov %rax, %fs:0x10; mov %r9d, %fs:(%rdx,%rcx,4); mov %fs:sym(%rip), %r8; mov %fs:0x28, %rsp
+	.byte 0x64, 0x48, 0x8b, 0xc0 /* a register operand under %fs */
+	cmp %fs:0x28, %rax; movb %fs:0, %al; .byte 0x64, 0x66, 0x8b, 0x00; .byte 0x48, 0x64, 0x8b, 0x00
+	/* lock before a read-modify-write; forms without memory or without a valid lock: Zydis */
+	lock addl $1, (%rdi); lock subq $1, 8(%rax); lock orq $0, (%rsp); lock add %eax, (%rdx)
+	lock and %r8, sym(%rip); lock or %ecx, 4(%rsp,%rbx,8); lock sub %rax, (%r12); lock xorl $4, (%rax)
+	lock xadd %eax, (%rdi); lock cmpxchg %rcx, (%rdx); lock incl (%rax); lock addb $1, (%rax)
+	xadd %rax, %rbx; xadd %eax, %eax; cmpxchg %rcx, %rax; cmpxchg %r8d, sym(%rip); lock xadd %rsp, (%rax)
+	xadd %rax, %rsp; cmpxchg %rsp, %rbx; lock cmpxchg %esp, 8(%rsp); lock cmpxchgb %cl, (%rax); lock xaddw %ax, (%rdx)
+	.byte 0xf0, 0x0f, 0xc1, 0xc0 /* lock xadd with registers: invalid */
+	.byte 0xf0, 0x83, 0x38, 0x01 /* lock cmpl: invalid */
+	.byte 0xf0, 0x48, 0x01, 0xc0 /* lock add with a register: invalid */
+	.byte 0xf0, 0x89, 0x00       /* lock mov: invalid */
+	.byte 0xf0, 0xf0, 0x01, 0x00 /* two locks */
+	.byte 0xf0, 0x66, 0x01, 0x00 /* lock addw */
+	/* one-operand mul and imul: rdx:rax; div and idiv stay with Zydis */
+	mul %rcx; imul %r8d; mulq (%rax); imull 8(%rsp); mul %rsp; imulq sym(%rip); divq %rcx; idivl (%rax); mulb %cl
 	ret; .byte 0xc2, 8, 0; .byte 0xf3, 0xc3; .byte 0x48, 0xc3; int3; ud2; hlt
 	.byte 0x48, 0x8b             /* truncated: ends the section */
 	.data

@@ -7,7 +7,8 @@
  * Those are decoded here from the opcode, ModRM, SIB and displacement into exactly the
  * struct ts_insn x86_decode builds from Zydis' operands (decode.c: decode_data, decode_cmp and
  * the branch cases); anything else, and every form with a prefix other than REX (operand size,
- * segment, lock, rep), returns 0 and goes to Zydis. tests/speed/suite_fastdecode.sh compares
+ * segment, lock, rep) except those below (%fs: moves, lock before a read-modify-write, SSE's
+ * mandatory prefixes), returns 0 and goes to Zydis. tests/speed/suite_fastdecode.sh compares
  * both decoders at every byte offset of real code.
  */
 #include <string.h>
@@ -349,6 +350,69 @@ static unsigned word_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_ins
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Thread-local data through %fs (64 prefix): the stack protector's canary (`mov %fs:0x28,%rax`
+ * in the prologue of every protected function, `sub %fs:0x28,%rdx` in its epilogue) and TLS
+ * variables. Never the stack frame: decode.c's mem_operand refuses the segment, so a load or an
+ * arithmetic operation makes its register unknown and a store changes nothing tracked.
+ * Forms: 64 [REX] op ModRM with a memory operand, op 8b (mov m, r), 89 (mov r, m), 03, 2b, 33
+ * (add, sub, xor m, r); anything else goes to Zydis.
+ */
+static unsigned fs_op(const uint8_t *b, size_t n, struct ts_insn *o)
+{
+	size_t i = 1;
+	unsigned rex = 0;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i >= n)
+		return 0;
+	uint8_t op = b[i++];
+	if (op != 0x8b && op != 0x89 && op != 0x03 && op != 0x2b && op != 0x33)
+		return 0;
+	struct rm x;
+	unsigned used = decode_rm(b + i, n - i, rex, &x);
+	if (!used || x.is_reg || x.reg == X86_RSP)
+		return 0;
+	o->len = (uint8_t)(i + used);
+	if (op != 0x89)
+		clobber(o, x.reg, (rex & REX_W) ? 8 : 4);
+	if (op != 0x89 && op != 0x8b)
+		o->cmp_kind = TS_CMP_CLOBBER;
+	return o->len;
+}
+
+/*
+ * A lock prefix (f0) before a read-modify-write of memory: atomicity only, the effects are
+ * those of the instruction without it (decode.c models both alike). Only forms the prefix is
+ * valid with (Zydis refuses the others): add, or, and, sub, xor of a register into memory
+ * (01, 09, 21, 29, 31), the group-1 immediates other than cmp (81, 83: `lock addl $1`, the
+ * `lock orq $0,(%rsp)` barrier), xadd and cmpxchg, when the fast path decodes the rest.
+ */
+static unsigned lock_op(const uint8_t *b, size_t n, uint64_t addr, struct ts_insn *o)
+{
+	size_t i = 1;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		i++;
+	if (i + 2 >= n)
+		return 0;
+	uint8_t op = b[i], modrm = b[i + 1];
+	bool rmw;
+	if (op == 0x0f) { /* xadd, cmpxchg */
+		rmw = b[i + 1] == 0xc1 || b[i + 1] == 0xb1;
+		modrm = b[i + 2];
+	} else {
+		rmw = op == 0x01 || op == 0x09 || op == 0x21 || op == 0x29 || op == 0x31 ||
+		      ((op == 0x81 || op == 0x83) && ((modrm >> 3) & 7) != 7);
+	}
+	if (!rmw || (modrm >> 6) == 3)
+		return 0;
+	unsigned len = ts_x86_decode_fast(b + 1, n - 1, addr + 1, o);
+	if (!len || len + 1 > MAX_LEN)
+		return 0;
+	o->len = (uint8_t)(len + 1);
+	return o->len;
 }
 
 /*
@@ -857,7 +921,7 @@ static unsigned test_acc(FAST_ARGS)
 	return o->len;
 }
 
-/* test $imm8, r/m8; test $imm32, r/m; neg r (f6, f7) */
+/* test $imm8, r/m8; test $imm32, r/m; neg r; mul, imul r/m (f6, f7) */
 static unsigned test_imm_neg(FAST_ARGS)
 {
 	struct rm x;
@@ -867,6 +931,17 @@ static unsigned test_imm_neg(FAST_ARGS)
 			return 0;
 		o->len = (uint8_t)(i + used);
 		clobber(o, x.r, w);
+		o->cmp_kind = TS_CMP_CLOBBER;
+		return o->len;
+	}
+	if (op == 0xf7 && n > i && ((b[i] >> 3) & 6) == 4) {
+		/* mul, imul r/m (/4, /5): rdx:rax = rax * r/m, both unknown (decode.c's generic
+		 * effects, in Zydis' operand order) */
+		if (!(used = decode_rm(b + i, n - i, rex, &x)))
+			return 0;
+		o->len = (uint8_t)(i + used);
+		clobber(o, X86_RAX, w);
+		clobber(o, X86_RDX, w);
 		o->cmp_kind = TS_CMP_CLOBBER;
 		return o->len;
 	}
@@ -1112,6 +1187,31 @@ static unsigned movx(FAST_ARGS)
 	return len;
 }
 
+/* xadd r, r/m; cmpxchg r, r/m (0f c1, 0f b1): the atomics' fetch-and-add and compare-and-swap.
+ * What they write becomes unknown, in Zydis' operand order (decode.c's generic effects): the
+ * r/m operand (memory: a store of an unknown value), then xadd's register or cmpxchg's rax. */
+static unsigned xadd_cmpxchg(FAST_ARGS)
+{
+	struct rm x;
+	unsigned used, len;
+	if (!(used = decode_rm(b + i, n - i, rex, &x)))
+		return 0;
+	len = (unsigned)(i + used);
+	uint8_t second = op == 0xc1 ? x.reg : X86_RAX;
+	if ((x.is_reg && x.r == X86_RSP) || second == X86_RSP)
+		return 0;
+	o->len = (uint8_t)len;
+	if (x.is_reg) {
+		clobber(o, x.r, w);
+	} else {
+		struct ts_mem m = mem_of(&x, addr, len, w);
+		store_unknown(o, &m);
+	}
+	clobber(o, second, w);
+	o->cmp_kind = TS_CMP_CLOBBER;
+	return len;
+}
+
 /* The two-byte opcodes (0f xx): b[i] is the second opcode byte. */
 static unsigned two_byte(FAST_ARGS)
 {
@@ -1134,6 +1234,9 @@ static unsigned two_byte(FAST_ARGS)
 		return sse_store(FAST_PASS);
 	case 0xaf:
 		return imul(FAST_PASS);
+	case 0xb1:
+	case 0xc1:
+		return xadd_cmpxchg(FAST_PASS);
 	case 0x1f:
 		return nopl(FAST_PASS);
 	case 0xb6:
@@ -1158,6 +1261,10 @@ unsigned ts_x86_decode_fast(const uint8_t *b, size_t n, uint64_t addr, struct ts
 	}
 	if (b[0] == 0xf2)
 		return sse_prefixed(b, n, addr, o);
+	if (b[0] == 0x64)
+		return fs_op(b, n, o);
+	if (b[0] == 0xf0)
+		return lock_op(b, n, addr, o);
 	size_t i = 0;
 	unsigned rex = 0;
 	if ((b[0] & 0xf0) == 0x40) {
