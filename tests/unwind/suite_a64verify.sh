@@ -72,6 +72,19 @@ PY
 ) && [ $rc = 0 ] && echo "PASS a64verify/small ($r; $(grep -o '[0-9]* points/s' "$work/small.log"))" ||
     echo "FAIL a64verify/small: exit $rc: $r $(head -c 300 "$work/small.log")"
 
+# --- lazy binding (the guest's default): never false-reliable; its unreliable share is printed
+QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib "$TRUSTACK" verify-unwind --quiet --format=json -- "$work/small" >"$work/lazy.json" 2>"$work/lazy.log"; rc=$?
+r=$(python3 - "$work/lazy.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); m = d["modes"]
+bad = [k for k in ("fp-validated", "orc", "sframe", "auto") if m[k]["false_reliable"]]
+o = m["orc"]
+print("points=%d orc unreliable %d (%.2f%% on fully analysed code: %s)%s" % (d["points"], o["unreliable"], o["analysed"]["unreliable_pct"],
+      o["reasons"], ("; FALSE-RELIABLE in " + ",".join(bad)) if bad else ""))
+sys.exit(1 if bad else 0)
+PY
+) && [ $rc = 0 ] && echo "PASS a64verify/lazy-binding ($r)" || echo "FAIL a64verify/lazy-binding: exit $rc: $r"
+
 # --- the emulator does not outlive the run: stopped early (--max-steps), and trustack killed
 "$TRUSTACK" verify-unwind --quiet --max-steps 2000 -- "$work/small" >/dev/null 2>&1; rc=$?
 left=$(pgrep -f -- "-0 $work/small" | wc -l)
@@ -93,15 +106,52 @@ if aarch64-linux-gnu-gcc -O1 -o "$work/forever" "$work/forever.c" 2>/dev/null; t
         echo "FAIL a64verify/killed: $before emulator(s) while running, $left left after SIGKILL"
 fi
 
+# --- a signal program without threads: handlers (one on a sigaltstack) interrupting a loop,
+# raised from nested calls, and a handler that calls deeper
+cat >"$work/signals.c" <<'C'
+#include <signal.h>
+#include <string.h>
+static volatile int hits;
+__attribute__((noinline)) int deep(int n) { return n ? deep(n - 1) + 1 : hits; }
+static void on_usr1(int s) { (void)s; hits += deep(5); }
+static void on_usr2(int s) { (void)s; hits += deep(3); }
+__attribute__((noinline)) void raise_from(int n, int sig) { if (n) raise_from(n - 1, sig); else raise(sig); }
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, 0);
+	static char alt[1 << 16];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	sigaltstack(&ss, 0);
+	sa.sa_handler = on_usr2;
+	sa.sa_flags = SA_ONSTACK;
+	sigaction(SIGUSR2, &sa, 0);
+	for (int i = 0; i < 6; i++)
+		raise_from(i, i & 1 ? SIGUSR2 : SIGUSR1);
+	return hits > 0 ? 0 : 1;
+}
+C
+
 # --- the workloads
 # cc:opt:fp  (fp: frame pointers; nofp; pac: frame pointers and -mbranch-protection=standard)
+# The guest's environment (QEMU_SET_ENV): the C library next to the sysroot's ld.so (Debian's
+# arm64 elfutils may have brought a libc6:arm64 of another build into /usr/lib/aarch64-linux-gnu),
+# and LD_BIND_NOW: arm64 ld.so's lazy-binding trampoline (_dl_runtime_resolve, entered from PLT0
+# with x16 and x30 pushed) is analysed as a function entered with the return address in x30, so
+# every point under _dl_fixup is lost-register in orc/auto (4.4% of a small program's points,
+# never false-reliable); the x86-64 fix (docs/unwind.md, fragments from their CFI's entry state)
+# is still to be made for arm64. a64verify/lazy-binding below measures it.
+export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib,LD_BIND_NOW=1
 if ts_quick; then
     variants="gcc:-O2:nofp gcc:-O2:pac clang:-O0:fp"
-    programs="recurse chain"
-    limit="--max-steps ${QUICK_STEPS:-25000}"
+    programs="recurse signals"
+    limit="--max-steps ${QUICK_STEPS:-40000}"
 else
-    variants="gcc:-O0:fp gcc:-O2:nofp gcc:-O2:pac gcc:-O3:fp clang:-O0:fp clang:-O2:nofp clang:-O2:pac clang:-O3:fp"
-    programs="recurse noreturn chain bits dispatch frames exceptions"
+    # noreturn (longjmp) and chain are not in the set yet: docs/unwind.md, "arm64", State
+    variants="gcc:-O0:fp gcc:-O2:nofp gcc:-O2:pac clang:-O0:fp clang:-O3:nofp clang:-O2:pac"
+    programs="recurse frames signals bits"
     limit=""
     if [ "${A64_FULL:-0}" = 1 ]; then
         variants=""
@@ -132,6 +182,8 @@ for v in $variants; do
             args=nothreads
             $xcc $opt $fpf -c -o "$bin.o" "$top/tests/proc/chain_prog.c" 2>"$bin.err" &&
                 aarch64-linux-gnu-gcc -pthread -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+        signals) $xcc $opt $fpf -c -o "$bin.o" "$work/signals.c" 2>"$bin.err" &&
+               aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
         *) $xcc $opt $fpf -c -o "$bin.o" "$progs/$p.c" 2>"$bin.err" &&
                aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
         esac || { echo "FAIL a64verify/$name: build: $(head -c 200 "$bin.err")"; continue; }
