@@ -44,7 +44,7 @@
 #define STARVED_NS (10 * 1000000000ull)
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
 
-enum { INSN_OTHER, INSN_CALL, INSN_RET };
+enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
 
 struct ethread {
 	long tid;
@@ -150,7 +150,7 @@ static uint8_t classify(struct emu *e, uint64_t pc)
 	/* a jump to the address in the link register is a return (glibc's __longjmp ends so) */
 	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
 		return INSN_RET;
-	return INSN_OTHER;
+	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
 }
 
 /* A return at sp to pc: entries whose call had this sp end, up to the one returned to. A
@@ -241,12 +241,21 @@ static int after_step(struct emu *e, struct ethread *th)
 		e->st->steps++;
 		if (!ts_shadow_in_signal(&th->shadow))
 			th->outside++;
-		if (th->prev_kind == INSN_RET) {
+		uint64_t at = th->prev_pc;
+		uint8_t kind = th->prev_kind;
+		if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+			/* QEMU's step over a system call runs the instruction after it too (the
+			 * call ends its translation block with an exception, not the step's
+			 * trap): that one is the step's (`svc; ret` in getpid) */
+			at += e->em->call_len;
+			kind = classify(e, at);
+		}
+		if (kind == INSN_RET) {
 			e->st->returns++;
 			returned(&th->shadow, pc, sp);
 		}
-		uint64_t ra = th->prev_pc + e->em->call_len;
-		if (th->prev_kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
+		uint64_t ra = at + e->em->call_len;
+		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
 			e->st->calls++;
 			if (ts_shadow_push_call(&th->shadow, ra, sp))
 				return -TRUSTACK_E_NOMEM;
