@@ -12,7 +12,7 @@
 # exceptions), gcc and clang, -O0..-O3, frame pointers or not, -mbranch-protection=standard.
 # TS_QUICK: three small variants, each run stopped after QUICK_STEPS steps (the dynamic loader and
 # the program's start); otherwise the full matrix, every program to its end (A64_FULL=1: every
-# variant; prints the total number of points). Also: the errors (no emulator, no sysroot), and
+# variant; A64_VARIANTS / A64_PROGRAMS: a part by hand; prints the total number of points). Also: the errors (no emulator, no sysroot), and
 # that the emulator never outlives trustack (killed with it, or when the run stops early).
 # Needs: qemu-aarch64, the arm64 sysroot (/usr/aarch64-linux-gnu), aarch64-linux-gnu-gcc (and -g++
 # for C++; clang for the clang variants); a missing one is a SKIP that names it.
@@ -158,6 +158,7 @@ else
         for cc in gcc clang; do for o in -O0 -O1 -O2 -O3; do for fp in fp nofp pac; do variants+=" $cc:$o:$fp"; done; done; done
     fi
 fi
+variants=${A64_VARIANTS:-$variants} programs=${A64_PROGRAMS:-$programs} # a part, by hand
 total=0 fp_false=0 secs=0
 declare -A sum
 for v in $variants; do
