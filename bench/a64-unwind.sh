@@ -47,7 +47,7 @@ done
 "$TRUSTACK" cache --cache-dir "$TRUSTACK_CACHE_DIR" "${mods[@]}" >/dev/null 2>&1
 {
     $qemu "$W/unwind_bench" "$DEPTH" "$REPS" || exit 2
-    [ $have_unw = 1 ] && { $qemu "$W/unwind_bench_unw" "$DEPTH" "$REPS" || exit 2; }
+    if [ $have_unw = 1 ]; then $qemu "$W/unwind_bench_unw" "$DEPTH" "$REPS" || exit 2; fi
 } >"$W/results.txt" || exit 2
 bt=$(awk '$1 == "glibc-backtrace" { print $4 }' "$W/results.txt")
 unw=$(awk '$1 == "libunwind-unw_backtrace" || $1 == "unw_backtrace" { print $4; exit }' "$W/results.txt")
