@@ -793,6 +793,15 @@ TRUSTACK_API int trustack_proc__read(void *p, uint64_t addr, void *buf, size_t l
  * or -TRUSTACK_E_NOPROC / -TRUSTACK_E_PERM / -TRUSTACK_E_NOMEM with a message in errbuf.
  */
 TRUSTACK_API int trustack_proc__open_traced(int pid, struct trustack_proc **out, char *errbuf, size_t errlen);
+/*
+ * The same for an emulator's process (QEMU's user mode) that runs a program of ELF machine
+ * `machine` at the program's own addresses (trustack_step_point.arch): its modules are the files
+ * of that machine it mapped (QEMU keeps their code readable, not executable, on the host: every
+ * readable mapping of them counts as code) and anonymous read-only memory (QEMU's signal
+ * trampoline page); the emulator's own code, the host's libraries and vDSO are left out.
+ */
+TRUSTACK_API int trustack_proc__open_emulated(int pid, uint16_t machine, struct trustack_proc **out, char *errbuf,
+					      size_t errlen);
 
 /* Read up to len bytes at addr from the live process, stopping at the first unreadable page.
  * Returns the bytes read (>= 0) or -TRUSTACK_E_IO. */
@@ -936,6 +945,14 @@ struct trustack_step_point {
 	void *read_ctx;
 	uint64_t generation;             /* changes when a traced process executes a new program:
 					  * modules known from before may be gone */
+	/* A program of another machine, run under QEMU's user mode and stepped through its gdbstub
+	 * (an arm64 program on x86-64): pid is then the emulator's process, whose /proc/PID/maps
+	 * holds the program's modules at the program's addresses (checked) beside the emulator's
+	 * own; arch names the program's machine as trustack_elf__arch() does, pac_mask is the
+	 * PAC field of its code addresses (for trustack_unwinder_opts.pac_mask). NULL and 0 for a
+	 * program run natively. */
+	const char *arch;
+	uint64_t pac_mask;
 };
 
 /* Called at every N-th step; return nonzero to stop tracing (the program is then killed). */
@@ -971,11 +988,16 @@ struct trustack_trace_stats {
  * first: an ELF file for this machine or a #! script (-TRUSTACK_E_UNSUPPORTED: another machine;
  * -TRUSTACK_E_FORMAT: neither, never handed to /bin/sh). A thread that signals interrupt before
  * it runs any code of its own, a thousand times in a row, ends the run (-TRUSTACK_E_UNSUPPORTED,
- * with what to change). x86-64 only (-TRUSTACK_E_UNSUPPORTED elsewhere). Returns 0 when the
+ * with what to change). Runs on x86-64 only (-TRUSTACK_E_UNSUPPORTED elsewhere). Returns 0 when the
  * program ran to its end (or was stopped by max_steps or the callback), or a negative
  * TRUSTACK_E_* with a message in errbuf (-TRUSTACK_E_NOTFOUND: the program could not be
  * executed). Stopped early, every traced process is killed; if we die, they are killed too
  * (PTRACE_O_EXITKILL).
+ * A program of another machine whose emulator lib/arch knows (arm64: qemu-aarch64 and the cross
+ * sysroot /usr/aarch64-linux-gnu) runs under QEMU's user mode and is stepped through QEMU's
+ * gdbstub (point.arch set); its first thread only, forked children and exec'd programs run
+ * untraced. The emulator or the sysroot missing: -TRUSTACK_E_UNSUPPORTED, with the packages
+ * to install in the message.
  * Limitations: stacks switched other than by signals (makecontext/swapcontext, coroutines)
  * are not followed.
  */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "verify.h"
@@ -23,6 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: trustack verify-unwind [--every N] [--max-steps N] [--modes=M,...] [--cache-dir=DIR]\n"
 		"                              [--format=text|json] [--focus=MODULE:LO-HI] [-o FILE] [--quiet]\n"
+		"                              [--stats]\n"
 		"                              [-v] -- PROG [ARGS...]\n"
 		"\n"
 		"Run PROG single-stepping every instruction of every thread - also of the processes it\n"
@@ -48,6 +51,7 @@ static void usage(FILE *f)
 		"                   up to 8 ranges, one option each)\n"
 		"  -o, --output=FILE  the report goes to FILE (replaced when complete) instead of stdout\n"
 		"  --quiet          PROG's stdout and stderr go to /dev/null\n"
+		"  --stats          the run's time and rate (points/s, steps/s) on stderr\n"
 		"  -v               where traces became unreliable: the top 5 functions per mode (text and\n"
 		"                   json); the first false-reliable traces of each mode on stderr\n"
 		"  -h, --help       this text\n"
@@ -55,8 +59,10 @@ static void usage(FILE *f)
 		"streams: the report goes to stdout (or -o FILE), trustack's messages and -v's\n"
 		"false-reliable traces to stderr; PROG (and what it runs) writes to the same stdout and\n"
 		"stderr unless --quiet. For a report a program can parse, use -o FILE (or --quiet).\n"
-		"PROG must be an ELF executable for this machine (x86-64) or a #! script; anything else is\n"
-		"refused before it runs. A thread that keeps entering signal handlers without running its\n"
+		"PROG must be an ELF executable for this machine (x86-64) or a #! script, or an arm64 program:\n"
+		"that runs under qemu-aarch64 (-L /usr/aarch64-linux-gnu, or $QEMU_LD_PREFIX) and is stepped\n"
+		"through QEMU's gdbstub (its first thread; packages qemu-user, libc6-arm64-cross); anything\n"
+		"else is refused before it runs. A thread that keeps entering signal handlers without running its\n"
 		"own code in between (a timer faster than a single-stepped handler) ends the run with exit 2.\n"
 		"exit status: 0 done, 1 false-reliable traces in a validated mode (every mode but fp),\n"
 		"2 error\n");
@@ -141,6 +147,13 @@ struct vu {
 	} focus[MAX_FOCUS];
 	unsigned nfocus;
 	uint64_t focus_points;
+	/* a program under emulation (trustack_step_point.arch): its machine and PAC field */
+	const char *arch;
+	uint16_t machine;
+	uint64_t pac_mask;
+	/* progress on a terminal, and --stats */
+	bool progress;
+	uint64_t start_ns, shown_ns;
 };
 
 /* Memory for the unwinder: the stack copy of this point, else the live (stopped) process. */
@@ -173,11 +186,13 @@ static int rebuild(struct vu *v)
 	trustack_proc__close(v->proc);
 	v->uw = NULL;
 	v->proc = NULL;
-	int rc = trustack_proc__open_traced(v->pid, &v->proc, v->errmsg, sizeof(v->errmsg));
+	/* a program under emulation: the emulator's process, less the emulator's own modules */
+	int rc = v->machine ? trustack_proc__open_emulated(v->pid, v->machine, &v->proc, v->errmsg, sizeof(v->errmsg))
+			    : trustack_proc__open_traced(v->pid, &v->proc, v->errmsg, sizeof(v->errmsg));
 	if (rc)
 		return rc;
 	struct trustack_unwinder_opts o = { .sz = sizeof(o), .read_mem = point_read, .ctx = v,
-					    .cache_dir = v->cache_dir };
+					    .cache_dir = v->cache_dir, .pac_mask = v->pac_mask };
 	rc = trustack_unwinder__from_proc(v->proc, &o, &v->uw, v->errmsg, sizeof(v->errmsg));
 	v->rebuilds++;
 	for (unsigned k = 0; k < v->nfocus; k++) {
@@ -197,9 +212,30 @@ static int rebuild(struct vu *v)
 	return rc;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* On a terminal, a line that says the run is alive: points so far and their rate. */
+static void show_progress(struct vu *v, uint64_t step)
+{
+	uint64_t t = now_ns();
+	if (t - v->shown_ns < 1000000000u)
+		return;
+	v->shown_ns = t;
+	double s = (double)(t - v->start_ns) / 1e9;
+	fprintf(stderr, "\rverify-unwind: %llu points, %llu steps, %.0f s, %.0f points/s ", (unsigned long long)v->points,
+		(unsigned long long)step, s, s > 0 ? (double)v->points / s : 0.0);
+}
+
 static int on_point(const struct trustack_step_point *pt, void *ctx)
 {
 	struct vu *v = ctx;
+	if (v->progress && (v->points & 63) == 0)
+		show_progress(v, pt->step);
 	int b = 0;
 	while (pt->depth > bucket_max[b])
 		b++;
@@ -234,6 +270,9 @@ static int on_point(const struct trustack_step_point *pt, void *ctx)
 	if (v->pid != pt->pid || v->generation != pt->generation || !v->uw) {
 		v->pid = pt->pid;
 		v->generation = pt->generation;
+		v->arch = pt->arch;
+		v->machine = pt->arch ? pt->regs->machine : 0;
+		v->pac_mask = pt->pac_mask;
 		if (rebuild(v))
 			goto fail;
 	} else {
@@ -319,7 +358,7 @@ struct vu_args {
 	unsigned modes;
 	const char *cache_dir;
 	const char *out;       /* -o: the report's file, or NULL for stdout */
-	bool verbose, json;
+	bool verbose, json, stats;
 	struct focus focus[MAX_FOCUS];
 	unsigned nfocus;
 	struct trustack_trace_opts o;
@@ -377,7 +416,8 @@ static int parse_args(int argc, char **argv, struct vu_args *a)
 		{ "format", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
 		{ "modes", required_argument, NULL, 'M' }, { "cache-dir", required_argument, NULL, 'C' },
 		{ "focus", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "stats", no_argument, NULL, 'S' },        { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	a->modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
 	a->o = (struct trustack_trace_opts){ .sz = sizeof(a->o), .every = 1 };
@@ -420,6 +460,7 @@ static int parse_args(int argc, char **argv, struct vu_args *a)
 			}
 			break;
 		case 'q': a->o.quiet = true; break;
+		case 'S': a->stats = true; break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}
@@ -630,7 +671,12 @@ int cmd_verify_unwind(int argc, char **argv)
 	v->nfocus = a.nfocus;
 	struct trustack_trace_stats st;
 	char err[1024];
+	v->progress = isatty(STDERR_FILENO);
+	v->start_ns = v->shown_ns = now_ns();
 	rc = trustack_trace__run(a.prog, &a.o, on_point, v, &st, err, sizeof(err));
+	if (v->progress && v->shown_ns != v->start_ns)
+		fprintf(stderr, "\r%-78s\r", ""); /* the progress line goes */
+	double secs = (double)(now_ns() - v->start_ns) / 1e9;
 	int exit_status;
 	if (rc || v->err) {
 		fprintf(stderr, "trustack verify-unwind: %s\n", rc ? (*err ? err : trustack_strerror(rc)) : v->errmsg);
@@ -640,6 +686,13 @@ int cmd_verify_unwind(int argc, char **argv)
 		for (int m = 0; m < TRUSTACK_UNWIND__MODES && exit_status == EXIT_CLEAN; m++)
 			if ((v->modes & (1u << m)) && m != TRUSTACK_UNWIND_FP && v->m[m].false_reliable)
 				exit_status = EXIT_FINDINGS;
+	}
+	if (a.stats) {
+		fflush(stdout);
+		fprintf(stderr, "verify-unwind: %llu points, %llu steps in %.1f s: %.0f points/s, %.0f steps/s%s\n",
+			(unsigned long long)st.points, (unsigned long long)st.steps, secs,
+			secs > 0 ? (double)st.points / secs : 0.0, secs > 0 ? (double)st.steps / secs : 0.0,
+			v->arch ? " (under emulation, through the gdbstub)" : "");
 	}
 	trustack_unwinder__free(v->uw);
 	trustack_proc__close(v->proc);

@@ -299,6 +299,34 @@ struct ts_arch_host {
 };
 
 /*
+ * How a program of this machine runs under QEMU's user mode on any host, for single-stepping it
+ * through QEMU's gdbstub (lib/proc/emustep.c: verify-unwind's ground truth where ptrace does not
+ * reach the program): the emulator, its CPU model, where the machine's libraries are (a
+ * cross sysroot), the Debian packages that bring them, the GDB remote protocol's `g` packet
+ * layout, and the signal frame as QEMU builds it. Independent of the host.
+ */
+struct ts_arch_emu {
+	const char *qemu;          /* "qemu-aarch64", found in PATH */
+	const char *cpu;           /* -cpu MODEL (NULL: QEMU's default) */
+	const char *sysroot;       /* -L DIR: the target's libraries (a Debian cross sysroot) */
+	const char *sysroot_probe; /* a file under sysroot that must exist (the dynamic loader) */
+	const char *qemu_package, *sysroot_package; /* Debian packages providing them */
+	uint32_t g_size;           /* bytes of the `g` reply's general registers we read (at least) */
+	/* the `g` reply's bytes (g_size of them, target byte order) into DWARF-numbered registers */
+	void (*g_regs)(const uint8_t *g, struct trustack_regs *out);
+	/* the bits of a code address that hold a pointer-authentication code under QEMU's user
+	 * mode with cpu (what the machine's strip instruction clears there); 0: never signed */
+	uint64_t pac_mask;
+	/* the call instruction's length (fixed-size machines: the return address is pc + this);
+	 * the return address is left in link register ra_reg by a call */
+	uint8_t call_len, ra_reg;
+	/* QEMU's signal frame: the interrupted sp and pc at frame + these (the frame is at or
+	 * above the handler's sp), and the frame's alignment; uc_stack (ss_sp, ss_flags, ss_size)
+	 * at frame + stack_off */
+	uint32_t sig_sp_off, sig_pc_off, sig_stack_off, sig_align;
+};
+
+/*
  * How perf names this machine and numbers its registers: the machine string in a perf.data
  * header (HEADER_ARCH, `uname -m`) and the index of each register in a PERF_SAMPLE_REGS_USER
  * mask (the kernel's asm/perf_regs.h) as a DWARF number.
@@ -399,6 +427,7 @@ struct ts_arch {
 	const struct ts_arch_host *host;  /* NULL unless this is the machine we run on */
 	const struct ts_arch_perf *perf;  /* NULL: perf.data of this machine is not read yet */
 	const struct ts_arch_core *core;  /* NULL: its core files cannot be read yet */
+	const struct ts_arch_emu *emu;    /* NULL: not single-stepped under QEMU's user mode */
 
 	/* The decoder; NULL (all of these) for a machine only the ELF layer reads so far. */
 	struct ts_decoder *(*decoder_new)(void);

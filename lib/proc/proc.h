@@ -69,6 +69,10 @@ ssize_t ts_vm_read(int pid, uint64_t addr, void *buf, size_t len);
  * be read (the task is gone). Files longer than size-1 are cut. */
 size_t ts_proc_read_text(const char *path, char *buf, size_t size);
 
+/* The first regular executable file called name in a directory of $PATH (as execvp searches),
+ * malloc'd; NULL if none (singlestep.c). */
+char *ts_path_search(const char *name);
+
 /* Monotonic clock in ns. */
 uint64_t ts_now_ns(void);
 

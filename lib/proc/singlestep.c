@@ -36,6 +36,7 @@
 #include "common/opts.h"
 #include "arch/arch.h"
 #include "common/fileio.h"
+#include "proc/emustep.h"
 #include "proc/proc.h"
 #include "proc/shadow.h"
 #include "common/vec.h"
@@ -579,7 +580,7 @@ static void kill_all(struct tracer *t)
 }
 
 /* The first regular executable file name in a directory of $PATH, malloc'd; NULL if none. */
-static char *search_path(const char *name)
+char *ts_path_search(const char *name)
 {
 	const char *dirs = getenv("PATH");
 	if (!dirs || !*dirs)
@@ -607,9 +608,10 @@ static char *search_path(const char *name)
  * Anything else fails now with a message (execvp would hand a file the kernel refuses to
  * /bin/sh, which we would then single-step).
  */
-static int find_program(struct tracer *t, const char *argv0, char **out)
+static int find_program(struct tracer *t, const char *argv0, char **out, const struct ts_arch **guest)
 {
-	char *path = strchr(argv0, '/') ? strdup(argv0) : search_path(argv0);
+	*guest = NULL;
+	char *path = strchr(argv0, '/') ? strdup(argv0) : ts_path_search(argv0);
 	if (!path && !strchr(argv0, '/'))
 		return fail(t, TRUSTACK_E_NOTFOUND, "cannot execute %s: not found in PATH", argv0);
 	if (!path)
@@ -636,17 +638,20 @@ static int find_program(struct tracer *t, const char *argv0, char **out)
 			const unsigned char *m = h + offsetof(Elf64_Ehdr, e_machine); /* in the file's order */
 			unsigned machine = h[EI_DATA] == ELFDATA2MSB ? (unsigned)m[0] << 8 | m[1] : (unsigned)m[1] << 8 | m[0];
 			unsigned char data = t->arch->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
-			if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != data || machine != t->arch->e_machine) {
-				/* a machine whose unwinder we have runs under emulation, where ptrace
-				 * does not reach the program: say so rather than only "no" */
-				const struct ts_arch *pa = ts_arch_for_machine((uint16_t)machine);
+			const struct ts_arch *pa = ts_arch_for_machine((uint16_t)machine);
+			bool foreign = h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != data || machine != t->arch->e_machine;
+			if (foreign && pa && pa->uw && pa->emu && pa->decode && h[EI_CLASS] == ELFCLASS64 &&
+			    h[EI_DATA] == (pa->big_endian ? ELFDATA2MSB : ELFDATA2LSB)) {
+				*guest = pa; /* runs under QEMU's user mode, stepped through its gdbstub */
+			} else if (foreign) {
+				/* a machine we have no emulator for: say so rather than only "no" */
 				snprintf(msg, sizeof(msg),
 					 "cannot single-step %s: an ELF file for %s (machine %u, %d-bit); verify-unwind runs %s "
 					 "programs%s",
 					 path, pa ? pa->name : "another machine", machine, h[EI_CLASS] == ELFCLASS64 ? 64 : 32,
 					 t->arch->name,
 					 pa && pa->uw ? "; ptrace does not reach a program under QEMU's user mode, and "
-							"single-stepping one through its gdbstub is not built yet "
+							"single-stepping one through its gdbstub is not built for it yet "
 							"(docs/unwind.md, \"arm64\")"
 						      : "");
 				rc = -TRUSTACK_E_UNSUPPORTED;
@@ -680,9 +685,18 @@ int trustack_trace__run(char *const argv[], const struct trustack_trace_opts *op
 	if (!argv || !argv[0])
 		return fail(&t, TRUSTACK_E_ARG, "%s", "no program to run");
 	char *path = NULL;
-	int rc = find_program(&t, argv[0], &path);
+	const struct ts_arch *guest;
+	int rc = find_program(&t, argv[0], &path, &guest);
 	if (rc)
 		return rc;
+	if (guest) {
+		struct trustack_trace_stats st = { 0 };
+		rc = ts_emu_trace_run(guest, path, argv, &o, on_step, ctx, &st, errbuf, errlen);
+		free(path);
+		if (stats)
+			*stats = st;
+		return rc;
+	}
 	t.dec = t.arch->decoder_new();
 	if (!t.dec) {
 		free(path);

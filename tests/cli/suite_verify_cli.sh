@@ -115,18 +115,25 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "a FIFO, not a regular file" "$work/err" && ok report-to-fifo-refused ||
 	bad report-to-fifo-refused "exit $rc: $(head -c 200 "$work/err")"
 
-# PROG of another machine, or a file that is no program: exit 2 at once, no shell
+# PROG of another machine with no emulator trustack knows (s390x), an arm64 program without
+# qemu-aarch64 (it runs under it otherwise: tests/unwind/suite_a64verify.sh), or a file that is no
+# program: exit 2 at once, no shell
 start=$SECONDS
-if command -v aarch64-linux-gnu-gcc >/dev/null; then
-	echo 'int main(void) { return 0; }' >"$work/m.c"
-	aarch64-linux-gnu-gcc "$work/m.c" -o "$work/a64" 2>/dev/null
-fi
-if [ -x "$work/a64" ]; then
-	timeout 20 "$T" verify-unwind -- "$work/a64" >/dev/null 2>"$work/err"
+echo 'int main(void) { return 0; }' >"$work/m.c"
+if command -v s390x-linux-gnu-gcc >/dev/null && s390x-linux-gnu-gcc "$work/m.c" -o "$work/s390" 2>/dev/null; then
+	timeout 20 "$T" verify-unwind -- "$work/s390" >/dev/null 2>"$work/err"
 	rc=$?
-	[ $rc -eq 2 ] && grep -q "machine 183" "$work/err" && ok prog-other-machine || bad prog-other-machine "exit $rc: $(head -c 200 "$work/err")"
+	[ $rc -eq 2 ] && grep -q "machine 22" "$work/err" && ok prog-other-machine || bad prog-other-machine "exit $rc: $(head -c 200 "$work/err")"
 else
-	echo "SKIP verify-cli/prog-other-machine: no aarch64-linux-gnu-gcc"
+	echo "SKIP verify-cli/prog-other-machine: no s390x-linux-gnu-gcc"
+fi
+if command -v aarch64-linux-gnu-gcc >/dev/null && aarch64-linux-gnu-gcc "$work/m.c" -o "$work/a64" 2>/dev/null; then
+	timeout 20 env PATH=/nonexistent "$T" verify-unwind -- "$work/a64" >/dev/null 2>"$work/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "qemu-aarch64, not found in PATH (apt-get install qemu-user)" "$work/err" && ok prog-arm64-no-emulator ||
+		bad prog-arm64-no-emulator "exit $rc: $(head -c 200 "$work/err")"
+else
+	echo "SKIP verify-cli/prog-arm64-no-emulator: no aarch64-linux-gnu-gcc"
 fi
 printf 'echo this is not a program\n' >"$work/text"; chmod +x "$work/text"
 timeout 20 "$T" verify-unwind -- "$work/text" >"$work/out" 2>"$work/err"

@@ -78,9 +78,15 @@ __attribute__((noinline, used)) void tail_b(long x)
 	LEAVE();
 }
 void tail_a(long x);
+#if defined(__aarch64__) /* tests/unwind/suite_a64verify.sh builds it for arm64 too */
+__asm__(".text\n.globl tail_a\n.type tail_a,@function\ntail_a:\n"
+	"\tstp x29, x30, [sp, #-64]!\n\tmov x29, sp\n\tstr x0, [sp, #16]\n\tldr x0, [sp, #16]\n"
+	"\tldp x29, x30, [sp], #64\n\tb tail_b\n.size tail_a,.-tail_a\n");
+#else
 __asm__(".text\n.globl tail_a\n.type tail_a,@function\ntail_a:\n"
 	"\tpush %rbp\n\tmov %rsp,%rbp\n\tsub $64,%rsp\n\tmovq %rdi,-8(%rbp)\n\tmov -8(%rbp),%rdi\n"
 	"\tleave\n\tjmp tail_b\n.size tail_a,.-tail_a\n");
+#endif
 
 __attribute__((noinline)) void do_tail(void)
 {

@@ -1566,6 +1566,7 @@ const struct ts_arch ts_arch_aarch64 = {
 			* -fsanitize=shadow-call-stack (then -ffixed-x18) */
 	.uw = &ts_a64_uw, /* unwind.c */
 	.core = &ts_a64_core, /* core.c: NT_PRSTATUS of arm64 cores, on any host */
+	.emu = &ts_a64_emu,   /* emu.c: single-stepped under qemu-aarch64 */
 #if defined(__aarch64__)
 	.host = &ts_a64_host, /* host.c */
 #endif

@@ -20,6 +20,7 @@
 
 extern const struct ts_uw_arch ts_a64_uw;
 extern const struct ts_arch_core ts_a64_core; /* core.c */
+extern const struct ts_arch_emu ts_a64_emu;   /* emu.c */
 /* host.c: only when this library is built for arm64 */
 extern const struct ts_arch_host ts_a64_host;
 

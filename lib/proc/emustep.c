@@ -1,0 +1,528 @@
+/*
+ * emustep.c - the ground truth for a program of another machine (an arm64 program on x86-64):
+ * it runs under QEMU's user mode (`qemu-aarch64 -g SOCKET`), and is single-stepped through
+ * QEMU's gdbstub (gdbstub.h), reading every register after each step (`g`).
+ *
+ * The chain, for machines whose calls leave the return address in a link register: a call
+ * instruction (from lib/arch's decoder) that ran, leaving pc + its length in the link register,
+ * pushes that return address with the stack pointer of the call as its slot. Entries whose slot
+ * the stack pointer has risen above are gone (a return from a frame, longjmp, an exception); a
+ * return instruction leaving at the stack pointer of the call ends the entries there, up to the
+ * one it returned to (a callee without a frame returns with the sp of its call). A signal: the
+ * stub stops before the signal is delivered; it is handed over with the next step, after which
+ * the handler has run its first instruction: the frame QEMU built is found at or above the
+ * handler's sp by the interrupted sp and pc it holds. The handler's return to the trampoline
+ * consumes the signal entry's return address, the interrupted pc stays until sigreturn.
+ *
+ * The program's memory: QEMU's user mode on a 64-bit host maps the guest at its own addresses
+ * (guest base 0); this is checked at the first stop (the stub's bytes at pc against the
+ * emulator process' own), so that the unwinder reads the stack with process_vm_readv and the
+ * modules from the emulator's /proc/PID/maps. point.read reads through the stub (`m`), for a
+ * caller that wants the stub's view.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/vec.h"
+#include "proc/emustep.h"
+#include "proc/gdbstub.h"
+#include "proc/proc.h"
+#include "proc/shadow.h"
+
+#define GDB_SIGTRAP 5
+#define STARVED_SIGNALS 8
+#define STARVED_NS (10 * 1000000000ull)
+#define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
+
+enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
+
+struct ethread {
+	long tid;
+	char tid_text[40];   /* as the stub names it (thread:...), for vCont */
+	struct ts_shadow shadow;
+	bool have_prev;
+	uint64_t prev_pc, prev_sp;
+	uint8_t prev_kind;
+	int inject;          /* the stub's number of a signal handed over with the last step */
+	uint64_t inject_sp, inject_pc;
+	uint64_t outside;
+	unsigned starved;
+	uint64_t starved_since;
+};
+
+struct emu {
+	const struct ts_arch *arch;
+	const struct ts_arch_emu *em;
+	struct ts_decoder *dec;
+	struct ts_gdb *gdb;
+	pid_t qpid;
+	struct ethread *th;
+	size_t nth, capth;
+	struct trustack_regs regs;
+	uint8_t *gbuf;
+	struct trustack_chain_entry *chain;
+	size_t chain_cap;
+	struct trustack_trace_stats *st;
+	/* point.read through the stub: blocks read at this step */
+	struct {
+		uint64_t key; /* block address + 1; 0: empty */
+		uint64_t step;
+		uint8_t b[512];
+	} rcache[16];
+	char *err;
+	size_t errlen;
+};
+
+/* GDB's signal numbers (the stub's) as this host's, for the exit status */
+static int host_signal(int gdb)
+{
+	static const int map[] = { [1] = SIGHUP, [2] = SIGINT, [3] = SIGQUIT, [4] = SIGILL, [5] = SIGTRAP,
+				   [6] = SIGABRT, [8] = SIGFPE, [9] = SIGKILL, [10] = SIGBUS, [11] = SIGSEGV,
+				   [12] = SIGSYS, [13] = SIGPIPE, [14] = SIGALRM, [15] = SIGTERM, [16] = SIGURG,
+				   [17] = SIGSTOP, [18] = SIGTSTP, [19] = SIGCONT, [20] = SIGCHLD, [21] = SIGTTIN,
+				   [22] = SIGTTOU, [23] = SIGIO, [24] = SIGXCPU, [25] = SIGXFSZ, [26] = SIGVTALRM,
+				   [27] = SIGPROF, [28] = SIGWINCH, [30] = SIGUSR1, [31] = SIGUSR2, [32] = SIGPWR };
+	return gdb > 0 && gdb < (int)(sizeof(map) / sizeof(map[0])) && map[gdb] ? map[gdb] : SIGKILL;
+}
+
+static uint64_t word_at(const uint8_t *p, bool big)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[big ? i : 7 - i];
+	return v;
+}
+
+static int stub_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct emu *e = ctx;
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t blk = addr & ~(uint64_t)511, off = addr - blk;
+		size_t slot = (blk >> 9) % 16, take = 512 - off < len ? 512 - off : len;
+		if (e->rcache[slot].key != blk + 1 || e->rcache[slot].step != e->st->steps) {
+			if (ts_gdb_read(e->gdb, blk, e->rcache[slot].b, 512)) {
+				e->rcache[slot].key = 0;
+				/* the block's end may be unmapped: the bytes asked for alone */
+				return ts_gdb_read(e->gdb, addr, out, len) ? -TRUSTACK_E_IO : 0;
+			}
+			e->rcache[slot].key = blk + 1, e->rcache[slot].step = e->st->steps;
+		}
+		memcpy(out, e->rcache[slot].b + off, take);
+		out += take, addr += take, len -= take;
+	}
+	return 0;
+}
+
+static struct ethread *find_thread(struct emu *e, long tid)
+{
+	for (size_t i = 0; i < e->nth; i++)
+		if (e->th[i].tid == tid)
+			return &e->th[i];
+	if (TS_GROW(e->th, e->nth, e->capth, 4))
+		return NULL;
+	struct ethread *th = &e->th[e->nth++];
+	memset(th, 0, sizeof(*th));
+	th->tid = tid;
+	e->st->threads++;
+	return th;
+}
+
+static uint8_t classify(struct emu *e, uint64_t pc)
+{
+	uint8_t buf[16];
+	ssize_t n = ts_vm_read(e->qpid, pc, buf, sizeof(buf));
+	struct ts_insn insn;
+	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
+		return INSN_OTHER;
+	if (insn.flow == TS_FLOW_CALL || insn.flow == TS_FLOW_CALL_IND)
+		return INSN_CALL;
+	/* a jump to the address in the link register is a return (glibc's __longjmp ends so) */
+	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
+		return INSN_RET;
+	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
+}
+
+/* A return at sp to pc: entries whose call had this sp end, up to the one returned to. A
+ * signal entry there whose return address it is: the handler returned into the trampoline
+ * (its slot is moved just below sp: the address is consumed, the entry lives until
+ * sigreturn, see ts_shadow_adjust). */
+static void returned(struct ts_shadow *s, uint64_t pc, uint64_t sp)
+{
+	while (s->n && s->v[s->n - 1].e.slot == sp) {
+		struct ts_shadow_entry *top = &s->v[s->n - 1];
+		if (top->e.kind == TRUSTACK_CHAIN_SIGNAL) {
+			if (top->e.ra == pc)
+				top->e.slot = sp - 1;
+			return;
+		}
+		s->n--;
+		if (top->e.ra == pc)
+			return;
+	}
+}
+
+static void note_signal(struct ethread *th)
+{
+	if (!ts_shadow_in_signal(&th->shadow) && th->outside <= 1) {
+		if (!th->starved++)
+			th->starved_since = ts_now_ns();
+	} else {
+		th->starved = 0;
+	}
+	th->outside = 0;
+}
+
+/*
+ * After a step that handed a signal over: did QEMU build a handler frame? It is at or above
+ * the handler's sp (the handler has run one instruction, which may have lowered sp) and holds
+ * the interrupted sp and pc.
+ */
+static bool signal_frame(struct emu *e, struct ethread *th)
+{
+	const struct ts_arch_emu *em = e->em;
+	uint8_t *buf = malloc(SIGFRAME_SCAN + em->sig_pc_off + 8);
+	if (!buf)
+		return false;
+	uint64_t sp = e->regs.sp;
+	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + em->sig_pc_off + 8);
+	bool big = e->arch->big_endian;
+	uint64_t frame = 0;
+	for (size_t off = 0; n > 0 && off + em->sig_pc_off + 8 <= (size_t)n; off += em->sig_align)
+		if (word_at(buf + off + em->sig_sp_off, big) == th->inject_sp &&
+		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc) {
+			frame = sp + off;
+			break;
+		}
+	uint64_t ss = 0, ss_size = 0;
+	if (frame && frame - sp + em->sig_stack_off + 24 <= (uint64_t)n) {
+		ss = word_at(buf + (frame - sp) + em->sig_stack_off, big);
+		ss_size = word_at(buf + (frame - sp) + em->sig_stack_off + 16, big);
+	}
+	free(buf);
+	if (!frame)
+		return false;
+	uint64_t lo = 0, hi = 0;
+	bool on_alt = ss && frame >= ss && frame < ss + ss_size;
+	bool was_on_alt = ss && th->inject_sp >= ss && th->inject_sp < ss + ss_size;
+	if (on_alt && !was_on_alt)
+		lo = ss, hi = ss + ss_size;
+	/* the handler returns to the trampoline through the link register, as QEMU set it (its
+	 * first instruction may have signed it) */
+	uint64_t ra = e->regs.r[em->ra_reg] & ~em->pac_mask;
+	ts_shadow_adjust(&th->shadow, th->inject_sp);
+	note_signal(th);
+	if (ts_shadow_push_signal(&th->shadow, ra, frame, th->inject_pc, th->inject_sp, lo, hi) == 0)
+		e->st->signals++;
+	return true;
+}
+
+/* A completed step of th (registers in e->regs): the chain follows what happened. */
+static int after_step(struct emu *e, struct ethread *th)
+{
+	bool stepped = true;
+	if (th->inject) {
+		stepped = !signal_frame(e, th);
+		th->inject = 0;
+	}
+	uint64_t sp = e->regs.sp, pc = e->regs.pc;
+	ts_shadow_adjust(&th->shadow, sp);
+	if (stepped) {
+		e->st->steps++;
+		if (!ts_shadow_in_signal(&th->shadow))
+			th->outside++;
+		uint64_t at = th->prev_pc;
+		uint8_t kind = th->prev_kind;
+		if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+			/* QEMU's step over a system call runs the instruction after it too (the
+			 * call ends its translation block with an exception, not the step's
+			 * trap): that one is the step's (`svc; ret` in getpid) */
+			at += e->em->call_len;
+			kind = classify(e, at);
+		}
+		if (kind == INSN_RET) {
+			e->st->returns++;
+			returned(&th->shadow, pc, sp);
+		}
+		uint64_t ra = at + e->em->call_len;
+		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
+			e->st->calls++;
+			if (ts_shadow_push_call(&th->shadow, ra, sp))
+				return -TRUSTACK_E_NOMEM;
+		}
+	}
+	if (th->shadow.n > e->st->max_depth)
+		e->st->max_depth = th->shadow.n;
+	return stepped ? 1 : 0;
+}
+
+static int report(struct emu *e, struct ethread *th, trustack_step_fn fn, void *ctx)
+{
+	if (TS_RESERVE(e->chain, th->shadow.n, e->chain_cap, 64))
+		return -TRUSTACK_E_NOMEM;
+	ts_shadow_chain(&th->shadow, e->chain);
+	struct trustack_step_point pt = {
+		.pid = e->qpid,
+		.tid = (int)th->tid,
+		.step = e->st->steps,
+		.regs = &e->regs,
+		.chain = e->chain,
+		.depth = th->shadow.n,
+		.read = stub_read,
+		.read_ctx = e,
+		.generation = 1,
+		.arch = e->arch->name,
+		.pac_mask = e->em->pac_mask,
+	};
+	e->st->points++;
+	e->st->depth_sum += th->shadow.n;
+	return fn ? fn(&pt, ctx) : 0;
+}
+
+/* The guest's addresses are the emulator's (guest base 0): the stub's bytes at pc are the
+ * process' own there. */
+static int check_identity(struct emu *e)
+{
+	uint8_t a[16], b[16];
+	if (ts_gdb_read(e->gdb, e->regs.pc, a, sizeof(a)) ||
+	    ts_vm_read(e->qpid, e->regs.pc, b, sizeof(b)) != (ssize_t)sizeof(b) || memcmp(a, b, sizeof(a)))
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
+			       "%s placed the program at other addresses than its own (a guest base): the unwinder "
+			       "reads the program's memory and modules in the emulator's process, which needs them at "
+			       "the program's addresses",
+			       e->em->qemu);
+	return 0;
+}
+
+/* The stub's reply to a step or to `?`: the next thread to step, or the end. */
+static int on_stop(struct emu *e, const char *reply, const struct trustack_trace_opts *o, trustack_step_fn fn,
+		   void *ctx, struct ethread **next)
+{
+	struct ts_gdb_stop s;
+	*next = NULL;
+	if (!ts_gdb_parse_stop(reply, &s))
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "unexpected reply from %s's gdbstub: '%.60s'", e->em->qemu,
+			       reply);
+	if (s.kind == 'W' || s.kind == 'X') {
+		e->st->exit_status = s.kind == 'W' ? (s.value & 0xff) << 8 : host_signal(s.value);
+		return 1;
+	}
+	struct ethread *th = find_thread(e, s.tid);
+	if (!th)
+		return -TRUSTACK_E_NOMEM;
+	const char *t = strstr(reply, "thread:");
+	if (t)
+		snprintf(th->tid_text, sizeof(th->tid_text), "%.*s", (int)strcspn(t + 7, ";"), t + 7);
+	int rc = ts_gdb_regs(e->gdb, e->gbuf, e->em->g_size);
+	if (rc)
+		return ts_fail(e->err, e->errlen, -rc, "cannot read the registers through %s's gdbstub", e->em->qemu);
+	e->em->g_regs(e->gbuf, &e->regs);
+	if (!e->st->steps && !th->have_prev && (rc = check_identity(e)))
+		return rc;
+	if (s.value != GDB_SIGTRAP) {
+		/* a signal for the program: handed over with the next step. A second one right
+		 * after a first: the first's frame may have been built before any instruction ran */
+		if (th->inject)
+			signal_frame(e, th);
+		th->inject = s.value;
+		th->inject_sp = e->regs.sp, th->inject_pc = e->regs.pc;
+		*next = th;
+		return 0;
+	}
+	if (th->have_prev) {
+		int stepped = after_step(e, th);
+		if (stepped < 0)
+			return stepped;
+		if (th->starved >= STARVED_SIGNALS && ts_now_ns() - th->starved_since >= STARVED_NS)
+			return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
+				       "no progress: thread %ld entered %u signal handlers in a row without running its own "
+				       "code in between (a signal comes faster than a single-stepped handler returns). Make "
+				       "the program's timer interval longer for this run, or block the signal",
+				       th->tid, th->starved);
+		uint64_t every = o->every ? o->every : 1;
+		if (stepped && e->st->steps % every == 0) {
+			rc = report(e, th, fn, ctx);
+			if (rc < 0)
+				return ts_fail(e->err, e->errlen, -rc, "%s", "out of memory");
+			if (rc) {
+				e->st->limited = true;
+				return 1;
+			}
+		}
+		if (o->max_steps && e->st->steps >= o->max_steps) {
+			e->st->limited = true;
+			return 1;
+		}
+	}
+	*next = th;
+	return 0;
+}
+
+static int step(struct emu *e, struct ethread *th, const char **reply)
+{
+	th->prev_kind = classify(e, e->regs.pc);
+	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
+	th->have_prev = true;
+	char cmd[80];
+	if (th->inject)
+		snprintf(cmd, sizeof(cmd), "vCont;S%02x%s%s", th->inject, th->tid_text[0] ? ":" : "", th->tid_text);
+	else
+		snprintf(cmd, sizeof(cmd), "vCont;s%s%s", th->tid_text[0] ? ":" : "", th->tid_text);
+	int n = ts_gdb_cmd(e->gdb, cmd, reply);
+	if (n < 0)
+		return ts_fail(e->err, e->errlen, -n, "%s's gdbstub stopped answering (the emulator died?)", e->em->qemu);
+	if (n == 0)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED, "%s's gdbstub does not know vCont", e->em->qemu);
+	return 0;
+}
+
+/* The emulator as our child: killed if we die, in a process group of its own. */
+static pid_t start_emulator(const char *qemu, char *const args[], bool quiet)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	setpgid(0, 0);
+	if (quiet) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+	}
+	execv(qemu, args);
+	_exit(127);
+}
+
+/* Is everything there to run the program? The emulator's path (malloc'd) and the sysroot
+ * (QEMU_LD_PREFIX, QEMU's own variable for -L, else the Debian cross sysroot). */
+static int prerequisites(const struct ts_arch *arch, const char *path, char **qemu, const char **sysroot, char *err,
+			 size_t errlen)
+{
+	const struct ts_arch_emu *em = arch->emu;
+	*qemu = ts_path_search(em->qemu);
+	const char *env = getenv("QEMU_LD_PREFIX");
+	*sysroot = env && *env ? env : em->sysroot;
+	char probe[4096];
+	snprintf(probe, sizeof(probe), "%s%s", *sysroot, em->sysroot_probe + strlen(em->sysroot));
+	struct stat st;
+	bool have_root = !stat(probe, &st);
+	if (*qemu && have_root)
+		return 0;
+	char no_qemu[300] = "", no_root[600] = "";
+	if (!*qemu)
+		snprintf(no_qemu, sizeof(no_qemu), "%s, not found in PATH (apt-get install %s)", em->qemu, em->qemu_package);
+	if (!have_root)
+		snprintf(no_root, sizeof(no_root), "the %s libraries: %.300s is missing (Debian: %s)", arch->name, probe,
+			 em->sysroot_package);
+	ts_fail(err, errlen, TRUSTACK_E_UNSUPPORTED,
+		"cannot single-step %s, a program for %s: ptrace does not reach a program under emulation, so it is "
+		"stepped through %s's gdbstub; missing: %s%s%s",
+		path, arch->name, em->qemu, no_qemu, *no_qemu && *no_root ? "; " : "", no_root);
+	free(*qemu);
+	*qemu = NULL;
+	return -TRUSTACK_E_UNSUPPORTED;
+}
+
+static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_step_fn fn, void *ctx)
+{
+	const char *reply;
+	int n = ts_gdb_cmd(e->gdb, "?", &reply);
+	if (n <= 0)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "no answer from %s's gdbstub", e->em->qemu);
+	for (;;) {
+		struct ethread *th;
+		int rc = on_stop(e, reply, o, fn, ctx, &th);
+		if (rc)
+			return rc < 0 ? rc : 0;
+		rc = step(e, th, &reply);
+		if (rc)
+			return rc;
+	}
+}
+
+int ts_emu_trace_run(const struct ts_arch *arch, const char *path, char *const argv[],
+		     const struct trustack_trace_opts *o, trustack_step_fn on_step, void *ctx,
+		     struct trustack_trace_stats *st, char *err, size_t errlen)
+{
+	struct emu e = { .arch = arch, .em = arch->emu, .st = st, .err = err, .errlen = errlen, .qpid = -1 };
+	char *qemu;
+	const char *sysroot;
+	int rc = prerequisites(arch, path, &qemu, &sysroot, err, errlen);
+	if (rc)
+		return rc;
+	char dir[] = "/tmp/trustack-gdb.XXXXXX", sock[64];
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	char **args = calloc(argc + 12, sizeof(*args));
+	e.gbuf = malloc(e.em->g_size);
+	e.dec = arch->decoder_new ? arch->decoder_new() : NULL;
+	if (!args || !e.gbuf || !e.dec || !mkdtemp(dir)) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_NOMEM, "%s", args && e.gbuf && e.dec ? "cannot make a directory in /tmp" : "out of memory");
+		dir[0] = 0;
+		goto out;
+	}
+	snprintf(sock, sizeof(sock), "%s/gdb", dir);
+	size_t k = 0;
+	args[k++] = qemu;
+	args[k++] = "-g", args[k++] = sock;
+	if (e.em->cpu)
+		args[k++] = "-cpu", args[k++] = (char *)e.em->cpu;
+	args[k++] = "-L", args[k++] = (char *)sysroot;
+	args[k++] = "-0", args[k++] = argv[0];
+	args[k++] = (char *)path;
+	for (size_t i = 1; i < argc; i++)
+		args[k++] = argv[i];
+	e.qpid = start_emulator(qemu, args, o->quiet);
+	if (e.qpid < 0) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_SYS, "%s", "fork failed");
+		goto out;
+	}
+	st->processes = 1;
+	rc = ts_gdb_connect(sock, e.qpid, 20000, &e.gdb);
+	if (rc) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "%s did not start %s with its gdbstub on %s", qemu, path, sock);
+		goto out;
+	}
+	rc = trace(&e, o, on_step, ctx);
+out:
+	ts_gdb_close(e.gdb); /* the stub lets the program run on: it is killed below */
+	if (e.qpid > 0) {
+		kill(e.qpid, SIGKILL);
+		int s;
+		while (waitpid(e.qpid, &s, 0) < 0 && errno == EINTR)
+			;
+		if (!st->exit_status && !st->limited && rc)
+			st->exit_status = s;
+	}
+	if (dir[0]) {
+		unlink(sock);
+		rmdir(dir);
+	}
+	for (size_t i = 0; i < e.nth; i++)
+		ts_shadow_free(&e.th[i].shadow);
+	free(e.th);
+	free(e.chain);
+	free(e.gbuf);
+	free(args);
+	free(qemu);
+	if (e.dec)
+		arch->decoder_free(e.dec);
+	return rc;
+}
