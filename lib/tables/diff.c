@@ -307,8 +307,9 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 			return TRUSTACK_DIFF_CFA_BASE_EQUAL;
 	}
 	/* the CFAs name the same address, the return address is where the table says: a defect of
-	 * the table's other rules? */
-	if (st && (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
+	 * the table's other rules? (Not while another context's registers are being loaded: every
+	 * callee-saved register replaced is a context switch, below, not a clobbered frame pointer.) */
+	if (st && !ts_state_callers_regs_dropped(a, st) && (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
 	    (same_cfa || (b->cfa_kind == TRUSTACK_CFA_REG &&
 			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)))) {
 		enum trustack_diff_class c = asm_table_defect(a, ar, b, st);
