@@ -721,6 +721,13 @@ enum trustack_proc_flags {
 	TRUSTACK_PROC_NO_SIGNAL_GUARD = 1 << 0,
 	/* Do not read build-ids and load biases (modules then only have their ranges). */
 	TRUSTACK_PROC_NO_MODULE_INFO = 1 << 1,
+	/* Stop one thread at a time: each is stopped only while its own registers and stack top
+	 * are copied and resumed at once (a stop of tens of microseconds per thread rather than
+	 * the whole snapshot); the next thread is asked to stop while the one before is copied,
+	 * so at most two are stopped at once. The threads are then not captured at one moment:
+	 * for a picture of where each thread is (`trustack stacks`), not for a check that needs
+	 * them all at once. */
+	TRUSTACK_PROC_ONE_AT_A_TIME = 1 << 2,
 };
 
 struct trustack_proc_opts {
@@ -744,7 +751,8 @@ struct trustack_proc_stats {
  * PTRACE_INTERRUPT (rescanning /proc/PID/task until no new thread appears), read each thread's
  * registers and the top of its stack (one process_vm_readv per thread), and resume every thread
  * before anything slow (module information, thread names). The threads are stopped together, so
- * the registers and stacks are from one moment. The target is resumed on every path: errors, and
+ * the registers and stacks are from one moment (TRUSTACK_PROC_ONE_AT_A_TIME: one after the
+ * other, each stopped only for its own copy). The target is resumed on every path: errors, and
  * SIGINT/SIGTERM/SIGHUP delivered to us during the call (unless TRUSTACK_PROC_NO_SIGNAL_GUARD;
  * the signal then takes its previous action and the call returns -TRUSTACK_E_INTR). If we are
  * killed (SIGKILL), the kernel detaches and the target continues.

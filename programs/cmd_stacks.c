@@ -2,8 +2,9 @@
  * cmd_stacks.c - `trustack stacks PID` and `trustack stacks --core FILE`: every thread's stack
  * with its verdict, and the live-patch check (--check).
  *
- * Order of work, so the target is stopped as briefly as possible: the snapshot (all threads
- * stopped together, registers and stack tops copied, all resumed), then the tables of the mapped
+ * Order of work, so the target is stopped as briefly as possible: the snapshot (each thread
+ * stopped, its registers and stack top copied, resumed before the next; with --check all threads
+ * stopped together, copied, all resumed), then the tables of the mapped
  * modules (cache or analysis), then the walks over the copies, then symbols. Nothing after the
  * snapshot touches the threads again. A core file takes the snapshot's place (lib/proc/core.c);
  * everything after it is the same.
@@ -26,10 +27,11 @@ static void usage(FILE *f)
 		"usage: trustack stacks [OPTIONS] PID\n"
 		"       trustack stacks [OPTIONS] --core FILE [--exe PATH] [--sysroot DIR]\n"
 		"\n"
-		"Stop every thread of PID for as long as it takes to copy its registers and the top of its\n"
-		"stack, resume them, then unwind each copy with the tables of the mapped modules and print\n"
-		"every thread's frames with a verdict: 'reliable' (every frame the thread may return to, up\n"
-		"to a known outermost frame) or 'unreliable: REASON at frame N'.\n"
+		"Stop each thread of PID in turn for as long as it takes to copy its registers and the top of\n"
+		"its stack (--check: all of them together), resume it, then unwind each copy with the tables\n"
+		"of the mapped modules and print every thread's frames with a verdict: 'reliable' (every\n"
+		"frame the thread may return to, up to a known outermost frame) or 'unreliable: REASON at\n"
+		"frame N'.\n"
 		"Tables come from the sidecar cache (docs/sidecar.md), names from the symbol cache next to\n"
 		"it (<build-id>.tss); modules without them are analysed and read once and saved, so the\n"
 		"second run opens no ELF file. File:line is shown unless --no-lines: from the debug\n"
@@ -234,7 +236,9 @@ static int run_once(const struct opts *o, struct run *r)
 		r->ps.total_ns = now_ns() - t0;
 		st_core_warnings(r->p, o->core);
 	} else {
-		struct trustack_proc_opts po = { .sz = sizeof(po) };
+		/* a picture of the threads stops each only for its own copy; the live-patch check
+		 * judges them at one moment, all stopped together */
+		struct trustack_proc_opts po = { .sz = sizeof(po), .flags = o->check ? 0 : TRUSTACK_PROC_ONE_AT_A_TIME };
 		rc = trustack_proc__snapshot(o->pid, &po, &r->p, &r->ps, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "trustack stacks: %d: %s\n", o->pid, *err ? err : trustack_strerror(rc));

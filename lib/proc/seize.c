@@ -212,14 +212,18 @@ int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns, bool s
 	}
 }
 
+void ts_seize_release_one(struct ts_seize_set *s, size_t i)
+{
+	struct ts_seized *t = &s->v[i];
+	if (t->state != TS_SZ_STOPPED)
+		return;
+	ptrace(PTRACE_DETACH, t->tid, 0, (void *)(long)t->pending_signal);
+	t->t_detach = ts_now_ns();
+	t->state = TS_SZ_DETACHED;
+}
+
 void ts_seize_release(struct ts_seize_set *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		struct ts_seized *t = &s->v[i];
-		if (t->state != TS_SZ_STOPPED)
-			continue;
-		ptrace(PTRACE_DETACH, t->tid, 0, (void *)(long)t->pending_signal);
-		t->t_detach = ts_now_ns();
-		t->state = TS_SZ_DETACHED;
-	}
+	for (size_t i = 0; i < s->n; i++)
+		ts_seize_release_one(s, i);
 }

@@ -52,6 +52,8 @@ int ts_seize_one(struct ts_seize_set *s, size_t i);
  * -2 interrupted (only when stop_on_intr: letting threads go after an interruption must still
  * wait for each one's stop, since only a stopped tracee can be detached). */
 int ts_seize_wait(struct ts_seize_set *s, size_t i, uint64_t deadline_ns, bool stop_on_intr);
+/* Detach entry i if it is STOPPED (handing back its pending signal). */
+void ts_seize_release_one(struct ts_seize_set *s, size_t i);
 /* Detach every STOPPED entry (handing back pending signals). */
 void ts_seize_release(struct ts_seize_set *s);
 

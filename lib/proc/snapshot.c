@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -186,9 +187,58 @@ static void read_comm(int pid, struct trustack_proc_thread *th)
 	}
 }
 
-/* Stop every thread (rescanning until no new one appears). Returns 0, or a negative error
- * (with the message set) when the very first thread cannot be seized. */
-static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans, char *errbuf, size_t errlen)
+/* Thread i of s is stopped: its registers and stack top into p's next thread. */
+static void take_thread(struct trustack_proc *p, struct ts_seize_set *s, size_t i, const struct ts_arch *host,
+			size_t stack_max)
+{
+	struct ts_seized *t = &s->v[i];
+	struct trustack_proc_thread *th = &p->threads[p->nthreads];
+	memset(th, 0, sizeof(*th));
+	p->stacks[p->nthreads] = NULL;
+	th->tid = t->tid;
+	if (read_regs(host, t->tid, &th->regs) < 0) {
+		t->reason = "exited during the snapshot";
+		return; /* killed while stopped (SIGKILL wakes a ptrace stop) */
+	}
+	copy_stack(p->pid, &p->maps, th, &p->stacks[p->nthreads], stack_max, host->red_zone);
+	th->pending_signal = t->pending_signal;
+	th->group_stopped = t->group_stopped;
+	p->nthreads++;
+}
+
+/* One thread at a time (TRUSTACK_PROC_ONE_AT_A_TIME): where each is taken as soon as it stops.
+ * The next thread is interrupted before the one before it is copied (ahead), so that it comes
+ * to its stop meanwhile instead of after: at most two threads are stopped at once. */
+struct take_each {
+	struct trustack_proc *p;
+	const struct ts_arch *host;
+	size_t stack_max, cap_threads, cap_stacks;
+	long ahead; /* seized and interrupted, not yet taken; -1: none */
+};
+
+/* Wait for seized thread i, take it and let it go at once. Returns 0, -2 when we were
+ * interrupted, or -TRUSTACK_E_NOMEM (the thread is let go in every case but a timeout: then it
+ * is still seized, and let_go() waits for it once more). */
+static int take_one(struct take_each *e, struct ts_seize_set *s, size_t i, unsigned timeout_ms)
+{
+	int w = ts_seize_wait(s, i, ts_now_ns() + (uint64_t)timeout_ms * 1000000u, true);
+	if (w != 1)
+		return w == -2 ? -2 : 0;
+	struct trustack_proc *p = e->p;
+	int rc = 0;
+	if (TS_GROW(p->threads, p->nthreads, e->cap_threads, 16) || TS_GROW(p->stacks, p->nthreads, e->cap_stacks, 16))
+		rc = -TRUSTACK_E_NOMEM;
+	else
+		take_thread(p, s, i, e->host, e->stack_max);
+	ts_seize_release_one(s, i);
+	return rc;
+}
+
+/* Stop every thread (rescanning until no new one appears); with each, take each thread and
+ * let it go before the next is stopped. Returns 0, or a negative error (with the message set)
+ * when the very first thread cannot be seized or memory runs out. */
+static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans, struct take_each *each,
+		    char *errbuf, size_t errlen)
 {
 	int *tids = NULL;
 	size_t ntids = 0, cap = 0;
@@ -226,11 +276,32 @@ static int stop_all(struct ts_seize_set *s, unsigned timeout_ms, unsigned *scans
 			}
 			if (s->interrupted)
 				goto out;
+			if (!each || e)
+				continue;
+			long prev = each->ahead;
+			each->ahead = i;
+			int t = prev >= 0 ? take_one(each, s, (size_t)prev, timeout_ms) : 0;
+			if (t == -2)
+				goto out;
+			if (t) {
+				rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+				goto out;
+			}
+		}
+		if (each && each->ahead >= 0) {
+			int t = take_one(each, s, (size_t)each->ahead, timeout_ms);
+			each->ahead = -1;
+			if (t == -2)
+				goto out;
+			if (t) {
+				rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+				goto out;
+			}
 		}
 		if (!any_new)
 			break;
 		uint64_t deadline = ts_now_ns() + (uint64_t)timeout_ms * 1000000u;
-		for (size_t i = first_new; i < s->n; i++) {
+		for (size_t i = first_new; i < s->n && !each; i++) {
 			if (s->v[i].state != TS_SZ_SEIZED)
 				continue;
 			int w = ts_seize_wait(s, i, deadline, true);
@@ -320,9 +391,16 @@ static int capture(struct trustack_proc *p, struct ts_seize_set *s, const struct
 	if (!(o->flags & TRUSTACK_PROC_NO_SIGNAL_GUARD))
 		ts_seize_guard(s);
 	tm->t_stop = ts_now_ns();
-	int rc = stop_all(s, timeout_ms, &tm->scans, errbuf, errlen);
+	/* short sleeps while a thread comes to its stop must be short: the default timer slack
+	 * (50 us) alone would be a quarter of one thread's stop budget */
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	if (slack > 1000)
+		prctl(PR_SET_TIMERSLACK, 1000ul, 0, 0, 0);
+	struct take_each each = { .p = p, .host = host, .stack_max = stack_max, .ahead = -1 };
+	bool one = o->flags & TRUSTACK_PROC_ONE_AT_A_TIME;
+	int rc = stop_all(s, timeout_ms, &tm->scans, one ? &each : NULL, errbuf, errlen);
 	size_t nstopped = 0;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n && !one; i++)
 		nstopped += s->v[i].state == TS_SZ_STOPPED;
 	if (!rc && !s->interrupted && nstopped) {
 		p->threads = calloc(nstopped, sizeof(*p->threads));
@@ -330,22 +408,12 @@ static int capture(struct trustack_proc *p, struct ts_seize_set *s, const struct
 		if (!p->threads || !p->stacks)
 			rc = ts_fail(errbuf, errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
 	}
-	for (size_t i = 0; i < s->n && !rc && !s->interrupted && p->threads; i++) {
-		struct ts_seized *t = &s->v[i];
-		if (t->state != TS_SZ_STOPPED)
-			continue;
-		struct trustack_proc_thread *th = &p->threads[p->nthreads];
-		th->tid = t->tid;
-		if (read_regs(host, t->tid, &th->regs) < 0) {
-			t->reason = "exited during the snapshot";
-			continue; /* killed while stopped (SIGKILL wakes a ptrace stop) */
-		}
-		copy_stack(p->pid, &p->maps, th, &p->stacks[p->nthreads], stack_max, host->red_zone);
-		th->pending_signal = t->pending_signal;
-		th->group_stopped = t->group_stopped;
-		p->nthreads++;
-	}
+	for (size_t i = 0; i < s->n && !one && !rc && !s->interrupted && p->threads; i++)
+		if (s->v[i].state == TS_SZ_STOPPED)
+			take_thread(p, s, i, host, stack_max);
 	let_go(s, timeout_ms);
+	if (slack > 1000)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
 	tm->t_resumed = ts_now_ns();
 	ts_seize_unguard(s);
 	return rc;

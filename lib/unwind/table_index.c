@@ -1,12 +1,19 @@
 /*
  * table_index.c - the block index over a table's sorted entries (uwint.h), so the hot path of
  * the walk finds a row with a shift, two loads and a short scan.
+ *
+ * Built only where lookups are many and the unwinder lives long: the in-process unwinder
+ * (a profiler's signal handler walks from arbitrary pcs for the whole run). Another process's
+ * unwinder (`stacks`, `perf`, verify-unwind) lives for one snapshot or profile, whose repeated
+ * return addresses the memo serves (walk.c): there a lookup is a binary search over the
+ * entries, and building the index (one pass over every block of libc's 1.5 MB of code, and its
+ * pages) would cost more than all its lookups save - a third of a warm `trustack stacks`.
  */
 #include <stdlib.h>
 
 #include "unwind/uwint.h"
 
-int ts_uw_table_index(struct ts_uw_table *t)
+int ts_uw_table_index(struct ts_uw_table *t, bool blocks)
 {
 	const struct ts_utable *u = &t->t;
 	t->present = false;
@@ -24,6 +31,12 @@ int ts_uw_table_index(struct ts_uw_table *t)
 	if (nblk >= UINT32_MAX || u->n >= TS_UW_BLK_ROW || nblk > 16 * (uint64_t)u->n + (1u << 20))
 		return -TRUSTACK_E_FORMAT;
 	free(t->blk);
+	t->blk = NULL;
+	t->nblk = 0;
+	if (!blocks) { /* lookups search the entries (ts_uw_table_lookup) */
+		t->present = true;
+		return 0;
+	}
 	t->blk = malloc((nblk + 1) * sizeof(*t->blk));
 	if (!t->blk)
 		return -TRUSTACK_E_NOMEM;

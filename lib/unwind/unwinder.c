@@ -36,7 +36,7 @@ int trustack_unwinder__new(const struct trustack_unwinder_opts *opts, struct tru
 	u->stack_hi = u->opts.stack_hi;
 	u->pac_mask = u->opts.pac_mask;
 	if (!u->opts.no_memo) /* NULL: every frame takes the full path (slower, same results) */
-		u->memo = calloc(2 * TS_UW_MEMO_SLOTS, sizeof(*u->memo));
+		u->memo = calloc(2, sizeof(*u->memo));
 	*out = u;
 	return 0;
 }
@@ -231,12 +231,12 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 		rc = analysis_table(u, d, &m.ana.t, errbuf, errlen);
 		if (rc == -TRUSTACK_E_NOTFOUND)
 			rc = 0; /* no analysis table: those modes say unreliable here */
-		else if (rc == 0 && (rc = ts_uw_table_index(&m.ana)) == 0 && !machine)
+		else if (rc == 0 && (rc = ts_uw_table_index(&m.ana, u->self)) == 0 && !machine)
 			machine = m.ana.t.machine;
 		if (rc == 0 && d->elf) {
 			int r2 = sframe_table(d, &m.sf.t, errbuf, errlen);
 			if (r2 == 0)
-				rc = ts_uw_table_index(&m.sf);
+				rc = ts_uw_table_index(&m.sf, u->self);
 			else if (r2 != -TRUSTACK_E_NOTFOUND)
 				rc = r2;
 			find_plt(&m, d->elf->img);
@@ -258,7 +258,7 @@ int trustack_unwinder__add_module(struct trustack_unwinder *u, const struct trus
 	m.index = (int32_t)u->nmods;
 	u->mods[u->nmods] = m;
 	if (u->memo) /* a pc the memo knows is never in a new module, but keep it simple */
-		memset(u->memo, 0, 2 * TS_UW_MEMO_SLOTS * sizeof(*u->memo));
+		memset(u->memo, 0, 2 * sizeof(*u->memo));
 	/* insertion into the by-address order (a handful of modules) */
 	size_t k = u->nmods;
 	while (k && u->mods[u->sorted[k - 1]].start > m.start) {

@@ -49,15 +49,20 @@ struct ts_uw_module {
  * The memos of validated return addresses: pc -> the packed step of the row there, filled by
  * the walk itself, one for the analysis' rows (fp-validated, orc, auto) and one for the
  * .sframe's (sframe). Direct-mapped, fixed size, allocated with the unwinder (2 x 4096 slots x
- * 16 bytes = 128 KiB): the walk never allocates. Lock-free and async-signal-safe: a slot is two
- * words, the key stored as pc ^ mix(data) (walk.c), so a reader that sees halves of two
- * writers' entries only ever misses.
+ * 26 bytes = 208 KiB): the walk never allocates. Lock-free and async-signal-safe: a slot's key
+ * is stored as pc ^ mix(data) (walk.c), so a reader that sees halves of two writers' entries
+ * only ever misses. Parallel arrays rather than an array of slots, so that a slot's address is
+ * the pc's low bits times 8 (one `and` and a scaled load on the lean step's chain); ra_off
+ * repeats data's low 16 bits (the return address's offset) for the step whose next load waits
+ * on it: read straight from memory with its sign extension, and checked equal to data's.
  */
 #define TS_UW_MEMO_BITS 12
 #define TS_UW_MEMO_SLOTS ((size_t)1 << TS_UW_MEMO_BITS)
-struct ts_uw_memo_slot {
-	uint64_t key;  /* pc ^ memo_mix(data) */
-	uint64_t data; /* see walk.c (memo_pack) */
+struct ts_uw_memo {
+	int16_t ra_off[TS_UW_MEMO_SLOTS]; /* (int16_t)data; first: its address is base + 2 * index */
+	uint64_t data[TS_UW_MEMO_SLOTS];  /* see walk.c (memo_pack) */
+	uint64_t key[TS_UW_MEMO_SLOTS];   /* pc ^ memo_mix(data) */
+	uint64_t rec[TS_UW_MEMO_SLOTS];   /* the frame-record set (walk.c, memo_rec_word) */
 };
 
 struct trustack_unwinder {
@@ -70,7 +75,7 @@ struct trustack_unwinder {
 	bool direct;                     /* read memory with direct loads */
 	uint64_t stack_lo, stack_hi;     /* default stack bounds */
 	uint64_t pac_mask;               /* cleared from every return address (arm64 PAC) */
-	struct ts_uw_memo_slot *memo;    /* 2 x TS_UW_MEMO_SLOTS (analysis, sframe), or NULL */
+	struct ts_uw_memo *memo;         /* 2 (analysis, sframe), or NULL */
 };
 
 /* Add module d (mod: its build-id; file: its path, for the symbol cache) from the caches alone,
@@ -79,8 +84,9 @@ struct trustack_unwinder {
 int ts_uw_add_from_cache(struct trustack_unwinder *u, const struct trustack_module *mod,
 			 const struct trustack_module_desc *d, const char *file);
 
-/* Build t's index; returns 0 or -TRUSTACK_E_NOMEM. */
-int ts_uw_table_index(struct ts_uw_table *t);
+/* Build t's index (blocks: the block index, else lookups search the entries); returns 0,
+ * -TRUSTACK_E_FORMAT (a table whose few entries span far too much) or -TRUSTACK_E_NOMEM. */
+int ts_uw_table_index(struct ts_uw_table *t, bool blocks);
 void ts_uw_table_free(struct ts_uw_table *t);
 
 /* blk[] entries with this bit hold a row index: one entry covers the whole block */
@@ -91,6 +97,18 @@ static inline const struct ts_urow *ts_uw_table_lookup(const struct ts_uw_table 
 {
 	if (!t->present || va < t->lo || va >= t->hi)
 		return 0;
+	uint32_t off = (uint32_t)(va - t->t.base);
+	const uint32_t *pc = t->t.pc;
+	if (!t->blk) { /* no block index: the last entry starting at or below off */
+		uint32_t i = 0, n = t->t.n;
+		while (n > 1) {
+			uint32_t half = n / 2;
+			if (pc[i + half] <= off)
+				i += half;
+			n -= half;
+		}
+		return &t->t.rows[t->t.row[i]];
+	}
 	uint64_t b = (va - t->lo) >> TS_UW_BLK_SHIFT;
 	uint32_t i = t->blk[b];
 	if (i & TS_UW_BLK_ROW)
@@ -98,8 +116,6 @@ static inline const struct ts_urow *ts_uw_table_lookup(const struct ts_uw_table 
 	uint32_t j = t->blk[b + 1] & ~TS_UW_BLK_ROW;
 	if (t->blk[b + 1] & TS_UW_BLK_ROW)
 		j = t->t.n - 1; /* (never read past: the scan stops at the entry covering va) */
-	uint32_t off = (uint32_t)(va - t->t.base);
-	const uint32_t *pc = t->t.pc;
 	while (i < j && pc[i + 1] <= off)
 		i++;
 	return &t->t.rows[t->t.row[i]];

@@ -180,9 +180,14 @@ static inline bool sp_may_stay(const struct ts_urow *row, bool exact, const stru
  * offset from it, 32-47 the fp slot's offset from it (the RA's when the fp rule is not "at CFA",
  * so the lean step may read it unconditionally: the same, checked, slot), 48 always set (an
  * empty slot never matches), 49 CFA on sp (else on fp), 50-51 fp rule (0 undefined, 1 same,
- * 2 at CFA+off), 52 outermost, 56-63 module index. Only return addresses that passed every
- * check (in a module, not a trampoline, after a call) with a row of this simple shape are
- * memoised; everything else takes the full path every time.
+ * 2 at CFA+off), 52 outermost, 53 "simple sp frame" (below), 56-63 module index. Only return
+ * addresses that passed every check (in a module, not a trampoline, after a call) with a row of
+ * this simple shape are memoised; everything else takes the full path every time.
+ *
+ * A simple sp frame (bit 53) is the common row of code without frame pointers: the CFA on sp at
+ * a positive offset, the return address and the fp slot (when fp is saved; else fp "same") at or
+ * above sp and below the CFA. Its slots are then inside the stack whenever the CFA is: the lean
+ * walk checks one bound per such frame.
  */
 static inline uint64_t memo_hash(uint64_t pc)
 {
@@ -207,6 +212,8 @@ static inline uint64_t memo_mix(uint64_t d)
 #define MEMO_ON_SP BIT(49)
 #define MEMO_FPR(d) ((unsigned)((d) >> 50 & 3))
 #define MEMO_OUTERMOST BIT(52)
+#define MEMO_SP_SIMPLE BIT(53)
+#define MEMO_FP_AT BIT(51) /* MEMO_FPR(d) == 2 in a simple sp frame (1 is the only other) */
 #define MEMO_MOD(d) ((uint32_t)((d) >> 56))
 
 static bool fits16(int64_t v)
@@ -238,8 +245,11 @@ static bool memo_pack(const struct ts_uw_module *m, const struct ts_urow *r, uin
 	}
 	if (!fits16(fpoff))
 		return false;
+	bool simple = r->cfa_reg == a->sp && fpk != 0 && raoff >= 0 && raoff + 8 <= r->cfa_off && fpoff >= 0 &&
+		      fpoff + 8 <= r->cfa_off;
 	*d = (uint64_t)(uint16_t)raoff | (uint64_t)(uint16_t)r->cfa_off << 16 | (uint64_t)(uint16_t)fpoff << 32 |
-	     MEMO_VALID | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 50 | (uint64_t)m->index << 56;
+	     MEMO_VALID | (r->cfa_reg == a->sp ? MEMO_ON_SP : 0) | fpk << 50 | (simple ? MEMO_SP_SIMPLE : 0) |
+	     (uint64_t)m->index << 56;
 	return true;
 }
 
@@ -264,22 +274,27 @@ static void memo_unpack(uint64_t d, const struct ts_uw_arch *a, struct ts_urow *
 		r->fp_off = (int16_t)(uint16_t)(d >> 32) - cfaoff;
 }
 
-static inline bool memo_get(const struct ts_uw_memo_slot *memo, size_t nmods, uint64_t pc, uint64_t *d)
+static inline bool memo_get(const struct ts_uw_memo *memo, size_t nmods, uint64_t pc, uint64_t *d)
 {
-	const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-	uint64_t k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
-	uint64_t v = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
+	size_t i = memo_hash(pc);
+	uint64_t k = __atomic_load_n(&memo->key[i], __ATOMIC_RELAXED);
+	uint64_t v = __atomic_load_n(&memo->data[i], __ATOMIC_RELAXED);
 	if ((k ^ memo_mix(v)) != pc || !(v & MEMO_VALID) || MEMO_MOD(v) >= nmods)
 		return false;
 	*d = v;
 	return true;
 }
 
-static inline __attribute__((always_inline)) void memo_put(struct ts_uw_memo_slot *memo, uint64_t pc, uint64_t d)
+/* rec: pc's word for the frame-record set (memo_rec_word), or 0 */
+static inline __attribute__((always_inline)) void memo_put(struct ts_uw_memo *memo, uint64_t pc, uint64_t d,
+							    uint64_t rec)
 {
-	struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-	__atomic_store_n(&sl->data, d, __ATOMIC_RELAXED);
-	__atomic_store_n(&sl->key, pc ^ memo_mix(d), __ATOMIC_RELAXED);
+	size_t i = memo_hash(pc);
+	__atomic_store_n(&memo->data[i], d, __ATOMIC_RELAXED);
+	__atomic_store_n(&memo->ra_off[i], (int16_t)(uint16_t)d, __ATOMIC_RELAXED);
+	__atomic_store_n(&memo->key[i], pc ^ memo_mix(d), __ATOMIC_RELAXED);
+	if (rec)
+		__atomic_store_n(&memo->rec[i], rec, __ATOMIC_RELAXED);
 }
 
 /* The packed step of arch a's intact frame-pointer frame, module bits (56-63) zero. */
@@ -390,21 +405,31 @@ static inline __attribute__((always_inline)) struct trustack_frame *out_frame(st
 	return &o->frames[n];
 }
 
+/* The word frame_tail() stores: module, flags 0, source. */
+static inline uint64_t frame_tail_word(int32_t module, uint8_t src)
+{
+	return (uint64_t)(uint32_t)module | (uint64_t)src << 40;
+}
+
 /* A frame record's module, flags and source (and the padding after them) in one store. */
-static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
+static inline void frame_tail_store(struct trustack_frame *f, uint64_t t)
 {
 	_Static_assert(offsetof(struct trustack_frame, flags) == offsetof(struct trustack_frame, module) + 4 &&
 			       offsetof(struct trustack_frame, source) == offsetof(struct trustack_frame, module) + 5 &&
 			       sizeof(struct trustack_frame) >= offsetof(struct trustack_frame, module) + 8,
 		       "frame record layout");
-	uint64_t t = (uint64_t)(uint32_t)module | (uint64_t)src << 40; /* flags 0 */
 	__builtin_memcpy(&f->module, &t, 8);
 }
 
-/* The lean walk's output for one frame: its pc, or its whole record (module from the memo's d). */
+static inline void frame_tail(struct trustack_frame *f, int32_t module, uint8_t src)
+{
+	frame_tail_store(f, frame_tail_word(module, src));
+}
+
+/* The lean walk's output for one frame: its pc, or its whole record (tail: frame_tail_word). */
 static inline __attribute__((always_inline)) void lean_record(bool pcs_only, uint64_t *pcs,
 							       struct trustack_frame *frames, size_t n, uint64_t pc,
-							       uint64_t sp, uint64_t cfa, uint64_t d, uint8_t src)
+							       uint64_t sp, uint64_t cfa, uint64_t tail)
 {
 	if (pcs_only) {
 		pcs[n] = pc;
@@ -414,7 +439,7 @@ static inline __attribute__((always_inline)) void lean_record(bool pcs_only, uin
 	f->pc = pc;
 	f->sp = sp;
 	f->cfa = cfa;
-	frame_tail(f, (int32_t)MEMO_MOD(d), src);
+	frame_tail_store(f, tail);
 }
 
 /* The baseline: follow saved frame pointers until one is zero, trusting every link. */
@@ -574,6 +599,8 @@ static inline bool is_elf(const struct ts_uw_module *m)
 struct lean_state {
 	uint64_t pc, sp, fp;
 	bool fpk; /* fp's value is known */
+	bool ended; /* the walk ended at an outermost row, with this verdict */
+	int verdict;
 	size_t n;
 };
 
@@ -593,7 +620,23 @@ static bool frame_is_record(const struct ts_uw_arch *a)
 	       a->frame.fp.kind == TRUSTACK_LOC_AT_CFA && a->frame.fp.offset == -REC_CFA;
 }
 
-static inline __attribute__((always_inline)) void lean_walk(const struct walk *w, const struct ts_uw_memo_slot *memo,
+/*
+ * The frame-record set (struct ts_uw_memo.rec): one word per slot, pc | (module + 1) << 56,
+ * saying "pc's row is the intact frame record above, in that module". One word, so no torn
+ * read can pair one pc with another's fact, and the frame-pointer loop's check is a load, an
+ * xor and a test. A pc's row never changes while the memo lives (it is cleared when a module
+ * is added), so an entry stays true until another pc takes its slot. Returns 0 for a step that
+ * is not the record (or a module index or pc too large for the word).
+ */
+#define REC_LOW (BIT(56) - 1)
+static uint64_t memo_rec_word(const struct ts_uw_module *m, uint64_t pc, uint64_t d)
+{
+	if (!frame_is_record(m->arch) || ((d ^ memo_frame_bits(m->arch)) << 8) || m->index >= 255 || (pc >> 56))
+		return 0;
+	return pc | (uint64_t)(m->index + 1) << 56;
+}
+
+static inline __attribute__((always_inline)) void lean_walk(const struct walk *w, const struct ts_uw_memo *memo,
 							     const struct ts_uw_arch *a, bool fpv_mode, uint8_t src,
 							     struct lean_state *ls, struct out *o, bool pcs_only,
 							     bool direct, size_t max)
@@ -606,34 +649,42 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 	if (hi - lo < 64 || sp - lo > hi - lo)
 		return;
 	const uint64_t span = hi - lo;
-	/* the intact frame's step in the memo (module bits zero); ~0 never matches (bits 53-55
-	 * are never set in a step): the arch's intact frame is not the record above */
-	const uint64_t frame_d = frame_is_record(a) ? memo_frame_bits(a) : ~0ull;
+	/* the frame-record set serves an arch whose intact frame is the record above */
+	const bool frame_rec = frame_is_record(a);
+	/* simple sp frames check only "CFA <= hi": sp + a 16-bit offset must not wrap; they take a
+	 * return address's slot from its low bits as read, before the PAC strip (which leaves them) */
+	const bool sp_frames = !fpv_mode && hi < (UINT64_MAX >> 1) &&
+			       (keep & (TS_UW_MEMO_SLOTS - 1)) == TS_UW_MEMO_SLOTS - 1;
 	uint64_t *pcs = o->pcs;
 	struct trustack_frame *frames = o->frames;
 	for (;;) {
 		/*
 		 * Consecutive intact frame records: the caller's fp and return address are loads
-		 * from fp, issued without waiting for the memo slot, whose check is a branch the
-		 * CPU predicts - one dependent load per frame, as in a plain frame-pointer loop.
+		 * from fp, issued without waiting for pc's word in the frame-record set, whose check
+		 * is a branch the CPU predicts - one dependent load per frame, as in a plain
+		 * frame-pointer loop. A pc the set does not know goes to the memo below.
 		 */
 		uint64_t k = 0, d = 0;
-		bool have = false; /* k, d hold pc's slot */
-		if (fpk) {
-			const uint64_t fspan = span - REC_CFA;
+		if (fpk && frame_rec) {
+			const uint64_t fhi = hi - REC_CFA;
+			/* x for a record of the module the last frame was in (a genuine word: module 0 to
+			 * begin with), and its frame records' tail: one compare per frame */
+			uint64_t tag = BIT(56), tail = frame_tail_word(0, src);
 			while (n < max) {
-				const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-				k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
-				d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-				if ((k ^ memo_mix(d)) != pc)
-					goto out;
-				if ((d ^ frame_d) << 8) { /* not the record (module bits aside) */
-					have = true;
-					break;
+				uint64_t x = __atomic_load_n(&memo->rec[memo_hash(pc)], __ATOMIC_RELAXED) ^ pc;
+				if (__builtin_expect(x != tag, 0)) {
+					if ((x & REC_LOW) || !x)
+						break; /* not a record the set knows: the memo below */
+					tag = x;
+					tail = frame_tail_word((int32_t)(x >> 56) - 1, src);
 				}
 				uint64_t cfa = fp + REC_CFA, ra, nfp;
-				/* the record [fp, fp + 16) inside the stack, above the callee's sp */
-				if (fp - lo > fspan || cfa <= sp)
+				/* the record [fp, fp + 16) inside the stack at or above the callee's sp (sp
+				 * is at least lo; a record below sp, where the CFA would still rise, is
+				 * left to the full path) */
+				if (__builtin_expect(fp < sp, 0))
+					goto out;
+				if (__builtin_expect(fp > fhi, 0))
 					goto out;
 				if (direct) {
 					ra = ld_stack(fp + REC_RA);
@@ -641,26 +692,91 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 				} else if (!rd_checked(w, fp + REC_RA, &ra) || !rd_checked(w, fp, &nfp)) {
 					goto out;
 				}
-				lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, d, src);
+				lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, tail);
 				n++;
 				sp = cfa;
 				fp = nfp;
 				pc = ra & keep;
 			}
 		}
-		if (n >= max || fpv_mode) /* fp-validated takes only the intact frame */
+		if (n >= max)
 			break;
+		size_t i = memo_hash(pc);
+		k = __atomic_load_n(&memo->key[i], __ATOMIC_RELAXED);
+		d = __atomic_load_n(&memo->data[i], __ATOMIC_RELAXED);
+		/* fp-validated takes only the intact frame, and the outermost one */
+		if ((k ^ memo_mix(d)) != pc || (fpv_mode && !(d & MEMO_OUTERMOST)))
+			break;
+		/*
+		 * Consecutive simple sp frames (memo_pack), code without frame pointers: the chain
+		 * from one return address to the next is its slot (an `and` of the value read), the
+		 * RA's offset (a load with its sign extension) and the RA (a load at sp + offset).
+		 * The CFA within the stack is the one bound (the slots lie between sp and the CFA);
+		 * everything else is a predicted branch off that chain. The same frames, checks and
+		 * results as the generic step below, which they specialise.
+		 */
+		if (fpk && sp_frames && (d & MEMO_SP_SIMPLE)) {
+			int64_t raoff = (int16_t)(uint16_t)d;
+			for (;;) {
+				if (n >= max)
+					goto out;
+				uint64_t cfa = sp + (int64_t)(int16_t)(d >> 16);
+				if (cfa > hi)
+					goto out;
+				uint64_t ra, t = fp;
+				if (direct) {
+					ra = ld_stack(sp + raoff);
+					t = ld_stack(sp + (int64_t)(int16_t)(d >> 32));
+				} else if (!rd_checked(w, sp + raoff, &ra) ||
+					   ((d & MEMO_FP_AT) && !rd_checked(w, sp + (int64_t)(int16_t)(d >> 32), &t))) {
+					goto out;
+				}
+				fp = (d >> 51 & 1) ? t : fp; /* MEMO_FP_AT */
+				lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, frame_tail_word((int32_t)MEMO_MOD(d), src));
+				n++;
+				sp = cfa;
+				size_t j = memo_hash(ra); /* pc's slot: the strip leaves these bits */
+				pc = ra & keep;
+				raoff = __atomic_load_n(&memo->ra_off[j], __ATOMIC_RELAXED);
+				k = __atomic_load_n(&memo->key[j], __ATOMIC_RELAXED);
+				d = __atomic_load_n(&memo->data[j], __ATOMIC_RELAXED);
+				if ((k ^ memo_mix(d)) != pc)
+					goto out;
+				/* another row, or ra_off from another writer than data: the steps below */
+				if (!(d >> 53 & 1) || raoff != (int16_t)(uint16_t)d) /* MEMO_SP_SIMPLE */
+					break;
+			}
+			if (n >= max)
+				break;
+		}
+		if ((d & (MEMO_VALID | MEMO_OUTERMOST)) == (MEMO_VALID | MEMO_OUTERMOST)) {
+			/*
+			 * The outermost frame, as the full path ends there (row_ends_walk): reliable
+			 * when the frame chain ends too (fp not known to be non-zero; fp-validated: known
+			 * zero), else no-outermost. Its module as the full path checks it.
+			 */
+			uint32_t mi = MEMO_MOD(d);
+			if (mi >= w->u->nmods || w->u->mods[mi].arch != a)
+				break;
+			bool end = fpk ? fp == 0 : !fpv_mode;
+			if (pcs_only) {
+				pcs[n] = pc;
+			} else {
+				struct trustack_frame *f = &frames[n];
+				f->pc = pc;
+				f->sp = sp;
+				f->cfa = 0;
+				frame_tail(f, (int32_t)mi, end ? TRUSTACK_SRC_OUTERMOST : TRUSTACK_SRC_NONE);
+			}
+			n++;
+			ls->ended = true;
+			ls->verdict = end ? TRUSTACK_UNWIND_RELIABLE : TRUSTACK_UNWIND_NO_OUTERMOST;
+			break;
+		}
 		/*
 		 * One frame of any other memoised row, branch-light: the CFA on sp or a known fp, the
 		 * RA and the fp slot (the RA's again when fp is not saved) read unconditionally.
 		 */
-		if (!have) {
-			const struct ts_uw_memo_slot *sl = &memo[memo_hash(pc)];
-			k = __atomic_load_n(&sl->key, __ATOMIC_RELAXED);
-			d = __atomic_load_n(&sl->data, __ATOMIC_RELAXED);
-			if ((k ^ memo_mix(d)) != pc)
-				break;
-		}
 		unsigned fr = MEMO_FPR(d);
 		bool on_sp = (d & MEMO_ON_SP) != 0;
 		/* the full path decides: outermost, a rule on an unknown fp (CFA, or "same") */
@@ -680,7 +796,7 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 		}
 		uint64_t nfp = fr == 2 ? t : fp;
 		fpk = fr != 0;
-		lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, d, src);
+		lean_record(pcs_only, pcs, frames, n, pc, sp, cfa, frame_tail_word((int32_t)MEMO_MOD(d), src));
 		n++;
 		sp = cfa;
 		fp = nfp;
@@ -689,6 +805,23 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 out:
 	ls->pc = pc, ls->sp = sp, ls->fp = fp, ls->fpk = fpk, ls->n = n;
 }
+
+/*
+ * lean_walk once per output form and way of reading, each a function of its own: inlined into
+ * the whole walk, its loops shared registers with everything around them (memo base, bounds and
+ * masks spilled to the stack, the two ways of reading merged behind a runtime flag).
+ */
+#define LEAN_WALK_FN(name, pcs_only, direct)                                                                      \
+	static __attribute__((noinline)) void name(const struct walk *w, const struct ts_uw_memo *memo,           \
+						    const struct ts_uw_arch *a, bool fpv_mode, uint8_t src,       \
+						    struct lean_state *ls, struct out *o, size_t max)             \
+	{                                                                                                         \
+		lean_walk(w, memo, a, fpv_mode, src, ls, o, pcs_only, direct, max);                               \
+	}
+LEAN_WALK_FN(lean_walk_direct, false, true)
+LEAN_WALK_FN(lean_walk_read, false, false)
+LEAN_WALK_FN(lean_walk_direct_pcs, true, true)
+LEAN_WALK_FN(lean_walk_read_pcs, true, false)
 
 
 /*
@@ -943,7 +1076,7 @@ static ALWAYS_INLINE int through_signal_frame(const struct walk *w, const struct
  * when pc is a return address; auto mode falls back on a trusted .sframe. *row may already hold
  * the memo's row. Returns 0 with a usable *row and *src, or the verdict why there is none. */
 static ALWAYS_INLINE int find_row(const struct walk *w, enum trustack_unwind_mode mode, const struct ts_uw_module *m,
-				  uint64_t pc, uint64_t va, bool exact, struct ts_uw_memo_slot *memo,
+				  uint64_t pc, uint64_t va, bool exact, struct ts_uw_memo *memo,
 				  const struct ts_urow **row, uint8_t *src)
 {
 	uint64_t d;
@@ -959,7 +1092,7 @@ static ALWAYS_INLINE int find_row(const struct walk *w, enum trustack_unwind_mod
 		if (sframe)
 			*src = TRUSTACK_SRC_SFRAME;
 		if (!exact && *row && memo && memo_pack(m, *row, &d))
-			memo_put(memo, pc, d);
+			memo_put(memo, pc, d, memo_rec_word(m, pc, d));
 		if (mode == TRUSTACK_UNWIND_AUTO && m->sframe_trusted && (!*row || ((*row)->flags & TS_UROW_UNRELIABLE))) {
 			const struct ts_urow *r2 = ts_uw_table_lookup(&m->sf, va);
 			if (r2 && !(r2->flags & TS_UROW_UNRELIABLE))
@@ -1094,17 +1227,22 @@ static ALWAYS_INLINE int frame_unusable(const struct walk *w, const struct ts_uw
 }
 
 /* The lean path (lean_walk) from frame n while return addresses are in the memo; the walk's
- * state follows it. */
-static ALWAYS_INLINE void lean_steps(const struct walk *w, const struct ts_uw_memo_slot *memo,
+ * state follows it. True when it ended the walk at an outermost row (the verdict in *v). */
+static ALWAYS_INLINE bool lean_steps(const struct walk *w, const struct ts_uw_memo *memo,
 				     const struct ts_uw_arch *a, bool fpv_mode, uint8_t lean_src, struct out *o,
-				     bool pcs_only, size_t max, struct regs *s, uint64_t *pc, size_t *n)
+				     bool pcs_only, size_t max, struct regs *s, uint64_t *pc, size_t *n, int *v)
 {
 	struct lean_state ls = { .pc = *pc, .sp = s->r[a->sp], .fp = s->r[a->fp], .fpk = (s->valid & BIT(a->fp)) != 0,
-				 .n = *n };
-	if (w->direct)
-		lean_walk(w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, true, max);
+				 .n = *n, .ended = false };
+	if (pcs_only)
+		(w->direct ? lean_walk_direct_pcs : lean_walk_read_pcs)(w, memo, a, fpv_mode, lean_src, &ls, o, max);
 	else
-		lean_walk(w, memo, a, fpv_mode, lean_src, &ls, o, pcs_only, false, max);
+		(w->direct ? lean_walk_direct : lean_walk_read)(w, memo, a, fpv_mode, lean_src, &ls, o, max);
+	if (ls.ended) {
+		*n = ls.n;
+		*v = ls.verdict;
+		return true;
+	}
 	if (ls.n != *n) {
 		*n = ls.n;
 		*pc = ls.pc;
@@ -1112,6 +1250,7 @@ static ALWAYS_INLINE void lean_steps(const struct walk *w, const struct ts_uw_me
 		s->r[a->sp] = ls.sp;
 		s->r[a->fp] = ls.fp;
 	}
+	return false;
 }
 
 /*
@@ -1159,7 +1298,7 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 	const struct ts_uw_arch *a = NULL;
 	bool fpv_mode = mode == TRUSTACK_UNWIND_FP_VALIDATED;
 	/* the memo of this mode's rows: the analysis' (fp-validated, orc, auto) or the .sframe's */
-	struct ts_uw_memo_slot *memo = u->memo ? u->memo + (mode == TRUSTACK_UNWIND_SFRAME ? TS_UW_MEMO_SLOTS : 0) : NULL;
+	struct ts_uw_memo *memo = u->memo ? u->memo + (mode == TRUSTACK_UNWIND_SFRAME) : NULL;
 	uint8_t lean_src = fpv_mode ? TRUSTACK_SRC_FP
 				    : mode == TRUSTACK_UNWIND_SFRAME ? TRUSTACK_SRC_SFRAME : TRUSTACK_SRC_ANALYSIS;
 	/* a return address the memo knows tells the architecture: the lean path from frame 0 */
@@ -1171,8 +1310,8 @@ static ALWAYS_INLINE int unwind_core(const struct trustack_unwinder *u, enum tru
 		s.valid |= BIT(a->sp) | BIT(a->fp);
 	}
 	for (;;) {
-		if (memo && !exact && a && n < max)
-			lean_steps(&w, memo, a, fpv_mode, lean_src, o, pcs_only, max, &s, &pc, &n);
+		if (memo && !exact && a && n < max && lean_steps(&w, memo, a, fpv_mode, lean_src, o, pcs_only, max, &s, &pc, &n, &v))
+			break;
 		if (n == max) {
 			v = TRUSTACK_UNWIND_TRUNCATED;
 			break;

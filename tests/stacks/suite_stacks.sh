@@ -195,6 +195,15 @@ try:
     st = j["stats"]
     ok &= st["max_stop_ns"] == max(t["stop_ns"] for t in j["threads"]) and st["max_stop_ns"] <= st["stopped_ns"] <= st["total_ns"]
     res("json-shape", ok, "fields or values differ from the text output: %s" % js)
+    # one thread at a time (TRUSTACK_PROC_ONE_AT_A_TIME): the next thread is interrupted only
+    # while the one before is copied, so at most two are stopped at once (the stops sum to at
+    # most twice the window) and no thread is stopped for the whole window
+    stops = [t["stop_ns"] for t in j["threads"]]
+    if len(stops) >= 3:
+        res("one-thread-at-a-time", sum(stops) <= 2 * st["stopped_ns"] and max(stops) < st["stopped_ns"],
+            "stops %s us in a window of %d us" % ([s // 1000 for s in stops], st["stopped_ns"] // 1000))
+    else:
+        print("SKIP one-thread-at-a-time: %d threads" % len(stops))
 except Exception as e:
     res("json-shape", False, "%s: %r" % (js, e))
 unw = any(len(b["frames"]) > 1 for b in blocks.values())
