@@ -672,8 +672,10 @@ static inline __attribute__((always_inline)) void lean_walk(const struct walk *w
 			uint64_t tag = BIT(56), tail = frame_tail_word(0, src);
 			while (n < max) {
 				uint64_t x = __atomic_load_n(&memo->rec[memo_hash(pc)], __ATOMIC_RELAXED) ^ pc;
-				if (__builtin_expect(x != tag, 0)) {
-					if ((x & REC_LOW) || !x)
+				/* a pc with its top byte set (a corrupted return address: 0xa3005555...) would
+				 * xor into the word's module byte and pass for another module's record */
+				if (__builtin_expect((x != tag) | (pc >> 56 != 0), 0)) {
+					if ((x & REC_LOW) || !x || (pc >> 56))
 						break; /* not a record the set knows: the memo below */
 					tag = x;
 					tail = frame_tail_word((int32_t)(x >> 56) - 1, src);
