@@ -17,6 +17,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cross.sh" # compile, warnings
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 cache=$top/build/a64check-cache
@@ -30,34 +31,6 @@ if ! command -v $GCC >/dev/null || ! command -v $GXX >/dev/null || ! command -v 
     echo "SKIP a64check: needs $GCC, $GXX and clang (scripts/install-deps.sh)"
     exit 0
 fi
-
-# Compile (or link, kind exe) SRC with CC and FLAGS into the cache; print the path.
-compile() {
-    local cc=$1 flags=$2 kind=$3 key out; shift 3
-    key=$( { echo "$cc $flags $kind"; cat "$@"; } | sha1sum | cut -c1-16)
-    out=$cache/$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
-
-# Check FILES with RULES; print the warnings (none: empty), and the error of a check that could
-# not analyse them (exit 2 or a crash) as a line of its own ending in [check-error].
-warnings() {
-    local rules=$1 out rc; shift
-    out=$("$TRUSTACK" check --rules="$rules" "$@" 2>&1); rc=$?
-    grep -E '\[[a-z-]+\]$' <<<"$out"
-    if [ $rc -gt 1 ]; then
-        echo "check exited $rc: $(grep -v '\]$' <<<"$out" | head -1) [check-error]"
-    fi
-    return 0
-}
 
 opts="-O0 -O2 -O3 -Os"
 ts_quick && opts="-O0 -O2"

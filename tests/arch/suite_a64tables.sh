@@ -19,6 +19,7 @@
 # the same subset with or without TS_QUICK (the full figures: docs/arm64.md, "Tables").
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cross.sh" # compile
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 cache=$top/build/a64tables-cache
@@ -43,22 +44,6 @@ if ! cc -std=gnu11 -O1 -g -I"$top/include" -I"$top/lib" "$top/tests/tables/sfram
         -lpthread $( [ -n "${TS_SAN:-}" ] && echo -fsanitize=address,undefined ) -o "$tool" 2>"$work/tool.log"; then
     echo "FAIL a64tables/sframe-tool: cannot build tests/tables/sframe_tool.c: $(head -3 "$work/tool.log")"; exit 1
 fi
-
-# Compile (or link, kind exe) SRC with CC and FLAGS into the cache; print the path.
-compile() {
-    local cc=$1 flags=$2 kind=$3 key out; shift 3
-    key=$( { echo "$cc $flags $kind"; cat "$@"; } | sha1sum | cut -c1-16)
-    out=$cache/$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
 
 # objdump-shaped text -> "IDX SIZE OFFSET CFA FP RA" per row, PCINC rows as offsets from the FDE's
 # pc (objdump prints pc = 0 for objects); also the FDE's pauth key on each row.

@@ -13,6 +13,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cross.sh" # compile, warnings
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 cache=$top/build/s390xcheck-cache
@@ -26,33 +27,6 @@ if ! command -v $GCC >/dev/null || ! command -v clang >/dev/null; then
     echo "SKIP s390xcheck: needs $GCC and clang (scripts/install-deps.sh)"
     exit 0
 fi
-
-compile() {
-    local cc=$1 flags=$2 kind=$3 key out; shift 3
-    key=$( { echo "$cc $flags $kind"; cat "$@"; } | sha1sum | cut -c1-16)
-    out=$cache/$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
-
-# The warnings of FILES with RULES (none: empty), and a check that could not analyse them (exit 2
-# or a crash) as a line of its own ending in [check-error].
-warnings() {
-    local rules=$1 out rc; shift
-    out=$("$TRUSTACK" check --rules="$rules" "$@" 2>&1); rc=$?
-    grep -E '\[[a-z-]+\]$' <<<"$out"
-    if [ $rc -gt 1 ]; then
-        echo "check exited $rc: $(grep -v '\]$' <<<"$out" | head -1) [check-error]"
-    fi
-    return 0
-}
 
 verdict() { # NAME NFILES WARNINGS
     if [ -z "$3" ]; then

@@ -21,6 +21,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cross.sh" # compile
 top=${TS_TOP:-$(cd "$here/../.." && pwd)}
 TRUSTACK=${TRUSTACK:-$top/build/trustack}
 cache=$top/build/s390xtables-cache
@@ -37,21 +38,6 @@ for t in $GCC clang python3; do
     command -v $t >/dev/null || { echo "SKIP s390xtables: needs $t (scripts/install-deps.sh)"; exit 0; }
 done
 [ -x "$TRUSTACK" ] || { echo "FAIL s390xtables: no trustack binary at $TRUSTACK"; exit 1; }
-
-compile() {
-    local cc=$1 flags=$2 kind=$3 key out; shift 3
-    key=$( { echo "$cc $flags $kind"; cat "$@"; } | sha1sum | cut -c1-16)
-    out=$cache/$key.$kind
-    if [ ! -s "$out" ]; then
-        if [ "$kind" = o ]; then
-            $cc $flags -c "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        else
-            $cc $flags "$@" -o "$out.tmp" 2>>"$work/compile.err" || return 1
-        fi
-        mv "$out.tmp" "$out"
-    fi
-    echo "$out"
-}
 
 # ---- annotate --------------------------------------------------------------------------------
 # recurse.c's fib at gcc -O2 -mbackchain: `stmg %r11,%r15,88(%r15)` saves r11 (CFA-72) and r14
