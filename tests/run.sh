@@ -17,6 +17,11 @@
 #                 and not 0 means quick: tests/quick.sh; CI and scripts/test.sh set it)
 #   TS_ONLY=glob  run only suites whose path matches the glob (extended: '*/@(cli|seeded)/*')
 #   TS_JOBS=N     suites run at once (1: one after the other)
+#   TS_SUITE_TIMEOUT=S
+#                 a suite still running after S seconds is killed (its whole process group) and
+#                 counts as failed, its output so far shown: a hang costs one suite, not the CI
+#                 run (default 900 in the quick tier, whose slowest suite takes about 180 s
+#                 here; 14400 otherwise; 0: no limit)
 set -u
 shopt -s extglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +32,9 @@ mkdir -p "$TS_WORK"
 jobs_max=${TS_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [ "$jobs_max" -gt 2 ] 2>/dev/null && [ -z "${TS_JOBS:-}" ] && jobs_max=2
 [ "$jobs_max" -ge 1 ] 2>/dev/null || jobs_max=1
+if [ -n "${TS_QUICK:-}" ] && [ "${TS_QUICK:-}" != 0 ]; then limit=${TS_SUITE_TIMEOUT:-900}; else limit=${TS_SUITE_TIMEOUT:-14400}; fi
+command -v timeout >/dev/null || limit=0
+t_start=$SECONDS
 outdir=$TS_WORK/.runner
 rm -rf "$outdir"; mkdir -p "$outdir"
 
@@ -37,15 +45,27 @@ for suite in "$top"/tests/*/suite_*.sh; do
 done
 
 pass=0 fail=0 skip=0
-failed_names=()
+failed_names=() times=()
+# An interrupted runner takes its suites with it: timeout (in a group of its own, which the
+# terminal's ^C does not reach) passes the TERM on to the suite's group.
+stop_all() { for j in $(jobs -p); do pkill -TERM -P "$j" 2>/dev/null; done; exit 130; }
+trap stop_all INT TERM
 
 # Run one suite into $outdir/<n>.out; <n>.rc ("status seconds") appears when it has ended.
 start_suite() {
     local suite=$1 o=$outdir/$2
     (
         t0=$SECONDS
-        bash "$suite" >"$o.out" 2>&1
-        echo "$? $((SECONDS - t0))" >"$o.rc.tmp" && mv "$o.rc.tmp" "$o.rc"
+        if [ "$limit" -gt 0 ]; then
+            # timeout puts the suite in a process group of its own and kills the whole group
+            timeout -k 20 "$limit" bash "$suite" >"$o.out" 2>&1; rc=$?
+            if [ $rc = 124 ] || [ $rc = 137 ]; then
+                echo "FAIL ${suite#"$top"/tests/}: still running after $limit s (TS_SUITE_TIMEOUT), killed" >>"$o.out"
+            fi
+        else
+            bash "$suite" >"$o.out" 2>&1; rc=$?
+        fi
+        echo "$rc $((SECONDS - t0))" >"$o.rc.tmp" && mv "$o.rc.tmp" "$o.rc"
     ) &
 }
 
@@ -63,6 +83,7 @@ report_suite() {
         echo "FAIL $name: suite exited with status $rc"; f=1
     fi
     pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+    times+=("$secs $name")
     [ "$f" -gt 0 ] && failed_names+=("$name")
 }
 
@@ -84,5 +105,7 @@ for i in "${!alone[@]}"; do
 done
 
 [ "${#failed_names[@]}" -gt 0 ] && echo "failing suites: ${failed_names[*]}"
+# (CI shows only the end of its log: the time and the slowest suites go just above the count)
+echo "time: $((SECONDS - t_start)) s; slowest suites: $(printf '%s\n' "${times[@]}" | sort -rn | head -4 | awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1}')"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

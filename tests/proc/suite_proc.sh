@@ -7,6 +7,8 @@
 # says whether a thread is left stopped, the target's progress counters say whether every thread
 # runs again; the single-step chain is compared with the list the program keeps of its own
 # __builtin_return_address(0) values and with gdb's backtrace (CFI-based) at the same points.
+# Every step that waits on another program has a time limit (timeout's exit 124 in the FAIL
+# line says which one hung).
 # TS_QUICK=1: 50 SIGKILL rounds instead of 200, two compilations of the chain program instead of five.
 # Environment: TRUSTACK, TS_TOP, TS_WORK, TS_QUICK, TS_SAN (see tests/run.sh).
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
@@ -64,7 +66,7 @@ stopped_threads() { cat /proc/"$1"/task/*/stat 2>/dev/null | sed 's/.*) //' | aw
 
 # ---- a snapshot of the multi-threaded target --------------------------------------------------
 start_target main
-"$tool" snap "$tpid" > "$work/snap.out" 2>&1; rc=$?
+timeout -k 5 120 "$tool" snap "$tpid" > "$work/snap.out" 2>&1; rc=$?
 python3 - "$work/main.layout" "$work/snap.out" "$tpid" > "$work/snap.check" 2>&1 <<'PY'
 import re, subprocess, sys
 layout = open(sys.argv[1]).read().split("\n"); snap = open(sys.argv[2]).read().split("\n"); pid = int(sys.argv[3])
@@ -143,7 +145,7 @@ else echo "SKIP error-permission: needs root and setpriv"; fi
 
 # ---- threads that exit during the snapshot ---------------------------------------------------
 start_target churn churn
-out=$("$tool" churn "$tpid" 100 2>&1); rc=$?
+out=$(timeout -k 5 300 "$tool" churn "$tpid" 100 2>&1); rc=$?
 if [ $rc = 0 ] && all_progress churn; then echo "PASS snapshot-thread-churn (100 snapshots while threads come and go: $(tail -1 <<<"$out"))"
 else echo "FAIL snapshot-thread-churn: rc=$rc $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
 kill -9 "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
@@ -163,7 +165,7 @@ done
 [ $bad = 0 ] && echo "PASS sigkill-$rounds (trustack killed at random moments; the target keeps running, every thread progresses)" || echo "FAIL sigkill: $bad bad rounds; $why"
 bad=0; why=""
 for i in $(seq 20); do
-    "$tool" intr "$tpid_main" > "$work/intr.out" 2>&1 & l=$!
+    timeout -k 5 120 "$tool" intr "$tpid_main" > "$work/intr.out" 2>&1 & l=$!
     for _ in $(seq 200); do grep -q ready "$work/intr.out" 2>/dev/null && break; sleep 0.01; done
     sleep "0.0$((RANDOM % 30))"
     kill -INT "$l" 2>/dev/null; wait "$l"; rc=$?
@@ -180,7 +182,7 @@ chain_case() { # NAME CC FLAGS...
     local bin=$work/chain_$name
     "$cc" "$@" -g -no-pie -pthread "$here/chain_prog.c" -o "$bin" 2>>"$work/build.log" || { echo "FAIL chain-$name: build"; return; }
     local probe; probe=0x$(nm "$bin" | awk '$3=="probe"{print $1}')
-    setarch -R "$tool" chain "$probe" 97 -- "$bin" > "$work/chain_$name.out" 2>&1; local rc=$?
+    setarch -R timeout -k 5 600 "$tool" chain "$probe" 97 -- "$bin" > "$work/chain_$name.out" 2>&1; local rc=$?
     local sum; sum=$(grep '^trace' "$work/chain_$name.out")
     if [ $rc = 0 ] && grep -q "probes=12 mismatches=0" <<<"$sum" && grep -q "signals=2" <<<"$sum"; then
         echo "PASS chain-$name (12 probes in recursion, longjmp, tail call, signal handlers incl. sigaltstack, threads = the program's own list; $(sed 's/.*\(steps=[0-9]*\).*\(invariant_checks=[0-9]*\).*/\1 \2/' <<<"$sum"))"
@@ -218,7 +220,7 @@ continue
 end
 run
 GDB
-    gdb -q -batch -x "$work/bt.gdb" "$work/chain_gcc-O2" > "$work/gdb.out" 2>&1
+    DEBUGINFOD_URLS= timeout -k 5 600 gdb -q -batch -x "$work/bt.gdb" "$work/chain_gcc-O2" > "$work/gdb.out" 2>&1
     python3 - "$work/gdb.out" "$work/chain_gcc-O2.out" "$work/chain_gcc-O2" > "$work/gdb.check" <<'PY'
 import re, subprocess, sys
 from collections import defaultdict
@@ -253,7 +255,7 @@ PY
 else echo "SKIP chain-vs-gdb: no gdb"; fi
 
 # ---- the verify-unwind CLI --------------------------------------------------------------------
-out=$("$TRUSTACK" verify-unwind --every 100 --format=json --quiet -- "$work/chain_gcc-O2" 2>&1); rc=$?
+out=$(timeout -k 5 600 "$TRUSTACK" verify-unwind --every 100 --format=json --quiet -- "$work/chain_gcc-O2" 2>&1); rc=$?
 if [ $rc = 0 ] && python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
@@ -265,7 +267,7 @@ assert all(m[k]["false_reliable"] == 0 for k in ("fp-validated", "orc", "sframe"
 assert all(sum(m[k][c] for c in ("correct_reliable", "unreliable", "false_reliable")) == d["points"] for k in m), m
 ' "$out" 2>"$work/vu.err"; then echo "PASS verify-unwind-json (points = steps / every, 5 threads, 2 signal frames, depth >= 34, every mode counted, none false-reliable but fp)"
 else echo "FAIL verify-unwind-json: rc=$rc $out $(head -2 "$work/vu.err")"; fi
-out=$("$TRUSTACK" verify-unwind --max-steps 5000 -- /bin/true 2>&1); rc=$?
+out=$(timeout -k 5 120 "$TRUSTACK" verify-unwind --max-steps 5000 -- /bin/true 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "stopped after 5000 steps" <<<"$out" && echo "PASS verify-unwind-max-steps" || echo "FAIL verify-unwind-max-steps: $out"
 "$TRUSTACK" verify-unwind -- "$work/does-not-exist" >/dev/null 2>&1; a=$?
 "$TRUSTACK" verify-unwind >/dev/null 2>&1; b=$?
