@@ -25,6 +25,7 @@
 set -u
 shopt -s extglob
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/quick.sh"  # ts_quick
 export TRUSTACK=${TRUSTACK:-$top/build/trustack}
 export TS_TOP=$top
 export TS_WORK=${TS_WORK:-$top/build/test-work}
@@ -32,7 +33,7 @@ mkdir -p "$TS_WORK"
 jobs_max=${TS_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [ "$jobs_max" -gt 2 ] 2>/dev/null && [ -z "${TS_JOBS:-}" ] && jobs_max=2
 [ "$jobs_max" -ge 1 ] 2>/dev/null || jobs_max=1
-if [ -n "${TS_QUICK:-}" ] && [ "${TS_QUICK:-}" != 0 ]; then limit=${TS_SUITE_TIMEOUT:-900}; else limit=${TS_SUITE_TIMEOUT:-14400}; fi
+if ts_quick; then limit=${TS_SUITE_TIMEOUT:-900}; else limit=${TS_SUITE_TIMEOUT:-14400}; fi
 command -v timeout >/dev/null || limit=0
 t_start=$SECONDS
 outdir=$TS_WORK/.runner
