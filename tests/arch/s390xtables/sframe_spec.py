@@ -217,6 +217,9 @@ def fre_text(i, k, flex, base_sp, w, version):
     return "%s %s %s" % (cfa, out[1], out[0])
 
 
+RULE = r"\((?:sp|fp|r\d+)[+-]\d+\)|(?:sp|fp|r\d+)\+-?\d+|(?:sp|fp|r\d+)-\d+|c[+-]\d+|[ufU](?![a-z0-9])"
+
+
 def dump_rows(text):
     """`trustack sframe --dump` text -> the same row lines."""
     rows, pc = [], None
@@ -231,8 +234,12 @@ def dump_rows(text):
         m = re.match(r"\s+([0-9a-f]{16})\s+(.*\S)", line)
         if m and pc is not None:
             a = int(m.group(1), 16)
-            rows.append("%#x %d %s %#x %s" % (pc, size, "mask" if mask else "inc", a if mask else a - pc,
-                                              " ".join(m.group(2).split())))
+            rest = m.group(2)
+            # the columns are objdump's fixed widths, which a long entry fills without a space
+            # ("sp+1048912u"): take the rules apart by their shape
+            if rest != "RA undefined":
+                rest = " ".join(re.findall(RULE, rest))
+            rows.append("%#x %d %s %#x %s" % (pc, size, "mask" if mask else "inc", a if mask else a - pc, rest))
     return rows
 
 
