@@ -411,12 +411,14 @@ struct trustack_sframe_stats {
 
 /*
  * Analyse elf and write a copy of it to out_path with a new `.sframe` section: for relocatable
- * objects an allocated one (SHT_PROGBITS, like gas) whose function start fields carry
- * R_X86_64_PC32 (v1, v2) or R_X86_64_PC64 (v3) relocations; for linked files a non-allocated
- * one with sh_addr 0, so start fields are the functions' virtual addresses. Code the version
- * cannot describe is reported through on_problem (may be NULL) and left without an FDE.
- * Returns 0 (problems or not) or a negative TRUSTACK_E_* with a message in errbuf;
- * -TRUSTACK_E_UNSUPPORTED for files other than x86-64 or that already have a `.sframe`.
+ * objects an allocated one (SHT_PROGBITS, like gas) whose function start fields carry the
+ * machine's PC32 (v1, v2) or PC64 (v3) relocations; for linked files a non-allocated one with
+ * sh_addr 0, so start fields are the functions' virtual addresses. The copy keeps the file's
+ * byte order (s390x: big-endian). Code the version cannot describe is reported through
+ * on_problem (may be NULL) and left without an FDE. Returns 0 (problems or not) or a negative
+ * TRUSTACK_E_* with a message in errbuf; -TRUSTACK_E_UNSUPPORTED for files other than x86-64,
+ * arm64 and s390x, for v1 of an s390x file (s390x SFrame starts with v2), or for files that
+ * already have a `.sframe`.
  * The input file is never modified. stats may be NULL.
  */
 TRUSTACK_API int trustack_sframe__write(struct trustack_elf *elf, const struct trustack_sframe_opts *opts,

@@ -8,6 +8,7 @@
  * it stays as unused bytes.
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -31,6 +32,33 @@ struct wbuf {
 	uint8_t *p;
 	size_t n, cap;
 };
+
+/* The file's byte order (ELFDATA2MSB: s390x) against the host's: each helper turns a host value
+ * into the file's and back (the same swap, or none). Headers, symbols and relocations are held
+ * in host order while the copy is made and written back in the file's. */
+static uint16_t fo16(bool be, uint16_t v) { return be ? htobe16(v) : htole16(v); }
+static uint32_t fo32(bool be, uint32_t v) { return be ? htobe32(v) : htole32(v); }
+static uint64_t fo64(bool be, uint64_t v) { return be ? htobe64(v) : htole64(v); }
+
+static void ehdr_order(Elf64_Ehdr *e, bool be)
+{
+	e->e_type = fo16(be, e->e_type), e->e_machine = fo16(be, e->e_machine);
+	e->e_version = fo32(be, e->e_version);
+	e->e_entry = fo64(be, e->e_entry), e->e_phoff = fo64(be, e->e_phoff), e->e_shoff = fo64(be, e->e_shoff);
+	e->e_flags = fo32(be, e->e_flags);
+	e->e_ehsize = fo16(be, e->e_ehsize), e->e_phentsize = fo16(be, e->e_phentsize);
+	e->e_phnum = fo16(be, e->e_phnum), e->e_shentsize = fo16(be, e->e_shentsize);
+	e->e_shnum = fo16(be, e->e_shnum), e->e_shstrndx = fo16(be, e->e_shstrndx);
+}
+
+static void shdr_order(Elf64_Shdr *s, bool be)
+{
+	s->sh_name = fo32(be, s->sh_name), s->sh_type = fo32(be, s->sh_type);
+	s->sh_flags = fo64(be, s->sh_flags), s->sh_addr = fo64(be, s->sh_addr);
+	s->sh_offset = fo64(be, s->sh_offset), s->sh_size = fo64(be, s->sh_size);
+	s->sh_link = fo32(be, s->sh_link), s->sh_info = fo32(be, s->sh_info);
+	s->sh_addralign = fo64(be, s->sh_addralign), s->sh_entsize = fo64(be, s->sh_entsize);
+}
 
 static int wb_reserve(struct wbuf *b, size_t more)
 {
@@ -98,6 +126,7 @@ struct symfix {
 	uint32_t *symof;      /* per section: its section symbol in the output (0: none) */
 	uint32_t moved_from;  /* old indices [moved_from, moved_from + nmoved) move to moved_to */
 	uint32_t nmoved, moved_to;
+	bool be;              /* the file's byte order (symbols and relocations are read in place) */
 };
 
 static uint32_t remap(const struct symfix *f, uint32_t i)
@@ -159,7 +188,7 @@ static int add_section_symbols(struct wbuf *out, Elf64_Shdr *sh, size_t shnum, s
 		Elf64_Sym *s = &syms[L + i];
 		memset(s, 0, sizeof(*s));
 		s->st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
-		s->st_shndx = (uint16_t)f->need[i];
+		s->st_shndx = fo16(f->be, (uint16_t)f->need[i]);
 		f->symof[f->need[i]] = (uint32_t)(L + i);
 	}
 	uint64_t off;
@@ -185,9 +214,10 @@ static int add_section_symbols(struct wbuf *out, Elf64_Shdr *sh, size_t shnum, s
 				uint8_t *p = out->p + s->sh_offset + o + 8; /* r_info */
 				uint64_t info;
 				memcpy(&info, p, 8);
+				info = fo64(f->be, info);
 				uint32_t sym = (uint32_t)ELF64_R_SYM(info), nsym = remap(f, sym);
 				if (nsym != sym) {
-					info = ELF64_R_INFO(nsym, ELF64_R_TYPE(info));
+					info = fo64(f->be, ELF64_R_INFO(nsym, ELF64_R_TYPE(info)));
 					memcpy(p, &info, 8);
 				}
 			}
@@ -256,6 +286,7 @@ struct copy {
 	char *err;
 	size_t errlen;
 	bool rel;               /* a relocatable object: sections stay allocated, may have relocations */
+	bool be;                /* the file is big-endian (the machine's descriptor says so too) */
 	struct stat in;         /* the input file's: its mode for the output, which must not be it */
 	size_t fsize;           /* bytes of the input file */
 	struct wbuf out;        /* the input's bytes, then what is appended */
@@ -315,8 +346,16 @@ static int read_input(struct copy *c)
 		return ts_fail(c->err, c->errlen, TRUSTACK_E_IO, "cannot read %s: %s", img->path, strerror(errno));
 	c->out.n = c->fsize;
 	memcpy(&c->eh, c->out.p, sizeof(c->eh));
-	if (c->eh.e_ident[EI_CLASS] != ELFCLASS64 || c->eh.e_ident[EI_DATA] != ELFDATA2LSB)
-		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit little-endian ELF can be written");
+	unsigned char data = c->eh.e_ident[EI_DATA];
+	if (c->eh.e_ident[EI_CLASS] != ELFCLASS64 || (data != ELFDATA2LSB && data != ELFDATA2MSB))
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_UNSUPPORTED, "only 64-bit ELF can be written");
+	/* the byte order the machine's descriptor gives is the one its files must have */
+	if ((data == ELFDATA2MSB) != c->img->arch->big_endian)
+		return ts_fail(c->err, c->errlen, TRUSTACK_E_FORMAT, "%s ELF file of a %s machine (%s)",
+			       data == ELFDATA2MSB ? "big-endian" : "little-endian",
+			       c->img->arch->big_endian ? "big-endian" : "little-endian", c->img->arch->name);
+	c->be = c->fx.be = data == ELFDATA2MSB;
+	ehdr_order(&c->eh, c->be);
 	return 0;
 }
 
@@ -332,6 +371,7 @@ static int read_section_headers(struct copy *c)
 	/* extended numbering: the real counts live in section 0 */
 	Elf64_Shdr sh0;
 	memcpy(&sh0, c->out.p + eh->e_shoff, sizeof(sh0));
+	shdr_order(&sh0, c->be);
 	c->shnum = eh->e_shnum ? eh->e_shnum : sh0.sh_size;
 	c->shstrndx = eh->e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh->e_shstrndx;
 	if (c->shnum == 0 || c->shnum > (fsize - eh->e_shoff) / sizeof(Elf64_Shdr) || c->shstrndx == 0 ||
@@ -346,6 +386,8 @@ static int read_section_headers(struct copy *c)
 	if (!c->sh || !c->fx.symof || !c->fx.need)
 		return -TRUSTACK_E_NOMEM;
 	memcpy(c->sh, c->out.p + eh->e_shoff, c->shnum * sizeof(*c->sh));
+	for (size_t i = 0; i < c->shnum; i++)
+		shdr_order(&c->sh[i], c->be);
 	for (size_t i = 1; i < c->shnum; i++) {
 		const Elf64_Shdr *s = &c->sh[i];
 		if (s->sh_type != SHT_NOBITS && (s->sh_offset > fsize || s->sh_size > fsize - s->sh_offset))
@@ -379,6 +421,7 @@ static int find_section_symbols(struct copy *c)
 	for (size_t i = 1; i < fx->first_global; i++) {
 		Elf64_Sym s;
 		memcpy(&s, c->out.p + st->sh_offset + i * sizeof(s), sizeof(s));
+		s.st_shndx = fo16(c->be, s.st_shndx);
 		if (ELF64_ST_TYPE(s.st_info) == STT_SECTION && s.st_shndx > 0 && s.st_shndx < c->shnum &&
 		    s.st_shndx < SHN_LORESERVE && !fx->symof[s.st_shndx])
 			fx->symof[s.st_shndx] = (uint32_t)i;
@@ -451,9 +494,9 @@ static int append_relocations(struct copy *c, const struct ts_out_section *o, si
 	for (size_t r = 0; r < o->nrelocs; r++) {
 		const struct ts_out_reloc *rl = &o->relocs[r];
 		size_t si = section_of(c->img, rl->target);
-		ra[r].r_offset = rl->offset;
-		ra[r].r_info = ELF64_R_INFO(c->fx.symof[si], rl->type);
-		ra[r].r_addend = (int64_t)(rl->target - c->img->secs[si].addr) + rl->addend;
+		ra[r].r_offset = fo64(c->be, rl->offset);
+		ra[r].r_info = fo64(c->be, ELF64_R_INFO(c->fx.symof[si], rl->type));
+		ra[r].r_addend = (int64_t)fo64(c->be, (uint64_t)((int64_t)(rl->target - c->img->secs[si].addr) + rl->addend));
 	}
 	uint64_t off;
 	int rc = wb_align(&c->out, 8, &off);
@@ -516,8 +559,11 @@ static int finish(struct copy *c, const char *path)
 		c->eh.e_shnum = (uint16_t)c->ns;
 		c->sh[0].sh_size = 0;
 	}
+	for (size_t i = 0; i < c->ns; i++)
+		shdr_order(&c->sh[i], c->be); /* the copy is written in the file's byte order */
 	if ((rc = wb_put(&c->out, c->sh, c->ns * sizeof(*c->sh))))
 		return rc;
+	ehdr_order(&c->eh, c->be);
 	memcpy(c->out.p, &c->eh, sizeof(c->eh));
 	return ts_replace_file(path, c->out.p, c->out.n, c->in.st_mode, &c->in, c->err, c->errlen);
 }

@@ -21,6 +21,10 @@
  * section were at address 0: value = target VA - (0 + offset of the field). Relocations are
  * refused for linked files.
  *
+ * The copy keeps the file's byte order (big-endian for s390x, as its descriptor says; a file
+ * whose byte order differs from its machine's is refused): headers, symbols and relocations are
+ * held in host order while the copy is made. The new sections' bytes are written as given.
+ *
  * Archive members and memory images cannot be written (there is no file to copy).
  */
 #ifndef TS_WRITER_H

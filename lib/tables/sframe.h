@@ -135,15 +135,40 @@ void ts_sf_encoded_free(struct ts_sf_encoded *e);
 bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, uint8_t abi, int8_t fixed_ra, bool *flex,
 			   const char **why);
 
+/*
+ * What an ABI identifier means for the bytes (a format fact of SFrame, keyed by the header's ABI
+ * byte, not by the machine being analysed: the reader must understand any file).
+ *   s390x (binutils 2.45 on; include/sframe.h and the spec's "s390x" section): big-endian; the
+ *   CFA word holds (offset - 160) / 8 (the CFA is at least SP + 160 and 8-byte aligned), in the
+ *   default and (v3) the flexible encoding alike; RA is tracked per row, an RA word 0 is padding
+ *   (RA not saved, still in r14) before an FP word; in v2 an odd RA/FP word is a DWARF register
+ *   number (regnum << 1 | 1) holding it, which v3 moved into flexible FDEs.
+ */
+struct ts_sf_abi {
+	uint8_t sp, fp;      /* DWARF numbers the default encoding's base-register bit names */
+	bool big_endian;
+	int32_t cfa_bias;    /* CFA word = (offset - cfa_bias) / cfa_scale */
+	int32_t cfa_scale;
+	bool ra_padding;     /* an RA word 0 before the FP word: RA not saved */
+	bool v2_regnum;      /* v2 default FREs: an odd RA/FP word is (regnum << 1) | 1 */
+	uint8_t min_version; /* the first SFrame version that defines the ABI */
+};
+
+static inline struct ts_sf_abi ts_sf_abi_facts(uint8_t abi)
+{
+	switch (abi) {
+	case TS_SF_ABI_AMD64_LE: return (struct ts_sf_abi){ 7, 6, false, 0, 1, false, false, 1 };
+	case TS_SF_ABI_S390X_BE: return (struct ts_sf_abi){ 15, 11, true, 160, 8, true, true, 2 };
+	case TS_SF_ABI_AARCH64_BE: return (struct ts_sf_abi){ 31, 29, true, 0, 1, false, false, 1 };
+	default: return (struct ts_sf_abi){ 31, 29, false, 0, 1, false, false, 1 };
+	}
+}
+
 /* The registers the default encoding names for an ABI: SP and FP (DWARF numbers). */
 static inline void ts_sf_abi_regs(uint8_t abi, uint8_t *sp, uint8_t *fp)
 {
-	if (abi == TS_SF_ABI_AMD64_LE)
-		*sp = 7, *fp = 6;
-	else if (abi == TS_SF_ABI_S390X_BE)
-		*sp = 15, *fp = 11;
-	else
-		*sp = 31, *fp = 29;
+	struct ts_sf_abi a = ts_sf_abi_facts(abi);
+	*sp = a.sp, *fp = a.fp;
 }
 
 /* ---- decoding ---------------------------------------------------------------------------- */

@@ -50,10 +50,18 @@ int ts_sframe_make(struct trustack_elf *elf, const struct trustack_sframe_opts *
 		snprintf(err, errlen, "SFrame version %u is not supported (1, 2 or 3)", version);
 		return -TRUSTACK_E_ARG;
 	}
-	/* the encodings we write: AMD64 (RA at a fixed offset) and AArch64 little-endian (RA tracked);
-	 * s390x's scales its offsets and is not written */
-	if (img->arch->sframe_abi != TS_SF_ABI_AMD64_LE && img->arch->sframe_abi != TS_SF_ABI_AARCH64_LE) {
-		snprintf(err, errlen, "SFrame generation supports x86-64 and arm64 only (this file is %s)", img->arch->name);
+	/* the encodings we write: AMD64 (RA at a fixed offset), AArch64 little-endian (RA tracked) and
+	 * s390x (RA tracked, scaled CFA offsets, big-endian; SFrame v2 from binutils 2.45 on) */
+	uint8_t abi = img->arch->sframe_abi;
+	if (abi != TS_SF_ABI_AMD64_LE && abi != TS_SF_ABI_AARCH64_LE && abi != TS_SF_ABI_S390X_BE) {
+		snprintf(err, errlen, "SFrame generation supports x86-64, arm64 and s390x only (this file is %s)",
+			 img->arch->name);
+		return -TRUSTACK_E_UNSUPPORTED;
+	}
+	unsigned first = ts_sf_abi_facts(abi).min_version;
+	if (version < first) {
+		snprintf(err, errlen, "SFrame v%u has no %s encoding (it starts with v%u): use --sframe-version=%u or 3",
+			 version, img->arch->name, first, first);
 		return -TRUSTACK_E_UNSUPPORTED;
 	}
 	for (size_t i = 1; i < img->nsecs; i++)

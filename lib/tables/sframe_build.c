@@ -1,7 +1,7 @@
 /*
  * sframe_build.c - SFrame tables from the analysis' rows (rowmap.h), for a machine whose
- * descriptor names its SFrame ABI (x86-64 and arm64: RA at a fixed offset or tracked per row,
- * the mangled-RA bit from the row's signing state).
+ * descriptor names its SFrame ABI (x86-64, arm64 and s390x: RA at a fixed offset or tracked per
+ * row, the mangled-RA bit from the row's signing state).
  *
  * One FDE per contiguous run of a function's (or .cold fragment's) instructions that the
  * chosen version can express. Whatever it cannot (the CFA unknown or loaded from memory, the
@@ -152,11 +152,11 @@ static int32_t entry_func(const struct ts_image *img)
 
 /* ---- PLT --------------------------------------------------------------------------------- */
 
-static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype, const uint32_t *starts,
-		   const int32_t *cfa, unsigned n)
+static int plt_fde(struct bld *b, uint64_t start, uint64_t size, uint8_t pctype, uint8_t rep_size,
+		   const uint32_t *starts, const int32_t *cfa, unsigned n)
 {
 	struct ts_sf_fde f = { .start = start, .size = (uint32_t)size, .pctype = pctype,
-			       .rep_size = pctype == TS_SF_PCMASK ? 16 : 0 };
+			       .rep_size = pctype == TS_SF_PCMASK ? rep_size : 0 };
 	int rc = ts_sframe_add_fde(b->t, &f);
 	for (unsigned k = 0; k < n && !rc; k++) {
 		/* the return address where the call left it: at the fixed offset (x86-64), or still in
@@ -202,21 +202,23 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 				ok = ts_plt_stub_rows(img, s->addr + off, esz, -img->arch->entry_sp_offset, st, cf, &n, 8) &&
 				     n == 1;
 			if (ok)
-				rc = plt_fde(b, s->addr, s->size, TS_SF_PCINC, st, cf, 1);
+				rc = plt_fde(b, s->addr, s->size, TS_SF_PCINC, 0, st, cf, 1);
 			else
 				problem(b, s->addr, s->size, -1, "PLT entries of an unknown form: no unwind information");
 			continue;
 		}
 		/* lazy PLT: PLT0 is entered as the machine says (x86-64: with the relocation index
-		 * pushed, CFA = SP + 16), the 16-byte PLTn as a call's target */
+		 * pushed, CFA = SP + 16), the PLTn (16 bytes; s390x: 32, ending in a data word) as a
+		 * call's target */
 		const struct ts_arch *a = img->arch;
-		uint64_t p0 = a->plt0_size;
-		if (!p0 || s->size < p0 || (s->size - p0) % 16) {
+		uint64_t p0 = a->plt0_size, esz = a->pltn_size ? a->pltn_size : 16;
+		uint64_t code = a->pltn_data < esz ? esz - a->pltn_data : esz;
+		if (!p0 || s->size < p0 || (s->size - p0) % esz) {
 			problem(b, s->addr, s->size, -1, "PLT of an unknown layout: no unwind information");
 			continue;
 		}
 		if (ts_plt_stub_rows(img, s->addr, p0, a->plt0_cfa, st, cf, &n, 8))
-			rc = plt_fde(b, s->addr, p0, TS_SF_PCINC, st, cf, n);
+			rc = plt_fde(b, s->addr, p0, TS_SF_PCINC, 0, st, cf, n);
 		else
 			problem(b, s->addr, p0, -1, "PLT0 of an unknown form: no unwind information");
 		if (rc || s->size == p0)
@@ -225,8 +227,8 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 		int32_t cf0[8];
 		unsigned n0 = 0;
 		bool ok = true;
-		for (uint64_t off = p0; ok && off < s->size; off += 16) {
-			ok = ts_plt_stub_rows(img, s->addr + off, 16, -a->entry_sp_offset, st, cf, &n, 8);
+		for (uint64_t off = p0; ok && off < s->size; off += esz) {
+			ok = ts_plt_stub_rows(img, s->addr + off, code, -a->entry_sp_offset, st, cf, &n, 8);
 			if (ok && off == p0) {
 				memcpy(st0, st, sizeof(st));
 				memcpy(cf0, cf, sizeof(cf));
@@ -236,7 +238,7 @@ static int build_plt(struct bld *b, const struct ts_rowmap *m)
 			}
 		}
 		if (ok)
-			rc = plt_fde(b, s->addr + p0, s->size - p0, TS_SF_PCMASK, st0, cf0, n0);
+			rc = plt_fde(b, s->addr + p0, s->size - p0, TS_SF_PCMASK, (uint8_t)esz, st0, cf0, n0);
 		else
 			problem(b, s->addr + p0, s->size - p0, -1,
 				"PLT entries that differ or have an unknown form: no unwind information");

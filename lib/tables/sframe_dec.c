@@ -1,5 +1,6 @@
 /*
- * sframe_dec.c - SFrame bytes (v1, v2, v3; either byte order) into the model of sframe.h.
+ * sframe_dec.c - SFrame bytes (v1, v2, v3; either byte order; AMD64, AArch64, s390x) into the
+ * model of sframe.h: offsets as they are (s390x's scaled CFA words turned back into bytes).
  *
  * Every count and offset read from the section is checked against its size before use, and
  * every loop is bounded by the section's bytes (an FRE takes at least two), so a malformed or
@@ -82,7 +83,7 @@ struct dec {
 	size_t fres0;         /* section offset of the FRE sub-section */
 	uint64_t nfdes, nfres, frelen, fdeoff;
 	unsigned fdesz;       /* bytes of one FDE in this version */
-	uint8_t spreg, fpreg; /* what the default encoding's base-register bit names */
+	struct ts_sf_abi abi; /* what the ABI byte says about the words (sframe.h) */
 };
 
 /* The fixed header: magic (either byte order), version, ABI, and counts and offsets that fit
@@ -107,12 +108,9 @@ static int decode_header(struct dec *d)
 	out->abi = buf[4];
 	out->fixed_fp = (int8_t)buf[5];
 	out->fixed_ra = (int8_t)buf[6];
-	if (out->abi < TS_SF_ABI_AARCH64_BE || out->abi > TS_SF_ABI_AMD64_LE) {
-		if (out->abi != TS_SF_ABI_S390X_BE)
-			return bad(d->err, d->errlen, "unknown ABI %u", out->abi);
-		snprintf(d->err, d->errlen, ".sframe for s390x is not supported");
-		return -TRUSTACK_E_UNSUPPORTED;
-	}
+	if (out->abi < TS_SF_ABI_AARCH64_BE || out->abi > TS_SF_ABI_S390X_BE)
+		return bad(d->err, d->errlen, "unknown ABI %u", out->abi);
+	d->abi = ts_sf_abi_facts(out->abi);
 	d->hdr = TS_SF_HDR_SIZE + buf[7];
 	d->nfdes = get(&d->r, 8, 4), d->nfres = get(&d->r, 12, 4), d->frelen = get(&d->r, 16, 4);
 	d->fdeoff = get(&d->r, 20, 4);
@@ -130,7 +128,6 @@ static int decode_header(struct dec *d)
 		return bad(d->err, d->errlen, "%llu FREs cannot fit in %llu bytes", (unsigned long long)d->nfres,
 			   (unsigned long long)d->frelen);
 	d->fres0 = d->hdr + freoff;
-	ts_sf_abi_regs(out->abi, &d->spreg, &d->fpreg);
 	out->fdes = calloc(d->nfdes ? d->nfdes : 1, sizeof(*out->fdes));
 	out->fres = calloc(d->nfres ? d->nfres : 1, sizeof(*out->fres));
 	if (!out->fdes || !out->fres)
@@ -138,6 +135,14 @@ static int decode_header(struct dec *d)
 	out->capfdes = d->nfdes;
 	out->capfres = d->nfres;
 	return 0;
+}
+
+/* The CFA offset a CFA word stands for (s390x: word * 8 + 160); false if it does not fit. */
+static bool cfa_offset(const struct dec *d, int64_t w, int32_t *off)
+{
+	int64_t x = w * d->abi.cfa_scale + d->abi.cfa_bias;
+	*off = (int32_t)x;
+	return x == *off;
 }
 
 /* A flexible FDE's FRE (v3): every rule spelled out in the data words. */
@@ -148,7 +153,11 @@ static int flex_rules(const struct dec *d, struct ts_sf_fre *e, const int64_t *w
 	if (nw < 2 || !(w[0] & 1))
 		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has no register-based CFA rule", (unsigned long long)i,
 			   (unsigned long long)k);
-	e->cfa = (struct ts_sf_rule){ (w[0] & 2) ? TS_SF_DEREF : TS_SF_REG, (uint8_t)((w[0] >> 3) & 0x1f), (int32_t)w[1] };
+	int32_t off;
+	if (!cfa_offset(d, w[1], &off))
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has a CFA offset out of range", (unsigned long long)i,
+			   (unsigned long long)k);
+	e->cfa = (struct ts_sf_rule){ (w[0] & 2) ? TS_SF_DEREF : TS_SF_REG, (uint8_t)((w[0] >> 3) & 0x1f), off };
 	if (!flex_loc(w, nw, &j, &e->ra, true, d->out->fixed_ra) || !flex_loc(w, nw, &j, &e->fp, false, d->out->fixed_ra) ||
 	    j != nw)
 		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has incomplete flexible data words", (unsigned long long)i,
@@ -156,21 +165,43 @@ static int flex_rules(const struct dec *d, struct ts_sf_fre *e, const int64_t *w
 	return 0;
 }
 
+/* A default FRE's RA/FP word: a CFA offset, or on an ABI whose odd words name registers (s390x
+ * v2) the register holding it; an RA word 0 there is padding (RA not saved). False: a word the
+ * version does not define. */
+static bool default_loc(const struct dec *d, int64_t x, bool is_ra, struct ts_sf_rule *l)
+{
+	if (is_ra && d->abi.ra_padding && x == 0)
+		*l = (struct ts_sf_rule){ TS_SF_SAME, 0, 0 };
+	else if (d->abi.v2_regnum && (x & 1))
+		*l = (struct ts_sf_rule){ TS_SF_REG, (uint8_t)(x >> 1), 0 };
+	else
+		*l = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)x };
+	return !(d->abi.v2_regnum && (x & 1)) || (d->out->version < 3 && x >= 0 && (x >> 1) <= 0xff);
+}
+
 /* The default encoding: CFA = SP or FP + w0, then the RA (unless the ABI fixes it) and FP at
  * CFA offsets. */
 static int default_rules(const struct dec *d, struct ts_sf_fre *e, uint8_t fi, const int64_t *w, unsigned nw,
 			 uint64_t i, uint64_t k)
 {
-	e->cfa = (struct ts_sf_rule){ TS_SF_REG, (fi & 1) ? d->spreg : d->fpreg, (int32_t)w[0] };
+	int32_t off;
+	if (!cfa_offset(d, w[0], &off))
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has a CFA offset out of range", (unsigned long long)i,
+			   (unsigned long long)k);
+	e->cfa = (struct ts_sf_rule){ TS_SF_REG, (fi & 1) ? d->abi.sp : d->abi.fp, off };
 	unsigned j = 1;
+	bool ok = true;
 	if (d->out->fixed_ra)
 		e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, d->out->fixed_ra };
 	else if (j < nw)
-		e->ra = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
+		ok = default_loc(d, w[j++], true, &e->ra);
 	else
-		e->ra.kind = TS_SF_SAME; /* aarch64: still in LR */
+		e->ra.kind = TS_SF_SAME; /* aarch64, s390x: still in the link register */
 	if (j < nw)
-		e->fp = (struct ts_sf_rule){ TS_SF_AT_CFA, 0, (int32_t)w[j++] };
+		ok &= default_loc(d, w[j++], false, &e->fp);
+	if (!ok)
+		return bad(d->err, d->errlen, "FDE %llu: FRE %llu names a register in an RA/FP word (v2 only)",
+			   (unsigned long long)i, (unsigned long long)k);
 	if (j != nw)
 		return bad(d->err, d->errlen, "FDE %llu: FRE %llu has %u data words, more than its ABI uses",
 			   (unsigned long long)i, (unsigned long long)k, nw);

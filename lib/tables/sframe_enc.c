@@ -1,6 +1,6 @@
 /*
- * sframe_enc.c - the SFrame model (sframe.h) as v1, v2 or v3 bytes (little-endian, AMD64 and
- * AArch64 rules).
+ * sframe_enc.c - the SFrame model (sframe.h) as v1, v2 or v3 bytes in the ABI's byte order
+ * (AMD64, AArch64 and s390x rules: sframe.h, struct ts_sf_abi).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,30 +40,58 @@ int ts_sframe_add_fre(struct ts_sframe *t, const struct ts_sf_fre *r)
 
 /* ---- what each version can say ----------------------------------------------------------- */
 
+/* Can the ABI's CFA word hold offset off? (s390x stores (off - 160) / 8: the offset must be a
+ * multiple of 8; elsewhere every offset fits.) */
+static bool cfa_word_ok(const struct ts_sf_abi *a, int32_t off)
+{
+	int64_t x = (int64_t)off - a->cfa_bias;
+	return x % a->cfa_scale == 0 && x / a->cfa_scale == (int32_t)(x / a->cfa_scale);
+}
+
+static int32_t cfa_word(const struct ts_sf_abi *a, int32_t off)
+{
+	return (int32_t)(((int64_t)off - a->cfa_bias) / a->cfa_scale);
+}
+
+/* Where an RA/FP rule of the default encoding can point: a stack slot at CFA + k (on an ABI
+ * whose odd words name registers, k must be even; an RA word 0 is padding there), or in v2 on
+ * such an ABI a register (the word (regnum << 1) | 1). */
+static bool default_loc_ok(const struct ts_sf_rule *l, const struct ts_sf_abi *a, unsigned version, bool is_ra)
+{
+	if (l->kind == TS_SF_AT_CFA)
+		return !a->v2_regnum || (!(l->off & 1) && !(is_ra && a->ra_padding && l->off == 0));
+	return l->kind == TS_SF_REG && l->off == 0 && a->v2_regnum && version < 3;
+}
+
 /* The default encoding: CFA = SP/FP + k, RA at the fixed offset (or tracked at CFA + k when
- * the header has none, as on AArch64), FP saved at CFA + k or not at all. */
-static bool default_ok(const struct ts_sf_fre *r, uint8_t abi, int8_t fixed_ra, const char **why)
+ * the header has none, as on AArch64 and s390x), FP saved at CFA + k or not at all; s390x v2
+ * also RA/FP in a register. */
+static bool default_ok(const struct ts_sf_fre *r, unsigned version, uint8_t abi, int8_t fixed_ra, const char **why)
 {
 	if (r->ra.kind == TS_SF_UNDEFINED)
 		return true;
-	uint8_t sp, fp;
-	ts_sf_abi_regs(abi, &sp, &fp);
-	if (r->cfa.kind != TS_SF_REG || (r->cfa.reg != sp && r->cfa.reg != fp)) {
+	struct ts_sf_abi a = ts_sf_abi_facts(abi);
+	if (r->cfa.kind != TS_SF_REG || (r->cfa.reg != a.sp && r->cfa.reg != a.fp)) {
 		*why = r->cfa.kind == TS_SF_DEREF ? "CFA is loaded from memory (DRAP)"
 						  : "CFA is based on a register other than SP or FP";
 		return false;
 	}
+	if (!cfa_word_ok(&a, r->cfa.off)) {
+		*why = "CFA offset not a multiple of 8 (s390x SFrame stores it scaled)";
+		return false;
+	}
 	if (fixed_ra ? !(r->ra.kind == TS_SF_AT_CFA && r->ra.off == fixed_ra)
-		     : !(r->ra.kind == TS_SF_AT_CFA || r->ra.kind == TS_SF_SAME)) {
-		*why = r->ra.kind == TS_SF_AT_CFA ? "return address not at CFA-8"
+		     : !(r->ra.kind == TS_SF_SAME || default_loc_ok(&r->ra, &a, version, true))) {
+		*why = r->ra.kind == TS_SF_AT_CFA ? (fixed_ra ? "return address not at CFA-8"
+							       : "return address at a CFA offset the ABI cannot encode")
 						  : "return address held in a register";
 		return false;
 	}
-	if (r->fp.kind != TS_SF_SAME && r->fp.kind != TS_SF_AT_CFA) {
+	if (r->fp.kind != TS_SF_SAME && !default_loc_ok(&r->fp, &a, version, false)) {
 		*why = "caller's frame pointer held in a register or at a non-CFA-relative address";
 		return false;
 	}
-	if (!fixed_ra && r->ra.kind == TS_SF_SAME && r->fp.kind == TS_SF_AT_CFA) {
+	if (!fixed_ra && !a.ra_padding && r->ra.kind == TS_SF_SAME && r->fp.kind != TS_SF_SAME) {
 		*why = "frame pointer saved while the return address is still in its register";
 		return false;
 	}
@@ -78,7 +106,7 @@ static bool flex_loc_ok(const struct ts_sf_rule *l, const struct ts_sf_rule *cfa
 	case TS_SF_SAME: return !is_ra || !fixed_ra; /* the padding word; an RA not tracked (AArch64) is
 							* still in the link register */
 	case TS_SF_AT_CFA:
-		if (is_ra && l->off == fixed_ra)
+		if (is_ra && fixed_ra && l->off == fixed_ra)
 			return true;
 		return cfa->kind == TS_SF_REG && (int64_t)cfa->off + l->off == (int32_t)((int64_t)cfa->off + l->off);
 	case TS_SF_REG:
@@ -92,10 +120,12 @@ bool ts_sframe_expressible(const struct ts_sf_fre *r, unsigned version, uint8_t 
 {
 	*flex = false;
 	const char *w = "not expressible";
-	if (default_ok(r, abi, fixed_ra, &w))
+	if (default_ok(r, version, abi, fixed_ra, &w))
 		return true;
+	struct ts_sf_abi a = ts_sf_abi_facts(abi);
 	if (version >= 3 && (r->cfa.kind == TS_SF_REG || r->cfa.kind == TS_SF_DEREF) && r->cfa.reg < 32 &&
-	    flex_loc_ok(&r->ra, &r->cfa, true, fixed_ra) && flex_loc_ok(&r->fp, &r->cfa, false, fixed_ra)) {
+	    cfa_word_ok(&a, r->cfa.off) && flex_loc_ok(&r->ra, &r->cfa, true, fixed_ra) &&
+	    flex_loc_ok(&r->fp, &r->cfa, false, fixed_ra)) {
 		*flex = true;
 		return true;
 	}
@@ -111,6 +141,7 @@ struct buf {
 	uint8_t *p;
 	size_t n, cap;
 	int err;
+	bool be; /* the ABI's byte order (s390x: big-endian) */
 };
 
 static void put(struct buf *b, uint64_t v, unsigned w)
@@ -122,7 +153,7 @@ static void put(struct buf *b, uint64_t v, unsigned w)
 		return;
 	}
 	for (unsigned i = 0; i < w; i++)
-		b->p[b->n++] = (uint8_t)(v >> (8 * i));
+		b->p[b->n++] = (uint8_t)(v >> (8 * (b->be ? w - 1 - i : i)));
 }
 
 static void patch(struct buf *b, size_t at, uint64_t v, unsigned w)
@@ -130,7 +161,7 @@ static void patch(struct buf *b, size_t at, uint64_t v, unsigned w)
 	if (b->err)
 		return;
 	for (unsigned i = 0; i < w; i++)
-		b->p[at + i] = (uint8_t)(v >> (8 * i));
+		b->p[at + i] = (uint8_t)(v >> (8 * (b->be ? w - 1 - i : i)));
 }
 
 static unsigned word_code(int64_t v)
@@ -147,27 +178,38 @@ static int32_t ctl(const struct ts_sf_rule *l)
 	return (int32_t)((unsigned)l->reg << 3 | (l->kind == TS_SF_DEREF) << 1 | 1);
 }
 
-/* The data words of one FRE; returns their number (0..6). */
-static unsigned fre_words(const struct ts_sf_fre *r, bool flex, int8_t fixed_ra, int32_t *w)
+/* A default FRE's RA/FP word: the CFA offset of its slot, 0 (RA padding: not saved), or a
+ * register as (regnum << 1) | 1 (s390x v2). */
+static int32_t loc_word(const struct ts_sf_rule *l)
+{
+	if (l->kind == TS_SF_REG)
+		return (int32_t)((unsigned)l->reg << 1 | 1);
+	return l->kind == TS_SF_AT_CFA ? l->off : 0;
+}
+
+/* The data words of one FRE; returns their number (0..6). The CFA offset is stored as the ABI
+ * says (s390x: scaled, in both encodings). */
+static unsigned fre_words(const struct ts_sf_fre *r, bool flex, uint8_t abi, int8_t fixed_ra, int32_t *w)
 {
 	unsigned n = 0;
+	struct ts_sf_abi a = ts_sf_abi_facts(abi);
 	if (r->ra.kind == TS_SF_UNDEFINED)
 		return 0;
 	if (!flex) {
-		w[n++] = r->cfa.off;
-		if (!fixed_ra && (r->ra.kind == TS_SF_AT_CFA || r->fp.kind == TS_SF_AT_CFA))
-			w[n++] = r->ra.kind == TS_SF_AT_CFA ? r->ra.off : 0;
-		if (r->fp.kind == TS_SF_AT_CFA)
-			w[n++] = r->fp.off;
+		w[n++] = cfa_word(&a, r->cfa.off);
+		if (!fixed_ra && (r->ra.kind != TS_SF_SAME || r->fp.kind != TS_SF_SAME))
+			w[n++] = loc_word(&r->ra);
+		if (r->fp.kind != TS_SF_SAME)
+			w[n++] = loc_word(&r->fp);
 		return n;
 	}
 	w[n++] = ctl(&r->cfa);
-	w[n++] = r->cfa.off;
+	w[n++] = cfa_word(&a, r->cfa.off);
 	const struct ts_sf_rule *loc[2] = { &r->ra, &r->fp };
 	unsigned last = 0; /* words up to the last non-padding entry */
 	for (int k = 0; k < 2; k++) {
 		const struct ts_sf_rule *l = loc[k];
-		if (l->kind == TS_SF_SAME || (k == 0 && l->kind == TS_SF_AT_CFA && l->off == fixed_ra)) {
+		if (l->kind == TS_SF_SAME || (k == 0 && fixed_ra && l->kind == TS_SF_AT_CFA && l->off == fixed_ra)) {
 			w[n++] = 0; /* padding: the fixed RA offset / FP not saved */
 			continue;
 		}
@@ -204,7 +246,7 @@ static void put_fres(struct buf *b, const struct ts_sframe *t, const struct ts_s
 	for (size_t i = 0; i < n; i++) {
 		const struct ts_sf_fre *r = &t->fres[first + i];
 		int32_t w[6];
-		unsigned nw = fre_words(r, flex, t->fixed_ra, w);
+		unsigned nw = fre_words(r, flex, t->abi, t->fixed_ra, w);
 		unsigned sz = 0;
 		for (unsigned k = 0; k < nw; k++)
 			if (word_code(w[k]) > sz)
@@ -275,7 +317,7 @@ int ts_sframe_encode(const struct ts_sframe *t, unsigned version, uint64_t base,
 		}
 	}
 	unsigned fdesz = version == 1 ? 17 : version == 2 ? 20 : 16;
-	struct buf b = { 0 };
+	struct buf b = { .be = ts_sf_abi_facts(t->abi).big_endian };
 	/* header: counts patched in at the end */
 	put(&b, TS_SF_MAGIC, 2);
 	put(&b, version, 1);

@@ -187,6 +187,8 @@ void ts_sframe_print(FILE *f, const struct ts_sframe *t, const struct ts_image *
 			fmt_rule(t, &r->ra, true, ra, sizeof(ra));
 			if (r->mangled_ra)
 				strncat(ra, "[s]", sizeof(ra) - strlen(ra) - 1);
+			/* objdump's columns exactly (a 10-character entry, a 1 MiB frame's CFA, runs into
+			 * the next as in objdump: tests compare the two) */
 			fprintf(f, "    %016llx  %-10s%-10s%-13s\n", (unsigned long long)at, cfa, fp, ra);
 		}
 	}

@@ -3,12 +3,13 @@
 # programs in tests/corpus/programs/, across compilers, optimisation levels, frame-pointer
 # settings and link modes.
 #
-# Usage: build-corpus.sh [--quick|--full] [--arch x86|a64|all] [--jobs N] [--list] [TARGET/CONFIG...]
+# Usage: build-corpus.sh [--quick|--full] [--arch x86|a64|s390x|all] [--jobs N] [--list] [TARGET/CONFIG...]
 #   --quick      the CI subset (also selected by TS_QUICK=1): a few sqlite configurations, all programs
-#                (arm64: a handful of builds, see a64_configs)
+#                (arm64, s390x: a handful of builds, see a64_configs, s390x_configs)
 #   --full       everything (the default unless TS_QUICK=1)
 #   --arch A     which machine's presets: x86 (x86-64, the default), a64 (arm64, cross-compiled),
-#                all (also TS_CORPUS_ARCH); explicit TARGET/CONFIG names may be of either
+#                s390x (cross-compiled), all (also TS_CORPUS_ARCH); explicit TARGET/CONFIG names
+#                may be of any
 #   --jobs N     parallel builds (default ${TS_JOBS:-2}; each build is one compiler process at a time)
 #   --list       print the selected TARGET/CONFIG names and exit, building nothing
 #   TARGET/CONFIG...  build exactly these instead of a preset (e.g. sqlite/gcc-O2-fp-nopie-nojt)
@@ -17,9 +18,13 @@
 #   CC    gcc | clang           (C++ sources use g++ | clang++)
 #         a64gcc | a64clang     arm64: aarch64-linux-gnu-gcc/g++ 12 | clang/clang++ 14
 #                               --target=aarch64-linux-gnu (libc6-dev-arm64-cross, libstdc++ cross)
+#         s390gcc | s390clang   s390x: s390x-linux-gnu-gcc/g++ 12 | clang/clang++ 14
+#                               --target=s390x-linux-gnu (libc6-dev-s390x-cross, g++-s390x-linux-gnu)
 #   OPT   O0 O1 O2 O3 Os
 #   FP    fp   = -fno-omit-frame-pointer
 #         nofp = the compiler's default (frame pointer omitted at -O1 and above)
+#         bc   = -mbackchain (s390x: the back chain, checked with --rules=backchain; manifest FP "bc")
+#         nobc = s390x without the back chain
 #   MODE  pic   = -fPIC objects linked with -shared into lib*.so
 #         nopie = -fno-pie objects linked with -no-pie into an executable
 #         pie   = -fPIE objects linked with -pie into an executable (gcc's default on Debian)
@@ -28,6 +33,8 @@
 #         nojt = -fno-jump-tables (what objtool needs)
 #         bp   = -mbranch-protection=standard (arm64: PAC-RET and BTI, the objects BTI-marked)
 #         pacleaf = -mbranch-protection=pac-ret+leaf (arm64: leaf functions signed too)
+#         ps   = -mpacked-stack (s390x, without -mbackchain: gcc refuses the two together with
+#                hardware floating point)
 # Every build uses -g, so DWARF (DW_AT_noreturn etc.) is present.
 #
 # Cache: ${TS_CACHE:-$HOME/.cache/trustack-corpus}/builds/TARGET/CONFIG-HASH/, where HASH covers the
@@ -38,7 +45,8 @@
 #
 # Output (stdout): one manifest line per selected build:
 #   STATUS TARGET/CONFIG FP DIR
-# STATUS is built | cached | failed | skipped (tool missing; DIR is then the reason), FP is yes|no.
+# STATUS is built | cached | failed | skipped (tool missing; DIR is then the reason), FP is yes|no
+# (s390x: bc for -mbackchain builds).
 # Progress goes to stderr. Exit status: 0 if nothing failed, 1 if some build failed.
 . "$(dirname "${BASH_SOURCE[0]}")/../quick.sh"  # ts_quick: TS_QUICK set and not 0
 set -uo pipefail
@@ -121,6 +129,27 @@ a64_configs_quick() {
         programs/a64gcc-O0-fp-static-scp programs/a64clang-O1-nofp-static-bp-scp
 }
 
+# s390x (issue 16): gcc 12 and clang 14 cross, -O0..-O3 -Os, with and without the back chain,
+# shared libraries, PIE and non-PIE executables; gcc also -mpacked-stack. Programs only (C and
+# C++): 2 x 5 x (2 x 3) + 5 x 2 (gcc packed-stack pic, pie) = 70 builds.
+s390x_configs_full() {
+    local cc opt bc v
+    for opt in O3 O2 Os O1 O0; do
+        for cc in s390gcc s390clang; do
+            for bc in bc nobc; do
+                for v in pic pie nopie; do echo "programs/$cc-$opt-$bc-$v"; done
+            done
+        done
+        for v in pic pie; do echo "programs/s390gcc-$opt-nobc-$v-ps"; done
+    done
+}
+
+# CI subset: each compiler with and without the back chain, each link mode once, packed-stack once
+s390x_configs_quick() {
+    printf '%s\n' programs/s390gcc-O2-bc-pie programs/s390clang-O2-bc-pic programs/s390gcc-O0-nobc-nopie \
+        programs/s390clang-Os-nobc-pie programs/s390gcc-O3-nobc-pic-ps
+}
+
 # ---- one build -------------------------------------------------------------------------------
 
 # parse_config CONFIG: sets cc cxx opt fp mode cflags (array) ldflags (array) or returns 1
@@ -135,6 +164,8 @@ parse_config() {
         clang) cc=clang cxx=clang++ ;;
         a64gcc) cc=aarch64-linux-gnu-gcc cxx=aarch64-linux-gnu-g++ arch=a64 ;;
         a64clang) cc=clang cxx=clang++ arch=a64 target_flags=(--target=aarch64-linux-gnu) ;;
+        s390gcc) cc=s390x-linux-gnu-gcc cxx=s390x-linux-gnu-g++ arch=s390x ;;
+        s390clang) cc=clang cxx=clang++ arch=s390x target_flags=(--target=s390x-linux-gnu) ;;
         *) return 1 ;;
     esac
     case ${parts[1]} in O0|O1|O2|O3|Os) opt=${parts[1]} ;; *) return 1 ;; esac
@@ -145,6 +176,8 @@ parse_config() {
     case ${parts[2]} in
         fp) fp=yes; cflags+=(-fno-omit-frame-pointer); [ $arch = a64 ] && cflags+=(-mno-omit-leaf-frame-pointer) ;;
         nofp) fp=no ;;
+        bc) [ $arch = s390x ] || return 1; fp=bc; cflags+=(-mbackchain) ;;
+        nobc) [ $arch = s390x ] || return 1; fp=no ;;
         *) return 1 ;;
     esac
     mode=${parts[3]}
@@ -163,6 +196,7 @@ parse_config() {
             nojt) cflags+=(-fno-jump-tables) ;;
             bp) [ $arch = a64 ] || return 1; cflags+=(-mbranch-protection=standard) ;;
             pacleaf) [ $arch = a64 ] || return 1; cflags+=(-mbranch-protection=pac-ret+leaf) ;;
+            ps) [ $arch = s390x ] && [ "$fp" != bc ] || return 1; cflags+=(-mpacked-stack) ;;
             *) return 1 ;;
         esac
     done
@@ -221,6 +255,7 @@ build_one() {
     } | sha1sum | cut -c1-10)
     local prefix=""
     [ $arch = a64 ] && prefix=a64-
+    [ $arch = s390x ] && prefix=s390x-
     local dir=$cache/builds/$target/$prefix$cc$ver-${config#*-}-$key
     if [ -f "$dir/.ok" ]; then echo "cached $name $fp $dir"; return 0; fi
     local tmp=$dir.tmp.$$
@@ -307,17 +342,20 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-case $arch_sel in x86|a64|all) ;; *) echo "build-corpus: --arch must be x86, a64 or all" >&2; exit 2 ;; esac
+case $arch_sel in x86|a64|s390x|all) ;; *) echo "build-corpus: --arch must be x86, a64, s390x or all" >&2; exit 2 ;; esac
 if [ "${#explicit[@]}" -gt 0 ]; then
     selected=$(printf '%s\n' "${explicit[@]}")
 else
     selected=$(
-        if [ $arch_sel != a64 ]; then
+        if [ $arch_sel = x86 ] || [ $arch_sel = all ]; then
             if [ $preset = quick ]; then sqlite_configs_quick; else sqlite_configs_full; fi
             program_configs
         fi
-        if [ $arch_sel != x86 ]; then
+        if [ $arch_sel = a64 ] || [ $arch_sel = all ]; then
             if [ $preset = quick ]; then a64_configs_quick; else a64_configs_full; fi
+        fi
+        if [ $arch_sel = s390x ] || [ $arch_sel = all ]; then
+            if [ $preset = quick ]; then s390x_configs_quick; else s390x_configs_full; fi
         fi
     )
 fi
@@ -338,7 +376,7 @@ if grep -q '^programs/' <<<"$selected"; then
     BC_SRC_programs=$(srcs_digest programs "$here"/programs/*.c "$here"/programs/*.cc)
     export BC_SRC_programs
 fi
-for t in gcc g++ clang clang++ aarch64-linux-gnu-gcc aarch64-linux-gnu-g++; do
+for t in gcc g++ clang clang++ aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ s390x-linux-gnu-gcc s390x-linux-gnu-g++; do
     command -v "$t" >/dev/null 2>&1 && export "$(tool_var "$t")=$(tool_id "$t")"
 done
 start=$SECONDS

@@ -22,15 +22,17 @@ work=${TS_WORK:-$top/build/test-work}/corpus
 jobs=${TS_JOBS:-2}
 timeout_s=${TS_CHECK_TIMEOUT:-600}
 
-# library_warnings FILE OUT: in a statically linked executable of the corpus, move the warnings in
-# functions the build's own objects do not define (the C library, libgcc and libstdc++ linked in
-# from Debian's static archives: code checked as the system libraries it also ships as, below)
-# from OUT to OUT.lib; prints how many moved.
+# library_warnings FILE OUT RULES: in a statically linked executable of the corpus, move the
+# warnings in functions the build's own objects do not define (the C library, libgcc and
+# libstdc++ linked in from Debian's static archives: code checked as the system libraries it also
+# ships as, below) from OUT to OUT.lib; prints how many moved. The same for --rules=backchain on
+# any linked file: gcc's crtbeginS.o (`__do_global_dtors_aux`) is built without -mbackchain, so
+# its calls have no chain whatever the build's own flags were.
 library_warnings() {
-    local file=$1 out=$2 dir own
+    local file=$1 out=$2 rules=$3 dir own
     dir=$(dirname "$file")
     case $file in *.o) echo 0; return ;; esac
-    grep -q '^ldflags=.*-static' "$dir/config.txt" 2>/dev/null || { echo 0; return; }
+    grep -q '^ldflags=.*-static' "$dir/config.txt" 2>/dev/null || [ "$rules" = backchain ] || { echo 0; return; }
     own=$(mktemp)
     # FUNC symbols defined in the build's objects (readelf reads every machine's ELF)
     for o in "$dir"/*.o; do readelf -sW "$o" 2>/dev/null; done |
@@ -49,17 +51,32 @@ library_warnings() {
     rm -f "$own" "$own.n"
 }
 
+# compiler_defects RULES OUT: move the warnings that are a compiler's own defect, named and
+# evidenced in the docs, from OUT; prints how many. So far one: with -mbackchain, clang 14 emits
+# `__clang_call_terminate` (its C++ terminate helper, in every object that needs one) with a
+# frame and two calls but no back chain (docs/s390x.md, "The corpus matrix").
+compiler_defects() {
+    local rules=$1 out=$2 pat='__clang_call_terminate\+0x[0-9a-f]+: .*\[backchain-missing\]$' n
+    [ "$rules" = backchain ] || { echo 0; return; }
+    n=$(grep -cE "$pat" "$out")
+    grep -vE "$pat" "$out" >"$out.cd"; mv "$out.cd" "$out"
+    echo "$n"
+}
+
 # check_one NAME RULES FILE RESULTFILE: run trustack once and write one PASS/FAIL line.
 check_one() {
     local name=$1 rules=$2 file=$3 res=$4 out err rc
     out=$(mktemp) err=$(mktemp)
     timeout "$timeout_s" "$TRUSTACK" check --rules="$rules" "$file" >"$out" 2>"$err"
     rc=$?
-    local n lib
-    lib=$(library_warnings "$file" "$out")
-    [ "$lib" -gt 0 ] && [ $rc -eq 1 ] && ! grep -q ': warning: trustack: ' "$out" && rc=0
+    local n lib cd
+    lib=$(library_warnings "$file" "$out" "$rules")
+    cd=$(compiler_defects "$rules" "$out")
+    [ $((lib + cd)) -gt 0 ] && [ $rc -eq 1 ] && ! grep -q ': warning: trustack: ' "$out" && rc=0
     n=$(grep -c ': warning: trustack: ' "$out")
-    if [ $rc -eq 0 ] && [ "$n" -eq 0 ] && [ "$lib" -gt 0 ]; then
+    if [ $rc -eq 0 ] && [ "$n" -eq 0 ] && [ "$cd" -gt 0 ]; then
+        echo "PASS $name ($cd known compiler defect(s): clang 14's __clang_call_terminate stores no back chain, docs/s390x.md; $lib in linked-in library code)" >"$res"
+    elif [ $rc -eq 0 ] && [ "$n" -eq 0 ] && [ "$lib" -gt 0 ]; then
         echo "PASS $name ($lib warning(s) in linked-in library code: see tests/corpus/README.md)" >"$res"
     elif [ $rc -eq 0 ] && [ "$n" -eq 0 ]; then
         echo "PASS $name" >"$res"
@@ -107,7 +124,8 @@ fi
 
 # ---- plan the checks and run them --------------------------------------------------------------
 # check_manifest MANIFEST RESULTDIR: every file of every build, --rules=stack, and --rules=fp for
-# the builds made with frame pointers; one PASS/FAIL line per (build, file, rules).
+# the builds made with frame pointers (--rules=backchain for s390x's -mbackchain builds); one
+# PASS/FAIL line per (build, file, rules).
 check_manifest() {
     local manifest=$1 results=$2 tasks=$2.tasks i=0 status name fp dir _role rel start=$SECONDS
     mkdir -p "$results"
@@ -127,6 +145,7 @@ check_manifest() {
             [ -n "${rel:-}" ] || continue
             add_task "corpus/$name/$rel/stack" stack "$dir/$rel"
             [ "$fp" = yes ] && add_task "corpus/$name/$rel/fp" fp "$dir/$rel"
+            [ "$fp" = bc ] && add_task "corpus/$name/$rel/backchain" backchain "$dir/$rel"
         done <"$dir/files.txt"
     done <<<"$manifest"
     if [ -s "$tasks" ]; then
@@ -163,6 +182,22 @@ else
     [ $a64 = 2 ] && why="needs aarch64-linux-gnu-as (binutils-aarch64-linux-gnu)"
     bash "$here/build-corpus.sh" "$mode_opt" --arch=a64 --list | while read -r name; do
         echo "SKIP corpus/$name: $why"
+    done
+fi
+
+# ---- s390x (issue 16) ---------------------------------------------------------------------------
+# The s390x matrix of build-corpus.sh (--arch=s390x): gcc and clang, with and without -mbackchain
+# (checked with --rules=backchain too), -mpacked-stack; objects, shared libraries, executables.
+if command -v s390x-linux-gnu-as >/dev/null && command -v s390x-linux-gnu-g++ >/dev/null; then
+    start=$SECONDS
+    s390x_manifest=$(TS_JOBS=$jobs bash "$here/build-corpus.sh" "$mode_opt" --arch=s390x 2>"$work/build-s390x.log")
+    grep '^build-corpus: [0-9]* builds' "$work/build-s390x.log" | sed 's/^/INFO s390x /'
+    printf '%s\n' "$s390x_manifest" >"$work/manifest-s390x.txt"
+    echo "INFO s390x corpus build took $((SECONDS - start))s (log: $work/build-s390x.log)"
+    check_manifest "$s390x_manifest" "$work/results-s390x"
+else
+    bash "$here/build-corpus.sh" "$mode_opt" --arch=s390x --list | while read -r name; do
+        echo "SKIP corpus/$name: needs s390x-linux-gnu-as and s390x-linux-gnu-g++ (scripts/install-deps.sh)"
     done
 fi
 

@@ -88,12 +88,21 @@ if command -v aarch64-linux-gnu-gcc >/dev/null; then
 	aarch64-linux-gnu-gcc -O2 -mbranch-protection=pac-ret+b-key -Wa,--gsframe -c lib.c -o obj-a64-pac
 	cp obj-a64-pac "$out/tables/"
 fi
+# s390x: trustack's big-endian SFrame (v2, v3: scaled CFA words, RA tracked) in a big-endian object
+if command -v s390x-linux-gnu-gcc >/dev/null; then
+	s390x-linux-gnu-gcc -O2 -c lib.c -o obj-s390x
+	for v in 2 3; do "$trustack" sframe --sframe-version=$v obj-s390x -o "obj-s390x-sframe-v$v" >/dev/null 2>&1; done
+	cp obj-s390x-sframe-v3 "$out/tables/"
+fi
 
 # ---- fuzz_sframe: the bytes of .sframe sections ------------------------------------------------
 for f in obj-sframe-v1 obj-sframe-v2 obj-sframe-v3 lib-sframe-v1 lib-sframe-v2 lib-sframe-v3 obj-gas-sframe; do
 	objcopy --dump-section .sframe="$out/sframe/$f" "$f" /dev/null
 done
 [ -f obj-a64-pac ] && aarch64-linux-gnu-objcopy --dump-section .sframe="$out/sframe/obj-a64-pac" obj-a64-pac /dev/null
+for f in obj-s390x-sframe-v2 obj-s390x-sframe-v3; do
+	[ -f $f ] && s390x-linux-gnu-objcopy --dump-section .sframe="$out/sframe/$f" $f /dev/null
+done
 
 # ---- fuzz_sidecar: the unwinder's tables of two linked files -----------------------------------
 "$trustack" cache --cache-dir="$tmp/cache" lib.so prog >/dev/null
