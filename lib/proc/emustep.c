@@ -19,6 +19,12 @@
  * emulator process' own), so that the unwinder reads the stack with process_vm_readv and the
  * modules from the emulator's /proc/PID/maps. point.read reads through the stub (`m`), for a
  * caller that wants the stub's view.
+ *
+ * Never a hang, nothing left behind: every wait on the stub has a deadline (a silent stub is an
+ * error naming the emulator); the emulator is killed and reaped on every path out, and dies with
+ * us (PR_SET_PDEATHSIG); its socket is unlinked as soon as we are connected. SIGINT, SIGTERM
+ * and SIGHUP are held during the run and read from a signalfd that ends every wait: the run is
+ * cleaned up, then the signal takes its previous action.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +50,8 @@
 #define STARVED_SIGNALS 8
 #define STARVED_NS (10 * 1000000000ull)
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
+#define STUB_TIMEOUT_MS 30000 /* the stub's silence that ends the run (trustack_trace_opts) */
+#define CONNECT_MS 20000      /* how long the emulator may take to listen on its socket */
 
 enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
 
@@ -65,6 +74,7 @@ struct emu {
 	const struct ts_arch_emu *em;
 	struct ts_decoder *dec;
 	struct ts_gdb *gdb;
+	unsigned stub_timeout_ms;
 	pid_t qpid;
 	struct ethread *th;
 	size_t nth, capth;
@@ -101,6 +111,24 @@ static uint64_t word_at(const uint8_t *p, bool big)
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | p[big ? i : 7 - i];
 	return v;
+}
+
+/* An exchange with the stub failed (rc < 0) while doing what: the error, in words the user can
+ * act on. */
+static int stub_failed(struct emu *e, int rc, const char *doing)
+{
+	if (rc == -TRUSTACK_E_INTR)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_INTR, "interrupted by a signal while %s; %s (pid %d) was killed",
+			       doing, e->em->qemu, (int)e->qpid);
+	if (rc == -TRUSTACK_E_NOMEM)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	if (e->gdb && ts_gdb_timed_out(e->gdb))
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO,
+			       "%s (pid %d) did not answer through its gdbstub for %.1f s while %s: the emulator hangs, or "
+			       "the program waits that long in a system call (--stub-timeout raises the bound); it was killed",
+			       e->em->qemu, (int)e->qpid, e->stub_timeout_ms / 1000.0, doing);
+	return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "%s's gdbstub stopped answering while %s (the emulator died?)",
+		       e->em->qemu, doing);
 }
 
 static int stub_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -294,8 +322,10 @@ static int report(struct emu *e, struct ethread *th, trustack_step_fn fn, void *
 static int check_identity(struct emu *e)
 {
 	uint8_t a[16], b[16];
-	if (ts_gdb_read(e->gdb, e->regs.pc, a, sizeof(a)) ||
-	    ts_vm_read(e->qpid, e->regs.pc, b, sizeof(b)) != (ssize_t)sizeof(b) || memcmp(a, b, sizeof(a)))
+	int rc = ts_gdb_read(e->gdb, e->regs.pc, a, sizeof(a));
+	if (rc == -TRUSTACK_E_INTR || ts_gdb_timed_out(e->gdb))
+		return stub_failed(e, rc, "reading the program's first instructions");
+	if (rc || ts_vm_read(e->qpid, e->regs.pc, b, sizeof(b)) != (ssize_t)sizeof(b) || memcmp(a, b, sizeof(a)))
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
 			       "%s placed the program at other addresses than its own (a guest base): the unwinder "
 			       "reads the program's memory and modules in the emulator's process, which needs them at "
@@ -325,7 +355,7 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 		snprintf(th->tid_text, sizeof(th->tid_text), "%.*s", (int)strcspn(t + 7, ";"), t + 7);
 	int rc = ts_gdb_regs(e->gdb, e->gbuf, e->em->g_size);
 	if (rc)
-		return ts_fail(e->err, e->errlen, -rc, "cannot read the registers through %s's gdbstub", e->em->qemu);
+		return stub_failed(e, rc, "reading the registers");
 	e->em->g_regs(e->gbuf, &e->regs);
 	if (!e->st->steps && !th->have_prev && (rc = check_identity(e)))
 		return rc;
@@ -380,14 +410,15 @@ static int step(struct emu *e, struct ethread *th, const char **reply)
 		snprintf(cmd, sizeof(cmd), "vCont;s%s%s", th->tid_text[0] ? ":" : "", th->tid_text);
 	int n = ts_gdb_cmd(e->gdb, cmd, reply);
 	if (n < 0)
-		return ts_fail(e->err, e->errlen, -n, "%s's gdbstub stopped answering (the emulator died?)", e->em->qemu);
+		return stub_failed(e, n, "stepping");
 	if (n == 0)
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED, "%s's gdbstub does not know vCont", e->em->qemu);
 	return 0;
 }
 
-/* The emulator as our child: killed if we die, in a process group of its own. */
-static pid_t start_emulator(const char *qemu, char *const args[], bool quiet)
+/* The emulator as our child: killed if we die, in a process group of its own, with the signal
+ * mask we had before holding SIGINT and the like (mask). */
+static pid_t start_emulator(const char *qemu, char *const args[], bool quiet, const sigset_t *mask)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -397,6 +428,7 @@ static pid_t start_emulator(const char *qemu, char *const args[], bool quiet)
 	if (getppid() != parent)
 		_exit(127);
 	setpgid(0, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (quiet) {
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0) {
@@ -443,7 +475,9 @@ static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_st
 {
 	const char *reply;
 	int n = ts_gdb_cmd(e->gdb, "?", &reply);
-	if (n <= 0)
+	if (n < 0)
+		return stub_failed(e, n, "asking why the program stopped");
+	if (n == 0)
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "no answer from %s's gdbstub", e->em->qemu);
 	for (;;) {
 		struct ethread *th;
@@ -456,17 +490,54 @@ static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_st
 	}
 }
 
+/* SIGINT, SIGTERM and SIGHUP (those not ignored) held for the run, readable on a signalfd that
+ * ends every wait on the stub; afterwards the one that came takes its previous action. */
+struct held_signals {
+	int fd;
+	sigset_t held, old;
+};
+
+static void hold_signals(struct held_signals *h)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigemptyset(&h->held);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		if (!sigaction(sigs[i], NULL, &sa) && sa.sa_handler != SIG_IGN)
+			sigaddset(&h->held, sigs[i]);
+	}
+	pthread_sigmask(SIG_BLOCK, &h->held, &h->old);
+	h->fd = signalfd(-1, &h->held, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The held signal that came (0: none), raised again with the old mask back */
+static int release_signals(struct held_signals *h)
+{
+	struct signalfd_siginfo si;
+	int sig = h->fd >= 0 && read(h->fd, &si, sizeof(si)) == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
+	if (h->fd >= 0)
+		close(h->fd);
+	pthread_sigmask(SIG_SETMASK, &h->old, NULL);
+	if (sig)
+		raise(sig);
+	return sig;
+}
+
 int ts_emu_trace_run(const struct ts_arch *arch, const char *path, char *const argv[],
 		     const struct trustack_trace_opts *o, trustack_step_fn on_step, void *ctx,
 		     struct trustack_trace_stats *st, char *err, size_t errlen)
 {
-	struct emu e = { .arch = arch, .em = arch->emu, .st = st, .err = err, .errlen = errlen, .qpid = -1 };
+	struct emu e = { .arch = arch, .em = arch->emu, .st = st, .err = err, .errlen = errlen, .qpid = -1,
+			 .stub_timeout_ms = o->stub_timeout_ms ? o->stub_timeout_ms : STUB_TIMEOUT_MS };
 	char *qemu;
 	const char *sysroot;
 	int rc = prerequisites(arch, path, &qemu, &sysroot, err, errlen);
 	if (rc)
 		return rc;
 	char dir[] = "/tmp/trustack-gdb.XXXXXX", sock[64];
+	struct held_signals held = { .fd = -1 };
+	sigemptyset(&held.held);
+	pthread_sigmask(SIG_SETMASK, NULL, &held.old);
 	size_t argc = 0;
 	while (argv[argc])
 		argc++;
@@ -489,17 +560,29 @@ int ts_emu_trace_run(const struct ts_arch *arch, const char *path, char *const a
 	args[k++] = (char *)path;
 	for (size_t i = 1; i < argc; i++)
 		args[k++] = argv[i];
-	e.qpid = start_emulator(qemu, args, o->quiet);
+	hold_signals(&held);
+	e.qpid = start_emulator(qemu, args, o->quiet, &held.old);
 	if (e.qpid < 0) {
 		rc = ts_fail(err, errlen, TRUSTACK_E_SYS, "%s", "fork failed");
 		goto out;
 	}
 	st->processes = 1;
-	rc = ts_gdb_connect(sock, e.qpid, 20000, &e.gdb);
-	if (rc) {
-		rc = ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "%s did not start %s with its gdbstub on %s", qemu, path, sock);
+	struct ts_gdb_bounds bounds = { .connect_ms = CONNECT_MS, .reply_ms = e.stub_timeout_ms, .cancel_fd = held.fd };
+	rc = ts_gdb_connect(sock, e.qpid, &bounds, &e.gdb);
+	if (rc == -TRUSTACK_E_INTR) {
+		rc = stub_failed(&e, rc, "starting");
 		goto out;
 	}
+	if (rc) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "%s did not start %s with its gdbstub on %s within %u s", qemu,
+			     path, sock, CONNECT_MS / 1000);
+		goto out;
+	}
+	/* connected: the socket's name is no longer needed, and nothing stays in /tmp if we are
+	 * killed */
+	unlink(sock);
+	rmdir(dir);
+	dir[0] = 0;
 	rc = trace(&e, o, on_step, ctx);
 out:
 	ts_gdb_close(e.gdb); /* the stub lets the program run on: it is killed below */
@@ -524,5 +607,7 @@ out:
 	free(qemu);
 	if (e.dec)
 		arch->decoder_free(e.dec);
+	if (release_signals(&held) && rc != -TRUSTACK_E_INTR) /* its action returned: we were interrupted */
+		rc = ts_fail(err, errlen, TRUSTACK_E_INTR, "interrupted by a signal; %s was killed", arch->emu->qemu);
 	return rc;
 }

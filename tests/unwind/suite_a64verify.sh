@@ -112,6 +112,55 @@ if aarch64-linux-gnu-gcc -O1 -o "$work/forever" "$work/forever.c" 2>/dev/null; t
         echo "FAIL a64verify/killed: $before emulator(s) while running, $left left after SIGKILL"
 fi
 
+# --- never a hang: a gdbstub that stops answering ends the run with exit 2 naming the emulator
+# within the bound (--stub-timeout), and SIGTERM ends a run at once; the emulator is killed and
+# reaped, its socket's directory removed. The emulator here is a fake qemu-aarch64 (first in
+# PATH) that listens on the socket it is given and then says nothing (silent), or answers the
+# first packet and then nothing (once).
+mkdir -p "$work/fakebin"
+cat >"$work/fakebin/qemu-aarch64" <<'PY'
+#!/usr/bin/env python3
+import os, socket, sys, time
+sock = sys.argv[sys.argv.index("-g") + 1]
+open(os.environ["FAKE_STUB_LOG"], "w").write(sock + "\n")
+s = socket.socket(socket.AF_UNIX); s.bind(sock); s.listen(1)
+c, _ = s.accept()
+if os.environ["FAKE_STUB_MODE"] == "once":
+    c.recv(100)
+    c.sendall(b"+$S05#b8")
+while True:  # say nothing more, whatever comes
+    if not c.recv(100):
+        time.sleep(1000)
+PY
+chmod +x "$work/fakebin/qemu-aarch64"
+fake_run() { # mode, extra options; sets rc, secs, left (fake stubs left), dir_left
+    local t0
+    t0=$(date +%s.%N)
+    FAKE_STUB_MODE=$1 FAKE_STUB_LOG=$work/fake.sock PATH=$work/fakebin:$PATH \
+        timeout -k 5 60 "$TRUSTACK" verify-unwind --quiet $2 -- "$work/small" >/dev/null 2>"$work/fake.err" & local pid=$!
+    if [ -n "${3:-}" ]; then
+        for _ in $(seq 100); do [ -s "$work/fake.sock" ] && break; sleep 0.1; done
+        sleep 1; kill -"$3" $pid
+    fi
+    wait $pid; rc=$?
+    secs=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+    sleep 0.2
+    left=$(pgrep -f -- "$work/fakebin/qemu-aarch64" | wc -l)
+    dir_left=no; [ -s "$work/fake.sock" ] && [ -e "$(dirname "$(cat "$work/fake.sock")")" ] && dir_left=yes
+    rm -f "$work/fake.sock"
+}
+for mode in silent once; do
+    fake_run $mode --stub-timeout=2
+    [ $rc = 2 ] && grep -q "qemu-aarch64 (pid [0-9]*) did not answer through its gdbstub for 2.0 s" "$work/fake.err" &&
+        [ "$left" = 0 ] && [ $dir_left = no ] && python3 -c "import sys; sys.exit(not $secs < 20)" &&
+        echo "PASS a64verify/stub-$mode (exit 2 in $secs s: $(head -c 160 "$work/fake.err"))" ||
+        echo "FAIL a64verify/stub-$mode: exit $rc in $secs s, $left fake emulator(s) left, socket dir left: $dir_left: $(head -c 300 "$work/fake.err")"
+done
+fake_run silent "" TERM
+[ $rc = 143 ] && [ "$left" = 0 ] && [ $dir_left = no ] && python3 -c "import sys; sys.exit(not $secs < 10)" &&
+    echo "PASS a64verify/stub-sigterm (killed by SIGTERM in $secs s, the emulator reaped)" ||
+    echo "FAIL a64verify/stub-sigterm: exit $rc in $secs s, $left fake emulator(s) left, socket dir left: $dir_left: $(head -c 300 "$work/fake.err")"
+
 # --- a signal program without threads: handlers (one on a sigaltstack) interrupting a loop,
 # raised from nested calls, and a handler that calls deeper
 cat >"$work/signals.c" <<'C'
