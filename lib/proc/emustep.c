@@ -89,6 +89,7 @@ struct emu {
 		uint64_t step;
 		uint8_t b[512];
 	} rcache[16];
+	char unit_reply[256]; /* the stop reply of a sequence run as one unit (run_unit) */
 	char *err;
 	size_t errlen;
 };
@@ -166,10 +167,9 @@ static struct ethread *find_thread(struct emu *e, long tid)
 	return th;
 }
 
-static uint8_t classify(struct emu *e, uint64_t pc)
+/* The kind of the instruction at pc (its bytes: buf, n of them; n <= 0: unreadable). */
+static uint8_t classify_code(struct emu *e, const uint8_t *buf, ssize_t n, uint64_t pc)
 {
-	uint8_t buf[16];
-	ssize_t n = ts_vm_read(e->qpid, pc, buf, sizeof(buf));
 	struct ts_insn insn;
 	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
 		return INSN_OTHER;
@@ -179,6 +179,12 @@ static uint8_t classify(struct emu *e, uint64_t pc)
 	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
 		return INSN_RET;
 	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
+}
+
+static uint8_t classify(struct emu *e, uint64_t pc)
+{
+	uint8_t buf[16];
+	return classify_code(e, buf, ts_vm_read(e->qpid, pc, buf, sizeof(buf)), pc);
 }
 
 /* A return at sp to pc: entries whose call had this sp end, up to the one returned to. A
@@ -398,11 +404,67 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 	return 0;
 }
 
+/*
+ * A sequence that must run without a stop (lib/arch: a load-exclusive to its store-exclusive,
+ * whose store fails whenever the emulator stops between them) as one step: a breakpoint at each
+ * of its exits, continue, the breakpoints removed. No call or return is inside. 1: run (the stop
+ * reply in *reply), 0: the stub refused a breakpoint (step it instead), or a negative error.
+ */
+static int run_unit(struct emu *e, struct ethread *th, const uint64_t *exits, size_t n, const char **reply)
+{
+	char cmd[80];
+	size_t set = 0;
+	int rc = 0;
+	for (; set < n; set++) {
+		snprintf(cmd, sizeof(cmd), "Z0,%llx,%u", (unsigned long long)exits[set], (unsigned)e->em->call_len);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "setting a breakpoint");
+		if (strcmp(*reply, "OK"))
+			break;
+	}
+	bool ran = set == n;
+	if (ran) {
+		snprintf(cmd, sizeof(cmd), "vCont;c%s%s", th->tid_text[0] ? ":" : "", th->tid_text);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "running an atomic sequence");
+		snprintf(e->unit_reply, sizeof(e->unit_reply), "%s", *reply);
+		if (e->unit_reply[0] == 'W' || e->unit_reply[0] == 'X')
+			set = 0; /* the program has ended: nothing to remove */
+	}
+	while (set--) {
+		snprintf(cmd, sizeof(cmd), "z0,%llx,%u", (unsigned long long)exits[set], (unsigned)e->em->call_len);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "removing a breakpoint");
+	}
+	if (!ran)
+		return 0;
+	*reply = e->unit_reply;
+	return 1;
+}
+
 static int step(struct emu *e, struct ethread *th, const char **reply)
 {
-	th->prev_kind = classify(e, e->regs.pc);
+	uint8_t code[64]; /* the instruction, and what follows for atomic_exits (one read) */
+	ssize_t got = ts_vm_read(e->qpid, e->regs.pc, code, e->em->atomic_exits ? sizeof(code) : 16);
+	th->prev_kind = classify_code(e, code, got, e->regs.pc);
 	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
 	th->have_prev = true;
+	uint64_t exits[4];
+	size_t nexits = e->em->atomic_exits && !th->inject && got > 0
+				? e->em->atomic_exits(code, (size_t)got, e->regs.pc, exits, 4)
+				: 0;
+	if (nexits) {
+		int rc = run_unit(e, th, exits, nexits, reply);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			th->prev_kind = INSN_OTHER; /* it left elsewhere than pc + 4: no system call */
+			return 0;
+		}
+	}
 	char cmd[80];
 	if (th->inject)
 		snprintf(cmd, sizeof(cmd), "vCont;S%02x%s%s", th->inject, th->tid_text[0] ? ":" : "", th->tid_text);
