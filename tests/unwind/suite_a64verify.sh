@@ -76,7 +76,10 @@ PY
     echo "FAIL a64verify/small: exit $rc: $r $(head -c 300 "$work/small.log")"
 fi
 
-# --- lazy binding (the guest's default): never false-reliable; its unreliable share is printed
+# --- lazy binding (the guest's default): never false-reliable, and orc at most 0.1% unreliable on
+# fully analysed code: arm64 ld.so's _dl_runtime_resolve has no symbol, and is recognised by its
+# CFI's shape (the return address saved above the CFA, where PLT0 stores it) and analysed from
+# the state PLT0 leaves (before: every point under _dl_fixup lost-register, 4.3%)
 if ! ts_quick; then
 QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib timeout -k 5 900 "$TRUSTACK" verify-unwind --quiet --format=json -- "$work/small" >"$work/lazy.json" 2>"$work/lazy.log"; rc=$?
 r=$(python3 - "$work/lazy.json" <<'PY'
@@ -86,7 +89,7 @@ bad = [k for k in ("fp-validated", "orc", "sframe", "auto") if m[k]["false_relia
 o = m["orc"]
 print("points=%d orc unreliable %d (%.2f%% on fully analysed code: %s)%s" % (d["points"], o["unreliable"], o["analysed"]["unreliable_pct"],
       o["reasons"], ("; FALSE-RELIABLE in " + ",".join(bad)) if bad else ""))
-sys.exit(1 if bad else 0)
+sys.exit(1 if bad or o["analysed"]["unreliable"] * 1000 > o["analysed"]["points"] else 0)
 PY
 ) && [ $rc = 0 ] && echo "PASS a64verify/lazy-binding ($r)" || echo "FAIL a64verify/lazy-binding: exit $rc: $r"
 fi
@@ -192,13 +195,10 @@ C
 # --- the workloads
 # cc:opt:fp  (fp: frame pointers; nofp; pac: frame pointers and -mbranch-protection=standard)
 # The guest's environment (QEMU_SET_ENV): the C library next to the sysroot's ld.so (Debian's
-# arm64 elfutils may have brought a libc6:arm64 of another build into /usr/lib/aarch64-linux-gnu),
-# and LD_BIND_NOW: arm64 ld.so's lazy-binding trampoline (_dl_runtime_resolve, entered from PLT0
-# with x16 and x30 pushed) is analysed as a function entered with the return address in x30, so
-# every point under _dl_fixup is lost-register in orc/auto (4.4% of a small program's points,
-# never false-reliable); the x86-64 fix (docs/unwind.md, fragments from their CFI's entry state)
-# is still to be made for arm64. a64verify/lazy-binding below measures it.
-export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib,LD_BIND_NOW=1
+# arm64 elfutils may have brought a libc6:arm64 of another build into /usr/lib/aarch64-linux-gnu;
+# with it, threaded programs hang under QEMU). Lazy binding, the guest's default: ld.so's
+# trampoline is analysed from the state PLT0 leaves (lib/elf/fragments.c, by its CFI's shape).
+export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib
 if ts_quick; then
     variants="gcc:-O2:pac clang:-O0:nofp"
     programs="signals static" # static: in the first variant only
