@@ -231,13 +231,16 @@ static bool signal_frame(struct emu *e, struct ethread *th)
 	uint64_t sp = e->regs.sp;
 	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + em->sig_pc_off + 8);
 	bool big = e->arch->big_endian;
+	/* The highest match, below the interrupted sp if one is: the saved registers hold other
+	 * pairs that may equal (sp, pc), always below the real ones (a frame record at sp and x30
+	 * = pc right after a return: x29, x30 just below sp, pc in the frame; found by the
+	 * sigreturn workload: the frame taken 16 bytes low, its signal entry lost) */
 	uint64_t frame = 0;
 	for (size_t off = 0; n > 0 && off + em->sig_pc_off + 8 <= (size_t)n; off += em->sig_align)
 		if (word_at(buf + off + em->sig_sp_off, big) == th->inject_sp &&
-		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc) {
+		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc &&
+		    (!frame || frame >= th->inject_sp || sp + off < th->inject_sp))
 			frame = sp + off;
-			break;
-		}
 	uint64_t ss = 0, ss_size = 0;
 	if (frame && frame - sp + em->sig_stack_off + 24 <= (uint64_t)n) {
 		ss = word_at(buf + (frame - sp) + em->sig_stack_off, big);
@@ -261,6 +264,28 @@ static bool signal_frame(struct emu *e, struct ethread *th)
 	return true;
 }
 
+/*
+ * Did this step (to pc) leave the restorer, the handler having returned into it (its signal
+ * entry on top, the return address consumed: slot below the sp the step began with)? Any step
+ * from there that does not go on to the next instruction is sigreturn. The entry ends, whatever
+ * sp the interrupted code has come to: QEMU's step over the `svc` also runs the interrupted
+ * instruction, which may have pushed below the interrupted sp (found by verify-unwind: a signal
+ * at `str x30, [sp, #-16]!` left a stale entry, 10 false-reliable traces in chain_prog). The
+ * interrupted pc and sp into *ipc, *isp.
+ */
+static bool left_restorer(struct emu *e, struct ethread *th, uint64_t pc, uint64_t *ipc, uint64_t *isp)
+{
+	struct ts_shadow *s = &th->shadow;
+	if (!s->n)
+		return false;
+	const struct ts_shadow_entry *top = &s->v[s->n - 1];
+	if (top->e.kind != TRUSTACK_CHAIN_SIGNAL || top->e.slot >= th->prev_sp || pc == th->prev_pc + e->em->call_len)
+		return false;
+	*ipc = top->e.ipc, *isp = top->isp;
+	s->n--;
+	return true;
+}
+
 /* A completed step of th (registers in e->regs): the chain follows what happened. */
 static int after_step(struct emu *e, struct ethread *th)
 {
@@ -269,15 +294,20 @@ static int after_step(struct emu *e, struct ethread *th)
 		stepped = !signal_frame(e, th);
 		th->inject = 0;
 	}
-	uint64_t sp = e->regs.sp, pc = e->regs.pc;
+	uint64_t sp = e->regs.sp, pc = e->regs.pc, ipc = 0, isp = 0;
+	bool sigreturn = stepped && left_restorer(e, th, pc, &ipc, &isp);
 	ts_shadow_adjust(&th->shadow, sp);
 	if (stepped) {
 		e->st->steps++;
 		if (!ts_shadow_in_signal(&th->shadow))
 			th->outside++;
-		uint64_t at = th->prev_pc;
+		uint64_t at = th->prev_pc, before_sp = th->prev_sp;
 		uint8_t kind = th->prev_kind;
-		if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+		if (sigreturn) {
+			/* the interrupted instruction, if it ran in this step too, is the step's */
+			kind = pc == ipc ? INSN_OTHER : classify(e, ipc);
+			at = ipc, before_sp = isp;
+		} else if (kind == INSN_SEQ && pc != at + e->em->call_len) {
 			/* QEMU's step over a system call runs the instruction after it too (the
 			 * call ends its translation block with an exception, not the step's
 			 * trap): that one is the step's (`svc; ret` in getpid) */
@@ -289,7 +319,7 @@ static int after_step(struct emu *e, struct ethread *th)
 			returned(&th->shadow, pc, sp);
 		}
 		uint64_t ra = at + e->em->call_len;
-		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
+		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == before_sp) {
 			e->st->calls++;
 			if (ts_shadow_push_call(&th->shadow, ra, sp))
 				return -TRUSTACK_E_NOMEM;

@@ -10,8 +10,8 @@
 # Programs: the x86-64 suite's workloads cross-built for arm64 (recursion, noreturn, chains with
 # signals and longjmp and a tail call, switches, frames with alloca/VLA, qsort callbacks, C++
 # exceptions), gcc and clang, -O0..-O3, frame pointers or not, -mbranch-protection=standard.
-# TS_QUICK: the signal program in two variants (~100,000 points each) and a static build of it
-# (~28,000 points) in the first, no small-program and no lazy-binding run;
+# TS_QUICK: the signal program (gcc -O2 PAC), a static build of it, and the sigreturn program
+# (clang -O0 without frame pointers), no small-program and no lazy-binding run;
 # otherwise the matrix, every program to its end (A64_FULL=1: every
 # variant; A64_VARIANTS / A64_PROGRAMS: a part by hand; prints the total number of points). Also: the errors (no emulator, no sysroot), and
 # that the emulator never outlives trustack (killed with it, or when the run stops early).
@@ -192,6 +192,56 @@ int main(void)
 }
 C
 
+# --- sigreturn: a second thread signals the main one while it spins in a loop where every
+# instruction but two moves sp, calls or returns; QEMU's step over the handler's sigreturn runs
+# the interrupted instruction too, which the chain must count (before: a push left the signal's
+# entry stale, a call or return was missed; 703 false-reliable traces in every validated mode)
+cat >"$work/sigreturn.c" <<'C'
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+static volatile int acks, stop;
+static pthread_t main_thread;
+enum { SIGNALS = 24 };
+/* Every instruction of the loop but two moves sp, calls or returns: a signal lands before one of
+ * them nearly always, and QEMU's step over the handler's sigreturn runs it too. */
+void spin(volatile int *flag);
+__asm__(".text\n.globl spin\n.type spin,@function\nspin:\n"
+	"\tstp x29, x30, [sp, #-16]!\n\tmov x29, sp\n"
+	"1:\tbl spin_leaf\n\tldr w1, [x0]\n\tcbz w1, 1b\n"
+	"\tldp x29, x30, [sp], #16\n\tret\n.size spin,.-spin\n"
+	".type spin_leaf,@function\nspin_leaf:\n"
+	"\tstr x30, [sp, #-16]!\n\tldr x30, [sp], #16\n\tret\n.size spin_leaf,.-spin_leaf\n");
+static void on_usr1(int s) { (void)s; acks++; }
+static void *signaller(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < SIGNALS; i++) {
+		struct timespec ts = { 0, (1 + i % 7) * 1000000 };
+		nanosleep(&ts, NULL);
+		pthread_kill(main_thread, SIGUSR1);
+		while (acks <= i)
+			;
+	}
+	stop = 1;
+	return NULL;
+}
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, 0);
+	main_thread = pthread_self();
+	pthread_t t;
+	pthread_create(&t, NULL, signaller, NULL);
+	spin(&stop);
+	pthread_join(t, NULL);
+	return acks == SIGNALS ? 0 : 1;
+}
+C
+
 # --- the workloads
 # cc:opt:fp  (fp: frame pointers; nofp; pac: frame pointers and -mbranch-protection=standard)
 # The guest's environment (QEMU_SET_ENV): the C library next to the sysroot's ld.so (Debian's
@@ -201,11 +251,11 @@ C
 export QEMU_SET_ENV=LD_LIBRARY_PATH=$sysroot/lib
 if ts_quick; then
     variants="gcc:-O2:pac clang:-O0:nofp"
-    programs="signals static" # static: in the first variant only
+    programs="signals"
     limit=""
 else
     variants="gcc:-O0:fp gcc:-O2:nofp gcc:-O2:pac clang:-O0:fp clang:-O3:nofp clang:-O2:pac"
-    programs="recurse frames signals bits static"
+    programs="recurse frames signals bits noreturn chain static sigreturn"
     limit=""
     if [ "${A64_FULL:-0}" = 1 ]; then
         variants=""
@@ -215,8 +265,13 @@ fi
 variants=${A64_VARIANTS:-$variants} programs=${A64_PROGRAMS:-$programs} # a part, by hand
 total=0 fp_false=0 secs=0
 declare -A sum
-for v in $variants; do
-    IFS=: read -r cc opt fp <<<"$v"
+runs=""
+for v in $variants; do for p in $programs; do runs+=" $v:$p"; done; done
+# the quick tier: a part of that product (each run ~100,000 points but static)
+ts_quick && [ -z "${A64_VARIANTS:-}${A64_PROGRAMS:-}" ] && runs="gcc:-O2:pac:signals gcc:-O2:pac:static clang:-O0:nofp:sigreturn"
+for run in $runs; do
+    IFS=: read -r cc opt fp p <<<"$run"
+    v=$cc:$opt:$fp
     xcc=aarch64-linux-gnu-gcc xcxx=aarch64-linux-gnu-g++ link=""
     if [ "$cc" = clang ]; then
         command -v clang >/dev/null || { skip "$v" "no clang"; continue; }
@@ -225,34 +280,34 @@ for v in $variants; do
     fpf="-fno-omit-frame-pointer"
     [ "$fp" = nofp ] && fpf=-fomit-frame-pointer
     [ "$fp" = pac ] && fpf="-fno-omit-frame-pointer -mbranch-protection=standard"
-    for p in $programs; do
-        name=$cc$opt-$fp-$p bin=$work/$cc$opt-$fp-$p
-        args=""
-        [ "$p" = static ] && ts_quick && [ "$v" != "${variants%% *}" ] && continue
-        case $p in
-        exceptions)
-            command -v aarch64-linux-gnu-g++ >/dev/null || { skip "$name" "no aarch64-linux-gnu-g++ (g++-aarch64-linux-gnu)"; continue; }
-            $xcxx $opt $fpf -c -o "$bin.o" "$progs/exceptions.cc" 2>"$bin.err" &&
-                aarch64-linux-gnu-g++ -o "$bin" "$bin.o" 2>>"$bin.err" ;;
-        chain) # one thread besides main (the signaller): the gdbstub route steps the first thread
-            args=nothreads
-            $xcc $opt $fpf -c -o "$bin.o" "$top/tests/proc/chain_prog.c" 2>"$bin.err" &&
-                aarch64-linux-gnu-gcc -pthread -o "$bin" "$bin.o" 2>>"$bin.err" ;;
-        signals) $xcc $opt $fpf -c -o "$bin.o" "$work/signals.c" 2>"$bin.err" &&
-               aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
-        static) # no ld.so: libgcc's outline atomics take their ldaxr/stxr loop (LSE not yet
-            # detected), which never ends when stepped (the emulator clears the exclusive
-            # monitor at every stop): run as one unit (lib/proc/emustep.c, run_unit)
-            $xcc $opt $fpf -c -o "$bin.o" "$work/signals.c" 2>"$bin.err" &&
-                aarch64-linux-gnu-gcc -static -o "$bin" "$bin.o" 2>>"$bin.err" ;;
-        *) $xcc $opt $fpf -c -o "$bin.o" "$progs/$p.c" 2>"$bin.err" &&
-               aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
-        esac || { echo "FAIL a64verify/$name: build: $(head -c 200 "$bin.err")"; continue; }
-        t0=$(date +%s.%N)
-        # shellcheck disable=SC2086
-        timeout -k 5 3600 "$TRUSTACK" verify-unwind --quiet --stats $limit --format=json -- "$bin" $args >"$bin.json" 2>"$bin.log"; rc=$?
-        secs=$(python3 -c "print($secs + $(date +%s.%N) - $t0)")
-        r=$(python3 - "$bin.json" "$rc" <<'PY'
+    name=$cc$opt-$fp-$p bin=$work/$cc$opt-$fp-$p
+    args=""
+    case $p in
+    exceptions)
+        command -v aarch64-linux-gnu-g++ >/dev/null || { skip "$name" "no aarch64-linux-gnu-g++ (g++-aarch64-linux-gnu)"; continue; }
+        $xcxx $opt $fpf -c -o "$bin.o" "$progs/exceptions.cc" 2>"$bin.err" &&
+            aarch64-linux-gnu-g++ -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    chain) # one thread besides main (the signaller): the gdbstub route steps the first thread
+        args=nothreads
+        $xcc $opt $fpf -c -o "$bin.o" "$top/tests/proc/chain_prog.c" 2>"$bin.err" &&
+            aarch64-linux-gnu-gcc -pthread -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    sigreturn) $xcc $opt $fpf -c -o "$bin.o" "$work/sigreturn.c" 2>"$bin.err" &&
+        aarch64-linux-gnu-gcc -pthread -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    signals) $xcc $opt $fpf -c -o "$bin.o" "$work/signals.c" 2>"$bin.err" &&
+           aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    static) # no ld.so: libgcc's outline atomics take their ldaxr/stxr loop (LSE not yet
+        # detected), which never ends when stepped (the emulator clears the exclusive
+        # monitor at every stop): run as one unit (lib/proc/emustep.c, run_unit)
+        $xcc $opt $fpf -c -o "$bin.o" "$work/signals.c" 2>"$bin.err" &&
+            aarch64-linux-gnu-gcc -static -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    *) $xcc $opt $fpf -c -o "$bin.o" "$progs/$p.c" 2>"$bin.err" &&
+           aarch64-linux-gnu-gcc -o "$bin" "$bin.o" 2>>"$bin.err" ;;
+    esac || { echo "FAIL a64verify/$name: build: $(head -c 200 "$bin.err")"; continue; }
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    timeout -k 5 3600 "$TRUSTACK" verify-unwind --quiet --stats $limit --format=json -- "$bin" $args >"$bin.json" 2>"$bin.log"; rc=$?
+    secs=$(python3 -c "print($secs + $(date +%s.%N) - $t0)")
+    r=$(python3 - "$bin.json" "$rc" <<'PY'
 import json, sys
 try:
     d = json.load(open(sys.argv[1]))
@@ -270,17 +325,16 @@ over = orc["analysed"]["points"] and orc["analysed"]["unreliable"] * 1000 > orc[
 ended = d["program"] == "exited with 0" or d["program"].startswith("stopped after")
 sys.exit(1 if bad or over or not ended or d["points"] == 0 or (int(sys.argv[2]) == 1) != bool(bad) else 0)
 PY
-        ); prc=$?
-        if [ $prc = 0 ] && [ $rc = 0 ]; then
-            echo "PASS a64verify/$name ($r)"
-        else
-            echo "FAIL a64verify/$name: exit $rc: $r $(head -c 300 "$bin.log")"
-        fi
-        pts=$(sed -n 's/.*points=\([0-9]*\).*/\1/p' <<<"$r"); total=$((total + ${pts:-0}))
-        f=$(sed -n 's/.*fp_false=\([0-9]*\).*/\1/p' <<<"$r"); [ "$fp" = nofp ] && fp_false=$((fp_false + ${f:-0}))
-        for k in orc_correct orc_unreliable orc_analysed_unreliable orc_analysed_of; do
-            x=$(sed -n "s/.*$k=\([0-9]*\).*/\1/p" <<<"$r"); sum[$k]=$(( ${sum[$k]:-0} + ${x:-0} ))
-        done
+    ); prc=$?
+    if [ $prc = 0 ] && [ $rc = 0 ]; then
+        echo "PASS a64verify/$name ($r)"
+    else
+        echo "FAIL a64verify/$name: exit $rc: $r $(head -c 300 "$bin.log")"
+    fi
+    pts=$(sed -n 's/.*points=\([0-9]*\).*/\1/p' <<<"$r"); total=$((total + ${pts:-0}))
+    f=$(sed -n 's/.*fp_false=\([0-9]*\).*/\1/p' <<<"$r"); [ "$fp" = nofp ] && fp_false=$((fp_false + ${f:-0}))
+    for k in orc_correct orc_unreliable orc_analysed_unreliable orc_analysed_of; do
+        x=$(sed -n "s/.*$k=\([0-9]*\).*/\1/p" <<<"$r"); sum[$k]=$(( ${sum[$k]:-0} + ${x:-0} ))
     done
 done
 if [ "$total" -gt 0 ]; then
