@@ -973,6 +973,10 @@ struct trustack_trace_opts {
 	uint64_t every;          /* call on_step at every N-th step over all threads; 0 = 1 */
 	uint64_t max_steps;      /* stop (kill the program) after this many steps; 0 = no limit */
 	bool quiet;              /* the program's stdout/stderr go to /dev/null */
+	/* under emulation: how long the emulator's gdbstub may stay silent when a reply is due
+	 * (a step over a system call that blocks included) before the run ends with an error
+	 * naming the emulator; 0 = 30000 */
+	uint32_t stub_timeout_ms;
 };
 
 struct trustack_trace_stats {
@@ -1007,7 +1011,11 @@ struct trustack_trace_stats {
  * sysroot /usr/aarch64-linux-gnu) runs under QEMU's user mode and is stepped through QEMU's
  * gdbstub (point.arch set); its first thread only, forked children and exec'd programs run
  * untraced. The emulator or the sysroot missing: -TRUSTACK_E_UNSUPPORTED, with the packages
- * to install in the message.
+ * to install in the message. Every wait on the emulator is bounded (stub_timeout_ms:
+ * -TRUSTACK_E_IO naming it); the emulator is killed and reaped on every path out. SIGINT,
+ * SIGTERM and SIGHUP (those not ignored) are held for the calling thread during such a run:
+ * one ends it, the emulator is killed and reaped, and the signal then takes its previous action
+ * (the call returns -TRUSTACK_E_INTR if that action returns).
  * Limitations: stacks switched other than by signals (makecontext/swapcontext, coroutines)
  * are not followed.
  */

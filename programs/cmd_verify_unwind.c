@@ -25,7 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: trustack verify-unwind [--every N] [--max-steps N] [--modes=M,...] [--cache-dir=DIR]\n"
 		"                              [--format=text|json] [--focus=MODULE:LO-HI] [-o FILE] [--quiet]\n"
-		"                              [--stats]\n"
+		"                              [--stats] [--stub-timeout=S]\n"
 		"                              [-v] -- PROG [ARGS...]\n"
 		"\n"
 		"Run PROG single-stepping every instruction of every thread - also of the processes it\n"
@@ -52,6 +52,9 @@ static void usage(FILE *f)
 		"  -o, --output=FILE  the report goes to FILE (replaced when complete) instead of stdout\n"
 		"  --quiet          PROG's stdout and stderr go to /dev/null\n"
 		"  --stats          the run's time and rate (points/s, steps/s) on stderr\n"
+		"  --stub-timeout=S under emulation: the emulator's gdbstub silent for S seconds when a reply is\n"
+		"                   due ends the run with exit 2 (default 30; a step over a system call that\n"
+		"                   blocks longer needs more)\n"
 		"  -v               where traces became unreliable: the top 5 functions per mode (text and\n"
 		"                   json); the first false-reliable traces of each mode on stderr\n"
 		"  -h, --help       this text\n"
@@ -417,6 +420,7 @@ static int parse_args(int argc, char **argv, struct vu_args *a)
 		{ "modes", required_argument, NULL, 'M' }, { "cache-dir", required_argument, NULL, 'C' },
 		{ "focus", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
 		{ "stats", no_argument, NULL, 'S' },        { "help", no_argument, NULL, 'h' },
+		{ "stub-timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	a->modes = (1u << TRUSTACK_UNWIND__MODES) - 1;
@@ -461,6 +465,17 @@ static int parse_args(int argc, char **argv, struct vu_args *a)
 			break;
 		case 'q': a->o.quiet = true; break;
 		case 'S': a->stats = true; break;
+		case 'T': {
+			char *end;
+			double secs = strtod(optarg, &end);
+			if (!*optarg || *end || !(secs >= 0.1 && secs <= 86400)) {
+				fprintf(stderr, "trustack verify-unwind: --stub-timeout wants seconds (0.1 to 86400), not '%s'\n",
+					optarg);
+				return EXIT_ERROR;
+			}
+			a->o.stub_timeout_ms = (uint32_t)(secs * 1000 + 0.5);
+			break;
+		}
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}

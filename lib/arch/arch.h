@@ -324,6 +324,14 @@ struct ts_arch_emu {
 	 * above the handler's sp), and the frame's alignment; uc_stack (ss_sp, ss_flags, ss_size)
 	 * at frame + stack_off */
 	uint32_t sig_sp_off, sig_pc_off, sig_stack_off, sig_align;
+	/* Does an instruction sequence that must not be stopped in begin at pc (code: the len
+	 * bytes there, len a multiple of the instruction size)? A load-exclusive up to its
+	 * store-exclusive: the emulator clears the exclusive monitor at every stop, so a stepped
+	 * store always fails and its retry loop never ends. The addresses where the sequence can
+	 * be left (after the store, the targets of branches out of it), at most max of them, into
+	 * exits; 0: none begins at pc. NULL: the machine has no such sequences. The tracer runs it
+	 * as one unit (breakpoints at the exits, continue). */
+	size_t (*atomic_exits)(const uint8_t *code, size_t len, uint64_t pc, uint64_t *exits, size_t max);
 };
 
 /*

@@ -104,6 +104,50 @@ static void add_hint(struct ts_image *img, const struct ts_entry_hint *h)
 	img->hints[img->nhints++] = *h;
 }
 
+/* Code at addr is entered by a lazy PLT's jump: its entry state is the one the PLT leaves (see
+ * mark_plt_entered). */
+static void add_plt_entry_hint(struct ts_image *img, uint64_t addr)
+{
+	const struct ts_arch *a = img->arch;
+	struct ts_entry_hint h = { .addr = addr, .sp_off = -(int32_t)a->plt_entry_pushed, .flags = TS_HINT_PLT_ENTRY };
+	if (a->ra_in_reg && a->plt_entry_ra_slot) {
+		h.saved_reg[0] = (uint8_t)a->ra;
+		h.saved_off[0] = a->plt_entry_ra_slot;
+		h.nsaved = 1;
+	}
+	add_hint(img, &h);
+}
+
+/*
+ * The lazy-binding trampoline of a dynamic ld.so, which has no symbol for it: code whose CFI says
+ * that the return address is saved above the CFA, where no call leaves it, at the slot a lazy
+ * PLT stores it in (arm64: glibc's dl-trampoline.S takes the stack pointer after PLT0's `stp x16,
+ * x30, [sp, #-16]!` as its CFA and says "x30 at cfa+8"; after a leading nop, BTI_C without BTI,
+ * its first row is a plain entry). Only on a link-register machine with such a PLT: elsewhere
+ * the trampolines' CFI is a plain hint already (x86-64: CFA = sp + 24).
+ */
+static bool plt_entered_by_cfi(const struct ts_image *img, Dwarf_CFI *cfi, const struct ts_func *f, const uint8_t *code,
+			       size_t avail)
+{
+	const struct ts_arch *a = img->arch;
+	if (!a->ra_in_reg || !a->plt_entry_pushed || !a->plt_entry_ra_slot)
+		return false;
+	uint64_t at = f->addr;
+	if (code && a->lp_nop_len && avail > a->lp_nop_len && f->size > a->lp_nop_len &&
+	    !memcmp(code, a->lp_nop, a->lp_nop_len))
+		at += a->lp_nop_len;
+	Dwarf_Frame *frame = NULL;
+	if (dwarf_cfi_addrframe(cfi, at, &frame) != 0)
+		return false;
+	size_t nops = 0;
+	Dwarf_Op mem[3], *ops = NULL;
+	bool yes = is_entry_cfa(img, frame, &nops) && !dwarf_frame_register(frame, (int)a->ra, mem, &ops, &nops) &&
+		   nops == 2 && ops[0].atom == DW_OP_call_frame_cfa && ops[1].atom == DW_OP_plus_uconst &&
+		   (int64_t)ops[1].number == (int64_t)a->plt_entry_pushed + a->entry_sp_offset + a->plt_entry_ra_slot;
+	free(frame);
+	return yes;
+}
+
 static int cmp_hint(const void *x, const void *y)
 {
 	const struct ts_entry_hint *a = x, *b = y;
@@ -145,6 +189,8 @@ static void mark_by_cfi(struct ts_image *img)
 			}
 			free(next);
 		}
+		if (entry && plt_entered_by_cfi(img, cfi, f, code, avail))
+			add_plt_entry_hint(img, f->addr);
 		if (!entry && nops >= 1) {
 			f->flags |= TS_FUNC_FRAGMENT;
 			f->parent = -1; /* found by the jumps into it */
@@ -185,14 +231,7 @@ static void mark_plt_entered(struct ts_image *img)
 		const struct ts_func *f = &img->funcs[i];
 		if ((f->flags & (TS_FUNC_FROM_FDE | TS_FUNC_FRAGMENT)) || !f->size || !plt_entered_name(f->name))
 			continue;
-		struct ts_entry_hint h = { .addr = f->addr, .sp_off = -(int32_t)a->plt_entry_pushed,
-					   .flags = TS_HINT_PLT_ENTRY };
-		if (a->ra_in_reg && a->plt_entry_ra_slot) {
-			h.saved_reg[0] = (uint8_t)a->ra;
-			h.saved_off[0] = a->plt_entry_ra_slot;
-			h.nsaved = 1;
-		}
-		add_hint(img, &h);
+		add_plt_entry_hint(img, f->addr);
 	}
 }
 

@@ -19,6 +19,12 @@
  * emulator process' own), so that the unwinder reads the stack with process_vm_readv and the
  * modules from the emulator's /proc/PID/maps. point.read reads through the stub (`m`), for a
  * caller that wants the stub's view.
+ *
+ * Never a hang, nothing left behind: every wait on the stub has a deadline (a silent stub is an
+ * error naming the emulator); the emulator is killed and reaped on every path out, and dies with
+ * us (PR_SET_PDEATHSIG); its socket is unlinked as soon as we are connected. SIGINT, SIGTERM
+ * and SIGHUP are held during the run and read from a signalfd that ends every wait: the run is
+ * cleaned up, then the signal takes its previous action.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +50,8 @@
 #define STARVED_SIGNALS 8
 #define STARVED_NS (10 * 1000000000ull)
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
+#define STUB_TIMEOUT_MS 30000 /* the stub's silence that ends the run (trustack_trace_opts) */
+#define CONNECT_MS 20000      /* how long the emulator may take to listen on its socket */
 
 enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
 
@@ -65,6 +74,7 @@ struct emu {
 	const struct ts_arch_emu *em;
 	struct ts_decoder *dec;
 	struct ts_gdb *gdb;
+	unsigned stub_timeout_ms;
 	pid_t qpid;
 	struct ethread *th;
 	size_t nth, capth;
@@ -79,6 +89,7 @@ struct emu {
 		uint64_t step;
 		uint8_t b[512];
 	} rcache[16];
+	char unit_reply[256]; /* the stop reply of a sequence run as one unit (run_unit) */
 	char *err;
 	size_t errlen;
 };
@@ -101,6 +112,24 @@ static uint64_t word_at(const uint8_t *p, bool big)
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | p[big ? i : 7 - i];
 	return v;
+}
+
+/* An exchange with the stub failed (rc < 0) while doing what: the error, in words the user can
+ * act on. */
+static int stub_failed(struct emu *e, int rc, const char *doing)
+{
+	if (rc == -TRUSTACK_E_INTR)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_INTR, "interrupted by a signal while %s; %s (pid %d) was killed",
+			       doing, e->em->qemu, (int)e->qpid);
+	if (rc == -TRUSTACK_E_NOMEM)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_NOMEM, "%s", "out of memory");
+	if (e->gdb && ts_gdb_timed_out(e->gdb))
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO,
+			       "%s (pid %d) did not answer through its gdbstub for %.1f s while %s: the emulator hangs, or "
+			       "the program waits that long in a system call (--stub-timeout raises the bound); it was killed",
+			       e->em->qemu, (int)e->qpid, e->stub_timeout_ms / 1000.0, doing);
+	return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "%s's gdbstub stopped answering while %s (the emulator died?)",
+		       e->em->qemu, doing);
 }
 
 static int stub_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -138,10 +167,9 @@ static struct ethread *find_thread(struct emu *e, long tid)
 	return th;
 }
 
-static uint8_t classify(struct emu *e, uint64_t pc)
+/* The kind of the instruction at pc (its bytes: buf, n of them; n <= 0: unreadable). */
+static uint8_t classify_code(struct emu *e, const uint8_t *buf, ssize_t n, uint64_t pc)
 {
-	uint8_t buf[16];
-	ssize_t n = ts_vm_read(e->qpid, pc, buf, sizeof(buf));
 	struct ts_insn insn;
 	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
 		return INSN_OTHER;
@@ -151,6 +179,12 @@ static uint8_t classify(struct emu *e, uint64_t pc)
 	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
 		return INSN_RET;
 	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
+}
+
+static uint8_t classify(struct emu *e, uint64_t pc)
+{
+	uint8_t buf[16];
+	return classify_code(e, buf, ts_vm_read(e->qpid, pc, buf, sizeof(buf)), pc);
 }
 
 /* A return at sp to pc: entries whose call had this sp end, up to the one returned to. A
@@ -197,13 +231,16 @@ static bool signal_frame(struct emu *e, struct ethread *th)
 	uint64_t sp = e->regs.sp;
 	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + em->sig_pc_off + 8);
 	bool big = e->arch->big_endian;
+	/* The highest match, below the interrupted sp if one is: the saved registers hold other
+	 * pairs that may equal (sp, pc), always below the real ones (a frame record at sp and x30
+	 * = pc right after a return: x29, x30 just below sp, pc in the frame; found by the
+	 * sigreturn workload: the frame taken 16 bytes low, its signal entry lost) */
 	uint64_t frame = 0;
 	for (size_t off = 0; n > 0 && off + em->sig_pc_off + 8 <= (size_t)n; off += em->sig_align)
 		if (word_at(buf + off + em->sig_sp_off, big) == th->inject_sp &&
-		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc) {
+		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc &&
+		    (!frame || frame >= th->inject_sp || sp + off < th->inject_sp))
 			frame = sp + off;
-			break;
-		}
 	uint64_t ss = 0, ss_size = 0;
 	if (frame && frame - sp + em->sig_stack_off + 24 <= (uint64_t)n) {
 		ss = word_at(buf + (frame - sp) + em->sig_stack_off, big);
@@ -227,6 +264,28 @@ static bool signal_frame(struct emu *e, struct ethread *th)
 	return true;
 }
 
+/*
+ * Did this step (to pc) leave the restorer, the handler having returned into it (its signal
+ * entry on top, the return address consumed: slot below the sp the step began with)? Any step
+ * from there that does not go on to the next instruction is sigreturn. The entry ends, whatever
+ * sp the interrupted code has come to: QEMU's step over the `svc` also runs the interrupted
+ * instruction, which may have pushed below the interrupted sp (found by verify-unwind: a signal
+ * at `str x30, [sp, #-16]!` left a stale entry, 10 false-reliable traces in chain_prog). The
+ * interrupted pc and sp into *ipc, *isp.
+ */
+static bool left_restorer(struct emu *e, struct ethread *th, uint64_t pc, uint64_t *ipc, uint64_t *isp)
+{
+	struct ts_shadow *s = &th->shadow;
+	if (!s->n)
+		return false;
+	const struct ts_shadow_entry *top = &s->v[s->n - 1];
+	if (top->e.kind != TRUSTACK_CHAIN_SIGNAL || top->e.slot >= th->prev_sp || pc == th->prev_pc + e->em->call_len)
+		return false;
+	*ipc = top->e.ipc, *isp = top->isp;
+	s->n--;
+	return true;
+}
+
 /* A completed step of th (registers in e->regs): the chain follows what happened. */
 static int after_step(struct emu *e, struct ethread *th)
 {
@@ -235,15 +294,20 @@ static int after_step(struct emu *e, struct ethread *th)
 		stepped = !signal_frame(e, th);
 		th->inject = 0;
 	}
-	uint64_t sp = e->regs.sp, pc = e->regs.pc;
+	uint64_t sp = e->regs.sp, pc = e->regs.pc, ipc = 0, isp = 0;
+	bool sigreturn = stepped && left_restorer(e, th, pc, &ipc, &isp);
 	ts_shadow_adjust(&th->shadow, sp);
 	if (stepped) {
 		e->st->steps++;
 		if (!ts_shadow_in_signal(&th->shadow))
 			th->outside++;
-		uint64_t at = th->prev_pc;
+		uint64_t at = th->prev_pc, before_sp = th->prev_sp;
 		uint8_t kind = th->prev_kind;
-		if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+		if (sigreturn) {
+			/* the interrupted instruction, if it ran in this step too, is the step's */
+			kind = pc == ipc ? INSN_OTHER : classify(e, ipc);
+			at = ipc, before_sp = isp;
+		} else if (kind == INSN_SEQ && pc != at + e->em->call_len) {
 			/* QEMU's step over a system call runs the instruction after it too (the
 			 * call ends its translation block with an exception, not the step's
 			 * trap): that one is the step's (`svc; ret` in getpid) */
@@ -255,7 +319,7 @@ static int after_step(struct emu *e, struct ethread *th)
 			returned(&th->shadow, pc, sp);
 		}
 		uint64_t ra = at + e->em->call_len;
-		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
+		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == before_sp) {
 			e->st->calls++;
 			if (ts_shadow_push_call(&th->shadow, ra, sp))
 				return -TRUSTACK_E_NOMEM;
@@ -294,8 +358,10 @@ static int report(struct emu *e, struct ethread *th, trustack_step_fn fn, void *
 static int check_identity(struct emu *e)
 {
 	uint8_t a[16], b[16];
-	if (ts_gdb_read(e->gdb, e->regs.pc, a, sizeof(a)) ||
-	    ts_vm_read(e->qpid, e->regs.pc, b, sizeof(b)) != (ssize_t)sizeof(b) || memcmp(a, b, sizeof(a)))
+	int rc = ts_gdb_read(e->gdb, e->regs.pc, a, sizeof(a));
+	if (rc == -TRUSTACK_E_INTR || ts_gdb_timed_out(e->gdb))
+		return stub_failed(e, rc, "reading the program's first instructions");
+	if (rc || ts_vm_read(e->qpid, e->regs.pc, b, sizeof(b)) != (ssize_t)sizeof(b) || memcmp(a, b, sizeof(a)))
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
 			       "%s placed the program at other addresses than its own (a guest base): the unwinder "
 			       "reads the program's memory and modules in the emulator's process, which needs them at "
@@ -325,7 +391,7 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 		snprintf(th->tid_text, sizeof(th->tid_text), "%.*s", (int)strcspn(t + 7, ";"), t + 7);
 	int rc = ts_gdb_regs(e->gdb, e->gbuf, e->em->g_size);
 	if (rc)
-		return ts_fail(e->err, e->errlen, -rc, "cannot read the registers through %s's gdbstub", e->em->qemu);
+		return stub_failed(e, rc, "reading the registers");
 	e->em->g_regs(e->gbuf, &e->regs);
 	if (!e->st->steps && !th->have_prev && (rc = check_identity(e)))
 		return rc;
@@ -368,11 +434,67 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 	return 0;
 }
 
+/*
+ * A sequence that must run without a stop (lib/arch: a load-exclusive to its store-exclusive,
+ * whose store fails whenever the emulator stops between them) as one step: a breakpoint at each
+ * of its exits, continue, the breakpoints removed. No call or return is inside. 1: run (the stop
+ * reply in *reply), 0: the stub refused a breakpoint (step it instead), or a negative error.
+ */
+static int run_unit(struct emu *e, struct ethread *th, const uint64_t *exits, size_t n, const char **reply)
+{
+	char cmd[80];
+	size_t set = 0;
+	int rc = 0;
+	for (; set < n; set++) {
+		snprintf(cmd, sizeof(cmd), "Z0,%llx,%u", (unsigned long long)exits[set], (unsigned)e->em->call_len);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "setting a breakpoint");
+		if (strcmp(*reply, "OK"))
+			break;
+	}
+	bool ran = set == n;
+	if (ran) {
+		snprintf(cmd, sizeof(cmd), "vCont;c%s%s", th->tid_text[0] ? ":" : "", th->tid_text);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "running an atomic sequence");
+		snprintf(e->unit_reply, sizeof(e->unit_reply), "%s", *reply);
+		if (e->unit_reply[0] == 'W' || e->unit_reply[0] == 'X')
+			set = 0; /* the program has ended: nothing to remove */
+	}
+	while (set--) {
+		snprintf(cmd, sizeof(cmd), "z0,%llx,%u", (unsigned long long)exits[set], (unsigned)e->em->call_len);
+		rc = ts_gdb_cmd(e->gdb, cmd, reply);
+		if (rc < 0)
+			return stub_failed(e, rc, "removing a breakpoint");
+	}
+	if (!ran)
+		return 0;
+	*reply = e->unit_reply;
+	return 1;
+}
+
 static int step(struct emu *e, struct ethread *th, const char **reply)
 {
-	th->prev_kind = classify(e, e->regs.pc);
+	uint8_t code[64]; /* the instruction, and what follows for atomic_exits (one read) */
+	ssize_t got = ts_vm_read(e->qpid, e->regs.pc, code, e->em->atomic_exits ? sizeof(code) : 16);
+	th->prev_kind = classify_code(e, code, got, e->regs.pc);
 	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
 	th->have_prev = true;
+	uint64_t exits[4];
+	size_t nexits = e->em->atomic_exits && !th->inject && got > 0
+				? e->em->atomic_exits(code, (size_t)got, e->regs.pc, exits, 4)
+				: 0;
+	if (nexits) {
+		int rc = run_unit(e, th, exits, nexits, reply);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			th->prev_kind = INSN_OTHER; /* it left elsewhere than pc + 4: no system call */
+			return 0;
+		}
+	}
 	char cmd[80];
 	if (th->inject)
 		snprintf(cmd, sizeof(cmd), "vCont;S%02x%s%s", th->inject, th->tid_text[0] ? ":" : "", th->tid_text);
@@ -380,14 +502,15 @@ static int step(struct emu *e, struct ethread *th, const char **reply)
 		snprintf(cmd, sizeof(cmd), "vCont;s%s%s", th->tid_text[0] ? ":" : "", th->tid_text);
 	int n = ts_gdb_cmd(e->gdb, cmd, reply);
 	if (n < 0)
-		return ts_fail(e->err, e->errlen, -n, "%s's gdbstub stopped answering (the emulator died?)", e->em->qemu);
+		return stub_failed(e, n, "stepping");
 	if (n == 0)
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED, "%s's gdbstub does not know vCont", e->em->qemu);
 	return 0;
 }
 
-/* The emulator as our child: killed if we die, in a process group of its own. */
-static pid_t start_emulator(const char *qemu, char *const args[], bool quiet)
+/* The emulator as our child: killed if we die, in a process group of its own, with the signal
+ * mask we had before holding SIGINT and the like (mask). */
+static pid_t start_emulator(const char *qemu, char *const args[], bool quiet, const sigset_t *mask)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -397,6 +520,7 @@ static pid_t start_emulator(const char *qemu, char *const args[], bool quiet)
 	if (getppid() != parent)
 		_exit(127);
 	setpgid(0, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (quiet) {
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0) {
@@ -443,7 +567,9 @@ static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_st
 {
 	const char *reply;
 	int n = ts_gdb_cmd(e->gdb, "?", &reply);
-	if (n <= 0)
+	if (n < 0)
+		return stub_failed(e, n, "asking why the program stopped");
+	if (n == 0)
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "no answer from %s's gdbstub", e->em->qemu);
 	for (;;) {
 		struct ethread *th;
@@ -456,17 +582,54 @@ static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_st
 	}
 }
 
+/* SIGINT, SIGTERM and SIGHUP (those not ignored) held for the run, readable on a signalfd that
+ * ends every wait on the stub; afterwards the one that came takes its previous action. */
+struct held_signals {
+	int fd;
+	sigset_t held, old;
+};
+
+static void hold_signals(struct held_signals *h)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigemptyset(&h->held);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		if (!sigaction(sigs[i], NULL, &sa) && sa.sa_handler != SIG_IGN)
+			sigaddset(&h->held, sigs[i]);
+	}
+	pthread_sigmask(SIG_BLOCK, &h->held, &h->old);
+	h->fd = signalfd(-1, &h->held, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The held signal that came (0: none), raised again with the old mask back */
+static int release_signals(struct held_signals *h)
+{
+	struct signalfd_siginfo si;
+	int sig = h->fd >= 0 && read(h->fd, &si, sizeof(si)) == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
+	if (h->fd >= 0)
+		close(h->fd);
+	pthread_sigmask(SIG_SETMASK, &h->old, NULL);
+	if (sig)
+		raise(sig);
+	return sig;
+}
+
 int ts_emu_trace_run(const struct ts_arch *arch, const char *path, char *const argv[],
 		     const struct trustack_trace_opts *o, trustack_step_fn on_step, void *ctx,
 		     struct trustack_trace_stats *st, char *err, size_t errlen)
 {
-	struct emu e = { .arch = arch, .em = arch->emu, .st = st, .err = err, .errlen = errlen, .qpid = -1 };
+	struct emu e = { .arch = arch, .em = arch->emu, .st = st, .err = err, .errlen = errlen, .qpid = -1,
+			 .stub_timeout_ms = o->stub_timeout_ms ? o->stub_timeout_ms : STUB_TIMEOUT_MS };
 	char *qemu;
 	const char *sysroot;
 	int rc = prerequisites(arch, path, &qemu, &sysroot, err, errlen);
 	if (rc)
 		return rc;
 	char dir[] = "/tmp/trustack-gdb.XXXXXX", sock[64];
+	struct held_signals held = { .fd = -1 };
+	sigemptyset(&held.held);
+	pthread_sigmask(SIG_SETMASK, NULL, &held.old);
 	size_t argc = 0;
 	while (argv[argc])
 		argc++;
@@ -489,17 +652,29 @@ int ts_emu_trace_run(const struct ts_arch *arch, const char *path, char *const a
 	args[k++] = (char *)path;
 	for (size_t i = 1; i < argc; i++)
 		args[k++] = argv[i];
-	e.qpid = start_emulator(qemu, args, o->quiet);
+	hold_signals(&held);
+	e.qpid = start_emulator(qemu, args, o->quiet, &held.old);
 	if (e.qpid < 0) {
 		rc = ts_fail(err, errlen, TRUSTACK_E_SYS, "%s", "fork failed");
 		goto out;
 	}
 	st->processes = 1;
-	rc = ts_gdb_connect(sock, e.qpid, 20000, &e.gdb);
-	if (rc) {
-		rc = ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "%s did not start %s with its gdbstub on %s", qemu, path, sock);
+	struct ts_gdb_bounds bounds = { .connect_ms = CONNECT_MS, .reply_ms = e.stub_timeout_ms, .cancel_fd = held.fd };
+	rc = ts_gdb_connect(sock, e.qpid, &bounds, &e.gdb);
+	if (rc == -TRUSTACK_E_INTR) {
+		rc = stub_failed(&e, rc, "starting");
 		goto out;
 	}
+	if (rc) {
+		rc = ts_fail(err, errlen, TRUSTACK_E_NOTFOUND, "%s did not start %s with its gdbstub on %s within %u s", qemu,
+			     path, sock, CONNECT_MS / 1000);
+		goto out;
+	}
+	/* connected: the socket's name is no longer needed, and nothing stays in /tmp if we are
+	 * killed */
+	unlink(sock);
+	rmdir(dir);
+	dir[0] = 0;
 	rc = trace(&e, o, on_step, ctx);
 out:
 	ts_gdb_close(e.gdb); /* the stub lets the program run on: it is killed below */
@@ -524,5 +699,7 @@ out:
 	free(qemu);
 	if (e.dec)
 		arch->decoder_free(e.dec);
+	if (release_signals(&held) && rc != -TRUSTACK_E_INTR) /* its action returned: we were interrupted */
+		rc = ts_fail(err, errlen, TRUSTACK_E_INTR, "interrupted by a signal; %s was killed", arch->emu->qemu);
 	return rc;
 }

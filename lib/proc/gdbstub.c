@@ -27,6 +27,9 @@
 struct ts_gdb {
 	int fd;
 	bool tcp;
+	bool timed_out;     /* the last wait ended at its deadline */
+	unsigned reply_ms;
+	int cancel_fd;
 	bool ack_due;       /* the last reply is not acknowledged yet */
 	char in[65536];     /* bytes received, not yet consumed: in[inpos, inlen) */
 	size_t inpos, inlen;
@@ -82,26 +85,64 @@ static int try_connect(const char *where, bool *tcp)
 	return fd;
 }
 
-int ts_gdb_connect(const char *where, pid_t pid, unsigned timeout_ms, struct ts_gdb **out)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * Wait until fd (-1: none) has events, cancel_fd is readable, or ms have passed. 1: fd is
+ * ready; 0: the time is up; -TRUSTACK_E_INTR: cancelled. Signals that interrupt poll() are
+ * waited through (the deadline stays).
+ */
+static int wait_fd(int fd, short events, int cancel_fd, unsigned ms)
+{
+	uint64_t deadline = now_ms() + ms;
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = events }, { .fd = cancel_fd, .events = POLLIN } };
+		uint64_t now = now_ms();
+		int n = poll(p, 2, now >= deadline ? 0 : (int)(deadline - now));
+		if (n < 0 && errno != EINTR)
+			return -TRUSTACK_E_IO;
+		if (n > 0 && p[1].revents)
+			return -TRUSTACK_E_INTR;
+		if (n > 0 && p[0].revents)
+			return 1;
+		if (n == 0 && now_ms() >= deadline)
+			return 0;
+	}
+}
+
+int ts_gdb_connect(const char *where, pid_t pid, const struct ts_gdb_bounds *b, struct ts_gdb **out)
 {
 	*out = NULL;
 	struct ts_gdb *g = calloc(1, sizeof(*g));
 	if (!g)
 		return -TRUSTACK_E_NOMEM;
-	for (unsigned waited = 0;; waited += 10) {
+	g->reply_ms = b->reply_ms;
+	g->cancel_fd = b->cancel_fd;
+	uint64_t deadline = now_ms() + b->connect_ms;
+	for (;;) {
 		g->fd = try_connect(where, &g->tcp);
 		if (g->fd >= 0)
 			break;
-		int st;
-		if (errno == ENAMETOOLONG || waited >= timeout_ms || (pid > 0 && waitpid(pid, &st, WNOHANG) == pid)) {
+		int st, rc = errno == ENAMETOOLONG ? -TRUSTACK_E_ARG : -TRUSTACK_E_NOPROC;
+		if (rc == -TRUSTACK_E_NOPROC && now_ms() < deadline && !(pid > 0 && waitpid(pid, &st, WNOHANG) == pid))
+			rc = wait_fd(-1, 0, b->cancel_fd, 10); /* the stub is not listening yet */
+		if (rc < 0) {
 			free(g);
-			return errno == ENAMETOOLONG ? -TRUSTACK_E_ARG : -TRUSTACK_E_NOPROC;
+			return rc;
 		}
-		struct timespec ts = { 0, 10 * 1000000 };
-		nanosleep(&ts, NULL);
 	}
 	*out = g;
 	return 0;
+}
+
+bool ts_gdb_timed_out(const struct ts_gdb *g)
+{
+	return g->timed_out;
 }
 
 void ts_gdb_close(struct ts_gdb *g)
@@ -127,9 +168,14 @@ static int fill(struct ts_gdb *g)
 		setsockopt(g->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	}
 	ssize_t n;
-	do
-		n = recv(g->fd, g->in + g->inlen, sizeof(g->in) - g->inlen, 0);
-	while (n < 0 && errno == EINTR);
+	do {
+		int w = wait_fd(g->fd, POLLIN, g->cancel_fd, g->reply_ms);
+		if (w <= 0) {
+			g->timed_out = w == 0;
+			return w < 0 ? w : -TRUSTACK_E_IO;
+		}
+		n = recv(g->fd, g->in + g->inlen, sizeof(g->in) - g->inlen, MSG_DONTWAIT);
+	} while (n < 0 && (errno == EINTR || errno == EAGAIN));
 	if (n <= 0)
 		return -TRUSTACK_E_IO;
 	g->inlen += (size_t)n;
@@ -137,15 +183,26 @@ static int fill(struct ts_gdb *g)
 	return 0;
 }
 
+/* The next byte, or a negative -TRUSTACK_E_* */
 static int next_byte(struct ts_gdb *g)
 {
-	if (g->inpos == g->inlen && fill(g))
-		return -1;
+	if (g->inpos == g->inlen) {
+		int rc = fill(g);
+		if (rc)
+			return rc;
+	}
 	return (unsigned char)g->in[g->inpos++];
 }
 
+/* Bounds on what a stub may send for one reply (ours are at most a few KiB): a stub that sends
+ * bytes without end is as broken as a silent one. */
+#define MAX_SKIPPED (1u << 20)  /* before the packet's `$` */
+#define MAX_REPLY (16u << 20)   /* its payload, decoded */
+
 static int put_reply(struct ts_gdb *g, size_t *n, char c)
 {
+	if (*n >= MAX_REPLY)
+		return -TRUSTACK_E_IO;
 	if (TS_RESERVE(g->reply, *n + 2, g->reply_cap, 4096))
 		return -TRUSTACK_E_NOMEM;
 	g->reply[(*n)++] = c;
@@ -156,38 +213,44 @@ static int put_reply(struct ts_gdb *g, size_t *n, char c)
 static int read_packet(struct ts_gdb *g)
 {
 	int c;
+	size_t skipped = 0;
 	do
 		c = next_byte(g);
-	while (c >= 0 && c != '$');
+	while (c >= 0 && c != '$' && ++skipped < MAX_SKIPPED);
 	if (c < 0)
+		return c;
+	if (c != '$')
 		return -TRUSTACK_E_IO;
 	size_t n = 0;
 	unsigned sum = 0;
+	int rc;
 	for (;;) {
 		c = next_byte(g);
 		if (c < 0)
-			return -TRUSTACK_E_IO;
+			return c;
 		if (c == '#')
 			break;
 		sum += (unsigned)c;
 		if (c == '*' && n) { /* run-length: the previous character, (next - 29) more times */
 			int r = next_byte(g);
 			if (r < 0)
-				return -TRUSTACK_E_IO;
+				return r;
 			sum += (unsigned)r;
 			for (int k = 0; k < r - 29; k++)
-				if (put_reply(g, &n, g->reply[n - 1]))
-					return -TRUSTACK_E_NOMEM;
+				if ((rc = put_reply(g, &n, g->reply[n - 1])))
+					return rc;
 			continue;
 		}
-		if (put_reply(g, &n, (char)c))
-			return -TRUSTACK_E_NOMEM;
+		if ((rc = put_reply(g, &n, (char)c)))
+			return rc;
 	}
-	int h = next_byte(g), l = next_byte(g);
-	if (h < 0 || l < 0 || hexval(h) < 0 || hexval(l) < 0 || (unsigned)(hexval(h) << 4 | hexval(l)) != (sum & 0xff))
+	int h = next_byte(g), l = h < 0 ? h : next_byte(g);
+	if (l < 0)
+		return l;
+	if (hexval(h) < 0 || hexval(l) < 0 || (unsigned)(hexval(h) << 4 | hexval(l)) != (sum & 0xff))
 		return -TRUSTACK_E_IO;
-	if (put_reply(g, &n, 0))
-		return -TRUSTACK_E_NOMEM;
+	if ((rc = put_reply(g, &n, 0)))
+		return rc;
 	g->ack_due = true;
 	return (int)(n - 1);
 }
@@ -205,9 +268,15 @@ int ts_gdb_cmd(struct ts_gdb *g, const char *cmd, const char **reply)
 	for (size_t i = 0; i < len; i++)
 		sum += (unsigned char)(g->out[n++] = cmd[i]);
 	n += (size_t)snprintf(g->out + n, 4, "#%02x", sum & 0xff);
+	g->timed_out = false;
 	for (size_t done = 0; done < n;) {
-		ssize_t w = send(g->fd, g->out + done, n - done, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
+		int ready = wait_fd(g->fd, POLLOUT, g->cancel_fd, g->reply_ms); /* a stub that reads nothing */
+		if (ready <= 0) {
+			g->timed_out = ready == 0;
+			return ready < 0 ? ready : -TRUSTACK_E_IO;
+		}
+		ssize_t w = send(g->fd, g->out + done, n - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (w <= 0)
 			return -TRUSTACK_E_IO;

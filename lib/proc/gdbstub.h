@@ -14,18 +14,32 @@
 struct ts_gdb;
 
 /*
+ * Every wait on the stub is bounded: a stub that is silent for reply_ms while we wait for its
+ * reply (or does not take our packet) ends the call with -TRUSTACK_E_IO and ts_gdb_timed_out();
+ * cancel_fd (-1: none), once readable, ends any wait with -TRUSTACK_E_INTR (a signalfd of the
+ * signals that should stop us: the caller cleans up, then lets them act).
+ */
+struct ts_gdb_bounds {
+	unsigned connect_ms;  /* how long the stub may take to start listening */
+	unsigned reply_ms;    /* how long it may stay silent when a reply is due */
+	int cancel_fd;
+};
+
+/*
  * Connect to the stub listening at where: a path (a unix socket) or a TCP port on 127.0.0.1
  * (decimal digits). The stub's process (pid, our child) is still starting: retried until
- * timeout_ms, or until pid has exited (then -TRUSTACK_E_NOPROC). 0 or -TRUSTACK_E_*.
+ * b->connect_ms, or until pid has exited (then -TRUSTACK_E_NOPROC). 0 or -TRUSTACK_E_*.
  */
-int ts_gdb_connect(const char *where, pid_t pid, unsigned timeout_ms, struct ts_gdb **out);
+int ts_gdb_connect(const char *where, pid_t pid, const struct ts_gdb_bounds *b, struct ts_gdb **out);
 void ts_gdb_close(struct ts_gdb *g);
+/* Did the last failed call fail because the stub stayed silent for reply_ms? */
+bool ts_gdb_timed_out(const struct ts_gdb *g);
 
 /*
  * Send one packet and wait for the reply packet (its payload NUL-terminated in *reply, valid
  * until the next call; run-length encoding expanded). The previous reply is acknowledged in the
  * same write as this command. Returns the reply's length, or -TRUSTACK_E_IO (connection lost,
- * malformed reply).
+ * malformed reply, no reply within reply_ms), -TRUSTACK_E_INTR (cancel_fd became readable).
  */
 int ts_gdb_cmd(struct ts_gdb *g, const char *cmd, const char **reply);
 

@@ -78,7 +78,7 @@ static inline void ts_urow_set_sign(struct ts_urow *u, uint8_t ra_sign)
 /* The analysis revision a table was built with (byte 15 of the sidecar). Raised whenever a
  * change of the analysis changes rows, so sidecars built by an older trustack are rebuilt
  * rather than trusted (trustack_sidecar__find treats them as absent). */
-#define TS_UTABLE_ANALYSIS_REV 7
+#define TS_UTABLE_ANALYSIS_REV 8
 
 struct ts_utable {
 	uint16_t machine;         /* ELF e_machine */
