@@ -50,6 +50,8 @@ struct ts_unit {
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
 	int32_t *latch;         /* for a loop head (the target of a direct jump from at or after
 				 * it, same range): the last such jump; -1 otherwise (walk.c) */
+	uint64_t *rowregs;      /* per instruction: the registers it writes, if the row does not
+				 * change otherwise, for keeps_row (walk.c) */
 	uint32_t *wid;          /* the last walk that stepped it (0: none): its row and warnings
 				 * are the ones kept (walk.c, final_reach) */
 	struct ts_call_memo {   /* per instruction: what a direct call's target is (walk.c) */

@@ -62,6 +62,10 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 /* ---- decoding ------------------------------------------------------------------------------ */
 
+#define ROWREGS_NEVER (1ull << 63)   /* keeps_row_regs: the instruction may change the row */
+#define ROWREGS_UNKNOWN (1ull << 62) /* not worked out yet */
+_Static_assert(TS_MAX_REGS <= 62, "a bit per register below ROWREGS_UNKNOWN");
+
 /* The per-instruction arrays share one capacity (capinfo). */
 static int grow_info(struct ts_unit *u, size_t need)
 {
@@ -69,6 +73,7 @@ static int grow_info(struct ts_unit *u, size_t need)
 		return 0;
 	size_t cap = ts_vec_next_cap(u->capinfo, need, 256, sizeof(struct ts_call_memo));
 	if (!cap || ts_vec_resize((void **)&u->last, cap, 1) || ts_vec_resize((void **)&u->dirty, cap, 1) ||
+	    ts_vec_resize((void **)&u->rowregs, cap, sizeof(uint64_t)) ||
 	    ts_vec_resize((void **)&u->row, cap, sizeof(int32_t)) ||
 	    ts_vec_resize((void **)&u->wstart, cap, sizeof(int32_t)) ||
 	    ts_vec_resize((void **)&u->leader, cap, sizeof(int32_t)) ||
@@ -113,6 +118,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = u->latch[u->n] = -1;
 		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
+		u->rowregs[u->n] = ROWREGS_UNKNOWN;
 		u->n++;
 		a += len;
 	}
@@ -311,6 +317,13 @@ enum edge_kind {
 	EDGE_LANDING, /* to the landing pad of a call */
 };
 
+/* Does slot t of the met state hold the caller's register that slot x held, at its place? */
+static inline bool orig_slot_kept(const struct ts_slot *x, const struct ts_slot *t)
+{
+	return t->anchor == x->anchor && t->off == x->off && t->vg == x->vg && t->v.kind == V_ORIG &&
+	       t->v.reg == x->v.reg;
+}
+
 static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
 		       const struct ts_state *m, char *why, size_t len)
 {
@@ -330,11 +343,10 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 	for (int i = 0; i < x->nslots && !dropped; i++) {
 		if (x->slots[i].v.kind != V_ORIG)
 			continue;
-		bool kept = false;
+		/* the meet keeps the slots it keeps in their order: most are at the same index */
+		bool kept = i < m->nslots && orig_slot_kept(&x->slots[i], &m->slots[i]);
 		for (int j = 0; j < m->nslots && !kept; j++)
-			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].off == x->slots[i].off &&
-			       m->slots[j].vg == x->slots[i].vg &&
-			       m->slots[j].v.kind == V_ORIG && m->slots[j].v.reg == x->slots[i].v.reg;
+			kept = orig_slot_kept(&x->slots[i], &m->slots[j]);
 		dropped = !kept;
 	}
 	if (!dropped)
@@ -1587,24 +1599,41 @@ static bool row_material(uint8_t kind)
  * with the state before the step and again after it (what a register holds then), so that
  * computing the row again can be skipped (most instructions keep it).
  */
-static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const struct ts_state *s)
+static uint64_t keeps_row_regs(const struct ts_arch *a, const struct ts_insn *in)
 {
 	if (in->flow != TS_FLOW_NEXT)
-		return false; /* also a conditional jump: its refinement may set the stack pointer
-			       * (a stack probe's loop ends when %rsp equals %r11) */
+		return ROWREGS_NEVER; /* also a conditional jump: its refinement may set the stack
+				       * pointer (a stack probe's loop ends when %rsp equals %r11) */
 	if (in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP))
-		return false; /* may change the return address's signing state, part of the row */
+		return ROWREGS_NEVER; /* may change the return address's signing state, part of the row */
+	uint64_t regs = 0;
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *o = &in->uops[k];
 		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
 		    o->kind == TS_UOP_UNSUPPORTED || o->kind == TS_UOP_STM || o->kind == TS_UOP_LDM ||
 		    o->kind == TS_UOP_ANDR)
-			return false;
+			return ROWREGS_NEVER;
 		if (o->dst >= a->nregs)
 			continue; /* the decoder's scratch register */
-		if (o->dst == a->sp || o->dst == a->fp || row_material(s->regs[o->dst].kind))
-			return false;
+		if (o->dst == a->sp || o->dst == a->fp)
+			return ROWREGS_NEVER;
+		regs |= 1ull << o->dst;
 	}
+	return regs;
+}
+
+/* keeps_row_regs of instruction i, worked out once (each instruction is stepped twice on average,
+ * and asked twice per step). */
+static bool keeps_row(struct ts_unit *u, int32_t i, const struct ts_state *s)
+{
+	uint64_t regs = u->rowregs[i];
+	if (regs == ROWREGS_UNKNOWN)
+		regs = u->rowregs[i] = keeps_row_regs(u->a, &u->insns[i]);
+	if (regs == ROWREGS_NEVER)
+		return false;
+	for (; regs; regs &= regs - 1)
+		if (row_material(s->regs[__builtin_ctzll(regs)].kind))
+			return false;
 	return true;
 }
 
@@ -1641,7 +1670,7 @@ static void walk(struct ts_unit *u, int32_t i)
 			ts_state_row(u->a, &s, &r);
 			u->row[i] = intern_row(u, &r);
 		}
-		bool keeps = keeps_row(u->a, &u->insns[i], &s);
+		bool keeps = keeps_row(u, i, &s);
 		u->wid[i] = u->walk_id;
 		u->wend[u->walk_id] = i;
 		u->walk_at = i;
@@ -1657,7 +1686,7 @@ static void walk(struct ts_unit *u, int32_t i)
 				 * from the new state, scheduled by edge(), steps this run again and goes
 				 * on past it. Going on with the old state walked the code after every
 				 * such loop twice, and only the later walk's rows and warnings count. */
-		same_row = keeps && keeps_row(u->a, &u->insns[i], &s) ? u->row[i] : -1;
+		same_row = keeps && keeps_row(u, i, &s) ? u->row[i] : -1;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
 				 * from there owns the rest of this run now (a loop's back edge; edge()
@@ -1955,6 +1984,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->latch);
 	free(u->callm);
 	free(u->wid);
+	free(u->rowregs);
 	free(u->wend);
 	free(u->elog);
 	free(u->ranges);
