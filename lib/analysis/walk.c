@@ -64,7 +64,8 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 #define ROWREGS_NEVER (1ull << 63)   /* keeps_row_regs: the instruction may change the row */
 #define ROWREGS_UNKNOWN (1ull << 62) /* not worked out yet */
-_Static_assert(TS_MAX_REGS <= 62, "a bit per register below ROWREGS_UNKNOWN");
+#define ROWREGS_CMP (1ull << 61)     /* a conditional jump: unless it compared two registers */
+_Static_assert(TS_MAX_REGS <= 61, "a bit per register below ROWREGS_CMP");
 
 /* The per-instruction arrays share one capacity (capinfo). */
 static int grow_info(struct ts_unit *u, size_t need)
@@ -1601,12 +1602,17 @@ static bool row_material(uint8_t kind)
  */
 static uint64_t keeps_row_regs(const struct ts_arch *a, const struct ts_insn *in)
 {
-	if (in->flow != TS_FLOW_NEXT)
-		return ROWREGS_NEVER; /* also a conditional jump: its refinement may set the stack
-				       * pointer (a stack probe's loop ends when %rsp equals %r11) */
+	uint64_t regs = 0;
+	/* A conditional jump's refinement of the fall-through bounds values with an identity
+	 * (ts_state_refine), which is not what rows are made of, except after a compare of two
+	 * 64-bit registers: it may set the stack pointer (a stack probe's loop ends when %rsp
+	 * equals %r11). */
+	if (in->flow == TS_FLOW_JCC)
+		regs |= ROWREGS_CMP;
+	else if (in->flow != TS_FLOW_NEXT)
+		return ROWREGS_NEVER;
 	if (in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP))
 		return ROWREGS_NEVER; /* may change the return address's signing state, part of the row */
-	uint64_t regs = 0;
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *o = &in->uops[k];
 		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
@@ -1624,13 +1630,16 @@ static uint64_t keeps_row_regs(const struct ts_arch *a, const struct ts_insn *in
 
 /* keeps_row_regs of instruction i, worked out once (each instruction is stepped twice on average,
  * and asked twice per step). */
-static bool keeps_row(struct ts_unit *u, int32_t i, const struct ts_state *s)
+static inline __attribute__((always_inline)) bool keeps_row(struct ts_unit *u, int32_t i, const struct ts_state *s)
 {
 	uint64_t regs = u->rowregs[i];
 	if (regs == ROWREGS_UNKNOWN)
 		regs = u->rowregs[i] = keeps_row_regs(u->a, &u->insns[i]);
 	if (regs == ROWREGS_NEVER)
 		return false;
+	if ((regs & ROWREGS_CMP) && s->cmp_kind == TS_CMP_RR && s->cmp_width == 8)
+		return false;
+	regs &= ~ROWREGS_CMP;
 	for (; regs; regs &= regs - 1)
 		if (row_material(s->regs[__builtin_ctzll(regs)].kind))
 			return false;
