@@ -65,7 +65,9 @@ struct ts_unit {
 
 	struct ts_state *states;
 	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */
-	size_t nstates, capstates;
+	uint32_t *room;         /* per state: where it is in states (edge() swaps the met state in) */
+	size_t nstates, nroom, capstates; /* states, rooms in use, rooms allocated */
+	int32_t spare;          /* a room in states no state uses, -1: none yet (edge()) */
 	struct ts_edge_memo memo; /* meets that changed nothing */
 	int32_t walk_start;     /* the walk under way: where it started, that state's version, */
 	uint32_t walk_version;

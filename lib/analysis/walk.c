@@ -291,18 +291,36 @@ static int32_t pop_work(struct ts_unit *u)
 	return top;
 }
 
-static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
+/* Room for one more state in u->states (the states of the leaders and the spare, edge()): its
+ * index, or -1 when out of memory. May move u->states. */
+static int32_t new_room(struct ts_unit *u)
 {
-	if (u->nstates == u->capstates) { /* states and versions share capstates */
-		size_t cap = ts_vec_next_cap(u->capstates, u->nstates + 1, 16, sizeof(struct ts_state));
+	if (u->nroom == u->capstates) { /* states, versions and room share capstates */
+		size_t cap = ts_vec_next_cap(u->capstates, u->nroom + 1, 16, sizeof(struct ts_state));
 		if (!cap || ts_vec_resize((void **)&u->states, cap, sizeof(struct ts_state)) ||
-		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t))) {
+		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t)) ||
+		    ts_vec_resize((void **)&u->room, cap, sizeof(uint32_t))) {
 			u->err = -TRUSTACK_E_NOMEM;
 			return -1;
 		}
 		u->capstates = cap;
 	}
-	ts_state_copy(&u->states[u->nstates], s);
+	return (int32_t)u->nroom++;
+}
+
+/* The state of leader state st (u->leader[]). */
+static inline struct ts_state *state_of(const struct ts_unit *u, int32_t st)
+{
+	return &u->states[u->room[st]];
+}
+
+static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
+{
+	int32_t r = new_room(u);
+	if (r < 0)
+		return -1;
+	u->room[u->nstates] = (uint32_t)r;
+	ts_state_copy(&u->states[r], s);
 	u->versions[u->nstates] = 0;
 	return (int32_t)u->nstates++;
 }
@@ -441,7 +459,9 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return;
 	}
 	int32_t st = u->leader[t];
-	struct ts_state *cur = &u->states[st];
+	if (u->spare < 0 && (u->spare = new_room(u)) < 0)
+		return;
+	struct ts_state *cur = state_of(u, st);
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
 		u->versions[st]++;
@@ -468,18 +488,22 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			warn(u, target, TRUSTACK_W_RA_SIGN_MISMATCH, "signing state mismatch: %s", why);
 		return;
 	}
-	struct ts_state m; /* written only if the meet changes something */
-	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
+	/* the met state is written into the spare room only if the meet changes something, and
+	 * then takes the place of cur (no copy back) */
+	struct ts_state *m = &u->states[u->spare];
+	if (!ts_state_meet(u->a, m, cur, s, (uint32_t)t, u->scratch)) {
 		if (memo)
 			ts_edge_memo_add(&u->memo, &key);
 		return;
 	}
-	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
+	if (facts_lost(u->a, cur, s, m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
-	ts_state_copy(cur, &m);
+	uint32_t was = u->room[st];
+	u->room[st] = (uint32_t)u->spare;
+	u->spare = (int32_t)was;
 	u->versions[st]++;
 	u->start_changed |= t == u->walk_start;
 	push_work(u, (int32_t)t);
@@ -1572,7 +1596,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 /* Rebuild the state at instruction `to` by replaying the straight run from leader `from`. */
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
 {
-	ts_state_copy(s, &u->states[u->leader[from]]);
+	ts_state_copy(s, state_of(u, u->leader[from]));
 	for (int32_t i = from; i < to; i++)
 		step(u, i, s, false);
 }
@@ -1650,7 +1674,7 @@ static inline __attribute__((always_inline)) bool keeps_row(struct ts_unit *u, i
 static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s;
-	ts_state_copy(&s, &u->states[u->leader[i]]);
+	ts_state_copy(&s, state_of(u, u->leader[i]));
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
@@ -1916,7 +1940,8 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->n = u->nstates = u->nroom = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->spare = -1;
 	u->walk_id = 0;
 	u->walk_at = -1;
 	u->nlea_for = (size_t)-1;
@@ -2002,6 +2027,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->scratch);
 	free(u->states);
 	free(u->versions);
+	free(u->room);
 	ts_edge_memo_free(&u->memo);
 	free(u->rows);
 	free(u->work);
