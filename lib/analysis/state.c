@@ -1550,7 +1550,7 @@ void ts_state_row(const struct ts_arch *a, const struct ts_state *s, struct trus
 {
 	memset(row, 0, sizeof(*row));
 	const struct ts_val *fp = &s->regs[a->fp], *sp = &s->regs[a->sp];
-	if (ts_state_frame_established(a, s) && fp->kind == V_CFA) {
+	if (fp->kind == V_CFA && ts_state_frame_established(a, s)) {
 		row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->fp, row->cfa_offset = (int32_t)-fp->off;
 	} else if (sp->kind == V_CFA) {
 		row->cfa_kind = TRUSTACK_CFA_REG, row->cfa_reg = a->sp, row->cfa_offset = (int32_t)-sp->off;

@@ -50,6 +50,8 @@ struct ts_unit {
 	int32_t *leader;        /* index into states for join points, -1 otherwise */
 	int32_t *latch;         /* for a loop head (the target of a direct jump from at or after
 				 * it, same range): the last such jump; -1 otherwise (walk.c) */
+	uint64_t *rowregs;      /* per instruction: the registers it writes, if the row does not
+				 * change otherwise, for keeps_row (walk.c) */
 	uint32_t *wid;          /* the last walk that stepped it (0: none): its row and warnings
 				 * are the ones kept (walk.c, final_reach) */
 	struct ts_call_memo {   /* per instruction: what a direct call's target is (walk.c) */
@@ -63,7 +65,9 @@ struct ts_unit {
 
 	struct ts_state *states;
 	uint32_t *versions;     /* per state: bumped whenever it changes (edge_memo.h) */
-	size_t nstates, capstates;
+	uint32_t *room;         /* per state: where it is in states (edge() swaps the met state in) */
+	size_t nstates, nroom, capstates; /* states, rooms in use, rooms allocated */
+	int32_t spare;          /* a room in states no state uses, -1: none yet (edge()) */
 	struct ts_edge_memo memo; /* meets that changed nothing */
 	int32_t walk_start;     /* the walk under way: where it started, that state's version, */
 	uint32_t walk_version;

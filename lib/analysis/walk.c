@@ -62,6 +62,11 @@ static void warn(struct ts_unit *u, uint64_t addr, enum trustack_warning_kind ki
 
 /* ---- decoding ------------------------------------------------------------------------------ */
 
+#define ROWREGS_NEVER (1ull << 63)   /* keeps_row_regs: the instruction may change the row */
+#define ROWREGS_UNKNOWN (1ull << 62) /* not worked out yet */
+#define ROWREGS_CMP (1ull << 61)     /* a conditional jump: unless it compared two registers */
+_Static_assert(TS_MAX_REGS <= 61, "a bit per register below ROWREGS_CMP");
+
 /* The per-instruction arrays share one capacity (capinfo). */
 static int grow_info(struct ts_unit *u, size_t need)
 {
@@ -69,6 +74,7 @@ static int grow_info(struct ts_unit *u, size_t need)
 		return 0;
 	size_t cap = ts_vec_next_cap(u->capinfo, need, 256, sizeof(struct ts_call_memo));
 	if (!cap || ts_vec_resize((void **)&u->last, cap, 1) || ts_vec_resize((void **)&u->dirty, cap, 1) ||
+	    ts_vec_resize((void **)&u->rowregs, cap, sizeof(uint64_t)) ||
 	    ts_vec_resize((void **)&u->row, cap, sizeof(int32_t)) ||
 	    ts_vec_resize((void **)&u->wstart, cap, sizeof(int32_t)) ||
 	    ts_vec_resize((void **)&u->leader, cap, sizeof(int32_t)) ||
@@ -113,6 +119,7 @@ static int decode_range(struct ts_unit *u, uint64_t start, uint64_t size)
 		u->row[u->n] = u->wstart[u->n] = u->leader[u->n] = u->latch[u->n] = -1;
 		u->wid[u->n] = 0;
 		u->callm[u->n].known = 0;
+		u->rowregs[u->n] = ROWREGS_UNKNOWN;
 		u->n++;
 		a += len;
 	}
@@ -284,18 +291,36 @@ static int32_t pop_work(struct ts_unit *u)
 	return top;
 }
 
-static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
+/* Room for one more state in u->states (the states of the leaders and the spare, edge()): its
+ * index, or -1 when out of memory. May move u->states. */
+static int32_t new_room(struct ts_unit *u)
 {
-	if (u->nstates == u->capstates) { /* states and versions share capstates */
-		size_t cap = ts_vec_next_cap(u->capstates, u->nstates + 1, 16, sizeof(struct ts_state));
+	if (u->nroom == u->capstates) { /* states, versions and room share capstates */
+		size_t cap = ts_vec_next_cap(u->capstates, u->nroom + 1, 16, sizeof(struct ts_state));
 		if (!cap || ts_vec_resize((void **)&u->states, cap, sizeof(struct ts_state)) ||
-		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t))) {
+		    ts_vec_resize((void **)&u->versions, cap, sizeof(uint32_t)) ||
+		    ts_vec_resize((void **)&u->room, cap, sizeof(uint32_t))) {
 			u->err = -TRUSTACK_E_NOMEM;
 			return -1;
 		}
 		u->capstates = cap;
 	}
-	ts_state_copy(&u->states[u->nstates], s);
+	return (int32_t)u->nroom++;
+}
+
+/* The state of leader state st (u->leader[]). */
+static inline struct ts_state *state_of(const struct ts_unit *u, int32_t st)
+{
+	return &u->states[u->room[st]];
+}
+
+static int32_t new_state(struct ts_unit *u, const struct ts_state *s)
+{
+	int32_t r = new_room(u);
+	if (r < 0)
+		return -1;
+	u->room[u->nstates] = (uint32_t)r;
+	ts_state_copy(&u->states[r], s);
 	u->versions[u->nstates] = 0;
 	return (int32_t)u->nstates++;
 }
@@ -310,6 +335,13 @@ enum edge_kind {
 	EDGE_CALL,    /* a call within the function */
 	EDGE_LANDING, /* to the landing pad of a call */
 };
+
+/* Does slot t of the met state hold the caller's register that slot x held, at its place? */
+static inline bool orig_slot_kept(const struct ts_slot *x, const struct ts_slot *t)
+{
+	return t->anchor == x->anchor && t->off == x->off && t->vg == x->vg && t->v.kind == V_ORIG &&
+	       t->v.reg == x->v.reg;
+}
 
 static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const struct ts_state *y,
 		       const struct ts_state *m, char *why, size_t len)
@@ -330,11 +362,10 @@ static bool facts_lost(const struct ts_arch *a, const struct ts_state *x, const 
 	for (int i = 0; i < x->nslots && !dropped; i++) {
 		if (x->slots[i].v.kind != V_ORIG)
 			continue;
-		bool kept = false;
+		/* the meet keeps the slots it keeps in their order: most are at the same index */
+		bool kept = i < m->nslots && orig_slot_kept(&x->slots[i], &m->slots[i]);
 		for (int j = 0; j < m->nslots && !kept; j++)
-			kept = m->slots[j].anchor == x->slots[i].anchor && m->slots[j].off == x->slots[i].off &&
-			       m->slots[j].vg == x->slots[i].vg &&
-			       m->slots[j].v.kind == V_ORIG && m->slots[j].v.reg == x->slots[i].v.reg;
+			kept = orig_slot_kept(&x->slots[i], &m->slots[j]);
 		dropped = !kept;
 	}
 	if (!dropped)
@@ -428,7 +459,9 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 		return;
 	}
 	int32_t st = u->leader[t];
-	struct ts_state *cur = &u->states[st];
+	if (u->spare < 0 && (u->spare = new_room(u)) < 0)
+		return;
+	struct ts_state *cur = state_of(u, st);
 	if (cur->soft && !s->soft) {
 		*cur = *s; /* a real path replaces what only a soft path brought */
 		u->versions[st]++;
@@ -455,18 +488,22 @@ static void edge(struct ts_unit *u, uint64_t from_addr, uint64_t target, const s
 			warn(u, target, TRUSTACK_W_RA_SIGN_MISMATCH, "signing state mismatch: %s", why);
 		return;
 	}
-	struct ts_state m; /* written only if the meet changes something */
-	if (!ts_state_meet(u->a, &m, cur, s, (uint32_t)t, u->scratch)) {
+	/* the met state is written into the spare room only if the meet changes something, and
+	 * then takes the place of cur (no copy back) */
+	struct ts_state *m = &u->states[u->spare];
+	if (!ts_state_meet(u->a, m, cur, s, (uint32_t)t, u->scratch)) {
 		if (memo)
 			ts_edge_memo_add(&u->memo, &key);
 		return;
 	}
-	if (facts_lost(u->a, cur, s, &m, why, sizeof(why))) {
+	if (facts_lost(u->a, cur, s, m, why, sizeof(why))) {
 		if (!s->soft && !cur->soft)
 			warn(u, target, TRUSTACK_W_STACK_MISMATCH, "stack state mismatch: %s", why);
 		return; /* keep the first state: one report, no cascade (a soft path just ends) */
 	}
-	ts_state_copy(cur, &m);
+	uint32_t was = u->room[st];
+	u->room[st] = (uint32_t)u->spare;
+	u->spare = (int32_t)was;
 	u->versions[st]++;
 	u->start_changed |= t == u->walk_start;
 	push_work(u, (int32_t)t);
@@ -1559,7 +1596,7 @@ static enum step step(struct ts_unit *u, int32_t i, struct ts_state *s, bool rep
 /* Rebuild the state at instruction `to` by replaying the straight run from leader `from`. */
 static void replay(struct ts_unit *u, int32_t from, int32_t to, struct ts_state *s)
 {
-	ts_state_copy(s, &u->states[u->leader[from]]);
+	ts_state_copy(s, state_of(u, u->leader[from]));
 	for (int32_t i = from; i < to; i++)
 		step(u, i, s, false);
 }
@@ -1587,24 +1624,49 @@ static bool row_material(uint8_t kind)
  * with the state before the step and again after it (what a register holds then), so that
  * computing the row again can be skipped (most instructions keep it).
  */
-static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const struct ts_state *s)
+static uint64_t keeps_row_regs(const struct ts_arch *a, const struct ts_insn *in)
 {
-	if (in->flow != TS_FLOW_NEXT)
-		return false; /* also a conditional jump: its refinement may set the stack pointer
-			       * (a stack probe's loop ends when %rsp equals %r11) */
+	uint64_t regs = 0;
+	/* A conditional jump's refinement of the fall-through bounds values with an identity
+	 * (ts_state_refine), which is not what rows are made of, except after a compare of two
+	 * 64-bit registers: it may set the stack pointer (a stack probe's loop ends when %rsp
+	 * equals %r11). */
+	if (in->flow == TS_FLOW_JCC)
+		regs |= ROWREGS_CMP;
+	else if (in->flow != TS_FLOW_NEXT)
+		return ROWREGS_NEVER;
 	if (in->flags & (TS_IF_PAC_SIGN | TS_IF_PAC_AUTH | TS_IF_PAC_STRIP))
-		return false; /* may change the return address's signing state, part of the row */
+		return ROWREGS_NEVER; /* may change the return address's signing state, part of the row */
 	for (unsigned k = 0; k < in->nuops; k++) {
 		const struct ts_uop *o = &in->uops[k];
 		if (o->kind == TS_UOP_STORE || o->kind == TS_UOP_SWAP || o->kind == TS_UOP_ANDI ||
 		    o->kind == TS_UOP_UNSUPPORTED || o->kind == TS_UOP_STM || o->kind == TS_UOP_LDM ||
 		    o->kind == TS_UOP_ANDR)
-			return false;
+			return ROWREGS_NEVER;
 		if (o->dst >= a->nregs)
 			continue; /* the decoder's scratch register */
-		if (o->dst == a->sp || o->dst == a->fp || row_material(s->regs[o->dst].kind))
-			return false;
+		if (o->dst == a->sp || o->dst == a->fp)
+			return ROWREGS_NEVER;
+		regs |= 1ull << o->dst;
 	}
+	return regs;
+}
+
+/* keeps_row_regs of instruction i, worked out once (each instruction is stepped twice on average,
+ * and asked twice per step). */
+static inline __attribute__((always_inline)) bool keeps_row(struct ts_unit *u, int32_t i, const struct ts_state *s)
+{
+	uint64_t regs = u->rowregs[i];
+	if (regs == ROWREGS_UNKNOWN)
+		regs = u->rowregs[i] = keeps_row_regs(u->a, &u->insns[i]);
+	if (regs == ROWREGS_NEVER)
+		return false;
+	if ((regs & ROWREGS_CMP) && s->cmp_kind == TS_CMP_RR && s->cmp_width == 8)
+		return false;
+	regs &= ~ROWREGS_CMP;
+	for (; regs; regs &= regs - 1)
+		if (row_material(s->regs[__builtin_ctzll(regs)].kind))
+			return false;
 	return true;
 }
 
@@ -1612,7 +1674,7 @@ static bool keeps_row(const struct ts_arch *a, const struct ts_insn *in, const s
 static void walk(struct ts_unit *u, int32_t i)
 {
 	struct ts_state s;
-	ts_state_copy(&s, &u->states[u->leader[i]]);
+	ts_state_copy(&s, state_of(u, u->leader[i]));
 	int32_t start = i;
 	u->walk_start = start;
 	u->walk_version = u->versions[u->leader[i]];
@@ -1641,7 +1703,7 @@ static void walk(struct ts_unit *u, int32_t i)
 			ts_state_row(u->a, &s, &r);
 			u->row[i] = intern_row(u, &r);
 		}
-		bool keeps = keeps_row(u->a, &u->insns[i], &s);
+		bool keeps = keeps_row(u, i, &s);
 		u->wid[i] = u->walk_id;
 		u->wend[u->walk_id] = i;
 		u->walk_at = i;
@@ -1657,7 +1719,7 @@ static void walk(struct ts_unit *u, int32_t i)
 				 * from the new state, scheduled by edge(), steps this run again and goes
 				 * on past it. Going on with the old state walked the code after every
 				 * such loop twice, and only the later walk's rows and warnings count. */
-		same_row = keeps && keeps_row(u->a, &u->insns[i], &s) ? u->row[i] : -1;
+		same_row = keeps && keeps_row(u, i, &s) ? u->row[i] : -1;
 		if (u->wstart[i] != start)
 			return; /* an edge of this very instruction made a join point upstream: the walk
 				 * from there owns the rest of this run now (a loop's back edge; edge()
@@ -1878,7 +1940,8 @@ int ts_unit_analyse(struct ts_unit *u, const struct ts_image *img, int f, enum t
 	if (!u->scratch && !(u->scratch = calloc(1, sizeof(*u->scratch))))
 		return -TRUSTACK_E_NOMEM;
 	u->func = f;
-	u->n = u->nstates = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->n = u->nstates = u->nroom = u->nrows = u->nwork = u->nwarns = u->nranges = u->nat = u->nelog = 0;
+	u->spare = -1;
 	u->walk_id = 0;
 	u->walk_at = -1;
 	u->nlea_for = (size_t)-1;
@@ -1955,6 +2018,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->latch);
 	free(u->callm);
 	free(u->wid);
+	free(u->rowregs);
 	free(u->wend);
 	free(u->elog);
 	free(u->ranges);
@@ -1963,6 +2027,7 @@ void ts_unit_free(struct ts_unit *u)
 	free(u->scratch);
 	free(u->states);
 	free(u->versions);
+	free(u->room);
 	ts_edge_memo_free(&u->memo);
 	free(u->rows);
 	free(u->work);
