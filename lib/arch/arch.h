@@ -324,6 +324,9 @@ struct ts_arch_emu {
 	 * above the handler's sp), and the frame's alignment; uc_stack (ss_sp, ss_flags, ss_size)
 	 * at frame + stack_off */
 	uint32_t sig_sp_off, sig_pc_off, sig_stack_off, sig_align;
+	/* a second frame QEMU builds for other handlers (s390x: the older sigframe, without
+	 * SA_SIGINFO), with no uc_stack; 0: none */
+	uint32_t sig2_sp_off, sig2_pc_off;
 };
 
 /*

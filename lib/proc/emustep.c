@@ -44,7 +44,14 @@
 #define STARVED_NS (10 * 1000000000ull)
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
 
-enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
+enum {
+	INSN_OTHER,
+	INSN_CALL,
+	INSN_RET,
+	INSN_RET_COND, /* a return under a condition (s390x `ber %r14`): taken when pc is not the next */
+	INSN_JUMP_IND, /* through another register: a return when it lands on the return address */
+	INSN_SEQ,      /* falls through to the next instruction */
+};
 
 struct ethread {
 	long tid;
@@ -52,7 +59,7 @@ struct ethread {
 	struct ts_shadow shadow;
 	bool have_prev;
 	uint64_t prev_pc, prev_sp;
-	uint8_t prev_kind;
+	uint8_t prev_kind, prev_len; /* the stepped instruction's kind and length (0: not decoded) */
 	int inject;          /* the stub's number of a signal handed over with the last step */
 	uint64_t inject_sp, inject_pc;
 	uint64_t outside;
@@ -138,18 +145,25 @@ static struct ethread *find_thread(struct emu *e, long tid)
 	return th;
 }
 
-static uint8_t classify(struct emu *e, uint64_t pc)
+/* The instruction at pc: its kind, and its length into *len (calls of several lengths: s390x) */
+static uint8_t classify(struct emu *e, uint64_t pc, uint8_t *len)
 {
 	uint8_t buf[16];
 	ssize_t n = ts_vm_read(e->qpid, pc, buf, sizeof(buf));
 	struct ts_insn insn;
+	*len = 0;
 	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
 		return INSN_OTHER;
+	*len = insn.len;
 	if (insn.flow == TS_FLOW_CALL || insn.flow == TS_FLOW_CALL_IND)
 		return INSN_CALL;
 	/* a jump to the address in the link register is a return (glibc's __longjmp ends so) */
 	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
 		return INSN_RET;
+	if (insn.flow == TS_FLOW_RET_COND)
+		return INSN_RET_COND;
+	if (insn.flow == TS_FLOW_JUMP_IND)
+		return INSN_JUMP_IND;
 	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
 }
 
@@ -191,21 +205,30 @@ static void note_signal(struct ethread *th)
 static bool signal_frame(struct emu *e, struct ethread *th)
 {
 	const struct ts_arch_emu *em = e->em;
-	uint8_t *buf = malloc(SIGFRAME_SCAN + em->sig_pc_off + 8);
+	/* the bytes a frame at the scan's last offset is read at */
+	uint32_t tail = em->sig_stack_off + 24;
+	const uint32_t offs[] = { em->sig_sp_off, em->sig_pc_off, em->sig2_sp_off, em->sig2_pc_off };
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		tail = offs[i] + 8 > tail ? offs[i] + 8 : tail;
+	uint8_t *buf = malloc(SIGFRAME_SCAN + tail);
 	if (!buf)
 		return false;
 	uint64_t sp = e->regs.sp;
-	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + em->sig_pc_off + 8);
+	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + tail);
 	bool big = e->arch->big_endian;
 	uint64_t frame = 0;
-	for (size_t off = 0; n > 0 && off + em->sig_pc_off + 8 <= (size_t)n; off += em->sig_align)
-		if (word_at(buf + off + em->sig_sp_off, big) == th->inject_sp &&
-		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc) {
+	bool first = false; /* the frame is the first layout's (which has uc_stack) */
+	for (size_t off = 0; n > 0 && off + tail <= (size_t)n; off += em->sig_align) {
+		const uint8_t *f = buf + off;
+		first = word_at(f + em->sig_sp_off, big) == th->inject_sp && word_at(f + em->sig_pc_off, big) == th->inject_pc;
+		if (first || (em->sig2_pc_off && word_at(f + em->sig2_sp_off, big) == th->inject_sp &&
+			      word_at(f + em->sig2_pc_off, big) == th->inject_pc)) {
 			frame = sp + off;
 			break;
 		}
+	}
 	uint64_t ss = 0, ss_size = 0;
-	if (frame && frame - sp + em->sig_stack_off + 24 <= (uint64_t)n) {
+	if (frame && first) {
 		ss = word_at(buf + (frame - sp) + em->sig_stack_off, big);
 		ss_size = word_at(buf + (frame - sp) + em->sig_stack_off + 16, big);
 	}
@@ -242,20 +265,28 @@ static int after_step(struct emu *e, struct ethread *th)
 		if (!ts_shadow_in_signal(&th->shadow))
 			th->outside++;
 		uint64_t at = th->prev_pc;
-		uint8_t kind = th->prev_kind;
-		if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+		uint8_t kind = th->prev_kind, len = th->prev_len;
+		if (kind == INSN_SEQ && pc != at + len) {
 			/* QEMU's step over a system call runs the instruction after it too (the
 			 * call ends its translation block with an exception, not the step's
 			 * trap): that one is the step's (`svc; ret` in getpid) */
-			at += e->em->call_len;
-			kind = classify(e, at);
+			at += len;
+			kind = classify(e, at, &len);
 		}
+		if (kind == INSN_RET_COND && pc != at + len)
+			kind = INSN_RET;
+		/* a jump to the innermost return address at its call's sp returns, whatever register
+		 * holds it (s390x crti's _init: `lg %r4,272(%r15); lmg ...; br %r4`) */
+		const struct ts_shadow_entry *top = th->shadow.n ? &th->shadow.v[th->shadow.n - 1] : NULL;
+		if (kind == INSN_JUMP_IND && top && top->e.kind != TRUSTACK_CHAIN_SIGNAL && top->e.slot == sp &&
+		    top->e.ra == pc)
+			kind = INSN_RET;
 		if (kind == INSN_RET) {
 			e->st->returns++;
 			returned(&th->shadow, pc, sp);
 		}
-		uint64_t ra = at + e->em->call_len;
-		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
+		uint64_t ra = at + len;
+		if (kind == INSN_CALL && len && e->regs.r[e->em->ra_reg] == ra && sp == th->prev_sp) {
 			e->st->calls++;
 			if (ts_shadow_push_call(&th->shadow, ra, sp))
 				return -TRUSTACK_E_NOMEM;
@@ -370,7 +401,7 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 
 static int step(struct emu *e, struct ethread *th, const char **reply)
 {
-	th->prev_kind = classify(e, e->regs.pc);
+	th->prev_kind = classify(e, e->regs.pc, &th->prev_len);
 	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
 	th->have_prev = true;
 	char cmd[80];
