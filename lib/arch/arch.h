@@ -327,6 +327,14 @@ struct ts_arch_emu {
 	/* a second frame QEMU builds for other handlers (s390x: the older sigframe, without
 	 * SA_SIGINFO), with no uc_stack; 0: none */
 	uint32_t sig2_sp_off, sig2_pc_off;
+	/* registers the `g` reply leaves out that the unwinder may need (s390x: the FPRs, where
+	 * gcc keeps general registers in leaf functions), each read with `p` (8 bytes, target
+	 * order): stub number extra_p[i] into DWARF register extra_dwarf[i]; read again at a point
+	 * only when an instruction that may write one of them (extra_written, on its bytes: true
+	 * when in doubt) ran since the last read. nextra 0: none */
+	uint8_t nextra;
+	const uint8_t *extra_p, *extra_dwarf;
+	bool (*extra_written)(const uint8_t *insn, size_t n);
 };
 
 /*

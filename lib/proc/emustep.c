@@ -43,6 +43,7 @@
 #define STARVED_SIGNALS 8
 #define STARVED_NS (10 * 1000000000ull)
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
+#define MAX_EXTRA 16        /* registers read with `p` besides the `g` reply (ts_arch_emu.nextra) */
 
 enum {
 	INSN_OTHER,
@@ -63,6 +64,8 @@ struct ethread {
 	int inject;          /* the stub's number of a signal handed over with the last step */
 	uint64_t inject_sp, inject_pc;
 	uint64_t outside;
+	bool extra_stale;    /* an instruction that may write an extra register ran since they were read */
+	uint64_t extra[MAX_EXTRA];
 	unsigned starved;
 	uint64_t starved_since;
 };
@@ -80,6 +83,7 @@ struct emu {
 	struct trustack_chain_entry *chain;
 	size_t chain_cap;
 	struct trustack_trace_stats *st;
+	unsigned nextra;     /* extra registers read at points (0: none, or the stub does not give them) */
 	/* point.read through the stub: blocks read at this step */
 	struct {
 		uint64_t key; /* block address + 1; 0: empty */
@@ -141,17 +145,21 @@ static struct ethread *find_thread(struct emu *e, long tid)
 	struct ethread *th = &e->th[e->nth++];
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
+	th->extra_stale = true;
 	e->st->threads++;
 	return th;
 }
 
-/* The instruction at pc: its kind, and its length into *len (calls of several lengths: s390x) */
-static uint8_t classify(struct emu *e, uint64_t pc, uint8_t *len)
+/* The instruction at pc: its kind, its length into *len (calls of several lengths: s390x); whether
+ * it may write an extra register is added to th's extra_stale */
+static uint8_t classify(struct emu *e, struct ethread *th, uint64_t pc, uint8_t *len)
 {
 	uint8_t buf[16];
 	ssize_t n = ts_vm_read(e->qpid, pc, buf, sizeof(buf));
 	struct ts_insn insn;
 	*len = 0;
+	if (e->nextra && (n <= 0 || e->em->extra_written(buf, (size_t)n)))
+		th->extra_stale = true;
 	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
 		return INSN_OTHER;
 	*len = insn.len;
@@ -271,7 +279,7 @@ static int after_step(struct emu *e, struct ethread *th)
 			 * call ends its translation block with an exception, not the step's
 			 * trap): that one is the step's (`svc; ret` in getpid) */
 			at += len;
-			kind = classify(e, at, &len);
+			kind = classify(e, th, at, &len);
 		}
 		if (kind == INSN_RET_COND && pc != at + len)
 			kind = INSN_RET;
@@ -297,8 +305,32 @@ static int after_step(struct emu *e, struct ethread *th)
 	return stepped ? 1 : 0;
 }
 
+/* The extra registers (ts_arch_emu.nextra) into e->regs, read again if an instruction may have
+ * changed them. A stub that does not give one: they are left out from then on (the unwinder
+ * then says lost-register where it needs one, never guesses). */
+static void extra_regs(struct emu *e, struct ethread *th)
+{
+	const struct ts_arch_emu *em = e->em;
+	for (unsigned i = 0; th->extra_stale && i < e->nextra; i++) {
+		uint8_t b[8];
+		if (ts_gdb_reg(e->gdb, em->extra_p[i], b, sizeof(b))) {
+			e->nextra = 0;
+			return;
+		}
+		th->extra[i] = word_at(b, e->arch->big_endian);
+	}
+	th->extra_stale = false;
+	for (unsigned i = 0; i < e->nextra; i++) {
+		e->regs.r[em->extra_dwarf[i]] = th->extra[i];
+		if (e->regs.nregs <= em->extra_dwarf[i])
+			e->regs.nregs = (uint8_t)(em->extra_dwarf[i] + 1u);
+	}
+}
+
 static int report(struct emu *e, struct ethread *th, trustack_step_fn fn, void *ctx)
 {
+	if (e->nextra)
+		extra_regs(e, th);
 	if (TS_RESERVE(e->chain, th->shadow.n, e->chain_cap, 64))
 		return -TRUSTACK_E_NOMEM;
 	ts_shadow_chain(&th->shadow, e->chain);
@@ -401,7 +433,7 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 
 static int step(struct emu *e, struct ethread *th, const char **reply)
 {
-	th->prev_kind = classify(e, e->regs.pc, &th->prev_len);
+	th->prev_kind = classify(e, th, e->regs.pc, &th->prev_len);
 	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
 	th->have_prev = true;
 	char cmd[80];
@@ -473,7 +505,15 @@ static int prerequisites(const struct ts_arch *arch, const char *path, char **qe
 static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_step_fn fn, void *ctx)
 {
 	const char *reply;
-	int n = ts_gdb_cmd(e->gdb, "?", &reply);
+	int n;
+	if (e->em->nextra) {
+		/* QEMU answers `p` only to a client that has read the target description */
+		n = ts_gdb_cmd(e->gdb, "qXfer:features:read:target.xml:0,fff", &reply);
+		if (n < 0)
+			return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "no answer from %s's gdbstub", e->em->qemu);
+		e->nextra = n > 0 && e->em->nextra <= MAX_EXTRA ? e->em->nextra : 0;
+	}
+	n = ts_gdb_cmd(e->gdb, "?", &reply);
 	if (n <= 0)
 		return ts_fail(e->err, e->errlen, TRUSTACK_E_IO, "no answer from %s's gdbstub", e->em->qemu);
 	for (;;) {
