@@ -317,8 +317,9 @@ struct ts_arch_emu {
 	/* the bits of a code address that hold a pointer-authentication code under QEMU's user
 	 * mode with cpu (what the machine's strip instruction clears there); 0: never signed */
 	uint64_t pac_mask;
-	/* the call instruction's length (fixed-size machines: the return address is pc + this);
-	 * the return address is left in link register ra_reg by a call */
+	/* the return address is left in link register ra_reg by a call. call_len (a fixed call
+	 * length) is no longer read: the step takes the decoder's length (s390x has 2, 4 and 6);
+	 * to be dropped with the next change of lib/arch/aarch64/emu.c */
 	uint8_t call_len, ra_reg;
 	/* QEMU's signal frame: the interrupted sp and pc at frame + these (the frame is at or
 	 * above the handler's sp), and the frame's alignment; uc_stack (ss_sp, ss_flags, ss_size)
