@@ -317,8 +317,9 @@ struct ts_arch_emu {
 	/* the bits of a code address that hold a pointer-authentication code under QEMU's user
 	 * mode with cpu (what the machine's strip instruction clears there); 0: never signed */
 	uint64_t pac_mask;
-	/* the call instruction's length (fixed-size machines: the return address is pc + this);
-	 * the return address is left in link register ra_reg by a call */
+	/* the return address is left in link register ra_reg by a call. call_len (a fixed call
+	 * length) is no longer read: the step takes the decoder's length (s390x has 2, 4 and 6);
+	 * to be dropped with the next change of lib/arch/aarch64/emu.c */
 	uint8_t call_len, ra_reg;
 	/* QEMU's signal frame: the interrupted sp and pc at frame + these (the frame is at or
 	 * above the handler's sp), and the frame's alignment; uc_stack (ss_sp, ss_flags, ss_size)
@@ -332,6 +333,17 @@ struct ts_arch_emu {
 	 * exits; 0: none begins at pc. NULL: the machine has no such sequences. The tracer runs it
 	 * as one unit (breakpoints at the exits, continue). */
 	size_t (*atomic_exits)(const uint8_t *code, size_t len, uint64_t pc, uint64_t *exits, size_t max);
+	/* a second frame QEMU builds for other handlers (s390x: the older sigframe, without
+	 * SA_SIGINFO), with no uc_stack; 0: none */
+	uint32_t sig2_sp_off, sig2_pc_off;
+	/* registers the `g` reply leaves out that the unwinder may need (s390x: the FPRs, where
+	 * gcc keeps general registers in leaf functions), each read with `p` (8 bytes, target
+	 * order): stub number extra_p[i] into DWARF register extra_dwarf[i]; read again at a point
+	 * only when an instruction that may write one of them (extra_written, on its bytes: true
+	 * when in doubt) ran since the last read. nextra 0: none */
+	uint8_t nextra;
+	const uint8_t *extra_p, *extra_dwarf;
+	bool (*extra_written)(const uint8_t *insn, size_t n);
 };
 
 /*

@@ -17,12 +17,32 @@
 #define MAX_PHDRS 256
 #define MAX_NOTE_BYTES 4096
 
-static void scan_notes(const uint8_t *b, size_t n, struct ts_elf_ident *out)
+/* A file of the other byte order than the host's (a big-endian s390x program run under QEMU's
+ * user mode on x86-64): its header fields turned around. */
+static uint16_t fix16(uint16_t v, bool swap)
+{
+	return swap ? __builtin_bswap16(v) : v;
+}
+
+static uint32_t fix32(uint32_t v, bool swap)
+{
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static uint64_t fix64(uint64_t v, bool swap)
+{
+	return swap ? __builtin_bswap64(v) : v;
+}
+
+static void scan_notes(const uint8_t *b, size_t n, bool swap, struct ts_elf_ident *out)
 {
 	size_t off = 0;
 	while (off + sizeof(Elf64_Nhdr) <= n) {
 		Elf64_Nhdr nh;
 		memcpy(&nh, b + off, sizeof(nh));
+		nh.n_namesz = fix32(nh.n_namesz, swap);
+		nh.n_descsz = fix32(nh.n_descsz, swap);
+		nh.n_type = fix32(nh.n_type, swap);
 		size_t name_off = off + sizeof(nh);
 		size_t nsz = (nh.n_namesz + 3u) & ~3u, dsz = (nh.n_descsz + 3u) & ~3u;
 		if (nh.n_namesz > n || nh.n_descsz > n || name_off + nsz + dsz > n)
@@ -43,14 +63,27 @@ int ts_elf_ident_read(ts_image_read_fn rd, void *ctx, struct ts_elf_ident *out)
 	Elf64_Ehdr eh;
 	if (rd(ctx, 0, &eh, sizeof(eh)) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
 		return -TRUSTACK_E_FORMAT;
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > MAX_PHDRS)
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB && eh.e_ident[EI_DATA] != ELFDATA2MSB)
+		return -TRUSTACK_E_FORMAT;
+	bool swap = (eh.e_ident[EI_DATA] == ELFDATA2MSB) != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	eh.e_machine = fix16(eh.e_machine, swap);
+	eh.e_phentsize = fix16(eh.e_phentsize, swap);
+	eh.e_phnum = fix16(eh.e_phnum, swap);
+	eh.e_phoff = fix64(eh.e_phoff, swap);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
+	    eh.e_phnum > MAX_PHDRS)
 		return -TRUSTACK_E_FORMAT;
 	out->is_elf = true;
 	out->machine = eh.e_machine;
 	Elf64_Phdr ph[MAX_PHDRS];
 	if (rd(ctx, eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr)))
 		return -TRUSTACK_E_FORMAT;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		ph[i].p_type = fix32(ph[i].p_type, swap);
+		ph[i].p_offset = fix64(ph[i].p_offset, swap);
+		ph[i].p_vaddr = fix64(ph[i].p_vaddr, swap);
+		ph[i].p_filesz = fix64(ph[i].p_filesz, swap);
+	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type == PT_LOAD && out->nload < sizeof(out->load) / sizeof(out->load[0])) {
 			out->load[out->nload].vaddr = ph[i].p_vaddr;
@@ -65,7 +98,7 @@ int ts_elf_ident_read(ts_image_read_fn rd, void *ctx, struct ts_elf_ident *out)
 		uint8_t buf[MAX_NOTE_BYTES];
 		size_t n = ph[i].p_filesz < sizeof(buf) ? ph[i].p_filesz : sizeof(buf);
 		if (!rd(ctx, ph[i].p_offset, buf, n))
-			scan_notes(buf, n, out);
+			scan_notes(buf, n, swap, out);
 	}
 	return 0;
 }

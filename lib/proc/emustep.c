@@ -52,8 +52,16 @@
 #define SIGFRAME_SCAN 16384 /* bytes above the handler's sp searched for QEMU's signal frame */
 #define STUB_TIMEOUT_MS 30000 /* the stub's silence that ends the run (trustack_trace_opts) */
 #define CONNECT_MS 20000      /* how long the emulator may take to listen on its socket */
+#define MAX_EXTRA 16          /* registers read with `p` besides the `g` reply (ts_arch_emu.nextra) */
 
-enum { INSN_OTHER, INSN_CALL, INSN_RET, INSN_SEQ /* falls through to the next instruction */ };
+enum {
+	INSN_OTHER,
+	INSN_CALL,
+	INSN_RET,
+	INSN_RET_COND, /* a return under a condition (s390x `ber %r14`): taken when pc is not the next */
+	INSN_JUMP_IND, /* through another register: a return when it lands on the return address */
+	INSN_SEQ,      /* falls through to the next instruction */
+};
 
 struct ethread {
 	long tid;
@@ -61,10 +69,12 @@ struct ethread {
 	struct ts_shadow shadow;
 	bool have_prev;
 	uint64_t prev_pc, prev_sp;
-	uint8_t prev_kind;
+	uint8_t prev_kind, prev_len; /* the stepped instruction's kind and length (0: not decoded) */
 	int inject;          /* the stub's number of a signal handed over with the last step */
 	uint64_t inject_sp, inject_pc;
 	uint64_t outside;
+	bool extra_stale;    /* an instruction that may write an extra register ran since they were read */
+	uint64_t extra[MAX_EXTRA];
 	unsigned starved;
 	uint64_t starved_since;
 };
@@ -83,6 +93,7 @@ struct emu {
 	struct trustack_chain_entry *chain;
 	size_t chain_cap;
 	struct trustack_trace_stats *st;
+	unsigned nextra;     /* extra registers read at points (0: none, or the stub does not give them) */
 	/* point.read through the stub: blocks read at this step */
 	struct {
 		uint64_t key; /* block address + 1; 0: empty */
@@ -163,28 +174,40 @@ static struct ethread *find_thread(struct emu *e, long tid)
 	struct ethread *th = &e->th[e->nth++];
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
+	th->extra_stale = true;
 	e->st->threads++;
 	return th;
 }
 
-/* The kind of the instruction at pc (its bytes: buf, n of them; n <= 0: unreadable). */
-static uint8_t classify_code(struct emu *e, const uint8_t *buf, ssize_t n, uint64_t pc)
+/* The instruction at pc (its bytes: buf, n of them; n <= 0: unreadable): its kind, its length
+ * into *len (calls of several lengths: s390x); whether it may write an extra register is added
+ * to th's extra_stale */
+static uint8_t classify_code(struct emu *e, struct ethread *th, const uint8_t *buf, ssize_t n, uint64_t pc,
+			     uint8_t *len)
 {
 	struct ts_insn insn;
+	*len = 0;
+	if (e->nextra && (n <= 0 || e->em->extra_written(buf, (size_t)n)))
+		th->extra_stale = true;
 	if (n <= 0 || !e->arch->decode(e->dec, buf, (size_t)n, pc, &insn))
 		return INSN_OTHER;
+	*len = insn.len;
 	if (insn.flow == TS_FLOW_CALL || insn.flow == TS_FLOW_CALL_IND)
 		return INSN_CALL;
 	/* a jump to the address in the link register is a return (glibc's __longjmp ends so) */
 	if (insn.flow == TS_FLOW_RET || (insn.flow == TS_FLOW_JUMP_IND && insn.treg == e->em->ra_reg))
 		return INSN_RET;
+	if (insn.flow == TS_FLOW_RET_COND)
+		return INSN_RET_COND;
+	if (insn.flow == TS_FLOW_JUMP_IND)
+		return INSN_JUMP_IND;
 	return insn.flow == TS_FLOW_NEXT ? INSN_SEQ : INSN_OTHER;
 }
 
-static uint8_t classify(struct emu *e, uint64_t pc)
+static uint8_t classify(struct emu *e, struct ethread *th, uint64_t pc, uint8_t *len)
 {
 	uint8_t buf[16];
-	return classify_code(e, buf, ts_vm_read(e->qpid, pc, buf, sizeof(buf)), pc);
+	return classify_code(e, th, buf, ts_vm_read(e->qpid, pc, buf, sizeof(buf)), pc, len);
 }
 
 /* A return at sp to pc: entries whose call had this sp end, up to the one returned to. A
@@ -225,24 +248,35 @@ static void note_signal(struct ethread *th)
 static bool signal_frame(struct emu *e, struct ethread *th)
 {
 	const struct ts_arch_emu *em = e->em;
-	uint8_t *buf = malloc(SIGFRAME_SCAN + em->sig_pc_off + 8);
+	/* the bytes a frame at the scan's last offset is read at */
+	uint32_t tail = em->sig_stack_off + 24;
+	const uint32_t offs[] = { em->sig_sp_off, em->sig_pc_off, em->sig2_sp_off, em->sig2_pc_off };
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		tail = offs[i] + 8 > tail ? offs[i] + 8 : tail;
+	uint8_t *buf = malloc(SIGFRAME_SCAN + tail);
 	if (!buf)
 		return false;
 	uint64_t sp = e->regs.sp;
-	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + em->sig_pc_off + 8);
+	ssize_t n = ts_vm_read(e->qpid, sp, buf, SIGFRAME_SCAN + tail);
 	bool big = e->arch->big_endian;
 	/* The highest match, below the interrupted sp if one is: the saved registers hold other
 	 * pairs that may equal (sp, pc), always below the real ones (a frame record at sp and x30
 	 * = pc right after a return: x29, x30 just below sp, pc in the frame; found by the
 	 * sigreturn workload: the frame taken 16 bytes low, its signal entry lost) */
 	uint64_t frame = 0;
-	for (size_t off = 0; n > 0 && off + em->sig_pc_off + 8 <= (size_t)n; off += em->sig_align)
-		if (word_at(buf + off + em->sig_sp_off, big) == th->inject_sp &&
-		    word_at(buf + off + em->sig_pc_off, big) == th->inject_pc &&
-		    (!frame || frame >= th->inject_sp || sp + off < th->inject_sp))
+	bool first = false; /* the frame is the first layout's (which has uc_stack) */
+	for (size_t off = 0; n > 0 && off + tail <= (size_t)n; off += em->sig_align) {
+		const uint8_t *f = buf + off;
+		bool m1 = word_at(f + em->sig_sp_off, big) == th->inject_sp && word_at(f + em->sig_pc_off, big) == th->inject_pc;
+		bool m2 = !m1 && em->sig2_pc_off && word_at(f + em->sig2_sp_off, big) == th->inject_sp &&
+			  word_at(f + em->sig2_pc_off, big) == th->inject_pc;
+		if ((m1 || m2) && (!frame || frame >= th->inject_sp || sp + off < th->inject_sp)) {
 			frame = sp + off;
+			first = m1;
+		}
+	}
 	uint64_t ss = 0, ss_size = 0;
-	if (frame && frame - sp + em->sig_stack_off + 24 <= (uint64_t)n) {
+	if (frame && first) {
 		ss = word_at(buf + (frame - sp) + em->sig_stack_off, big);
 		ss_size = word_at(buf + (frame - sp) + em->sig_stack_off + 16, big);
 	}
@@ -302,24 +336,32 @@ static int after_step(struct emu *e, struct ethread *th)
 		if (!ts_shadow_in_signal(&th->shadow))
 			th->outside++;
 		uint64_t at = th->prev_pc, before_sp = th->prev_sp;
-		uint8_t kind = th->prev_kind;
+		uint8_t kind = th->prev_kind, len = th->prev_len;
 		if (sigreturn) {
 			/* the interrupted instruction, if it ran in this step too, is the step's */
-			kind = pc == ipc ? INSN_OTHER : classify(e, ipc);
+			kind = pc == ipc ? INSN_OTHER : classify(e, th, ipc, &len);
 			at = ipc, before_sp = isp;
-		} else if (kind == INSN_SEQ && pc != at + e->em->call_len) {
+		} else if (kind == INSN_SEQ && pc != at + len) {
 			/* QEMU's step over a system call runs the instruction after it too (the
 			 * call ends its translation block with an exception, not the step's
 			 * trap): that one is the step's (`svc; ret` in getpid) */
-			at += e->em->call_len;
-			kind = classify(e, at);
+			at += len;
+			kind = classify(e, th, at, &len);
 		}
+		if (kind == INSN_RET_COND && pc != at + len)
+			kind = INSN_RET;
+		/* a jump to the innermost return address at its call's sp returns, whatever register
+		 * holds it (s390x crti's _init: `lg %r4,272(%r15); lmg ...; br %r4`) */
+		const struct ts_shadow_entry *top = th->shadow.n ? &th->shadow.v[th->shadow.n - 1] : NULL;
+		if (kind == INSN_JUMP_IND && top && top->e.kind != TRUSTACK_CHAIN_SIGNAL && top->e.slot == sp &&
+		    top->e.ra == pc)
+			kind = INSN_RET;
 		if (kind == INSN_RET) {
 			e->st->returns++;
 			returned(&th->shadow, pc, sp);
 		}
-		uint64_t ra = at + e->em->call_len;
-		if (kind == INSN_CALL && e->regs.r[e->em->ra_reg] == ra && sp == before_sp) {
+		uint64_t ra = at + len;
+		if (kind == INSN_CALL && len && e->regs.r[e->em->ra_reg] == ra && sp == before_sp) {
 			e->st->calls++;
 			if (ts_shadow_push_call(&th->shadow, ra, sp))
 				return -TRUSTACK_E_NOMEM;
@@ -330,8 +372,32 @@ static int after_step(struct emu *e, struct ethread *th)
 	return stepped ? 1 : 0;
 }
 
+/* The extra registers (ts_arch_emu.nextra) into e->regs, read again if an instruction may have
+ * changed them. A stub that does not give one: they are left out from then on (the unwinder
+ * then says lost-register where it needs one, never guesses). */
+static void extra_regs(struct emu *e, struct ethread *th)
+{
+	const struct ts_arch_emu *em = e->em;
+	for (unsigned i = 0; th->extra_stale && i < e->nextra; i++) {
+		uint8_t b[8];
+		if (ts_gdb_reg(e->gdb, em->extra_p[i], b, sizeof(b))) {
+			e->nextra = 0;
+			return;
+		}
+		th->extra[i] = word_at(b, e->arch->big_endian);
+	}
+	th->extra_stale = false;
+	for (unsigned i = 0; i < e->nextra; i++) {
+		e->regs.r[em->extra_dwarf[i]] = th->extra[i];
+		if (e->regs.nregs <= em->extra_dwarf[i])
+			e->regs.nregs = (uint8_t)(em->extra_dwarf[i] + 1u);
+	}
+}
+
 static int report(struct emu *e, struct ethread *th, trustack_step_fn fn, void *ctx)
 {
+	if (e->nextra)
+		extra_regs(e, th);
 	if (TS_RESERVE(e->chain, th->shadow.n, e->chain_cap, 64))
 		return -TRUSTACK_E_NOMEM;
 	ts_shadow_chain(&th->shadow, e->chain);
@@ -479,7 +545,7 @@ static int step(struct emu *e, struct ethread *th, const char **reply)
 {
 	uint8_t code[64]; /* the instruction, and what follows for atomic_exits (one read) */
 	ssize_t got = ts_vm_read(e->qpid, e->regs.pc, code, e->em->atomic_exits ? sizeof(code) : 16);
-	th->prev_kind = classify_code(e, code, got, e->regs.pc);
+	th->prev_kind = classify_code(e, th, code, got, e->regs.pc, &th->prev_len);
 	th->prev_pc = e->regs.pc, th->prev_sp = e->regs.sp;
 	th->have_prev = true;
 	uint64_t exits[4];
@@ -566,7 +632,15 @@ static int prerequisites(const struct ts_arch *arch, const char *path, char **qe
 static int trace(struct emu *e, const struct trustack_trace_opts *o, trustack_step_fn fn, void *ctx)
 {
 	const char *reply;
-	int n = ts_gdb_cmd(e->gdb, "?", &reply);
+	int n;
+	if (e->em->nextra) {
+		/* QEMU answers `p` only to a client that has read the target description */
+		n = ts_gdb_cmd(e->gdb, "qXfer:features:read:target.xml:0,fff", &reply);
+		if (n < 0)
+			return stub_failed(e, n, "reading the target description");
+		e->nextra = n > 0 && e->em->nextra <= MAX_EXTRA ? e->em->nextra : 0;
+	}
+	n = ts_gdb_cmd(e->gdb, "?", &reply);
 	if (n < 0)
 		return stub_failed(e, n, "asking why the program stopped");
 	if (n == 0)

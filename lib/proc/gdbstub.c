@@ -313,6 +313,19 @@ int ts_gdb_regs(struct ts_gdb *g, uint8_t *buf, size_t want)
 	return unhex(r, 2 * want, buf);
 }
 
+int ts_gdb_reg(struct ts_gdb *g, unsigned n, uint8_t *buf, size_t want)
+{
+	char cmd[16];
+	snprintf(cmd, sizeof(cmd), "p%x", n);
+	const char *r;
+	int len = ts_gdb_cmd(g, cmd, &r);
+	if (len < 0)
+		return len;
+	if ((size_t)len < 2 * want || r[0] == 'E')
+		return -TRUSTACK_E_IO;
+	return unhex(r, 2 * want, buf);
+}
+
 int ts_gdb_read(struct ts_gdb *g, uint64_t addr, void *buf, size_t len)
 {
 	enum { PIECE = 2048 }; /* well inside QEMU's packet buffer */

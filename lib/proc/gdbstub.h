@@ -46,6 +46,10 @@ int ts_gdb_cmd(struct ts_gdb *g, const char *cmd, const char **reply);
 /* The general registers (`g`), hex-decoded: at least want bytes into buf. 0 or -TRUSTACK_E_*. */
 int ts_gdb_regs(struct ts_gdb *g, uint8_t *buf, size_t want);
 
+/* Register number n (`p`): want bytes into buf. 0 or -TRUSTACK_E_* (QEMU answers `p` only
+ * after the client has read target.xml: ts_gdb_cmd "qXfer:features:read:target.xml:0,fff"). */
+int ts_gdb_reg(struct ts_gdb *g, unsigned n, uint8_t *buf, size_t want);
+
 /* len bytes of the target's memory at addr (`m`, in pieces). 0, or -TRUSTACK_E_IO when some
  * byte cannot be read. */
 int ts_gdb_read(struct ts_gdb *g, uint64_t addr, void *buf, size_t len);

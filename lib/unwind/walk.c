@@ -23,6 +23,8 @@ struct walk {
 	uint64_t lo, hi; /* readable stack: [lo, hi); hi == 0: no bounds (callback mode only) */
 	uint64_t ra_keep; /* the bits of a return address that are the address (~ the PAC bits) */
 	bool direct;
+	bool swap; /* callback mode: the target's words are of the other byte order (s390x under
+		    * QEMU's user mode on x86-64) */
 };
 
 /* Only in sanitizer builds: the attribute keeps the readers from being inlined into the walk */
@@ -39,6 +41,16 @@ struct walk {
 #define TS_NO_ASAN inline __attribute__((always_inline))
 #endif
 
+/* A word of the target through the callback, in host order. */
+static inline bool rd_word(const struct walk *w, uint64_t addr, uint64_t *v)
+{
+	if (w->u->opts.read_mem(w->u->opts.ctx, addr, v, 8))
+		return false;
+	if (w->swap)
+		*v = __builtin_bswap64(*v);
+	return true;
+}
+
 /* A stack word. Direct loads only inside the bounds: another frame's slots are no business of
  * AddressSanitizer's (they may be in an instrumented function's redzone bookkeeping). */
 static TS_NO_ASAN bool rd_stack(const struct walk *w, uint64_t addr, uint64_t *v)
@@ -51,7 +63,7 @@ static TS_NO_ASAN bool rd_stack(const struct walk *w, uint64_t addr, uint64_t *v
 		__builtin_memcpy(v, (const void *)(uintptr_t)addr, 8);
 		return true;
 	}
-	return w->u->opts.read_mem(w->u->opts.ctx, addr, v, 8) == 0;
+	return rd_word(w, addr, v);
 }
 
 /* Code bytes of module m: direct loads only inside its executable range. */
@@ -382,7 +394,7 @@ static inline bool rd_checked(const struct walk *w, uint64_t addr, uint64_t *v)
 		*v = ld_stack(addr);
 		return true;
 	}
-	return w->u->opts.read_mem(w->u->opts.ctx, addr, v, 8) == 0;
+	return rd_word(w, addr, v);
 }
 
 /*
@@ -1026,6 +1038,10 @@ static ALWAYS_INLINE int unwind_begin(const struct trustack_unwinder *u, enum tr
 	if (TS_OPTS_LOAD(*st, start)) /* start NULL: no flags, the unwinder's bounds */
 		return -TRUSTACK_E_ARG;
 	*w = (struct walk){ .u = u, .direct = u->direct, .lo = st->stack_lo, .hi = st->stack_hi, .ra_keep = ~u->pac_mask };
+	if (!w->direct) { /* in process, the target is this machine */
+		const struct ts_arch *ta = ts_arch_for_machine(regs->machine);
+		w->swap = ta && ta->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	}
 	if (!w->lo && !w->hi)
 		w->lo = u->stack_lo, w->hi = u->stack_hi;
 	/* direct loads: below the live stack pointer nothing is guaranteed to be mapped */

@@ -104,6 +104,7 @@ const struct ts_arch ts_arch_s390x = {
 	.pltn_size = 32,
 	.pltn_data = 4,
 	.uw = &ts_s390x_uw, /* unwind.c: the back chain, the signal frames */
+	.emu = &ts_s390x_emu, /* emu.c: single-stepped under qemu-s390x */
 #if defined(__s390x__)
 	.host = &ts_s390x_host, /* host.c */
 #endif

@@ -46,6 +46,7 @@
 enum { TS_S390X_R11 = 11, TS_S390X_R14 = 14, TS_S390X_R15 = 15 };
 
 extern const struct ts_uw_arch ts_s390x_uw;
+extern const struct ts_arch_emu ts_s390x_emu; /* emu.c: under qemu-s390x */
 /* host.c: only when this library is built for s390x */
 extern const struct ts_arch_host ts_s390x_host;
 
