@@ -567,6 +567,19 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (sec && sec->data && !(sec->flags & SHF_WRITE) && ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
 	}
+	if (addr.kind == V_CONST && m->index != TS_REG_NONE && (m->size == 1 || m->size == 2) && !m->sext && img) {
+		/* one entry of a byte or halfword offset table, selected by an index known on this
+		 * path: the entry itself. A dispatch loop entered with a constant index (clang -O1's
+		 * `mov w8, #0x12; b disp` ... `disp: cmp w8, #0x12; b.hi; mov w8, w8; ldrh w10, [x11,
+		 * x8, lsl #1]; add x9, x9, x10, lsl #2; br x9`, SQLite shell.c main) jumps to that
+		 * case first; only the cases bring the other indexes back, which the compare then
+		 * bounds. An unknown value there made the jump a tail call and its cases unreached. */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		uint64_t v;
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE) &&
+		    ts_image_read(img, (uint64_t)addr.off, m->size, &v))
+			return vconst((int64_t)v);
+	}
 	if (m->abs && img && ((m->size == 4 && m->sext) || m->size == 8)) {
 		/* one entry of a jump table in read-only data, at a known place: a switch whose
 		 * index the compiler knew (glibc's __res_context_query: `movslq T(%rip),%rax; lea
@@ -1030,7 +1043,8 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 	e->js = y->kind == V_SYM || (y->kind == V_RANGE && y->aux);
 	e->k = x->kind == V_SYM ? x->off : e->ks ? x->aux - 1 : 0;
 	e->j = y->kind == V_SYM ? y->off : e->js ? y->aux - 1 : 0;
-	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize);
+	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize ||
+				   (x->kind == V_SYM && x->count != y->count));
 	if (e->ks)
 		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
@@ -1068,7 +1082,7 @@ static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *
  */
 static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize)
+	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize || x->count != y->count)
 		return false;
 	int64_t k = x->off, j = y->off;
 	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
@@ -1108,6 +1122,19 @@ static unsigned zero_above(const struct ts_val *v)
 	default:
 		return 0;
 	}
+}
+
+/* An upper bound of v as an unsigned index (a small constant, a whole unscaled RANGE, a SYM met
+ * from such values): false when none is known. */
+static bool upper_bound(const struct ts_val *v, uint32_t *ub)
+{
+	if (v->kind == V_CONST && v->off >= 0 && v->off <= 0xffff)
+		*ub = (uint32_t)v->off;
+	else if ((v->kind == V_RANGE && !v->reg && v->esize == 1) || (v->kind == V_SYM && v->count))
+		*ub = v->count;
+	else
+		return false;
+	return true;
 }
 
 static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const struct ts_meet_scratch *rn,
@@ -1172,17 +1199,35 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const s
 		*x = *y;
 		return true;
 	}
+	/* An upper bound both sides have survives: constants met keep their largest as a bound
+	 * (SYM count), which a bounded index meeting them later keeps (RANGE). A dispatch loop's
+	 * state is a constant on entry and on a jump threaded past its compare (5 and 1: a SYM
+	 * at most 5) before its cases bring the compare-bounded values (a RANGE): met in any
+	 * order, the index stays bounded (seeded a64 case 41). */
+	uint32_t bx, by, ub = 0;
+	if (upper_bound(x, &bx) && upper_bound(y, &by)) {
+		ub = bx > by ? bx : by;
+		if (ub && (x->kind == V_RANGE || y->kind == V_RANGE)) {
+			uint8_t fl = (uint8_t)(((x->kind == V_RANGE ? x->flags : 0) | (y->kind == V_RANGE ? y->flags : 0)) &
+					       TS_VF_IMPLICIT);
+			struct ts_val m = { .kind = V_RANGE, .esize = 1, .flags = fl, .count = ub, .aux = phi + 1 };
+			bool changed = !val_eq(&m, x);
+			*x = m;
+			return changed;
+		}
+	}
 	/* what both sides know about the upper bytes survives */
 	unsigned zx = zero_above(x), zy = zero_above(y);
 	uint8_t esize = zx && zy ? (uint8_t)(zx > zy ? zx : zy) : 0;
 	uint8_t flags = x->kind == V_SYM && y->kind == V_SYM ? (uint8_t)(x->flags & y->flags) : 0;
 	if (x->kind == V_SYM && x->off == phi) {
-		bool changed = esize != x->esize || flags != x->flags;
+		bool changed = esize != x->esize || flags != x->flags || ub != x->count;
 		x->esize = esize;
 		x->flags = flags;
+		x->count = ub;
 		return changed;
 	}
-	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags };
+	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags, .count = ub };
 	return true;
 }
 

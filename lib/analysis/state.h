@@ -59,7 +59,8 @@ struct ts_val {
 	uint8_t reg;    /* V_ORIG; JTENT/JTSUM: left shift applied to each entry (arm64: 2) */
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
-	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
+	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded);
+			 * SYM: an upper bound when not 0 (small constants met: ts_state_meet) */
 	int64_t off;    /* CFA/ALN/VLA offset, constant, table address */
 	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none);
 			 * VLA: the multiple of VG (never 0) */
