@@ -1553,6 +1553,13 @@ bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k)
 	return r < TS_MAX_REGS && s->regs[r].kind == V_CFA && s->regs[r].off == k;
 }
 
+bool ts_state_reg_is_cfa_plus_vg(const struct ts_state *s, unsigned r, int64_t k, int64_t m)
+{
+	if (!m)
+		return ts_state_reg_is_cfa_plus(s, r, k);
+	return r < TS_MAX_REGS && s->regs[r].kind == V_VLA && s->regs[r].off == k && s->regs[r].aux == m;
+}
+
 bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc)
 {
 	struct ts_val want = { .kind = V_ORIG, .reg = (uint8_t)r };
@@ -1563,6 +1570,16 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 		return loc->reg < a->nregs && val_eq(&s->regs[loc->reg], &want);
 	case TRUSTACK_LOC_AT_CFA: {
 		int i = slot_find(s, V_CFA, 0, loc->offset, 8);
+		return i >= 0 && val_eq(&s->slots[i].v, &want);
+	}
+	case TRUSTACK_LOC_AT_REG: {
+		/* a slot below an SVE area, named from a register that points into that part of
+		 * the frame (gcc's `DW_CFA_expression: r30 (DW_OP_breg31 (sp): 8)` where the
+		 * analysis names it from x29, or the other way round) */
+		const struct ts_val *b = loc->reg < TS_MAX_REGS ? &s->regs[loc->reg] : NULL;
+		if (!b || b->kind != V_VLA)
+			return false;
+		int i = slot_find(s, V_VLA, (int16_t)b->aux, wadd(b->off, loc->offset), 8);
 		return i >= 0 && val_eq(&s->slots[i].v, &want);
 	}
 	default:

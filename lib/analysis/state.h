@@ -194,6 +194,8 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 
 /* Is register r known to hold CFA + k in state s? */
 bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k);
+/* ... CFA + k + m * VG (an address in an arm64 frame with SVE areas; m = 0: CFA + k) */
+bool ts_state_reg_is_cfa_plus_vg(const struct ts_state *s, unsigned r, int64_t k, int64_t m);
 
 /* Does loc hold the caller's value of register r in state s? (A table may name another copy
  * than the one ts_state_loc picks.) */

@@ -1630,6 +1630,7 @@ const struct ts_arch ts_arch_aarch64 = {
 	.sframe_abi = 2,
 	.sframe_fixed_ra = 0,
 	.cfa_negate_ra_op = 0x2d,
+	.dwarf_vg = 46, /* VG (DWARF for the Arm 64-bit Architecture) */
 	.plt0_size = 32,
 	.plt0_cfa = 0,
 	.plt_entry_pushed = 16, /* PLT0's {x16, x30}: x16 the GOT slot's address, x30 at CFA-8 */
