@@ -953,6 +953,27 @@ static bool refine_bound(const struct ts_state *s, const struct ts_insn *in, boo
 	return *max >= 0 && *max <= 0xffff;
 }
 
+/* An edge that bounds the compared value (x <= max in its low w bytes) where that value is a
+ * known constant the bound rules out: the edge cannot be taken with it. */
+static bool impossible_bound(const struct ts_state *s, const struct ts_insn *in, bool taken, int64_t *max,
+			     unsigned *w)
+{
+	if (s->cmp_kind != TS_CMP_RI || s->cmp_va.kind != V_CONST || in->cmp_width || s->cmp_imm < 0 ||
+	    s->cmp_imm > 0x10000 || s->cmp_a >= TS_MAX_REGS)
+		return false;
+	int64_t n = s->cmp_imm;
+	switch (in->cond) {
+	case TS_COND_UGT: *max = taken ? -1 : n; break;
+	case TS_COND_UGE: *max = taken ? -1 : n - 1; break;
+	case TS_COND_ULE: *max = taken ? n : -1; break;
+	case TS_COND_ULT: *max = taken ? n - 1 : -1; break;
+	default: return false;
+	}
+	*w = s->cmp_width && s->cmp_width < 8 ? s->cmp_width : 8;
+	uint64_t mask = *w == 8 ? ~0ull : (1ull << (8 * *w)) - 1;
+	return *max >= 0 && *max <= 0xffff && ((uint64_t)s->cmp_va.off & mask) > (uint64_t)*max;
+}
+
 bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *in, bool taken)
 {
 	if (in->cond == TS_COND_OTHER)
@@ -961,7 +982,7 @@ bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *
 		return refine_equal_regs(s, in, taken);
 	int64_t id, max;
 	unsigned w;
-	return refine_bound(s, in, taken, &id, &max, &w);
+	return refine_bound(s, in, taken, &id, &max, &w) || impossible_bound(s, in, taken, &max, &w);
 }
 
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken)
@@ -983,6 +1004,18 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	}
 	int64_t id, max;
 	unsigned w;
+	if (impossible_bound(s, in, taken, &max, &w)) {
+		/* No path takes this edge with that constant, so any value is right for it here;
+		 * the bound the edge stands for keeps a join with the paths that do take it bounded
+		 * (glibc's arm64 soft-fp fde@0x133430: x3 = 0 - 1 on a loop's first round, then
+		 * `cmp x3, #0xb; b.hi; cmp w3, #0xb; b.ls table`: the -1 made the table's index
+		 * unbounded, the br a tail call and a case unreached) */
+		struct ts_val *r = &s->regs[s->cmp_a];
+		if (val_eq(r, &s->cmp_va))
+			*r = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max,
+					      .reg = (uint8_t)(w == 8 ? 0 : w) };
+		return;
+	}
 	if (!refine_bound(s, in, taken, &id, &max, &w))
 		return;
 	/* Every copy of the compared value is bounded. A compare of width w bounds the low w
