@@ -567,6 +567,19 @@ static struct ts_val load(const struct ts_image *img, struct ts_state *s, const 
 		if (sec && sec->data && !(sec->flags & SHF_WRITE) && ts_image_read(img, (uint64_t)addr.off, 8, &v))
 			return vconst((int64_t)v);
 	}
+	if (addr.kind == V_CONST && m->index != TS_REG_NONE && (m->size == 1 || m->size == 2) && !m->sext && img) {
+		/* one entry of a byte or halfword offset table, selected by an index known on this
+		 * path: the entry itself. A dispatch loop entered with a constant index (clang -O1's
+		 * `mov w8, #0x12; b disp` ... `disp: cmp w8, #0x12; b.hi; mov w8, w8; ldrh w10, [x11,
+		 * x8, lsl #1]; add x9, x9, x10, lsl #2; br x9`, SQLite shell.c main) jumps to that
+		 * case first; only the cases bring the other indexes back, which the compare then
+		 * bounds. An unknown value there made the jump a tail call and its cases unreached. */
+		const struct ts_section *sec = ts_image_section_at(img, (uint64_t)addr.off);
+		uint64_t v;
+		if (sec && sec->data && !sec->exec && !(sec->flags & SHF_WRITE) &&
+		    ts_image_read(img, (uint64_t)addr.off, m->size, &v))
+			return vconst((int64_t)v);
+	}
 	if (m->abs && img && ((m->size == 4 && m->sext) || m->size == 8)) {
 		/* one entry of a jump table in read-only data, at a known place: a switch whose
 		 * index the compiler knew (glibc's __res_context_query: `movslq T(%rip),%rax; lea
@@ -940,6 +953,27 @@ static bool refine_bound(const struct ts_state *s, const struct ts_insn *in, boo
 	return *max >= 0 && *max <= 0xffff;
 }
 
+/* An edge that bounds the compared value (x <= max in its low w bytes) where that value is a
+ * known constant the bound rules out: the edge cannot be taken with it. */
+static bool impossible_bound(const struct ts_state *s, const struct ts_insn *in, bool taken, int64_t *max,
+			     unsigned *w)
+{
+	if (s->cmp_kind != TS_CMP_RI || s->cmp_va.kind != V_CONST || in->cmp_width || s->cmp_imm < 0 ||
+	    s->cmp_imm > 0x10000 || s->cmp_a >= TS_MAX_REGS)
+		return false;
+	int64_t n = s->cmp_imm;
+	switch (in->cond) {
+	case TS_COND_UGT: *max = taken ? -1 : n; break;
+	case TS_COND_UGE: *max = taken ? -1 : n - 1; break;
+	case TS_COND_ULE: *max = taken ? n : -1; break;
+	case TS_COND_ULT: *max = taken ? n - 1 : -1; break;
+	default: return false;
+	}
+	*w = s->cmp_width && s->cmp_width < 8 ? s->cmp_width : 8;
+	uint64_t mask = *w == 8 ? ~0ull : (1ull << (8 * *w)) - 1;
+	return *max >= 0 && *max <= 0xffff && ((uint64_t)s->cmp_va.off & mask) > (uint64_t)*max;
+}
+
 bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *in, bool taken)
 {
 	if (in->cond == TS_COND_OTHER)
@@ -948,7 +982,7 @@ bool ts_state_refine_may_change(const struct ts_state *s, const struct ts_insn *
 		return refine_equal_regs(s, in, taken);
 	int64_t id, max;
 	unsigned w;
-	return refine_bound(s, in, taken, &id, &max, &w);
+	return refine_bound(s, in, taken, &id, &max, &w) || impossible_bound(s, in, taken, &max, &w);
 }
 
 void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct ts_insn *in, bool taken)
@@ -970,6 +1004,18 @@ void ts_state_refine(const struct ts_arch *a, struct ts_state *s, const struct t
 	}
 	int64_t id, max;
 	unsigned w;
+	if (impossible_bound(s, in, taken, &max, &w)) {
+		/* No path takes this edge with that constant, so any value is right for it here;
+		 * the bound the edge stands for keeps a join with the paths that do take it bounded
+		 * (glibc's arm64 soft-fp fde@0x133430: x3 = 0 - 1 on a loop's first round, then
+		 * `cmp x3, #0xb; b.hi; cmp w3, #0xb; b.ls table`: the -1 made the table's index
+		 * unbounded, the br a tail call and a case unreached) */
+		struct ts_val *r = &s->regs[s->cmp_a];
+		if (val_eq(r, &s->cmp_va))
+			*r = (struct ts_val){ .kind = V_RANGE, .esize = 1, .count = (uint32_t)max,
+					      .reg = (uint8_t)(w == 8 ? 0 : w) };
+		return;
+	}
 	if (!refine_bound(s, in, taken, &id, &max, &w))
 		return;
 	/* Every copy of the compared value is bounded. A compare of width w bounds the low w
@@ -1030,7 +1076,8 @@ static void rename_note_sym(struct ts_meet_scratch *rn, const struct ts_val *x, 
 	e->js = y->kind == V_SYM || (y->kind == V_RANGE && y->aux);
 	e->k = x->kind == V_SYM ? x->off : e->ks ? x->aux - 1 : 0;
 	e->j = y->kind == V_SYM ? y->off : e->js ? y->aux - 1 : 0;
-	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize);
+	e->fd = e->ks && e->js && (x->kind != y->kind || x->flags != y->flags || x->esize != y->esize ||
+				   (x->kind == V_SYM && x->count != y->count));
 	if (e->ks)
 		rn->count.nk[rn_bucket(e->k)]++;
 	if (e->js)
@@ -1068,7 +1115,7 @@ static inline bool rename_note(struct ts_meet_scratch *rn, const struct ts_val *
  */
 static bool renamed(const struct ts_meet_scratch *rn, const struct ts_val *x, const struct ts_val *y)
 {
-	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize)
+	if (x->kind != V_SYM || y->kind != V_SYM || x->flags != y->flags || x->esize != y->esize || x->count != y->count)
 		return false;
 	int64_t k = x->off, j = y->off;
 	unsigned bk = rn_bucket(k), bj = rn_bucket(j);
@@ -1108,6 +1155,19 @@ static unsigned zero_above(const struct ts_val *v)
 	default:
 		return 0;
 	}
+}
+
+/* An upper bound of v as an unsigned index (a small constant, a whole unscaled RANGE, a SYM met
+ * from such values): false when none is known. */
+static bool upper_bound(const struct ts_val *v, uint32_t *ub)
+{
+	if (v->kind == V_CONST && v->off >= 0 && v->off <= 0xffff)
+		*ub = (uint32_t)v->off;
+	else if ((v->kind == V_RANGE && !v->reg && v->esize == 1) || (v->kind == V_SYM && v->count))
+		*ub = v->count;
+	else
+		return false;
+	return true;
 }
 
 static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const struct ts_meet_scratch *rn,
@@ -1172,17 +1232,35 @@ static bool val_meet_differing(struct ts_val *x, const struct ts_val *y, const s
 		*x = *y;
 		return true;
 	}
+	/* An upper bound both sides have survives: constants met keep their largest as a bound
+	 * (SYM count), which a bounded index meeting them later keeps (RANGE). A dispatch loop's
+	 * state is a constant on entry and on a jump threaded past its compare (5 and 1: a SYM
+	 * at most 5) before its cases bring the compare-bounded values (a RANGE): met in any
+	 * order, the index stays bounded (seeded a64 case 41). */
+	uint32_t bx, by, ub = 0;
+	if (upper_bound(x, &bx) && upper_bound(y, &by)) {
+		ub = bx > by ? bx : by;
+		if (ub && (x->kind == V_RANGE || y->kind == V_RANGE)) {
+			uint8_t fl = (uint8_t)(((x->kind == V_RANGE ? x->flags : 0) | (y->kind == V_RANGE ? y->flags : 0)) &
+					       TS_VF_IMPLICIT);
+			struct ts_val m = { .kind = V_RANGE, .esize = 1, .flags = fl, .count = ub, .aux = phi + 1 };
+			bool changed = !val_eq(&m, x);
+			*x = m;
+			return changed;
+		}
+	}
 	/* what both sides know about the upper bytes survives */
 	unsigned zx = zero_above(x), zy = zero_above(y);
 	uint8_t esize = zx && zy ? (uint8_t)(zx > zy ? zx : zy) : 0;
 	uint8_t flags = x->kind == V_SYM && y->kind == V_SYM ? (uint8_t)(x->flags & y->flags) : 0;
 	if (x->kind == V_SYM && x->off == phi) {
-		bool changed = esize != x->esize || flags != x->flags;
+		bool changed = esize != x->esize || flags != x->flags || ub != x->count;
 		x->esize = esize;
 		x->flags = flags;
+		x->count = ub;
 		return changed;
 	}
-	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags };
+	*x = (struct ts_val){ .kind = V_SYM, .off = phi, .esize = esize, .flags = flags, .count = ub };
 	return true;
 }
 
@@ -1508,6 +1586,13 @@ bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k)
 	return r < TS_MAX_REGS && s->regs[r].kind == V_CFA && s->regs[r].off == k;
 }
 
+bool ts_state_reg_is_cfa_plus_vg(const struct ts_state *s, unsigned r, int64_t k, int64_t m)
+{
+	if (!m)
+		return ts_state_reg_is_cfa_plus(s, r, k);
+	return r < TS_MAX_REGS && s->regs[r].kind == V_VLA && s->regs[r].off == k && s->regs[r].aux == m;
+}
+
 bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned r, const struct trustack_loc *loc)
 {
 	struct ts_val want = { .kind = V_ORIG, .reg = (uint8_t)r };
@@ -1518,6 +1603,16 @@ bool ts_state_holds(const struct ts_arch *a, const struct ts_state *s, unsigned 
 		return loc->reg < a->nregs && val_eq(&s->regs[loc->reg], &want);
 	case TRUSTACK_LOC_AT_CFA: {
 		int i = slot_find(s, V_CFA, 0, loc->offset, 8);
+		return i >= 0 && val_eq(&s->slots[i].v, &want);
+	}
+	case TRUSTACK_LOC_AT_REG: {
+		/* a slot below an SVE area, named from a register that points into that part of
+		 * the frame (gcc's `DW_CFA_expression: r30 (DW_OP_breg31 (sp): 8)` where the
+		 * analysis names it from x29, or the other way round) */
+		const struct ts_val *b = loc->reg < TS_MAX_REGS ? &s->regs[loc->reg] : NULL;
+		if (!b || b->kind != V_VLA)
+			return false;
+		int i = slot_find(s, V_VLA, (int16_t)b->aux, wadd(b->off, loc->offset), 8);
 		return i >= 0 && val_eq(&s->slots[i].v, &want);
 	}
 	default:

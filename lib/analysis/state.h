@@ -59,7 +59,8 @@ struct ts_val {
 	uint8_t reg;    /* V_ORIG; JTENT/JTSUM: left shift applied to each entry (arm64: 2) */
 	uint8_t esize;  /* RANGE: stride; JTENT/JTSUM: entry size; SYM: zero above this many bytes */
 	uint8_t flags;
-	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded) */
+	uint32_t count; /* RANGE: maximum index; JTENT/JTSUM: number of entries (0 = unbounded);
+			 * SYM: an upper bound when not 0 (small constants met: ts_state_meet) */
 	int64_t off;    /* CFA/ALN/VLA offset, constant, table address */
 	int64_t aux;    /* JTSUM: the base added to each entry; RANGE: identity + 1 (0: none);
 			 * VLA: the multiple of VG (never 0) */
@@ -193,6 +194,8 @@ struct trustack_loc ts_state_loc(const struct ts_arch *a, const struct ts_state 
 
 /* Is register r known to hold CFA + k in state s? */
 bool ts_state_reg_is_cfa_plus(const struct ts_state *s, unsigned r, int64_t k);
+/* ... CFA + k + m * VG (an address in an arm64 frame with SVE areas; m = 0: CFA + k) */
+bool ts_state_reg_is_cfa_plus_vg(const struct ts_state *s, unsigned r, int64_t k, int64_t m);
 
 /* Does loc hold the caller's value of register r in state s? (A table may name another copy
  * than the one ts_state_loc picks.) */

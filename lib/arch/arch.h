@@ -423,6 +423,10 @@ struct ts_arch {
 	 * DW_CFA_AARCH64_negate_ra_state, 0x2d; the same number is DW_CFA_GNU_window_save on SPARC,
 	 * so it is the machine's to name); 0: none */
 	uint8_t cfa_negate_ra_op;
+	/* the DWARF number of the register a CFI expression may scale the CFA by at run time
+	 * (arm64: VG, 46, the SVE vector length in 8-byte granules: gcc describes frames with SVE
+	 * areas by `DW_CFA_def_cfa_expression` on it, read as TRUSTACK_CFA_REG_VG); 0: none */
+	uint16_t dwarf_vg;
 	/* a lazy PLT's first stub (PLT0): its size, and its CFA at entry as an offset from SP
 	 * (x86-64: 16 bytes, entered with the relocation index pushed: SP + 16; arm64: 32 bytes,
 	 * entered by PLTn's br x17 with nothing pushed: SP + 0). The other stubs are entered as a

@@ -95,6 +95,88 @@ static bool map_reg_rule(const Dwarf_Op *ops, size_t n, bool undefined_rule, str
 	return false;
 }
 
+/*
+ * A CFA expression linear in a run-time factor (arm64's VG, ts_arch.dwarf_vg): gcc describes a
+ * frame with SVE areas as `DW_CFA_def_cfa_expression: DW_OP_breg31 (sp) 0; DW_OP_consts 32;
+ * DW_OP_plus; DW_OP_consts 16; DW_OP_bregx 46 (vg) 0; DW_OP_mul; DW_OP_plus`, i.e. sp + 32 +
+ * 16 * VG, which is TRUSTACK_CFA_REG_VG {sp, 32, 16}. Evaluated on values reg + k + m * VG (at
+ * most one register, products only with a constant); anything else is not such a rule.
+ */
+struct lin {
+	int reg; /* -1: none */
+	int64_t k, m;
+};
+
+static bool lin_push(struct lin *st, size_t *n, struct lin v)
+{
+	if (*n >= 8)
+		return false;
+	st[(*n)++] = v;
+	return true;
+}
+
+static bool vg_cfa_rule(const Dwarf_Op *ops, size_t nops, unsigned vg, struct trustack_row *row)
+{
+	struct lin st[8];
+	size_t n = 0;
+	for (size_t i = 0; i < nops; i++) {
+		const Dwarf_Op *o = &ops[i];
+		unsigned reg = o->atom == DW_OP_bregx ? (unsigned)o->number : (unsigned)(o->atom - DW_OP_breg0);
+		int64_t off = o->atom == DW_OP_bregx ? (int64_t)o->number2 : (int64_t)o->number;
+		if ((o->atom >= DW_OP_breg0 && o->atom <= DW_OP_breg31) || o->atom == DW_OP_bregx) {
+			if (reg > UINT8_MAX && reg != vg)
+				return false;
+			struct lin v = { reg == vg ? -1 : (int)reg, off, reg == vg };
+			if (!lin_push(st, &n, v))
+				return false;
+		} else if (o->atom >= DW_OP_lit0 && o->atom <= DW_OP_lit31) {
+			if (!lin_push(st, &n, (struct lin){ -1, o->atom - DW_OP_lit0, 0 }))
+				return false;
+		} else if (o->atom == DW_OP_consts || o->atom == DW_OP_constu || o->atom == DW_OP_const1s ||
+			   o->atom == DW_OP_const1u || o->atom == DW_OP_const2s || o->atom == DW_OP_const2u ||
+			   o->atom == DW_OP_const4s || o->atom == DW_OP_const4u || o->atom == DW_OP_const8s ||
+			   o->atom == DW_OP_const8u) {
+			if (!lin_push(st, &n, (struct lin){ -1, (int64_t)o->number, 0 }))
+				return false;
+		} else if (o->atom == DW_OP_plus_uconst && n >= 1) {
+			if (o->number > INT32_MAX || __builtin_add_overflow(st[n - 1].k, (int64_t)o->number, &st[n - 1].k))
+				return false;
+		} else if ((o->atom == DW_OP_plus || o->atom == DW_OP_minus) && n >= 2) {
+			struct lin b = st[--n], *a = &st[n - 1];
+			bool plus = o->atom == DW_OP_plus;
+			if (b.reg >= 0 && (a->reg >= 0 || !plus))
+				return false; /* two registers, or a register subtracted */
+			if (b.reg >= 0)
+				a->reg = b.reg;
+			if (plus ? __builtin_add_overflow(a->k, b.k, &a->k) || __builtin_add_overflow(a->m, b.m, &a->m)
+				 : __builtin_sub_overflow(a->k, b.k, &a->k) || __builtin_sub_overflow(a->m, b.m, &a->m))
+				return false;
+		} else if (o->atom == DW_OP_mul && n >= 2) {
+			struct lin b = st[--n], *a = &st[n - 1];
+			bool a_const = a->reg < 0 && !a->m, b_const = b.reg < 0 && !b.m;
+			if (!a_const && !b_const)
+				return false;
+			struct lin x = a_const ? b : *a;
+			int64_t c = a_const ? a->k : b.k;
+			if (x.reg >= 0 && c != 1)
+				return false; /* a multiple of a register is no address */
+			if (__builtin_mul_overflow(x.k, c, &x.k) || __builtin_mul_overflow(x.m, c, &x.m))
+				return false;
+			*a = x;
+		} else {
+			return false;
+		}
+	}
+	if (n != 1 || st[0].reg < 0 || st[0].reg > UINT8_MAX || st[0].k < INT32_MIN || st[0].k > INT32_MAX || st[0].m < INT16_MIN ||
+	    st[0].m > INT16_MAX)
+		return false;
+	row->cfa_kind = st[0].m ? TRUSTACK_CFA_REG_VG : TRUSTACK_CFA_REG;
+	row->cfa_reg = (uint8_t)st[0].reg;
+	row->cfa_offset = (int32_t)st[0].k;
+	row->cfa_vg = (int16_t)st[0].m;
+	return true;
+}
+
 static void describe_ops(const Dwarf_Op *ops, size_t n, char *b, size_t len)
 {
 	size_t k = (size_t)snprintf(b, len, "expr");
@@ -141,7 +223,7 @@ static int cfi_lookup(struct ts_source *s, unsigned slot, uint64_t addr, struct 
 		out->row.cfa_kind = TRUSTACK_CFA_DEREF; /* DRAP: CFA = *(reg + k) */
 		out->row.cfa_reg = (uint8_t)(ops[0].atom - DW_OP_breg0);
 		out->row.cfa_offset = (int32_t)(int64_t)ops[0].number;
-	} else {
+	} else if (!c->img->arch->dwarf_vg || !vg_cfa_rule(ops, nops, c->img->arch->dwarf_vg, &out->row)) {
 		out->status = TS_SRC_OPAQUE;
 		char d[48];
 		describe_ops(ops, nops, d, sizeof(d));

@@ -148,6 +148,22 @@ struct prevstate {
 
 static bool rows_agree(const struct trustack_row *a, const struct trustack_row *b);
 
+/* A CFA rule of register + offset, also scaled by the SVE vector length (arm64: + k * VG). */
+static bool reg_based(const struct trustack_row *r)
+{
+	return r->cfa_kind == TRUSTACK_CFA_REG || r->cfa_kind == TRUSTACK_CFA_REG_VG;
+}
+
+/* Does the table's CFA register hold, in the analysis' state, the address the table's rule
+ * makes the CFA: reg + offset, or reg + offset + vg * VG (arm64 SVE frames)? */
+static bool table_cfa_held(const struct ts_state *st, const struct trustack_row *b)
+{
+	if (b->cfa_kind == TRUSTACK_CFA_REG)
+		return ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset);
+	return b->cfa_kind == TRUSTACK_CFA_REG_VG &&
+	       ts_state_reg_is_cfa_plus_vg(st, b->cfa_reg, -(int64_t)b->cfa_offset, -(int64_t)b->cfa_vg);
+}
+
 /* ---- table defects of hand-written x86-64 assembly (issue 17's 62 libraries) ---------------- */
 
 /*
@@ -293,14 +309,12 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	/* "FP saved at [rbp+k]" once rbp holds the caller's value again names a word of the
 	 * caller's frame, not the save slot: the table is stale there */
 	if (same_ra && b->fp.kind == TRUSTACK_LOC_AT_REG && b->fp.reg == a->fp && ar->fp.kind == TRUSTACK_LOC_SAME &&
-	    (same_cfa || (st && b->cfa_kind == TRUSTACK_CFA_REG &&
-			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset))))
+	    (same_cfa || (st && table_cfa_held(st, b))))
 		return TRUSTACK_DIFF_TABLE_STALE_FP_RULE;
 	/* another register (or offset) for the CFA: right if the analysis knows that register's value
 	 * as CFA-relative with the offset that makes the table's rule come out at the CFA (DRAP's
 	 * "lea 8(%rsp),%r10", a probe loop that exits on rsp == r11) */
-	if (!same_cfa && b->cfa_kind == TRUSTACK_CFA_REG && ar->cfa_kind != TRUSTACK_CFA_UNDEFINED && st &&
-	    ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)) {
+	if (!same_cfa && ar->cfa_kind != TRUSTACK_CFA_UNDEFINED && st && table_cfa_held(st, b)) {
 		bool ok = (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
 			  (same_fp || ts_state_holds(a, st, a->fp, &b->fp));
 		if (ok)
@@ -310,8 +324,7 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	 * the table's other rules? (Not while another context's registers are being loaded: every
 	 * callee-saved register replaced is a context switch, below, not a clobbered frame pointer.) */
 	if (st && !ts_state_callers_regs_dropped(a, st) && (same_ra || ts_state_holds(a, st, a->ra, &b->ra)) &&
-	    (same_cfa || (b->cfa_kind == TRUSTACK_CFA_REG &&
-			  ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)))) {
+	    (same_cfa || table_cfa_held(st, b))) {
 		enum trustack_diff_class c = asm_table_defect(a, ar, b, st);
 		if (c != TRUSTACK_DIFF_UNCLASSIFIED)
 			return c;
@@ -319,16 +332,16 @@ static enum trustack_diff_class classify(const struct ts_arch *a, const struct t
 	/* the table kept its SP-based row while the stack pointer moved: its row is the one it had
 	 * at the last instruction (in address order) where both agreed on the CFA, and the
 	 * analysis' SP-based CFA has moved since by the pushes, pops and adjustments it decoded */
-	if (!same_cfa && same_ra && ar->cfa_kind == TRUSTACK_CFA_REG && b->cfa_kind == TRUSTACK_CFA_REG &&
-	    ar->cfa_reg == a->sp && b->cfa_reg == a->sp && prev->valid && ts_row_equal(&prev->trow, b))
+	if (!same_cfa && same_ra && reg_based(ar) && reg_based(b) && ar->cfa_reg == a->sp && b->cfa_reg == a->sp &&
+	    prev->valid && ts_row_equal(&prev->trow, b))
 		return TRUSTACK_DIFF_TABLE_MISSES_SP_ADJUST;
 	/* The same stale row where the analysis proves the table's CFA register does not hold
 	 * CFA - k: prologues and epilogues the table does not describe at all (clang 14 on arm64
 	 * emits CFI after the prologue only: `stp x29, x30, [sp, #-32]!` leaves its row at sp+0,
 	 * and after `ldp x29, x30, [sp], #32` its row still says x29+32, x29 being the caller's
 	 * again). SP-based: a missed adjustment; FP-based: a missed epilogue. */
-	if (!same_cfa && st && prev->valid && ts_row_equal(&prev->trow, b) && b->cfa_kind == TRUSTACK_CFA_REG &&
-	    ar->cfa_kind == TRUSTACK_CFA_REG && !ts_state_reg_is_cfa_plus(st, b->cfa_reg, -(int64_t)b->cfa_offset)) {
+	if (!same_cfa && st && prev->valid && ts_row_equal(&prev->trow, b) && reg_based(b) && reg_based(ar) &&
+	    !table_cfa_held(st, b)) {
 		/* the whole row is the stale one (RA and FP rules with it): clang's shrink-wrapped
 		 * early exit after its epilogue in address order reads the body's row there too */
 		if (b->cfa_reg == a->sp)

@@ -11,7 +11,8 @@
  * Per word it compares: validity; control flow (kind, direct target, branch register); pointer
  * authentication and BTI (what is signed, authenticated or stripped, key, modifier, landing-pad
  * kind); the general registers written (from llvm-mc's operands: the destination operand(s), the
- * base register of a pre/post-indexed access, x30 for bl/blr); the modelled effect of memory
+ * base register of a pre/post-indexed access, x30 for bl/blr, the `!` operands of the FEAT_MOPS
+ * copies and sets); the modelled effect of memory
  * accesses (base, offset, pre/post-index writeback amount), of add/sub (immediate) and adr/adrp.
  * Prints one line: `PASS NAME: N words, ...` or `FAIL NAME: ...` with disagreements by class;
  * with -v each disagreement too. Exit 0 on PASS, 1 on FAIL, 2 on bad input.
@@ -129,6 +130,12 @@ static bool is_ldst(const char *mn)
 	       starts(mn, "cas");
 }
 
+/* FEAT_MOPS: cpyfp.., cpyp.., setp.., setgp.. (not setf8/setf16/setffr) */
+static bool is_mops(const char *mn)
+{
+	return starts(mn, "cpy") || (starts(mn, "set") && strchr("pmeg", mn[3]) && mn[3]);
+}
+
 static bool is_pacmn(const char *mn)
 {
 	return (starts(mn, "pac") && strcmp(mn, "pacga")) || starts(mn, "aut") || starts(mn, "xpac");
@@ -149,6 +156,20 @@ static uint64_t oracle_written(const struct mc *m)
 		return 0;
 	if (!strcmp(mn, "bl") || !strcmp(mn, "blr") || starts(mn, "blra"))
 		return 1ull << 30;
+	if (is_mops(mn)) { /* cpyfp [x0]!, [x1]!, x2!; setp [x0]!, x1!, x2: the `!` operands */
+		for (int i = 0; i < m->nops; i++) {
+			char reg[16];
+			const char *o = m->ops[i] + (m->ops[i][0] == '[');
+			size_t l = strcspn(o, "]!");
+			if (o[strlen(o) - 1] != '!' || l >= sizeof(reg))
+				continue;
+			memcpy(reg, o, l);
+			reg[l] = 0;
+			if ((r = gpr(reg)) >= 0)
+				set |= 1ull << r;
+		}
+		return set;
+	}
 	struct memop mo = memop_of(m);
 	if (is_ldst(mn) && mo.present && (mo.pre || mo.post) && mo.base >= 0)
 		set |= 1ull << mo.base;

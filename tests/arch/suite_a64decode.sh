@@ -18,8 +18,9 @@ bdir=$(dirname "$TRUSTACK")
 cache=$top/build/a64decode-cache
 work=${TS_WORK:-$top/build/test-work}/a64decode
 rm -rf "$work"; mkdir -p "$work" "$cache"
-# +mte: glibc's memory-tagging string functions (irg, gmi, stg, st2g, ldg) are in libc.so.6
-MATTR=+v8.5a,+sve,+lse,+mte
+# +mte: glibc's memory-tagging string functions (irg, gmi, stg, st2g, ldg) are in libc.so.6;
+# +mops: its FEAT_MOPS string functions (cpyfp, setp..) are in Debian's arm64 libc.a
+MATTR=+v8.5a,+sve,+lse,+mte,+mops
 LLVM_MC=$(command -v llvm-mc || command -v llvm-mc-14 || true)
 GCC=aarch64-linux-gnu-gcc
 GXX=aarch64-linux-gnu-g++
@@ -73,8 +74,9 @@ done
 
 # Words compilers rarely or never emit: 400000 random words (fixed seed: every encoding group,
 # including invalid words) and exhaustive sweeps of the hint space (PAC and BTI hints), of the
-# data-processing 1-source PAC forms, and of the branch-register space (ret/br/blr and their
-# authenticating forms) over a few registers.
+# data-processing 1-source PAC forms, of the branch-register space (ret/br/blr and their
+# authenticating forms) over a few registers, and of the FEAT_MOPS space (every copy and set
+# class and variant, every size, registers equal and 31).
 sweep=$work/sweep.bin
 python3 - "$sweep" <<'PY'
 import random, struct, sys
@@ -84,6 +86,10 @@ words += [0xd503201f | imm << 5 for imm in range(128)]
 words += [0xdac10000 | low for low in range(1 << 16)]
 words += [0xd61f0000 | opc << 21 | op3 << 10 | rn << 5 | op4
           for opc in range(16) for op3 in range(64) for rn in (0, 16, 30, 31) for op4 in (0, 17, 30, 31)]
+# FEAT_MOPS (cpyfp.., cpyp.., setp.., setgp..): every class and variant, sizes, register clashes
+words += [sz << 30 | 0x19000400 | o0 << 26 | op1 << 22 | rs << 16 | op2 << 12 | rn << 5 | rd
+          for sz in range(4) for o0 in range(2) for op1 in range(4) for op2 in range(16)
+          for rs in (0, 1, 3, 30, 31) for rn in (0, 2, 3, 31) for rd in (0, 3, 30, 31)]
 open(sys.argv[1], 'wb').write(struct.pack('<%dI' % len(words), *words))
 PY
 printf '\t.text\n\t.incbin "%s"\n' "$sweep" >"$work/sweep.s"
@@ -150,6 +156,15 @@ if [ -n "$stool" ]; then
     run_case space "$stool" 4099
 else
     echo "FAIL a64decode/space: the check tool does not build: $(head -n 2 "$work/stool.err")"
+fi
+
+# glibc's FEAT_MOPS string functions, in the libc.a of Debian's arm64 libc6-dev (multiarch; the
+# cross toolchain's libc.a of 2.36-8cross1 predates them): when installed, their objects too
+mops_a=/usr/lib/aarch64-linux-gnu/libc.a
+if [ -f "$mops_a" ] && mkdir -p "$work/mops" && (cd "$work/mops" && ar x "$mops_a" memcpy_mops.o memmove_mops.o memset_mops.o 2>/dev/null); then
+    check debian-libc.a-mops "$work"/mops/*.o
+else
+    echo "SKIP a64decode/debian-libc.a-mops: no FEAT_MOPS objects in $mops_a (libc6-dev:arm64)"
 fi
 
 for lib in libc.so.6 libstdc++.so.6; do

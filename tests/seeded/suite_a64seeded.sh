@@ -33,7 +33,7 @@ TIMEOUT=${TS_SEEDED_TIMEOUT:-60}
 work=$TS_WORK/a64seeded
 cases=$here/a64
 LLVM_MC=$(command -v llvm-mc || command -v llvm-mc-14 || true)
-MATTR=+v8.5a,+sve,+lse,+mte
+MATTR=+v8.5a,+sve,+lse,+mte,+mops
 
 selfcheck=0
 [ "${1:-}" = --selfcheck ] && selfcheck=1
@@ -62,9 +62,11 @@ tool=$bdir/a64decode_check
 san=""
 case "$bdir" in *san*) san="-fsanitize=address,undefined -fno-sanitize-recover=undefined" ;; esac
 if [ -f "$bdir/libtrustack.a" ] && { [ ! -x "$tool" ] || [ "$tool" -ot "$TS_TOP/tests/arch/a64decode_check.c" ] ||
-    [ "$tool" -ot "$bdir/libtrustack.a" ]; }; then
+    [ "$tool" -ot "$TS_TOP/tests/arch/mc_oracle.c" ] || [ "$tool" -ot "$bdir/libtrustack.a" ]; }; then
+    # (the llvm-mc side, mc_oracle.c, is shared with tests/arch/suite_a64decode.sh's tool)
     cc -std=gnu11 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -I"$TS_TOP/lib" -I"$TS_TOP/include" \
-        -o "$tool" "$TS_TOP/tests/arch/a64decode_check.c" "$bdir/libtrustack.a" -lelf 2>"$work/tool.err" || tool=""
+        -o "$tool" "$TS_TOP/tests/arch/a64decode_check.c" "$TS_TOP/tests/arch/mc_oracle.c" "$bdir/libtrustack.a" \
+        -lelf 2>"$work/tool.err" || tool=""
 fi
 [ -x "${tool:-}" ] || tool=""
 
