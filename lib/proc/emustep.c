@@ -437,6 +437,38 @@ static int check_identity(struct emu *e)
 }
 
 /* The stub's reply to a step or to `?`: the next thread to step, or the end. */
+/* A completed step of th: the chain follows it, and its point is reported when one is due.
+ * 0: go on, 1: the step limit or the callback ended the run, or a negative error. */
+static int complete_step(struct emu *e, struct ethread *th, const struct trustack_trace_opts *o, trustack_step_fn fn,
+			 void *ctx)
+{
+	int rc;
+	int stepped = after_step(e, th);
+	if (stepped < 0)
+		return stepped;
+	if (th->starved >= STARVED_SIGNALS && ts_now_ns() - th->starved_since >= STARVED_NS)
+		return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
+			       "no progress: thread %ld entered %u signal handlers in a row without running its own "
+			       "code in between (a signal comes faster than a single-stepped handler returns). Make "
+			       "the program's timer interval longer for this run, or block the signal",
+			       th->tid, th->starved);
+	uint64_t every = o->every ? o->every : 1;
+	if (stepped && e->st->steps % every == 0) {
+		rc = report(e, th, fn, ctx);
+		if (rc < 0)
+			return ts_fail(e->err, e->errlen, -rc, "%s", "out of memory");
+		if (rc) {
+			e->st->limited = true;
+			return 1;
+		}
+	}
+	if (o->max_steps && e->st->steps >= o->max_steps) {
+		e->st->limited = true;
+		return 1;
+	}
+	return 0;
+}
+
 static int on_stop(struct emu *e, const char *reply, const struct trustack_trace_opts *o, trustack_step_fn fn,
 		   void *ctx, struct ethread **next)
 {
@@ -462,6 +494,15 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 	if (!e->st->steps && !th->have_prev && (rc = check_identity(e)))
 		return rc;
 	if (s.value != GDB_SIGTRAP) {
+		/* The step may have run its instruction before the signal stopped the thread (pc
+		 * moved): that step is the chain's like any other (a `ret` run there and never
+		 * followed left its entry behind: arm64's sigreturn workload) */
+		if (th->have_prev && !th->inject && e->regs.pc != th->prev_pc) {
+			th->have_prev = false;
+			rc = complete_step(e, th, o, fn, ctx);
+			if (rc)
+				return rc;
+		}
 		/* a signal for the program: handed over with the next step. A second one right
 		 * after a first: the first's frame may have been built before any instruction ran */
 		if (th->inject)
@@ -472,29 +513,9 @@ static int on_stop(struct emu *e, const char *reply, const struct trustack_trace
 		return 0;
 	}
 	if (th->have_prev) {
-		int stepped = after_step(e, th);
-		if (stepped < 0)
-			return stepped;
-		if (th->starved >= STARVED_SIGNALS && ts_now_ns() - th->starved_since >= STARVED_NS)
-			return ts_fail(e->err, e->errlen, TRUSTACK_E_UNSUPPORTED,
-				       "no progress: thread %ld entered %u signal handlers in a row without running its own "
-				       "code in between (a signal comes faster than a single-stepped handler returns). Make "
-				       "the program's timer interval longer for this run, or block the signal",
-				       th->tid, th->starved);
-		uint64_t every = o->every ? o->every : 1;
-		if (stepped && e->st->steps % every == 0) {
-			rc = report(e, th, fn, ctx);
-			if (rc < 0)
-				return ts_fail(e->err, e->errlen, -rc, "%s", "out of memory");
-			if (rc) {
-				e->st->limited = true;
-				return 1;
-			}
-		}
-		if (o->max_steps && e->st->steps >= o->max_steps) {
-			e->st->limited = true;
-			return 1;
-		}
+		rc = complete_step(e, th, o, fn, ctx);
+		if (rc)
+			return rc;
 	}
 	*next = th;
 	return 0;
